@@ -1,0 +1,1 @@
+"""Grafana dashboards, one module per dashboard. Queries read the metrics in metrics/."""

@@ -1,0 +1,96 @@
+"""AI / LLM: how much the Claude calls cost, how fast they answer and how often they fail."""
+
+from alerts import thresholds
+from dashsmith import Dashboard, Query, Row, label_variable, piechart, stat, timeseries
+
+JOB = 'job=~"$job"'
+
+dashboard = Dashboard(
+    uid="ai-llm",
+    title="AI / LLM",
+    folder="Trading Platform/AI",
+    tags=["ai", "llm", "tradingagents"],
+    description="Completions, tokens, spend, latency and errors of the platform's LLM calls.",
+    variables=[label_variable("job", "ai_completions_total")],
+    rows=[
+        Row("Traffic", [
+            timeseries(
+                "Completions Rate",
+                f"sum by (provider, model) (rate(ai_completions_total{{{JOB}}}[$__rate_interval])) * 60",
+                legend="{{provider}} {{model}}",
+                unit="reqpm",
+                description="Successful completions per minute, by provider and model.",
+            ),
+            timeseries(
+                "Token Usage",
+                f"sum by (type) (rate(ai_tokens_total{{{JOB}}}[$__rate_interval]))",
+                legend="{{type}}",
+                unit="suffix: tok/s",
+                stack=True,
+                description="Tokens per second, input (including cache) and output.",
+            ),
+            stat(
+                "Active Requests",
+                f"sum(ai_active_requests{{{JOB}}})",
+                legend="in flight",
+                unit="short",
+                graph=True,
+                description="LLM calls in flight right now.",
+            ),
+        ]),
+        Row("Spend", [
+            timeseries(
+                "Cost $/hour",
+                f"sum by (provider) (rate(ai_cost_usd_total{{{JOB}}}[$__rate_interval])) * 3600",
+                legend="{{provider}}",
+                unit="currencyUSD",
+                thresholds={thresholds.AI_HOURLY_BUDGET_USD: "red"},
+                description="Spend rate in US dollars per hour; the line is the hourly budget.",
+            ),
+            piechart(
+                "Model Distribution",
+                f"sum by (model) (increase(ai_completions_total{{{JOB}}}[$__range]))",
+                legend="{{model}}",
+                unit="short",
+                description="Share of completions per model over the dashboard's time range.",
+            ),
+        ]),
+        Row("Quality", [
+            timeseries(
+                "Latency P95",
+                "histogram_quantile(0.95, sum by (le, provider, tier) "
+                f"(rate(ai_latency_seconds_bucket{{{JOB}}}[$__rate_interval])))",
+                legend="{{provider}} {{tier}}",
+                unit="s",
+                description="95th percentile of call duration, per tier (Grafana shows ms below 1 s).",
+            ),
+            timeseries(
+                "Error Rate",
+                f"sum by (provider) (rate(ai_errors_total{{{JOB}}}[$__rate_interval])) / "
+                f"(sum by (provider) (rate(ai_completions_total{{{JOB}}}[$__rate_interval])) + "
+                f"sum by (provider) (rate(ai_errors_total{{{JOB}}}[$__rate_interval])))",
+                legend="{{provider}}",
+                unit="percentunit",
+                thresholds={thresholds.AI_ERROR_RATIO_WARNING: "orange",
+                            thresholds.AI_ERROR_RATIO_CRITICAL: "red"},
+                description="Failed calls as a share of all calls.",
+            ),
+            timeseries(
+                "Errors by Type",
+                f"sum by (error_type) (rate(ai_errors_total{{{JOB}}}[$__rate_interval]))",
+                legend="{{error_type}}",
+                unit="ops",
+                stack=True,
+                description="Failed calls per second, by Anthropic error type.",
+            ),
+            timeseries(
+                "Time to First Token P95",
+                "histogram_quantile(0.95, sum by (le, tier) "
+                f"(rate(ai_time_to_first_token_seconds_bucket{{{JOB}}}[$__rate_interval])))",
+                legend="{{tier}}",
+                unit="s",
+                description="95th percentile of the wait for the first streamed token.",
+            ),
+        ]),
+    ],
+)

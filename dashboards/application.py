@@ -1,0 +1,93 @@
+"""Application: the analyses TradingAgents runs, how long they take and how often they fail."""
+
+from alerts import thresholds
+from dashsmith import Dashboard, Query, Row, label_variable, stat, timeseries
+
+JOB = 'job=~"$job"'
+
+
+def _duration(quantile: float) -> Query:
+    return Query(
+        f"histogram_quantile({quantile}, sum by (le) "
+        f"(rate(tradingagents_analysis_duration_seconds_bucket{{{JOB}}}[$__rate_interval])))",
+        legend=f"p{round(quantile * 100)}",
+    )
+
+
+dashboard = Dashboard(
+    uid="tradingagents-application",
+    title="Application",
+    folder="Trading Platform",
+    tags=["tradingagents", "application"],
+    description="Analyses: totals, outcomes, durations, concurrency and backlog.",
+    variables=[label_variable("job", "tradingagents_analyses_total")],
+    rows=[
+        Row("Analyses", [
+            stat(
+                "Analyses",
+                f"sum(increase(tradingagents_analyses_total{{{JOB}}}[$__range]))",
+                legend="total",
+                unit="short",
+                description="Analyses finished over the time range.",
+            ),
+            stat(
+                "Succeeded",
+                f'sum(increase(tradingagents_analyses_total{{status="success",{JOB}}}[$__range]))',
+                legend="success",
+                unit="short",
+                description="Analyses that finished successfully over the time range.",
+            ),
+            stat(
+                "Failed",
+                f'sum(increase(tradingagents_analyses_total{{status="error",{JOB}}}[$__range]))',
+                legend="error",
+                unit="short",
+                thresholds={1: "red"},
+                description="Analyses that failed over the time range.",
+            ),
+            stat(
+                "Active Analyses",
+                f"sum(tradingagents_active_analyses{{{JOB}}})",
+                legend="running",
+                unit="short",
+                graph=True,
+                description="Analyses running now.",
+            ),
+        ]),
+        Row("Throughput and errors", [
+            timeseries(
+                "Analyses per Minute",
+                f"sum by (status) (rate(tradingagents_analyses_total{{{JOB}}}[$__rate_interval])) * 60",
+                legend="{{status}}",
+                unit="opm",
+                stack=True,
+                description="Analyses finished per minute, by outcome.",
+            ),
+            timeseries(
+                "Error Rate",
+                f'sum(rate(tradingagents_analyses_total{{status="error",{JOB}}}[$__rate_interval])) '
+                f"/ sum(rate(tradingagents_analyses_total{{{JOB}}}[$__rate_interval]))",
+                legend="error ratio",
+                unit="percentunit",
+                thresholds={thresholds.ANALYSIS_ERROR_RATIO: "red"},
+                description="Failed analyses as a share of all finished; the line is the alert threshold.",
+            ),
+        ]),
+        Row("Latency and backlog", [
+            timeseries(
+                "Analysis Duration",
+                _duration(0.5), _duration(0.95), _duration(0.99),
+                unit="s",
+                thresholds={thresholds.ANALYSIS_P95_SECONDS: "red"},
+                description="Percentiles of analysis wall time; the line is the SlowAnalysis threshold on p95.",
+            ),
+            timeseries(
+                "Queue Length",
+                f"sum(tradingagents_analysis_queue_length{{{JOB}}})",
+                legend="waiting",
+                unit="short",
+                description="Analyses waiting to start.",
+            ),
+        ]),
+    ],
+)

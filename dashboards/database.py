@@ -1,0 +1,105 @@
+"""Database: the PostgreSQL server behind the platform, from postgres_exporter."""
+
+from alerts import thresholds
+from dashsmith import Dashboard, Row, label_variable, stat, table, timeseries
+
+DB = 'instance=~"$instance"'
+DATNAME = f'{DB},datname!~"template.*"'
+
+dashboard = Dashboard(
+    uid="postgresql",
+    title="Database",
+    folder="Trading Platform/Infrastructure",
+    tags=["postgresql", "database"],
+    description="Availability, connections, cache, transactions, deadlocks and queries of PostgreSQL.",
+    variables=[label_variable("instance", "pg_up")],
+    rows=[
+        Row("Health", [
+            stat(
+                "PostgreSQL Up",
+                f"min(pg_up{{{DB}}})",
+                legend="up",
+                unit="none",
+                thresholds={None: "red", 1: "green"},
+                mappings=[{"type": "value", "options": {
+                    "0": {"text": "DOWN", "color": "red"}, "1": {"text": "UP", "color": "green"}}}],
+                description="Whether the exporter reaches PostgreSQL (1 up, 0 down).",
+                width=6,
+            ),
+            timeseries(
+                "Connections by State",
+                f"sum by (state) (pg_stat_activity_count{{{DB}}})",
+                legend="{{state}}",
+                unit="short",
+                stack=True,
+                description="Server connections, by state.",
+                width=9,
+            ),
+            timeseries(
+                "Connections vs Max",
+                f"sum by (instance) (pg_stat_activity_count{{{DB}}}) "
+                f"/ max by (instance) (pg_settings_max_connections{{{DB}}})",
+                legend="{{instance}}",
+                unit="percentunit",
+                min=0, max=1,
+                thresholds={thresholds.PG_CONNECTIONS_RATIO: "red"},
+                description="Connections in use as a share of max_connections.",
+                width=9,
+            ),
+        ]),
+        Row("Throughput", [
+            timeseries(
+                "Cache Hit Ratio",
+                f"sum by (datname) (rate(pg_stat_database_blks_hit{{{DATNAME}}}[$__rate_interval])) "
+                f"/ (sum by (datname) (rate(pg_stat_database_blks_hit{{{DATNAME}}}[$__rate_interval])) "
+                f"+ sum by (datname) (rate(pg_stat_database_blks_read{{{DATNAME}}}[$__rate_interval])))",
+                legend="{{datname}}",
+                unit="percentunit",
+                thresholds={None: "red", thresholds.PG_CACHE_HIT_RATIO: "green"},
+                description="Block reads served from shared buffers rather than disk.",
+            ),
+            timeseries(
+                "Transactions per Second",
+                f"sum by (datname) (rate(pg_stat_database_xact_commit{{{DATNAME}}}[$__rate_interval]) "
+                f"+ rate(pg_stat_database_xact_rollback{{{DATNAME}}}[$__rate_interval]))",
+                legend="{{datname}}",
+                unit="ops",
+                description="Commits and rollbacks per second.",
+            ),
+            timeseries(
+                "Deadlocks",
+                f"sum by (datname) (increase(pg_stat_database_deadlocks{{{DATNAME}}}[$__rate_interval]))",
+                legend="{{datname}}",
+                unit="short",
+                description="Deadlocks detected per interval.",
+            ),
+        ]),
+        Row("Queries", [
+            timeseries(
+                "Mean Query Time",
+                f"sum by (datname) (rate(pg_stat_statements_seconds_total{{{DB}}}[$__rate_interval])) "
+                f"/ sum by (datname) (rate(pg_stat_statements_calls_total{{{DB}}}[$__rate_interval]))",
+                legend="{{datname}}",
+                unit="s",
+                description="Mean statement execution time (needs pg_stat_statements).",
+            ),
+            timeseries(
+                "Oldest Transaction",
+                f"max by (datname) (pg_stat_activity_max_tx_duration{{{DATNAME}}})",
+                legend="{{datname}}",
+                unit="s",
+                thresholds={thresholds.PG_LONGEST_TRANSACTION_SECONDS: "red"},
+                description="Age of the oldest open transaction per database.",
+            ),
+            table(
+                "Slowest Queries",
+                f"topk(10, sum by (datname, queryid) (rate(pg_stat_statements_seconds_total{{{DB}}}[$__range])) "
+                f"/ sum by (datname, queryid) (rate(pg_stat_statements_calls_total{{{DB}}}[$__range])))",
+                legend="{{datname}} {{queryid}}",
+                unit="s",
+                description="The ten statements with the highest mean time over the time range.",
+                width=24,
+            ),
+        ]),
+    ],
+)

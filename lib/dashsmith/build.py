@@ -1,0 +1,83 @@
+"""Build: the estate compiled to files, in memory, then written as one tree.
+
+  dashboards/<folder-uid>/<uid>.json           dashboard JSON, for the API or by hand
+  rules/<module>.yml                            Prometheus rule files (rule_files:)
+  provisioning/grafana/dashboards.yaml          Grafana dashboard provider
+  provisioning/grafana/dashboards/<Folder>/<uid>.json
+  provisioning/grafana/datasources.yaml         the Prometheus data source
+  provisioning/prometheus/rules/<module>.yml
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from . import folders, output, serialize, validate
+from .estate import Estate
+from .problems import DeclarationError, Severity
+from .render import CompiledDashboard, render_dashboard, render_rule_file
+
+PROVISIONING_DASHBOARDS = "/etc/grafana/provisioning/dashboards/dashsmith"
+
+
+@dataclass
+class Build:
+    dashboards: list[CompiledDashboard]
+    rule_files: dict[str, dict]  # name → Prometheus rule-file data
+    files: dict[str, bytes]
+
+
+def compile_estate(estate: Estate, max_for: str | None = None) -> Build:
+    """Everything the estate compiles to; DeclarationError if it cannot be built."""
+    errors = [p for p in validate.problems(estate) if p.severity is Severity.ERROR]
+    if errors:
+        raise DeclarationError(errors)
+    dashboards = sorted((render_dashboard(d) for d in estate.dashboards), key=lambda d: d.uid)
+    rule_files = {rf.name: render_rule_file(rf, estate.settings, max_for)
+                  for rf in sorted(estate.rule_files, key=lambda rf: rf.name)}
+    return Build(dashboards, rule_files, _files(estate, dashboards, rule_files))
+
+
+def write(build: Build, out_dir: str) -> None:
+    output.replace_tree(out_dir, build.files)
+
+
+def _files(estate: Estate, dashboards, rule_files) -> dict[str, bytes]:
+    files = {}
+    for dashboard in dashboards:
+        data = serialize.to_json(dashboard.json)
+        files[f"dashboards/{dashboard.folder_uid}/{dashboard.uid}.json"] = data
+        folder_path = "/".join(folders.parts(dashboard.folder))
+        files[f"provisioning/grafana/dashboards/{folder_path}/{dashboard.uid}.json"] = data
+    for name, data in rule_files.items():
+        text = serialize.to_yaml(data)
+        files[f"rules/{name}.yml"] = text
+        files[f"provisioning/prometheus/rules/{name}.yml"] = text
+    files["provisioning/grafana/dashboards.yaml"] = serialize.to_yaml(_dashboard_provider())
+    files["provisioning/grafana/datasources.yaml"] = serialize.to_yaml(
+        _datasource(estate.settings.datasource, estate.settings.scrape_interval))
+    return files
+
+
+def _dashboard_provider() -> dict:
+    return {"apiVersion": 1, "providers": [{
+        "name": "dashsmith",
+        "type": "file",
+        "disableDeletion": False,
+        "allowUiUpdates": False,
+        "updateIntervalSeconds": 30,
+        "options": {"path": PROVISIONING_DASHBOARDS, "foldersFromFilesStructure": True},
+    }]}
+
+
+def _datasource(name: str, scrape_interval: str) -> dict:
+    return {"apiVersion": 1, "datasources": [{
+        "name": name,
+        "uid": "prometheus",
+        "type": "prometheus",
+        "access": "proxy",
+        "url": "http://prometheus:9090",
+        "isDefault": True,
+        # Grafana's $__rate_interval is derived from this; keep it equal to Prometheus's.
+        "jsonData": {"timeInterval": scrape_interval},
+    }]}

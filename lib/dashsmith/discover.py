@@ -1,0 +1,136 @@
+"""Find the declarations: import every module under the configured directories and collect
+the dashboards, rule groups and metrics they define at module level."""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+import traceback
+from contextlib import contextmanager
+
+from .catalog import Catalog, Metric
+from .dashboard import Dashboard
+from .estate import Estate, RuleFile
+from .problems import DeclarationError, Problem, Severity
+from .rules import RuleGroup, rule_from_dict
+from .settings import Settings
+from .source import Source
+
+
+def load_estate(settings: Settings) -> Estate:
+    problems: list[Problem] = []
+    packages = [settings.catalog, settings.dashboards, settings.alerts]
+    with _isolated_imports(settings.root, packages):
+        metrics = _collect(settings, settings.catalog, Metric, problems)
+        dashboards = _collect(settings, settings.dashboards, Dashboard, problems)
+        rule_files = _rule_files(settings, problems)
+    if problems:
+        raise DeclarationError(problems)
+    return Estate(settings, Catalog(metrics), dashboards, rule_files)
+
+
+def _collect(settings: Settings, directory: str, kind: type, problems: list[Problem]) -> list:
+    found = []
+    for module in _modules(settings, directory, problems):
+        found.extend(_instances(module, kind))
+    return found
+
+
+def _rule_files(settings: Settings, problems: list[Problem]) -> list[RuleFile]:
+    rule_files = []
+    for module in _modules(settings, settings.alerts, problems):
+        groups = [_with_rules_checked(group) for group in _instances(module, RuleGroup)]
+        if groups:
+            name = module.__name__.split(".", 1)[1].replace(".", "-")
+            rule_files.append(RuleFile(name, groups, Source(module.__file__, 1)))
+    return rule_files
+
+
+def _with_rules_checked(group: RuleGroup) -> RuleGroup:
+    """Dict rules become Alert/Record; a dict that is neither stays a dict for validate."""
+    rules = []
+    for rule in group.rules:
+        if isinstance(rule, dict):
+            rule = rule_from_dict(rule, group.source) or rule
+        rules.append(rule)
+    group.rules = rules
+    return group
+
+
+def _instances(module, kind: type) -> list:
+    """Module-level instances of `kind`, also inside module-level lists and tuples."""
+    found = []
+    for name, value in vars(module).items():
+        if name.startswith("_"):
+            continue
+        if isinstance(value, kind):
+            found.append(value)
+        elif isinstance(value, (list, tuple)):
+            found.extend(item for item in value if isinstance(item, kind))
+    # A value bound to two names is still one declaration.
+    unique = {id(item): item for item in found}
+    return list(unique.values())
+
+
+def _modules(settings: Settings, directory: str, problems: list[Problem]):
+    base = os.path.join(settings.root, directory)
+    for path in _python_files(base):
+        relative = os.path.relpath(path, settings.root)[: -len(".py")]
+        parts = relative.split(os.sep)
+        if parts[-1] == "__init__":
+            parts = parts[:-1]
+        try:
+            yield importlib.import_module(".".join(parts))
+        except Exception as error:  # any failure of user code is reported, not raised
+            problems.append(_import_problem(path, error))
+
+
+def _python_files(base: str) -> list[str]:
+    found = []
+    for directory, subdirs, files in os.walk(base):
+        subdirs[:] = sorted(d for d in subdirs if not d.startswith((".", "__")))
+        found.extend(os.path.join(directory, f) for f in sorted(files)
+                     if f.endswith(".py") and not f.startswith("test_"))
+    return found
+
+
+def _import_problem(path: str, error: Exception) -> Problem:
+    if isinstance(error, SyntaxError) and error.filename:
+        source = Source(error.filename, error.lineno or 1, error.offset or 0)
+        message = f"cannot import: {error.msg}"
+    else:
+        frames = traceback.extract_tb(error.__traceback__)
+        user_frames = [f for f in frames if not _is_library(f.filename)]
+        frame = user_frames[-1] if user_frames else None
+        source = Source(frame.filename, frame.lineno) if frame else Source(path, 1)
+        message = f"cannot import: {type(error).__name__}: {error}"
+    return Problem("declaration/import", Severity.ERROR, message, source)
+
+
+def _is_library(filename: str) -> bool:
+    return ("site-packages" in filename or filename.startswith("<")
+            or filename.startswith(os.path.dirname(os.path.dirname(__file__))))
+
+
+@contextmanager
+def _isolated_imports(root: str, packages: list[str]):
+    """Import the project's declaration packages fresh, and leave sys.modules as it was, so
+    that several estates (e.g. two git refs) can be loaded in one process."""
+    tops = {p.split("/")[0] for p in packages}
+
+    def ours(name: str) -> bool:
+        return name.split(".")[0] in tops
+
+    saved = {name: mod for name, mod in sys.modules.items() if ours(name)}
+    for name in saved:
+        del sys.modules[name]
+    sys.path.insert(0, root)
+    importlib.invalidate_caches()
+    try:
+        yield
+    finally:
+        sys.path.remove(root)
+        for name in [n for n in sys.modules if ours(n)]:
+            del sys.modules[name]
+        sys.modules.update(saved)

@@ -1,0 +1,44 @@
+"""The estate: everything declared in one project, as the commands see it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .catalog import Catalog
+from .dashboard import Dashboard
+from .rules import Alert, Record, RuleGroup
+from .settings import Settings
+from .source import Source
+
+
+@dataclass
+class RuleFile:
+    """The rule groups one module under alerts/ declares; compiled to rules/<name>.yml."""
+
+    name: str
+    groups: list[RuleGroup]
+    source: Source
+
+
+@dataclass
+class Estate:
+    settings: Settings
+    catalog: Catalog
+    dashboards: list[Dashboard]
+    rule_files: list[RuleFile]
+
+    def groups(self):
+        for rule_file in self.rule_files:
+            yield from rule_file.groups
+
+    def rules(self):
+        """(group, rule) for every rule; dict rules come as declared (see validate)."""
+        for group in self.groups():
+            for rule in group.rules:
+                yield group, rule
+
+    def alerts(self) -> list[Alert]:
+        return [rule for _, rule in self.rules() if isinstance(rule, Alert)]
+
+    def records(self) -> list[Record]:
+        return [rule for _, rule in self.rules() if isinstance(rule, Record)]

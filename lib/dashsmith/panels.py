@@ -1,0 +1,177 @@
+"""One-line panels over grafanalib: a panel is a title, its queries, a unit and a description.
+
+Each helper returns a `Panel` holding the grafanalib object (styling only) and the queries;
+the layout, ids, data source and targets are filled in when the dashboard is rendered.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import grafanalib.core as g
+
+from .source import Source, caller
+
+DEFAULT_HEIGHT = 8
+
+
+def _options(overrides: dict) -> dict:
+    """grafanalib keyword arguments: our defaults, then what the declaration passed through.
+    grafanalib's maxDataPoints of 100 would make every graph coarse; Grafana's own default
+    follows the panel width."""
+    return {"maxDataPoints": None, **overrides}
+
+
+@dataclass
+class Query:
+    """One PromQL target. `legend` is Grafana's legendFormat, e.g. '{{provider}} {{model}}'."""
+
+    expr: str
+    legend: str = ""
+    instant: bool | None = None  # None: the panel type decides
+    interval: str = ""
+    source: Source = field(default_factory=caller, compare=False)
+
+
+@dataclass
+class Panel:
+    title: str
+    grafana: g.Panel
+    queries: list[Query]
+    width: int | None = None
+    height: int = DEFAULT_HEIGHT
+    instant: bool = False  # stat-like panels read one value over the dashboard's range
+    needs_queries: bool = True
+    id: int | None = None
+    thresholds: dict | None = None
+    source: Source = field(default_factory=caller, compare=False)
+
+
+def _queries(queries, legend: str, source: Source) -> list[Query]:
+    out = []
+    for query in queries:
+        if isinstance(query, Query):
+            out.append(query)
+        else:
+            out.append(Query(str(query), legend=legend, source=source))
+    return out
+
+
+def _panel(grafana_panel, title, queries, legend, *, width, height, instant=False, thresholds=None,
+           panel_id=None, needs_queries=True) -> Panel:
+    source = caller()
+    return Panel(
+        title=title,
+        grafana=grafana_panel,
+        queries=_queries(queries, legend, source),
+        width=width,
+        height=height,
+        instant=instant,
+        needs_queries=needs_queries,
+        id=panel_id,
+        thresholds=thresholds,
+        source=source,
+    )
+
+
+def timeseries(title: str, *queries, unit: str = "", description: str = "", legend: str = "",
+               stack: bool = False, fill: int = 10, min=None, max=None, thresholds: dict | None = None,
+               width: int | None = None, height: int = DEFAULT_HEIGHT, id: int | None = None,
+               **grafanalib_options) -> Panel:
+    """A time series panel; `stack=True` stacks the series."""
+    grafana_panel = g.TimeSeries(
+        title=title, description=description, unit=unit, fillOpacity=fill,
+        stacking={"mode": "normal", "group": "A"} if stack else {},
+        valueMin=min, valueMax=max,
+        thresholdsStyleMode="line" if thresholds else "off",
+        **_options(grafanalib_options),
+    )
+    return _panel(grafana_panel, title, queries, legend, width=width, height=height,
+                  thresholds=thresholds, panel_id=id)
+
+
+def stat(title: str, *queries, unit: str = "", description: str = "", legend: str = "",
+         thresholds: dict | None = None, mappings: list | None = None, graph: bool = False,
+         width: int | None = None, height: int = DEFAULT_HEIGHT, id: int | None = None,
+         **grafanalib_options) -> Panel:
+    """A single value over the dashboard's time range (instant query)."""
+    grafana_panel = g.Stat(
+        title=title, description=description, format=unit or "none",
+        graphMode="area" if graph else "none", reduceCalc="lastNotNull",
+        mappings=mappings or [], **_options(grafanalib_options),
+    )
+    return _panel(grafana_panel, title, queries, legend, width=width, height=height, instant=True,
+                  thresholds=thresholds, panel_id=id)
+
+
+def gauge(title: str, *queries, unit: str = "", description: str = "", legend: str = "",
+          min: float = 0, max: float = 1, thresholds: dict | None = None,
+          width: int | None = None, height: int = DEFAULT_HEIGHT, id: int | None = None,
+          **grafanalib_options) -> Panel:
+    grafana_panel = g.GaugePanel(title=title, description=description, format=unit or "none",
+                                 min=min, max=max, calc="lastNotNull", **_options(grafanalib_options))
+    return _panel(grafana_panel, title, queries, legend, width=width, height=height, instant=True,
+                  thresholds=thresholds, panel_id=id)
+
+
+def bargauge(title: str, *queries, unit: str = "", description: str = "", legend: str = "",
+             min: float = 0, max=None, thresholds: dict | None = None,
+             width: int | None = None, height: int = DEFAULT_HEIGHT, id: int | None = None,
+             **grafanalib_options) -> Panel:
+    grafana_panel = g.BarGauge(title=title, description=description, format=unit or "none",
+                               min=min, max=max, calc="lastNotNull", displayMode="gradient",
+                               orientation="horizontal", **_options(grafanalib_options))
+    return _panel(grafana_panel, title, queries, legend, width=width, height=height, instant=True,
+                  thresholds=thresholds, panel_id=id)
+
+
+def piechart(title: str, *queries, unit: str = "short", description: str = "", legend: str = "",
+             donut: bool = False, width: int | None = None, height: int = DEFAULT_HEIGHT,
+             id: int | None = None, **grafanalib_options) -> Panel:
+    """Shares of a whole over the dashboard's time range (instant query)."""
+    grafana_panel = g.PieChartv2(title=title, description=description, unit=unit,
+                                 pieType="donut" if donut else "pie",
+                                 legendDisplayMode="table", legendPlacement="right",
+                                 legendValues=["percent"], **_options(grafanalib_options))
+    return _panel(grafana_panel, title, queries, legend, width=width, height=height, instant=True,
+                  panel_id=id)
+
+
+def table(title: str, *queries, unit: str = "", description: str = "", legend: str = "",
+          width: int | None = None, height: int = DEFAULT_HEIGHT, id: int | None = None,
+          **grafanalib_options) -> Panel:
+    """Rows of the latest values (instant query, table format)."""
+    grafana_panel = g.Table(title=title, description=description, unit=unit,
+                            transformations=[{"id": "organize", "options": {
+                                "excludeByName": {"Time": True}}}],
+                            **_options(grafanalib_options))
+    panel = _panel(grafana_panel, title, queries, legend, width=width, height=height, instant=True,
+                   panel_id=id)
+    return panel
+
+
+def barchart(title: str, *queries, unit: str = "", description: str = "", legend: str = "",
+             interval: str = "", width: int | None = None, height: int = DEFAULT_HEIGHT,
+             id: int | None = None, **grafanalib_options) -> Panel:
+    """Bars over time, one per `interval` (e.g. '1d' for a count per day)."""
+    grafana_panel = g.TimeSeries(title=title, description=description, unit=unit,
+                                 drawStyle="bars", fillOpacity=80, interval=interval or None,
+                                 **_options(grafanalib_options))
+    return _panel(grafana_panel, title, queries, legend, width=width, height=height, panel_id=id)
+
+
+def text(title: str, content: str, *, width: int | None = None, height: int = 4,
+         id: int | None = None) -> Panel:
+    """Markdown text; needs no query."""
+    grafana_panel = g.Text(title=title, content=content, mode="markdown")
+    return _panel(grafana_panel, title, (), "", width=width, height=height, panel_id=id,
+                  needs_queries=False)
+
+
+def panel(grafana_panel: g.Panel, *, width: int | None = None, height: int = DEFAULT_HEIGHT,
+          id: int | None = None) -> Panel:
+    """Any grafanalib panel as it is; its own targets are kept."""
+    targets = [Query(t.expr, legend=t.legendFormat, instant=t.instant, interval=t.interval,
+                     source=caller()) for t in getattr(grafana_panel, "targets", [])]
+    return _panel(grafana_panel, grafana_panel.title, targets, "", width=width, height=height,
+                  panel_id=id, needs_queries=not isinstance(grafana_panel, (g.Text, g.RowPanel)))

@@ -1,0 +1,36 @@
+"""The project a command works on: its settings, its estate and its build, loaded once."""
+
+from __future__ import annotations
+
+import functools
+import os
+
+from . import settings as settings_module
+from .build import Build, compile_estate
+from .discover import load_estate
+from .estate import Estate
+from .problems import Problem
+from .settings import Settings
+
+
+class Project:
+    def __init__(self, root: str):
+        self.root = root
+        self.settings: Settings = settings_module.load(root)
+
+    @classmethod
+    def find(cls, start: str | None = None) -> "Project":
+        return cls(settings_module.find_root(start or os.getcwd()))
+
+    @functools.cached_property
+    def estate(self) -> Estate:
+        """Raises DeclarationError when a declaration cannot be imported."""
+        return load_estate(self.settings)
+
+    def build(self, max_for: str | None = None) -> Build:
+        """Raises DeclarationError when the estate cannot be built."""
+        return compile_estate(self.estate, max_for=max_for)
+
+    def relative(self, problem: Problem) -> Problem:
+        return Problem(problem.rule, problem.severity, problem.message,
+                       problem.source.relative_to(self.root))

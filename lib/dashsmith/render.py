@@ -1,0 +1,240 @@
+"""Render declarations to what Grafana and Prometheus read: dashboard JSON (through grafanalib)
+with a map back to the Python lines, and Prometheus rule-file data."""
+
+from __future__ import annotations
+
+import zlib
+from dataclasses import dataclass, field
+
+import grafanalib.core as g
+
+from . import durations, folders
+from .dashboard import DATASOURCE, Dashboard, Row
+from .estate import RuleFile
+from .panels import Panel, Query
+from .rules import Alert, Record
+from .settings import Settings
+from .source import Source
+
+GRID_WIDTH = 24
+SCHEMA_VERSION = 39
+_SCALARS = (str, int, float, bool, type(None))
+
+
+@dataclass
+class CompiledDashboard:
+    """A dashboard as Grafana JSON, with the Python line behind each part of it."""
+
+    uid: str
+    title: str
+    folder: str
+    json: dict
+    source: Source
+    panel_sources: dict[int, Source] = field(default_factory=dict)
+    target_sources: dict[tuple[int, str], Source] = field(default_factory=dict)
+    variable_sources: dict[str, Source] = field(default_factory=dict)
+
+    @property
+    def folder_uid(self) -> str:
+        return folders.folder_uid(self.folder)
+
+
+def plain(obj):
+    """grafanalib objects as plain dicts and lists, all the way down."""
+    if isinstance(obj, _SCALARS):
+        return obj
+    to_json = getattr(obj, "to_json_data", None)
+    while to_json is not None:
+        obj = to_json()
+        to_json = getattr(obj, "to_json_data", None)
+    if isinstance(obj, dict):
+        return {key: plain(value) for key, value in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [plain(value) for value in obj]
+    return obj
+
+
+def render_dashboard(dashboard: Dashboard) -> CompiledDashboard:
+    compiled = CompiledDashboard(dashboard.uid, dashboard.title.strip(), dashboard.folder, {},
+                                 dashboard.source)
+    ids = _PanelIds(dashboard)
+    panels = _Layout(compiled, ids).render(dashboard.rows)
+    variables = dashboard.all_variables()
+    compiled.variable_sources = {v.name: v.source for v in variables}
+    data = plain(g.Dashboard(
+        title=dashboard.title.strip(),
+        uid=dashboard.uid,
+        description=dashboard.description,
+        tags=list(dashboard.tags),
+        timezone="utc",
+        refresh=dashboard.refresh,
+        time=g.Time(*dashboard.time),
+        graphTooltip=g.GRAPH_TOOLTIP_MODE_SHARED_CROSSHAIR,
+        templating=g.Templating(list=[v.grafana for v in variables]),
+        links=list(dashboard.links),
+        schemaVersion=SCHEMA_VERSION,
+    ))
+    data["panels"] = panels
+    compiled.json = data
+    return compiled
+
+
+class _PanelIds:
+    """Panel ids derived from row and panel titles, so inserting a panel renumbers nothing."""
+
+    def __init__(self, dashboard: Dashboard):
+        self.taken = {p.id for p in dashboard.panels() if getattr(p, "id", None)}
+
+    def next(self, *names: str, explicit: int | None = None) -> int:
+        if explicit:
+            return explicit
+        candidate = zlib.crc32("\x00".join(names).encode()) % 100_000 + 1
+        while candidate in self.taken:
+            candidate = candidate % 100_000 + 1
+        self.taken.add(candidate)
+        return candidate
+
+
+class _Layout:
+    """Places rows and panels on Grafana's 24-column grid, left to right, top to bottom."""
+
+    def __init__(self, compiled: CompiledDashboard, ids: _PanelIds):
+        self.compiled = compiled
+        self.ids = ids
+        self.y = 0
+
+    def render(self, items) -> list[dict]:
+        out, loose = [], []
+        for item in items:
+            if isinstance(item, Row):
+                out += self._panels(loose, "")
+                loose = []
+                out += self._row(item)
+            else:
+                loose.append(item)
+        return out + self._panels(loose, "")
+
+    def _row(self, row: Row) -> list[dict]:
+        row_id = self.ids.next(row.title)
+        self.compiled.panel_sources[row_id] = row.source
+        data = plain(g.RowPanel(title=row.title, collapsed=row.collapsed))
+        data.update(id=row_id, gridPos={"h": 1, "w": GRID_WIDTH, "x": 0, "y": self.y})
+        self.y += 1
+        if not row.collapsed:
+            return [data] + self._panels(row.panels, row.title)
+        resume = self.y
+        data["panels"] = self._panels(row.panels, row.title)
+        self.y = resume
+        return [data]
+
+    def _panels(self, panels: list[Panel], row_title: str) -> list[dict]:
+        if not panels:
+            return []
+        default_width = GRID_WIDTH // min(len(panels), 4)
+        x, line_height, out = 0, 0, []
+        for panel in panels:
+            width = min(panel.width or default_width, GRID_WIDTH)
+            if x + width > GRID_WIDTH:
+                self.y, x, line_height = self.y + line_height, 0, 0
+            grid = {"h": panel.height, "w": width, "x": x, "y": self.y}
+            out.append(self._panel(panel, row_title, grid))
+            x, line_height = x + width, max(line_height, panel.height)
+        self.y += line_height
+        return out
+
+    def _panel(self, panel: Panel, row_title: str, grid: dict) -> dict:
+        panel_id = self.ids.next(row_title, panel.title, explicit=panel.id)
+        self.compiled.panel_sources[panel_id] = panel.source
+        data = plain(panel.grafana)
+        data["id"] = panel_id
+        data["gridPos"] = grid
+        if panel.needs_queries:
+            if panel.grafana.dataSource is None:
+                data["datasource"] = dict(DATASOURCE)
+            data["targets"] = [self._target(panel, panel_id, query, index)
+                               for index, query in enumerate(panel.queries)]
+        if panel.thresholds is not None:
+            data.setdefault("fieldConfig", {}).setdefault("defaults", {})["thresholds"] = \
+                threshold_steps(panel.thresholds)
+        return data
+
+    def _target(self, panel: Panel, panel_id: int, query: Query, index: int) -> dict:
+        ref_id = _ref_id(index)
+        self.compiled.target_sources[(panel_id, ref_id)] = query.source
+        instant = panel.instant if query.instant is None else query.instant
+        data = plain(g.Target(
+            expr=query.expr,
+            legendFormat=query.legend or "__auto",
+            refId=ref_id,
+            instant=instant,
+            interval=query.interval,
+            format="table" if isinstance(panel.grafana, g.Table) else "time_series",
+            datasource=dict(DATASOURCE),
+        ))
+        data["range"] = not instant
+        return data
+
+
+def _ref_id(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+def threshold_steps(thresholds: dict) -> dict:
+    """{0.05: 'orange', 0.25: 'red'} → Grafana steps over a green base (key None sets the base)."""
+    base = thresholds.get(None, "green")
+    steps = [{"color": base, "value": None}]
+    steps += [{"color": color, "value": value}
+              for value, color in sorted((v, c) for v, c in thresholds.items() if v is not None)]
+    return {"mode": "absolute", "steps": steps}
+
+
+def render_rule_file(rule_file: RuleFile, settings: Settings, max_for: str | None = None) -> dict:
+    """A Prometheus rule file ({'groups': [...]}) for one module under alerts/."""
+    groups = []
+    for group in rule_file.groups:
+        data = {"name": group.name}
+        if group.interval:
+            data["interval"] = group.interval
+        data["rules"] = [_rule(rule, settings, max_for) for rule in group.rules]
+        groups.append(data)
+    return {"groups": groups}
+
+
+def _rule(rule: Alert | Record, settings: Settings, max_for: str | None) -> dict:
+    if isinstance(rule, Record):
+        data = {"record": rule.record, "expr": rule.expr.strip()}
+        if rule.labels:
+            data["labels"] = dict(sorted(rule.labels.items()))
+        return data
+    data = {"alert": rule.name, "expr": rule.expr.strip()}
+    if rule.for_:
+        data["for"] = _capped(rule.for_, max_for)
+    if rule.keep_firing_for:
+        data["keep_firing_for"] = rule.keep_firing_for
+    labels = dict(rule.labels)
+    if rule.severity:
+        labels["severity"] = rule.severity
+    if labels:
+        data["labels"] = dict(sorted(labels.items()))
+    annotations = dict(rule.annotations)
+    for key in ("summary", "description"):
+        if getattr(rule, key):
+            annotations[key] = getattr(rule, key)
+    annotations["runbook_url"] = f"{settings.runbook_url}#{rule.runbook_anchor}"
+    data["annotations"] = dict(sorted(annotations.items()))
+    return data
+
+
+def _capped(for_: str, max_for: str | None) -> str:
+    """`for` no longer than max_for: the only change the --max-for build option makes."""
+    if not max_for:
+        return for_
+    try:
+        return durations.format(min(durations.parse(for_), durations.parse(max_for)))
+    except ValueError:
+        return for_
