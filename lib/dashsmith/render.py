@@ -3,6 +3,7 @@ with a map back to the Python lines, and Prometheus rule-file data."""
 
 from __future__ import annotations
 
+import textwrap
 import zlib
 from dataclasses import dataclass, field
 
@@ -207,11 +208,11 @@ def render_rule_file(rule_file: RuleFile, settings: Settings, max_for: str | Non
 
 def _rule(rule: Alert | Record, settings: Settings, max_for: str | None) -> dict:
     if isinstance(rule, Record):
-        data = {"record": rule.record, "expr": rule.expr.strip()}
+        data = {"record": rule.record, "expr": expression(rule.expr)}
         if rule.labels:
             data["labels"] = dict(sorted(rule.labels.items()))
         return data
-    data = {"alert": rule.name, "expr": rule.expr.strip()}
+    data = {"alert": rule.name, "expr": expression(rule.expr)}
     if rule.for_:
         data["for"] = _capped(rule.for_, max_for)
     if rule.keep_firing_for:
@@ -228,6 +229,11 @@ def _rule(rule: Alert | Record, settings: Settings, max_for: str | None) -> dict
     annotations["runbook_url"] = f"{settings.runbook_url}#{rule.runbook_anchor}"
     data["annotations"] = dict(sorted(annotations.items()))
     return data
+
+
+def expression(expr: str) -> str:
+    """A rule expression as written in a triple-quoted string, without its indentation."""
+    return textwrap.dedent(expr).strip()
 
 
 def _capped(for_: str, max_for: str | None) -> str:

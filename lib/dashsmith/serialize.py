@@ -27,5 +27,5 @@ def to_json(data) -> bytes:
 
 def to_yaml(data, sort_keys: bool = False) -> bytes:
     text = yaml.dump(data, Dumper=_RuleDumper, sort_keys=sort_keys, default_flow_style=False,
-                     allow_unicode=True, width=100)
+                     allow_unicode=True, width=1 << 16)
     return text.encode("utf-8")

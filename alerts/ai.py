@@ -1,0 +1,97 @@
+"""LLM calls: failing, rate limited, slow, over budget, or stopped."""
+
+from alerts import thresholds
+from dashsmith import Alert, Record, RuleGroup
+
+FAST = thresholds.AI_P95_SECONDS["fast"]
+MEDIUM = thresholds.AI_P95_SECONDS["medium"]
+
+ai = RuleGroup("ai", [
+    # The error ratio is read by two alerts; a provider whose completions all fail still has a
+    # ratio (the `or` fills the missing completions series with 0).
+    Record("provider:ai_errors:rate5m", "sum by (provider) (rate(ai_errors_total[5m]))"),
+    Record("provider:ai_completions:rate5m", "sum by (provider) (rate(ai_completions_total[5m]))"),
+    Record(
+        "provider:ai_error_ratio:rate5m",
+        """
+          provider:ai_errors:rate5m
+            / (provider:ai_errors:rate5m
+               + (provider:ai_completions:rate5m or 0 * provider:ai_errors:rate5m))
+        """,
+    ),
+    Record(
+        "provider_tier:ai_latency_seconds:p95_5m",
+        "histogram_quantile(0.95, sum by (le, provider, tier) (rate(ai_latency_seconds_bucket[5m])))",
+    ),
+    Alert(
+        "AIErrorRatioHigh",
+        expr=f"provider:ai_error_ratio:rate5m > {thresholds.AI_ERROR_RATIO_WARNING}",
+        for_="10m",
+        severity="warning",
+        summary="More than 5% of LLM calls fail.",
+        description="{{ $value | humanizePercentage }} of {{ $labels.provider }} calls failed "
+                    "over the last 5 minutes.",
+    ),
+    Alert(
+        "AIErrorRatioCritical",
+        expr=f"provider:ai_error_ratio:rate5m > {thresholds.AI_ERROR_RATIO_CRITICAL}",
+        for_="5m",
+        severity="critical",
+        summary="More than a quarter of LLM calls fail.",
+        description="{{ $value | humanizePercentage }} of {{ $labels.provider }} calls failed "
+                    "over the last 5 minutes.",
+    ),
+    Alert(
+        "AIRateLimited",
+        expr=f"""
+          sum by (provider) (rate(ai_errors_total{{error_type=~"rate_limit_error|overloaded_error"}}[5m]))
+          > {thresholds.AI_RATE_LIMITED_PER_SECOND}
+        """,
+        for_="10m",
+        severity="warning",
+        summary="The LLM provider is rate limiting or overloaded.",
+        description="{{ $labels.provider }} refused {{ $value | humanize }} calls per second "
+                    "(rate_limit_error or overloaded_error) over the last 5 minutes.",
+    ),
+    Alert(
+        "AILatencyP95High",
+        expr=f"""
+          provider_tier:ai_latency_seconds:p95_5m{{tier="fast"}} > {FAST}
+          or provider_tier:ai_latency_seconds:p95_5m{{tier="medium"}} > {MEDIUM}
+        """,
+        for_="10m",
+        severity="warning",
+        summary="LLM calls are slow.",
+        description="p95 latency of {{ $labels.provider }} {{ $labels.tier }}-tier calls is "
+                    "{{ $value | humanizeDuration }} (limits: fast 5s, medium 20s).",
+    ),
+    Alert(
+        "AICostOverHourlyBudget",
+        expr=f"sum(increase(ai_cost_usd_total[1h])) > {thresholds.AI_HOURLY_BUDGET_USD}",
+        for_="5m",
+        severity="warning",
+        summary="LLM spend is above the hourly budget.",
+        description="{{ $value | humanize }} USD spent on LLM calls in the last hour (budget $10).",
+    ),
+    Alert(
+        "AICostDailyProjection",
+        expr=f"sum(rate(ai_cost_usd_total[6h])) * 86400 > {thresholds.AI_DAILY_BUDGET_USD}",
+        for_="30m",
+        severity="info",
+        summary="At the current pace LLM spend will pass the daily budget.",
+        description="The last 6 hours project to {{ $value | humanize }} USD a day (budget $200).",
+    ),
+    # Either the completions counter stopped, or it is gone (the LLM client never started),
+    # while analyses still run.
+    Alert(
+        "AINoCompletions",
+        expr="""
+          (sum(rate(ai_completions_total[10m])) == 0 or absent(ai_completions_total))
+          and on () sum(rate(tradingagents_analyses_total[10m])) > 0
+        """,
+        for_="5m",
+        severity="critical",
+        summary="Analyses run but no LLM call completes.",
+        description="No LLM completion in the last 10 minutes while analyses are running.",
+    ),
+])

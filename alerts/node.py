@@ -1,0 +1,99 @@
+"""Hosts, from node_exporter (after the node-mixin alerts)."""
+
+from alerts import thresholds
+from dashsmith import Alert, RuleGroup
+
+REAL_FILESYSTEMS = 'fstype!~"tmpfs|overlay|squashfs",mountpoint!=""'
+
+
+def _filesystem_almost_full(name: str, percent: float, severity: str) -> Alert:
+    return Alert(
+        name,
+        expr=f"""
+          node_filesystem_avail_bytes{{{REAL_FILESYSTEMS}}}
+            / node_filesystem_size_bytes{{{REAL_FILESYSTEMS}}} * 100 < {percent}
+          and node_filesystem_readonly{{{REAL_FILESYSTEMS}}} == 0
+        """,
+        for_="30m",
+        severity=severity,
+        summary=f"A filesystem has less than {percent}% space left.",
+        description="{{ $labels.mountpoint }} on {{ $labels.instance }} has "
+                    "{{ $value | humanize }}% space available.",
+        runbook="nodefilesystemalmostoutofspace",
+    )
+
+
+node = RuleGroup("node", [
+    _filesystem_almost_full("NodeFilesystemAlmostOutOfSpace",
+                            thresholds.FILESYSTEM_AVAILABLE_WARNING_PERCENT, "warning"),
+    _filesystem_almost_full("NodeFilesystemAlmostOutOfSpaceCritical",
+                            thresholds.FILESYSTEM_AVAILABLE_CRITICAL_PERCENT, "critical"),
+    Alert(
+        "NodeFilesystemSpaceFillingUp",
+        expr=f"""
+          node_filesystem_avail_bytes{{{REAL_FILESYSTEMS}}}
+            / node_filesystem_size_bytes{{{REAL_FILESYSTEMS}}} * 100 < 40
+          and predict_linear(node_filesystem_avail_bytes{{{REAL_FILESYSTEMS}}}[6h], 24 * 3600) < 0
+          and node_filesystem_readonly{{{REAL_FILESYSTEMS}}} == 0
+        """,
+        for_="1h",
+        severity="warning",
+        summary="A filesystem will be full within a day.",
+        description="{{ $labels.mountpoint }} on {{ $labels.instance }} has "
+                    "{{ $value | humanize }}% space left and is filling up.",
+    ),
+    Alert(
+        "NodeMemoryHighUtilization",
+        expr=f"""
+          100 - node_memory_MemAvailable_bytes / node_memory_MemTotal_bytes * 100
+          > {thresholds.MEMORY_UTILISATION_PERCENT}
+        """,
+        for_="15m",
+        severity="warning",
+        summary="A host is running out of memory.",
+        description="{{ $labels.instance }} uses {{ $value | humanize }}% of its memory.",
+    ),
+    Alert(
+        "NodeCPUHighUsage",
+        expr=f"""
+          sum without (mode) (avg without (cpu) (rate(node_cpu_seconds_total{{mode!~"idle|iowait"}}[2m]))) * 100
+          > {thresholds.CPU_UTILISATION_PERCENT}
+        """,
+        for_="15m",
+        severity="info",
+        summary="A host's CPUs are busy.",
+        description="{{ $labels.instance }} CPUs are {{ $value | humanize }}% busy.",
+    ),
+    Alert(
+        "NodeSystemSaturation",
+        expr=f"""
+          node_load1 / count without (cpu, mode) (node_cpu_seconds_total{{mode="idle"}})
+          > {thresholds.LOAD_PER_CORE}
+        """,
+        for_="15m",
+        severity="warning",
+        summary="A host has more runnable work than CPUs.",
+        description="Load per core on {{ $labels.instance }} is {{ $value | humanize }}.",
+    ),
+    Alert(
+        "NodeDiskIOSaturation",
+        expr="rate(node_disk_io_time_weighted_seconds_total[5m]) > 10",
+        for_="30m",
+        severity="warning",
+        summary="A disk's I/O queue is long.",
+        description="{{ $labels.device }} on {{ $labels.instance }} has an average queue of "
+                    "{{ $value | humanize }}.",
+    ),
+    Alert(
+        "NodeNetworkReceiveErrs",
+        expr="""
+          rate(node_network_receive_errs_total[2m]) / rate(node_network_receive_packets_total[2m])
+          > 0.01
+        """,
+        for_="1h",
+        severity="warning",
+        summary="A network interface drops received packets.",
+        description="{{ $labels.device }} on {{ $labels.instance }} fails to receive "
+                    "{{ $value | humanizePercentage }} of packets.",
+    ),
+])

@@ -1,0 +1,62 @@
+"""The application: analyses failing, slow or expensive, and the app's metrics going missing.
+These are the planned HighErrorRate, SlowAnalysis and HighLLMCost, corrected."""
+
+from alerts import thresholds
+from dashsmith import Alert, RuleGroup
+
+application = RuleGroup("tradingagents", [
+    # Planned as rate(errors[5m]) > 0.1: errors per second per ticker, not a 10% ratio.
+    Alert(
+        "HighErrorRate",
+        expr=f"""
+          sum(rate(tradingagents_analyses_total{{status="error"}}[5m]))
+            / sum(rate(tradingagents_analyses_total[5m]))
+          > {thresholds.ANALYSIS_ERROR_RATIO}
+        """,
+        for_="5m",
+        severity="warning",
+        summary="More than 10% of analyses are failing.",
+        description="{{ $value | humanizePercentage }} of analyses failed over the last 5 minutes.",
+    ),
+    # Planned as histogram_quantile over the raw histogram name, which matches nothing.
+    Alert(
+        "SlowAnalysis",
+        expr=f"""
+          histogram_quantile(0.95,
+            sum by (le) (rate(tradingagents_analysis_duration_seconds_bucket[10m])))
+          > {thresholds.ANALYSIS_P95_SECONDS}
+        """,
+        for_="10m",
+        severity="warning",
+        summary="Analyses are slow.",
+        description="95% of analyses finish within {{ $value | humanizeDuration }} "
+                    "(threshold 5m) over the last 10 minutes.",
+    ),
+    # Planned as rate(tradingagents_llm_cost_usd[1h]) > 10: the name lacks _total and rate()
+    # is dollars per second, so it meant $36,000 an hour.
+    Alert(
+        "HighLLMCost",
+        expr=f"sum(increase(tradingagents_llm_cost_usd_total[1h])) > {thresholds.LLM_HOURLY_COST_USD}",
+        for_="15m",
+        severity="warning",
+        summary="LLM spend is above $10 an hour.",
+        description="Agents spent {{ $value | humanize }} USD on LLM calls over the last hour.",
+    ),
+    Alert(
+        "AppTargetDown",
+        expr='up{job="tradingagents"} == 0',
+        for_="5m",
+        severity="critical",
+        summary="Prometheus cannot scrape the trading platform.",
+        description="Scrapes of {{ $labels.instance }} (job {{ $labels.job }}) have failed "
+                    "for 5 minutes; every application and AI alert is blind.",
+    ),
+    Alert(
+        "AppTargetMissing",
+        expr='absent(up{job="tradingagents"})',
+        for_="5m",
+        severity="critical",
+        summary="The trading platform is not among Prometheus's targets.",
+        description="No scrape target has job tradingagents; check Prometheus's scrape configuration.",
+    ),
+])
