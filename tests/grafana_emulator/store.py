@@ -1,0 +1,241 @@
+"""The emulator's in-memory state: records, id counters and the lock guarding them.
+
+Folders and dashboards share one id sequence and one uid namespace, as they
+share the `dashboard` table in Grafana 11.3.
+"""
+
+from __future__ import annotations
+
+import copy
+import itertools
+import threading
+from dataclasses import dataclass, field
+from typing import Any, Iterator
+
+from .values import generate_short_uid
+
+
+@dataclass(frozen=True)
+class Settings:
+    min_refresh_interval: str = "5s"
+    max_folder_depth: int = 4
+    # [unified_alerting] base_interval and default rule group interval, in seconds.
+    alerting_base_interval: int = 10
+    default_group_interval: int = 60
+
+
+@dataclass
+class FolderRecord:
+    id: int
+    uid: str
+    title: str
+    parent_uid: str
+    description: str
+    version: int
+    created: str
+    updated: str
+    created_by: str
+    updated_by: str
+
+
+@dataclass
+class DashboardRecord:
+    id: int
+    uid: str
+    title: str
+    folder_uid: str
+    data: dict[str, Any]
+    version: int
+    created: str
+    updated: str
+    created_by: str
+    updated_by: str
+    provisioned: bool = False
+    allow_ui_updates: bool = False
+    external_id: str = ""
+    plugin_id: str = ""
+
+    @property
+    def tags(self) -> list[str]:
+        tags = self.data.get("tags")
+        return [t for t in tags if isinstance(t, str)] if isinstance(tags, list) else []
+
+
+@dataclass
+class VersionRecord:
+    id: int
+    dashboard_id: int
+    dashboard_uid: str
+    parent_version: int
+    restored_from: int
+    version: int
+    created: str
+    created_by: str
+    message: str
+    data: dict[str, Any]
+
+
+@dataclass
+class AlertRuleRecord:
+    id: int
+    uid: str
+    folder_uid: str
+    rule_group: str
+    group_index: int
+    interval_seconds: int
+    title: str
+    condition: str
+    data: list[dict[str, Any]]
+    no_data_state: str
+    exec_err_state: str
+    for_millis: int
+    labels: dict[str, str]
+    annotations: dict[str, str]
+    is_paused: bool
+    notification_settings: Any
+    updated: str
+    provenance: str  # "" (none), "api" or "file"
+    version: int = 1
+
+
+@dataclass
+class Datasource:
+    fields: dict[str, Any]
+
+    @property
+    def uid(self) -> str:
+        return self.fields["uid"]
+
+    @property
+    def name(self) -> str:
+        return self.fields["name"]
+
+
+DEFAULT_CONTACT_POINT_NAME = "grafana-default-email"
+
+
+def default_contact_point() -> dict[str, Any]:
+    return {
+        "uid": generate_short_uid(),
+        "name": DEFAULT_CONTACT_POINT_NAME,
+        "type": "email",
+        "settings": {"addresses": "<example@email.com>"},
+        "disableResolveMessage": False,
+    }
+
+
+def default_policy_tree() -> dict[str, Any]:
+    return {"receiver": DEFAULT_CONTACT_POINT_NAME, "group_by": ["grafana_folder", "alertname"]}
+
+
+@dataclass
+class Store:
+    settings: Settings
+    datasources: list[Datasource]
+    lock: threading.RLock = field(default_factory=threading.RLock)
+
+    def __post_init__(self) -> None:
+        self.clear()
+
+    def clear(self) -> None:
+        with self.lock:
+            self.folders: dict[str, FolderRecord] = {}
+            self.dashboards: dict[str, DashboardRecord] = {}
+            self.versions: dict[str, list[VersionRecord]] = {}
+            self.alert_rules: dict[str, AlertRuleRecord] = {}
+            self.contact_points: dict[str, dict[str, Any]] = {}
+            self.contact_point_provenance: dict[str, str] = {}
+            self.policy_tree: dict[str, Any] = default_policy_tree()
+            self.policy_provenance = ""
+            self._dashboard_ids = itertools.count(1)
+            self._version_ids = itertools.count(1)
+            self._rule_ids = itertools.count(1)
+            point = default_contact_point()
+            self.contact_points[point["uid"]] = point
+
+    # --- ids ---------------------------------------------------------------
+
+    def next_dashboard_id(self) -> int:
+        return next(self._dashboard_ids)
+
+    def next_version_id(self) -> int:
+        return next(self._version_ids)
+
+    def next_rule_id(self) -> int:
+        return next(self._rule_ids)
+
+    # --- folders -----------------------------------------------------------
+
+    def folder_by_id(self, folder_id: int) -> FolderRecord | None:
+        return next((f for f in self.folders.values() if f.id == folder_id), None)
+
+    def ancestors(self, folder_uid: str) -> list[FolderRecord]:
+        """The folders above `folder_uid`, root first (excluding the folder itself)."""
+        chain: list[FolderRecord] = []
+        current = self.folders.get(folder_uid)
+        while current is not None and current.parent_uid:
+            current = self.folders.get(current.parent_uid)
+            if current is None or current in chain:
+                break
+            chain.insert(0, current)
+        return chain
+
+    def depth(self, folder_uid: str) -> int:
+        """1 for a root folder, 2 for its children, ..."""
+        return len(self.ancestors(folder_uid)) + 1
+
+    def descendants(self, folder_uid: str) -> list[str]:
+        """The uids of all folders below `folder_uid` (not including it)."""
+        found: list[str] = []
+        frontier = [folder_uid]
+        while frontier:
+            parent = frontier.pop()
+            children = [f.uid for f in self.folders.values() if f.parent_uid == parent]
+            found.extend(children)
+            frontier.extend(children)
+        return found
+
+    def subtree_height(self, folder_uid: str) -> int:
+        """Levels below `folder_uid` (0 for a leaf)."""
+        children = [f.uid for f in self.folders.values() if f.parent_uid == folder_uid]
+        return 1 + max(map(self.subtree_height, children)) if children else 0
+
+    # --- dashboards --------------------------------------------------------
+
+    def dashboard_by_id(self, dashboard_id: int) -> DashboardRecord | None:
+        return next((d for d in self.dashboards.values() if d.id == dashboard_id), None)
+
+    def uid_taken(self, uid: str) -> bool:
+        return uid in self.dashboards or uid in self.folders
+
+    def add_version(self, dashboard: DashboardRecord, parent_version: int, message: str,
+                    restored_from: int = 0) -> None:
+        self.versions.setdefault(dashboard.uid, []).append(VersionRecord(
+            id=self.next_version_id(), dashboard_id=dashboard.id, dashboard_uid=dashboard.uid,
+            parent_version=parent_version, restored_from=restored_from,
+            version=dashboard.version, created=dashboard.updated, created_by=dashboard.updated_by,
+            message=message, data=copy.deepcopy(dashboard.data)))
+
+    def delete_dashboard(self, uid: str) -> None:
+        self.dashboards.pop(uid, None)
+        self.versions.pop(uid, None)
+
+    # --- alerting ----------------------------------------------------------
+
+    def rules_in_group(self, folder_uid: str, group: str) -> list[AlertRuleRecord]:
+        rules = [r for r in self.alert_rules.values()
+                 if r.folder_uid == folder_uid and r.rule_group == group]
+        return sorted(rules, key=lambda r: (r.group_index, r.id))
+
+    def rules_in_folders(self, folder_uids: set[str]) -> Iterator[AlertRuleRecord]:
+        return (r for r in list(self.alert_rules.values()) if r.folder_uid in folder_uids)
+
+    def group_interval(self, folder_uid: str, group: str) -> int | None:
+        rules = self.rules_in_group(folder_uid, group)
+        return rules[0].interval_seconds if rules else None
+
+    def datasource(self, *, uid: str | None = None, name: str | None = None) -> Datasource | None:
+        for source in self.datasources:
+            if (uid is not None and source.uid == uid) or (name is not None and source.name == name):
+                return source
+        return None
