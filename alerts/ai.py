@@ -81,17 +81,18 @@ ai = RuleGroup("ai", [
         summary="At the current pace LLM spend will pass the daily budget.",
         description="The last 6 hours project to {{ $value | humanize }} USD a day (budget $200).",
     ),
-    # Either the completions counter stopped, or it is gone (the LLM client never started),
-    # while analyses still run.
+    # Analyses still run while the completions counter stopped, or is gone (the LLM client
+    # never started). The analyses rate comes first so that it is the alert's value.
     Alert(
         "AINoCompletions",
         expr="""
-          (sum(rate(ai_completions_total[10m])) == 0 or absent(ai_completions_total))
-          and on () sum(rate(tradingagents_analyses_total[10m])) > 0
+          sum(rate(tradingagents_analyses_total[10m])) > 0
+          and on () (sum(rate(ai_completions_total[10m])) == 0 or absent(ai_completions_total))
         """,
         for_="5m",
         severity="critical",
         summary="Analyses run but no LLM call completes.",
-        description="No LLM completion in the last 10 minutes while analyses are running.",
+        description="{{ $value | humanize }} analyses per second finished in the last 10 minutes "
+                    "without a single LLM completion.",
     ),
 ])

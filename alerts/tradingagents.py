@@ -57,6 +57,7 @@ application = RuleGroup("tradingagents", [
         for_="5m",
         severity="critical",
         summary="The trading platform is not among Prometheus's targets.",
-        description="No scrape target has job tradingagents; check Prometheus's scrape configuration.",
+        description="No scrape target has job {{ $labels.job }}; check Prometheus's scrape "
+                    "configuration.",
     ),
 ])

@@ -19,7 +19,7 @@ def _options(overrides: dict) -> dict:
     """grafanalib keyword arguments: our defaults, then what the declaration passed through.
     grafanalib's maxDataPoints of 100 would make every graph coarse; Grafana's own default
     follows the panel width."""
-    return {"maxDataPoints": None, **overrides}
+    return {"maxDataPoints": None, "thresholds": [], **overrides}
 
 
 @dataclass
@@ -118,9 +118,13 @@ def bargauge(title: str, *queries, unit: str = "", description: str = "", legend
              min: float = 0, max=None, thresholds: dict | None = None,
              width: int | None = None, height: int = DEFAULT_HEIGHT, id: int | None = None,
              **grafanalib_options) -> Panel:
+    # grafanalib writes bar gauges in Grafana 6's options.fieldOptions; fieldConfig is current.
+    modern = {"fieldConfig": {"defaults": {"unit": unit or "none", "min": min, "max": max}},
+              "options": {"reduceOptions": {"calcs": ["lastNotNull"], "values": False}}}
     grafana_panel = g.BarGauge(title=title, description=description, format=unit or "none",
                                min=min, max=max, calc="lastNotNull", displayMode="gradient",
-                               orientation="horizontal", **_options(grafanalib_options))
+                               orientation="horizontal", extraJson=modern,
+                               **_options(grafanalib_options))
     return _panel(grafana_panel, title, queries, legend, width=width, height=height, instant=True,
                   thresholds=thresholds, panel_id=id)
 

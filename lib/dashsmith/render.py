@@ -154,9 +154,8 @@ class _Layout:
                 data["datasource"] = dict(DATASOURCE)
             data["targets"] = [self._target(panel, panel_id, query, index)
                                for index, query in enumerate(panel.queries)]
-        if panel.thresholds is not None:
-            data.setdefault("fieldConfig", {}).setdefault("defaults", {})["thresholds"] = \
-                threshold_steps(panel.thresholds)
+        data.setdefault("fieldConfig", {}).setdefault("defaults", {})["thresholds"] = \
+            threshold_steps(panel.thresholds or {})
         return data
 
     def _target(self, panel: Panel, panel_id: int, query: Query, index: int) -> dict:
