@@ -139,6 +139,7 @@ class Store:
 
     def clear(self) -> None:
         with self.lock:
+            self.database_ok = True
             self.folders: dict[str, FolderRecord] = {}
             self.dashboards: dict[str, DashboardRecord] = {}
             self.versions: dict[str, list[VersionRecord]] = {}

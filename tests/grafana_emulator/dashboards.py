@@ -1,0 +1,174 @@
+"""Dashboard endpoints: save, get, delete, versions and restore (Grafana 11.3 shapes)."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from .auth import role_at_least
+from .dashboard_save import (
+    SaveCommand,
+    as_int,
+    folder_of,
+    is_read_only_provisioned,
+    save_dashboard,
+    save_result,
+)
+from .errors import bad_request_data, dashboard_not_found, plain_error
+from .http_types import Identity, Request, Response, json_response
+from .store import DashboardRecord, Store, VersionRecord
+from .values import dashboard_url, folder_url, slugify
+
+_COMMAND_FIELD_TYPES = {"folderUid": str, "message": str, "overwrite": bool, "folderId": (int, float)}
+
+
+def post_dashboard(store: Store, request: Request) -> Response:
+    body = request.json_object()
+    _check_command_types(body)
+    if body.get("isFolder") is True:
+        raise plain_error(400, "Use folders endpoint for saving folders.")
+    dashboard = body.get("dashboard")
+    command = SaveCommand(
+        dashboard=copy.deepcopy(dashboard) if isinstance(dashboard, dict) else {},
+        folder_uid=body.get("folderUid", ""),
+        folder_id=as_int(body.get("folderId")),
+        message=body.get("message", ""),
+        overwrite=body.get("overwrite", False),
+        user=request.identity.login,
+    )
+    return json_response(200, save_result(save_dashboard(store, command)))
+
+
+def _check_command_types(body: dict[str, Any]) -> None:
+    """Go's JSON binding rejects a field of the wrong type with 'bad request data'."""
+    for name, expected in _COMMAND_FIELD_TYPES.items():
+        value = body.get(name)
+        if value is not None and (not isinstance(value, expected) or
+                                  (expected is not bool and isinstance(value, bool))):
+            raise bad_request_data()
+
+
+def get_dashboard(store: Store, request: Request) -> Response:
+    record = _dashboard_or_404(store, request.params["uid"])
+    return json_response(200, {
+        "dashboard": _dashboard_json(record),
+        "meta": dashboard_meta(store, record, request.identity),
+    })
+
+
+def _dashboard_or_404(store: Store, uid: str) -> DashboardRecord:
+    record = store.dashboards.get(uid)
+    if record is None:
+        raise dashboard_not_found()
+    return record
+
+
+def _dashboard_json(record: DashboardRecord) -> dict[str, Any]:
+    data = copy.deepcopy(record.data)
+    data.update(id=record.id, uid=record.uid, version=record.version)
+    return data
+
+
+def dashboard_meta(store: Store, record: DashboardRecord, identity: Identity) -> dict[str, Any]:
+    slug = slugify(record.title)
+    folder = folder_of(store, record)
+    can_write = role_at_least(identity.role, "Editor")
+    return {
+        "type": "db",
+        "canSave": can_write,
+        "canEdit": can_write,
+        "canAdmin": role_at_least(identity.role, "Admin"),
+        "canStar": not identity.is_service_account,
+        "canDelete": can_write,
+        "slug": slug,
+        "url": dashboard_url(record.uid, slug),
+        "expires": "0001-01-01T00:00:00Z",
+        "created": record.created,
+        "updated": record.updated,
+        "updatedBy": record.updated_by,
+        "createdBy": record.created_by,
+        "version": record.version,
+        "hasAcl": False,
+        "isFolder": False,
+        "folderId": folder.id if folder else 0,
+        "folderUid": record.folder_uid,
+        "folderTitle": folder.title if folder else "General",
+        "folderUrl": folder_url(folder.uid, slugify(folder.title)) if folder else "",
+        "provisioned": is_read_only_provisioned(record),
+        "provisionedExternalId": record.external_id if record.provisioned else "",
+        "annotationsPermissions": {
+            "dashboard": {"canAdd": can_write, "canEdit": can_write, "canDelete": can_write},
+            "organization": {"canAdd": can_write, "canEdit": can_write, "canDelete": can_write},
+        },
+        "isStarred": False,
+    }
+
+
+def delete_dashboard(store: Store, request: Request) -> Response:
+    uid = request.params["uid"]
+    if uid in store.folders:
+        raise plain_error(400, "Use folders endpoint for deleting folders.")
+    record = _dashboard_or_404(store, uid)
+    if record.provisioned:
+        raise plain_error(400, "provisioned dashboard cannot be deleted", traced=True)
+    store.delete_dashboard(uid)
+    return json_response(200, {
+        "title": record.title,
+        "message": f"Dashboard {record.title} deleted",
+        "uid": record.uid,
+    })
+
+
+# --- versions ----------------------------------------------------------------
+
+def list_versions(store: Store, request: Request) -> Response:
+    """11.3 answers a bare array, newest first (11.6+ wraps it in an object)."""
+    record = _dashboard_or_404(store, request.params["uid"])
+    versions = sorted(store.versions.get(record.uid, []), key=lambda v: -v.version)
+    start = max(request.int_arg("start", 0), 0)
+    limit = request.int_arg("limit", 0) or 1000
+    return json_response(200, [_version_meta(v, with_data=False) for v in versions[start:start + limit]])
+
+
+def get_version(store: Store, request: Request) -> Response:
+    record = _dashboard_or_404(store, request.params["uid"])
+    version = _find_version(store, record, int(request.params["version"]))
+    if version is None:
+        raise plain_error(500, f"Dashboard version {request.params['version']} not found for "
+                               f"dashboardId {record.id}", traced=True)
+    return json_response(200, _version_meta(version, with_data=True))
+
+
+def restore_version(store: Store, request: Request) -> Response:
+    record = _dashboard_or_404(store, request.params["uid"])
+    wanted = request.json_object().get("version")
+    version = _find_version(store, record, as_int(wanted))
+    if version is None:
+        raise plain_error(404, "Dashboard version not found", traced=True)
+    data = copy.deepcopy(version.data)
+    data.update(version=record.version, uid=record.uid)
+    command = SaveCommand(dashboard=data, folder_uid=record.folder_uid,
+                          message=f"Restored from version {version.version}",
+                          user=request.identity.login, restored_from=version.version)
+    return json_response(200, save_result(save_dashboard(store, command)))
+
+
+def _find_version(store: Store, record: DashboardRecord, number: int) -> VersionRecord | None:
+    return next((v for v in store.versions.get(record.uid, []) if v.version == number), None)
+
+
+def _version_meta(version: VersionRecord, *, with_data: bool) -> dict[str, Any]:
+    meta: dict[str, Any] = {
+        "id": version.id,
+        "dashboardId": version.dashboard_id,
+        "uid": version.dashboard_uid,
+        "parentVersion": version.parent_version,
+        "restoredFrom": version.restored_from,
+        "version": version.version,
+        "created": version.created,
+        "createdBy": version.created_by,
+        "message": version.message,
+    }
+    if with_data:
+        meta["data"] = copy.deepcopy(version.data)
+    return meta

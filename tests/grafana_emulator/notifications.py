@@ -1,0 +1,108 @@
+"""/api/v1/provisioning contact-points and policies, with simple storage."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any, Iterator
+
+from .alert_rules import request_provenance
+from .errors import plain_error
+from .http_types import Request, Response, json_response
+from .store import Store, default_policy_tree
+from .values import generate_short_uid
+
+
+# --- contact points ------------------------------------------------------------
+
+def list_contact_points(store: Store, request: Request) -> Response:
+    name = request.arg("name")
+    points = [_contact_point_json(store, p) for p in store.contact_points.values()
+              if not name or p["name"] == name]
+    return json_response(200, points)
+
+
+def _contact_point_json(store: Store, point: dict[str, Any]) -> dict[str, Any]:
+    body = copy.deepcopy(point)
+    provenance = store.contact_point_provenance.get(point["uid"], "")
+    if provenance:
+        body["provenance"] = provenance
+    return body
+
+
+def post_contact_point(store: Store, request: Request) -> Response:
+    point = _parse_contact_point(request.json_object())
+    point["uid"] = point.get("uid") or generate_short_uid()
+    if point["uid"] in store.contact_points:
+        raise plain_error(400, f"contact point with uid '{point['uid']}' already exists", traced=True)
+    store.contact_points[point["uid"]] = point
+    store.contact_point_provenance[point["uid"]] = request_provenance(request)
+    return json_response(202, _contact_point_json(store, point))
+
+
+def _parse_contact_point(body: dict[str, Any]) -> dict[str, Any]:
+    for required in ("name", "type"):
+        if not isinstance(body.get(required), str) or not body[required]:
+            raise plain_error(400, f"invalid object specification: {required} is required",
+                              traced=True)
+    settings = body.get("settings", {})
+    return {
+        "uid": body.get("uid") or "",
+        "name": body["name"],
+        "type": body["type"],
+        "settings": copy.deepcopy(settings) if isinstance(settings, dict) else {},
+        "disableResolveMessage": bool(body.get("disableResolveMessage", False)),
+    }
+
+
+def put_contact_point(store: Store, request: Request) -> Response:
+    uid = request.params["uid"]
+    if uid not in store.contact_points:
+        raise plain_error(404, "contact point not found", traced=True)
+    point = _parse_contact_point(request.json_object())
+    point["uid"] = uid
+    store.contact_points[uid] = point
+    store.contact_point_provenance[uid] = request_provenance(request)
+    return json_response(202, {"message": "contactpoint updated"})
+
+
+def delete_contact_point(store: Store, request: Request) -> Response:
+    uid = request.params["uid"]
+    store.contact_points.pop(uid, None)
+    store.contact_point_provenance.pop(uid, None)
+    return json_response(202, {"message": "contactpoint deleted"})
+
+
+# --- notification policies ------------------------------------------------------
+
+def get_policies(store: Store, request: Request) -> Response:
+    tree = copy.deepcopy(store.policy_tree)
+    if store.policy_provenance:
+        tree["provenance"] = store.policy_provenance
+    return json_response(200, tree)
+
+
+def put_policies(store: Store, request: Request) -> Response:
+    tree = request.json_object()
+    tree.pop("provenance", None)
+    known = {p["name"] for p in store.contact_points.values()}
+    missing = sorted({r for r in _receivers(tree) if r not in known})
+    if not tree.get("receiver") or missing:
+        reason = f"receiver '{missing[0]}' does not exist" if missing else "root route must specify a receiver"
+        raise plain_error(400, f"invalid object specification: {reason}", traced=True)
+    store.policy_tree = copy.deepcopy(tree)
+    store.policy_provenance = request_provenance(request)
+    return json_response(202, {"message": "policies updated"})
+
+
+def _receivers(route: dict[str, Any]) -> Iterator[str]:
+    if isinstance(route.get("receiver"), str) and route["receiver"]:
+        yield route["receiver"]
+    for child in route.get("routes") or []:
+        if isinstance(child, dict):
+            yield from _receivers(child)
+
+
+def delete_policies(store: Store, request: Request) -> Response:
+    store.policy_tree = default_policy_tree()
+    store.policy_provenance = ""
+    return json_response(202, {"message": "policies resetted"})

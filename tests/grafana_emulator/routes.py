@@ -1,0 +1,104 @@
+"""The route table: method + path pattern -> handler, with the role each needs.
+
+A role below `min_role` gets the RBAC 403 naming `action`, as Grafana's
+authorize middleware does before the handler runs.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Callable
+from urllib.parse import unquote
+
+from . import alert_rules, dashboards, folders, instance, notifications, search
+from .http_types import Request, Response
+from .store import Store
+
+Handler = Callable[[Store, Request], Response]
+
+UID = r"(?P<uid>[^/]+)"
+PROVISIONING = "/api/v1/provisioning"
+GROUP = PROVISIONING + r"/folder/(?P<folder>[^/]+)/rule-groups/(?P<group>[^/]+)"
+
+
+@dataclass(frozen=True)
+class Route:
+    method: str
+    pattern: re.Pattern[str]
+    handler: Handler
+    min_role: str | None = None
+    action: str = ""
+    public: bool = False  # answered without credentials
+
+
+def _route(method: str, path: str, handler: Handler, min_role: str | None = None,
+           action: str = "", public: bool = False) -> Route:
+    return Route(method, re.compile(path), handler, min_role, action, public)
+
+
+ROUTES: list[Route] = [
+    _route("GET", "/api/health", instance.health, public=True),
+    _route("GET", "/api/frontend/settings", instance.frontend_settings),
+    _route("GET", "/api/user", instance.current_user),
+    _route("GET", "/api/org", instance.current_org),
+    _route("GET", "/api/datasources", instance.list_datasources),
+    _route("GET", "/api/datasources/uid/" + UID, instance.datasource_by_uid),
+    _route("GET", "/api/datasources/name/(?P<name>[^/]+)", instance.datasource_by_name),
+    _route("GET", "/api/search", search.search),
+    # folders
+    _route("GET", "/api/folders", folders.list_folders),
+    _route("GET", r"/api/folders/id/(?P<id>\d+)", folders.get_folder_by_id),
+    _route("GET", "/api/folders/" + UID, folders.get_folder),
+    _route("POST", "/api/folders", folders.post_folder, "Editor", "folders:create"),
+    _route("PUT", "/api/folders/" + UID, folders.put_folder, "Editor", "folders:write"),
+    _route("POST", f"/api/folders/{UID}/move", folders.move_folder, "Editor", "folders:write"),
+    _route("DELETE", "/api/folders/" + UID, folders.delete_folder, "Editor", "folders:delete"),
+    # dashboards
+    _route("POST", "/api/dashboards/db", dashboards.post_dashboard, "Editor", "dashboards:create"),
+    _route("GET", "/api/dashboards/uid/" + UID, dashboards.get_dashboard),
+    _route("DELETE", "/api/dashboards/uid/" + UID, dashboards.delete_dashboard, "Editor",
+           "dashboards:delete"),
+    _route("GET", f"/api/dashboards/uid/{UID}/versions", dashboards.list_versions),
+    _route("GET", rf"/api/dashboards/uid/{UID}/versions/(?P<version>\d+)", dashboards.get_version),
+    _route("POST", f"/api/dashboards/uid/{UID}/restore", dashboards.restore_version, "Editor",
+           "dashboards:write"),
+    # alerting provisioning (fixed:alerting.provisioning roles: Admin only)
+    _route("GET", PROVISIONING + "/alert-rules", alert_rules.list_rules, "Admin",
+           "alert.provisioning:read"),
+    _route("POST", PROVISIONING + "/alert-rules", alert_rules.post_rule, "Admin",
+           "alert.provisioning:write"),
+    _route("GET", f"{PROVISIONING}/alert-rules/{UID}", alert_rules.get_rule, "Admin",
+           "alert.provisioning:read"),
+    _route("PUT", f"{PROVISIONING}/alert-rules/{UID}", alert_rules.put_rule, "Admin",
+           "alert.provisioning:write"),
+    _route("DELETE", f"{PROVISIONING}/alert-rules/{UID}", alert_rules.delete_rule, "Admin",
+           "alert.provisioning:write"),
+    _route("GET", GROUP, alert_rules.get_group, "Admin", "alert.provisioning:read"),
+    _route("PUT", GROUP, alert_rules.put_group, "Admin", "alert.provisioning:write"),
+    _route("DELETE", GROUP, alert_rules.delete_group, "Admin", "alert.provisioning:write"),
+    _route("GET", PROVISIONING + "/contact-points", notifications.list_contact_points, "Admin",
+           "alert.provisioning:read"),
+    _route("POST", PROVISIONING + "/contact-points", notifications.post_contact_point, "Admin",
+           "alert.provisioning:write"),
+    _route("PUT", f"{PROVISIONING}/contact-points/{UID}", notifications.put_contact_point, "Admin",
+           "alert.provisioning:write"),
+    _route("DELETE", f"{PROVISIONING}/contact-points/{UID}", notifications.delete_contact_point,
+           "Admin", "alert.provisioning:write"),
+    _route("GET", PROVISIONING + "/policies", notifications.get_policies, "Admin",
+           "alert.provisioning:read"),
+    _route("PUT", PROVISIONING + "/policies", notifications.put_policies, "Admin",
+           "alert.provisioning:write"),
+    _route("DELETE", PROVISIONING + "/policies", notifications.delete_policies, "Admin",
+           "alert.provisioning:write"),
+]
+
+
+def find_route(method: str, path: str) -> tuple[Route, dict[str, str]] | None:
+    for route in ROUTES:
+        if route.method != method:
+            continue
+        match = route.pattern.fullmatch(path)
+        if match:
+            return route, {k: unquote(v) for k, v in match.groupdict().items()}
+    return None
