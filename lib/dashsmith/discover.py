@@ -4,6 +4,8 @@ the dashboards, rule groups and metrics they define at module level."""
 from __future__ import annotations
 
 import importlib
+import importlib.machinery
+import importlib.util
 import os
 import sys
 import traceback
@@ -100,17 +102,13 @@ def _import_problem(path: str, error: Exception) -> Problem:
         source = Source(error.filename, error.lineno or 1, error.offset or 0)
         message = f"cannot import: {error.msg}"
     else:
-        frames = traceback.extract_tb(error.__traceback__)
-        user_frames = [f for f in frames if not _is_library(f.filename)]
-        frame = user_frames[-1] if user_frames else None
-        source = Source(frame.filename, frame.lineno) if frame else Source(path, 1)
+        root = os.path.dirname(os.path.dirname(os.path.abspath(path)))
+        frames = [f for f in traceback.extract_tb(error.__traceback__)
+                  if os.path.abspath(f.filename).startswith(root + os.sep)]
+        # The innermost frame in the project's own files, else the module itself.
+        source = Source(frames[-1].filename, frames[-1].lineno) if frames else Source(path, 1)
         message = f"cannot import: {type(error).__name__}: {error}"
     return Problem("declaration/import", Severity.ERROR, message, source)
-
-
-def _is_library(filename: str) -> bool:
-    return ("site-packages" in filename or filename.startswith("<")
-            or filename.startswith(os.path.dirname(os.path.dirname(__file__))))
 
 
 @contextmanager
@@ -128,9 +126,27 @@ def _isolated_imports(root: str, packages: list[str]):
     sys.path.insert(0, root)
     importlib.invalidate_caches()
     try:
+        for top in sorted(tops):
+            _bind_package(top, os.path.join(root, top))
         yield
     finally:
         sys.path.remove(root)
         for name in [n for n in sys.modules if ours(n)]:
             del sys.modules[name]
         sys.modules.update(saved)
+
+
+def _bind_package(name: str, directory: str) -> None:
+    """Register `name` as the package in `directory`, so that neither an installed package of
+    the same name nor a regular package elsewhere on sys.path can stand in for it (a directory
+    without __init__.py would otherwise lose to one that has it)."""
+    init = os.path.join(directory, "__init__.py")
+    spec = importlib.util.spec_from_file_location(
+        name, init if os.path.exists(init) else None, submodule_search_locations=[directory])
+    if spec is None:  # no __init__.py: a bare package over the directory
+        spec = importlib.machinery.ModuleSpec(name, None, is_package=True)
+        spec.submodule_search_locations = [directory]
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    if spec.loader is not None:
+        spec.loader.exec_module(module)

@@ -26,8 +26,15 @@ def replace_tree(out_dir: str, files: dict[str, bytes]) -> None:
     staging = tempfile.mkdtemp(prefix=f".{os.path.basename(out_dir)}.new-", dir=parent)
     os.chmod(staging, 0o755)
     try:
+        written: dict[int, str] = {}  # the same bytes object under two paths: one file, linked
         for path, data in files.items():
-            _write(os.path.join(staging, path), data)
+            target = os.path.join(staging, path)
+            if id(data) in written:
+                os.makedirs(os.path.dirname(target), exist_ok=True)
+                os.link(written[id(data)], target)
+            else:
+                _write(target, data)
+                written[id(data)] = target
         _write(os.path.join(staging, MARKER), b"")
         _swap(staging, out_dir)
     finally:

@@ -8,6 +8,7 @@ import zlib
 from dataclasses import dataclass, field
 
 import grafanalib.core as g
+import orjson
 
 from . import durations, folders
 from .dashboard import DATASOURCE, Dashboard, Row
@@ -19,7 +20,6 @@ from .source import Source
 
 GRID_WIDTH = 24
 SCHEMA_VERSION = 39
-_SCALARS = (str, int, float, bool, type(None))
 
 
 @dataclass
@@ -41,18 +41,16 @@ class CompiledDashboard:
 
 
 def plain(obj):
-    """grafanalib objects as plain dicts and lists, all the way down."""
-    if isinstance(obj, _SCALARS):
-        return obj
+    """grafanalib objects as plain dicts and lists, all the way down. orjson walks the tree in C
+    and calls back only for grafanalib objects, which is many times faster than a Python walk."""
+    return orjson.loads(orjson.dumps(obj, default=_to_json_data, option=orjson.OPT_NON_STR_KEYS))
+
+
+def _to_json_data(obj):
     to_json = getattr(obj, "to_json_data", None)
-    while to_json is not None:
-        obj = to_json()
-        to_json = getattr(obj, "to_json_data", None)
-    if isinstance(obj, dict):
-        return {key: plain(value) for key, value in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return [plain(value) for value in obj]
-    return obj
+    if to_json is None:
+        raise TypeError(f"cannot render {type(obj).__name__} as JSON")
+    return to_json()
 
 
 def render_dashboard(dashboard: Dashboard) -> CompiledDashboard:
