@@ -327,6 +327,17 @@ def test_dashboard_save_validation_is_400(emu, dashboard, command, body):
     assert (reply.status, reply.json()) == (400, body)
 
 
+def test_grafana_client_maps_a_400_to_bad_input(api):
+    with pytest.raises(GrafanaBadInputError) as raised:
+        save(api, {"title": ""})
+    assert raised.value.response == {"status": "empty-name", "message": "Dashboard title cannot be empty"}
+
+
+def test_null_command_fields_read_as_absent(api):
+    result = save(api, {"uid": "d", "title": "D"}, folderUid=None, message=None, overwrite=None)
+    assert (result["folderUid"], result["version"]) == ("", 1)
+
+
 def test_unknown_dashboard_id_is_404(emu):
     reply = call(emu, "POST", "/api/dashboards/db", {"dashboard": {"id": 999, "title": "T"}})
     assert (reply.status, reply.json()) == (404, {"status": "not-found", "message": "Dashboard not found"})
@@ -370,14 +381,16 @@ def test_post_without_uid_always_creates_a_new_dashboard(api):
 def test_provisioned_dashboard_cannot_be_saved_or_deleted(emu, api):
     emu.add_dashboard({"uid": "prov", "title": "Prov"}, provisioned=True)
     assert api.dashboard.get_dashboard("prov")["meta"]["provisioned"] is True
-    reply = call(emu, "POST", "/api/dashboards/db", {"dashboard": {"uid": "prov", "title": "P", "version": 1}})
+    current = {"dashboard": {"uid": "prov", "title": "P", "version": 1}}
+    reply = call(emu, "POST", "/api/dashboards/db", current)
     assert (reply.status, reply.json()) == (400, {"message": "Cannot save provisioned dashboard"})
     assert call(emu, "DELETE", "/api/dashboards/uid/prov").status == 400
 
 
 def test_plugin_dashboard_needs_overwrite(emu, api):
     emu.add_dashboard({"uid": "plug", "title": "Plug"}, plugin_id="some-app")
-    reply = call(emu, "POST", "/api/dashboards/db", {"dashboard": {"uid": "plug", "title": "P", "version": 1}})
+    current = {"dashboard": {"uid": "plug", "title": "P", "version": 1}}
+    reply = call(emu, "POST", "/api/dashboards/db", current)
     assert (reply.status, reply.json()["status"]) == (412, "plugin-dashboard")
     assert save(api, {"uid": "plug", "title": "P"}, overwrite=True)["version"] == 2
 
@@ -444,7 +457,8 @@ def test_search_repeated_folder_uids_and_comma_pitfall(emu, estate):
     assert comma_joined == []  # one value is one uid: commas are not split
     # grafana-client 5.x sends a list as repeated parameters
     assert len(estate.search.search_dashboards(folder_uids=["ops", "dev"], type_="dash-db")) == 2
-    assert [h["uid"] for h in estate.search.search_dashboards(folder_uids="general", type_="dash-db")] == ["c"]
+    at_root = estate.search.search_dashboards(folder_uids="general", type_="dash-db")
+    assert [h["uid"] for h in at_root] == ["c"]
 
 
 def test_search_by_dashboard_uids_paging_and_limit(emu, estate):
@@ -498,7 +512,8 @@ def test_unknown_alert_rule_answers_with_empty_bodies(emu, alerts_folder):
 
 def test_alert_rule_update_is_200(alerts_folder):
     alerts_folder.alertingprovisioning.create_alertrule(alert_rule())
-    updated = alerts_folder.alertingprovisioning.update_alertrule("r1", alert_rule(title="Renamed", **{"for": "1h"}))
+    changed = alert_rule(title="Renamed", **{"for": "1h"})
+    updated = alerts_folder.alertingprovisioning.update_alertrule("r1", changed)
     assert (updated["title"], updated["for"]) == ("Renamed", "1h")
 
 
@@ -562,7 +577,8 @@ def test_rule_group_put_replaces_the_group(emu, alerts_folder):
     echoed = provisioning.update_rule_group("alerts", "cpu", request)
     assert (echoed["title"], echoed["folderUid"], echoed["interval"]) == ("cpu", "alerts", 120)
     assert [r["uid"] for r in echoed["rules"]] == ["r3", "r1", "new"]
-    assert echoed["rules"][0]["data"][0]["model"] == {"expr": "up == 0", "refId": "A"}  # echo, not stored form
+    # the echo is the request, not the stored form (no intervalMs / maxDataPoints)
+    assert echoed["rules"][0]["data"][0]["model"] == {"expr": "up == 0", "refId": "A"}
     group = provisioning.get_rule_group("alerts", "cpu")
     assert [r["uid"] for r in group["rules"]] == ["r3", "r1", "new"]
     assert group["interval"] == 120
@@ -586,7 +602,8 @@ def test_contact_points_and_policies(emu, api):
                    {"name": "pager", "type": "webhook", "settings": {"url": "http://hook2"}})
     assert updated.status == 202
     assert provisioning.get_contactpoints(name="pager")[0]["settings"]["url"] == "http://hook2"
-    policy = call(emu, "PUT", "/api/v1/provisioning/policies", {"receiver": "pager", "group_by": ["alertname"]})
+    tree = {"receiver": "pager", "group_by": ["alertname"]}
+    policy = call(emu, "PUT", "/api/v1/provisioning/policies", tree)
     assert policy.status == 202
     assert provisioning.get_notification_policy_tree()["receiver"] == "pager"
     assert call(emu, "DELETE", "/api/v1/provisioning/policies").status == 202

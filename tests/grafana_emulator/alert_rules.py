@@ -154,9 +154,10 @@ def put_group(store: Store, request: Request) -> Response:
     folder_uid, group = request.params["folder"], request.params["group"]
     body = request.json_object()
     interval = body.get("interval", 0)
-    if not isinstance(interval, int) or isinstance(interval, bool) or not isinstance(body.get("rules", []), list):
+    rules_json = body.get("rules") or []
+    if not isinstance(interval, int) or isinstance(interval, bool) or not isinstance(rules_json, list):
         raise bad_request_data()
-    rules = [parse_rule(r) for r in body.get("rules") or []]
+    rules = [parse_rule(r) for r in rules_json]
     validate_interval(interval, store.settings.alerting_base_interval)
     provenance = request_provenance(request)
     replacement = _group_replacement(store, folder_uid, group, interval, rules, provenance)

@@ -30,10 +30,10 @@ def post_dashboard(store: Store, request: Request) -> Response:
     dashboard = body.get("dashboard")
     command = SaveCommand(
         dashboard=copy.deepcopy(dashboard) if isinstance(dashboard, dict) else {},
-        folder_uid=body.get("folderUid", ""),
+        folder_uid=body.get("folderUid") or "",
         folder_id=as_int(body.get("folderId")),
-        message=body.get("message", ""),
-        overwrite=body.get("overwrite", False),
+        message=body.get("message") or "",
+        overwrite=body.get("overwrite") is True,
         user=request.identity.login,
     )
     return json_response(200, save_result(save_dashboard(store, command)))

@@ -87,7 +87,8 @@ def put_policies(store: Store, request: Request) -> Response:
     known = {p["name"] for p in store.contact_points.values()}
     missing = sorted({r for r in _receivers(tree) if r not in known})
     if not tree.get("receiver") or missing:
-        reason = f"receiver '{missing[0]}' does not exist" if missing else "root route must specify a receiver"
+        reason = (f"receiver '{missing[0]}' does not exist" if missing
+                  else "root route must specify a receiver")
         raise plain_error(400, f"invalid object specification: {reason}", traced=True)
     store.policy_tree = copy.deepcopy(tree)
     store.policy_provenance = request_provenance(request)
