@@ -1,0 +1,126 @@
+"""The data a preview draws: each panel's queries run against Prometheus as Grafana would run
+them, with its built-in and dashboard variables replaced by real values."""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass, field
+
+from .. import durations, variables
+from .prometheus import Prometheus, PrometheusError, Series, UnreachableError
+
+POINTS = 200  # a preview's time series have about this many points
+_LEGEND_LABEL = re.compile(r"\{\{\s*(\w+)\s*\}\}")
+
+
+@dataclass(frozen=True)
+class Window:
+    """The time range a preview shows: `seconds` back from `end`."""
+
+    end: float
+    seconds: float
+    scrape_interval: float
+
+    @property
+    def start(self) -> float:
+        return self.end - self.seconds
+
+    @property
+    def step(self) -> float:
+        return max(round(self.seconds / POINTS), 1)
+
+    @classmethod
+    def of(cls, span: str, scrape_interval: str, end: float | None = None) -> "Window":
+        return cls(end if end is not None else time.time(), durations.parse(span),
+                   durations.parse(scrape_interval))
+
+
+@dataclass
+class PanelData:
+    series: list[tuple[str, Series]] = field(default_factory=list)  # (legend, series)
+    error: str = ""
+
+
+def fetch(dashboard: dict, prometheus: Prometheus, window: Window) -> dict[int, PanelData]:
+    """Data for every panel with queries, by panel id. A query Prometheus rejects becomes the
+    panel's error; an unreachable Prometheus raises UnreachableError."""
+    values = variable_values(dashboard)
+    out = {}
+    for panel in panels_with_queries(dashboard):
+        data = PanelData()
+        for target in panel.get("targets") or []:
+            expr = resolve(target.get("expr", ""), values, window)
+            try:
+                if target.get("instant"):
+                    result = prometheus.instant(expr, window.end)
+                else:
+                    result = prometheus.range(expr, window.start, window.end, window.step)
+            except UnreachableError:
+                raise
+            except PrometheusError as error:
+                data.error = f"query {target.get('refId', '')}: {error}"
+                continue
+            data.series += [(legend(target.get("legendFormat", ""), s.labels), s) for s in result]
+        out[panel.get("id")] = data
+    return out
+
+
+def panels_with_queries(dashboard: dict) -> list[dict]:
+    panels = []
+    for panel in dashboard.get("panels") or []:
+        panels += [panel] + list(panel.get("panels") or [])
+    return [p for p in panels if p.get("targets")]
+
+
+def resolve(expr: str, values: dict[str, str], window: Window) -> str:
+    """The query with Grafana's variables replaced as Grafana would at this window."""
+    step = window.step
+    builtins = {
+        "__rate_interval": durations.format(max(step + window.scrape_interval,
+                                                4 * window.scrape_interval)),
+        "__interval": durations.format(step),
+        "__auto": durations.format(step),
+        "__range": durations.format(round(window.seconds)),
+        "__interval_ms": str(int(step * 1000)),
+        "__range_ms": str(int(window.seconds * 1000)),
+        "__range_s": str(int(window.seconds)),
+        "__from": str(int(window.start * 1000)),
+        "__to": str(int(window.end * 1000)),
+    }
+
+    def value(occurrence: variables.Occurrence) -> str:
+        if occurrence.name in builtins:
+            return builtins[occurrence.name]
+        return values.get(occurrence.name, ".+" if occurrence.in_quotes else occurrence.text)
+
+    return variables.substitute(expr, value).text
+
+
+def variable_values(dashboard: dict) -> dict[str, str]:
+    """Each dashboard variable's default: its current value, or a match-all for 'All'."""
+    values = {}
+    for variable in (dashboard.get("templating") or {}).get("list") or []:
+        current = (variable.get("current") or {}).get("value")
+        if isinstance(current, list):
+            current = current[0] if len(current) == 1 else "|".join(current)
+        if current in (None, "", "$__all"):
+            if variable.get("includeAll") or current == "$__all":
+                current = variable.get("allValue") or ".+"
+            elif variable.get("type") == "custom":
+                current = str(variable.get("query", "")).split(",")[0].strip()
+            else:
+                current = ".+"
+        values[variable.get("name", "")] = str(current)
+    return values
+
+
+def legend(legend_format: str, labels: dict[str, str]) -> str:
+    """Grafana's legendFormat: '{{provider}} {{model}}'; empty or __auto shows the labels."""
+    if legend_format and legend_format != "__auto":
+        return _LEGEND_LABEL.sub(lambda m: labels.get(m.group(1), ""), legend_format)
+    shown = {k: v for k, v in labels.items() if k != "__name__"}
+    name = labels.get("__name__", "")
+    if not shown:
+        return name or "value"
+    return name + "{" + ", ".join(f'{k}="{v}"' for k, v in shown.items()) + "}"

@@ -1,0 +1,155 @@
+"""The report as a pull-request comment (GitHub-flavoured Markdown).
+
+Each changed dashboard is a section with one bullet per panel, variable and query change;
+long values are named in the bullet (only the words that differ) and shown whole as a
+```diff block in a collapsed <details> after the list. A long list is collapsed too.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+
+from .changes import REMOVED, Diff, FieldChange, Report, where
+from .wording import SYMBOLS, changed_parts, heading, is_long, show, summary_line
+
+MARKER = "<!-- dashsmith-diff -->"  # lets a CI job find and update its earlier comment
+COLLAPSE_OVER = 15  # list lines; a longer list goes inside <details>
+_CHANGED_PART = 40  # characters of the differing words shown in a bullet
+
+
+@dataclass(frozen=True)
+class Preview:
+    """Links to a dashboard's layout picture before and after the change."""
+
+    before: str | None
+    after: str | None
+
+
+def render(report: Report, previews: dict[str, Preview] | None = None) -> str:
+    previews = previews or {}
+    out = [MARKER, f"### Monitoring changes: {_code(report.base)} → {_code(report.head)}", ""]
+    if not report:
+        out.append("No changes to dashboards or alert rules.")
+        return "\n".join(out) + "\n"
+    out += [f"**{summary_line(report)}**", ""]
+    for diff in report.dashboards:
+        out += _dashboard(diff, previews.get(diff.name))
+    if report.rules:
+        out += ["#### Alert and recording rules", ""]
+        out += _section(report.rules)
+    if not report.rules_compared:
+        out += [f"_Alert and recording rules are not compared with {report.base}._", ""]
+    return "\n".join(out) + "\n"
+
+
+def _dashboard(diff: Diff, preview: Preview | None) -> list[str]:
+    symbol = SYMBOLS[diff.status]
+    out = [f"#### {symbol} Dashboard **{_text(diff.title)}** ({_code(diff.name)}) {diff.status}", ""]
+    facts = [_code(where(diff.source))] if diff.source else []
+    if diff.summary:
+        facts.insert(0, _text(diff.summary))
+    if preview:
+        facts.append(_preview_links(preview))
+    if facts:
+        out += [" · ".join(facts), ""]
+    if diff.status == REMOVED:
+        return out
+    path = [f"dashboard {diff.name}"]
+    items = [_field_item(change, path, 0) for change in diff.fields]
+    return out + _section(items + list(diff.children), path)
+
+
+def _section(entries: list, path: list[str] = ()) -> list[str]:
+    """A bullet list of field items (already text) and entities, then the diff blocks of its
+    long values; collapsed when long."""
+    lines, blocks = [], []
+    for entry in entries:
+        if isinstance(entry, Diff):
+            _entity(entry, list(path), 0, lines, blocks)
+        else:
+            line, block = entry
+            lines.append(line)
+            blocks += block
+    if len(lines) > COLLAPSE_OVER:
+        lines = [f"<details><summary>{_tally(entries)}</summary>", ""] + lines + \
+                ["", "</details>"]
+    return lines + [""] + blocks
+
+
+def _tally(entries: list) -> str:
+    """'2 variables, 3 rows, 9 panels' for what a collapsed list holds."""
+    kinds: dict[str, int] = {}
+    for entry in entries:
+        kind = entry.kind if isinstance(entry, Diff) else "field"
+        kinds[kind] = kinds.get(kind, 0) + 1
+    return ", ".join(f"{n} {kind}{'' if n == 1 else 's'}" for kind, n in kinds.items())
+
+
+def _entity(diff: Diff, path: list[str], depth: int, lines: list, blocks: list) -> None:
+    indent = "  " * depth
+    name = f"{diff.kind} **{_text(diff.name)}**" if diff.kind != "dashboard" else heading(diff)
+    line = f"{indent}- {SYMBOLS[diff.status]} {name}"
+    if diff.summary:
+        line += f": {_code(_one_line(diff.summary))}"
+    if diff.source:
+        line += f" · {_code(where(diff.source))}"
+    lines.append(line)
+    path = path + [f"{diff.kind} {diff.name}"]
+    for change in diff.fields:
+        text, block = _field_item(change, path, depth + 1)
+        lines.append(text)
+        blocks += block
+    for child in diff.children:
+        _entity(child, path, depth + 1, lines, blocks)
+
+
+def _field_item(change: FieldChange, path: list[str], depth: int) -> tuple[str, list[str]]:
+    indent = "  " * depth
+    name = f"{indent}- {_text(change.field)}"
+    if change.old is None:
+        return f"{name}: {_code(_one_line(show(change.new)))}", []
+    if is_long(change.old, change.new):
+        removed, added = changed_parts(str(change.old), str(change.new))
+        text = f"{name} changed: {_code(_clip(removed) or '…')} → {_code(_clip(added) or '…')}"
+        return text, _diff_block(_where(path, change), str(change.old), str(change.new))
+    return f"{name}: {_code(show(change.old))} → {_code(show(change.new))}", []
+
+
+def _where(path: list[str], change: FieldChange) -> str:
+    return " / ".join(path + [change.field])
+
+
+def _diff_block(title: str, old: str, new: str) -> list[str]:
+    body = [f"-{line}" for line in old.splitlines()] + [f"+{line}" for line in new.splitlines()]
+    fence = "````" if any("```" in line for line in body) else "```"
+    return [f"<details><summary>{html.escape(title)}</summary>", "", f"{fence}diff", *body, fence,
+            "", "</details>", ""]
+
+
+def _preview_links(preview: Preview) -> str:
+    links = [f"[{label}]({url})" for label, url in (("before", preview.before),
+                                                     ("after", preview.after)) if url]
+    return "preview: " + " · ".join(links)
+
+
+def _clip(text: str) -> str:
+    text = _one_line(text)
+    return text if len(text) <= _CHANGED_PART else text[: _CHANGED_PART - 1] + "…"
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _code(text: str) -> str:
+    """Inline code that survives backticks in the value."""
+    text = str(text)
+    if "`" not in text:
+        return f"`{text}`"
+    return f"`` {text} ``"
+
+
+def _text(text: str) -> str:
+    """Plain Markdown text with the characters that would format it escaped."""
+    return "".join("\\" + c if c in "\\`*_[]<>#|~" else c for c in str(text))

@@ -1,0 +1,146 @@
+"""What is compared: the estate compiled at a git ref, in the working tree, or as deployed.
+
+A snapshot holds compiled dashboards (CompiledDashboard: JSON plus the Python lines behind
+it) and compiled rules with their sources. The ref's estate is built from a temporary
+`git worktree`; discover.load_estate imports each estate's modules afresh and restores
+sys.modules afterwards, so both estates load in this one process.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from ..build import Build
+from ..estate import Estate
+from ..problems import DeclarationError
+from ..project import Project
+from ..render import CompiledDashboard
+from ..settings import SettingsError, find_root
+from ..source import Source
+
+
+class SnapshotError(Exception):
+    """A side of the comparison could not be built; the message says why."""
+
+
+@dataclass(frozen=True)
+class CompiledRule:
+    """One alerting or recording rule as it appears in a rule file."""
+
+    file: str  # rule file name, e.g. 'ai' for rules/ai.yml
+    group: str
+    data: dict  # the rule as Prometheus reads it
+    source: Source | None = None
+
+    @property
+    def kind(self) -> str:
+        return "alert" if "alert" in self.data else "record"
+
+    @property
+    def name(self) -> str:
+        return self.data.get("alert") or self.data.get("record") or ""
+
+
+@dataclass
+class Snapshot:
+    label: str  # how reports name this side: a ref, 'working tree' or 'Grafana'
+    root: str | None  # the project directory its sources are relative to
+    dashboards: list[CompiledDashboard]
+    rules: list[CompiledRule] | None = field(default=None)  # None: this side has no rules
+
+    def relative(self, source: Source | None) -> Source | None:
+        if source is None or self.root is None:
+            return source
+        return source.relative_to(self.root)
+
+
+def compiled_rules(estate: Estate, build: Build) -> list[CompiledRule]:
+    """The build's rules, each with the source line of its declaration. render_rule_file keeps
+    the estate's order of groups and rules, so the two are walked side by side."""
+    rules = []
+    for rule_file in estate.rule_files:
+        data = build.rule_files.get(rule_file.name, {"groups": []})
+        for group, group_data in zip(rule_file.groups, data["groups"]):
+            for rule, rule_data in zip(group.rules, group_data["rules"]):
+                rules.append(CompiledRule(rule_file.name, group.name, rule_data,
+                                          getattr(rule, "source", group.source)))
+    return sorted(rules, key=lambda r: (r.file, r.group))
+
+
+def of_project(project: Project, label: str = "working tree") -> Snapshot:
+    """The project as it is on disk. Raises DeclarationError when it cannot be built."""
+    build = project.build()
+    return Snapshot(label, project.root, build.dashboards, compiled_rules(project.estate, build))
+
+
+def at_ref(project: Project, ref: str) -> Snapshot:
+    """The project as committed at `ref`. A ref that has no dashsmith project at this path
+    (the change that introduces one) is an empty snapshot."""
+    repo = _git_toplevel(project.root)
+    commit = _resolve(repo, ref)
+    inside = os.path.relpath(os.path.realpath(project.root), repo)
+    with _worktree(repo, commit) as tree:
+        root = os.path.normpath(os.path.join(tree, inside))
+        if not _is_project(root):
+            return Snapshot(ref, root, [], [])
+        try:
+            return of_project(Project(root), label=ref)
+        except DeclarationError as error:
+            problems = "\n".join(f"  {p.source.relative_to(root)}: {p.message}"
+                                 for p in error.problems)
+            raise SnapshotError(f"the declarations at {ref} cannot be built:\n{problems}")
+        except SettingsError as error:
+            raise SnapshotError(f"at {ref}: {error}")
+
+
+def _is_project(root: str) -> bool:
+    try:
+        return find_root(root) == root
+    except SettingsError:
+        return False
+
+
+def _git(directory: str, *args: str) -> str:
+    try:
+        result = subprocess.run(["git", "-C", directory, *args], capture_output=True, text=True,
+                                timeout=120)
+    except FileNotFoundError:
+        raise SnapshotError("git is not installed")
+    if result.returncode != 0:
+        raise SnapshotError(f"git {' '.join(args)}: {result.stderr.strip()}")
+    return result.stdout.strip()
+
+
+def _git_toplevel(directory: str) -> str:
+    try:
+        return os.path.realpath(_git(directory, "rev-parse", "--show-toplevel"))
+    except SnapshotError:
+        raise SnapshotError(f"{directory} is not inside a git repository; --base needs one")
+
+
+def _resolve(repo: str, ref: str) -> str:
+    try:
+        return _git(repo, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
+    except SnapshotError:
+        raise SnapshotError(f"unknown git ref '{ref}' (for a pull request's base branch, fetch "
+                            "it first, e.g. actions/checkout with fetch-depth: 0)")
+
+
+@contextmanager
+def _worktree(repo: str, commit: str):
+    """A detached checkout of `commit` in a temp dir, removed afterwards."""
+    parent = tempfile.mkdtemp(prefix="dashsmith-diff-")
+    tree = os.path.join(parent, "tree")
+    _git(repo, "worktree", "add", "--detach", "--quiet", tree, commit)
+    try:
+        yield tree
+    finally:
+        subprocess.run(["git", "-C", repo, "worktree", "remove", "--force", tree],
+                       capture_output=True)
+        subprocess.run(["git", "-C", repo, "worktree", "prune"], capture_output=True)
+        shutil.rmtree(parent, ignore_errors=True)
