@@ -1,0 +1,213 @@
+"""Alert declarations as Grafana-managed rule groups (deploy --grafana-alerts).
+
+Each Prometheus alert becomes a rule of three steps, the translation Grafana's own Prometheus
+rule converter makes so that Grafana fires exactly when Prometheus would (any series the
+expression returns is firing; no series is normal):
+
+  query            the PromQL expression, instant, on the Prometheus data source (by uid)
+  prometheus_math  is_number($query) || is_nan($query) || is_inf($query)
+  threshold        prometheus_math > 0            ← the rule's condition
+
+Recording rules stay in Prometheus (the alerts read the series they record), so with
+--grafana-alerts the Prometheus rule files keep only the recording rules.
+
+A group is marked as dashsmith's by the annotation HASH_ANNOTATION on each of its rules; its
+value is the hash of the group as deployed (without that annotation), which is how a group
+edited in Grafana since (possible when X-Disable-Provenance made it editable) is recognised.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+
+from .. import durations, folders
+from ..problems import Problem, Severity
+from ..source import Source
+from .normalize import content_hash
+
+HASH_ANNOTATION = "dashsmith_hash"
+DEFAULT_INTERVAL = "1m"
+BASE_INTERVAL_SECONDS = 10  # Grafana's [unified_alerting] base_interval: intervals are multiples
+EXPRESSIONS = "__expr__"
+_QUERY_DEFAULTS = {"intervalMs": 1000, "maxDataPoints": 43200}
+_RULE_FIELDS = ("uid", "title", "ruleGroup", "folderUID", "condition", "noDataState",
+                "execErrState", "isPaused")
+
+
+@dataclass(frozen=True)
+class DesiredGroup:
+    folder_uid: str
+    name: str
+    body: dict  # what PUT /api/v1/provisioning/folder/:f/rule-groups/:name receives
+    hash: str
+    source: Source
+
+    @property
+    def key(self) -> str:
+        return f"{self.folder_uid}/{self.name}"
+
+
+def rule_groups(estate, rule_files: dict[str, dict], datasource_uid: str,
+                folder_path: str) -> tuple[list[DesiredGroup], list[Problem]]:
+    """Grafana rule groups for every alert group (groups of only recording rules are left
+    out), and the problems that stop the translation (with the declaring line)."""
+    folder_uid = folders.folder_uid(folder_path)
+    groups, problems, seen = [], [], {}
+    for rule_file in estate.rule_files:
+        rendered = rule_files[rule_file.name]["groups"]
+        for declared, data in zip(rule_file.groups, rendered):
+            alerts = [rule for rule in data["rules"] if "alert" in rule]
+            if not alerts:
+                continue
+            if declared.name in seen:
+                problems.append(_error(f"rule group '{declared.name}' is also declared at "
+                                       f"{seen[declared.name]}; Grafana needs group names "
+                                       "unique within the alerts folder", declared.source))
+                continue
+            seen[declared.name] = declared.source
+            interval, problem = _interval(data.get("interval"), declared.source)
+            if problem:
+                problems.append(problem)
+                continue
+            groups.append(_group(folder_uid, declared.name, interval, alerts, datasource_uid,
+                                 declared.source))
+    return groups, problems
+
+
+def _error(message: str, source: Source) -> Problem:
+    return Problem("deploy/grafana-alerts", Severity.ERROR, message, source)
+
+
+def _interval(text: str | None, source: Source) -> tuple[int, Problem | None]:
+    seconds = int(durations.parse(text or DEFAULT_INTERVAL))
+    if seconds <= 0 or seconds % BASE_INTERVAL_SECONDS:
+        return 0, _error(f"rule group interval {text} is not a multiple of "
+                         f"{BASE_INTERVAL_SECONDS}s, which Grafana-managed rules need", source)
+    return seconds, None
+
+
+def _group(folder_uid: str, name: str, interval: int, alerts: list[dict], datasource_uid: str,
+           source: Source) -> DesiredGroup:
+    uids = _rule_uids(name, [alert["alert"] for alert in alerts])
+    rules = [_rule(alert, uid, name, folder_uid, datasource_uid) for alert, uid in zip(alerts, uids)]
+    body = {"title": name, "folderUid": folder_uid, "interval": interval, "rules": rules}
+    digest = group_hash(body)
+    for rule in rules:
+        rule["annotations"][HASH_ANNOTATION] = digest
+    return DesiredGroup(folder_uid, name, body, digest, source)
+
+
+def _rule_uids(group: str, names: list[str]) -> list[str]:
+    """Stable rule uids (Grafana: at most 40 of A-Z a-z 0-9 - _), unique within the group."""
+    out, taken = [], set()
+    for name in names:
+        base = re.sub(r"[^A-Za-z0-9_-]+", "-", f"{group}-{name}").strip("-")
+        uid, n = _fit(base), 1
+        while uid in taken:
+            n += 1
+            uid = _fit(f"{base}-{n}")
+        taken.add(uid)
+        out.append(uid)
+    return out
+
+
+def _fit(uid: str) -> str:
+    if len(uid) <= 40:
+        return uid
+    return f"{uid[:31]}-{hashlib.sha1(uid.encode()).hexdigest()[:8]}"
+
+
+def _rule(alert: dict, uid: str, group: str, folder_uid: str, datasource_uid: str) -> dict:
+    return {
+        "uid": uid,
+        "title": alert["alert"],
+        "ruleGroup": group,
+        "folderUID": folder_uid,
+        "condition": "threshold",
+        "data": [
+            {"refId": "query", "relativeTimeRange": {"from": 600, "to": 0},
+             "datasourceUid": datasource_uid,
+             "model": {"refId": "query", "expr": alert["expr"], "instant": True, "range": False,
+                       "datasource": {"type": "prometheus", "uid": datasource_uid},
+                       **_QUERY_DEFAULTS}},
+            _expression("prometheus_math", {
+                "type": "math", "expression": "is_number($query) || is_nan($query) || is_inf($query)"}),
+            _expression("threshold", {
+                "type": "threshold", "expression": "prometheus_math",
+                "conditions": [{"evaluator": {"type": "gt", "params": [0]}}]}),
+        ],
+        "noDataState": "OK",  # Prometheus: no series, no alert
+        "execErrState": "Error",  # a failing query shows as an error, not as silence
+        "for": alert.get("for", "0s"),
+        "labels": dict(alert.get("labels") or {}),
+        "annotations": dict(alert.get("annotations") or {}),
+        "isPaused": False,
+    }
+
+
+def _expression(ref_id: str, model: dict) -> dict:
+    return {"refId": ref_id, "queryType": model["type"], "relativeTimeRange": {"from": 0, "to": 0},
+            "datasourceUid": EXPRESSIONS,
+            "model": {"refId": ref_id, "datasource": {"type": EXPRESSIONS, "uid": EXPRESSIONS},
+                      **model, **_QUERY_DEFAULTS}}
+
+
+# --- comparing -------------------------------------------------------------------------------
+
+def normalize_group(group: dict) -> dict:
+    """A rule group (as sent, or as GET returns it) without what Grafana adds (ids, provenance,
+    `updated`, query defaults), `for` in seconds, and without the hash annotation."""
+    return {"title": group.get("title"), "folderUid": group.get("folderUid"),
+            "interval": int(group.get("interval") or 0),
+            "rules": [normalize_rule(rule) for rule in group.get("rules") or []]}
+
+
+def normalize_rule(rule: dict) -> dict:
+    out = {key: rule.get(key) for key in _RULE_FIELDS}
+    out["isPaused"] = bool(out["isPaused"])
+    out["for"] = durations.parse(rule.get("for") or "0s")
+    out["labels"] = dict(rule.get("labels") or {})
+    out["annotations"] = {k: v for k, v in (rule.get("annotations") or {}).items()
+                          if k != HASH_ANNOTATION}
+    out["data"] = [_normalize_query(query) for query in rule.get("data") or []]
+    return out
+
+
+def _normalize_query(query: dict) -> dict:
+    model = {k: v for k, v in (query.get("model") or {}).items()
+             if _QUERY_DEFAULTS.get(k, object()) != v}
+    return {"refId": query.get("refId"), "queryType": query.get("queryType") or "",
+            "relativeTimeRange": query.get("relativeTimeRange"),
+            "datasourceUid": query.get("datasourceUid"), "model": model}
+
+
+def group_hash(group: dict) -> str:
+    return content_hash(normalize_group(group))
+
+
+def recorded_group_hash(group: dict) -> str | None:
+    """The hash dashsmith annotated the group with, or None if it carries no marker."""
+    for rule in group.get("rules") or []:
+        value = (rule.get("annotations") or {}).get(HASH_ANNOTATION)
+        if value:
+            return value
+    return None
+
+
+# --- Prometheus rule files -------------------------------------------------------------------
+
+def recording_rules_only(rule_files: dict[str, dict]) -> dict[str, dict]:
+    """The rule files with the alerting rules taken out (and groups left empty dropped): what
+    Prometheus keeps when Grafana evaluates the alerts."""
+    out = {}
+    for name, data in rule_files.items():
+        groups = []
+        for group in data["groups"]:
+            records = [rule for rule in group["rules"] if "record" in rule]
+            if records:
+                groups.append({**group, "rules": records})
+        if groups:
+            out[name] = {"groups": groups}
+    return out

@@ -1,0 +1,251 @@
+"""`dashsmith deploy`: build, lint, then either deploy through Grafana's HTTP API (GRAFANA_URL
+set) or write the file-provisioning tree (not set). Exit status: 0 everything applied; 1 drift
+left alone or a partial failure (the report names what was and was not applied); 2 could not
+start (nothing was written)."""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import click
+
+from ..cli import EXIT_PROBLEMS, fail, load_project, report_declaration_error
+from ..output import OutputError, replace_tree
+from ..problems import DeclarationError, Severity
+from . import alerting, live, plan as planning, prometheus, provisioning, report
+from .apply import apply
+from .config import ConfigError, DeploySettings, deploy_settings
+from .connection import GrafanaUnavailable, connect, connection_options, explain
+from .desired import desired_state
+
+DEFAULT_MAX_DELETES = 5
+
+
+@dataclass(frozen=True)
+class Options:
+    dry_run: bool
+    json: bool
+    force: bool
+    prune: bool
+    max_deletes: int
+    concurrency: int
+    grafana_alerts: bool
+    prometheus_url: str | None
+    verbose: int
+
+
+@click.command()
+@connection_options
+@click.option("--dry-run", is_flag=True, help="Print the plan; write nothing.")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="How to print the plan and the outcome.")
+@click.option("--force", is_flag=True,
+              help="Overwrite (or with --prune delete) dashboards edited in Grafana since "
+                   "dashsmith deployed them, and take over ones it did not deploy.")
+@click.option("--prune", is_flag=True,
+              help="Delete dashboards and rule groups dashsmith deployed that are no longer in "
+                   "the code (never anything without dashsmith's marker).")
+@click.option("--max-deletes", type=click.IntRange(min=0), default=DEFAULT_MAX_DELETES,
+              show_default=True, help="Refuse to run (before any write) if it would delete more.")
+@click.option("--concurrency", type=click.IntRange(1, 32), default=4, show_default=True,
+              help="Requests in flight at once.")
+@click.option("--grafana-alerts", is_flag=True,
+              help="Deploy the alerts as Grafana-managed rule groups (Prometheus keeps the "
+                   "recording rules).")
+@click.option("--prometheus-url", envvar="PROMETHEUS_URL", metavar="URL",
+              help="Reload this Prometheus after writing the rule files and check they loaded "
+                   "(default: $PROMETHEUS_URL).")
+@click.option("-v", "--verbose", count=True,
+              help="-v: list unchanged and applied items, show diffs; -vv: every HTTP request.")
+@click.pass_context
+def deploy(ctx, connection, dry_run, output_format, force, prune, max_deletes, concurrency,
+           grafana_alerts, prometheus_url, verbose):
+    """Deploy the dashboards (and alert rules) to Grafana, or write them for file provisioning.
+
+    With GRAFANA_URL (or --url) set: plan, print, apply. Credentials come from GRAFANA_TOKEN,
+    --token-file, or GRAFANA_USER and GRAFANA_PASSWORD. Without it: write the build tree for
+    Grafana's file provisioning and say how to mount it.
+    """
+    options = Options(dry_run, output_format == "json", force, prune, max_deletes, concurrency,
+                      grafana_alerts, prometheus_url, verbose)
+    project = load_project(ctx)
+    with _secrets_hidden(connection, verbose):
+        sys.exit(_run(project, connection, options))
+
+
+@contextmanager
+def _secrets_hidden(connection, verbose: int):
+    """An unexpected exception is reported (with its traceback at -vv) with every secret
+    replaced by '***', and exits 2."""
+    try:
+        yield
+    except Exception as error:  # noqa: BLE001 - click's own exceptions derive from it too
+        if isinstance(error, (click.ClickException, click.exceptions.Exit, click.Abort)):
+            raise
+        text = traceback.format_exc() if verbose >= 2 else f"{type(error).__name__}: {error}"
+        if connection is not None:
+            text = connection.redact(text)
+        fail(f"deploy stopped by an unexpected error: {text.strip()}")
+
+
+def _run(project, connection, options: Options) -> int:
+    settings = _settings(project)
+    build = _checked_build(project)
+    rule_files = prometheus.rule_files(build, options.grafana_alerts)
+    if connection is None:
+        return _provision(project, build, settings, rule_files, options)
+    return _deploy(project, connection, build, settings, rule_files, options)
+
+
+def _settings(project) -> DeploySettings:
+    try:
+        return deploy_settings(project.settings)
+    except ConfigError as error:
+        fail(str(error))
+
+
+def _checked_build(project):
+    """The build, after lint: any error stops the deploy before anything is written."""
+    try:
+        build = project.build()
+    except DeclarationError as error:
+        report_declaration_error(project, error)
+    from ..lint import lint_project
+    errors = [p for p in lint_project(project) if p.severity is Severity.ERROR]
+    if errors:
+        for problem in errors:
+            click.echo(str(project.relative(problem)), err=True)
+        fail(f"lint found {len(errors)} error(s); nothing was deployed")
+    return build
+
+
+# --- without Grafana -------------------------------------------------------------------------
+
+def _provision(project, build, settings: DeploySettings, rule_files, options: Options) -> int:
+    if options.grafana_alerts:
+        fail("--grafana-alerts deploys through Grafana's API: set GRAFANA_URL (or --url)")
+    out = project.settings.path("out")
+    if options.dry_run:
+        click.echo(f"dry run: would write {len(build.dashboards)} dashboards and "
+                   f"{len(rule_files)} rule files into {os.path.relpath(out)}/")
+        return 0
+    _write_local(build, settings, rule_files, out)
+    click.echo(f"wrote {len(build.dashboards)} dashboards and {len(rule_files)} rule files into "
+               f"{os.path.relpath(out)}/provisioning/")
+    reloaded = _reload_prometheus(options, rule_files)
+    for line in provisioning.instructions(out, project.root):
+        click.echo(line)
+    return 0 if reloaded is not False else EXIT_PROBLEMS
+
+
+def _write_local(build, settings: DeploySettings, rule_files, out: str) -> None:
+    try:
+        replace_tree(out, prometheus.build_tree(build, rule_files))
+        if settings.prometheus_rules_dir:
+            prometheus.write_rules_dir(settings.prometheus_rules_dir, rule_files)
+    except OutputError as error:
+        fail(str(error))
+
+
+def _reload_prometheus(options: Options, rule_files) -> bool | None:
+    """None without a Prometheus URL; otherwise whether the rules loaded (reported either way)."""
+    if not options.prometheus_url:
+        return None
+    try:
+        groups = prometheus.reload_and_check(options.prometheus_url, rule_files)
+    except prometheus.PrometheusError as error:
+        click.echo(f"dashsmith: {error}", err=True)
+        return False
+    if not options.json:
+        click.echo(f"Prometheus at {options.prometheus_url} reloaded: {groups} rule groups loaded")
+    return True
+
+
+# --- through the API -------------------------------------------------------------------------
+
+def _deploy(project, connection, build, settings: DeploySettings, rule_files,
+            options: Options) -> int:
+    log = (lambda line: click.echo(line, err=True)) if options.verbose >= 2 else None
+    try:
+        grafana = connect(connection, pool_size=options.concurrency, log=log)
+        datasource_uid = _datasource_uid(grafana, project.settings.datasource, connection)
+    except GrafanaUnavailable as error:
+        fail(str(error))
+    desired = desired_state(build.dashboards, *_alert_groups(project, build, settings,
+                                                             datasource_uid, options))
+    the_plan = _plan(grafana, connection, desired, settings, options)
+    _print_plan(connection, the_plan, options)
+    if the_plan.too_many_deletes:
+        _emit_json(options, plan=report.plan_json(the_plan))
+        fail(f"the plan deletes {len(the_plan.deletes)} item(s), more than --max-deletes "
+             f"{the_plan.max_deletes}; nothing was changed")
+    if options.dry_run:
+        _emit_json(options, plan=report.plan_json(the_plan))
+        return EXIT_PROBLEMS if any(c.blocked for c in the_plan.changes) else 0
+    _write_local(build, settings, rule_files, project.settings.path("out"))
+    with report.progress("deploying", len(the_plan.writes), not options.json) as advance:
+        result = apply(grafana, the_plan, concurrency=options.concurrency,
+                       disable_provenance=settings.disable_provenance, done=advance)
+    if not options.json:
+        for line in report.result_text(result, verbose=options.verbose >= 1):
+            click.echo(line)
+    reloaded = _reload_prometheus(options, rule_files)
+    _emit_json(options, plan=report.plan_json(the_plan), result=report.result_json(result),
+               prometheus=None if reloaded is None else {"reloaded": reloaded})
+    return 0 if result.ok and reloaded is not False else EXIT_PROBLEMS
+
+
+def _datasource_uid(grafana, name: str, connection) -> str:
+    try:
+        found = grafana.datasource.get_datasource_by_name(name)
+    except Exception as error:  # noqa: BLE001
+        raise GrafanaUnavailable(
+            f"the Prometheus data source '{name}' (setting 'datasource') is not usable in "
+            f"Grafana at {connection.url}: {explain(error, connection)}") from None
+    return found["uid"]
+
+
+def _alert_groups(project, build, settings: DeploySettings, datasource_uid: str,
+                  options: Options):
+    """(groups, extra folders) for desired_state: empty without --grafana-alerts."""
+    if not options.grafana_alerts:
+        return [], []
+    groups, problems = alerting.rule_groups(project.estate, build.rule_files, datasource_uid,
+                                            settings.grafana_alerts_folder)
+    if problems:
+        report_declaration_error(project, DeclarationError(problems))
+    return groups, [settings.grafana_alerts_folder]
+
+
+def _plan(grafana, connection, desired, settings: DeploySettings, options: Options):
+    try:
+        with report.progress("reading Grafana", live.reads_needed(desired),
+                             not options.json) as advance:
+            current = live.read(grafana, desired, prune=options.prune,
+                                grafana_alerts=options.grafana_alerts,
+                                concurrency=options.concurrency, done=advance)
+    except Exception as error:  # noqa: BLE001 - any failure to read means we cannot plan
+        fail(connection.redact(f"cannot read the current state of Grafana at {connection.url}: "
+                               f"{explain(error, connection)}; nothing was changed"))
+    return planning.compute(desired, current, prune=options.prune, force=options.force,
+                            max_deletes=options.max_deletes,
+                            disable_provenance=settings.disable_provenance)
+
+
+def _print_plan(connection, the_plan, options: Options) -> None:
+    if options.json:
+        return
+    click.echo(f"Grafana {connection.url}" + (" — dry run, nothing will be written"
+                                              if options.dry_run else ""))
+    for line in report.plan_text(the_plan, verbose=options.verbose >= 1,
+                                 diffs=options.dry_run or options.verbose >= 1):
+        click.echo(line)
+
+
+def _emit_json(options: Options, **sections) -> None:
+    if options.json:
+        click.echo(report.dumps({k: v for k, v in sections.items() if v is not None}))

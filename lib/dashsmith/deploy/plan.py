@@ -1,0 +1,213 @@
+"""The plan: desired + live → what deploy does to each folder, dashboard and rule group.
+
+A pure function of its inputs (no I/O), so a plan is a value: --dry-run prints it, apply
+executes exactly it. Every item ends in one of five actions:
+
+  create     not in Grafana
+  update     in Grafana, different from the code, and not changed there since dashsmith wrote it
+             (or: same content, but without dashsmith's marker or in another folder)
+  unchanged  in Grafana exactly as in the code
+  drifted    changed in Grafana since dashsmith wrote it (or there, but never dashsmith's):
+             left alone unless --force, and the deploy exits 1 with the difference
+  delete     (--prune) dashsmith's, no longer in the code, and not changed since dashsmith wrote it
+
+Folders are never deleted: deleting a folder deletes everything in it, dashsmith's or not.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from enum import Enum
+
+from .. import serialize
+from .alerting import DesiredGroup, normalize_group
+from .desired import Desired, DesiredDashboard, DesiredFolder
+from .live import Live, LiveDashboard, LiveGroup
+
+FOLDER, DASHBOARD, RULE_GROUP = "folder", "dashboard", "rule-group"
+KINDS = (FOLDER, DASHBOARD, RULE_GROUP)
+
+
+class Action(str, Enum):
+    CREATE = "create"
+    UPDATE = "update"
+    UNCHANGED = "unchanged"
+    DRIFTED = "drifted"
+    DELETE = "delete"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+@dataclass(frozen=True)
+class Change:
+    kind: str  # FOLDER, DASHBOARD or RULE_GROUP
+    key: str  # a uid; for a rule group "<folder uid>/<group name>"
+    title: str
+    action: Action
+    reason: str = ""
+    operation: str | None = None  # what apply sends: create | update | replace | delete | None
+    blocked: bool = False  # drifted without --force: apply leaves it alone
+    version: int | None = None  # the version seen, sent back so a concurrent edit is refused
+    folder_uid: str = ""  # dashboards and groups: their folder; folders: the parent
+    payload: dict | None = None  # what apply writes (dashboard JSON, folder fields, group body)
+    hash: str | None = None  # of the desired content
+    diff: tuple[str, ...] = ()  # unified diff, Grafana → code
+    source: str = ""  # where the code declares it
+
+    @property
+    def writes(self) -> bool:
+        return self.operation is not None and not self.blocked
+
+
+@dataclass(frozen=True)
+class Plan:
+    changes: tuple[Change, ...]
+    # dashsmith's items that are no longer in the code, kept because --prune was not given
+    kept: tuple[Change, ...] = ()
+    max_deletes: int | None = None
+    force: bool = False
+    prune: bool = False
+    notes: tuple[str, ...] = field(default=())
+
+    def of(self, kind: str) -> list[Change]:
+        return [c for c in self.changes if c.kind == kind]
+
+    def counts(self) -> dict[str, int]:
+        return {action.value: sum(1 for c in self.changes if c.action is action) for action in Action}
+
+    @property
+    def deletes(self) -> list[Change]:
+        return [c for c in self.changes if c.operation == "delete" and c.writes]
+
+    @property
+    def too_many_deletes(self) -> bool:
+        return self.max_deletes is not None and len(self.deletes) > self.max_deletes
+
+    @property
+    def drifted(self) -> list[Change]:
+        return [c for c in self.changes if c.action is Action.DRIFTED]
+
+    @property
+    def writes(self) -> list[Change]:
+        return [c for c in self.changes if c.writes]
+
+
+def compute(desired: Desired, live: Live, *, prune: bool = False, force: bool = False,
+            max_deletes: int | None = None, disable_provenance: bool = False) -> Plan:
+    changes = [_folder(f, live) for f in desired.folders]
+    changes += [_dashboard(d, live.dashboards.get(d.uid), force) for d in desired.dashboards]
+    wanted = {d.uid for d in desired.dashboards}
+    gone = sorted((d for uid, d in live.dashboards.items() if uid not in wanted and d.managed),
+                  key=lambda d: d.uid)
+    changes += [_group(g, live.groups.get(g.key), force, disable_provenance)
+                for g in desired.groups]
+    wanted_groups = {g.key for g in desired.groups}
+    gone_groups = sorted((g for key, g in live.groups.items()
+                          if key not in wanted_groups and g.managed), key=lambda g: g.key)
+    removals = [_dashboard_removal(d, force) for d in gone]
+    removals += [_group_removal(g, force) for g in gone_groups]
+    if prune:
+        return Plan(tuple(changes + removals), (), max_deletes, force, prune)
+    return Plan(tuple(changes), tuple(removals), max_deletes, force, prune)
+
+
+# --- folders ---------------------------------------------------------------------------------
+
+def _folder(folder: DesiredFolder, live: Live) -> Change:
+    current = live.folders.get(folder.uid)
+    base = dict(kind=FOLDER, key=folder.uid, title=folder.path, folder_uid=folder.parent_uid or "",
+                payload={"uid": folder.uid, "title": folder.title, "parentUid": folder.parent_uid})
+    if current is None:
+        return Change(action=Action.CREATE, reason="new", operation="create", **base)
+    differences = []
+    if current.title != folder.title:
+        differences.append(f"title '{current.title}' → '{folder.title}'")
+    if (current.parent_uid or None) != folder.parent_uid:
+        differences.append(f"parent {current.parent_uid or '(root)'} → {folder.parent_uid or '(root)'}")
+    if not differences:
+        return Change(action=Action.UNCHANGED, version=current.version, **base)
+    return Change(action=Action.UPDATE, reason="; ".join(differences), operation="update",
+                  version=current.version, **base)
+
+
+# --- dashboards ------------------------------------------------------------------------------
+
+def _dashboard(want: DesiredDashboard, have: LiveDashboard | None, force: bool) -> Change:
+    base = dict(kind=DASHBOARD, key=want.uid, title=want.title, folder_uid=want.folder_uid,
+                payload=want.json, hash=want.hash, source=str(want.source))
+    if have is None:
+        return Change(action=Action.CREATE, reason="new", operation="create", **base)
+    base.update(version=have.version, diff=_diff(have.normalized, want.normalized))
+    same_content = have.content_hash == want.hash
+    if same_content and have.managed and have.folder_uid == want.folder_uid:
+        return Change(action=Action.UNCHANGED, **base)
+    if same_content:
+        reason = ("take over: add dashsmith's marker" if not have.managed
+                  else f"move from folder {have.folder_uid or '(root)'} to {want.folder_uid or '(root)'}")
+        return Change(action=Action.UPDATE, reason=reason, operation="update", **base)
+    if not have.managed:
+        return _drifted("in Grafana, but not deployed by dashsmith (no marker tag)", "update",
+                        force, base)
+    if have.recorded_hash is None:
+        return _drifted("no dashsmith deploy in its version history", "update", force, base)
+    if have.content_hash != have.recorded_hash:
+        return _drifted("edited in Grafana since dashsmith deployed it", "update", force, base)
+    reason = "changed in code"
+    if have.folder_uid != want.folder_uid:
+        reason += f"; move from folder {have.folder_uid or '(root)'} to {want.folder_uid or '(root)'}"
+    return Change(action=Action.UPDATE, reason=reason, operation="update", **base)
+
+
+def _drifted(reason: str, operation: str, force: bool, base: dict) -> Change:
+    if force:
+        reason += f"; --force: {operation} anyway"
+    return Change(action=Action.DRIFTED, reason=reason, operation=operation, blocked=not force,
+                  **base)
+
+
+def _dashboard_removal(have: LiveDashboard, force: bool) -> Change:
+    base = dict(kind=DASHBOARD, key=have.uid, title=have.title, folder_uid=have.folder_uid,
+                version=have.version)
+    if have.content_hash is not None and have.content_hash != have.recorded_hash:
+        return _drifted("no longer in code, but edited in Grafana since dashsmith deployed it",
+                        "delete", force, base)
+    return Change(action=Action.DELETE, reason="no longer in code", operation="delete", **base)
+
+
+def _diff(live: dict | None, code: dict) -> tuple[str, ...]:
+    if live is None:
+        return ()
+    before = serialize.to_json(live).decode().splitlines()
+    after = serialize.to_json(code).decode().splitlines()
+    return tuple(difflib.unified_diff(before, after, "grafana", "code", n=2, lineterm=""))
+
+
+# --- rule groups -----------------------------------------------------------------------------
+
+def _group(want: DesiredGroup, have: LiveGroup | None, force: bool,
+           disable_provenance: bool) -> Change:
+    base = dict(kind=RULE_GROUP, key=want.key, title=want.name, folder_uid=want.folder_uid,
+                payload=want.body, hash=want.hash, source=str(want.source))
+    if have is None:
+        return Change(action=Action.CREATE, reason="new", operation="create", **base)
+    base["diff"] = _diff(have.normalized, normalize_group(want.body))
+    # Grafana refuses to change provenance "api" to none in place: delete, then create.
+    operation = "replace" if disable_provenance and have.provenance == "api" else "update"
+    if have.content_hash == want.hash and have.managed and operation == "update":
+        return Change(action=Action.UNCHANGED, **base)
+    if have.content_hash == want.hash or (have.managed and have.content_hash == have.recorded_hash):
+        reason = "changed in code" if have.content_hash != want.hash else "make editable in the UI"
+        return Change(action=Action.UPDATE, reason=reason, operation=operation, **base)
+    if not have.managed:
+        return _drifted("in Grafana, but not deployed by dashsmith", operation, force, base)
+    return _drifted("edited in Grafana since dashsmith deployed it", operation, force, base)
+
+
+def _group_removal(have: LiveGroup, force: bool) -> Change:
+    base = dict(kind=RULE_GROUP, key=have.key, title=have.name, folder_uid=have.folder_uid)
+    if have.content_hash is not None and have.content_hash != have.recorded_hash:
+        return _drifted("no longer in code, but edited in Grafana since dashsmith deployed it",
+                        "delete", force, base)
+    return Change(action=Action.DELETE, reason="no longer in code", operation="delete", **base)

@@ -1,0 +1,39 @@
+"""Bounded concurrency: run a function over items on at most N threads, keeping each item's
+result or exception (one failure does not stop the others)."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from typing import Callable, Iterable, TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+def run_all(fn: Callable[[T], R], items: Iterable[T], concurrency: int,
+            done: Callable[[], None] | None = None) -> list[tuple[T, R | None, BaseException | None]]:
+    """[(item, result, None) or (item, None, error)] in the order of `items`; `done()` is
+    called after each item (for a progress bar)."""
+    items = list(items)
+    if not items:
+        return []
+    outcomes: dict[int, tuple] = {}
+    with ThreadPoolExecutor(max_workers=max(1, min(concurrency, len(items)))) as pool:
+        futures = {pool.submit(fn, item): index for index, item in enumerate(items)}
+        for future in as_completed(futures):
+            index = futures[future]
+            error = future.exception()
+            outcomes[index] = (items[index], None if error else future.result(), error)
+            if done:
+                done()
+    return [outcomes[index] for index in range(len(items))]
+
+
+def run_all_or_raise(fn: Callable[[T], R], items: Iterable[T], concurrency: int,
+                     done: Callable[[], None] | None = None) -> list[R]:
+    """Results in the order of `items`; the first error (in that order) is raised."""
+    outcomes = run_all(fn, items, concurrency, done)
+    for _, _, error in outcomes:
+        if error is not None:
+            raise error
+    return [result for _, result, _ in outcomes]
