@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 
-from .changes import REMOVED, Diff, FieldChange, Report, where
+from .changes import ADDED, REMOVED, Diff, FieldChange, Report, where
 from .wording import SYMBOLS, changed_parts, heading, is_long, show, summary_line
 
 MARKER = "<!-- dashsmith-diff -->"  # lets a CI job find and update its earlier comment
@@ -20,10 +20,12 @@ _CHANGED_PART = 40  # characters of the differing words shown in a bullet
 
 @dataclass(frozen=True)
 class Preview:
-    """Links to a dashboard's layout picture before and after the change."""
+    """A dashboard's layout picture before and after the change: URLs when `linked`, else
+    file names (in the CI artifact holding the pictures)."""
 
     before: str | None
     after: str | None
+    linked: bool = True
 
 
 def render(report: Report, previews: dict[str, Preview] | None = None) -> str:
@@ -57,10 +59,11 @@ def _dashboard(diff: Diff, preview: Preview | None) -> list[str]:
         return out
     path = [f"dashboard {diff.name}"]
     items = [_field_item(change, path, 0) for change in diff.fields]
-    return out + _section(items + list(diff.children), path)
+    # A new dashboard's panel list is there to look up, not to read: always collapsed.
+    return out + _section(items + list(diff.children), path, collapse=diff.status == ADDED)
 
 
-def _section(entries: list, path: list[str] = ()) -> list[str]:
+def _section(entries: list, path: list[str] = (), collapse: bool = False) -> list[str]:
     """A bullet list of field items (already text) and entities, then the diff blocks of its
     long values; collapsed when long."""
     lines, blocks = [], []
@@ -71,7 +74,7 @@ def _section(entries: list, path: list[str] = ()) -> list[str]:
             line, block = entry
             lines.append(line)
             blocks += block
-    if len(lines) > COLLAPSE_OVER:
+    if collapse or len(lines) > COLLAPSE_OVER:
         lines = [f"<details><summary>{_tally(entries)}</summary>", ""] + lines + \
                 ["", "</details>"]
     return lines + [""] + blocks
@@ -97,17 +100,18 @@ def _entity(diff: Diff, path: list[str], depth: int, lines: list, blocks: list) 
     lines.append(line)
     path = path + [f"{diff.kind} {diff.name}"]
     for change in diff.fields:
-        text, block = _field_item(change, path, depth + 1)
+        text, block = _field_item(change, path, depth + 1, diff.status == ADDED)
         lines.append(text)
         blocks += block
     for child in diff.children:
         _entity(child, path, depth + 1, lines, blocks)
 
 
-def _field_item(change: FieldChange, path: list[str], depth: int) -> tuple[str, list[str]]:
+def _field_item(change: FieldChange, path: list[str], depth: int,
+                added: bool = False) -> tuple[str, list[str]]:
     indent = "  " * depth
     name = f"{indent}- {_text(change.field)}"
-    if change.old is None:
+    if added:
         return f"{name}: {_code(_one_line(show(change.new)))}", []
     if is_long(change.old, change.new):
         removed, added = changed_parts(str(change.old), str(change.new))
@@ -128,9 +132,11 @@ def _diff_block(title: str, old: str, new: str) -> list[str]:
 
 
 def _preview_links(preview: Preview) -> str:
-    links = [f"[{label}]({url})" for label, url in (("before", preview.before),
-                                                     ("after", preview.after)) if url]
-    return "preview: " + " · ".join(links)
+    shown = [(label, where) for label, where in (("before", preview.before),
+                                                  ("after", preview.after)) if where]
+    if preview.linked:
+        return "preview: " + " · ".join(f"[{label}]({where})" for label, where in shown)
+    return "preview: " + " · ".join(f"{label} {_code(where)}" for label, where in shown)
 
 
 def _clip(text: str) -> str:

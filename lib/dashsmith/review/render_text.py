@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import click
 
-from .changes import Diff, FieldChange, Report, where
+from .changes import ADDED, Diff, FieldChange, Report, where
 from .wording import SYMBOLS, heading, is_long, show, summary_line, word_diff
 
 INDENT = "  "
@@ -36,14 +36,15 @@ def _entity(diff: Diff, depth: int) -> list[str]:
     if diff.source:
         text += click.style(f"  {where(diff.source)}", dim=True)
     lines = [text]
-    lines += [f"{INDENT * (depth + 1)}{_field(change, depth + 1)}" for change in diff.fields]
+    lines += [f"{INDENT * (depth + 1)}{_field(change, depth + 1, diff.status == ADDED)}"
+              for change in diff.fields]
     for child in diff.children:
         lines += _entity(child, depth + 1)
     return lines
 
 
-def _field(change: FieldChange, depth: int) -> str:
-    if change.old is None:
+def _field(change: FieldChange, depth: int, added: bool) -> str:
+    if added:
         return f"{change.field}: {_multiline(show(change.new), depth)}"
     if is_long(change.old, change.new):
         return f"{change.field}: {_multiline(inline_diff(str(change.old), str(change.new)), depth)}"

@@ -128,13 +128,15 @@ def _panels_compared(old: CompiledDashboard, new: CompiledDashboard, base: Snaps
          lambda p: (p.kind, p.data.get("id"))],
         similarity=_panel_similarity, threshold=PANEL_RENAME_SIMILARITY)
     pairs.sort(key=lambda pair: news.index(pair[1]))
-    moved = out_of_order([olds.index(o) for o, _ in pairs])
-    row_renamed = {o.title: n.title for o, n in pairs if n.kind == "row"}
+    moved = _moved(pairs, olds)
 
     placed = []  # (position in the new dashboard, diff)
-    for index, (o, n) in enumerate(pairs):
+    for o, n in pairs:
         fields = compare_fields(_panel_fields(o), _panel_fields(n), PANEL_FIELDS)
-        if index in moved or row_renamed.get(o.row, o.row) != n.row:
+        if o.data.get("type") != n.data.get("type"):
+            # The options of one panel type are not changes to the other's: name the type.
+            fields = [f for f in fields if f.field in PANEL_FIELDS]
+        if id(n) in moved:
             fields.append(FieldChange("position", _position(o), _position(n)))
         if (o.grid.get("w"), o.grid.get("h")) != (n.grid.get("w"), n.grid.get("h")):
             fields.append(FieldChange("size", _size(o), _size(n)))
@@ -147,6 +149,17 @@ def _panels_compared(old: CompiledDashboard, new: CompiledDashboard, base: Snaps
     diffs = [diff for _, diff in sorted(placed, key=lambda p: p[0])]
     return diffs + [Diff(o.kind, o.title, REMOVED, summary=_panel_summary(o),
                          source=base.relative(o.source)) for o in removed]
+
+
+def _moved(pairs: list[tuple[_Panel, _Panel]], olds: list[_Panel]) -> set[int]:
+    """ids of the new panels that moved: into another row, or out of their order among the
+    panels that stayed in theirs. Panels that only shifted because something above them was
+    added, removed or resized keep their order and are not moved."""
+    row_renamed = {o.title: n.title for o, n in pairs if n.kind == "row"}
+    other_row = {id(n) for o, n in pairs if row_renamed.get(o.row, o.row) != n.row}
+    staying = [(o, n) for o, n in pairs if id(n) not in other_row]
+    reordered = out_of_order([olds.index(o) for o, _ in staying])
+    return other_row | {id(staying[i][1]) for i in reordered}
 
 
 def _panel_similarity(a: _Panel, b: _Panel) -> float:
@@ -179,7 +192,7 @@ def _panel_summary(p: _Panel) -> str:
     if p.kind == "row":
         return "collapsed" if p.data.get("collapsed") else ""
     unit = _panel_fields(p)["unit"]
-    parts = [p.data.get("type") or "panel"] + ([f"unit {unit}"] if unit else [])
+    parts = [p.data.get("type") or "panel"] + ([f"unit {unit}"] if unit not in ("", "none") else [])
     return ", ".join(parts) + f", {_position(p)} {_size(p)}"
 
 

@@ -9,11 +9,12 @@ from .changes import ADDED, CHANGED, REMOVED, Diff, Report
 
 SYMBOLS = {ADDED: "+", REMOVED: "-", CHANGED: "~"}
 LONG = 30  # longer values (and any with a newline) get an inline diff instead of old → new
-_TOKEN = re.compile(r"\w+|\s+|[^\w\s]")
+# Numbers and durations ('0.95', '5m') are one word each.
+_TOKEN = re.compile(r"\d+(?:\.\d+)?\w*|\w+|\s+|[^\w\s]")
 
 
 def show(value) -> str:
-    if value is None:
+    if value is None or value == "":
         return "(none)"
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -25,8 +26,9 @@ def show(value) -> str:
 
 
 def is_long(old, new) -> bool:
-    return any(isinstance(v, str) and (len(v) > LONG or "\n" in v) for v in (old, new)) \
-        and old is not None and new is not None
+    """Both are text and one is long: worth a word diff rather than old → new."""
+    return isinstance(old, str) and isinstance(new, str) and bool(old) and bool(new) \
+        and any(len(v) > LONG or "\n" in v for v in (old, new))
 
 
 def word_diff(old: str, new: str) -> list[tuple[str, str]]:

@@ -1,0 +1,153 @@
+"""`dashsmith diff` and `dashsmith preview`.
+
+diff: exit 0 when nothing changed, 1 when something did, 2 when it could not compare.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+
+import click
+
+from ..cli import EXIT_PROBLEMS, fail, load_project, report_declaration_error
+from ..deploy.connection import connection_options
+from ..output import OutputError
+from ..problems import DeclarationError
+from . import render_markdown, render_text, semantic, snapshot
+from .changes import ADDED, REMOVED, Report
+from .snapshot import Snapshot, SnapshotError
+
+
+@click.command()
+@click.option("--base", metavar="REF",
+              help="Compare with the project as committed at this git ref (e.g. origin/main).")
+@click.option("--live", is_flag=True,
+              help="Compare with the dashboards deployed in Grafana (connection as for deploy).")
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text",
+              show_default=True, help="markdown: for a pull-request comment.")
+@click.option("--previews", "previews_dir", type=click.Path(file_okay=False), metavar="DIR",
+              help="Also draw each changed dashboard before and after, as DIR/base/<uid>.png and "
+                   "DIR/head/<uid>.png (and .svg); the markdown report names them.")
+@click.option("--preview-url", metavar="URL",
+              help="Where DIR will be published; the markdown report links the pictures there.")
+@connection_options
+@click.pass_context
+def diff(ctx, base, live, fmt, previews_dir, preview_url, connection):
+    """What changes in dashboards and alert rules, panel by panel and rule by rule."""
+    if bool(base) == bool(live):
+        raise click.UsageError("give either --base REF or --live")
+    if live and connection is None:
+        raise click.UsageError("--live needs Grafana's URL: --url or GRAFANA_URL")
+    project = load_project(ctx)
+    try:
+        head = snapshot.of_project(project)
+        if live:
+            from .live import of_grafana
+            old, head = of_grafana(connection, head)
+        else:
+            old = snapshot.at_ref(project, base)
+    except DeclarationError as error:
+        report_declaration_error(project, error)
+    except SnapshotError as error:
+        fail(str(error))
+    report = semantic.compare(old, head)
+    links = _previews(report, old, head, previews_dir, preview_url) if previews_dir else {}
+    click.echo(_rendered(report, fmt, links), nl=False)
+    ctx.exit(EXIT_PROBLEMS if report else 0)
+
+
+def _rendered(report: Report, fmt: str, links: dict) -> str:
+    if fmt == "json":
+        return json.dumps(report.to_json(), indent=2, ensure_ascii=False) + "\n"
+    if fmt == "markdown":
+        return render_markdown.render(report, links)
+    return render_text.render(report)
+
+
+def _previews(report: Report, old: Snapshot, head: Snapshot, directory: str,
+              url: str | None) -> dict[str, render_markdown.Preview]:
+    """Draw the changed dashboards on both sides; their names (or links) for the report."""
+    from .preview import render
+    sides = {"base": {d.uid: d for d in old.dashboards},
+             "head": {d.uid: d for d in head.dashboards}}
+    files, links = {}, {}
+    for diff in report.dashboards:
+        names = {}
+        for side, dashboards in sides.items():
+            wanted = diff.status != (ADDED if side == "base" else REMOVED)
+            dashboard = dashboards.get(diff.name)
+            if wanted and dashboard is not None:
+                picture = render(dashboard.json)
+                files[f"{side}/{diff.name}.png"] = picture.png
+                files[f"{side}/{diff.name}.svg"] = picture.svg
+                path = f"{side}/{diff.name}.png"
+                names[side] = f"{url.rstrip('/')}/{path}" if url else path
+        links[diff.name] = render_markdown.Preview(names.get("base"), names.get("head"),
+                                                   linked=bool(url))
+    _write(directory, files)
+    return links
+
+
+def _write(directory: str, files: dict[str, bytes]) -> None:
+    from ..output import replace_tree
+    try:
+        replace_tree(directory, files)
+    except OutputError as error:
+        fail(str(error))
+
+
+@click.command()
+@click.option("--out", type=click.Path(file_okay=False), metavar="DIR",
+              help="Where the pictures go (default: previews/ in the project). The directory is "
+                   "replaced as a whole.")
+@click.option("--dashboard", "uids", multiple=True, metavar="UID",
+              help="Only this dashboard (repeatable).")
+@click.option("--prometheus", metavar="URL",
+              help="Draw each panel's data from this Prometheus (e.g. http://localhost:9090).")
+@click.option("--range", "span", metavar="DURATION",
+              help="With --prometheus: the time range shown, back from now (default: the "
+                   "dashboard's own, e.g. 6h).")
+@click.pass_context
+def preview(ctx, out, uids, prometheus, span):
+    """Pictures (PNG and SVG) of each dashboard's layout, with data from Prometheus if given."""
+    from .preview import render
+    project = load_project(ctx)
+    try:
+        build = project.build()
+    except DeclarationError as error:
+        report_declaration_error(project, error)
+    dashboards = [d for d in build.dashboards if not uids or d.uid in uids]
+    unknown = sorted(set(uids) - {d.uid for d in build.dashboards})
+    if unknown:
+        fail(f"no dashboard with uid {', '.join(unknown)}")
+    files = {}
+    for dashboard in dashboards:
+        data = _data(dashboard.json, prometheus, span, project.settings.scrape_interval) \
+            if prometheus else None
+        picture = render(dashboard.json, data)
+        files[f"{dashboard.uid}.png"] = picture.png
+        files[f"{dashboard.uid}.svg"] = picture.svg
+    out = out or os.path.join(project.root, "previews")
+    _write(out, files)
+    click.echo(f"drew {len(dashboards)} dashboards into {os.path.relpath(out)}")
+
+
+def _data(dashboard: dict, url: str, span: str | None, scrape_interval: str):
+    from .preview_data import Window, fetch
+    from .prometheus import Prometheus, UnreachableError
+    span = span or _dashboard_span(dashboard)
+    try:
+        window = Window.of(span, scrape_interval)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--range")
+    try:
+        return fetch(dashboard, Prometheus(url), window)
+    except UnreachableError as error:
+        fail(str(error))
+
+
+def _dashboard_span(dashboard: dict) -> str:
+    """'6h' for a dashboard whose time range is now-6h .. now."""
+    start = str((dashboard.get("time") or {}).get("from", ""))
+    return start[len("now-"):] if start.startswith("now-") else "6h"
