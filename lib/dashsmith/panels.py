@@ -24,13 +24,20 @@ def _options(overrides: dict) -> dict:
 
 @dataclass
 class Query:
-    """One PromQL target. `legend` is Grafana's legendFormat, e.g. '{{provider}} {{model}}'."""
+    """One PromQL target. `legend` is Grafana's legendFormat, e.g. '{{provider}} {{model}}'
+    ('' lets Grafana name the series, None shows each series' labels)."""
 
     expr: str
-    legend: str = ""
+    legend: str | None = ""
     instant: bool | None = None  # None: the panel type decides
     interval: str = ""
     source: Source = field(default_factory=caller, compare=False)
+    ref_id: str = ""  # '': A, B, C ... in order
+    format: str = ""  # '': the panel type decides
+    interval_factor: int | None = None  # None: grafanalib's 2
+    datasource: dict | str | None = None  # None: the dashboard's data source
+    hide: bool = False
+    extra: dict = field(default_factory=dict)  # target fields laid over the rendered target
 
 
 @dataclass
@@ -45,6 +52,8 @@ class Panel:
     id: int | None = None
     thresholds: dict | None = None
     source: Source = field(default_factory=caller, compare=False)
+    position: tuple[int, int] | None = None  # (x, y) on the grid; None: after the previous panel
+    extra: dict = field(default_factory=dict)  # panel fields laid over the rendered panel
 
 
 def _queries(queries, legend: str, source: Source) -> list[Query]:
@@ -58,7 +67,7 @@ def _queries(queries, legend: str, source: Source) -> list[Query]:
 
 
 def _panel(grafana_panel, title, queries, legend, *, width, height, instant=False, thresholds=None,
-           panel_id=None, needs_queries=True) -> Panel:
+           panel_id=None, needs_queries=True, position=None, extra=None) -> Panel:
     source = caller()
     return Panel(
         title=title,
@@ -70,6 +79,8 @@ def _panel(grafana_panel, title, queries, legend, *, width, height, instant=Fals
         needs_queries=needs_queries,
         id=panel_id,
         thresholds=thresholds,
+        position=position,
+        extra=extra or {},
         source=source,
     )
 
@@ -77,6 +88,7 @@ def _panel(grafana_panel, title, queries, legend, *, width, height, instant=Fals
 def timeseries(title: str, *queries, unit: str = "", description: str = "", legend: str = "",
                stack: bool = False, fill: int = 10, min=None, max=None, thresholds: dict | None = None,
                width: int | None = None, height: int = DEFAULT_HEIGHT, id: int | None = None,
+               position: tuple[int, int] | None = None, extra: dict | None = None,
                **grafanalib_options) -> Panel:
     """A time series panel; `stack=True` stacks the series."""
     grafana_panel = g.TimeSeries(
@@ -87,12 +99,13 @@ def timeseries(title: str, *queries, unit: str = "", description: str = "", lege
         **_options(grafanalib_options),
     )
     return _panel(grafana_panel, title, queries, legend, width=width, height=height,
-                  thresholds=thresholds, panel_id=id)
+                  thresholds=thresholds, panel_id=id, position=position, extra=extra)
 
 
 def stat(title: str, *queries, unit: str = "", description: str = "", legend: str = "",
          thresholds: dict | None = None, mappings: list | None = None, graph: bool = False,
          width: int | None = None, height: int = DEFAULT_HEIGHT, id: int | None = None,
+         position: tuple[int, int] | None = None, extra: dict | None = None,
          **grafanalib_options) -> Panel:
     """A single value over the dashboard's time range (instant query)."""
     grafana_panel = g.Stat(
@@ -101,22 +114,24 @@ def stat(title: str, *queries, unit: str = "", description: str = "", legend: st
         mappings=mappings or [], **_options(grafanalib_options),
     )
     return _panel(grafana_panel, title, queries, legend, width=width, height=height, instant=True,
-                  thresholds=thresholds, panel_id=id)
+                  thresholds=thresholds, panel_id=id, position=position, extra=extra)
 
 
 def gauge(title: str, *queries, unit: str = "", description: str = "", legend: str = "",
           min: float = 0, max: float = 1, thresholds: dict | None = None,
           width: int | None = None, height: int = DEFAULT_HEIGHT, id: int | None = None,
+          position: tuple[int, int] | None = None, extra: dict | None = None,
           **grafanalib_options) -> Panel:
     grafana_panel = g.GaugePanel(title=title, description=description, format=unit or "none",
                                  min=min, max=max, calc="lastNotNull", **_options(grafanalib_options))
     return _panel(grafana_panel, title, queries, legend, width=width, height=height, instant=True,
-                  thresholds=thresholds, panel_id=id)
+                  thresholds=thresholds, panel_id=id, position=position, extra=extra)
 
 
 def bargauge(title: str, *queries, unit: str = "", description: str = "", legend: str = "",
              min: float = 0, max=None, thresholds: dict | None = None,
              width: int | None = None, height: int = DEFAULT_HEIGHT, id: int | None = None,
+             position: tuple[int, int] | None = None, extra: dict | None = None,
              **grafanalib_options) -> Panel:
     # grafanalib writes bar gauges in Grafana 6's options.fieldOptions; fieldConfig is current.
     modern = {"fieldConfig": {"defaults": {"unit": unit or "none", "min": min, "max": max}},
@@ -126,23 +141,27 @@ def bargauge(title: str, *queries, unit: str = "", description: str = "", legend
                                orientation="horizontal", extraJson=modern,
                                **_options(grafanalib_options))
     return _panel(grafana_panel, title, queries, legend, width=width, height=height, instant=True,
-                  thresholds=thresholds, panel_id=id)
+                  thresholds=thresholds, panel_id=id, position=position, extra=extra)
 
 
 def piechart(title: str, *queries, unit: str = "short", description: str = "", legend: str = "",
-             donut: bool = False, width: int | None = None, height: int = DEFAULT_HEIGHT,
-             id: int | None = None, **grafanalib_options) -> Panel:
+             donut: bool = False, thresholds: dict | None = None, width: int | None = None,
+             height: int = DEFAULT_HEIGHT, id: int | None = None,
+             position: tuple[int, int] | None = None, extra: dict | None = None,
+             **grafanalib_options) -> Panel:
     """Shares of a whole over the dashboard's time range (instant query)."""
     grafana_panel = g.PieChartv2(title=title, description=description, unit=unit,
                                  pieType="donut" if donut else "pie",
                                  legendDisplayMode="table", legendPlacement="right",
                                  legendValues=["percent"], **_options(grafanalib_options))
     return _panel(grafana_panel, title, queries, legend, width=width, height=height, instant=True,
-                  panel_id=id)
+                  thresholds=thresholds, panel_id=id, position=position, extra=extra)
 
 
 def table(title: str, *queries, unit: str = "", description: str = "", legend: str = "",
+          thresholds: dict | None = None,
           width: int | None = None, height: int = DEFAULT_HEIGHT, id: int | None = None,
+          position: tuple[int, int] | None = None, extra: dict | None = None,
           **grafanalib_options) -> Panel:
     """Rows of the latest values (instant query, table format)."""
     grafana_panel = g.Table(title=title, description=description, unit=unit,
@@ -150,32 +169,39 @@ def table(title: str, *queries, unit: str = "", description: str = "", legend: s
                                 "excludeByName": {"Time": True}}}],
                             **_options(grafanalib_options))
     panel = _panel(grafana_panel, title, queries, legend, width=width, height=height, instant=True,
-                   panel_id=id)
+                   thresholds=thresholds, panel_id=id, position=position, extra=extra)
     return panel
 
 
 def barchart(title: str, *queries, unit: str = "", description: str = "", legend: str = "",
-             interval: str = "", width: int | None = None, height: int = DEFAULT_HEIGHT,
-             id: int | None = None, **grafanalib_options) -> Panel:
+             interval: str = "", thresholds: dict | None = None, width: int | None = None,
+             height: int = DEFAULT_HEIGHT, id: int | None = None,
+             position: tuple[int, int] | None = None, extra: dict | None = None,
+             **grafanalib_options) -> Panel:
     """Bars over time, one per `interval` (e.g. '1d' for a count per day)."""
     grafana_panel = g.TimeSeries(title=title, description=description, unit=unit,
                                  drawStyle="bars", fillOpacity=80, interval=interval or None,
                                  **_options(grafanalib_options))
-    return _panel(grafana_panel, title, queries, legend, width=width, height=height, panel_id=id)
+    return _panel(grafana_panel, title, queries, legend, width=width, height=height,
+                  thresholds=thresholds, panel_id=id, position=position, extra=extra)
 
 
 def text(title: str, content: str, *, width: int | None = None, height: int = 4,
-         id: int | None = None) -> Panel:
+         id: int | None = None, position: tuple[int, int] | None = None,
+         extra: dict | None = None, **grafanalib_options) -> Panel:
     """Markdown text; needs no query."""
-    grafana_panel = g.Text(title=title, content=content, mode="markdown")
+    grafana_panel = g.Text(title=title, content=content, **{"mode": "markdown", **grafanalib_options})
     return _panel(grafana_panel, title, (), "", width=width, height=height, panel_id=id,
-                  needs_queries=False)
+                  needs_queries=False, position=position, extra=extra)
 
 
-def panel(grafana_panel: g.Panel, *, width: int | None = None, height: int = DEFAULT_HEIGHT,
-          id: int | None = None) -> Panel:
-    """Any grafanalib panel as it is; its own targets are kept."""
-    targets = [Query(t.expr, legend=t.legendFormat, instant=t.instant, interval=t.interval,
-                     source=caller()) for t in getattr(grafana_panel, "targets", [])]
+def panel(grafana_panel: g.Panel, *queries, thresholds: dict | None = None,
+          width: int | None = None, height: int = DEFAULT_HEIGHT, id: int | None = None,
+          position: tuple[int, int] | None = None, extra: dict | None = None) -> Panel:
+    """Any grafanalib panel as it is; its own targets are kept unless `queries` are given."""
+    targets = queries or [Query(t.expr, legend=t.legendFormat, instant=t.instant,
+                                interval=t.interval, source=caller())
+                          for t in getattr(grafana_panel, "targets", [])]
     return _panel(grafana_panel, grafana_panel.title, targets, "", width=width, height=height,
-                  panel_id=id, needs_queries=not isinstance(grafana_panel, (g.Text, g.RowPanel)))
+                  thresholds=thresholds, panel_id=id, position=position, extra=extra,
+                  needs_queries=not isinstance(grafana_panel, (g.Text, g.RowPanel)))
