@@ -18,6 +18,7 @@ class Variable:
     name: str
     grafana: g.Template
     source: Source = field(default_factory=caller, compare=False)
+    extra: dict = field(default_factory=dict)  # variable fields laid over the rendered one
 
 
 @dataclass
@@ -26,6 +27,10 @@ class Row:
     panels: list[Panel]
     collapsed: bool = False
     source: Source = field(default_factory=caller, compare=False)
+    id: int | None = None
+    y: int | None = None  # grid line; None: below the panels before it
+    repeat: str = ""  # a variable: one row per value
+    extra: dict = field(default_factory=dict)  # row fields laid over the rendered row
 
 
 @dataclass
@@ -41,6 +46,13 @@ class Dashboard:
     refresh: str = "1m"
     links: list = field(default_factory=list)
     source: Source = field(default_factory=caller, compare=False)
+    annotations: list = field(default_factory=list)  # beyond Grafana's built-in one
+    timezone: str = "utc"
+    graph_tooltip: int = 1  # 0 none, 1 shared crosshair, 2 shared tooltip
+    editable: bool = True
+    schema_version: int | None = None  # None: the version dashsmith writes
+    add_datasource_variable: bool = True  # the ${datasource} variable, unless declared
+    extra: dict = field(default_factory=dict)  # dashboard fields laid over the rendered JSON
 
     def panels(self):
         """Every panel in reading order."""
@@ -54,7 +66,7 @@ class Dashboard:
         """The data source variable every dashboard has, then the declared ones."""
         declared = [v if isinstance(v, Variable) else Variable(v.name, v, self.source)
                     for v in self.variables]
-        if any(v.name == DATASOURCE_VARIABLE for v in declared):
+        if not self.add_datasource_variable or any(v.name == DATASOURCE_VARIABLE for v in declared):
             return declared
         return [datasource_variable(source=self.source)] + declared
 
@@ -66,7 +78,7 @@ def datasource_variable(name: str = DATASOURCE_VARIABLE, *, source: Source | Non
 
 
 def label_variable(name: str, metric: str, *, label: str | None = None, text: str | None = None,
-                   multi: bool = True, include_all: bool = True) -> Variable:
+                   multi: bool = True, include_all: bool = True, **template_options) -> Variable:
     """A variable holding the values of a label, from `label_values(metric, label)`."""
     label = label or name
     template = g.Template(
@@ -80,12 +92,13 @@ def label_variable(name: str, metric: str, *, label: str | None = None, text: st
         includeAll=include_all,
         allValue=".+" if include_all else None,
         default="$__all" if include_all else None,
+        **template_options,
     )
     return Variable(name, template, caller())
 
 
 def custom_variable(name: str, values: list[str], *, default: str | None = None,
-                    text: str | None = None) -> Variable:
+                    text: str | None = None, **template_options) -> Variable:
     template = g.Template(name=name, label=text or name.capitalize(), query=",".join(values),
-                          type="custom", default=default or values[0])
+                          type="custom", default=default or values[0], **template_options)
     return Variable(name, template, caller())
