@@ -17,6 +17,7 @@ from .panels import Panel, Query
 from .rules import Alert, Record
 from .settings import Settings
 from .source import Source
+from .verbatim import merge
 
 GRID_WIDTH = 24
 SCHEMA_VERSION = 39
@@ -65,17 +66,23 @@ def render_dashboard(dashboard: Dashboard) -> CompiledDashboard:
         uid=dashboard.uid,
         description=dashboard.description,
         tags=list(dashboard.tags),
-        timezone="utc",
+        timezone=dashboard.timezone,
         refresh=dashboard.refresh,
         time=g.Time(*dashboard.time),
-        graphTooltip=g.GRAPH_TOOLTIP_MODE_SHARED_CROSSHAIR,
-        templating=g.Templating(list=[v.grafana for v in variables]),
+        graphTooltip=dashboard.graph_tooltip,
+        editable=dashboard.editable,
+        annotations=g.Annotations(list=list(dashboard.annotations)),
+        templating=g.Templating(list=[_variable(v) for v in variables]),
         links=list(dashboard.links),
-        schemaVersion=SCHEMA_VERSION,
+        schemaVersion=dashboard.schema_version or SCHEMA_VERSION,
     ))
     data["panels"] = panels
-    compiled.json = data
+    compiled.json = merge(data, dashboard.extra)
     return compiled
+
+
+def _variable(variable):
+    return merge(plain(variable.grafana), variable.extra) if variable.extra else variable.grafana
 
 
 class _PanelIds:
@@ -83,6 +90,7 @@ class _PanelIds:
 
     def __init__(self, dashboard: Dashboard):
         self.taken = {p.id for p in dashboard.panels() if getattr(p, "id", None)}
+        self.taken |= {r.id for r in dashboard.rows if isinstance(r, Row) and r.id}
 
     def next(self, *names: str, explicit: int | None = None) -> int:
         if explicit:
@@ -114,9 +122,13 @@ class _Layout:
         return out + self._panels(loose, "")
 
     def _row(self, row: Row) -> list[dict]:
-        row_id = self.ids.next(row.title)
+        row_id = self.ids.next(row.title, explicit=row.id)
         self.compiled.panel_sources[row_id] = row.source
-        data = plain(g.RowPanel(title=row.title, collapsed=row.collapsed))
+        repeat = {"repeat": g.Repeat(variable=row.repeat)} if row.repeat else {}
+        data = merge(plain(g.RowPanel(title=row.title, collapsed=row.collapsed, **repeat)),
+                     row.extra)
+        if row.y is not None:
+            self.y = row.y
         data.update(id=row_id, gridPos={"h": 1, "w": GRID_WIDTH, "x": 0, "y": self.y})
         self.y += 1
         if not row.collapsed:
@@ -133,7 +145,11 @@ class _Layout:
         x, line_height, out = 0, 0, []
         for panel in panels:
             width = min(panel.width or default_width, GRID_WIDTH)
-            if x + width > GRID_WIDTH:
+            if panel.position is not None:
+                x, y = panel.position
+                if y != self.y:
+                    self.y, line_height = y, 0
+            elif x + width > GRID_WIDTH:
                 self.y, x, line_height = self.y + line_height, 0, 0
             grid = {"h": panel.height, "w": width, "x": x, "y": self.y}
             out.append(self._panel(panel, row_title, grid))
@@ -154,23 +170,26 @@ class _Layout:
                                for index, query in enumerate(panel.queries)]
         data.setdefault("fieldConfig", {}).setdefault("defaults", {})["thresholds"] = \
             threshold_steps(panel.thresholds or {})
-        return data
+        return merge(data, panel.extra)
 
     def _target(self, panel: Panel, panel_id: int, query: Query, index: int) -> dict:
-        ref_id = _ref_id(index)
+        ref_id = query.ref_id or _ref_id(index)
         self.compiled.target_sources[(panel_id, ref_id)] = query.source
         instant = panel.instant if query.instant is None else query.instant
+        factor = {} if query.interval_factor is None else {"intervalFactor": query.interval_factor}
         data = plain(g.Target(
             expr=query.expr,
-            legendFormat=query.legend or "__auto",
+            legendFormat="" if query.legend is None else query.legend or "__auto",
             refId=ref_id,
             instant=instant,
             interval=query.interval,
-            format="table" if isinstance(panel.grafana, g.Table) else "time_series",
-            datasource=dict(DATASOURCE),
+            format=query.format or ("table" if isinstance(panel.grafana, g.Table) else "time_series"),
+            datasource=dict(DATASOURCE) if query.datasource is None else query.datasource,
+            hide=query.hide,
+            **factor,
         ))
         data["range"] = not instant
-        return data
+        return merge(data, query.extra)
 
 
 def _ref_id(index: int) -> str:
