@@ -3,14 +3,20 @@
 The names below are what declaration modules use; see README.md for how they fit together.
 """
 
+from . import durations
 from .catalog import Counter, Gauge, Histogram, Label, Summary
 from .dashboard import Dashboard, Row, custom_variable, datasource_variable, label_variable
 from .panels import (Query, bargauge, barchart, gauge, panel, piechart, stat, table, text,
                      timeseries)
+from .routing import (Email, Inhibit, PagerDuty, Period, Receiver, Route, Routing, Slack, Smtp,
+                      TimeInterval, Webhook, alerts_of, secret_env, secret_file)
 from .rules import Alert, Record, RuleGroup
+from .slo import SLO, Events, Latency
 
 __all__ = [
-    "Alert", "Counter", "Dashboard", "Gauge", "Histogram", "Label", "Query", "Record", "Row",
-    "RuleGroup", "Summary", "barchart", "bargauge", "custom_variable", "datasource_variable",
-    "gauge", "label_variable", "panel", "piechart", "stat", "table", "text", "timeseries",
+    "Alert", "Counter", "Dashboard", "Email", "Events", "Gauge", "Histogram", "Inhibit", "Label",
+    "Latency", "PagerDuty", "Period", "Query", "Receiver", "Record", "Route", "Routing", "Row",
+    "RuleGroup", "SLO", "Slack", "Smtp", "Summary", "TimeInterval", "Webhook", "alerts_of",
+    "barchart", "bargauge", "custom_variable", "datasource_variable", "gauge", "label_variable",
+    "panel", "piechart", "secret_env", "secret_file", "stat", "table", "text", "timeseries",
 ]

@@ -6,6 +6,8 @@
   provisioning/grafana/dashboards/<Folder>/<uid>.json
   provisioning/grafana/datasources.yaml         the Prometheus data source
   provisioning/prometheus/rules/<module>.yml
+  alertmanager/alertmanager.yml                 the routing, when one is declared
+  provisioning/alertmanager/alertmanager.yml
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from . import folders, output, serialize, validate
+from .routing import alertmanager, validate as routing_validate
 from .estate import Estate
 from .problems import DeclarationError, Severity
 from .render import CompiledDashboard, render_dashboard, render_rule_file
@@ -25,24 +28,27 @@ class Build:
     dashboards: list[CompiledDashboard]
     rule_files: dict[str, dict]  # name → Prometheus rule-file data
     files: dict[str, bytes]
+    alertmanager: dict | None = None  # alertmanager.yml data, if a Routing is declared
 
 
 def compile_estate(estate: Estate, max_for: str | None = None) -> Build:
     """Everything the estate compiles to; DeclarationError if it cannot be built."""
-    errors = [p for p in validate.problems(estate) if p.severity is Severity.ERROR]
+    found = validate.problems(estate) + routing_validate.problems(estate.routing)
+    errors = [p for p in found if p.severity is Severity.ERROR]
     if errors:
         raise DeclarationError(errors)
     dashboards = sorted((render_dashboard(d) for d in estate.dashboards), key=lambda d: d.uid)
     rule_files = {rf.name: render_rule_file(rf, estate.settings, max_for)
                   for rf in sorted(estate.rule_files, key=lambda rf: rf.name)}
-    return Build(dashboards, rule_files, _files(estate, dashboards, rule_files))
+    routing = alertmanager.config(estate.routing) if estate.routing else None
+    return Build(dashboards, rule_files, _files(estate, dashboards, rule_files, routing), routing)
 
 
 def write(build: Build, out_dir: str) -> None:
     output.replace_tree(out_dir, build.files)
 
 
-def _files(estate: Estate, dashboards, rule_files) -> dict[str, bytes]:
+def _files(estate: Estate, dashboards, rule_files, routing) -> dict[str, bytes]:
     files = {}
     for dashboard in dashboards:
         data = serialize.to_json(dashboard.json)
@@ -56,6 +62,10 @@ def _files(estate: Estate, dashboards, rule_files) -> dict[str, bytes]:
     files["provisioning/grafana/dashboards.yaml"] = serialize.to_yaml(_dashboard_provider())
     files["provisioning/grafana/datasources.yaml"] = serialize.to_yaml(
         _datasource(estate.settings.datasource, estate.settings.scrape_interval))
+    if routing:
+        text = serialize.to_yaml(routing)
+        files["alertmanager/alertmanager.yml"] = text
+        files["provisioning/alertmanager/alertmanager.yml"] = text
     return files
 
 

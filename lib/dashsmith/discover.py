@@ -1,5 +1,6 @@
 """Find the declarations: import every module under the configured directories and collect
-the dashboards, rule groups and metrics they define at module level."""
+the dashboards, rule groups, metrics, SLOs and the routing they define at module level. SLOs
+are expanded here into rule groups (in their module's rule file) and dashboards."""
 
 from __future__ import annotations
 
@@ -11,10 +12,12 @@ import sys
 import traceback
 from contextlib import contextmanager
 
+from . import slo
 from .catalog import Catalog, Metric
 from .dashboard import Dashboard
 from .estate import Estate, RuleFile
 from .problems import DeclarationError, Problem, Severity
+from .routing import Routing
 from .rules import RuleGroup, rule_from_dict
 from .settings import Settings
 from .source import Source
@@ -26,10 +29,15 @@ def load_estate(settings: Settings) -> Estate:
     with _isolated_imports(settings.root, packages):
         metrics = _collect(settings, settings.catalog, Metric, problems)
         dashboards = _collect(settings, settings.dashboards, Dashboard, problems)
-        rule_files = _rule_files(settings, problems)
+        alert_modules = list(_modules(settings, settings.alerts, problems))
+    catalog = Catalog(metrics)
+    slos = [s for module in alert_modules for s in _instances(module, slo.SLO)]
+    problems += slo.problems(slos, catalog)
+    routing = _routing(alert_modules, problems)
     if problems:
         raise DeclarationError(problems)
-    return Estate(settings, Catalog(metrics), dashboards, rule_files)
+    dashboards += [slo.slo_dashboard(s) for s in slos]
+    return Estate(settings, catalog, dashboards, _rule_files(alert_modules), routing, slos)
 
 
 def _collect(settings: Settings, directory: str, kind: type, problems: list[Problem]) -> list:
@@ -39,14 +47,24 @@ def _collect(settings: Settings, directory: str, kind: type, problems: list[Prob
     return found
 
 
-def _rule_files(settings: Settings, problems: list[Problem]) -> list[RuleFile]:
+def _rule_files(modules) -> list[RuleFile]:
     rule_files = []
-    for module in _modules(settings, settings.alerts, problems):
+    for module in modules:
         groups = [_with_rules_checked(group) for group in _instances(module, RuleGroup)]
+        groups += [slo.rule_group(s) for s in _instances(module, slo.SLO)]
         if groups:
             name = module.__name__.split(".", 1)[1].replace(".", "-")
             rule_files.append(RuleFile(name, groups, Source(module.__file__, 1)))
     return rule_files
+
+
+def _routing(modules, problems: list[Problem]) -> Routing | None:
+    """The project's one Routing declaration, if any."""
+    found = [r for module in modules for r in _instances(module, Routing)]
+    for extra in found[1:]:
+        problems.append(Problem("routing/duplicate", Severity.ERROR, "a project has one "
+                                f"Routing; another is declared at {found[0].source}", extra.source))
+    return found[0] if found else None
 
 
 def _with_rules_checked(group: RuleGroup) -> RuleGroup:

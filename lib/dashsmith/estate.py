@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from .catalog import Catalog
 from .dashboard import Dashboard
 from .rules import Alert, Record, RuleGroup
 from .settings import Settings
 from .source import Source
+
+if TYPE_CHECKING:
+    from .routing import Routing
+    from .slo import SLO
 
 
 @dataclass
@@ -26,6 +31,8 @@ class Estate:
     catalog: Catalog
     dashboards: list[Dashboard]
     rule_files: list[RuleFile]
+    routing: Routing | None = None  # compiled to alertmanager.yml
+    slos: list[SLO] = field(default_factory=list)  # already expanded into rules and dashboards
 
     def groups(self):
         for rule_file in self.rule_files:

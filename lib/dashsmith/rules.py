@@ -23,6 +23,8 @@ class Alert:
     labels: dict[str, str] = field(default_factory=dict)
     annotations: dict[str, str] = field(default_factory=dict)
     keep_firing_for: str | None = None
+    # The receivers the routing must deliver this alert to, in order; `dashsmith test` asserts it.
+    expect_receivers: list[str] | None = field(default=None, compare=False)
     source: Source = field(default_factory=caller, compare=False)
 
     @property
