@@ -28,7 +28,7 @@ ai = RuleGroup("ai", [
         expr=f"provider:ai_error_ratio:rate5m > {thresholds.AI_ERROR_RATIO_WARNING}",
         for_="10m",
         severity="warning",
-        summary="More than 5% of LLM calls fail.",
+        summary=f"More than {thresholds.AI_ERROR_RATIO_WARNING:.0%} of LLM calls fail.",
         description="{{ $value | humanizePercentage }} of {{ $labels.provider }} calls failed "
                     "over the last 5 minutes.",
     ),
@@ -37,7 +37,7 @@ ai = RuleGroup("ai", [
         expr=f"provider:ai_error_ratio:rate5m > {thresholds.AI_ERROR_RATIO_CRITICAL}",
         for_="5m",
         severity="critical",
-        summary="More than a quarter of LLM calls fail.",
+        summary=f"More than {thresholds.AI_ERROR_RATIO_CRITICAL:.0%} of LLM calls fail.",
         description="{{ $value | humanizePercentage }} of {{ $labels.provider }} calls failed "
                     "over the last 5 minutes.",
     ),
@@ -50,7 +50,7 @@ ai = RuleGroup("ai", [
         for_="10m",
         severity="warning",
         summary="The LLM provider is rate limiting or overloaded.",
-        description="{{ $labels.provider }} refused {{ $value | humanize }} calls per second "
+        description='{{ $labels.provider }} refused {{ printf "%.2f" $value }} calls per second '
                     "(rate_limit_error or overloaded_error) over the last 5 minutes.",
     ),
     Alert(
@@ -63,7 +63,7 @@ ai = RuleGroup("ai", [
         severity="warning",
         summary="LLM calls are slow.",
         description="p95 latency of {{ $labels.provider }} {{ $labels.tier }}-tier calls is "
-                    "{{ $value | humanizeDuration }} (limits: fast 5s, medium 20s).",
+                    f"{{{{ $value | humanizeDuration }}}} (limits: fast {FAST}s, medium {MEDIUM}s).",
     ),
     Alert(
         "AICostOverHourlyBudget",
@@ -71,7 +71,8 @@ ai = RuleGroup("ai", [
         for_="5m",
         severity="warning",
         summary="LLM spend is above the hourly budget.",
-        description="{{ $value | humanize }} USD spent on LLM calls in the last hour (budget $10).",
+        description="{{ $value | humanize }} USD spent on LLM calls in the last hour "
+                    f"(budget ${thresholds.AI_HOURLY_BUDGET_USD}).",
     ),
     Alert(
         "AICostDailyProjection",
@@ -79,20 +80,21 @@ ai = RuleGroup("ai", [
         for_="30m",
         severity="info",
         summary="At the current pace LLM spend will pass the daily budget.",
-        description="The last 6 hours project to {{ $value | humanize }} USD a day (budget $200).",
+        description="The last 6 hours project to {{ $value | humanize }} USD a day "
+                    f"(budget ${thresholds.AI_DAILY_BUDGET_USD}).",
     ),
     # Analyses still run while the completions counter stopped, or is gone (the LLM client
-    # never started). The analyses rate comes first so that it is the alert's value.
+    # never started). The analyses per minute come first so that they are the alert's value.
     Alert(
         "AINoCompletions",
         expr="""
-          sum(rate(tradingagents_analyses_total[10m])) > 0
+          sum(rate(tradingagents_analyses_total[10m])) * 60 > 0
           and on () (sum(rate(ai_completions_total[10m])) == 0 or absent(ai_completions_total))
         """,
         for_="5m",
         severity="critical",
         summary="Analyses run but no LLM call completes.",
-        description="{{ $value | humanize }} analyses per second finished in the last 10 minutes "
-                    "without a single LLM completion.",
+        description='Analyses finish at {{ printf "%.2g" $value }} a minute, but no LLM call has '
+                    "completed in the last 10 minutes.",
     ),
 ])

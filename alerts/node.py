@@ -18,7 +18,7 @@ def _filesystem_almost_full(name: str, percent: float, severity: str) -> Alert:
         severity=severity,
         summary=f"A filesystem has less than {percent}% space left.",
         description="{{ $labels.mountpoint }} on {{ $labels.instance }} has "
-                    "{{ $value | humanize }}% space available.",
+                    '{{ printf "%.3g" $value }}% space available.',
         runbook="nodefilesystemalmostoutofspace",
     )
 
@@ -40,7 +40,7 @@ node = RuleGroup("node", [
         severity="warning",
         summary="A filesystem will be full within a day.",
         description="{{ $labels.mountpoint }} on {{ $labels.instance }} has "
-                    "{{ $value | humanize }}% space left and is filling up.",
+                    '{{ printf "%.3g" $value }}% space left and is filling up.',
     ),
     Alert(
         "NodeMemoryHighUtilization",

@@ -1,7 +1,7 @@
 """PostgreSQL, from postgres_exporter (after the postgres-mixin and awesome-prometheus-alerts)."""
 
 from alerts import thresholds
-from dashsmith import Alert, RuleGroup
+from dashsmith import Alert, RuleGroup, durations
 
 CONNECTION_LIMIT = ("(max by (instance) (pg_settings_max_connections)"
                     " - max by (instance) (pg_settings_superuser_reserved_connections))")
@@ -23,7 +23,7 @@ postgres = RuleGroup("postgres", [
         """,
         for_="10m",
         severity="warning",
-        summary="PostgreSQL is using more than 80% of its connections.",
+        summary=f"PostgreSQL is using more than {thresholds.PG_CONNECTIONS_RATIO:.0%} of its connections.",
         description="{{ $labels.instance }} uses {{ $value | humanizePercentage }} of the "
                     "connections open to applications.",
     ),
@@ -82,7 +82,8 @@ postgres = RuleGroup("postgres", [
         """,
         for_="2m",
         severity="warning",
-        summary="A PostgreSQL transaction has been open for over 2 minutes.",
+        summary="A PostgreSQL transaction has been open for over "
+                f"{durations.format(thresholds.PG_LONGEST_TRANSACTION_SECONDS)}.",
         description="The oldest transaction on {{ $labels.datname }} is "
                     "{{ $value | humanizeDuration }} old.",
     ),

@@ -2,7 +2,7 @@
 These are the planned HighErrorRate, SlowAnalysis and HighLLMCost, corrected."""
 
 from alerts import thresholds
-from dashsmith import Alert, RuleGroup
+from dashsmith import Alert, RuleGroup, durations
 
 application = RuleGroup("tradingagents", [
     # Planned as rate(errors[5m]) > 0.1: errors per second per ticker, not a 10% ratio.
@@ -15,7 +15,7 @@ application = RuleGroup("tradingagents", [
         """,
         for_="5m",
         severity="warning",
-        summary="More than 10% of analyses are failing.",
+        summary=f"More than {thresholds.ANALYSIS_ERROR_RATIO:.0%} of analyses are failing.",
         description="{{ $value | humanizePercentage }} of analyses failed over the last 5 minutes.",
     ),
     # Planned as histogram_quantile over the raw histogram name, which matches nothing.
@@ -30,7 +30,8 @@ application = RuleGroup("tradingagents", [
         severity="warning",
         summary="Analyses are slow.",
         description="95% of analyses finish within {{ $value | humanizeDuration }} "
-                    "(threshold 5m) over the last 10 minutes.",
+                    f"(threshold {durations.format(thresholds.ANALYSIS_P95_SECONDS)}) over the last "
+                    "10 minutes.",
     ),
     # Planned as rate(tradingagents_llm_cost_usd[1h]) > 10: the name lacks _total and rate()
     # is dollars per second, so it meant $36,000 an hour.
@@ -39,7 +40,7 @@ application = RuleGroup("tradingagents", [
         expr=f"sum(increase(tradingagents_llm_cost_usd_total[1h])) > {thresholds.LLM_HOURLY_COST_USD}",
         for_="15m",
         severity="warning",
-        summary="LLM spend is above $10 an hour.",
+        summary=f"LLM spend is above ${thresholds.LLM_HOURLY_COST_USD} an hour.",
         description="Agents spent {{ $value | humanize }} USD on LLM calls over the last hour.",
     ),
     Alert(
