@@ -1,0 +1,520 @@
+"""`dashsmith deploy` as a user runs it: the real CLI against the Grafana emulator (and against a
+real Grafana when GRAFANA_TEST_URL and GRAFANA_TEST_TOKEN are set; skipped otherwise).
+
+Tests that need the emulator's hooks (fault injection, the request log) run on it only."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+
+import pytest
+from grafana_client import GrafanaApi
+
+from dashsmith import folders
+
+try:
+    from tests.grafana_emulator import GrafanaEmulator
+except ImportError:  # tests/ is not a package: pytest put tests/ itself on sys.path
+    from grafana_emulator import GrafanaEmulator
+
+TOKEN = "glsa_deploytests_Xq7Zt9Lm2Pw4Rv8Kc3Hs6Nd1Bf5Jg0Ty"
+EDITOR_TOKEN = "glsa_deploytests_editor_Ab12Cd34Ef56Gh78Ij90"
+DATASOURCE = {"uid": "prom-main", "name": "Prometheus", "type": "prometheus",
+              "url": "http://prometheus:9090", "isDefault": True}
+# Outside variables that would change what deploy connects to.
+CLEAN_ENV = {name: None for name in ("GRAFANA_URL", "GRAFANA_TOKEN", "GRAFANA_TOKEN_FILE",
+                                     "GRAFANA_USER", "GRAFANA_PASSWORD", "GRAFANA_CA_CERT",
+                                     "GRAFANA_TIMEOUT", "GRAFANA_ORG_ID", "PROMETHEUS_URL")}
+PROJECT_DASHBOARDS = {"ai-llm", "postgresql", "system-overview", "tradingagents-agents",
+                      "tradingagents-application", "tradingagents-business"}
+MARKER = "managed-by:dashsmith"
+
+
+# --- targets: the emulator, or a real Grafana --------------------------------------------------
+
+class Target:
+    """A Grafana that deploy tests run against, seen through its HTTP API."""
+
+    def __init__(self, url: str, token: str):
+        self.url = url
+        self.token = token
+        self.api = GrafanaApi.from_url(url, credential=token)
+
+    def env(self, **extra) -> dict:
+        return {**CLEAN_ENV, "GRAFANA_URL": self.url, "GRAFANA_TOKEN": self.token, **extra}
+
+    def dashboard(self, uid: str) -> dict | None:
+        try:
+            return self.api.dashboard.get_dashboard(uid)
+        except Exception:  # noqa: BLE001 - 404
+            return None
+
+    def versions(self) -> dict[str, int]:
+        """{uid: version} of every dashboard."""
+        hits = self.api.client.GET("/search", params={"type": "dash-db", "limit": 5000})
+        return {hit["uid"]: self.dashboard(hit["uid"])["meta"]["version"] for hit in hits}
+
+    def folder(self, uid: str) -> dict | None:
+        try:
+            return self.api.folder.get_folder(uid)
+        except Exception:  # noqa: BLE001 - 404
+            return None
+
+    def ui_edit(self, uid: str, **changes) -> None:
+        """Save the dashboard as someone in the UI would: new content, no dashsmith message."""
+        current = self.dashboard(uid)
+        data = {**current["dashboard"], **changes}
+        self.api.dashboard.update_dashboard({"dashboard": data, "folderUid": current["meta"]["folderUid"],
+                                             "overwrite": False, "message": "edited in the UI"})
+
+    def add_dashboard(self, uid: str, title: str, folder_uid: str = "", tags=()) -> None:
+        self.api.dashboard.update_dashboard({"dashboard": {"uid": uid, "title": title, "tags": list(tags),
+                                                           "panels": []},
+                                             "folderUid": folder_uid, "overwrite": True})
+
+    def rule_group(self, folder_uid: str, name: str) -> dict | None:
+        try:
+            return self.api.client.GET(f"/v1/provisioning/folder/{folder_uid}/rule-groups/{name}")
+        except Exception:  # noqa: BLE001 - 404
+            return None
+
+
+class RealGrafana(Target):
+    """A real Grafana for these tests: everything they create is removed before and after."""
+
+    SEEDED = ("deploytest-unmanaged", "deploytest-foreign")
+
+    def clean(self) -> None:
+        for hit in self.api.client.GET("/search", params={"type": "dash-db", "tag": MARKER}):
+            self.api.dashboard.delete_dashboard(hit["uid"])
+        for uid in (*PROJECT_DASHBOARDS, *self.SEEDED):
+            if self.dashboard(uid):
+                self.api.dashboard.delete_dashboard(uid)
+        for uid in ("alerts", "trading-platform"):
+            if self.folder(uid):
+                self.api.folder.delete_folder(uid, force_delete_rules="true")
+
+
+@pytest.fixture(scope="module")
+def emulator():
+    with GrafanaEmulator(tokens={TOKEN: "Admin", EDITOR_TOKEN: "Editor"},
+                         datasources=[DATASOURCE]) as emu:
+        yield emu
+
+
+@pytest.fixture
+def emulated(emulator):
+    """The emulator, empty, with its hooks: `.emu` is the GrafanaEmulator."""
+    emulator.reset()
+    target = Target(emulator.url, TOKEN)
+    target.emu = emulator
+    yield target
+    assert emulator.server_errors == []
+
+
+@pytest.fixture(params=["emulator", "real-grafana"])
+def grafana(request):
+    if request.param == "emulator":
+        yield request.getfixturevalue("emulated")
+        return
+    url, token = os.environ.get("GRAFANA_TEST_URL"), os.environ.get("GRAFANA_TEST_TOKEN")
+    if not (url and token):
+        pytest.skip("GRAFANA_TEST_URL and GRAFANA_TEST_TOKEN are not set")
+    target = RealGrafana(url, token)
+    target.clean()
+    yield target
+    target.clean()
+
+
+def deploy(cli, target: Target, *args, **env):
+    return cli("deploy", *args, env=target.env(**env))
+
+
+def edit(project, relative: str, old: str, new: str) -> None:
+    path = project / relative
+    text = path.read_text()
+    assert old in text, f"{old!r} not in {relative}"
+    path.write_text(text.replace(old, new, 1))
+
+
+# --- first deploy, redeploy, code change ---------------------------------------------------------
+
+def test_first_deploy_creates_folders_then_marked_dashboards(cli, grafana):
+    result = deploy(cli, grafana)
+    assert result.exit_code == 0, result.output
+    assert "9 created" in result.output
+    for uid in PROJECT_DASHBOARDS:
+        stored = grafana.dashboard(uid)
+        assert MARKER in stored["dashboard"]["tags"]
+        assert stored["meta"]["folderUid"]
+    ai = grafana.dashboard("ai-llm")
+    assert ai["meta"]["folderUid"] == "trading-platform-ai"
+    assert grafana.folder("trading-platform-ai")["parentUid"] == "trading-platform"
+
+
+def test_redeploy_without_changes_writes_nothing(cli, grafana):
+    assert deploy(cli, grafana).exit_code == 0
+    before = grafana.versions()
+    result = deploy(cli, grafana)
+    assert result.exit_code == 0, result.output
+    assert "0 created, 0 updated, 9 unchanged" in result.output
+    assert grafana.versions() == before
+
+
+def test_redeploy_without_changes_sends_no_write_request(cli, emulated):
+    deploy(cli, emulated)
+    emulated.emu.clear_requests()
+    assert deploy(cli, emulated).exit_code == 0
+    assert emulated.emu.writes() == []
+    # no dashboard content is read either: the newest version entry shows dashsmith saved it
+    assert emulated.emu.requests_matching("GET", r"^/api/dashboards/uid/[^/]+$") == []
+
+
+def test_code_change_updates_only_that_dashboard(cli, project, grafana):
+    deploy(cli, grafana)
+    before = grafana.versions()
+    edit(project, "dashboards/ai.py", "Completions, tokens, spend", "Completions, token use, spend")
+    result = deploy(cli, grafana)
+    assert result.exit_code == 0, result.output
+    assert "~ update    dashboard ai-llm (AI / LLM): changed in code" in result.output
+    after = grafana.versions()
+    assert after["ai-llm"] == before["ai-llm"] + 1
+    assert {uid: v for uid, v in after.items() if uid != "ai-llm"} == \
+           {uid: v for uid, v in before.items() if uid != "ai-llm"}
+    assert grafana.dashboard("ai-llm")["dashboard"]["description"].startswith("Completions, token use")
+
+
+def test_dry_run_prints_the_plan_and_writes_nothing(cli, project, emulated):
+    deploy(cli, emulated)
+    edit(project, "dashboards/ai.py", "Completions, tokens, spend", "Completions, token use, spend")
+    emulated.emu.clear_requests()
+    result = deploy(cli, emulated, "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert "dry run" in result.output
+    assert "+  \"description\": \"Completions, token use, spend" in result.output
+    assert emulated.emu.writes() == []
+
+    as_json = json.loads(deploy(cli, emulated, "--dry-run", "--format", "json").output)
+    changes = {c["key"]: c for c in as_json["plan"]["changes"]}
+    assert changes["ai-llm"]["action"] == "update"
+    assert changes["postgresql"]["action"] == "unchanged"
+    assert as_json["plan"]["summary"] == {"create": 0, "update": 1, "unchanged": 8, "drifted": 0,
+                                          "delete": 0}
+    assert "result" not in as_json
+    assert emulated.emu.writes() == []
+
+
+def test_nested_folders_are_created_parent_first(cli, project, emulated):
+    edit(project, "dashboards/ai.py", 'folder="Trading Platform/AI"',
+         'folder="Trading Platform/AI/Models/Claude"')
+    result = deploy(cli, emulated)
+    assert result.exit_code == 0, result.output
+    created = [r.body for r in emulated.emu.requests_matching("POST", "^/api/folders$")]
+    order = [body["uid"] for body in created]
+    for uid, title, parent in folders.lineage("Trading Platform/AI/Models/Claude"):
+        assert emulated.folder(uid)["parentUid" if parent else "uid"] == (parent or uid)
+        if parent:
+            assert order.index(parent) < order.index(uid)
+    assert emulated.emu.dashboard_folder("ai-llm") == folders.folder_uid("Trading Platform/AI/Models/Claude")
+
+
+# --- drift -----------------------------------------------------------------------------------------
+
+def test_ui_edit_is_refused_with_a_diff_then_overwritten_with_force(cli, grafana):
+    deploy(cli, grafana)
+    grafana.ui_edit("postgresql", description="Edited by hand during an incident")
+    result = deploy(cli, grafana)
+    assert result.exit_code == 1, result.output
+    assert "! drifted   dashboard postgresql (Database): edited in Grafana since dashsmith deployed it" \
+        in result.output
+    assert '-  "description": "Edited by hand during an incident"' in result.output
+    assert grafana.dashboard("postgresql")["dashboard"]["description"] == \
+        "Edited by hand during an incident"
+
+    result = deploy(cli, grafana, "--force")
+    assert result.exit_code == 0, result.output
+    assert grafana.dashboard("postgresql")["dashboard"]["description"] != \
+        "Edited by hand during an incident"
+    assert deploy(cli, grafana).exit_code == 0
+
+
+def test_drifted_dashboard_does_not_hold_back_the_others(cli, project, emulated):
+    deploy(cli, emulated)
+    emulated.ui_edit("postgresql", description="hand edit")
+    edit(project, "dashboards/ai.py", "Completions, tokens, spend", "Completions, token use, spend")
+    result = deploy(cli, emulated)
+    assert result.exit_code == 1
+    assert "0 created, 1 updated, 7 unchanged, 1 drifted, 0 deleted, 0 failed" in result.output
+    assert "token use" in emulated.dashboard("ai-llm")["dashboard"]["description"]
+
+
+def test_dashboard_not_deployed_by_dashsmith_is_not_taken_over_without_force(cli, grafana):
+    grafana.add_dashboard("postgresql", "Someone else's database dashboard")
+    result = deploy(cli, grafana)
+    assert result.exit_code == 1
+    assert "dashboard postgresql (Database): in Grafana, but not deployed by dashsmith" in result.output
+    assert grafana.dashboard("postgresql")["dashboard"]["title"] == "Someone else's database dashboard"
+    assert deploy(cli, grafana, "--force").exit_code == 0
+    assert MARKER in grafana.dashboard("postgresql")["dashboard"]["tags"]
+
+
+def test_edit_between_plan_and_save_is_caught_not_overwritten(cli, emulated):
+    deploy(cli, emulated)
+    edit_text = "concurrent edit"
+    emulated.ui_edit("postgresql", description="first edit")
+    deploy(cli, emulated, "--force")  # back to the code
+    # Someone saves in the UI right before deploy's (forced) save reaches Grafana:
+    emulated.ui_edit("postgresql", description="second edit")
+    emulated.emu.faults.add(r"^/api/dashboards/db$", method="POST",
+                            concurrent_edit="postgresql")
+    result = deploy(cli, emulated, "--force")
+    assert result.exit_code == 1, result.output
+    assert "dashboard postgresql was changed in Grafana during this deploy (412" in result.output
+    assert emulated.dashboard("postgresql")["dashboard"]["description"] != edit_text
+    assert emulated.dashboard("postgresql")["meta"]["version"] == max(emulated.emu.dashboard_versions("postgresql"))
+    rerun = deploy(cli, emulated)
+    assert rerun.exit_code == 1 and "drifted   dashboard postgresql" in rerun.output
+
+
+# --- prune -----------------------------------------------------------------------------------------
+
+def test_prune_deletes_only_what_dashsmith_deployed(cli, project, grafana):
+    deploy(cli, grafana)
+    grafana.add_dashboard("deploytest-unmanaged", "Hand-made", folder_uid="trading-platform",
+                          tags=["business"])
+    (project / "dashboards" / "business.py").unlink()
+
+    kept = deploy(cli, grafana)
+    assert kept.exit_code == 0, kept.output
+    assert "dashboard tradingagents-business (Business)" in kept.output
+    assert "deploy --prune deletes them" in kept.output
+    assert grafana.dashboard("tradingagents-business") is not None
+
+    pruned = deploy(cli, grafana, "--prune")
+    assert pruned.exit_code == 0, pruned.output
+    assert "- delete    dashboard tradingagents-business (Business): no longer in code" in pruned.output
+    assert grafana.dashboard("tradingagents-business") is None
+    assert grafana.dashboard("deploytest-unmanaged") is not None
+    assert all(grafana.dashboard(uid) for uid in PROJECT_DASHBOARDS - {"tradingagents-business"})
+
+
+def test_prune_stops_before_any_write_above_max_deletes(cli, project, emulated):
+    deploy(cli, emulated)
+    for name in ("business.py", "agents.py"):
+        (project / "dashboards" / name).unlink()
+    edit(project, "dashboards/ai.py", "Completions, tokens, spend", "Completions, token use, spend")
+    emulated.emu.clear_requests()
+    result = deploy(cli, emulated, "--prune", "--max-deletes", "1")
+    assert result.exit_code == 2
+    assert "deletes 2 item(s), more than --max-deletes 1; nothing was changed" in result.output
+    assert emulated.emu.writes() == []
+    assert deploy(cli, emulated, "--prune", "--max-deletes", "2").exit_code == 0
+    assert emulated.dashboard("tradingagents-agents") is None
+
+
+def test_prune_keeps_a_removed_dashboard_edited_in_grafana(cli, project, emulated):
+    deploy(cli, emulated)
+    emulated.ui_edit("tradingagents-business", description="someone still uses this")
+    (project / "dashboards" / "business.py").unlink()
+    result = deploy(cli, emulated, "--prune")
+    assert result.exit_code == 1
+    assert "no longer in code, but edited in Grafana since dashsmith deployed it" in result.output
+    assert emulated.dashboard("tradingagents-business") is not None
+
+
+# --- Grafana-managed alerts -----------------------------------------------------------------------
+
+def test_grafana_alerts_become_rule_groups_on_the_datasource(cli, grafana):
+    result = deploy(cli, grafana, "--grafana-alerts")
+    assert result.exit_code == 0, result.output
+    group = grafana.rule_group("alerts", "ai")
+    rules = {rule["title"]: rule for rule in group["rules"]}
+    rule = rules["AIErrorRatioCritical"]
+    query, math, threshold = rule["data"]
+    assert query["datasourceUid"] == DATASOURCE["uid"]
+    assert query["model"]["expr"] == "provider:ai_error_ratio:rate5m > 0.25"
+    assert rule["condition"] == "threshold" == threshold["refId"]
+    assert threshold["model"]["conditions"][0]["evaluator"] == {"type": "gt", "params": [0]}
+    assert math["model"]["expression"] == "is_number($query) || is_nan($query) || is_inf($query)"
+    assert rule["for"] == "5m" and rule["labels"]["severity"] == "critical"
+    assert rule["annotations"]["runbook_url"].endswith("#aierrorratiocritical")
+    assert rule.get("provenance") == "api"
+    again = deploy(cli, grafana, "--grafana-alerts")
+    assert again.exit_code == 0 and "0 created, 0 updated, 14 unchanged" in again.output
+
+
+def test_grafana_alerts_keep_only_recording_rules_in_prometheus(cli, project, emulated):
+    assert deploy(cli, emulated, "--grafana-alerts").exit_code == 0
+    import yaml
+    ai = yaml.safe_load((project / "build" / "provisioning" / "prometheus" / "rules" / "ai.yml").read_text())
+    rules = [rule for group in ai["groups"] for rule in group["rules"]]
+    assert rules and all("record" in rule for rule in rules)
+
+
+def test_disable_provenance_setting_keeps_rules_editable(cli, project, emulated):
+    with open(project / "setup.cfg", "a") as handle:
+        handle.write("\n[dashsmith.deploy]\ndisable_provenance = true\ngrafana_alerts_folder = Ops/Alerts\n")
+    assert deploy(cli, emulated, "--grafana-alerts").exit_code == 0
+    group = emulated.rule_group(folders.folder_uid("Ops/Alerts"), "node")
+    assert group["rules"] and all(not rule.get("provenance") for rule in group["rules"])
+    puts = emulated.emu.requests_matching("PUT", "/rule-groups/")
+    assert len(puts) == 4
+    # editable, so an edit in the UI is drift like a dashboard's
+    rule = group["rules"][0]
+    rule["labels"]["team"] = "edited-in-ui"
+    emulated.api.client.PUT(f"/v1/provisioning/folder/{group['folderUid']}/rule-groups/node",
+                            json=group, headers={"X-Disable-Provenance": "true"})
+    result = deploy(cli, emulated, "--grafana-alerts")
+    assert result.exit_code == 1
+    assert "rule-group ops-alerts/node (node): edited in Grafana since dashsmith deployed it" in result.output
+
+
+# --- faults ----------------------------------------------------------------------------------------
+
+def test_503s_are_retried(cli, emulated):
+    emulated.emu.faults.add(r"^/api/dashboards/db$", method="POST", status=503, times=3)
+    emulated.emu.faults.add(r"^/api/search$", status=502, times=1)
+    result = deploy(cli, emulated)
+    assert result.exit_code == 0, result.output
+    assert "9 created" in result.output
+    assert len(emulated.emu.requests_matching("POST", r"^/api/dashboards/db$")) == 6 + 3
+
+
+def test_429_retry_after_is_honoured(cli, emulated):
+    emulated.emu.faults.add(r"^/api/folders$", method="POST", retry_after=1, times=1)
+    result = deploy(cli, emulated)
+    assert result.exit_code == 0, result.output
+
+
+def test_dropped_connection_is_retried(cli, emulated):
+    emulated.emu.faults.add(r"^/api/dashboards/db$", method="POST", drop_connection=True, times=2)
+    emulated.emu.faults.add(r"/versions$", method="GET", drop_connection=True, times=1)
+    result = deploy(cli, emulated)
+    assert result.exit_code == 0, result.output
+    assert all(emulated.dashboard(uid) for uid in PROJECT_DASHBOARDS)
+
+
+def test_save_that_landed_after_a_timeout_is_not_reported_as_a_conflict(cli, emulated):
+    # The first save of ai-llm answers only after the client gave up; Grafana still stored it.
+    emulated.emu.faults.add(r"^/api/dashboards/db$", method="POST", delay=1.5, times=1)
+    result = deploy(cli, emulated, "--timeout", "0.5", "--concurrency", "1")
+    assert result.exit_code == 0, result.output
+    assert "9 created" in result.output
+    assert deploy(cli, emulated).output.count("unchanged") >= 1
+    assert "0 created, 0 updated, 9 unchanged" in deploy(cli, emulated).output
+
+
+def test_partial_failure_names_what_was_applied_and_a_rerun_converges(cli, emulated):
+    emulated.emu.faults.add(r"^/api/dashboards/db$", method="POST", status=500, times=None,
+                            body={"message": "database is locked"})
+    result = deploy(cli, emulated, "--concurrency", "1")
+    assert result.exit_code == 1
+    assert "3 created, 0 updated, 0 unchanged, 0 drifted, 0 deleted, 6 failed" in result.output
+    assert "failed — not applied:\n    dashboard ai-llm: 500 database is locked" in result.output
+    assert "applied:\n    created folder trading-platform" in result.output
+    emulated.emu.faults.clear()
+    rerun = deploy(cli, emulated)
+    assert rerun.exit_code == 0, rerun.output
+    assert "6 created, 0 updated, 3 unchanged" in rerun.output
+
+
+def test_dashboards_in_a_folder_that_failed_are_not_attempted(cli, emulated):
+    emulated.emu.faults.add(r"^/api/folders$", method="POST", status=400, times=None,
+                            body={"message": "folder title cannot be empty"})
+    result = deploy(cli, emulated)
+    assert result.exit_code == 1
+    assert "dashboard ai-llm: not attempted: folder trading-platform-ai could not be written" \
+        in result.output
+    assert emulated.emu.requests_matching("POST", r"^/api/dashboards/db$") == []
+
+
+def test_exhausted_retries_are_reported_as_failures(cli, emulated):
+    emulated.emu.faults.add(r"^/api/dashboards/db$", method="POST", status=503, times=None)
+    result = deploy(cli, emulated)
+    assert result.exit_code == 1
+    assert "6 failed" in result.output and "503 Service Unavailable" in result.output
+
+
+# --- pre-flight ------------------------------------------------------------------------------------
+
+def test_bad_token_is_a_clear_error_that_never_shows_the_token(cli, emulated):
+    wrong = "glsa_wrongtoken_S3cr3tValueThatMustNotLeak_0123"
+    env = {k: v for k, v in emulated.env(GRAFANA_TOKEN=wrong).items() if v is not None}
+    result = cli.subprocess("deploy", "-vv", env=env)
+    assert result.returncode == 2
+    assert "401 Unauthorized: Grafana rejected the token in GRAFANA_TOKEN (Invalid API key " \
+           "[api-key.invalid])" in result.stderr
+    assert wrong not in result.stdout + result.stderr
+    assert emulated.emu.writes() == []
+
+
+def test_token_file_and_its_secret(cli, tmp_path, emulated):
+    token_file = tmp_path / "token"
+    token_file.write_text(TOKEN + "\n")
+    result = cli("deploy", "--token-file", str(token_file), "-vv",
+                 env={**CLEAN_ENV, "GRAFANA_URL": emulated.url})
+    assert result.exit_code == 0, result.output
+    assert "POST /api/dashboards/db → 200" in result.output  # -vv logs each request
+    assert TOKEN not in result.output
+
+
+def test_token_with_a_line_break_is_refused_without_echoing_it(cli, emulated):
+    result = cli("deploy", env=emulated.env(GRAFANA_TOKEN="glsa_abc\ndefSECRET"))
+    assert result.exit_code == 2
+    assert "GRAFANA_TOKEN contains characters a Grafana token cannot have" in result.output
+    assert "SECRET" not in result.output
+
+
+def test_viewer_rights_are_not_enough_for_grafana_alerts(cli, emulated):
+    result = cli("deploy", "--grafana-alerts", env=emulated.env(GRAFANA_TOKEN=EDITOR_TOKEN))
+    assert result.exit_code == 2
+    assert "403 Forbidden" in result.output and "nothing was changed" in result.output
+    assert emulated.emu.writes() == []
+
+
+def test_unhealthy_grafana_stops_before_any_write(cli, emulated):
+    emulated.emu.set_database_ok(False)
+    result = deploy(cli, emulated)
+    assert result.exit_code == 2
+    assert "is not healthy" in result.output or "503" in result.output
+    assert emulated.emu.writes() == []
+
+
+def test_unknown_datasource_stops_before_any_write(cli, project, emulated):
+    edit(project, "setup.cfg", "datasource = Prometheus", "datasource = Mimir")
+    result = deploy(cli, emulated)
+    assert result.exit_code == 2
+    assert "the Prometheus data source 'Mimir' (setting 'datasource') is not usable" in result.output
+    assert "404 Data source not found" in result.output
+    assert emulated.emu.writes() == []
+
+
+def test_unreachable_grafana(cli):
+    result = cli("deploy", env={**CLEAN_ENV, "GRAFANA_URL": "http://127.0.0.1:9", "GRAFANA_TOKEN": TOKEN})
+    assert result.exit_code == 2
+    assert "cannot check /api/health at http://127.0.0.1:9: connection failed" in result.output
+
+
+def test_ca_cert_and_insecure_contradict(cli, emulated):
+    result = deploy(cli, emulated, "--insecure", "--ca-cert", "/etc/hostname")
+    assert result.exit_code == 2
+    assert "--ca-cert and --insecure contradict each other" in result.output
+
+
+def test_declaration_error_stops_before_connecting(cli, project, emulated):
+    edit(project, "dashboards/ai.py", 'uid="ai-llm"', 'uid="ai llm!"')
+    result = deploy(cli, emulated)
+    assert result.exit_code == 2
+    assert re.search(r"dashboards/ai\.py:\d+:\d+: error dashboard/uid", result.output)
+    assert emulated.emu.requests == []
+
+
+def test_lint_error_stops_before_connecting(cli, project, emulated):
+    # a query on a metric the catalog does not declare is a lint error
+    edit(project, "dashboards/ai.py", "sum(ai_active_requests{", "sum(ai_requests_in_flight_typo{")
+    result = deploy(cli, emulated)
+    assert result.exit_code == 2, result.output
+    assert "dashboards/ai.py" in result.output and "nothing was deployed" in result.output
+    assert emulated.emu.requests == []

@@ -1,0 +1,292 @@
+"""The deploy plan (a pure function of desired and live state), normalization, retries and
+connection options: the logic whose cases are subtle enough to pin one by one."""
+
+from __future__ import annotations
+
+import click
+import niquests
+import pytest
+from grafana_client.client import GrafanaClientError, GrafanaServerError, GrafanaTimeoutError
+
+from dashsmith.deploy import retry
+from dashsmith.deploy.alerting import DesiredGroup, group_hash, normalize_group
+from dashsmith.deploy.connection import Secret, connection_from
+from dashsmith.deploy.desired import Desired, DesiredDashboard, folder_tree
+from dashsmith.deploy.live import Live, LiveDashboard, LiveFolder, LiveGroup
+from dashsmith.deploy.normalize import (MARKER_TAG, content_hash, deploy_message,
+                                        normalize_dashboard, recorded_hash, with_marker)
+from dashsmith.deploy.plan import Action, compute
+from dashsmith.source import Source
+
+HERE = Source("dashboards/x.py", 1)
+
+
+def wanted(uid="d1", description="code", folder="f") -> DesiredDashboard:
+    json = {"uid": uid, "title": uid.upper(), "description": description, "tags": ["a"]}
+    normalized = normalize_dashboard(json)
+    return DesiredDashboard(uid, uid.upper(), folder, with_marker(json), normalized,
+                            content_hash(normalized), HERE)
+
+
+def hash_of(description: str, uid="d1") -> str:
+    return wanted(uid, description).hash
+
+
+def live_dashboard(uid="d1", *, content="code", recorded="code", managed=True, folder="f",
+                   latest_is_dashsmith=None) -> LiveDashboard:
+    content_hash_ = hash_of(content, uid) if content else None
+    recorded_hash_ = hash_of(recorded, uid) if recorded else None
+    if latest_is_dashsmith is None:
+        latest_is_dashsmith = content == recorded
+    normalized = normalize_dashboard({"uid": uid, "title": uid.upper(), "description": content,
+                                      "tags": ["a"]}) if content else None
+    return LiveDashboard(uid, uid.upper(), folder, managed, version=7,
+                         latest_is_dashsmith=latest_is_dashsmith, recorded_hash=recorded_hash_,
+                         content_hash=content_hash_, normalized=normalized)
+
+
+def plan_for(dashboards=(), live=(), **options):
+    desired = Desired([], list(dashboards))
+    state = Live(dashboards={d.uid: d for d in live})
+    return compute(desired, state, **options)
+
+
+def only(plan):
+    (change,) = plan.changes
+    return change
+
+
+# --- dashboards --------------------------------------------------------------------------------
+
+def test_a_dashboard_missing_from_grafana_is_created():
+    change = only(plan_for([wanted()]))
+    assert (change.action, change.operation, change.version) == (Action.CREATE, "create", None)
+
+
+def test_a_dashboard_as_dashsmith_left_it_is_unchanged():
+    change = only(plan_for([wanted()], [live_dashboard()]))
+    assert change.action is Action.UNCHANGED and not change.writes
+
+
+def test_a_code_change_is_an_update_conditional_on_the_version_seen():
+    change = only(plan_for([wanted(description="new")], [live_dashboard()]))
+    assert (change.action, change.operation, change.version) == (Action.UPDATE, "update", 7)
+    assert any(line.startswith('+  "description": "new"') for line in change.diff)
+
+
+def test_an_edit_in_grafana_is_drift_and_blocked_unless_forced():
+    edited = live_dashboard(content="ui", recorded="code")
+    change = only(plan_for([wanted(description="new")], [edited]))
+    assert change.action is Action.DRIFTED and change.blocked and not change.writes
+    assert change.reason == "edited in Grafana since dashsmith deployed it"
+    forced = only(plan_for([wanted(description="new")], [edited], force=True))
+    assert forced.action is Action.DRIFTED and forced.writes and forced.version == 7
+
+
+def test_an_edit_in_grafana_that_matches_the_code_is_unchanged():
+    change = only(plan_for([wanted(description="new")],
+                           [live_dashboard(content="new", recorded="code")]))
+    assert change.action is Action.UNCHANGED
+
+
+def test_a_save_without_content_change_since_dashsmith_is_not_drift():
+    saved_again = live_dashboard(content="code", recorded="code", latest_is_dashsmith=False)
+    change = only(plan_for([wanted(description="new")], [saved_again]))
+    assert change.action is Action.UPDATE
+
+
+def test_a_dashboard_dashsmith_never_deployed_is_not_taken_over():
+    foreign = live_dashboard(content="theirs", recorded=None, managed=False)
+    change = only(plan_for([wanted()], [foreign]))
+    assert change.action is Action.DRIFTED and change.blocked
+    assert "not deployed by dashsmith" in change.reason
+
+
+def test_a_marker_without_any_dashsmith_version_is_drift():
+    tagged = live_dashboard(content="theirs", recorded=None, managed=True)
+    assert only(plan_for([wanted()], [tagged])).reason == "no dashsmith deploy in its version history"
+
+
+def test_same_content_without_the_marker_is_adopted_by_an_update():
+    same = live_dashboard(content="code", recorded=None, managed=False)
+    change = only(plan_for([wanted()], [same]))
+    assert change.action is Action.UPDATE and "marker" in change.reason
+
+
+def test_a_dashboard_moved_to_another_folder_is_moved_back():
+    change = only(plan_for([wanted()], [live_dashboard(folder="elsewhere")]))
+    assert change.action is Action.UPDATE and change.folder_uid == "f"
+    assert "move from folder elsewhere to f" in change.reason
+
+
+# --- prune ---------------------------------------------------------------------------------------
+
+def test_without_prune_removed_dashboards_are_kept_and_listed():
+    plan = plan_for([], [live_dashboard("old")])
+    assert plan.changes == () and [c.key for c in plan.kept] == ["old"]
+
+
+def test_prune_deletes_only_dashboards_with_the_marker():
+    plan = plan_for([], [live_dashboard("old"), live_dashboard("theirs", managed=False)],
+                    prune=True)
+    assert [(c.key, c.action) for c in plan.changes] == [("old", Action.DELETE)]
+
+
+def test_prune_keeps_a_removed_dashboard_edited_in_grafana_unless_forced():
+    edited = live_dashboard("old", content="ui", recorded="code")
+    change = only(plan_for([], [edited], prune=True))
+    assert change.action is Action.DRIFTED and change.operation == "delete" and change.blocked
+    assert only(plan_for([], [edited], prune=True, force=True)).writes
+
+
+def test_max_deletes_counts_the_deletions_that_would_run():
+    gone = [live_dashboard(f"old{i}") for i in range(3)]
+    assert plan_for([], gone, prune=True, max_deletes=3).too_many_deletes is False
+    assert plan_for([], gone, prune=True, max_deletes=2).too_many_deletes is True
+    assert plan_for([], gone, prune=False, max_deletes=0).too_many_deletes is False
+
+
+# --- folders -------------------------------------------------------------------------------------
+
+def test_folder_tree_lists_parents_before_children_once():
+    tree = folder_tree(["A/B/C", "A/B", "A/D", "E"])
+    assert [f.path for f in tree] == ["A", "E", "A/B", "A/D", "A/B/C"]
+    assert {f.path: f.parent_uid for f in tree}["A/B/C"] == "a-b"
+
+
+def test_folders_are_created_updated_or_left_alone():
+    desired = Desired(folder_tree(["A/B", "C"]), [])
+    live = Live(folders={"a": LiveFolder("a", "A", None, 1), "a-b": LiveFolder("a-b", "Old", None, 3)})
+    changes = {c.key: c for c in compute(desired, live).changes}
+    assert changes["a"].action is Action.UNCHANGED
+    assert changes["c"].action is Action.CREATE
+    assert changes["a-b"].action is Action.UPDATE and changes["a-b"].version == 3
+    assert changes["a-b"].reason == "title 'Old' → 'B'; parent (root) → a"
+
+
+# --- rule groups ---------------------------------------------------------------------------------
+
+def group(name="g", expr="up == 0") -> DesiredGroup:
+    body = {"title": name, "folderUid": "alerts", "interval": 60, "rules": [
+        {"uid": f"{name}-r", "title": "R", "ruleGroup": name, "folderUID": "alerts",
+         "condition": "threshold", "data": [{"refId": "query", "datasourceUid": "p",
+                                             "model": {"expr": expr}}],
+         "noDataState": "OK", "execErrState": "Error", "for": "5m", "labels": {},
+         "annotations": {}, "isPaused": False}]}
+    return DesiredGroup("alerts", name, body, group_hash(body), HERE)
+
+
+def live_group(want: DesiredGroup, *, content=None, recorded=None, provenance="api") -> LiveGroup:
+    content = content or want.hash
+    return LiveGroup("alerts", want.name, recorded is not False, recorded or want.hash, content,
+                     normalize_group(want.body), provenance)
+
+
+def test_rule_groups_follow_the_same_rules_as_dashboards():
+    want = group()
+    assert only(compute(Desired([], [], [want]), Live())).action is Action.CREATE
+    same = Live(groups={want.key: live_group(want)})
+    assert only(compute(Desired([], [], [want]), same)).action is Action.UNCHANGED
+    changed = group(expr="up == 1")
+    assert only(compute(Desired([], [], [changed]), same)).action is Action.UPDATE
+    edited = Live(groups={want.key: live_group(want, content="x" * 64)})
+    assert only(compute(Desired([], [], [changed]), edited)).action is Action.DRIFTED
+
+
+def test_making_api_provisioned_rules_editable_replaces_the_group():
+    want = group()
+    live = Live(groups={want.key: live_group(want, provenance="api")})
+    change = only(compute(Desired([], [], [want]), live, disable_provenance=True))
+    assert (change.action, change.operation) == (Action.UPDATE, "replace")
+
+
+def test_grafana_query_defaults_and_for_spelling_do_not_count_as_changes():
+    want = group()
+    stored = {**want.body, "rules": [{**want.body["rules"][0], "for": "300s", "id": 4,
+                                      "provenance": "api", "updated": "2024-01-01T00:00:00Z",
+                                      "data": [{**want.body["rules"][0]["data"][0],
+                                                "model": {"expr": "up == 0", "intervalMs": 1000,
+                                                          "maxDataPoints": 43200}}]}]}
+    assert group_hash(stored) == want.hash
+
+
+# --- normalization and markers --------------------------------------------------------------------
+
+def test_normalize_strips_what_grafana_adds_and_the_marker():
+    stored = {"id": 12, "uid": "u", "version": 5, "title": " T ", "tags": ["x", MARKER_TAG],
+              "panels": [{"gridPos": {"h": 8.0, "w": 12}, "fillOpacity": 0.5}]}
+    assert normalize_dashboard(stored) == {"uid": "u", "title": "T", "tags": ["x"],
+                                           "panels": [{"gridPos": {"h": 8, "w": 12},
+                                                       "fillOpacity": 0.5}]}
+
+
+def test_deploy_message_round_trips_and_other_messages_do_not_match():
+    digest = "a" * 64
+    assert recorded_hash(deploy_message(digest)) == digest
+    assert recorded_hash("Restored from version 3") is None
+    assert recorded_hash(None) is None
+
+
+# --- retries -------------------------------------------------------------------------------------
+
+def test_transient_failures_are_retried_with_growing_jittered_waits():
+    failures = [GrafanaServerError(503, {}, "x"), GrafanaTimeoutError(0, None, "t"),
+                niquests.exceptions.ConnectionError("refused")]
+    waits = []
+
+    def flaky(attempt):
+        if failures:
+            raise failures.pop(0)
+        return attempt
+
+    assert retry.call(flaky, retry.Policy(attempts=5, base=1.0, cap=10), sleep=waits.append) == 4
+    assert len(waits) == 3 and all(0 <= w <= 2 ** i for i, w in enumerate(waits))
+
+
+def test_client_errors_and_exhausted_attempts_are_raised():
+    def refused(attempt):
+        raise GrafanaClientError(412, {}, "version-mismatch")
+
+    with pytest.raises(GrafanaClientError):
+        retry.call(refused, sleep=lambda s: None)
+    calls = []
+
+    def down(attempt):
+        calls.append(attempt)
+        raise GrafanaServerError(502, {}, "bad gateway")
+
+    with pytest.raises(GrafanaServerError):
+        retry.call(down, retry.Policy(attempts=3), sleep=lambda s: None)
+    assert calls == [1, 2, 3]
+
+
+def test_retry_after_is_used_up_to_the_cap():
+    policy = retry.Policy(cap=5)
+    assert policy.delay(1, 2.0) == 2.0 and policy.delay(1, 60.0) == 5
+
+
+# --- connection options ---------------------------------------------------------------------------
+
+def test_credentials_come_from_the_token_then_the_user_then_the_url():
+    token = connection_from("https://g.example/", environ={"GRAFANA_TOKEN": "glsa_x", "GRAFANA_USER": "u"})
+    assert token.token.reveal() == "glsa_x" and token.user is None
+    user = connection_from("https://g.example", environ={"GRAFANA_USER": "u", "GRAFANA_PASSWORD": "p"})
+    assert (user.user, user.password.reveal()) == ("u", "p")
+    in_url = connection_from("http://admin:s%40cret@g.example:3000/grafana/", environ={})
+    assert (in_url.user, in_url.password.reveal()) == ("admin", "s@cret")
+    assert in_url.url == "http://g.example:3000/grafana"  # shown without the password
+    assert connection_from(None, environ={"GRAFANA_TOKEN": "t"}) is None
+
+
+def test_secrets_never_print():
+    connection = connection_from("https://g.example", environ={"GRAFANA_TOKEN": "glsa_topsecret"})
+    assert "topsecret" not in repr(connection) + str(connection) + repr(connection.auth)
+    assert str(Secret("x")) == "Secret('***')"
+    assert connection.redact("Bearer glsa_topsecret failed") == "Bearer *** failed"
+
+
+def test_bad_urls_and_tls_options_are_usage_errors(tmp_path):
+    with pytest.raises(click.UsageError, match="must look like"):
+        connection_from("grafana:3000", environ={})
+    with pytest.raises(click.UsageError, match="no such file"):
+        connection_from("https://g.example", ca_cert=str(tmp_path / "missing.pem"), environ={})
