@@ -1,0 +1,99 @@
+"""dashsmith lint: offline checks of PromQL, alert rules and dashboards, with findings that
+point at the Python line that declared the thing (or the line in a JSON/YAML file).
+
+  lint_project(project)      the declared estate: structural problems (validate), every lint
+                             rule, the alert unit tests' coverage; after suppressions
+  lint_paths(paths, project) Grafana dashboard JSON and Prometheus rule files, also ones
+                             dashsmith did not write
+
+Both can also run `promtool check rules` (promtool=True). The rules are in lint/rules/, one
+class each; `promql` is the PromQL analysis they share (and verify reuses).
+"""
+
+from __future__ import annotations
+
+import os
+
+from ..problems import DeclarationError, Problem, Severity
+from . import alert_tests, inputs as reading, promtool as promtool_module, runner, suppress
+from .context import Context
+from .rules import ALL
+
+__all__ = ["lint_project", "lint_paths", "ALL"]
+
+
+def lint_project(project, *, promtool: bool = False) -> list[Problem]:
+    """Every offline finding for the declared estate, after suppressions (sorted by place).
+    With promtool=True, also promtool's findings on the compiled rule files (raises
+    promtool.PromtoolMissing if it is required and not installed)."""
+    inputs = reading.declared(project)
+    settings = project.settings
+    catalog = inputs.estate.catalog if inputs.estate else None
+    context = Context(catalog, settings.scrape_interval, _records(inputs.rules), project.root)
+    suite = None
+    if inputs.estate is not None:
+        suite = alert_tests.load(settings, inputs.rules, inputs.rule_files, inputs.problems)
+    problems = runner.run(inputs, context, ALL, suite)
+    if promtool:
+        problems = _with_promtool(problems, list(inputs.rule_files.items()), inputs.rules)
+    suppressions = suppress.project(settings, problems)
+    suppressions += suppress.comments(_declaration_files(settings, problems), problems)
+    return _sorted(suppress.apply(problems, suppressions))
+
+
+def lint_paths(paths: list[str], project=None, *, promtool: bool = False) -> list[Problem]:
+    """Findings in dashboard JSON and rule YAML files (and directories of them). With a
+    project, its catalog, recording rules, scrape interval and suppressions apply."""
+    inputs = reading.from_paths(paths)
+    catalog, records, interval, root = None, _records(inputs.rules), "15s", None
+    if project is not None:
+        interval, root = project.settings.scrape_interval, project.root
+        try:
+            estate = project.estate
+        except DeclarationError:
+            estate = None
+        if estate is not None:
+            catalog = estate.catalog
+            records += _records(reading.declared_rules(estate)[0])
+    problems = runner.run(inputs, Context(catalog, interval, records, root), ALL)
+    if promtool:
+        problems = _with_promtool(problems, [(p, None) for p in inputs.rule_paths],
+                                  inputs.rules)
+    suppressions = suppress.project(project.settings, problems) if project else []
+    for suppression in suppressions:
+        suppression.used.update(suppression.rules)  # other files may need it: never "unused"
+    suppressions += suppress.comments(inputs.rule_paths, problems)
+    return _sorted(suppress.apply(problems, suppressions))
+
+
+def _records(rules) -> list:
+    return [rule for rule in rules if not rule.is_alert]
+
+
+def _with_promtool(problems: list[Problem], files, rules) -> list[Problem]:
+    path = promtool_module.find()
+    if path is None or not files:
+        return problems
+    errors_at = {(os.path.abspath(p.source.file), p.source.line) for p in problems
+                 if p.severity is Severity.ERROR}
+    for problem in promtool_module.check_rules(path, files, rules):
+        if (os.path.abspath(problem.source.file), problem.source.line) not in errors_at:
+            problems.append(problem)
+    return problems
+
+
+def _declaration_files(settings, problems: list[Problem]) -> set[str]:
+    """Where suppression comments can be: the declaration modules, and any file a finding is in."""
+    files = set()
+    for name in ("dashboards", "alerts", "catalog"):
+        for directory, subdirs, names in os.walk(settings.path(name)):
+            subdirs[:] = [d for d in subdirs if not d.startswith((".", "__"))]
+            files.update(os.path.join(directory, n) for n in names if n.endswith(".py"))
+    files.update(p.source.file for p in problems
+                 if p.source.file.endswith((".py", ".yml", ".yaml")) and os.path.isfile(p.source.file))
+    return files
+
+
+def _sorted(problems: list[Problem]) -> list[Problem]:
+    return sorted(problems, key=lambda p: (p.source.file, p.source.line, p.source.column,
+                                           p.rule, p.message))

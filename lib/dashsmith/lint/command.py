@@ -1,0 +1,119 @@
+"""`dashsmith lint` and `dashsmith test`."""
+
+from __future__ import annotations
+
+import os
+
+import click
+
+from ..cli import EXIT_PROBLEMS, fail, load_project, report_declaration_error
+from ..problems import DeclarationError, Problem, Severity
+from ..project import Project
+from ..settings import SettingsError
+from . import alert_tests, lint_paths, lint_project, promtool, report
+from .rules import ALL, BY_ID
+
+FAIL_ON = {"error": Severity.ERROR, "warning": Severity.WARNING}
+
+
+@click.command()
+@click.argument("paths", nargs=-1, type=click.Path(exists=True))
+@click.option("--format", "output_format", type=click.Choice(["text", "json", "github"]),
+              default="text", show_default=True,
+              help="github: workflow commands that annotate the pull request's lines.")
+@click.option("--fail-on", type=click.Choice(list(FAIL_ON)), default="error",
+              show_default=True, help="Exit 1 when a finding is at least this severe.")
+@click.option("--explain", metavar="RULE", is_flag=False, flag_value="", default=None,
+              help="Explain a rule, with an example; alone, list every rule.")
+@click.option("--no-promtool", is_flag=True,
+              help="Skip `promtool check rules` (run when promtool is installed).")
+@click.pass_context
+def lint(ctx, paths, output_format, fail_on, explain, no_promtool):
+    """Check PromQL, alert rules and dashboards.
+
+    With no PATH, lints the declared estate; a PATH may be a Grafana dashboard JSON file, a
+    Prometheus rule file, or a directory of them. Exit 0 clean, 1 findings, 2 could not run.
+    """
+    if explain is not None:
+        click.echo(_explain(explain))
+        return
+    try:
+        if paths:
+            problems = lint_paths(list(paths), _optional_project(ctx), promtool=not no_promtool)
+        else:
+            project = load_project(ctx)
+            problems = lint_project(project, promtool=not no_promtool)
+    except promtool.PromtoolMissing as error:
+        fail(str(error))
+    base = _base(ctx)
+    problems = [_relative(p, base) for p in problems]
+    if output_format == "json":
+        click.echo(report.as_json(problems))
+    elif output_format == "github":
+        for line in report.github(problems):
+            click.echo(line)
+    else:
+        for line in report.text(problems):
+            click.echo(line)
+        click.echo(report.summary(problems), err=True)
+    if any(p.severity >= FAIL_ON[fail_on] for p in problems):
+        ctx.exit(EXIT_PROBLEMS)
+
+
+@click.command()
+@click.pass_context
+def test(ctx):
+    """Run the alert unit tests (alerts/tests/*.test.yml) with `promtool test rules`.
+
+    The rules are compiled into a temporary directory and each test file is put beside them,
+    so `rule_files: [ai.yml]` names the compiled alerts/ai.py.
+    """
+    project = load_project(ctx)
+    try:
+        path = promtool.find()
+    except promtool.PromtoolMissing as error:
+        fail(str(error))
+    if path is None:
+        fail("promtool is not installed (Debian package 'prometheus')")
+    try:
+        build = project.build()
+    except DeclarationError as error:
+        report_declaration_error(project, error)
+    tests = alert_tests.paths(project.settings)
+    if not tests:
+        fail(f"no alert unit tests in {os.path.relpath(alert_tests.directory(project.settings))}"
+             f" (expected <module>{alert_tests.SUFFIXES[0]})", EXIT_PROBLEMS)
+    status, output = promtool.test_rules(path, build.rule_files, tests)
+    click.echo(output.rstrip())
+    if status != 0:
+        ctx.exit(EXIT_PROBLEMS)
+
+
+def _explain(rule_id: str) -> str:
+    if not rule_id:
+        width = max(len(rule.id) for rule in ALL)
+        return "\n".join(f"{rule.id:<{width}}  {str(rule.severity):<7}  {rule.summary()}"
+                         for rule in sorted(ALL, key=lambda r: r.id))
+    rule = BY_ID.get(rule_id)
+    if rule is None:
+        fail(f"no rule '{rule_id}'; `dashsmith lint --explain` lists them")
+    kind = " (structural: build refuses it)" if rule.structural else ""
+    return f"{rule.id} ({rule.severity}){kind}\n\n{rule.explanation()}"
+
+
+def _optional_project(ctx) -> Project | None:
+    try:
+        return Project.find(ctx.find_root().obj)
+    except SettingsError:
+        return None
+
+
+def _base(ctx) -> str:
+    project = _optional_project(ctx)
+    return project.root if project is not None else os.getcwd()
+
+
+def _relative(problem: Problem, base: str) -> Problem:
+    return Problem(problem.rule, problem.severity, problem.message,
+                   problem.source.relative_to(base))
+

@@ -1,0 +1,231 @@
+"""What lint checks, in one shape whether it was declared in Python or read from a file:
+
+- `DashboardDoc`: Grafana dashboard JSON, with where each panel, target and variable came from;
+- `RuleDoc`: one alerting or recording rule in Prometheus's rule format, with its source;
+- `QuerySite`: one PromQL expression (panel target, variable query or rule expression) and
+  the place it sits, so rules about PromQL need not care where it came from.
+
+The declared estate is rendered with the core's renderers (the same JSON and rule data that
+build writes); files are read with `locate`, which keeps the line of each object.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Callable, Iterator
+
+from ..source import Source
+from . import promql
+
+# Panel types that show one value over the dashboard's time range.
+INSTANT_PANEL_TYPES = frozenset({"stat", "gauge", "bargauge", "piechart", "table",
+                                 "singlestat", "table-old"})
+
+
+@dataclass(eq=False)
+class DashboardDoc:
+    json: dict
+    source: Source  # the dashboard as a whole
+    external: bool  # read from a file, not declared
+    panel_source: Callable[[dict], Source]
+    target_source: Callable[[dict, dict], Source]
+    variable_source: Callable[[dict], Source]
+
+    @property
+    def uid(self):
+        return self.json.get("uid")
+
+    @property
+    def title(self):
+        return self.json.get("title")
+
+    def panels(self) -> list[dict]:
+        """Every panel, rows included, also those inside collapsed rows and old-style rows."""
+        found = []
+        for panel in _dicts(self.json.get("panels")):
+            found.append(panel)
+            found.extend(_dicts(panel.get("panels")))
+        for row in _dicts(self.json.get("rows")):
+            found.extend(_dicts(row.get("panels")))
+        return found
+
+    def variables(self) -> list[dict]:
+        templating = self.json.get("templating")
+        return _dicts(templating.get("list")) if isinstance(templating, dict) else []
+
+    def datasource_variables(self) -> set[str]:
+        return {v.get("name") for v in self.variables() if v.get("type") == "datasource"}
+
+
+@dataclass(eq=False)
+class RuleDoc:
+    """One rule as Prometheus reads it: {'alert'|'record', 'expr', 'for', 'labels', ...}."""
+
+    data: dict
+    group: str
+    file: str  # rule file name (module) or path
+    source: Source
+    expr_source: Source  # where the expression text starts (a YAML value's line)
+    external: bool
+    expr_follows_lines: bool = False  # a YAML block scalar: expression lines are file lines
+
+    @property
+    def is_alert(self) -> bool:
+        return "alert" in self.data
+
+    @property
+    def name(self) -> str:
+        return str(self.data.get("alert") or self.data.get("record") or "")
+
+    @property
+    def expr(self) -> str:
+        value = self.data.get("expr")
+        return value if isinstance(value, str) else ("" if value is None else str(value))
+
+    def labels(self) -> dict:
+        labels = self.data.get("labels")
+        return labels if isinstance(labels, dict) else {}
+
+    def annotations(self) -> dict:
+        annotations = self.data.get("annotations")
+        return annotations if isinstance(annotations, dict) else {}
+
+
+@dataclass(eq=False)
+class QuerySite:
+    """A PromQL expression and where it stands."""
+
+    text: str
+    source: Source
+    kind: str  # "panel", "variable" or "rule"
+    dashboard: DashboardDoc | None = None
+    panel: dict | None = None
+    target: dict | None = None
+    rule: RuleDoc | None = None
+    label_values: str | None = None  # the label a label_values() variable query reads
+    follows_lines: bool = False  # the expression's lines are the file's (YAML block scalar)
+    _expression: promql.Expression | None = field(default=None, repr=False)
+    _label_references: list | None = field(default=None, repr=False)  # see labels.py
+
+    @property
+    def expression(self) -> promql.Expression:
+        if self._expression is None:
+            self._expression = promql.parse(self.text, grafana=self.kind != "rule")
+        return self._expression
+
+    @property
+    def reads_values(self) -> bool:
+        """False for label_values(selector, label), which reads only the series' labels."""
+        return self.label_values is None
+
+    @property
+    def instant(self) -> bool:
+        """Evaluated once over the dashboard's range rather than as a series over time."""
+        if self.target is None:
+            return False
+        if self.target.get("instant") and not self.target.get("range"):
+            return True
+        return (self.panel or {}).get("type") in INSTANT_PANEL_TYPES
+
+    @property
+    def steps(self) -> set[str]:
+        """Fixed query intervals set on the target or the panel (e.g. '1d' for daily bars)."""
+        found = set()
+        for holder in (self.target, self.panel):
+            interval = (holder or {}).get("interval")
+            if isinstance(interval, str) and interval and "$" not in interval:
+                found.add(interval.lstrip("<>="))
+        return found
+
+    @property
+    def legend(self) -> str:
+        legend = (self.target or {}).get("legendFormat")
+        return legend if isinstance(legend, str) else ""
+
+    def at(self, offset: int) -> Source:
+        """Where `offset` in the expression is: on the declaring line with the column in the
+        expression, or, for a YAML block scalar, on the file line it falls on."""
+        before = self.text[:offset]
+        line = before.count("\n") + 1
+        column = offset - (before.rfind("\n") + 1) + 1
+        if self.follows_lines:
+            return Source(self.source.file, self.source.line + line - 1, column)
+        if line == 1 and self.source.column:
+            return Source(self.source.file, self.source.line, self.source.column + column - 1)
+        return Source(self.source.file, self.source.line, column)
+
+
+def _dicts(value) -> list[dict]:
+    return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
+
+
+def panel_is_prometheus(panel: dict, datasource_variables: set[str]) -> bool:
+    """Whether a panel's targets are PromQL: its data source is Prometheus, a data source
+    variable, mixed, or unset (Grafana's default data source)."""
+    datasource = panel.get("datasource")
+    if datasource is None:
+        return True
+    if isinstance(datasource, str):
+        return datasource.startswith("$") or datasource.startswith("[[") or \
+            "prometheus" in datasource.lower() or datasource in ("default", "-- Mixed --")
+    if isinstance(datasource, dict):
+        kind = datasource.get("type")
+        uid = str(datasource.get("uid") or "")
+        return kind in (None, "prometheus", "datasource") or uid.startswith("$")
+    return False
+
+
+# --- the PromQL in a dashboard or a rule ------------------------------------------------------
+
+_LABEL_VALUES = re.compile(r"^\s*label_values\s*\((?P<args>.*)\)\s*$", re.DOTALL)
+_QUERY_RESULT = re.compile(r"^\s*query_result\s*\((?P<expr>.*)\)\s*$", re.DOTALL)
+_OTHER_FUNCTIONS = re.compile(r"^\s*(label_names|metrics)\s*\(.*\)\s*$", re.DOTALL)
+
+
+def variable_query(variable: dict) -> tuple[str, str | None, str | None] | None:
+    """(function, PromQL, label) of a Prometheus query variable; None if it is no such
+    variable; function None when the query is none of Grafana's Prometheus functions."""
+    if variable.get("type") != "query":
+        return None
+    datasource = variable.get("datasource")
+    if isinstance(datasource, dict) and datasource.get("type") not in (None, "prometheus"):
+        return None
+    query = variable.get("query")
+    if isinstance(query, dict):
+        query = query.get("query")
+    if not isinstance(query, str) or not query.strip():
+        return None
+    match = _LABEL_VALUES.match(query)
+    if match:
+        selector, _, label = match.group("args").rpartition(",")
+        return "label_values", selector.strip() or None, label.strip()
+    match = _QUERY_RESULT.match(query)
+    if match:
+        return "query_result", match.group("expr").strip(), None
+    if _OTHER_FUNCTIONS.match(query):
+        return "other", None, None
+    return None, None, None
+
+
+def dashboard_sites(doc: DashboardDoc) -> Iterator[QuerySite]:
+    datasources = doc.datasource_variables()
+    for panel in doc.panels():
+        targets = panel.get("targets")
+        if not isinstance(targets, list) or not panel_is_prometheus(panel, datasources):
+            continue
+        for target in targets:
+            if isinstance(target, dict) and isinstance(target.get("expr"), str) \
+                    and target["expr"].strip() and not target.get("hide"):
+                yield QuerySite(target["expr"], doc.target_source(panel, target), "panel",
+                                dashboard=doc, panel=panel, target=target)
+    for variable in doc.variables():
+        parsed = variable_query(variable)
+        if parsed and parsed[1]:
+            yield QuerySite(parsed[1], doc.variable_source(variable), "variable", dashboard=doc,
+                            label_values=parsed[2])
+
+
+def rule_site(rule: RuleDoc) -> QuerySite:
+    return QuerySite(rule.expr, rule.expr_source, "rule", rule=rule,
+                     follows_lines=rule.expr_follows_lines)

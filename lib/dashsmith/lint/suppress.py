@@ -1,0 +1,149 @@
+"""Turning rules off, always with a reason, and saying when that is no longer needed.
+
+For the whole project, in setup.cfg:
+
+    [dashsmith.lint]
+    disable =
+        promql/regexp: exporters name jobs by pattern
+
+For one declaration, a comment on its line or the line above (also in YAML rule files):
+
+    # dashsmith: disable=panel/description,panel/unit -- a heading panel, no data
+
+A suppression without a reason, of an unknown rule or of a structural rule is a
+`lint/config` error; one that suppresses nothing is a `lint/unused-suppression` warning.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+
+from ..problems import Problem
+from ..source import Source
+from .rules import BY_ID
+from .rules.meta import LintConfig, UnusedSuppression
+
+SECTION = "dashsmith.lint"
+_COMMENT = re.compile(r"#\s*dashsmith\s*:\s*(?P<body>.*?)\s*$")
+_DISABLE = re.compile(r"^disable\s*=\s*(?P<ids>[\w/\-]+(?:\s*,\s*[\w/\-]+)*)\s*"
+                      r"(?:--\s*(?P<reason>.*))?$")
+
+
+@dataclass
+class Suppression:
+    rules: tuple[str, ...]
+    source: Source  # where it is written
+    file: str | None = None  # None: the whole project
+    used: set[str] = field(default_factory=set)
+
+    def covers(self, problem: Problem) -> bool:
+        if problem.rule not in self.rules:
+            return False
+        if self.file is None:
+            return True
+        source = problem.source
+        return (source.line in (self.source.line, self.source.line + 1)
+                and os.path.abspath(source.file) == self.file)
+
+
+def project(settings, problems: list[Problem]) -> list[Suppression]:
+    """The suppressions of setup.cfg's [dashsmith.lint] section."""
+    section = settings.sections.get(SECTION) or {}
+    config = os.path.join(settings.root, "setup.cfg")
+    lines = _lines(config)
+    found = []
+    for key, value in section.items():
+        if key != "disable":
+            problems.append(LintConfig().problem(
+                f"[{SECTION}] has no setting '{key}' (only 'disable')",
+                Source(config, _line_of(lines, key))))
+            continue
+        for entry in (e.strip() for e in value.splitlines()):
+            if not entry:
+                continue
+            rule, _, reason = entry.partition(":")
+            source = Source(config, _line_of(lines, entry))
+            rule = rule.strip()
+            if _valid(rule, reason.strip(), source, problems):
+                found.append(Suppression((rule,), source))
+    return found
+
+
+def comments(files, problems: list[Problem]) -> list[Suppression]:
+    """The `# dashsmith: disable=...` comments in these files."""
+    found = []
+    for path in sorted({os.path.abspath(f) for f in files}):
+        for number, text in enumerate(_lines(path), start=1):
+            if "dashsmith" not in text:
+                continue
+            comment = _COMMENT.search(text)
+            if comment is None:
+                continue
+            source = Source(path, number, comment.start() + 1)
+            match = _DISABLE.match(comment.group("body"))
+            if match is None:
+                problems.append(LintConfig().problem(
+                    "control comment not understood: write '# dashsmith: disable=RULE[,RULE] "
+                    "-- reason'", source))
+                continue
+            rules = tuple(r.strip() for r in match.group("ids").split(","))
+            if all(_valid(r, (match.group("reason") or "").strip(), source, problems)
+                   for r in rules):
+                found.append(Suppression(rules, source, path))
+    return found
+
+
+def _valid(rule: str, reason: str, source: Source, problems: list[Problem]) -> bool:
+    known = BY_ID.get(rule)
+    if known is None:
+        problems.append(LintConfig().problem(f"cannot disable '{rule}': no such rule "
+                                             "(dashsmith lint --explain lists them)", source))
+    elif known.structural:
+        problems.append(LintConfig().problem(f"cannot disable '{rule}': build refuses it, so "
+                                             "lint reports it", source))
+    elif isinstance(known, (LintConfig, UnusedSuppression)):
+        problems.append(LintConfig().problem(f"cannot disable '{rule}'", source))
+    elif not reason:
+        problems.append(LintConfig().problem(f"disabling '{rule}' needs a reason: say why "
+                                             "the rule is wrong here", source))
+    else:
+        return True
+    return False
+
+
+def apply(problems: list[Problem], suppressions: list[Suppression]) -> list[Problem]:
+    """The problems no suppression covers, plus one for each suppression that covered none."""
+    kept = []
+    for problem in problems:
+        covering = [s for s in suppressions if s.covers(problem)]
+        for suppression in covering:
+            suppression.used.add(problem.rule)
+        if not covering:
+            kept.append(problem)
+    for suppression in suppressions:
+        for rule in suppression.rules:
+            if rule not in suppression.used:
+                where = "in this project" if suppression.file is None else "here"
+                kept.append(UnusedSuppression().problem(
+                    f"'{rule}' is disabled but finds nothing {where}: remove the suppression",
+                    suppression.source))
+    return kept
+
+
+def _lines(path: str) -> list[str]:
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return handle.read().splitlines()
+    except (OSError, UnicodeDecodeError):
+        return []
+
+
+def _line_of(lines: list[str], text: str) -> int:
+    """The line of `text` after the [dashsmith.lint] header (best effort)."""
+    start = next((i for i, line in enumerate(lines) if line.strip() == f"[{SECTION}]"), 0)
+    for index in range(start, len(lines)):
+        if text in lines[index]:
+            return index + 1
+    return start + 1
