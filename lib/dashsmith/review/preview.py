@@ -21,7 +21,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from .preview_data import PanelData
+from .preview_data import DashboardData, PanelData
 from .units import format_value
 
 GRID_COLUMNS = 24
@@ -59,8 +59,8 @@ def size(dashboard: dict) -> tuple[int, int]:
     return GRID_COLUMNS * COLUMN, HEADER + bottom * ROW
 
 
-def render(dashboard: dict, data: dict[int, PanelData] | None = None) -> Picture:
-    """The picture of a dashboard's JSON; `data` (panel id → PanelData) fills the panels."""
+def render(dashboard: dict, data: DashboardData | None = None) -> Picture:
+    """The picture of a dashboard's JSON; `data` (from preview_data.fetch) fills the panels."""
     width, height = size(dashboard)
     with rc_context(STYLE):
         figure = Figure(figsize=(width / DPI, height / DPI), dpi=DPI, facecolor=BACKGROUND)
@@ -132,15 +132,18 @@ class _Drawing:
             self.lines(inner, [f"{t.get('refId', '')}: {t.get('expr', '')}"
                                for t in panel.get("targets") or []], MUTED, monospace=True)
         else:
-            self.panel_data(panel, inner, self.data.get(panel.get("id"), PanelData()))
+            self.panel_data(panel, inner, self.data.panels.get(panel.get("id"), PanelData()))
 
-    def lines(self, area, lines: list[str], colour: str, monospace: bool = False) -> None:
-        """Lines wrapped to the area's width, as many as fit."""
+    def lines(self, area, lines: list[str], colour, monospace: bool = False) -> None:
+        """Lines wrapped to the area's width, as many as fit; `colour` is one colour or one
+        per line."""
         x, y, w, h = area
+        colours = colour if isinstance(colour, list) else [colour] * len(lines)
         room = max(int((w - 4) // (5.4 if monospace else 4.6)), 8)
-        wrapped = [part for line in lines for part in textwrap.wrap(line, room) or [""]]
-        for index, line in enumerate(wrapped[: max(int(h // 11), 0)]):
-            self.canvas.text(x + 2, y + index * 11, line, va="top", color=colour, fontsize=6.5,
+        wrapped = [(part, c) for line, c in zip(lines, colours)
+                   for part in textwrap.wrap(line, room) or [""]]
+        for index, (line, c) in enumerate(wrapped[: max(int(h // 11), 0)]):
+            self.canvas.text(x + 2, y + index * 11, line, va="top", color=c, fontsize=6.5,
                              family="monospace" if monospace else "DejaVu Sans")
 
     def panel_data(self, panel: dict, area, data: PanelData) -> None:
@@ -184,7 +187,7 @@ def _timeseries(drawing: _Drawing, panel: dict, area, series) -> None:
     bars = custom.get("drawStyle") == "bars"
     base = [0.0] * len(series[0][1].times) if stacked else None
     for index, (label, s) in enumerate(series):
-        times = [datetime.fromtimestamp(t, timezone.utc) for t in s.times]
+        times = [_time(t) for t in s.times]
         colour = PALETTE[index % len(PALETTE)]
         gid = f"panel-{panel.get('id')}-series-{index}"
         if bars:
@@ -200,6 +203,8 @@ def _timeseries(drawing: _Drawing, panel: dict, area, series) -> None:
             ax.plot(times, s.values, color=colour, linewidth=1, label=label, gid=gid)
     for value, colour in _threshold_lines(panel):
         ax.axhline(value, color=colour, linewidth=0.8, linestyle="--")
+    window = drawing.data.window
+    ax.set_xlim(_time(window.start), _time(window.end))
     locator = AutoDateLocator(maxticks=6)
     ax.xaxis.set_major_locator(locator)
     ax.xaxis.set_major_formatter(ConciseDateFormatter(locator, show_offset=False))
@@ -270,13 +275,14 @@ def _piechart(drawing: _Drawing, panel: dict, area, series) -> None:
     if total <= 0:
         return
     donut = (panel.get("options") or {}).get("pieType") == "donut"
-    wedges, _ = ax.pie(values, colors=[PALETTE[i % len(PALETTE)] for i in range(len(values))],
+    colours = [PALETTE[i % len(PALETTE)] for i in range(len(values))]
+    wedges, _ = ax.pie(values, colors=colours,
                        startangle=90, counterclock=False,
                        wedgeprops={"width": 0.45 if donut else 1, "linewidth": 0})
     for index, wedge in enumerate(wedges):
         wedge.set_gid(f"panel-{panel.get('id')}-series-{index}")
     legend = [f"{label}  {value / total:.0%}" for (label, _), value in zip(series, values)]
-    drawing.lines((x + side + 8, y, w - side - 8, h), legend, TEXT)
+    drawing.lines((x + side + 8, y, w - side - 8, h), legend, colours)
 
 
 def _table(drawing: _Drawing, panel: dict, area, series) -> None:
@@ -333,6 +339,10 @@ def _threshold_colour(panel: dict, value: float, default: str) -> str:
         if step_value is None or value >= step_value:
             colour = step_colour
     return colour
+
+
+def _time(seconds: float) -> datetime:
+    return datetime.fromtimestamp(seconds, timezone.utc)
 
 
 def _last(values: list[float]) -> float:

@@ -42,8 +42,14 @@ class PanelData:
     error: str = ""
 
 
-def fetch(dashboard: dict, prometheus: Prometheus, window: Window) -> dict[int, PanelData]:
-    """Data for every panel with queries, by panel id. A query Prometheus rejects becomes the
+@dataclass
+class DashboardData:
+    window: Window
+    panels: dict[int, PanelData]  # by panel id
+
+
+def fetch(dashboard: dict, prometheus: Prometheus, window: Window) -> DashboardData:
+    """Data for every visible panel with queries. A query Prometheus rejects becomes the
     panel's error; an unreachable Prometheus raises UnreachableError."""
     values = variable_values(dashboard)
     out = {}
@@ -63,14 +69,12 @@ def fetch(dashboard: dict, prometheus: Prometheus, window: Window) -> dict[int, 
                 continue
             data.series += [(legend(target.get("legendFormat", ""), s.labels), s) for s in result]
         out[panel.get("id")] = data
-    return out
+    return DashboardData(window, out)
 
 
 def panels_with_queries(dashboard: dict) -> list[dict]:
-    panels = []
-    for panel in dashboard.get("panels") or []:
-        panels += [panel] + list(panel.get("panels") or [])
-    return [p for p in panels if p.get("targets")]
+    """The panels Grafana shows on opening the dashboard (not those in collapsed rows)."""
+    return [p for p in dashboard.get("panels") or [] if p.get("targets")]
 
 
 def resolve(expr: str, values: dict[str, str], window: Window) -> str:
@@ -118,7 +122,9 @@ def variable_values(dashboard: dict) -> dict[str, str]:
 def legend(legend_format: str, labels: dict[str, str]) -> str:
     """Grafana's legendFormat: '{{provider}} {{model}}'; empty or __auto shows the labels."""
     if legend_format and legend_format != "__auto":
-        return _LEGEND_LABEL.sub(lambda m: labels.get(m.group(1), ""), legend_format)
+        text = _LEGEND_LABEL.sub(lambda m: labels.get(m.group(1), ""), legend_format).strip()
+        if text:
+            return text
     shown = {k: v for k, v in labels.items() if k != "__name__"}
     name = labels.get("__name__", "")
     if not shown:

@@ -1,0 +1,306 @@
+"""`dashsmith preview`: a PNG and an SVG per dashboard with one box per panel at its grid
+position; with --prometheus, each panel drawn with the data its queries return."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import socket
+import subprocess
+import tempfile
+import threading
+import time
+import urllib.parse
+import urllib.request
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from PIL import Image
+
+from conftest import require_binary
+from dashsmith.project import Project
+
+PANEL_COLOUR = (0x18, 0x1B, 0x1F)
+
+SAMPLE = '''\
+from dashsmith import (Dashboard, Row, bargauge, barchart, gauge, piechart, stat, table, text,
+                       timeseries, label_variable)
+
+dashboard = Dashboard(
+    uid="review-preview",
+    title="Preview Sample",
+    folder="Review",
+    variables=[label_variable("job", "up")],
+    rows=[
+        Row("Lines", [
+            timeseries("Requests", 'sum by (job) (rate(requests_total{job=~"$job"}[$__rate_interval]))',
+                       unit="reqps", thresholds={5: "red"}),
+            timeseries("Stacked", "sum by (job) (rate(tokens_total[$__rate_interval]))", stack=True),
+            barchart("Per Day", "sum(increase(requests_total[1d]))", interval="1d"),
+        ]),
+        Row("Values", [
+            stat("Requests Today", "sum(increase(requests_total[$__range]))", unit="short"),
+            gauge("Saturation", "avg(saturation)", unit="percentunit", thresholds={0.8: "red"}),
+            bargauge("By Model", "sum by (model) (models)", unit="s"),
+            piechart("Share", "sum by (model) (models)"),
+        ]),
+        Row("Details", [
+            table("Table", "sum by (model) (models)", width=12),
+            text("Notes", "# Read me\\nThe numbers come from the load balancer.", width=6),
+            stat("Broken", "bad_metric(", width=6),
+        ]),
+        Row("Hidden", [stat("Inside", "sum(up)")], collapsed=True),
+    ],
+)
+'''
+
+
+def write_sample(project) -> None:
+    with open(os.path.join(project, "dashboards", "review_preview.py"), "w") as handle:
+        handle.write(SAMPLE)
+
+
+def svg_ids(path) -> list[str]:
+    with open(path) as handle:
+        return re.findall(r'<g id="([^"]+)"', handle.read())
+
+
+def visible_panels(dashboard: dict) -> list[dict]:
+    """What Grafana shows of a dashboard: its rows and the panels outside collapsed rows."""
+    return [p for p in dashboard["panels"] if p["type"] != "row"]
+
+
+# --- layout --------------------------------------------------------------------------------
+
+def test_every_dashboard_is_drawn_with_one_box_per_panel(cli, project, tmp_path):
+    write_sample(project)
+    out = tmp_path / "previews"
+    result = cli("preview", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    build = Project(str(project)).build()
+    assert result.output == f"drew {len(build.dashboards)} dashboards into {os.path.relpath(out)}\n"
+    for dashboard in build.dashboards:
+        data = dashboard.json
+        image = Image.open(out / f"{dashboard.uid}.png")
+        image.load()
+        bottom = max(p["gridPos"]["y"] + p["gridPos"]["h"] for p in data["panels"])
+        assert image.size == (1200, 40 + 30 * bottom)
+        panels = visible_panels(data)
+        ids = svg_ids(out / f"{dashboard.uid}.svg")
+        assert sorted(i for i in ids if re.fullmatch(r"panel-\d+", i)) == \
+            sorted(f"panel-{p['id']}" for p in panels)
+        assert sorted(i for i in ids if i.startswith("row-")) == \
+            sorted(f"row-{p['id']}" for p in data["panels"] if p["type"] == "row")
+        pixels = image.convert("RGB")
+        for panel in panels:
+            grid = panel["gridPos"]
+            # Inside each box, near its bottom left corner: the panel's colour.
+            corner = (grid["x"] * 50 + 12, 40 + (grid["y"] + grid["h"]) * 30 - 12)
+            assert pixels.getpixel(corner) == PANEL_COLOUR, (dashboard.uid, panel["title"])
+
+
+def test_the_svg_names_titles_types_units_and_queries(cli, project, tmp_path):
+    write_sample(project)
+    assert cli("preview", "--out", str(tmp_path / "out"), "--dashboard", "review-preview").exit_code == 0
+    assert sorted(os.listdir(tmp_path / "out")) == [".dashsmith-build", "review-preview.png",
+                                            "review-preview.svg"]
+    svg = (tmp_path / "out" / "review-preview.svg").read_text()
+    for text in ("Preview Sample", "Requests", "timeseries · reqps", "gauge · percentunit",
+                 "piechart · short", "▸ Hidden  (1 panels)", "▾ Lines", "Read me",
+                 "A: sum by (model) (models)"):
+        assert f">{text}<" in svg or text in svg, text
+    assert ">Inside<" not in svg  # inside a collapsed row
+
+
+def test_previews_of_the_same_build_are_the_same_bytes(cli, project, tmp_path):
+    for name in ("one", "two"):
+        assert cli("preview", "--out", str(tmp_path / name), "--dashboard", "ai-llm").exit_code == 0
+    for suffix in ("png", "svg"):
+        assert (tmp_path / "one" / f"ai-llm.{suffix}").read_bytes() == \
+            (tmp_path / "two" / f"ai-llm.{suffix}").read_bytes()
+
+
+def test_an_unknown_dashboard_exits_2(cli, tmp_path):
+    result = cli("preview", "--out", str(tmp_path / "out"), "--dashboard", "nope")
+    assert result.exit_code == 2
+    assert "no dashboard with uid nope" in result.output
+
+
+# --- with data -----------------------------------------------------------------------------
+
+class FakePrometheus:
+    """Prometheus's query API on 127.0.0.1, answering every range query with two series and
+    every instant query with three; 'bad_metric(' is a parse error. Records the queries."""
+
+    def __init__(self):
+        self.queries: list[str] = []
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                length = int(self.headers.get("Content-Length", 0))
+                form = urllib.parse.parse_qs(self.rfile.read(length).decode())
+                fake.queries.append(form["query"][0])
+                status, body = fake.answer(self.path, form)
+                data = json.dumps(body).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def answer(self, path: str, form: dict):
+        if "bad_metric(" in form["query"][0]:
+            return 400, {"status": "error", "errorType": "bad_data", "error": "parse error"}
+        if path.endswith("/query_range"):
+            start, end, step = (float(form[k][0]) for k in ("start", "end", "step"))
+            times = [start + i * step for i in range(int((end - start) // step) + 1)]
+            result = [{"metric": {"job": job}, "values": [[t, str(n + i % 7)] for i, t in
+                                                           enumerate(times)]}
+                      for n, job in enumerate(("api", "worker"), start=1)]
+            return 200, {"status": "success", "data": {"resultType": "matrix", "result": result}}
+        at = float(form["time"][0])
+        result = [{"metric": {"model": model}, "value": [at, str(value)]}
+                  for model, value in (("opus", 3), ("sonnet", 2), ("haiku", 1))]
+        return 200, {"status": "success", "data": {"resultType": "vector", "result": result}}
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def panel_ids(project, uid: str = "review-preview") -> dict[str, int]:
+    build = Project(str(project)).build()
+    [dashboard] = [d for d in build.dashboards if d.uid == uid]
+    panels = []
+    for panel in dashboard.json["panels"]:
+        panels += [panel] + panel.get("panels", [])
+    return {p["title"]: p["id"] for p in panels}
+
+
+def test_panels_draw_their_data(cli, project, tmp_path):
+    write_sample(project)
+    ids = panel_ids(project)
+    with FakePrometheus() as prometheus:
+        result = cli("preview", "--out", str(tmp_path / "out"), "--dashboard", "review-preview",
+                     "--prometheus", prometheus.url, "--range", "1h")
+    assert result.exit_code == 0, result.output
+    drawn = set(svg_ids(tmp_path / "out" / "review-preview.svg"))
+
+    def series(title: str) -> int:
+        return sum(1 for i in drawn if i.startswith(f"panel-{ids[title]}-series-"))
+
+    assert series("Requests") == 2  # lines
+    assert series("Stacked") == 2
+    assert series("Per Day") == 2  # bars
+    assert series("Requests Today") == 3  # a stat value per series
+    assert series("Saturation") == 1  # a gauge shows one
+    assert series("By Model") == 3  # bars of a bar gauge
+    assert series("Share") == 3  # pie wedges
+    assert series("Table") == 1  # one table
+    assert series("Broken") == 0
+    svg = (tmp_path / "out" / "review-preview.svg").read_text()
+    assert "⚠ query A: parse error" in svg
+    assert ">3 s<" in svg and ">50%<" not in svg  # bar gauge values in the panel's unit
+    # Queries ran as Grafana runs them: a 1h range in 200 steps of 18 s, scraped every 15 s.
+    assert 'sum by (job) (rate(requests_total{job=~".+"}[1m]))' in prometheus.queries
+    assert "sum(increase(requests_total[1h]))" in prometheus.queries
+    assert not any("$" in query for query in prometheus.queries)
+    assert "sum(up)" not in prometheus.queries  # the collapsed row's panel is not drawn
+
+
+def test_an_unreachable_prometheus_exits_2(cli, tmp_path):
+    result = cli("preview", "--out", str(tmp_path / "out"), "--prometheus", "http://127.0.0.1:9")
+    assert result.exit_code == 2
+    assert "cannot reach Prometheus at http://127.0.0.1:9" in result.output
+    assert not os.path.exists(tmp_path / "out")
+
+
+def test_a_bad_range_is_a_usage_error(cli, tmp_path):
+    with FakePrometheus() as prometheus:
+        result = cli("preview", "--out", str(tmp_path / "out"), "--prometheus", prometheus.url,
+                     "--range", "an hour")
+    assert result.exit_code == 2
+    assert "not a duration" in result.output
+
+
+@pytest.mark.live
+def test_data_from_a_real_prometheus(cli, project, tmp_path):
+    binary = require_binary("prometheus")
+    with open(os.path.join(project, "dashboards", "review_live.py"), "w") as handle:
+        handle.write('from dashsmith import Dashboard, stat, timeseries\n\n'
+                     'dashboard = Dashboard(uid="review-live", title="Live", folder="Review", rows=[\n'
+                     '    timeseries("Up", "up"),\n'
+                     '    stat("Targets Up", "sum(up)"),\n'
+                     '])\n')
+    with RunningPrometheus(binary) as url:
+        result = cli("preview", "--out", str(tmp_path / "out"), "--dashboard", "review-live",
+                     "--prometheus", url, "--range", "5m")
+    assert result.exit_code == 0, result.output
+    drawn = svg_ids(tmp_path / "out" / "review-live.svg")
+    ids = panel_ids(project, "review-live")
+    assert f"panel-{ids['Up']}-series-0" in drawn
+    assert f"panel-{ids['Targets Up']}-series-0" in drawn
+    assert ">1<" in (tmp_path / "out" / "review-live.svg").read_text()  # one target up: itself
+
+
+class RunningPrometheus:
+    """Prometheus scraping itself every second, in a temp dir, until the block ends."""
+
+    def __init__(self, binary: str):
+        self.binary = binary
+
+    def __enter__(self) -> str:
+        self.directory = tempfile.TemporaryDirectory()
+        port = _free_port()
+        config = os.path.join(self.directory.name, "prometheus.yml")
+        with open(config, "w") as handle:
+            handle.write("global: {scrape_interval: 1s, evaluation_interval: 1s}\n"
+                         "scrape_configs:\n"
+                         f"  - job_name: prometheus\n    static_configs: [{{targets: ['127.0.0.1:{port}']}}]\n")
+        self.process = subprocess.Popen(
+            [self.binary, f"--config.file={config}", f"--web.listen-address=127.0.0.1:{port}",
+             f"--storage.tsdb.path={self.directory.name}/data"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"{url}/api/v1/query?query=up", timeout=1) as answer:
+                    if json.load(answer)["data"]["result"]:
+                        return url
+            except OSError:
+                pass
+            time.sleep(0.2)
+        self.__exit__()
+        raise AssertionError("Prometheus did not scrape itself within 30 s")
+
+    def __exit__(self, *exc):
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self.directory.cleanup()
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
