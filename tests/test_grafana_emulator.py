@@ -691,6 +691,24 @@ def test_dropped_connection_surfaces_as_connection_error(emu, api):
     assert save(api, {"uid": "d", "title": "D"})["version"] == 1
 
 
+def test_fault_after_processing_loses_the_answer_of_a_write_that_landed(emu, api):
+    emu.faults.add(method="POST", path_regex="/api/dashboards/db", drop_connection=True,
+                   after_processing=True)
+    with pytest.raises(niquests.exceptions.ConnectionError):
+        save(api, {"uid": "d", "title": "D"})
+    assert emu.dashboard("d")["version"] == 1  # stored although the client saw no answer
+    assert emu.writes()[0].status is None
+    emu.faults.add(method="POST", path_regex="/api/dashboards/db", delay=1.0, after_processing=True)
+    with pytest.raises(GrafanaTimeoutError):
+        save(client(emu, timeout=0.3), {"uid": "d", "title": "D2", "version": 1})
+    assert emu.dashboard("d")["version"] == 2
+    deadline = time.monotonic() + 3  # the late answer is logged when sent: wait for it
+    while len(emu.writes()) < 2 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    with pytest.raises(ValueError):
+        emu.faults.add(status=503, after_processing=True)
+
+
 def test_429_fault_carries_retry_after(emu):
     emu.faults.add(path_regex="/api/search", retry_after=3)
     reply = call(emu, "GET", "/api/search")

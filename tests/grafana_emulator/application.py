@@ -43,6 +43,8 @@ class Application:
     def _respond(self, request: Request, fault: Fault | None) -> Response | None:
         if fault is None:
             return self.dispatch(request)
+        if fault.after_processing:
+            return self._answer_lost(request, fault)
         if fault.delay:
             self._stopping.wait(fault.delay)
         if fault.drop_connection:
@@ -52,6 +54,13 @@ class Application:
         if fault.concurrent_edit:
             self._apply_concurrent_edit(fault, request)
         return self.dispatch(request)
+
+    def _answer_lost(self, request: Request, fault: Fault) -> Response | None:
+        """The request takes effect; its answer comes `delay` seconds late, or never."""
+        response = self.dispatch(request)
+        if fault.delay:
+            self._stopping.wait(fault.delay)
+        return None if fault.drop_connection else response
 
     def _apply_concurrent_edit(self, fault: Fault, request: Request) -> None:
         uid = fault.concurrent_edit

@@ -27,6 +27,9 @@ class Fault:
     # Simulates a user saving the dashboard in the UI just before the request is
     # processed: a dashboard uid, or True for the uid in the request's dashboard.
     concurrent_edit: str | bool | None = None
+    # Process the request first, then delay the answer or drop the connection: the write
+    # lands although the client sees a timeout or a broken connection.
+    after_processing: bool = False
     fired: int = 0
 
     def __post_init__(self) -> None:
@@ -51,7 +54,7 @@ class Fault:
     @property
     def processes_request(self) -> bool:
         """False when the request never reaches the emulated Grafana."""
-        return self.status is None and not self.drop_connection
+        return self.after_processing or (self.status is None and not self.drop_connection)
 
 
 class FaultInjector:
@@ -64,15 +67,20 @@ class FaultInjector:
     def add(self, path_regex: str = ".*", *, method: str | None = None, times: int | None = 1,
             status: int | None = None, body: Any = None, headers: dict[str, str] | None = None,
             delay: float = 0.0, drop_connection: bool = False,
-            concurrent_edit: str | bool | None = None, retry_after: int | None = None) -> Fault:
-        """Register a fault. `retry_after=N` means a 429 with `Retry-After: N`."""
+            concurrent_edit: str | bool | None = None, retry_after: int | None = None,
+            after_processing: bool = False) -> Fault:
+        """Register a fault. `retry_after=N` means a 429 with `Retry-After: N`;
+        `after_processing=True` delays or drops the answer of a request that was processed."""
         headers = dict(headers or {})
         if retry_after is not None:
             headers["Retry-After"] = str(retry_after)
             status = status or 429
         fault = Fault(path_regex=path_regex, method=method, times=times, status=status, body=body,
                       headers=headers, delay=delay, drop_connection=drop_connection,
-                      concurrent_edit=concurrent_edit)
+                      concurrent_edit=concurrent_edit, after_processing=after_processing)
+        if after_processing and status is not None:
+            raise ValueError("after_processing answers the real response late or not at all; "
+                             "it cannot also answer a fault status")
         with self._lock:
             self._faults.append(fault)
         return fault
