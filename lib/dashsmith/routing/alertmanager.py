@@ -24,7 +24,7 @@ def config(routing: Routing, *, secrets_root: str = "/", webhook: str | None = N
         data["inhibit_rules"] = [_inhibit_rule(rule) for rule in routing.inhibit]
     data["receivers"] = [_receiver(r, secrets_root, webhook) for r in routing.receivers]
     if routing.time_intervals:
-        data["time_intervals"] = [_time_interval(t) for t in routing.time_intervals]
+        data["time_intervals"] = [time_interval(t) for t in routing.time_intervals]
     return data
 
 
@@ -96,7 +96,7 @@ def _receiver(receiver, secrets_root: str, webhook: str | None) -> dict:
     return data
 
 
-def _time_interval(interval: TimeInterval) -> dict:
+def time_interval(interval: TimeInterval) -> dict:
     return {"name": interval.name, "time_intervals": [_period(p) for p in interval.periods]}
 
 

@@ -1,0 +1,275 @@
+"""Routing as code: the compiled alertmanager.yml, where each alert goes (checked against
+amtool's own routing), inhibitions, secrets kept out of the build, and declaration errors."""
+
+from __future__ import annotations
+
+import os
+import stat
+import subprocess
+
+import pytest
+import yaml
+
+from conftest import require_binary
+from dashsmith.project import Project
+from dashsmith.routing import Inhibit, Receiver, Route, Routing, Webhook, checks, resolve
+from dashsmith.routing.matchers import Matcher, parse
+from dashsmith.routing.secrets import SecretError, materialise, secret_env
+
+ALERTMANAGER_YML = "alertmanager/alertmanager.yml"
+
+
+@pytest.fixture(scope="module")
+def estate():
+    return Project(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))).estate
+
+
+def receivers_of(estate, **labels):
+    return resolve.receivers(estate.routing, labels)
+
+
+# --- the compiled file ---------------------------------------------------------------------
+
+def test_build_writes_alertmanager_yml_that_amtool_accepts(cli, project):
+    amtool = require_binary("amtool")
+    assert cli("build").exit_code == 0
+    path = project / "build" / ALERTMANAGER_YML
+    assert (project / "build/provisioning" / ALERTMANAGER_YML).read_bytes() == path.read_bytes()
+    result = subprocess.run([amtool, "check-config", str(path)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "6 inhibit rules" in result.stdout and "11 receivers" in result.stdout
+
+
+def test_every_alert_routes_as_amtool_routes_it(cli, project, estate):
+    """resolve.py mirrors Alertmanager: for every alert, and for label sets no alert has,
+    `amtool config routes test` names the same receivers."""
+    amtool = require_binary("amtool")
+    assert cli("build").exit_code == 0
+    config = str(project / "build" / ALERTMANAGER_YML)
+    label_sets = [item.labels for item in checks.routed_alerts(estate)] + [
+        {"alertname": "SomethingNew", "severity": "critical"},  # owned by no team
+        {"alertname": "AIErrorRatioHigh"},  # no severity: the team route itself
+        {"alertname": "AIErrorRatioHigh", "severity": "page"},
+    ]
+    for labels in label_sets:
+        args = [f"{k}={v}" for k, v in sorted(labels.items())]
+        result = subprocess.run([amtool, "config", "routes", "test", f"--config.file={config}",
+                                 *args], capture_output=True, text=True)
+        assert result.stdout.strip() == ",".join(resolve.receivers(estate.routing, labels)), args
+
+
+@pytest.mark.parametrize("labels, expected", [
+    ({"alertname": "AIErrorRatioCritical", "severity": "critical"}, ["ai-page"]),
+    ({"alertname": "AIErrorRatioHigh", "severity": "warning"}, ["ai-slack"]),
+    ({"alertname": "AICostDailyProjection", "severity": "info"}, ["tickets"]),
+    ({"alertname": "LLMAvailabilityBudgetBurn", "severity": "critical"}, ["ai-page"]),
+    ({"alertname": "LLMAvailabilityBudgetBurn", "severity": "info"}, ["tickets"]),
+    ({"alertname": "AppTargetDown", "severity": "critical"}, ["app-page"]),
+    ({"alertname": "HighErrorRate", "severity": "warning"}, ["app-slack"]),
+    ({"alertname": "NodeCPUHighUsage", "severity": "info"}, ["infra-email"]),
+    ({"alertname": "PostgresqlDown", "severity": "critical"}, ["database-page"]),
+    ({"alertname": "SomethingNew", "severity": "critical"}, ["platform-slack"]),
+])
+def test_platform_routing_by_team_and_severity(estate, labels, expected):
+    assert receivers_of(estate, **labels) == expected
+
+
+def test_grouping_and_timings_are_inherited(estate):
+    [page] = resolve.destinations(estate.routing, {"alertname": "PostgresqlDown",
+                                                   "severity": "critical"})
+    assert (page.group_by, page.group_wait, page.group_interval, page.repeat_interval) == \
+        (("alertname", "instance"), "10s", "5m", "1h")
+    assert page.group_labels({"alertname": "PostgresqlDown", "severity": "critical",
+                              "instance": "db:9187"}) == {"alertname": "PostgresqlDown",
+                                                          "instance": "db:9187"}
+    [warning] = resolve.destinations(estate.routing, {"alertname": "NodeDiskIOSaturation",
+                                                      "severity": "warning"})
+    assert warning.mute == ("maintenance",)
+
+
+def test_every_platform_alert_reaches_someone_and_slo_expectations_hold(estate):
+    assert checks.problems(estate) == []
+    slo_alerts = [a for a in estate.alerts() if a.expect_receivers is not None]
+    assert len(slo_alerts) == 4
+
+
+# --- inhibition ----------------------------------------------------------------------------
+
+def test_critical_inhibits_the_warning_of_the_same_alert(estate):
+    page = {"alertname": "LLMAvailabilityBudgetBurn", "severity": "critical", "slo": "llm-availability"}
+    ticket = {**page, "severity": "info"}
+    other_slo = {"alertname": "LLMLatencyBudgetBurn", "severity": "info", "slo": "llm-latency"}
+    assert resolve.inhibited(estate.routing, [page, ticket, other_slo]) == [False, True, False]
+
+
+def test_escalated_alert_inhibits_its_warning_for_the_same_provider_only(estate):
+    critical = {"alertname": "AIErrorRatioCritical", "severity": "critical", "provider": "anthropic"}
+    same = {"alertname": "AIErrorRatioHigh", "severity": "warning", "provider": "anthropic"}
+    other = {"alertname": "AIErrorRatioHigh", "severity": "warning", "provider": "openai"}
+    assert resolve.inhibited(estate.routing, [critical, same, other]) == [False, True, False]
+
+
+def test_target_down_silences_the_alerts_of_that_target(estate):
+    down = {"alertname": "AppTargetDown", "severity": "critical", "job": "tradingagents",
+            "instance": "tradingagents:8000"}
+    missing = {"alertname": "AppTargetMissing", "severity": "critical", "job": "tradingagents"}
+    ai = {"alertname": "AINoCompletions", "severity": "critical"}
+    app = {"alertname": "SlowAnalysis", "severity": "warning"}
+    host = {"alertname": "NodeMemoryHighUtilization", "severity": "warning", "instance": "h:9100"}
+    assert resolve.inhibited(estate.routing, [down, missing, ai, app, host]) == \
+        [False, False, True, True, False]
+
+
+def test_postgres_down_silences_that_instance_only(estate):
+    down = {"alertname": "PostgresqlDown", "severity": "critical", "instance": "db1:9187"}
+    same = {"alertname": "PostgresqlDeadlocks", "severity": "warning", "instance": "db1:9187"}
+    other = {"alertname": "PostgresqlDeadlocks", "severity": "warning", "instance": "db2:9187"}
+    assert resolve.inhibited(estate.routing, [down, same, other]) == [False, True, False]
+
+
+def test_an_alert_matching_both_sides_does_not_inhibit_its_kind():
+    routing = Routing("r", [Receiver("r", [Webhook("http://x")])],
+                      inhibit=[Inhibit(target='team="a"', by='team="a"')])
+    first, second = {"alertname": "A", "team": "a"}, {"alertname": "B", "team": "a"}
+    assert resolve.inhibited(routing, [first, second]) == [False, False]
+
+
+# --- matching as Alertmanager does --------------------------------------------------------
+
+@pytest.mark.parametrize("text, labels, matches", [
+    ('severity="critical"', {"severity": "critical"}, True),
+    ('severity!="critical"', {}, True),  # a missing label is the empty string
+    ('severity=""', {}, True),
+    ('team=~"ai|app"', {"team": "ai"}, True),
+    ('team=~"ai|app"', {"team": "ai2"}, False),  # anchored at both ends
+    ('team!~"a.*"', {"team": "infra"}, True),
+    ("team=ai", {"team": "ai"}, True),  # unquoted value
+    (r'msg="say \"hi\""', {"msg": 'say "hi"'}, True),
+])
+def test_matchers(text, labels, matches):
+    matcher = parse(text)
+    assert matcher.matches(labels) is matches
+    assert parse(str(matcher)) == matcher
+
+
+@pytest.mark.parametrize("text", ["severity", "9x=1", 'a=~"("'])
+def test_bad_matchers_are_refused(text):
+    with pytest.raises(ValueError):
+        parse(text)
+
+
+def test_continue_sends_to_every_matching_sibling():
+    routing = Routing("default", [Receiver(n, [Webhook("http://x")]) for n in "abc"] +
+                      [Receiver("default", [Webhook("http://x")])], routes=[
+        Route({"team": "x"}, receiver="a", continue_=True),
+        Route({"team": "x"}, receiver="b"),
+        Route({"team": "x"}, receiver="c"),
+    ])
+    assert resolve.receivers(routing, {"team": "x"}) == ["a", "b"]
+    assert resolve.receivers(routing, {"team": "y"}) == ["default"]
+
+
+# --- secrets ------------------------------------------------------------------------------
+
+def test_secret_values_never_reach_the_build(cli, project):
+    env = {"PAGERDUTY_AI_ROUTING_KEY": "pd-secret-value-1234", "SMTP_PASSWORD": "smtp-pw-5678"}
+    assert cli("build", env=env).exit_code == 0
+    build = project / "build"
+    for path in build.rglob("*"):
+        if path.is_file():
+            data = path.read_bytes()
+            assert b"pd-secret-value-1234" not in data and b"smtp-pw-5678" not in data, path
+    config = yaml.safe_load((build / ALERTMANAGER_YML).read_text())
+    ai_page = next(r for r in config["receivers"] if r["name"] == "ai-page")
+    assert ai_page["pagerduty_configs"][0]["routing_key_file"] == \
+        "/etc/alertmanager/secrets/pagerduty_ai_routing_key"
+    assert ai_page["slack_configs"][0]["api_url_file"] == \
+        "/etc/alertmanager/secrets/slack-ai-alerts"
+    assert config["global"]["smtp_auth_password_file"] == "/etc/alertmanager/secrets/smtp_password"
+
+
+def test_materialise_writes_env_secrets_private_and_all_or_nothing(tmp_path):
+    key, password = secret_env("PD_KEY"), secret_env("SMTP_PASSWORD", path="/run/smtp")
+    with pytest.raises(SecretError, match="SMTP_PASSWORD"):
+        materialise([key, password], {"PD_KEY": "k"}, root=str(tmp_path))
+    assert list(tmp_path.iterdir()) == []
+    written = materialise([key, password], {"PD_KEY": "k", "SMTP_PASSWORD": "p"},
+                          root=str(tmp_path))
+    assert sorted(written) == [str(tmp_path / "etc/alertmanager/secrets/pd_key"),
+                               str(tmp_path / "run/smtp")]
+    assert (tmp_path / "run/smtp").read_text() == "p"
+    assert stat.S_IMODE(os.stat(tmp_path / "run/smtp").st_mode) == 0o600
+
+
+# --- declaration errors -------------------------------------------------------------------
+
+def _append(project, text: str) -> int:
+    """Append to alerts/routing.py; the line number of the first appended line."""
+    path = project / "alerts" / "routing.py"
+    lines = path.read_text().count("\n")
+    path.write_text(path.read_text() + text)
+    return lines + 1
+
+
+def test_route_to_an_undeclared_receiver_stops_the_build(cli, project):
+    line = _append(project, 'routing.routes.append(Route({"team": "x"}, receiver="nobody"))\n')
+    result = cli.subprocess("build")
+    assert result.returncode == 2
+    assert f"alerts/routing.py:{line}:1: error routing/receiver route sends to receiver " \
+           "'nobody', which is not declared" in result.stderr
+    assert not (project / "build").exists()
+
+
+def test_a_slack_url_written_in_the_code_is_refused(cli, project):
+    line = _append(project, 'routing.receivers.append(Receiver("leak", [Slack("#x", '
+                            'api_url="https://hooks.slack.com/services/T/B/X")]))\n')
+    result = cli.subprocess("build")
+    assert result.returncode == 2
+    assert f"alerts/routing.py:{line}:1: error routing/secret Slack api_url of receiver " \
+           "'leak' must be secret_file(...) or secret_env(...)" in result.stderr
+
+
+def test_a_second_routing_is_refused(cli, project):
+    line = _append(project, 'second = Routing("platform-slack", routing.receivers)\n')
+    result = cli.subprocess("build")
+    assert result.returncode == 2
+    assert f"alerts/routing.py:{line}:1: error routing/duplicate a project has one Routing" \
+        in result.stderr
+
+
+def test_black_holes_and_wrong_expectations_are_reported_at_the_alert(project):
+    (project / "alerts" / "routing.py").write_text(
+        (project / "alerts" / "routing.py").read_text()
+        + 'routing.receivers.append(Receiver("null"))\n'
+        + 'routing.routes.insert(0, Route(\'alertname="AICostDailyProjection"\', receiver="null"))\n')
+    path = project / "alerts" / "slo.py"
+    path.write_text(path.read_text().replace('expect_page_receivers=["ai-page"]',
+                                             'expect_page_receivers=["app-page"]', 1))
+    estate = Project(str(project)).estate
+    found = {(p.rule, p.message, os.path.basename(p.source.file)) for p in checks.problems(estate)}
+    assert ("routing/black-hole", "alert AICostDailyProjection reaches only null, which notifies "
+            "no one", "ai.py") in found
+    assert ("routing/expected-receivers", "alert LLMAvailabilityBudgetBurn reaches ai-page, "
+            "expected app-page", "slo.py") in found
+    assert len(found) == 2
+
+
+def test_report_lists_each_alert_with_its_receivers(estate):
+    lines = checks.report(estate)
+    assert len(lines) == len(estate.alerts())
+    assert "PostgresqlDown {alertname=PostgresqlDown,severity=critical} → database-page " \
+           "(group_by alertname,instance)" in lines
+
+
+def test_amtool_check_reports_what_alertmanager_would_refuse(estate):
+    amtool = require_binary("amtool")
+    assert checks.amtool_check(estate, amtool) == []
+    broken = Routing("r", [Receiver("r", [Webhook("not a url")])])
+    problems = checks.amtool_check(type(estate)(estate.settings, estate.catalog, [], [],
+                                                broken), amtool)
+    assert [p.rule for p in problems] == ["routing/amtool"]
+    assert "alertmanager.yml" in problems[0].message and "FAILED" in problems[0].message
+
+
+def test_matcher_value_is_kept_literal_in_the_compiled_file():
+    assert str(Matcher("alertname", "=~", 'A|B"C')) == r'alertname=~"A|B\"C"'
