@@ -20,6 +20,7 @@ from PIL import Image
 
 from conftest import require_binary
 from dashsmith.project import Project
+from dashsmith.review.units import format_value
 
 PANEL_COLOUR = (0x18, 0x1B, 0x1F)
 
@@ -119,6 +120,15 @@ def test_previews_of_the_same_build_are_the_same_bytes(cli, project, tmp_path):
     for suffix in ("png", "svg"):
         assert (tmp_path / "one" / f"ai-llm.{suffix}").read_bytes() == \
             (tmp_path / "two" / f"ai-llm.{suffix}").read_bytes()
+
+
+@pytest.mark.parametrize("value, unit, shown", [
+    (0.1234, "percentunit", "12.3%"), (0.35, "s", "350 ms"), (90, "s", "1.5 min"),
+    (1536, "bytes", "1.5 KiB"), (3.2, "currencyUSD", "$3.20"), (12500, "short", "12.5K"),
+    (4, "reqps", "4 req/s"), (2.5, "suffix: tok/s", "2.5 tok/s"), (7, "", "7"),
+])
+def test_values_are_shown_in_the_panels_unit(value, unit, shown):
+    assert format_value(value, unit) == shown
 
 
 def test_an_unknown_dashboard_exits_2(cli, tmp_path):
