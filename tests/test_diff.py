@@ -474,3 +474,14 @@ def test_the_temporary_worktree_is_removed(repo):
     assert repo.diff().exit_code == 1
     assert repo.git("worktree", "list").count("\n") == 1
     assert repo.git("status", "--porcelain") == ""
+
+
+def test_a_project_in_a_subdirectory_of_the_repository(project, cli, tmp_path):
+    repo = Repo(tmp_path, cli)  # the git repository holds the project in project/
+    repo.write("project/" + SAMPLE, DASHBOARD)
+    repo.git("init", "-q", "-b", "main")
+    repo.commit("monitoring")
+    repo.edit("project/" + SAMPLE, 'unit="reqps"', 'unit="reqpm"')
+    result = cli("diff", "--base", "HEAD")
+    assert result.exit_code == 1
+    assert "    unit: reqps → reqpm" in lines(result)
