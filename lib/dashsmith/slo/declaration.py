@@ -6,6 +6,7 @@ that one declaration yields the error ratio over every window the burn-rate aler
 from __future__ import annotations
 
 import re
+import textwrap
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -47,7 +48,7 @@ class Latency:
     selector: str = ""  # label matchers, e.g. 'tier="fast"'
 
     def error_events(self, window: str) -> str:
-        return f"({self.all_events(window)}) - ({self._good(window)})"
+        return f"{self.all_events(window)} - {self._good(window)}"
 
     def all_events(self, window: str) -> str:
         return f"sum(rate({self.histogram}_count{_braces(self.selector)}[{window}]))"
@@ -69,7 +70,8 @@ def bucket_regex(bound: float) -> str:
 
 
 def _at(expression: str, window: str) -> str:
-    return expression.strip().replace(WINDOW, window)
+    """The expression over `window`, without the indentation of its triple-quoted string."""
+    return textwrap.dedent(expression).strip().replace(WINDOW, window)
 
 
 def _braces(selector: str) -> str:

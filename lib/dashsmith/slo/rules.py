@@ -23,8 +23,10 @@ class BurnWindow:
     budget_share: Decimal
 
     def factor(self, slo: SLO) -> Decimal:
-        return self.budget_share * Decimal(str(slo.period_seconds)) \
+        """14.4 for 2% of a 30-day budget in 1h; rounded to 6 decimals (28d: 0.933333)."""
+        exact = self.budget_share * Decimal(str(slo.period_seconds)) \
             / Decimal(str(durations.parse(self.long)))
+        return exact.quantize(Decimal("0.000001")).normalize()
 
 
 PAGE = (BurnWindow("1h", "5m", Decimal("0.02")), BurnWindow("6h", "30m", Decimal("0.05")))
@@ -65,9 +67,14 @@ def _sli_records(slo: SLO) -> list[Record]:
                 f"slo:sli_error_events:rate5m{sel} / (slo:sli_events:rate5m{sel} > 0)"),
     ]
     for window in RATE_WINDOWS[1:]:
-        records.append(_record(slo, ratio(window), f"({slo.sli.error_events(window)})\n"
-                               f"  / (({slo.sli.all_events(window)}) > 0)"))
+        errors = _indented(slo.sli.error_events(window))
+        events = _indented(slo.sli.all_events(window))
+        records.append(_record(slo, ratio(window), f"({errors})\n  / (({events}) > 0)"))
     return records
+
+
+def _indented(expr: str) -> str:
+    return expr.replace("\n", "\n    ")
 
 
 def _budget_records(slo: SLO) -> list[Record]:

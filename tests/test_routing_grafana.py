@@ -1,0 +1,146 @@
+"""Grafana as the alert router: the routing declaration applied as contact points and a
+notification policy tree through the provisioning API (the Grafana emulator)."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+
+import pytest
+from grafana_client import GrafanaApi
+
+from dashsmith.project import Project
+from dashsmith.routing import grafana, resolve
+from dashsmith.routing.secrets import SecretError
+
+try:
+    from tests.grafana_emulator import GrafanaEmulator
+except ImportError:  # tests/ is not a package: pytest put tests/ itself on sys.path
+    from grafana_emulator import GrafanaEmulator
+
+ADMIN = "glsa_admin"
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ENV = {f"PAGERDUTY_{team}_ROUTING_KEY": f"pd-{team.lower()}"
+       for team in ("AI", "APP", "INFRA", "DATABASE")} | {"SMTP_PASSWORD": "pw"}
+SLACK_CHANNELS = ("platform-alerts", "ai-alerts", "trading-alerts", "infra-alerts",
+                  "database-alerts")
+
+
+@pytest.fixture(scope="module")
+def running():
+    with GrafanaEmulator(tokens={ADMIN: "Admin"}) as emu:
+        yield emu
+
+
+@pytest.fixture
+def emu(running):
+    running.reset()
+    yield running
+    assert running.server_errors == []
+
+
+@pytest.fixture
+def api(emu):
+    return GrafanaApi(auth=ADMIN, host=emu.host, port=emu.port, protocol="http")
+
+
+@pytest.fixture
+def secrets_root(tmp_path):
+    """The Slack webhook URLs as files, where the platform's routing names them."""
+    directory = tmp_path / "etc/alertmanager/secrets"
+    directory.mkdir(parents=True)
+    for channel in SLACK_CHANNELS:
+        (directory / f"slack-{channel}").write_text(f"https://hooks.slack.test/{channel}\n")
+    return str(tmp_path)
+
+
+@pytest.fixture(scope="module")
+def routing():
+    # The emulator has no /mute-timings endpoint: the maintenance window is left out here
+    # (its translation is checked below without a server).
+    return dataclasses.replace(Project(REPO).estate.routing, time_intervals=[])
+
+
+def _ours(api):
+    return [p for p in api.alertingprovisioning.get_contactpoints()
+            if p["uid"].startswith(grafana.UID_PREFIX)]
+
+
+def test_apply_creates_a_contact_point_per_integration_and_the_policy_tree(api, routing,
+                                                                        secrets_root):
+    done = grafana.apply(api, routing, ENV, secrets_root)
+    points = _ours(api)
+    assert done == {"mute_timings": 0, "created": len(points), "updated": 0, "deleted": 0}
+    by_name = {}
+    for point in points:
+        by_name.setdefault(point["name"], []).append(point)
+    assert sorted(by_name) == sorted(r.name for r in routing.receivers)
+    page = {p["type"]: p["settings"] for p in by_name["ai-page"]}
+    assert page["pagerduty"]["integrationKey"] == "pd-ai"
+    assert page["slack"]["url"] == "https://hooks.slack.test/ai-alerts"
+    assert page["slack"]["recipient"] == "#ai-alerts"
+    [tickets] = by_name["tickets"]
+    assert tickets["type"] == "webhook" and tickets["settings"]["httpMethod"] == "POST"
+    [email] = by_name["infra-email"]
+    assert email["settings"]["addresses"] == "infra-oncall@trading.example"
+    tree = api.alertingprovisioning.get_notification_policy_tree()
+    tree.pop("provenance", None)
+    assert tree == grafana.policy_tree(routing)
+
+
+def test_the_policy_tree_routes_like_the_alertmanager_config(routing):
+    """Each Grafana policy is the Alertmanager route at the same place in the tree."""
+    tree = grafana.policy_tree(routing)
+    for item in (("AIErrorRatioCritical", "critical", "ai-page"),
+                 ("NodeCPUHighUsage", "info", "infra-email")):
+        alertname, severity, receiver = item
+        labels = {"alertname": alertname, "severity": severity}
+        assert resolve.receivers(routing, labels) == [receiver]
+        assert _grafana_receiver(tree, labels) == receiver
+
+
+def _grafana_receiver(policy: dict, labels: dict, inherited: str | None = None) -> str:
+    from dashsmith.routing.matchers import Matcher
+    receiver = policy.get("receiver", inherited)
+    for child in policy.get("routes", []):
+        if all(Matcher(*m).matches(labels) for m in child.get("object_matchers", [])):
+            return _grafana_receiver(child, labels, receiver)
+    return receiver
+
+
+def test_apply_again_updates_in_place_and_removes_only_undeclared_dashsmith_points(
+        api, emu, routing, secrets_root):
+    grafana.apply(api, routing, ENV, secrets_root)
+    count = len(_ours(api))
+    again = grafana.apply(api, routing, ENV, secrets_root)
+    assert again == {"mute_timings": 0, "created": 0, "updated": count, "deleted": 0}
+    fewer = dataclasses.replace(routing, receivers=[r for r in routing.receivers
+                                                    if r.name != "infra-email"])
+    done = grafana.apply(api, fewer, ENV, secrets_root)
+    assert done["deleted"] == 1
+    names = {p["name"] for p in api.alertingprovisioning.get_contactpoints()}
+    assert "infra-email" not in names and "grafana-default-email" in names
+
+
+def test_a_missing_secret_changes_nothing(api, emu, routing, secrets_root):
+    emu.clear_requests()
+    with pytest.raises(SecretError, match="PAGERDUTY_AI_ROUTING_KEY is not set"):
+        grafana.apply(api, routing, {}, secrets_root)
+    assert emu.writes() == []
+
+
+def test_mute_timings_and_what_grafana_cannot_hold():
+    platform = Project(REPO).estate.routing
+    assert grafana.mute_timings(platform) == [{"name": "maintenance", "time_intervals": [{
+        "times": [{"start_time": "02:00", "end_time": "04:00"}], "weekdays": ["sunday"],
+        "location": "Europe/London"}]}]
+    assert grafana.unsupported(platform) == [
+        "6 inhibition rule(s): Grafana's notification policies have none; they apply only in "
+        "Alertmanager"]
+
+
+def test_contact_point_uids_are_stable_and_valid():
+    uid = grafana.contact_point_uid("a-very-long-receiver-name-for-the-database-team", "slack", 0)
+    assert len(uid) <= 40 and uid.startswith(grafana.UID_PREFIX)
+    assert uid == grafana.contact_point_uid("a-very-long-receiver-name-for-the-database-team",
+                                            "slack", 0)
