@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ctypes
 import glob
+import json
 import os
 import pwd
 import shutil
@@ -23,12 +24,16 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from .. import serialize
+from ..build import Build
 from ..project import Project
+from ..routing import alertmanager as alertmanager_config
 from .api import Alertmanager, Prometheus, Unreachable
 from .workload import Workload
 
@@ -87,6 +92,42 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+class NotificationSink:
+    """Alertmanager's webhook notifications, received in this process: every receiver of the
+    routing notifies here (`alertmanager.config(webhook=...)`), so a test sees who was told."""
+
+    def __init__(self, on_notification=None):
+        self.received: list[dict] = []
+        sink = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                try:
+                    payload = json.loads(body)
+                except ValueError:
+                    payload = {}
+                sink.received.append(payload)
+                if on_notification:
+                    on_notification(payload)
+                self.send_response(200)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, format, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
 def _die_with_parent(sig: int):
     libc = ctypes.CDLL(None, use_errno=True)
 
@@ -120,9 +161,12 @@ class Stack:
     max_for: str | None = None
     workload: Workload = field(default_factory=Workload)
     components: tuple[str, ...] = ("postgres", "exporter", "node", "alertmanager", "prometheus")
+    on_notification: object = None  # called with each webhook notification Alertmanager sends
     root: str = ""
     ports: dict = field(default_factory=dict)
     processes: list[Process] = field(default_factory=list)
+    build: Build | None = None
+    sink: NotificationSink | None = None
 
     # URLs, once started.
     @property
@@ -153,7 +197,7 @@ class Stack:
         self.stop()
 
     def start(self, timeout: float = 60):
-        rule_files = self.project.build(max_for=self.max_for).rule_files
+        self.build = self.project.build(max_for=self.max_for)
         self.root = tempfile.mkdtemp(prefix="dashsmith-stack-")
         try:
             os.chmod(self.root, 0o711)  # PostgreSQL's account must reach its data dir
@@ -171,7 +215,7 @@ class Stack:
             if "alertmanager" in self.components:
                 self._start_alertmanager()
             if "prometheus" in self.components:
-                self._start_prometheus(rule_files)
+                self._start_prometheus(self.build.rule_files)
             if "postgres" in self.components:
                 self._prepare_database(deadline)
             self._wait_ready(deadline)
@@ -191,6 +235,9 @@ class Stack:
                 process.popen.wait()
             _reap_group(process)
         self.processes = []
+        if self.sink:
+            self.sink.close()
+            self.sink = None
         if self.root:
             shutil.rmtree(self.root, ignore_errors=True)
             self.root = ""
@@ -269,10 +316,13 @@ class Stack:
                               capture_output=True, text=True, timeout=120)
         if init.returncode != 0:
             raise StackError(f"pgbench -i failed: {init.stderr.strip()[-800:]}")
-        # pgbench -i writes through a ring buffer, so the tables start out of shared buffers; a
-        # warm cache is the steady state the cache-hit panel and alert are about.
-        self.psql("CREATE EXTENSION pg_prewarm; SELECT pg_prewarm(c.oid::regclass) FROM pg_class c "
-                  "WHERE c.relname LIKE 'pgbench%' AND c.relkind IN ('r', 'i')", DATABASE)
+        # A long-running database has its tables and catalogs in shared buffers. A fresh one
+        # reads them from disk on first use (pgbench -i even writes its tables through a ring
+        # buffer), and autovacuum's first visit a minute later reads the catalogs: transients
+        # the cache-hit panel and alert are not about. Load them all now.
+        for database in ("postgres", DATABASE):
+            self.psql("CREATE EXTENSION pg_prewarm; SELECT count(pg_prewarm(oid::regclass)) "
+                      "FROM pg_class WHERE relkind IN ('r', 'i', 't', 'm')", database)
         # A steady read load: 20 single-statement transactions a second over two connections.
         self._spawn("pgbench", self._pgbench() + ["-n", "-S", "-c", "2", "-R", "20",
                                                   "-T", "86400", DATABASE])
@@ -303,11 +353,16 @@ class Stack:
         self._spawn("synthetic_exporter", command)
 
     def _start_alertmanager(self):
-        config = self._write("alertmanager.yml", serialize.to_yaml({
-            "route": {"receiver": "null", "group_wait": "0s", "group_interval": "1s",
-                      "repeat_interval": "1h"},
-            "receivers": [{"name": "null"}],
-        }).decode())
+        """The project's routing (receivers all notifying the sink, waits capped at a second),
+        or one receiver when no routing is declared."""
+        self.sink = NotificationSink(self.on_notification)
+        routing = self.project.estate.routing
+        if routing is not None:
+            data = alertmanager_config.config(routing, webhook=self.sink.url, max_wait="1s")
+        else:
+            data = {"route": {"receiver": "sink", "group_wait": "0s", "group_interval": "1s"},
+                    "receivers": [{"name": "sink", "webhook_configs": [{"url": self.sink.url}]}]}
+        config = self._write("alertmanager.yml", serialize.to_yaml(data).decode())
         storage = os.path.join(self.root, "alertmanager")
         self._spawn("alertmanager", [
             binary("prometheus-alertmanager"), f"--config.file={config}",

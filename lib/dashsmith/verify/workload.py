@@ -70,7 +70,7 @@ class Workload:
         Model("claude-haiku-4-5", "fast", 40, 1200, 300, 0.001),
         Model("claude-sonnet-4-5", "medium", 10, 3000, 800, 0.006),
     )
-    llm_error_ratio: float = 0.02  # failed calls / all calls
+    llm_error_ratio: float = 0.002  # failed calls / all calls: within the 99.5% SLO
     error_types: tuple[tuple[str, float], ...] = (
         ("api_error", 0.5), ("overloaded_error", 0.2), ("timeout", 0.3))
     latency: tuple[tuple[str, Distribution], ...] = (
