@@ -8,11 +8,15 @@ from __future__ import annotations
 import json
 import os
 import re
+import time
 
 import pytest
 from grafana_client import GrafanaApi
 
 from dashsmith import folders
+from dashsmith.deploy import alerting
+from dashsmith.deploy.desired import desired_state
+from dashsmith.project import Project
 
 try:
     from tests.grafana_emulator import GrafanaEmulator
@@ -27,9 +31,26 @@ DATASOURCE = {"uid": "prom-main", "name": "Prometheus", "type": "prometheus",
 CLEAN_ENV = {name: None for name in ("GRAFANA_URL", "GRAFANA_TOKEN", "GRAFANA_TOKEN_FILE",
                                      "GRAFANA_USER", "GRAFANA_PASSWORD", "GRAFANA_CA_CERT",
                                      "GRAFANA_TIMEOUT", "GRAFANA_ORG_ID", "PROMETHEUS_URL")}
-PROJECT_DASHBOARDS = {"ai-llm", "postgresql", "system-overview", "tradingagents-agents",
-                      "tradingagents-application", "tradingagents-business"}
 MARKER = "managed-by:dashsmith"
+
+
+class Expected:
+    """What the project under test declares, counted the way deploy reports it."""
+
+    def __init__(self, root):
+        project = Project(str(root))
+        built = project.build()
+        desired = desired_state(built.dashboards)
+        self.dashboards = {d.uid for d in desired.dashboards}
+        self.folders = {f.uid for f in desired.folders}
+        self.items = len(self.dashboards) + len(self.folders)
+        groups, _ = alerting.rule_groups(project.estate, built.rule_files, "any", "Alerts")
+        self.alert_items = self.items + len(groups) + 1  # the groups and their folder
+
+
+@pytest.fixture
+def expected(project) -> Expected:
+    return Expected(project)
 
 
 # --- targets: the emulator, or a real Grafana --------------------------------------------------
@@ -89,7 +110,7 @@ class RealGrafana(Target):
     def clean(self) -> None:
         for hit in self.api.client.GET("/search", params={"type": "dash-db", "tag": MARKER}):
             self.api.dashboard.delete_dashboard(hit["uid"])
-        for uid in (*PROJECT_DASHBOARDS, *self.SEEDED):
+        for uid in (*self.SEEDED, "postgresql"):
             if self.dashboard(uid):
                 self.api.dashboard.delete_dashboard(uid)
         for uid in ("alerts", "trading-platform"):
@@ -141,11 +162,11 @@ def edit(project, relative: str, old: str, new: str) -> None:
 
 # --- first deploy, redeploy, code change ---------------------------------------------------------
 
-def test_first_deploy_creates_folders_then_marked_dashboards(cli, grafana):
+def test_first_deploy_creates_folders_then_marked_dashboards(cli, grafana, expected):
     result = deploy(cli, grafana)
     assert result.exit_code == 0, result.output
-    assert "9 created" in result.output
-    for uid in PROJECT_DASHBOARDS:
+    assert f"{expected.items} created, 0 updated, 0 unchanged" in result.output
+    for uid in expected.dashboards:
         stored = grafana.dashboard(uid)
         assert MARKER in stored["dashboard"]["tags"]
         assert stored["meta"]["folderUid"]
@@ -154,12 +175,12 @@ def test_first_deploy_creates_folders_then_marked_dashboards(cli, grafana):
     assert grafana.folder("trading-platform-ai")["parentUid"] == "trading-platform"
 
 
-def test_redeploy_without_changes_writes_nothing(cli, grafana):
+def test_redeploy_without_changes_writes_nothing(cli, grafana, expected):
     assert deploy(cli, grafana).exit_code == 0
     before = grafana.versions()
     result = deploy(cli, grafana)
     assert result.exit_code == 0, result.output
-    assert "0 created, 0 updated, 9 unchanged" in result.output
+    assert f"0 created, 0 updated, {expected.items} unchanged" in result.output
     assert grafana.versions() == before
 
 
@@ -186,7 +207,7 @@ def test_code_change_updates_only_that_dashboard(cli, project, grafana):
     assert grafana.dashboard("ai-llm")["dashboard"]["description"].startswith("Completions, token use")
 
 
-def test_dry_run_prints_the_plan_and_writes_nothing(cli, project, emulated):
+def test_dry_run_prints_the_plan_and_writes_nothing(cli, project, emulated, expected):
     deploy(cli, emulated)
     edit(project, "dashboards/ai.py", "Completions, tokens, spend", "Completions, token use, spend")
     emulated.emu.clear_requests()
@@ -200,8 +221,8 @@ def test_dry_run_prints_the_plan_and_writes_nothing(cli, project, emulated):
     changes = {c["key"]: c for c in as_json["plan"]["changes"]}
     assert changes["ai-llm"]["action"] == "update"
     assert changes["postgresql"]["action"] == "unchanged"
-    assert as_json["plan"]["summary"] == {"create": 0, "update": 1, "unchanged": 8, "drifted": 0,
-                                          "delete": 0}
+    assert as_json["plan"]["summary"] == {"create": 0, "update": 1, "unchanged": expected.items - 1,
+                                          "drifted": 0, "delete": 0}
     assert "result" not in as_json
     assert emulated.emu.writes() == []
 
@@ -240,13 +261,14 @@ def test_ui_edit_is_refused_with_a_diff_then_overwritten_with_force(cli, grafana
     assert deploy(cli, grafana).exit_code == 0
 
 
-def test_drifted_dashboard_does_not_hold_back_the_others(cli, project, emulated):
+def test_drifted_dashboard_does_not_hold_back_the_others(cli, project, emulated, expected):
     deploy(cli, emulated)
     emulated.ui_edit("postgresql", description="hand edit")
     edit(project, "dashboards/ai.py", "Completions, tokens, spend", "Completions, token use, spend")
     result = deploy(cli, emulated)
     assert result.exit_code == 1
-    assert "0 created, 1 updated, 7 unchanged, 1 drifted, 0 deleted, 0 failed" in result.output
+    assert f"0 created, 1 updated, {expected.items - 2} unchanged, 1 drifted, 0 deleted, 0 failed" \
+        in result.output
     assert "token use" in emulated.dashboard("ai-llm")["dashboard"]["description"]
 
 
@@ -280,7 +302,7 @@ def test_edit_between_plan_and_save_is_caught_not_overwritten(cli, emulated):
 
 # --- prune -----------------------------------------------------------------------------------------
 
-def test_prune_deletes_only_what_dashsmith_deployed(cli, project, grafana):
+def test_prune_deletes_only_what_dashsmith_deployed(cli, project, grafana, expected):
     deploy(cli, grafana)
     grafana.add_dashboard("deploytest-unmanaged", "Hand-made", folder_uid="trading-platform",
                           tags=["business"])
@@ -297,7 +319,7 @@ def test_prune_deletes_only_what_dashsmith_deployed(cli, project, grafana):
     assert "- delete    dashboard tradingagents-business (Business): no longer in code" in pruned.output
     assert grafana.dashboard("tradingagents-business") is None
     assert grafana.dashboard("deploytest-unmanaged") is not None
-    assert all(grafana.dashboard(uid) for uid in PROJECT_DASHBOARDS - {"tradingagents-business"})
+    assert all(grafana.dashboard(uid) for uid in expected.dashboards - {"tradingagents-business"})
 
 
 def test_prune_stops_before_any_write_above_max_deletes(cli, project, emulated):
@@ -326,7 +348,7 @@ def test_prune_keeps_a_removed_dashboard_edited_in_grafana(cli, project, emulate
 
 # --- Grafana-managed alerts -----------------------------------------------------------------------
 
-def test_grafana_alerts_become_rule_groups_on_the_datasource(cli, grafana):
+def test_grafana_alerts_become_rule_groups_on_the_datasource(cli, grafana, expected):
     result = deploy(cli, grafana, "--grafana-alerts")
     assert result.exit_code == 0, result.output
     group = grafana.rule_group("alerts", "ai")
@@ -342,7 +364,8 @@ def test_grafana_alerts_become_rule_groups_on_the_datasource(cli, grafana):
     assert rule["annotations"]["runbook_url"].endswith("#aierrorratiocritical")
     assert rule.get("provenance") == "api"
     again = deploy(cli, grafana, "--grafana-alerts")
-    assert again.exit_code == 0 and "0 created, 0 updated, 14 unchanged" in again.output
+    assert again.exit_code == 0, again.output
+    assert f"0 created, 0 updated, {expected.alert_items} unchanged" in again.output
 
 
 def test_grafana_alerts_keep_only_recording_rules_in_prometheus(cli, project, emulated):
@@ -353,14 +376,14 @@ def test_grafana_alerts_keep_only_recording_rules_in_prometheus(cli, project, em
     assert rules and all("record" in rule for rule in rules)
 
 
-def test_disable_provenance_setting_keeps_rules_editable(cli, project, emulated):
+def test_disable_provenance_setting_keeps_rules_editable(cli, project, emulated, expected):
     with open(project / "setup.cfg", "a") as handle:
         handle.write("\n[dashsmith.deploy]\ndisable_provenance = true\ngrafana_alerts_folder = Ops/Alerts\n")
     assert deploy(cli, emulated, "--grafana-alerts").exit_code == 0
     group = emulated.rule_group(folders.folder_uid("Ops/Alerts"), "node")
     assert group["rules"] and all(not rule.get("provenance") for rule in group["rules"])
     puts = emulated.emu.requests_matching("PUT", "/rule-groups/")
-    assert len(puts) == 4
+    assert len(puts) == expected.alert_items - expected.items - 1
     # editable, so an edit in the UI is drift like a dashboard's
     rule = group["rules"][0]
     rule["labels"]["team"] = "edited-in-ui"
@@ -373,13 +396,14 @@ def test_disable_provenance_setting_keeps_rules_editable(cli, project, emulated)
 
 # --- faults ----------------------------------------------------------------------------------------
 
-def test_503s_are_retried(cli, emulated):
+def test_503s_are_retried(cli, emulated, expected):
     emulated.emu.faults.add(r"^/api/dashboards/db$", method="POST", status=503, times=3)
     emulated.emu.faults.add(r"^/api/search$", status=502, times=1)
     result = deploy(cli, emulated)
     assert result.exit_code == 0, result.output
-    assert "9 created" in result.output
-    assert len(emulated.emu.requests_matching("POST", r"^/api/dashboards/db$")) == 6 + 3
+    assert f"{expected.items} created" in result.output
+    saves = emulated.emu.requests_matching("POST", r"^/api/dashboards/db$")
+    assert len(saves) == len(expected.dashboards) + 3
 
 
 def test_429_retry_after_is_honoured(cli, emulated):
@@ -388,36 +412,61 @@ def test_429_retry_after_is_honoured(cli, emulated):
     assert result.exit_code == 0, result.output
 
 
-def test_dropped_connection_is_retried(cli, emulated):
+def test_dropped_connection_is_retried(cli, emulated, expected):
     emulated.emu.faults.add(r"^/api/dashboards/db$", method="POST", drop_connection=True, times=2)
     emulated.emu.faults.add(r"/versions$", method="GET", drop_connection=True, times=1)
     result = deploy(cli, emulated)
     assert result.exit_code == 0, result.output
-    assert all(emulated.dashboard(uid) for uid in PROJECT_DASHBOARDS)
+    assert all(emulated.dashboard(uid) for uid in expected.dashboards)
 
 
-def test_save_that_landed_after_a_timeout_is_not_reported_as_a_conflict(cli, emulated):
-    # The first save of ai-llm answers only after the client gave up; Grafana still stored it.
-    emulated.emu.faults.add(r"^/api/dashboards/db$", method="POST", delay=1.5, times=1)
-    result = deploy(cli, emulated, "--timeout", "0.5", "--concurrency", "1")
+def test_save_that_landed_but_timed_out_is_not_reported_as_a_conflict(cli, emulated, expected):
+    # Grafana stores the first save of a dashboard but answers only after the client gave up:
+    # the retry is refused (412) and deploy finds its own save as the newest version.
+    late = emulated.emu.faults.add(r"^/api/dashboards/db$", method="POST", delay=1.5,
+                                   after_processing=True)
+    try:
+        result = deploy(cli, emulated, "--timeout", "0.5")
+        assert result.exit_code == 0, result.output
+        assert f"{expected.items} created" in result.output
+        refused = [r for r in emulated.emu.requests_matching("POST", r"^/api/dashboards/db$")
+                   if r.status == 412]
+        assert len(refused) == 1
+    finally:
+        wait_for_late_answers(emulated.emu, late)
+    assert f"0 created, 0 updated, {expected.items} unchanged" in deploy(cli, emulated).output
+
+
+def test_save_whose_answer_was_lost_is_not_reported_as_a_conflict(cli, emulated, expected):
+    emulated.emu.faults.add(r"^/api/dashboards/db$", method="POST", drop_connection=True,
+                            after_processing=True, times=2)
+    result = deploy(cli, emulated)
     assert result.exit_code == 0, result.output
-    assert "9 created" in result.output
-    assert deploy(cli, emulated).output.count("unchanged") >= 1
-    assert "0 created, 0 updated, 9 unchanged" in deploy(cli, emulated).output
+    assert all(len(emulated.emu.dashboard_versions(uid)) == 1 for uid in expected.dashboards)
 
 
-def test_partial_failure_names_what_was_applied_and_a_rerun_converges(cli, emulated):
+def wait_for_late_answers(emu, fault, timeout: float = 5.0) -> None:
+    """Until every answer `fault` delayed has been sent (it is logged then, and would
+    otherwise land in the next test's log)."""
+    deadline = time.monotonic() + timeout
+    while len([r for r in emu.requests if r.faulted]) < fault.fired and time.monotonic() < deadline:
+        time.sleep(0.05)
+
+
+def test_partial_failure_names_what_was_applied_and_a_rerun_converges(cli, emulated, expected):
     emulated.emu.faults.add(r"^/api/dashboards/db$", method="POST", status=500, times=None,
                             body={"message": "database is locked"})
     result = deploy(cli, emulated, "--concurrency", "1")
     assert result.exit_code == 1
-    assert "3 created, 0 updated, 0 unchanged, 0 drifted, 0 deleted, 6 failed" in result.output
+    folders_, dashboards = len(expected.folders), len(expected.dashboards)
+    assert f"{folders_} created, 0 updated, 0 unchanged, 0 drifted, 0 deleted, {dashboards} failed" \
+        in result.output
     assert "failed — not applied:\n    dashboard ai-llm: 500 database is locked" in result.output
     assert "applied:\n    created folder trading-platform" in result.output
     emulated.emu.faults.clear()
     rerun = deploy(cli, emulated)
     assert rerun.exit_code == 0, rerun.output
-    assert "6 created, 0 updated, 3 unchanged" in rerun.output
+    assert f"{dashboards} created, 0 updated, {folders_} unchanged" in rerun.output
 
 
 def test_dashboards_in_a_folder_that_failed_are_not_attempted(cli, emulated):
@@ -430,11 +479,12 @@ def test_dashboards_in_a_folder_that_failed_are_not_attempted(cli, emulated):
     assert emulated.emu.requests_matching("POST", r"^/api/dashboards/db$") == []
 
 
-def test_exhausted_retries_are_reported_as_failures(cli, emulated):
+def test_exhausted_retries_are_reported_as_failures(cli, emulated, expected):
     emulated.emu.faults.add(r"^/api/dashboards/db$", method="POST", status=503, times=None)
     result = deploy(cli, emulated)
     assert result.exit_code == 1
-    assert "6 failed" in result.output and "503 Service Unavailable" in result.output
+    assert f"{len(expected.dashboards)} failed" in result.output
+    assert "503 Service Unavailable" in result.output
 
 
 # --- pre-flight ------------------------------------------------------------------------------------
