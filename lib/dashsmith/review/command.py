@@ -12,7 +12,7 @@ import click
 
 from ..cli import EXIT_PROBLEMS, fail, load_project, report_declaration_error
 from ..deploy.connection import connection_options
-from ..output import OutputError
+from ..output import OutputError, replace_tree
 from ..problems import DeclarationError
 from . import render_markdown, render_text, semantic, snapshot
 from .changes import ADDED, REMOVED, Report
@@ -90,7 +90,6 @@ def _previews(report: Report, old: Snapshot, head: Snapshot, directory: str,
 
 
 def _write(directory: str, files: dict[str, bytes]) -> None:
-    from ..output import replace_tree
     try:
         replace_tree(directory, files)
     except OutputError as error:
