@@ -87,15 +87,17 @@ def _panel(grafana_panel, title, queries, legend, *, width, height, instant=Fals
 
 def timeseries(title: str, *queries, unit: str = "", description: str = "", legend: str = "",
                stack: bool = False, fill: int = 10, min=None, max=None, thresholds: dict | None = None,
+               thresholds_style: str | None = None,
                width: int | None = None, height: int = DEFAULT_HEIGHT, id: int | None = None,
                position: tuple[int, int] | None = None, extra: dict | None = None,
                **grafanalib_options) -> Panel:
-    """A time series panel; `stack=True` stacks the series."""
+    """A time series panel; `stack=True` stacks the series. Thresholds are drawn as lines
+    unless `thresholds_style` says otherwise ('off', 'dashed', 'area', 'line+area', ...)."""
     grafana_panel = g.TimeSeries(
         title=title, description=description, unit=unit, fillOpacity=fill,
         stacking={"mode": "normal", "group": "A"} if stack else {},
         valueMin=min, valueMax=max,
-        thresholdsStyleMode="line" if thresholds else "off",
+        thresholdsStyleMode=thresholds_style or ("line" if thresholds else "off"),
         **_options(grafanalib_options),
     )
     return _panel(grafana_panel, title, queries, legend, width=width, height=height,

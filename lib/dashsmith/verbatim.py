@@ -55,12 +55,15 @@ class LibraryPanelReference:
 
 def plugin_panel(type: str, title: str, *queries, datasource=None, thresholds: dict | None = None,
                  width: int | None = None, height: int = DEFAULT_HEIGHT, id: int | None = None,
-                 position: tuple[int, int] | None = None, **fields) -> Panel:
+                 position: tuple[int, int] | None = None, fields: dict | None = None,
+                 **more_fields) -> Panel:
     """A panel of a type the helpers and grafanalib do not cover (heatmap, logs, dashlist, a
-    plugin's panel ...); `fields` are its JSON fields, e.g. options={...}, fieldConfig={...}."""
+    plugin's panel ...). Its JSON fields come as keywords, e.g. options={...},
+    fieldConfig={...}, or in `fields` when a name is taken by a parameter (the old graph
+    panel's `thresholds` list)."""
     return _panel(PluginPanel(type, title, datasource), title, queries, "", width=width,
                   height=height, thresholds=thresholds, panel_id=id, position=position,
-                  extra=fields, needs_queries=bool(queries))
+                  extra={**(fields or {}), **more_fields}, needs_queries=bool(queries))
 
 
 def library_panel(uid: str, name: str, *, title: str | None = None, width: int | None = None,
