@@ -1,0 +1,147 @@
+"""`dashsmith import`: dashboards made in Grafana's UI become Python modules under dashboards/.
+
+    dashsmith import exported.json ...            files (Grafana's JSON, or the API's envelope)
+    dashsmith import --uid UID / --folder NAME / --all      from a live Grafana (deploy's
+                                                            connection settings)
+
+Every module is generated, run, built and compared with the original before anything is
+written; any failure writes nothing.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+
+import click
+
+from ..cli import EXIT_ERROR, fail, load_project, report_declaration_error
+from ..deploy.connection import GrafanaUnavailable, connect, connection_options
+from ..problems import DeclarationError
+from . import codegen, live, roundtrip
+from .inputs import ImportFailed, Imported, read_file
+
+DEFAULT_FOLDER = "Imported"
+
+
+@click.command("import")
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
+@click.option("--uid", "uids", multiple=True, metavar="UID",
+              help="Import this dashboard from Grafana (repeatable).")
+@click.option("--folder", "folders", multiple=True, metavar="NAME",
+              help="Import every dashboard in this Grafana folder: its title, its path "
+                   "('Parent/Child') or its uid (repeatable).")
+@click.option("--all", "everything", is_flag=True,
+              help="Import every dashboard in Grafana that the project does not declare yet.")
+@click.option("--in-folder", metavar="PATH",
+              help=f"Folder (title path) for dashboards from files that do not name one "
+                   f"(default: '{DEFAULT_FOLDER}'). Dashboards from Grafana keep their folder.")
+@click.option("--force", is_flag=True, help="Overwrite module files that exist.")
+@click.option("--dry-run", is_flag=True, help="Print the modules; write nothing.")
+@connection_options
+@click.pass_context
+def import_dashboards(ctx, connection, files, uids, folders, everything, in_folder, force,
+                      dry_run):
+    """Turn Grafana dashboards into Python declarations under dashboards/."""
+    project = load_project(ctx)
+    if not (files or uids or folders or everything):
+        raise click.UsageError("give JSON files, or --uid / --folder / --all to read Grafana")
+    declared = _declared(project)
+    try:
+        inputs = [read_file(path) for path in files]
+        if uids or folders or everything:
+            inputs += _from_grafana(connection, uids, folders, everything, declared)
+        modules = _generate(inputs, in_folder, project, declared, force)
+    except ImportFailed as error:
+        fail(f"{error}; nothing was written")
+    if dry_run:
+        for path, module in modules:
+            click.echo(f"# {os.path.relpath(path)}\n{module.text}")
+        return
+    _write(modules)
+    for path, module in modules:
+        _report(path, module)
+
+
+def _declared(project) -> dict[str, str]:
+    """uid → 'file:line' of every dashboard the project declares."""
+    try:
+        estate = project.estate
+    except DeclarationError as error:
+        report_declaration_error(project, error)
+    return {d.uid: str(d.source.relative_to(project.root)) for d in estate.dashboards}
+
+
+def _from_grafana(connection, uids, folders, everything, declared) -> list[Imported]:
+    if connection is None:
+        raise ImportFailed("--uid, --folder and --all read Grafana: set GRAFANA_URL or --url")
+    try:
+        grafana = connect(connection)
+        return live.fetch(grafana, connection, uids=list(uids), folders=list(folders),
+                          everything=everything, skip=set(declared) if not uids else set())
+    except GrafanaUnavailable as error:
+        raise ImportFailed(str(error)) from None
+
+
+def _generate(inputs: list[Imported], in_folder, project, declared: dict, force: bool):
+    out, uids, paths = [], {}, {}
+    directory = project.settings.path("dashboards")
+    for imported in inputs:
+        folder = imported.folder if imported.folder is not None else in_folder or DEFAULT_FOLDER
+        module = codegen.generate(imported, folder)
+        path = os.path.join(directory, module.name + ".py")
+        _check_target(imported, module, path, declared, force, project.root)
+        if module.uid in uids:
+            raise ImportFailed(f"{imported.origin}: uid '{module.uid}' is also in {uids[module.uid]}")
+        if path in paths:
+            raise ImportFailed(f"{imported.origin}: would write {os.path.relpath(path)}, as "
+                               f"{paths[path]} does; rename one of the dashboards")
+        problems = roundtrip.mismatches(imported.dashboard, module.text, path)
+        if problems:
+            raise ImportFailed(f"{imported.origin}: the generated module does not build the "
+                               f"same dashboard: {'; '.join(problems[:5])} (please report this)")
+        uids[module.uid], paths[path] = imported.origin, imported.origin
+        out.append((path, module))
+    return out
+
+
+def _check_target(imported: Imported, module, path: str, declared: dict, force: bool,
+                  root: str) -> None:
+    where = declared.get(module.uid)
+    target = os.path.relpath(path, root)
+    if where and not (force and where.split(":")[0] == target):
+        raise ImportFailed(f"{imported.origin}: uid '{module.uid}' is already declared at "
+                           f"{where}")
+    if os.path.exists(path) and not force:
+        raise ImportFailed(f"{imported.origin}: {target} exists; pass --force to overwrite it")
+
+
+def _write(modules) -> None:
+    """All modules or none: each is staged next to its target, then renamed into place."""
+    staged = []
+    try:
+        for path, module in modules:
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            handle, temporary = tempfile.mkstemp(prefix=".import-", suffix=".py",
+                                                 dir=os.path.dirname(path))
+            with os.fdopen(handle, "w", encoding="utf-8") as stream:
+                stream.write(module.text)
+            staged.append((temporary, path))
+        for temporary, path in staged:
+            os.replace(temporary, path)
+    except OSError as error:
+        for temporary, _ in staged:
+            if os.path.exists(temporary):
+                os.remove(temporary)
+        fail(f"cannot write {error.filename}: {error.strerror}", EXIT_ERROR)
+
+
+def _report(path: str, module) -> None:
+    click.echo(f"wrote {os.path.relpath(path)}: '{module.title}' (uid {module.uid}) in folder "
+               f"'{module.folder}'")
+    if module.carried:
+        click.echo("  carried verbatim (neither the helpers nor grafanalib express them):")
+        for line in module.carried:
+            click.echo(f"    {line}")
+    for warning in module.warnings:
+        click.echo(f"  warning: {warning}")

@@ -1,0 +1,226 @@
+"""What "the same dashboard" means when an import is checked: both sides are normalised, then
+compared as plain data.
+
+Normalising removes only what Grafana itself sets or ignores, so two dashboards that normalise
+equal look and behave the same in Grafana:
+- the dashboard's `id`, `version`, `iteration`, `gnetId` and `__requires` (set by Grafana on
+  save or export), `pluginVersion` and query-editor state (`editorMode`, `key`);
+- `null` values (Grafana saves without them), Angular's `$$hashKey`, empty objects;
+- values equal to what Grafana assumes when the field is left out (grafana_defaults);
+- what Grafana derives on load: repeated copies of panels and rows, the options of custom,
+  interval, constant, textbox and datasource variables and of query variables that refresh,
+  a variable's `definition` when it repeats its query, a query's data source when it is the
+  panel's, the built-in "Annotations & Alerts" when it is unchanged;
+- keys the panel type no longer reads (rows-era `span`/`height`, table-old styling, the
+  query settings of panels that show no data, everything but the reference of a library panel);
+- panel order: panels are sorted by position, as Grafana sorts them on save.
+"""
+
+from __future__ import annotations
+
+import orjson
+
+from . import grafana_defaults as D
+
+
+def normalize(dashboard: dict) -> dict:
+    data = canonical(dashboard)
+    for key in D.IGNORED_DASHBOARD_KEYS:
+        data.pop(key, None)
+    if data.get("refresh") is False:
+        data["refresh"] = ""
+    if isinstance(data.get("timepicker"), dict):
+        for key in D.IGNORED_TIMEPICKER_KEYS:
+            data["timepicker"].pop(key, None)
+    annotations = data.get("annotations", {}).get("list")
+    if annotations is not None:
+        data["annotations"]["list"] = [a for a in map(normalize_annotation, annotations) if a]
+    variables = data.get("templating", {}).get("list")
+    if variables is not None:
+        data["templating"]["list"] = [normalize_variable(v) for v in variables]
+    data["links"] = [strip(link, D.LINK) for link in data.get("links", [])]
+    data["panels"] = normalize_panels(data.get("panels", []))
+    strip(data, D.DASHBOARD)
+    return drop_empty(data)
+
+
+def canonical(value):
+    """A deep copy as Grafana would read it: no nulls or $$hashKey in objects, and numbers
+    compared as JavaScript does (80.0 is 80)."""
+    if isinstance(value, dict):
+        return {k: canonical(v) for k, v in value.items() if v is not None and k != "$$hashKey"}
+    if isinstance(value, list):
+        return [canonical(v) for v in value]
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def same(a, b) -> bool:
+    """Equality that, unlike Python's, tells true from 1."""
+    return _dump(a) == _dump(b)
+
+
+def _dump(value) -> bytes:
+    return orjson.dumps(canonical(value), option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS)
+
+
+def strip(data: dict, spec: dict) -> dict:
+    """Remove from `data` (in place) every field equal to its default in `spec`."""
+    for key, default in spec.items():
+        if key not in data:
+            continue
+        value = data[key]
+        if isinstance(default, dict) and isinstance(value, dict):
+            strip(value, default)
+            if not value:
+                del data[key]
+        elif isinstance(default, D.Each) and isinstance(value, list):
+            for item in value:
+                if isinstance(item, dict):
+                    strip(item, default.spec)
+        elif isinstance(default, D.OneOf):
+            if any(same(value, option) for option in default.values):
+                del data[key]
+        elif same(value, default):
+            del data[key]
+    return data
+
+
+def drop_empty(value):
+    if isinstance(value, dict):
+        out = {}
+        for key, item in value.items():
+            item = drop_empty(item)
+            if not (isinstance(item, dict) and not item):
+                out[key] = item
+        return out
+    if isinstance(value, list):
+        return [drop_empty(item) for item in value]
+    return value
+
+
+def normalize_panels(panels: list) -> list:
+    kept = [normalize_panel(p) for p in panels if not is_repeat_copy(p)]
+    return sorted(kept, key=position)
+
+
+def is_repeat_copy(panel: dict) -> bool:
+    return "repeatPanelId" in panel or "repeatIteration" in panel
+
+
+def position(panel: dict) -> tuple[int, int]:
+    grid = panel.get("gridPos") or {}
+    return grid.get("y", 0), grid.get("x", 0)
+
+
+def normalize_panel(panel: dict) -> dict:
+    panel = canonical(panel)
+    if "libraryPanel" in panel:
+        return _only(panel, D.LIBRARY_PANEL_KEYS)
+    kind = panel.get("type", "")
+    if kind == "row":
+        panel = _only(panel, D.ROW_KEYS)
+        panel["panels"] = normalize_panels(panel.get("panels", []))
+        if not panel["panels"]:
+            del panel["panels"]
+        return strip(panel, {"collapsed": False, "repeat": ""})
+    for key in D.IGNORED_PANEL_KEYS | D.IGNORED_BY_TYPE.get(kind, set()):
+        panel.pop(key, None)
+    if kind in D.DATALESS:
+        for key in D.QUERY_KEYS:
+            panel.pop(key, None)
+    field_defaults = panel.get("fieldConfig", {}).get("defaults", {})
+    for key in D.IGNORED_FIELDS_BY_TYPE.get(kind, ()):
+        field_defaults.pop(key, None)
+    if "targets" in panel:
+        panel["targets"] = [_target(t, panel.get("datasource")) for t in panel["targets"]]
+    strip(panel, D.PANEL)
+    strip(panel, D.PANEL_TYPES.get(kind, {}))
+    return drop_empty(panel)
+
+
+def _only(data: dict, keys: set) -> dict:
+    return {k: v for k, v in data.items() if k in keys}
+
+
+def _target(target: dict, panel_datasource) -> dict:
+    target = dict(target)
+    for key in D.IGNORED_TARGET_KEYS:
+        target.pop(key, None)
+    if panel_datasource is not None and same(target.get("datasource"), panel_datasource):
+        del target["datasource"]
+    if "expr" in target:
+        if target.get("query") == target["expr"]:
+            del target["query"]  # grafanalib repeats the expression; Prometheus reads `expr`
+        if target.get("range") is (not target.get("instant", False)):
+            del target["range"]
+    return strip(target, D.TARGET)
+
+
+def normalize_variable(variable: dict) -> dict:
+    variable = canonical(variable)
+    kind = variable.get("type", "query")
+    query = variable.get("query")
+    if isinstance(query, dict) and query.get("refId") == D.PROMETHEUS_VARIABLE_REF:
+        variable["query"] = query = query.get("query", "")
+    if "definition" in variable and (variable["definition"] == query or not variable["definition"]):
+        del variable["definition"]
+    current = variable.pop("current", None)
+    if isinstance(current, dict) and "value" in current and kind != "adhoc":
+        value = current["value"]
+        if isinstance(value, list) and len(value) == 1:
+            value = value[0]
+        variable["current"] = {"value": value}
+    if kind in D.DERIVED_OPTIONS or (kind == "query" and variable.get("refresh", 1) != 0):
+        variable.pop("options", None)
+    if kind == "query":
+        strip(variable, {"refresh": 1})
+    else:
+        variable.pop("refresh", None)
+    if kind != "interval":
+        for key in ("auto", "auto_count", "auto_min"):
+            variable.pop(key, None)
+    if kind != "query":
+        variable.pop("sort", None)  # only query variables sort their values
+    return strip(variable, D.VARIABLE)
+
+
+def normalize_annotation(annotation: dict) -> dict | None:
+    """None for Grafana's built-in annotation left as Grafana creates it."""
+    annotation = canonical(annotation)
+    if annotation.get("builtIn") == 1:
+        rest = dict(annotation)
+        if rest.pop("datasource", None) in D.BUILTIN_DATASOURCES:
+            if not strip(rest, D.BUILTIN_ANNOTATION):
+                return None
+        return annotation
+    return strip(dict(annotation), D.ANNOTATION)
+
+
+def differences(expected, actual, path: str = "") -> list[str]:
+    """Where two normalised dashboards differ, as 'path: expected != actual' lines."""
+    if isinstance(expected, dict) and isinstance(actual, dict):
+        out = []
+        for key in sorted(set(expected) | set(actual), key=str):
+            where = f"{path}.{key}" if path else str(key)
+            if key not in actual:
+                out.append(f"{where}: missing (expected {_short(expected[key])})")
+            elif key not in expected:
+                out.append(f"{where}: unexpected {_short(actual[key])}")
+            else:
+                out += differences(expected[key], actual[key], where)
+        return out
+    if isinstance(expected, list) and isinstance(actual, list) and len(expected) == len(actual):
+        out = []
+        for index, (a, b) in enumerate(zip(expected, actual)):
+            out += differences(a, b, f"{path}[{index}]")
+        return out
+    if same(expected, actual):
+        return []
+    return [f"{path}: expected {_short(expected)}, got {_short(actual)}"]
+
+
+def _short(value) -> str:
+    text = _dump(value).decode()
+    return text if len(text) <= 80 else text[:77] + "..."

@@ -1,0 +1,381 @@
+"""One imported panel as a declaration: the project's helper where it fits, a grafanalib class
+through panel(...) otherwise, plugin_panel(...) for types grafanalib does not model, and
+library_panel(...) for library panels. Every candidate is rendered and compared; the one
+that needs the least carried verbatim wins.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import grafanalib.core as g
+
+from .. import panels as helpers
+from .. import verbatim
+from ..dashboard import DATASOURCE, Dashboard
+from ..panels import DEFAULT_HEIGHT, Query
+from ..render import render_dashboard
+from . import grafana_defaults
+from .fit import MISSING, differences, fit_options, get, leaves, overlay, summary
+from .grafanalib_fields import fields
+from .normalize import normalize_panel, same
+from .pysource import Call, Name, evaluate
+
+
+class CannotFit(Exception):
+    pass
+
+
+@dataclass
+class FittedPanel:
+    node: Call
+    verbatim: list[str] = field(default_factory=list)  # dotted paths carried in extra=
+    score: int = 0
+
+
+@dataclass
+class Candidate:
+    """How one kind of declaration is written for a panel type."""
+
+    name: str  # printed name
+    function: object
+    grafana_class: type | None  # its fields are the grafanalib options
+    helper: bool  # a project helper taking title, *queries, **options
+    instant: bool = False  # what the declaration assumes for its queries
+    height: int = DEFAULT_HEIGHT
+    extract: object = None  # original → helper keyword arguments
+
+
+def _unit_and_description(panel: dict) -> dict:
+    out = {}
+    unit = get(panel, ("fieldConfig", "defaults", "unit"), "")
+    if unit not in ("", MISSING):
+        out["unit"] = unit
+    if panel.get("description"):
+        out["description"] = panel["description"]
+    return out
+
+
+def _min_max(panel: dict, default_min, default_max) -> dict:
+    out = {}
+    low = get(panel, ("fieldConfig", "defaults", "min"), None)
+    high = get(panel, ("fieldConfig", "defaults", "max"), None)
+    if not same(low, default_min):
+        out["min"] = low
+    if not same(high, default_max):
+        out["max"] = high
+    return out
+
+
+def thresholds_argument(panel: dict):
+    """The helpers' {value: color} form of the panel's thresholds; None when it has another form
+    (percentage mode, steps without a base) and must be carried verbatim."""
+    thresholds = get(panel, ("fieldConfig", "defaults", "thresholds"), None)
+    if thresholds is None:
+        thresholds = grafana_defaults.THRESHOLDS
+    steps = thresholds.get("steps", [])
+    if thresholds.get("mode", "absolute") != "absolute" or not steps or \
+            steps[0].get("value") is not None:
+        return None
+    out = {} if steps[0].get("color") == "green" else {None: steps[0].get("color")}
+    for step in steps[1:]:
+        if step.get("value") is None or step.get("value") in out:
+            return None
+        out[step["value"]] = step.get("color")
+    return out
+
+
+def _timeseries(panel: dict) -> dict:
+    custom = ("fieldConfig", "defaults", "custom")
+    out = _unit_and_description(panel)
+    fill = get(panel, custom + ("fillOpacity",), 0)
+    if fill != 10:
+        out["fill"] = fill
+    stacking = get(panel, custom + ("stacking",), {})
+    if stacking.get("mode") == "normal" and stacking.get("group", "A") == "A":
+        out["stack"] = True
+    out.update(_min_max(panel, None, None))
+    thresholds = thresholds_argument(panel)
+    if thresholds is not None:
+        out["thresholds"] = thresholds
+    style = get(panel, custom + ("thresholdsStyle", "mode"), "off")
+    if style != ("line" if thresholds else "off"):
+        out["thresholds_style"] = style
+    return out
+
+
+def _stat(panel: dict) -> dict:
+    out = _unit_and_description(panel)
+    if get(panel, ("options", "graphMode"), "area") == "area":
+        out["graph"] = True
+    mappings = get(panel, ("fieldConfig", "defaults", "mappings"), [])
+    if mappings:
+        out["mappings"] = mappings
+    return _with_thresholds(out, panel)
+
+
+def _gauge(panel: dict) -> dict:
+    return _with_thresholds({**_unit_and_description(panel), **_min_max(panel, 0, 1)}, panel)
+
+
+def _bargauge(panel: dict) -> dict:
+    return _with_thresholds({**_unit_and_description(panel), **_min_max(panel, 0, None)}, panel)
+
+
+def _piechart(panel: dict) -> dict:
+    out = _unit_and_description(panel)
+    out.setdefault("unit", "")
+    if out["unit"] == "short":
+        del out["unit"]
+    if get(panel, ("options", "pieType"), "pie") == "donut":
+        out["donut"] = True
+    return _with_thresholds(out, panel)
+
+
+def _plain(panel: dict) -> dict:
+    return _with_thresholds(_unit_and_description(panel), panel)
+
+
+def _barchart(panel: dict) -> dict:
+    out = _plain(panel)
+    if panel.get("interval"):
+        out["interval"] = panel["interval"]
+    return out
+
+
+def _with_thresholds(out: dict, panel: dict) -> dict:
+    thresholds = thresholds_argument(panel)
+    if thresholds is not None:
+        out["thresholds"] = thresholds
+    return out
+
+
+HELPERS = {
+    "timeseries": [Candidate("timeseries", helpers.timeseries, g.TimeSeries, True,
+                             extract=_timeseries),
+                   Candidate("barchart", helpers.barchart, g.TimeSeries, True, extract=_barchart)],
+    "stat": [Candidate("stat", helpers.stat, g.Stat, True, instant=True, extract=_stat)],
+    "gauge": [Candidate("gauge", helpers.gauge, g.GaugePanel, True, instant=True, extract=_gauge)],
+    "bargauge": [Candidate("bargauge", helpers.bargauge, g.BarGauge, True, instant=True,
+                           extract=_bargauge)],
+    "piechart": [Candidate("piechart", helpers.piechart, g.PieChartv2, True, instant=True,
+                           extract=_piechart)],
+    "table": [Candidate("table", helpers.table, g.Table, True, instant=True, extract=_plain)],
+    "text": [Candidate("text", helpers.text, g.Text, True, height=4)],
+}
+CLASSES = {
+    "timeseries": g.TimeSeries, "stat": g.Stat, "gauge": g.GaugePanel, "bargauge": g.BarGauge,
+    "piechart": g.PieChartv2, "table": g.Table, "text": g.Text, "graph": g.Graph,
+    "heatmap": g.Heatmap, "state-timeline": g.StateTimeline, "barchart": g.BarChart,
+    "histogram": g.Histogram, "logs": g.Logs, "news": g.News,
+}
+
+
+def fit_panel(original: dict) -> FittedPanel:
+    """The declaration of one panel (not a row) that renders to `original` after normalising."""
+    target = normalize_panel(original)
+    if "libraryPanel" in original:
+        return _library(original, target)
+    kind = original.get("type", "")
+    candidates = list(HELPERS.get(kind, []))
+    if kind in CLASSES:
+        candidates.append(Candidate(f"g.{CLASSES[kind].__name__}", CLASSES[kind], CLASSES[kind],
+                                    False))
+    best, reasons = None, []
+    for fit in [lambda: _fit_plugin(original, target)] + \
+               [lambda c=c: _fit(c, original, target) for c in candidates]:
+        try:
+            fitted = fit()
+        except CannotFit as error:
+            reasons.append(str(error))
+            continue
+        if best is None or fitted.score <= best.score:
+            best = fitted
+    if best is None:
+        raise CannotFit("; ".join(reasons))
+    return best
+
+
+def render_panel(panel) -> dict:
+    """A declared panel rendered on its own, normalised."""
+    dashboard = Dashboard(uid="import", title="import", folder="import", rows=[panel],
+                          add_datasource_variable=False)
+    return normalize_panel(render_dashboard(dashboard).json["panels"][0])
+
+
+def _fit(candidate: Candidate, original: dict, target: dict) -> FittedPanel:
+    queries = [_query(t, original, candidate, i) for i, t in enumerate(original.get("targets", []))]
+    base = {"id": original.get("id"), "position": _position(original)}
+    base.update(width=_grid(original, "w"), height=_grid(original, "h"))
+    if candidate.helper:
+        base.update(candidate.extract(original) if candidate.extract else {})
+        title = original.get("title", "")
+        if candidate.function is helpers.text:
+            args = [title, get(original, ("options", "content"), "")]
+        else:
+            args = [title, *queries]
+
+        def make(options, extra=None):
+            return Call(candidate.name, candidate.function, args,
+                        {**base, **options, **({"extra": extra} if extra else {})})
+    else:
+        thresholds = thresholds_argument(original)
+        if thresholds is not None:
+            base["thresholds"] = thresholds
+
+        def make(options, extra=None):
+            grafana = Call(candidate.name, candidate.function, [],
+                           {"title": original.get("title", ""), **options})
+            return Call("panel", helpers.panel, [grafana, *queries],
+                        {**base, **({"extra": extra} if extra else {})})
+    return _finish(make, target, original.get("type", ""), fields(candidate.grafana_class),
+                   queries, _repeat(original))
+
+
+def _repeat(panel: dict) -> dict:
+    """grafanalib's Repeat for a repeated panel (an object, so not found by probing)."""
+    if not panel.get("repeat"):
+        return {}
+    kwargs = {"direction": panel.get("repeatDirection", "h"), "variable": panel["repeat"]}
+    if panel.get("maxPerRow"):
+        kwargs["maxPerRow"] = panel["maxPerRow"]
+    return {"repeat": Call("g.Repeat", g.Repeat, [], kwargs)}
+
+
+def _fit_plugin(original: dict, target: dict) -> FittedPanel:
+    kind = original.get("type", "")
+    candidate = Candidate("plugin_panel", verbatim.plugin_panel, None, False)
+    queries = [_query(t, original, candidate, i) for i, t in enumerate(original.get("targets", []))]
+    base = {"id": original.get("id"), "position": _position(original),
+            "width": _grid(original, "w"), "height": _grid(original, "h")}
+    datasource = original.get("datasource")
+    if datasource is not None and not (queries and same(datasource, DATASOURCE)):
+        base["datasource"] = datasource
+    thresholds = thresholds_argument(original)
+    if thresholds is not None and "fieldConfig" in original:
+        base["thresholds"] = thresholds
+
+    def make(options, extra=None):
+        extra = dict(extra or {})
+        clashing = {k: extra.pop(k) for k in list(extra) if k in PLUGIN_PARAMETERS}
+        return Call("plugin_panel", verbatim.plugin_panel,
+                    [kind, original.get("title", ""), *queries],
+                    {**base, **extra, **({"fields": clashing} if clashing else {})})
+    return _finish(make, target, kind, {}, queries, extra_as_fields=True)
+
+
+def _library(original: dict, target: dict) -> FittedPanel:
+    reference = original["libraryPanel"]
+    kwargs = {"id": original.get("id"), "position": _position(original),
+              "width": _grid(original, "w"), "height": _grid(original, "h")}
+    if "title" in original:
+        kwargs["title"] = original["title"]
+    node = Call("library_panel", verbatim.library_panel,
+                [reference.get("uid", ""), reference.get("name", "")], kwargs)
+    if differences(target, render_panel(evaluate(node))):
+        raise CannotFit(f"library panel {reference}")
+    return FittedPanel(node)
+
+
+def _finish(make, target: dict, kind: str, grafanalib_fields: dict, queries: list,
+            options: dict | None = None, extra_as_fields: bool = False) -> FittedPanel:
+    def default_of(path):
+        return grafana_defaults.panel_default(kind, path)
+
+    def render(options):
+        return render_panel(evaluate(make(options)))
+
+    try:
+        options = fit_options(render, target, options or {}, grafanalib_fields, default_of,
+                              skip=LAYOUT)
+        query_paths = _fit_queries(queries, target, render(options))
+        built = render(options)
+        extra, removed = overlay(_without(target, LAYOUT), _without(built, LAYOUT), default_of)
+        node = make(options, extra)
+        if differences(target, render_panel(evaluate(node))):
+            raise CannotFit("does not render back")
+    except CannotFit:
+        raise
+    except Exception as error:  # grafanalib refuses a value, a helper fixes an argument ...
+        raise CannotFit(f"{type(error).__name__}: {error}") from None
+    paths = [".".join(map(str, p)) for p in leaves(extra)]
+    score = 10 * len(paths) + 100 * removed + len(options)
+    carried = ([f"all of its fields ({', '.join(sorted(extra))})"] if extra_as_fields and extra
+               else summary(extra))
+    return FittedPanel(node, carried + query_paths, score)
+
+
+LAYOUT = {"targets", "gridPos", "id"}
+PLUGIN_PARAMETERS = {"type", "title", "datasource", "thresholds", "width", "height", "id",
+                     "position", "fields"}
+
+
+def _without(data: dict, keys: set) -> dict:
+    return {k: v for k, v in data.items() if k not in keys}
+
+
+def _fit_queries(queries: list, target: dict, built: dict) -> list[str]:
+    """Set each Query's extra to what its target still lacks; return the paths carried."""
+    paths = []
+    wanted, have = target.get("targets", []), built.get("targets", [])
+    if len(wanted) != len(have):
+        raise CannotFit("queries")
+    for index, (want, got) in enumerate(zip(wanted, have)):
+        query = queries[index]
+        extra, _ = overlay(want, got, grafana_defaults.target_default)
+        if not extra:
+            continue
+        if not isinstance(query, Call):
+            query = queries[index] = Call("Query", Query, [query], {})
+        query.kwargs["extra"] = extra
+        paths += [f"targets[{index}].{line}" for line in summary(extra)]
+    return paths
+
+
+def _query(target: dict, panel: dict, candidate: Candidate, index: int):
+    """A Query for one target: a bare string when the panel's defaults already fit it."""
+    kwargs = {}
+    legend = target.get("legendFormat")
+    if legend in (None, ""):
+        kwargs["legend"] = None
+    elif legend != "__auto":
+        kwargs["legend"] = legend
+    instant = bool(target.get("instant", False))
+    if instant != candidate.instant:
+        kwargs["instant"] = instant
+    if target.get("interval"):
+        kwargs["interval"] = target["interval"]
+    if target.get("refId") and target["refId"] != _letters(index):
+        kwargs["ref_id"] = target["refId"]
+    table = candidate.grafana_class is g.Table
+    if target.get("format", "time_series") != ("table" if table else "time_series"):
+        kwargs["format"] = target.get("format", "time_series")
+    if target.get("intervalFactor", 1) != 2:
+        kwargs["interval_factor"] = target.get("intervalFactor", 1)
+    datasource = target.get("datasource", panel.get("datasource"))
+    if datasource is not None and not same(datasource, DATASOURCE):
+        kwargs["datasource"] = datasource
+    if target.get("hide"):
+        kwargs["hide"] = True
+    expr = target.get("expr", "")
+    return Call("Query", Query, [expr], kwargs) if kwargs else expr
+
+
+def _letters(index: int) -> str:
+    letters, index = "", index + 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+def _position(panel: dict):
+    grid = panel.get("gridPos") or {}
+    return (grid.get("x", 0), grid.get("y", 0))
+
+
+def _grid(panel: dict, key: str):
+    return (panel.get("gridPos") or {}).get(key, DEFAULT_HEIGHT if key == "h" else None)
+
+
+__all__ = ["CannotFit", "FittedPanel", "Name", "fit_panel", "render_panel"]

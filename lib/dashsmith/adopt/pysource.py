@@ -1,0 +1,193 @@
+"""Python source for declarations, in the house style of dashboards/: one argument per line
+once a call does not fit, trailing commas, `Row("Title", [` hugging its panel list, and
+long strings split into adjacent literals.
+
+A `Call` both prints and evaluates, so what is printed is exactly what was checked.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+WIDTH = 100
+INDENT = "    "
+
+
+@dataclass
+class Call:
+    name: str  # as printed, e.g. "timeseries" or "g.Template"
+    function: object  # what it evaluates with
+    args: list = field(default_factory=list)
+    kwargs: dict = field(default_factory=dict)
+    hug: bool = False  # print a trailing list argument as `name(..., [` ... `])`
+
+
+@dataclass
+class Name:
+    text: str
+    value: object
+
+
+def evaluate(node):
+    if isinstance(node, Call):
+        return node.function(*map(evaluate, node.args),
+                             **{k: evaluate(v) for k, v in node.kwargs.items()})
+    if isinstance(node, Name):
+        return node.value
+    if isinstance(node, list):
+        return [evaluate(item) for item in node]
+    if isinstance(node, tuple):
+        return tuple(evaluate(item) for item in node)
+    if isinstance(node, dict):
+        return {k: evaluate(v) for k, v in node.items()}
+    return node
+
+
+def source(node, indent: int = 0, prefix: str = "", tail: str = "", bare: bool = False) -> str:
+    """`node` printed at `indent` levels after `prefix`, followed by `tail`. A bare position
+    (a positional argument, a list item) lets a long string continue as adjacent literals."""
+    pad = INDENT * indent
+    flat = _flat(node)
+    if flat is not None and len(pad + prefix + flat + tail) <= WIDTH:
+        return pad + prefix + flat + tail
+    if isinstance(node, str):
+        return _long_string(node, indent, prefix, tail, bare)
+    if isinstance(node, Call):
+        return _call(node, indent, prefix, tail)
+    if isinstance(node, (list, tuple, dict)):
+        return _container(node, indent, prefix, tail)
+    return pad + prefix + (flat or "") + tail
+
+
+def literal(text: str) -> str:
+    """A string literal: double quotes unless the text has double quotes and no single ones."""
+    quote = "'" if '"' in text and "'" not in text else '"'
+    out = []
+    for char in text:
+        if char == "\\":
+            out.append("\\\\")
+        elif char == quote:
+            out.append("\\" + char)
+        elif char == "\n":
+            out.append("\\n")
+        elif char == "\t":
+            out.append("\\t")
+        elif ord(char) < 32 or ord(char) == 127:
+            out.append(f"\\x{ord(char):02x}")
+        else:
+            out.append(char)
+    return quote + "".join(out) + quote
+
+
+def _flat(node) -> str | None:
+    """One-line text of `node`, or None when it must span lines."""
+    if isinstance(node, str):
+        return None if "\n" in node.rstrip("\n") or node.count("\n") > 1 else literal(node)
+    if isinstance(node, bool) or node is None or isinstance(node, (int, float)):
+        return repr(node)
+    if isinstance(node, Name):
+        return node.text
+    if isinstance(node, Call):
+        parts = [_flat(a) for a in node.args] + [_kwarg(k, v) for k, v in node.kwargs.items()]
+        return None if None in parts else f"{node.name}({', '.join(parts)})"
+    if isinstance(node, dict):
+        parts = [_pair(k, v) for k, v in node.items()]
+        return None if None in parts else "{" + ", ".join(parts) + "}"
+    if isinstance(node, (list, tuple)):
+        parts = [_flat(item) for item in node]
+        if None in parts:
+            return None
+        if isinstance(node, tuple):
+            return "(" + ", ".join(parts) + ("," if len(parts) == 1 else "") + ")"
+        return "[" + ", ".join(parts) + "]"
+    raise TypeError(f"cannot print {type(node).__name__}")
+
+
+def _kwarg(name: str, value) -> str | None:
+    flat = _flat(value)
+    return None if flat is None else f"{name}={flat}"
+
+
+def _pair(key, value) -> str | None:
+    flat = _flat(value)
+    return None if flat is None else f"{_flat(key)}: {flat}"
+
+
+def _call(node: Call, indent: int, prefix: str, tail: str) -> str:
+    pad = INDENT * indent
+    if node.hug and node.args and isinstance(node.args[-1], list):
+        head = [_flat(a) for a in node.args[:-1]]
+        after = [_kwarg(k, v) for k, v in node.kwargs.items()]
+        if None not in head and None not in after:
+            opening = f"{pad}{prefix}{node.name}({''.join(h + ', ' for h in head)}["
+            closing = "]" + "".join(", " + a for a in after) + ")" + tail
+            if len(opening) <= WIDTH and len(pad + closing) <= WIDTH:
+                items = [source(item, indent + 1, tail=",", bare=True) for item in node.args[-1]]
+                return "\n".join([opening, *items, pad + closing])
+    lines = [f"{pad}{prefix}{node.name}("]
+    lines += [source(arg, indent + 1, tail=",", bare=True) for arg in node.args]
+    lines += [source(value, indent + 1, prefix=f"{key}=", tail=",")
+              for key, value in node.kwargs.items()]
+    lines.append(pad + ")" + tail)
+    return "\n".join(lines)
+
+
+def _container(node, indent: int, prefix: str, tail: str) -> str:
+    pad = INDENT * indent
+    opening, closing = {dict: "{}", list: "[]", tuple: "()"}[type(node)]
+    lines = [pad + prefix + opening]
+    if isinstance(node, dict):
+        lines += [source(value, indent + 1, prefix=f"{_flat(key)}: ", tail=",")
+                  for key, value in node.items()]
+    else:
+        lines += [source(item, indent + 1, tail=",", bare=True) for item in node]
+    lines.append(pad + closing + tail)
+    return "\n".join(lines)
+
+
+def _long_string(text: str, indent: int, prefix: str, tail: str, bare: bool) -> str:
+    if bare and not prefix:
+        pad = INDENT * indent
+        parts = split_string(text, WIDTH - len(pad) - len(tail))
+        lines = [pad + literal(part) for part in parts]
+        lines[-1] += tail
+        return "\n".join(lines)
+    pad = INDENT * indent
+    inner = _long_string(text, indent + 1, "", "", True)
+    if "\n" not in inner:  # one literal that is simply long
+        return pad + prefix + inner.strip() + tail
+    return f"{pad}{prefix}(\n{inner}\n{pad}){tail}"
+
+
+def split_string(text: str, width: int) -> list[str]:
+    """Pieces of `text` whose literals fit in `width`: a piece ends after each newline, and
+    long lines break after a space. Joined, the pieces are `text` again."""
+    pieces = []
+    for line in text.splitlines(keepends=True):
+        pieces += _split_line(line, width)
+    return pieces or [""]
+
+
+def _split_line(line: str, width: int) -> list[str]:
+    out, current = [], ""
+    for word in _words(line):
+        if current and len(literal(current + word)) > width:
+            out.append(current)
+            current = ""
+        current += word
+    if current:
+        out.append(current)
+    return out
+
+
+def _words(line: str) -> list[str]:
+    """The line cut after each run of spaces, so every word keeps its trailing spaces."""
+    words, current = [], ""
+    for index, char in enumerate(line):
+        current += char
+        if char == " " and (index + 1 == len(line) or line[index + 1] != " "):
+            words.append(current)
+            current = ""
+    if current:
+        words.append(current)
+    return words

@@ -1,0 +1,23 @@
+"""The check every import passes before anything is written: run the module text that would
+be written, build its dashboard, and compare it with the original after normalisation."""
+
+from __future__ import annotations
+
+from ..dashboard import Dashboard
+from ..render import render_dashboard
+from .normalize import differences, normalize
+
+
+def built_from(text: str, path: str) -> dict:
+    """The dashboard JSON that the module `text` (to be written at `path`) builds."""
+    namespace = {"__name__": "dashsmith_import_check", "__file__": path}
+    exec(compile(text, path, "exec"), namespace)  # noqa: S102 - text we generated ourselves
+    found = [v for v in namespace.values() if isinstance(v, Dashboard)]
+    if len(found) != 1:
+        raise ValueError(f"{path}: expected one Dashboard, found {len(found)}")
+    return render_dashboard(found[0]).json
+
+
+def mismatches(original: dict, text: str, path: str) -> list[str]:
+    """Where the dashboard the module builds differs from `original` (empty: a round trip)."""
+    return differences(normalize(original), normalize(built_from(text, path)))
