@@ -28,6 +28,7 @@ class Context:
         for rule in records:
             self.records.setdefault(rule.name, []).append(rule)
         self._record_labels: dict[str, frozenset | None] = {}
+        self._labels: dict[str | None, frozenset | None] = {}
         self._resolving: set[str] = set()
         self._seen: dict[tuple, Source] = {}
 
@@ -53,6 +54,14 @@ class Context:
         return declared | matched
 
     def _declared_labels(self, name: str | None) -> frozenset[str] | None:
+        if name in self._labels:
+            return self._labels[name]
+        labels = self._lookup_labels(name)
+        if name not in self._resolving:
+            self._labels[name] = labels
+        return labels
+
+    def _lookup_labels(self, name: str | None) -> frozenset[str] | None:
         if not name or name in PROMETHEUS_SERIES:
             return None
         series = self.series(name)

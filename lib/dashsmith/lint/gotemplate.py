@@ -5,6 +5,7 @@ points at the Python line."""
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -45,7 +46,9 @@ class Template:
     uses_value: bool = False
 
 
+@functools.lru_cache(maxsize=4096)
 def parse(text: str) -> Template:
+    """The template's errors and the labels it reads (cached: read-only)."""
     result = Template()
     declared = set(VARIABLES)
     blocks: list[tuple[str, int]] = []
@@ -67,20 +70,21 @@ def parse(text: str) -> Template:
     return result
 
 
+_QUOTE_OR_CLOSE = re.compile(r"[\"'`]|\}\}")
+
+
 def _action_end(text: str, position: int) -> int:
     """The offset of the '}}' closing an action, skipping quoted strings; -1 if none."""
-    while position < len(text):
-        char = text[position]
-        if char in "\"`'":
-            close = _string_end(text, position)
-            if close < 0:
-                return text.find("}}", position)
-            position = close + 1
-            continue
-        if text.startswith("}}", position):
-            return position
-        position += 1
-    return -1
+    while True:
+        found = _QUOTE_OR_CLOSE.search(text, position)
+        if found is None:
+            return -1
+        if found.group() == "}}":
+            return found.start()
+        close = _string_end(text, found.start())
+        if close < 0:
+            return text.find("}}", found.start())
+        position = close + 1
 
 
 def _string_end(text: str, start: int) -> int:

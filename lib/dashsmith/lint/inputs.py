@@ -122,6 +122,7 @@ def _files(paths: list[str]):
 
 
 def _read(path: str, problems: list[Problem]):
+    """(data, text) of a file; None if it cannot be read or parsed (a finding says why)."""
     try:
         with open(path, encoding="utf-8") as handle:
             text = handle.read()
@@ -129,17 +130,19 @@ def _read(path: str, problems: list[Problem]):
         problems.append(structure.FileParse().problem(f"cannot read: {error}", Source(path, 1)))
         return None
     try:
-        return locate.load_json(text) if path.endswith(".json") else locate.load_yaml(text)
+        data = locate.load_json(text) if path.endswith(".json") else locate.load_yaml(text)
     except locate.FormatError as error:
         problems.append(structure.FileParse().problem(str(error),
                                                       Source(path, error.line, error.column)))
         return None
+    return data, text
 
 
 def _dashboard_file(path: str, explicit: bool, problems: list[Problem]) -> DashboardDoc | None:
-    data = _read(path, problems)
-    if data is None:
+    read = _read(path, problems)
+    if read is None:
         return None
+    data = read[0]
     if isinstance(data, dict) and isinstance(data.get("dashboard"), dict):
         data = data["dashboard"]  # the HTTP API's envelope
     if not isinstance(data, dict) or not isinstance(data.get("panels", []), list):
@@ -157,19 +160,20 @@ def _dashboard_file(path: str, explicit: bool, problems: list[Problem]) -> Dashb
 
 
 def _rule_file(path: str, explicit: bool, problems: list[Problem]) -> list[RuleDoc] | None:
-    data = _read(path, problems)
-    if data is None:
+    read = _read(path, problems)
+    if read is None:
         return None
+    data, text = read
     if not isinstance(data, dict) or "groups" not in data:
         if explicit:
             problems.append(structure.RuleFormat().problem(
                 "not a Prometheus rule file: expected a mapping with 'groups'",
                 Source(path, locate.line_of(data))))
         return None
-    return list(_rule_docs(path, data, problems))
+    return list(_rule_docs(path, data, text.splitlines(), problems))
 
 
-def _rule_docs(path: str, data: dict, problems: list[Problem]) -> Iterator[RuleDoc]:
+def _rule_docs(path: str, data: dict, lines: list[str], problems) -> Iterator[RuleDoc]:
     form = structure.RuleFormat()
     groups = data.get("groups")
     if not isinstance(groups, list):
@@ -191,12 +195,12 @@ def _rule_docs(path: str, data: dict, problems: list[Problem]) -> Iterator[RuleD
                                          f"{names[name]})", Source(path, group.line)))
         names.setdefault(name, group.line)
         for index, rule in enumerate(group.get("rules") or [], start=1):
-            doc = _rule_doc(path, name, index, rule, problems)
+            doc = _rule_doc(path, name, index, rule, lines, problems)
             if doc is not None:
                 yield doc
 
 
-def _rule_doc(path, group: str, index: int, rule, problems) -> RuleDoc | None:
+def _rule_doc(path, group: str, index: int, rule, lines, problems) -> RuleDoc | None:
     source = Source(path, locate.line_of(rule))
     if not isinstance(rule, dict):
         problems.append(structure.RuleFormat().problem(
@@ -211,5 +215,7 @@ def _rule_doc(path, group: str, index: int, rule, problems) -> RuleDoc | None:
         problems.append(structure.RuleExpr().problem("rule has no expression", source))
         return None
     line, column, block = rule.value_lines.get("expr", (source.line, 0, False))
+    if block and line <= len(lines):  # columns count from the block's indentation
+        column = len(lines[line - 1]) - len(lines[line - 1].lstrip()) + 1
     return RuleDoc(rule, group, path, source, Source(path, line, column), external=True,
                    expr_follows_lines=block)

@@ -39,7 +39,7 @@ def _references(site: QuerySite, context):
     expression = site.expression
     if expression.root is None:
         return
-    labels_of = context.labels_of
+    labels_of = _Labels(context.labels_of)
     for node in expression.nodes():
         if isinstance(node, promql.Selector):
             yield from _matcher_references(site, node, context)
@@ -115,11 +115,22 @@ def _template_references(site, root, labels_of):
                 yield found
 
 
-def _check(label: str, node, labels_of, usage: str, site, written: bool = True):
+class _Labels:
+    """labels_of for one query, remembering what the expression's parts yield."""
+
+    def __init__(self, labels_of):
+        self.labels_of = labels_of
+        self.memo: dict = {}
+
+    def __call__(self, selector):
+        return self.labels_of(selector)
+
+
+def _check(label: str, node, labels_of: _Labels, usage: str, site, written: bool = True):
     """The problem with reading `label` from the result of `node`, if there is one."""
     if label.startswith("__"):
         return None
-    produced = promql.output_labels(node, labels_of)
+    produced = promql.output_labels(node, labels_of, labels_of.memo)
     if produced is None or label in produced:
         return None
     offset = _offset(site, label) if written else None
@@ -127,7 +138,7 @@ def _check(label: str, node, labels_of, usage: str, site, written: bool = True):
     if available is not None and label not in available:
         return LabelReference(UNKNOWN, label, f"{usage}: no series here has label '{label}'"
                               f"{_known(available)}", offset)
-    dropped = promql.dropped_by(node, label, labels_of)
+    dropped = promql.dropped_by(node, label, labels_of, labels_of.memo)
     how = f"`{dropped}` removes it" if dropped is not None else "the expression does not keep it"
     keep = f"; keep it with `by ({label}, ...)`" if isinstance(dropped, promql.Aggregate) else ""
     return LabelReference(IMPOSSIBLE, label, f"{usage}: label '{label}' is not in the result: "

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import json
+import re
 import json.decoder
 import json.scanner
 
@@ -67,9 +68,12 @@ class _LocatingDecoder(json.JSONDecoder):
 
 
 def load_yaml(text: str):
-    """YAML with positions. Duplicate keys are an error, as in Prometheus."""
+    """YAML with positions, built from the parser's events (much faster than PyYAML's composer
+    and constructor, which resolve every scalar in Python). Duplicate keys are an error, as in
+    Prometheus; anchors and aliases work; only the first document is read."""
+    loader = _Loader(text)
     try:
-        node = yaml.compose(text, Loader=_Loader)
+        return _Builder().build(iter(loader.get_event, None))
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else 1
@@ -77,62 +81,115 @@ def load_yaml(text: str):
                           mark.column + 1 if mark else 0) from None
     except yaml.YAMLError as error:
         raise FormatError(f"invalid YAML: {error}") from None
-    except RecursionError:
-        raise FormatError("invalid YAML: nested too deeply") from None
-    return _Converter().convert(node) if node is not None else None
+    finally:
+        loader.dispose()
 
 
-class _Converter:
-    """Nodes to plain data, much faster than PyYAML's constructor, keeping the lines. Scalars are
-    typed as YAML 1.1 core types would be (strings stay strings, numbers become numbers)."""
+_NULLS = frozenset({"", "~", "null", "Null", "NULL"})
+_BOOLS = {word: value for value, words in ((True, "yes Yes YES true True TRUE on On ON"),
+                                           (False, "no No NO false False FALSE off Off OFF"))
+          for word in words.split()}
+_INT = re.compile(r"^[-+]?(?:0|[1-9][0-9_]*|0b[01_]+|0x[0-9a-fA-F_]+|0[0-7_]+)$")
+_FLOAT = re.compile(r"^[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*(?:[eE][-+][0-9]+)?$|^[-+]?\.(?:inf|Inf|INF)$"
+                    r"|^\.(?:nan|NaN|NAN)$")
+_NUMERIC_START = frozenset("0123456789+-.")
 
-    def convert(self, node, depth: int = 0):
-        if depth > 200:
-            raise FormatError("invalid YAML: nested too deeply", node.start_mark.line + 1)
-        if isinstance(node, yaml.MappingNode):
-            return self._mapping(node, depth)
-        if isinstance(node, yaml.SequenceNode):
-            return [self.convert(item, depth + 1) for item in node.value]
-        return self._scalar(node)
 
-    def _mapping(self, node, depth: int) -> Located:
-        out = Located()
-        out.line = node.start_mark.line + 1
-        out.value_lines = {}
-        for key_node, value_node in node.value:
-            key = self._scalar(key_node) if isinstance(key_node, yaml.ScalarNode) else None
-            if not isinstance(key, (str, int, float, bool)) or key is None:
-                raise FormatError("invalid YAML: a key must be a plain value",
-                                  key_node.start_mark.line + 1)
-            if key in out:
-                raise FormatError(f"invalid YAML: key '{key}' appears twice",
-                                  key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-            out[key] = self.convert(value_node, depth + 1)
-            mark = value_node.start_mark
-            block = isinstance(value_node, yaml.ScalarNode) and value_node.style in ("|", ">")
-            quoted = isinstance(value_node, yaml.ScalarNode) and value_node.style in ("'", '"')
-            out.value_lines[key] = (mark.line + 1 + block, mark.column + 1 + quoted, block)
-        return out
+class _Builder:
+    """Plain data from parser events; mappings become `Located` with their lines."""
 
-    def _scalar(self, node):
-        tag = node.tag
-        if tag == "tag:yaml.org,2002:str" or node.style:
-            return node.value
-        if tag == "tag:yaml.org,2002:int":
-            try:
-                return int(node.value.replace("_", ""), 0)
-            except ValueError:
-                return node.value
-        if tag == "tag:yaml.org,2002:float":
-            try:
-                return float(node.value.replace("_", ""))
-            except ValueError:
-                return node.value
-        if tag == "tag:yaml.org,2002:bool":
-            return node.value.lower() in ("yes", "true", "on", "y")
-        if tag == "tag:yaml.org,2002:null":
-            return None
-        return node.value
+    def __init__(self):
+        self.anchors = {}
+        self.stack: list[list] = []  # [container, pending key or _NO_KEY]
+
+    def build(self, events):
+        result, done = None, False
+        for event in events:
+            kind = type(event)
+            if kind is yaml.ScalarEvent:
+                self._add(_scalar(event), event)
+            elif kind is yaml.MappingStartEvent:
+                mapping = Located()
+                mapping.line = event.start_mark.line + 1
+                mapping.value_lines = {}
+                self._open(mapping, event)
+            elif kind is yaml.SequenceStartEvent:
+                self._open([], event)
+            elif kind in (yaml.MappingEndEvent, yaml.SequenceEndEvent):
+                container, key, start = self.stack.pop()
+                if key is not _NO_KEY:
+                    raise FormatError("invalid YAML: a key has no value", start.line + 1)
+                self._add(container, start, opened=True)
+            elif kind is yaml.AliasEvent:
+                if event.anchor not in self.anchors:
+                    raise FormatError(f"invalid YAML: unknown alias '{event.anchor}'",
+                                      event.start_mark.line + 1)
+                self._add(self.anchors[event.anchor], event)
+            elif kind is yaml.DocumentEndEvent:
+                done = True
+            elif kind is yaml.DocumentStartEvent and done:
+                raise FormatError("invalid YAML: expected one document, found more",
+                                  event.start_mark.line + 1)
+            if not self.stack and kind not in (yaml.StreamStartEvent, yaml.DocumentStartEvent,
+                                               yaml.DocumentEndEvent, yaml.StreamEndEvent):
+                result = self.result
+        return result
+
+    def _open(self, container, event):
+        if getattr(event, "anchor", None):
+            self.anchors[event.anchor] = container
+        self.stack.append([container, _NO_KEY, event.start_mark])
+
+    def _add(self, value, event, opened=False):
+        mark = event if opened else event.start_mark
+        if not opened and getattr(event, "anchor", None):
+            self.anchors[event.anchor] = value
+        if not self.stack:
+            self.result = value
+            return
+        top = self.stack[-1]
+        container = top[0]
+        if isinstance(container, list):
+            container.append(value)
+        elif top[1] is _NO_KEY:
+            if not isinstance(value, (str, int, float, bool)) or value is None:
+                raise FormatError("invalid YAML: a key must be a plain value", mark.line + 1)
+            if value in container:
+                raise FormatError(f"invalid YAML: key '{value}' appears twice", mark.line + 1,
+                                  mark.column + 1)
+            top[1] = value
+        else:
+            key, top[1] = top[1], _NO_KEY
+            container[key] = value
+            style = getattr(event, "style", None) if not opened else None
+            block = style in ("|", ">")
+            container.value_lines[key] = (mark.line + 1 + block,
+                                          mark.column + 1 + (style in ("'", '"')), block)
+
+
+_NO_KEY = object()
+
+
+def _scalar(event):
+    """A scalar typed as YAML 1.1's core schema would: plain null, bool, int and float."""
+    value = event.value
+    if event.style or not event.implicit[0] or event.tag not in (None, "!"):
+        return value
+    if value in _NULLS:
+        return None
+    if value in _BOOLS:
+        return _BOOLS[value]
+    if value[0] not in _NUMERIC_START:
+        return value
+    try:
+        if _INT.match(value):
+            return int(value.replace("_", ""), 0)
+        if _FLOAT.match(value):
+            return float(value.replace("_", "").lower().replace(".inf", "inf")
+                         .replace(".nan", "nan"))
+    except ValueError:
+        pass
+    return value
 
 
 def line_of(obj, default: int = 1) -> int:

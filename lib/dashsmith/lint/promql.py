@@ -213,18 +213,22 @@ class ParseError:
         return before.count("\n") + 1, self.offset - (before.rfind("\n") + 1) + 1
 
 
-@dataclass(eq=False)
 class Expression:
-    text: str  # as written
-    substitution: variables.Substitution
-    root: Node | None
-    error: ParseError | None
+    def __init__(self, text: str, substitution: variables.Substitution, root: Node | None,
+                 error: ParseError | None):
+        self.text = text  # as written
+        self.substitution = substitution
+        self.root = root
+        self.error = error
+        self._nodes = list(root.walk()) if root is not None else []
+        self._selectors = [n for n in self._nodes if isinstance(n, Selector)]
 
-    def nodes(self):
-        return self.root.walk() if self.root is not None else iter(())
+    def nodes(self) -> list[Node]:
+        """Every node, parents before children."""
+        return self._nodes
 
     def selectors(self) -> list[Selector]:
-        return [n for n in self.nodes() if isinstance(n, Selector)]
+        return self._selectors
 
     def restore(self, message: str) -> str:
         return self.substitution.restore(message)
@@ -367,25 +371,35 @@ def is_scalar(node: Node) -> bool:
     return False
 
 
-def output_labels(node: Node, labels_of) -> frozenset[str] | None:
+def output_labels(node: Node, labels_of, memo: dict | None = None) -> frozenset[str] | None:
     """The labels a result of `node` can carry (an upper bound), or None if unknown.
-    `labels_of(selector)` gives a selector's labels, or None when it does not know them."""
+    `labels_of(selector)` gives a selector's labels, or None when it does not know them;
+    `memo` (a dict kept by the caller) saves recomputing shared subtrees."""
+    if memo is None:
+        memo = {}
+    key = id(node)
+    if key not in memo:
+        memo[key] = _output_labels(node, lambda n: output_labels(n, labels_of, memo), labels_of)
+    return memo[key]
+
+
+def _output_labels(node: Node, output, labels_of) -> frozenset[str] | None:
     if isinstance(node, Selector):
         return labels_of(node)
     if isinstance(node, (Number, String)):
         return frozenset()
     if isinstance(node, (Unary, Subquery)):
-        return output_labels(node.expr, labels_of)
+        return output(node.expr)
     if isinstance(node, Call):
-        return _call_labels(node, labels_of)
+        return _call_labels(node, output)
     if isinstance(node, Aggregate):
-        return _aggregate_labels(node, labels_of)
+        return _aggregate_labels(node, output)
     if isinstance(node, Binary):
-        return _binary_labels(node, labels_of)
+        return _binary_labels(node, output)
     return None
 
 
-def _call_labels(call: Call, labels_of) -> frozenset[str] | None:
+def _call_labels(call: Call, output) -> frozenset[str] | None:
     if call.returns_scalar or call.function in ("vector", "time"):
         return frozenset()
     if call.function in ("absent", "absent_over_time"):
@@ -397,7 +411,7 @@ def _call_labels(call: Call, labels_of) -> frozenset[str] | None:
     vectors = [a for a in call.args if not is_scalar(a)]
     if not vectors:
         return frozenset()
-    inner = output_labels(vectors[0], labels_of)
+    inner = output(vectors[0])
     if inner is None:
         return None
     if call.function == "histogram_quantile":
@@ -408,8 +422,8 @@ def _call_labels(call: Call, labels_of) -> frozenset[str] | None:
     return inner
 
 
-def _aggregate_labels(aggregate: Aggregate, labels_of) -> frozenset[str] | None:
-    inner = output_labels(aggregate.expr, labels_of)
+def _aggregate_labels(aggregate: Aggregate, output) -> frozenset[str] | None:
+    inner = output(aggregate.expr)
     if aggregate.op in SELECTING_AGGREGATIONS:
         return inner
     labels = frozenset(aggregate.labels)
@@ -426,10 +440,10 @@ def _aggregate_labels(aggregate: Aggregate, labels_of) -> frozenset[str] | None:
     return result
 
 
-def _binary_labels(binary: Binary, labels_of) -> frozenset[str] | None:
+def _binary_labels(binary: Binary, output) -> frozenset[str] | None:
     if binary.op in ("and", "unless"):
-        return output_labels(binary.lhs, labels_of)
-    left, right = output_labels(binary.lhs, labels_of), output_labels(binary.rhs, labels_of)
+        return output(binary.lhs)
+    left, right = output(binary.lhs), output(binary.rhs)
     if binary.op == "or":
         return None if left is None or right is None else left | right
     if is_scalar(binary.lhs):
@@ -448,17 +462,18 @@ def _binary_labels(binary: Binary, labels_of) -> frozenset[str] | None:
     return left
 
 
-def dropped_by(node: Node, label: str, labels_of) -> Node | None:
+def dropped_by(node: Node, label: str, labels_of, memo: dict | None = None) -> Node | None:
     """The aggregation or vector matching under `node` (inclusive) that removed `label`, when
     its input had the label and its output has not."""
+    memo = {} if memo is None else memo
     for candidate in node.walk():
         if isinstance(candidate, Aggregate) and candidate.op not in SELECTING_AGGREGATIONS:
-            before = output_labels(candidate.expr, labels_of)
+            before = output_labels(candidate.expr, labels_of, memo)
         elif isinstance(candidate, Binary) and candidate.matching == "on" and not candidate.group:
-            before = output_labels(candidate.lhs, labels_of)
+            before = output_labels(candidate.lhs, labels_of, memo)
         else:
             continue
-        after = output_labels(candidate, labels_of)
+        after = output_labels(candidate, labels_of, memo)
         if before is not None and after is not None and label in before and label not in after:
             return candidate
     return None

@@ -150,7 +150,8 @@ class QuerySite:
         line = before.count("\n") + 1
         column = offset - (before.rfind("\n") + 1) + 1
         if self.follows_lines:
-            return Source(self.source.file, self.source.line + line - 1, column)
+            return Source(self.source.file, self.source.line + line - 1,
+                          max(self.source.column, 1) - 1 + column)
         if line == 1 and self.source.column:
             return Source(self.source.file, self.source.line, self.source.column + column - 1)
         return Source(self.source.file, self.source.line, column)

@@ -1,0 +1,177 @@
+#!/usr/bin/env python3
+"""Benchmark `dashsmith lint`.
+
+1. A Prometheus rule file of 10,000 alerting rules over the platform's catalog (metrics/):
+   `dashsmith lint --no-promtool FILE` (every offline check of dashsmith's own: parsing,
+   catalog, labels, templates, duplicates) against `promtool check rules FILE`, one run each.
+   Target: time ratio lint / promtool <= 1.0, lint peak memory <= 300 MB.
+2. A declared estate of 1,000 dashboards x 20 panels: `dashsmith lint --no-promtool` against
+   `dashsmith build` of the same estate (the baseline: rendering is the work both share).
+   Target: lint peak memory <= 300 MB.
+
+Each command runs as a fresh process in a temporary directory made here; time is wall clock,
+memory the process's peak RSS.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+import yaml
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SETUP_CFG = "[dashsmith]\ndashboards = dashboards\nalerts = alerts\ncatalog = metrics\n"
+TIME_TARGET = 1.0
+MEMORY_TARGET_MB = 300
+
+# Alert expressions as the platform writes them; {i} makes each rule's threshold its own.
+EXPRESSIONS = [
+    'sum by (provider) (rate(ai_errors_total{{error_type=~"rate_limit_error|overloaded_error"}}[5m])) > {i}',
+    'histogram_quantile(0.95, sum by (le, provider, tier) (rate(ai_latency_seconds_bucket{{tier="fast"}}[5m]))) > {i}',
+    'sum(rate(tradingagents_analyses_total{{status="error"}}[5m])) / sum(rate(tradingagents_analyses_total[5m])) > {i}',
+    'sum by (instance) (pg_stat_activity_count) / max by (instance) (pg_settings_max_connections) > {i}',
+    'node_filesystem_avail_bytes{{fstype!~"tmpfs|overlay"}} / node_filesystem_size_bytes{{fstype!~"tmpfs|overlay"}} * 100 < {i}',
+]
+# Each rule's text is its own, so no cache makes a repeated template free.
+DESCRIPTIONS = [
+    "{{{{ $labels.provider }}}} refused {{{{ $value | humanize }}}} calls per second ({i}).",
+    "p95 latency of {{{{ $labels.provider }}}} is {{{{ $value | humanizeDuration }}}} ({i}).",
+    "{{{{ $value | humanizePercentage }}}} of analyses failed (over {i}).",
+    "{{{{ $labels.instance }}}} uses {{{{ $value | humanizePercentage }}}} of connections ({i}).",
+    "{{{{ $labels.mountpoint }}}} on {{{{ $labels.instance }}}} has {{{{ $value }}}}% left ({i}).",
+]
+
+
+def rule_file(count: int) -> dict:
+    rules = []
+    for i in range(count):
+        kind = i % len(EXPRESSIONS)
+        rules.append({
+            "alert": f"BenchAlert{i}",
+            "expr": EXPRESSIONS[kind].format(i=i + 1),
+            "for": "5m",
+            "labels": {"severity": "warning"},
+            "annotations": {"summary": f"Bench alert {i} fires.",
+                            "description": DESCRIPTIONS[kind].format(i=i + 1),
+                            "runbook_url": f"https://example.com/runbook.md#benchalert{i}"},
+        })
+    return {"groups": [{"name": f"bench-{g}", "rules": rules[g * 100:(g + 1) * 100]}
+                       for g in range((count + 99) // 100)]}
+
+
+DASHBOARD = '''\
+from dashsmith import Dashboard, Row, label_variable, timeseries
+
+dashboard = Dashboard(
+    uid="bench-{n}",
+    title="Service {n}",
+    folder="Bench",
+    description="Synthetic dashboard {n}.",
+    variables=[label_variable("job", "ai_completions_total")],
+    rows=[
+{rows}
+    ],
+)
+'''
+ROW = '''        Row("Row {r}", [
+{panels}
+        ]),'''
+PANEL = '''            timeseries(
+                "Panel {r}.{p}",
+                'sum by (provider) (rate(ai_errors_total{{job=~"$job",error_type="api_error"}}[$__rate_interval]))',
+                legend="{{{{provider}}}}",
+                unit="ops",
+                description="Synthetic panel {r}.{p}.",
+            ),'''
+
+
+def estate(root: str, dashboards: int, rows: int = 4, panels: int = 5) -> None:
+    os.makedirs(os.path.join(root, "dashboards"))
+    os.makedirs(os.path.join(root, "alerts"))
+    open(os.path.join(root, "alerts", "__init__.py"), "w").close()
+    open(os.path.join(root, "dashboards", "__init__.py"), "w").close()
+    for n in range(dashboards):
+        body = "\n".join(ROW.format(r=r, panels="\n".join(PANEL.format(r=r, p=p)
+                                                         for p in range(panels)))
+                         for r in range(rows))
+        with open(os.path.join(root, "dashboards", f"d{n:04}.py"), "w") as handle:
+            handle.write(DASHBOARD.format(n=n, rows=body))
+
+
+def project(root: str) -> None:
+    os.makedirs(root)
+    with open(os.path.join(root, "setup.cfg"), "w") as handle:
+        handle.write(SETUP_CFG)
+    shutil.copytree(os.path.join(REPO, "metrics"), os.path.join(root, "metrics"),
+                    ignore=shutil.ignore_patterns("__pycache__"))
+
+
+MEASURE = ("import resource, subprocess, sys, time\n"
+           "start = time.perf_counter()\n"
+           "code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL,"
+           " stderr=subprocess.DEVNULL).returncode\n"
+           "print(time.perf_counter() - start,"
+           " resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, code)\n")
+
+
+def measure(command: list[str]) -> tuple[float, float, int]:
+    """(seconds, peak MB, exit status) of one fresh process."""
+    out = subprocess.run([sys.executable, "-c", MEASURE, *command], capture_output=True,
+                         text=True, check=True).stdout.split()
+    return float(out[0]), int(out[1]) / 1024, int(out[2])
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--rules", type=int, default=10_000)
+    parser.add_argument("--dashboards", type=int, default=1_000)
+    args = parser.parse_args()
+    promtool = shutil.which("promtool")
+    dashsmith = [sys.executable, "-m", "dashsmith"]
+    ok = True
+    with tempfile.TemporaryDirectory(prefix="bench-lint-") as scratch:
+        root = os.path.join(scratch, "rules-project")
+        project(root)
+        os.makedirs(os.path.join(root, "dashboards"))
+        os.makedirs(os.path.join(root, "alerts"))
+        path = os.path.join(scratch, "bench.rules.yml")
+        with open(path, "w") as handle:
+            yaml.safe_dump(rule_file(args.rules), handle, sort_keys=False)
+        lint_s, lint_mb, code = measure([*dashsmith, "--project", root, "lint", "--no-promtool",
+                                         path])
+        print(f"rule file, {args.rules} alerts:")
+        print(f"  dashsmith lint     {lint_s:7.2f} s  {lint_mb:6.0f} MB  (exit {code})")
+        if promtool:
+            tool_s, tool_mb, tool_code = measure([promtool, "check", "rules", path])
+            ratio = lint_s / tool_s
+            print(f"  promtool check     {tool_s:7.2f} s  {tool_mb:6.0f} MB  (exit {tool_code})")
+            print(f"  ratio lint/promtool {ratio:.2f} (target <= {TIME_TARGET})")
+            ok &= ratio <= TIME_TARGET
+        else:
+            print("  promtool is not installed: no baseline")
+        ok &= lint_mb <= MEMORY_TARGET_MB and code == 0
+
+        root = os.path.join(scratch, "estate")
+        project(root)
+        estate(root, args.dashboards)
+        lint_s, lint_mb, code = measure([*dashsmith, "--project", root, "lint", "--no-promtool"])
+        build_s, build_mb, build_code = measure([*dashsmith, "--project", root, "build", "--out",
+                                                 os.path.join(scratch, "out")])
+        print(f"estate, {args.dashboards} dashboards x 20 panels:")
+        print(f"  dashsmith lint     {lint_s:7.2f} s  {lint_mb:6.0f} MB  (exit {code})")
+        print(f"  dashsmith build    {build_s:7.2f} s  {build_mb:6.0f} MB  (exit {build_code})")
+        print(f"  ratio lint/build {lint_s / build_s:.2f}; memory target <= {MEMORY_TARGET_MB} MB")
+        ok &= lint_mb <= MEMORY_TARGET_MB and code == 0
+    print("targets met" if ok else "targets NOT met")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
