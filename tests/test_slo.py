@@ -51,7 +51,8 @@ def test_each_slo_is_one_rule_group_with_every_window_and_two_alerts(built):
         ]
         assert all(r["labels"]["slo"] == name.removeprefix("slo-") for r in rules if "record" in r)
         alerts = [r for r in rules if "alert" in r]
-        assert [a["labels"]["severity"] for a in alerts] == ["critical", "info"]
+        assert [(a["labels"]["severity"], a["for"]) for a in alerts] == \
+            [("critical", "2m"), ("info", "15m")]
         assert len({a["alert"] for a in alerts}) == 1
 
 

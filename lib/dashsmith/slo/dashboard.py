@@ -46,9 +46,12 @@ def slo_dashboard(slo: SLO) -> Dashboard:
                        queries(f"1 - {ratio('1h')}{sel}", "1h"),
                        unit="percentunit", thresholds={None: "red", objective: "green"},
                        description=slo.description),
-            timeseries("Error budget remaining",
+            timeseries("Error budget over time",
                        queries("slo:period_error_budget_remaining:ratio" + sel, "remaining"),
-                       unit="percentunit", thresholds={None: "red", 0: "green"}),
+                       unit="percentunit", thresholds={None: "red", 0: "green"},
+                       description=f"Share of the {slo.period} error budget left at each "
+                                   "moment; it falls while errors come faster than "
+                                   "the objective allows."),
         ], source=slo.source),
     ]
     dashboard = Dashboard(uid=slo.dashboard_uid, title=f"SLO: {slo.title}", folder=slo.folder,

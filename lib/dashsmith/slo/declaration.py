@@ -92,6 +92,10 @@ class SLO:
     alert: str | None = None  # default: the name in CamelCase + 'BudgetBurn'
     page_severity: str = "critical"
     ticket_severity: str = "warning"
+    # How long a burn must last: enough to ignore one odd evaluation, short next to the
+    # windows (Pyrra waits 2m on its fastest pair).
+    page_for: str = "2m"
+    ticket_for: str = "15m"
     labels: dict[str, str] = field(default_factory=dict)
     runbook: str | None = None
     folder: str = "SLOs"

@@ -40,9 +40,10 @@ def ratio(window: str) -> str:
 
 def rule_group(slo: SLO) -> RuleGroup:
     rules = _sli_records(slo) + _budget_records(slo) + [
-        _burn_alert(slo, PAGE, slo.page_severity, slo.expect_page_receivers, "fast"),
-        _burn_alert(slo, TICKET, slo.ticket_severity, slo.expect_ticket_receivers,
-                    "slowly"),
+        _burn_alert(slo, PAGE, slo.page_severity, slo.page_for, slo.expect_page_receivers,
+                    "fast"),
+        _burn_alert(slo, TICKET, slo.ticket_severity, slo.ticket_for,
+                    slo.expect_ticket_receivers, "slowly"),
     ]
     return RuleGroup(f"slo-{slo.name}", rules, source=slo.source)
 
@@ -90,7 +91,7 @@ def _budget_records(slo: SLO) -> list[Record]:
     ]
 
 
-def _burn_alert(slo: SLO, windows, severity: str, expect, speed: str) -> Alert:
+def _burn_alert(slo: SLO, windows, severity: str, for_: str, expect, speed: str) -> Alert:
     budget = number(slo.error_budget)
     branches = []
     for window in windows:
@@ -101,6 +102,7 @@ def _burn_alert(slo: SLO, windows, severity: str, expect, speed: str) -> Alert:
     return Alert(
         slo.alert_name,
         expr="\nor\n".join(branches),
+        for_=for_,
         severity=severity,
         summary=f"{slo.title} burns its error budget {speed}.",
         description=(f"{slo.title} ({number(slo.objective)}% over {slo.period}) burns its error "
