@@ -185,6 +185,7 @@ def _fit_layout(node: Call, original: dict) -> None:
         wrong = next((e for e, _ in elements if built.get(e.kwargs.get("id")) !=
                       wanted.get(e.kwargs.get("id"))), None)
         if wrong is None:
+            _drop_derived_ids(node, elements, wanted)
             return
         grid = wanted.get(wrong.kwargs.get("id"), {})
         if wrong.name == "Row":
@@ -198,6 +199,18 @@ def _fit_layout(node: Call, original: dict) -> None:
             wrong.kwargs = _with(wrong.kwargs, "position", (grid.get("x", 0), grid.get("y", 0)),
                                  before="id")
     raise ImportFailed("the layout cannot be reproduced")
+
+
+def _drop_derived_ids(node: Call, elements: list, wanted: dict) -> None:
+    """Leave out the ids dashsmith would derive from the titles anyway (a dashboard that
+    dashsmith built, imported again)."""
+    for element, _ in elements:
+        if "id" not in element.kwargs:
+            continue
+        kept = element.kwargs
+        element.kwargs = {k: v for k, v in kept.items() if k != "id"}
+        if _grid_by_id(render_dashboard(evaluate(node)).json.get("panels", [])) != wanted:
+            element.kwargs = kept
 
 
 def _elements(node: Call) -> list[tuple[Call, list]]:

@@ -49,7 +49,7 @@ class Candidate:
 def _unit_and_description(panel: dict) -> dict:
     out = {}
     unit = get(panel, ("fieldConfig", "defaults", "unit"), "")
-    if unit not in ("", MISSING):
+    if unit not in ("", "none"):  # Grafana shows both as no unit
         out["unit"] = unit
     if panel.get("description"):
         out["description"] = panel["description"]
@@ -82,7 +82,7 @@ def thresholds_argument(panel: dict):
         if step.get("value") is None or step.get("value") in out:
             return None
         out[step["value"]] = step.get("color")
-    return out
+    return out or None  # None and {} both render a green base
 
 
 def _timeseries(panel: dict) -> dict:
@@ -96,7 +96,7 @@ def _timeseries(panel: dict) -> dict:
         out["stack"] = True
     out.update(_min_max(panel, None, None))
     thresholds = thresholds_argument(panel)
-    if thresholds is not None:
+    if thresholds:
         out["thresholds"] = thresholds
     style = get(panel, custom + ("thresholdsStyle", "mode"), "off")
     if style != ("line" if thresholds else "off"):
@@ -145,7 +145,7 @@ def _barchart(panel: dict) -> dict:
 
 def _with_thresholds(out: dict, panel: dict) -> dict:
     thresholds = thresholds_argument(panel)
-    if thresholds is not None:
+    if thresholds:
         out["thresholds"] = thresholds
     return out
 
@@ -220,7 +220,7 @@ def _fit(candidate: Candidate, original: dict, target: dict) -> FittedPanel:
                         {**base, **options, **({"extra": extra} if extra else {})})
     else:
         thresholds = thresholds_argument(original)
-        if thresholds is not None:
+        if thresholds:
             base["thresholds"] = thresholds
 
         def make(options, extra=None):
@@ -228,8 +228,27 @@ def _fit(candidate: Candidate, original: dict, target: dict) -> FittedPanel:
                            {"title": original.get("title", ""), **options})
             return Call("panel", helpers.panel, [grafana, *queries],
                         {**base, **({"extra": extra} if extra else {})})
-    return _finish(make, target, original.get("type", ""), fields(candidate.grafana_class),
-                   queries, _repeat(original))
+    fitted = _finish(make, target, original.get("type", ""), fields(candidate.grafana_class),
+                     queries, _repeat(original))
+    return _shared_legend(fitted, target) if candidate.helper else fitted
+
+
+def _shared_legend(fitted: FittedPanel, target: dict) -> FittedPanel:
+    """Queries that differ only in expression and share a legend, written as plain strings
+    with the helper's legend= argument, as the hand-written dashboards do."""
+    node = fitted.node
+    queries = [a for a in node.args[1:] if isinstance(a, Call) and a.name == "Query"]
+    if not queries or len(queries) != len(node.args) - 1:
+        return fitted
+    legends = {repr(q.kwargs.get("legend")) for q in queries}
+    if len(legends) != 1 or any(set(q.kwargs) != {"legend"} for q in queries) or \
+            queries[0].kwargs["legend"] is None:
+        return fitted
+    simpler = Call(node.name, node.function, [node.args[0], *(q.args[0] for q in queries)],
+                   {"legend": queries[0].kwargs["legend"], **node.kwargs}, node.hug)
+    if differences(target, render_panel(evaluate(simpler))):
+        return fitted
+    return FittedPanel(simpler, fitted.verbatim, fitted.score)
 
 
 def _repeat(panel: dict) -> dict:
@@ -252,7 +271,7 @@ def _fit_plugin(original: dict, target: dict) -> FittedPanel:
     if datasource is not None and not (queries and same(datasource, DATASOURCE)):
         base["datasource"] = datasource
     thresholds = thresholds_argument(original)
-    if thresholds is not None and "fieldConfig" in original:
+    if thresholds and "fieldConfig" in original:
         base["thresholds"] = thresholds
 
     def make(options, extra=None):

@@ -58,9 +58,13 @@ def _helper_candidates(original: dict, target: dict) -> list[Call]:
             kwargs["multi"] = False
         if not target.get("includeAll", False):
             kwargs["include_all"] = False
-        for key in ("sort", "hide", "regex"):
-            if key in target:
-                kwargs[key] = target[key]
+        # what grafanalib's Template assumes: sort 1 (alphabetical), shown, no regex
+        if target.get("sort", 0) != 1:
+            kwargs["sort"] = target.get("sort", 0)
+        if target.get("hide", 0):
+            kwargs["hide"] = target["hide"]
+        if target.get("regex"):
+            kwargs["regex"] = target["regex"]
         candidates.append(Call("label_variable", model.label_variable,
                                [name, match["metric"]], kwargs))
     if kind == "custom" and isinstance(query, str) and query:
