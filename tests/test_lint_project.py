@@ -1,0 +1,219 @@
+"""`dashsmith lint` on a project, as a user sees it: findings at the Python line that declared
+the panel, query or alert; output formats; exit codes; structural errors as findings."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+
+from conftest import require_binary
+
+from dashsmith.lint import lint_project
+from dashsmith.project import Project
+
+BROKEN_DASHBOARD = '''\
+from dashsmith import Dashboard, Query, timeseries
+
+dashboard = Dashboard(
+    uid="broken",
+    title="Broken",
+    folder="Tests",
+    rows=[
+        timeseries(
+            "Errors",
+            "sum(rate(ai_errors_total{provider=~\\"$provider\\"}[$__rate_interval])",
+            unit="ops",
+            description="Errors per second.",
+        ),
+        timeseries(
+            "Cost",
+            Query("sum(rate(tradingagents_llm_cost_usd[$__rate_interval]))"),
+            unit="currencyUSD",
+            description="Spend per second.",
+        ),
+    ],
+)
+'''
+
+BROKEN_ALERTS = '''\
+from dashsmith import Alert, RuleGroup
+
+broken = RuleGroup("broken", [
+    Alert(
+        "SlowAnalysisSeed",
+        expr="histogram_quantile(0.95, tradingagents_analysis_duration_seconds) > 300",
+        for_="10m",
+        severity="warning",
+        summary="Analyses are slow.",
+        description="p95 is {{ $value | humanizeDuration }}.",
+    ),
+    Alert(
+        "NoForNoSeverity",
+        expr="sum(rate(ai_errors_total[5m])) > 1",
+        summary="Errors.",
+        description="{{ $value }} errors per second.",
+    ),
+])
+'''
+
+
+def _line(text: str, needle: str) -> int:
+    return next(i for i, line in enumerate(text.splitlines(), 1) if needle in line)
+
+
+def _write(project, relative: str, text: str) -> None:
+    (project / relative).write_text(text)
+
+
+def test_shipped_estate_lints_clean(cli):
+    result = cli("lint", "--no-promtool")
+    assert result.exit_code == 0, result.output
+    assert "no problems" in result.output
+
+
+def test_shipped_rules_pass_promtool_too(cli):
+    require_binary("promtool")
+    result = cli("lint")
+    assert result.exit_code == 0, result.output
+
+
+def test_findings_point_at_the_declaring_python_line(project, cli):
+    _write(project, "dashboards/broken.py", BROKEN_DASHBOARD)
+    result = cli("lint", "--no-promtool")
+    assert result.exit_code == 1
+    panel_line = _line(BROKEN_DASHBOARD, 'timeseries(')
+    query_line = _line(BROKEN_DASHBOARD, 'Query(')
+    # The column is where the unclosed parenthesis is in the expression as written, and the
+    # message shows the variables as written, not the stand-ins lint parsed.
+    assert (f"dashboards/broken.py:{panel_line}:4: error promql/syntax cannot parse: unclosed "
+            "left parenthesis near `(rate(ai_errors_total{provider") in result.output
+    assert (f"dashboards/broken.py:{query_line}:10: error catalog/unknown-metric "
+            "'tradingagents_llm_cost_usd' is not in the metric catalog: did you mean "
+            "'tradingagents_llm_cost_usd_total'?") in result.output
+    assert "__var_" not in result.output
+
+
+def test_alert_findings_point_at_the_alert(project, cli):
+    _write(project, "alerts/broken.py", BROKEN_ALERTS)
+    result = cli("lint", "--no-promtool")
+    slow = _line(BROKEN_ALERTS, '"SlowAnalysisSeed"') - 1
+    bare = _line(BROKEN_ALERTS, '"NoForNoSeverity"') - 1
+    lines = result.output.splitlines()
+    assert any(line.startswith(f"alerts/broken.py:{slow}:") and "catalog/histogram-quantile" in line
+               and "sum by (le) (rate(tradingagents_analysis_duration_seconds_bucket[5m]))" in line
+               for line in lines), result.output
+    assert any(line.startswith(f"alerts/broken.py:{bare}:1: warning alert/for") for line in lines)
+    assert any(line.startswith(f"alerts/broken.py:{bare}:1: error alert/severity") for line in lines)
+    # No unit tests for the new alerts either.
+    assert any(f"alerts/broken.py:{bare}:1: warning test/coverage" in line for line in lines)
+
+
+def test_structural_errors_are_findings_not_crashes(project):
+    _write(project, "dashboards/bad_uid.py", textwrap.dedent('''\
+        from dashsmith import Dashboard, text
+
+        dashboard = Dashboard(uid="not a uid!", title="Bad", folder="Tests",
+                              rows=[text("Notes", "Nothing here.")])
+        '''))
+    _write(project, "alerts/typo.py", "from dashsmith import Alrt\n")
+    problems = lint_project(Project(str(project)))
+    rules = {(p.rule, p.source.file.rsplit("/", 1)[-1], p.source.line) for p in problems}
+    assert ("declaration/import", "typo.py", 1) in rules
+    # The import failure stops the estate from loading: only that is reported.
+    _write(project, "alerts/typo.py", "from dashsmith import Alert\n")
+    problems = lint_project(Project(str(project)))
+    assert [(p.rule, p.source.line) for p in problems] == [("dashboard/uid", 3)]
+
+
+def test_json_format(project, cli):
+    _write(project, "dashboards/broken.py", BROKEN_DASHBOARD)
+    result = cli("lint", "--no-promtool", "--format", "json")
+    findings = json.loads(result.stdout)
+    syntax = next(f for f in findings if f["rule"] == "promql/syntax")
+    assert syntax == {"path": "dashboards/broken.py", "line": _line(BROKEN_DASHBOARD, "timeseries("),
+                      "column": 4, "severity": "error", "rule": "promql/syntax",
+                      "message": syntax["message"]}
+
+
+def test_github_format(project, cli):
+    _write(project, "dashboards/broken.py", BROKEN_DASHBOARD)
+    result = cli("lint", "--no-promtool", "--format", "github")
+    line = _line(BROKEN_DASHBOARD, "timeseries(")
+    assert (f"::error file=dashboards/broken.py,line={line},col=4,title=promql/syntax::cannot "
+            "parse: unclosed left parenthesis") in result.stdout
+
+
+def test_fail_on_chooses_which_severity_fails(project, cli):
+    _write(project, "dashboards/plain.py", textwrap.dedent('''\
+        from dashsmith import Dashboard, timeseries
+
+        dashboard = Dashboard(uid="plain", title="Plain", folder="Tests", rows=[
+            timeseries("Completions", "sum(rate(ai_completions_total[$__rate_interval]))",
+                       unit="ops"),
+        ])
+        '''))
+    result = cli("lint", "--no-promtool")
+    assert "warning panel/description panel 'Completions' has no description" in result.output
+    assert result.exit_code == 0
+    assert cli("lint", "--no-promtool", "--fail-on", "warning").exit_code == 1
+
+
+def test_no_colour_when_not_a_terminal(project, cli):
+    _write(project, "dashboards/broken.py", BROKEN_DASHBOARD)
+    result = cli("lint", "--no-promtool")
+    assert "error promql/syntax" in result.output and "\x1b[" not in result.output
+
+
+def test_explain(cli):
+    result = cli("lint", "--explain", "catalog/counter-rate")
+    assert result.exit_code == 0
+    assert result.output.startswith("catalog/counter-rate (error)")
+    assert "Anti-pattern:" in result.output and "Best practice:" in result.output
+    listing = cli("lint", "--explain").output
+    assert "promql/syntax" in listing and "dashboard/uid" in listing and "test/coverage" in listing
+    assert cli("lint", "--explain", "no/such-rule").exit_code == 2
+
+
+def test_compiled_output_lints_clean_as_files(project, cli):
+    assert cli("build").exit_code == 0
+    result = cli("lint", "--no-promtool", str(project / "build" / "dashboards"),
+                 str(project / "build" / "rules"))
+    assert result.exit_code == 0, result.output
+
+
+def test_external_files_get_their_own_lines(tmp_path, cli):
+    dashboard = {"uid": "ext", "title": "External", "templating": {"list": [
+        {"name": "datasource", "type": "datasource", "query": "prometheus"}]},
+        "panels": [{"id": 1, "type": "timeseries", "title": "Errors", "description": "Errors.",
+                    "datasource": {"type": "prometheus", "uid": "${datasource}"},
+                    "fieldConfig": {"defaults": {"unit": "ops"}},
+                    "gridPos": {"x": 0, "y": 0, "w": 12, "h": 8},
+                    "targets": [{"refId": "A", "expr": "sum(rate(ai_errors_total[5m]))"}]}]}
+    path = tmp_path / "external.json"
+    text = json.dumps(dashboard, indent=2)
+    path.write_text(text)
+    result = cli("lint", str(path))
+    target_line = _line(text, '"refId": "A"') - 1  # the target object opens the line before
+    assert f"external.json:{target_line}:1: warning dashboard/rate-interval" in result.output
+
+
+def test_promtool_findings_map_to_the_alert(project, cli):
+    require_binary("promtool")
+    text = textwrap.dedent('''\
+        from dashsmith import Alert, RuleGroup
+
+        group = RuleGroup("labels", [
+            Alert("BadLabelName", expr="up == 0", for_="5m", severity="warning",
+                  summary="Down.", description="Down.", labels={"team-name": "ai"}),
+        ])
+        ''')
+    _write(project, "alerts/labels.py", text)
+    result = cli("lint")
+    assert ("alerts/labels.py:4:1: error promtool/check-rules invalid label name: team-name"
+            in result.output), result.output
+
+
+def test_promtool_required_where_live_is_required(cli):
+    result = cli.subprocess("lint", env={"PATH": "/nonexistent", "DASHSMITH_REQUIRE_LIVE": "1"})
+    assert result.returncode == 2
+    assert "promtool is not installed" in result.stderr
