@@ -49,22 +49,32 @@ def _route(route: Route, max_wait: str | None) -> dict:
         data["receiver"] = route.receiver
     if route.matchers:
         data["matchers"] = [str(m) for m in route.matchers]
+
+    def timing(name: str, value: str) -> str:
+        return value if name == "repeat_interval" else _capped(value, max_wait)
+
+    data.update(route_options(route, timing))
+    if route.routes:
+        data["routes"] = [_route(child, max_wait) for child in route.routes]
+    return data
+
+
+def route_options(route: Route, timing=lambda name, value: value) -> dict:
+    """The options a route sets itself, named alike in alertmanager.yml and Grafana's
+    notification policies; `timing` may change a duration."""
+    data: dict = {}
     if route.group_by is not None:
         data["group_by"] = list(route.group_by)
-    for name in ("group_wait", "group_interval"):
+    for name in ("group_wait", "group_interval", "repeat_interval"):
         value = getattr(route, name)
         if value is not None:
-            data[name] = _capped(value, max_wait)
-    if route.repeat_interval is not None:
-        data["repeat_interval"] = route.repeat_interval
+            data[name] = timing(name, value)
     if route.mute:
         data["mute_time_intervals"] = list(route.mute)
     if route.active:
         data["active_time_intervals"] = list(route.active)
     if route.continue_:
         data["continue"] = True
-    if route.routes:
-        data["routes"] = [_route(child, max_wait) for child in route.routes]
     return data
 
 

@@ -10,7 +10,7 @@ import hashlib
 import re
 from typing import Mapping
 
-from .alertmanager import time_interval
+from .alertmanager import route_options, time_interval
 from .secrets import Secret
 from .tree import Route, Routing
 
@@ -64,17 +64,7 @@ def _policy(route: Route) -> dict:
         data["receiver"] = route.receiver
     if route.matchers:
         data["object_matchers"] = [[m.name, m.op, m.value] for m in route.matchers]
-    if route.group_by is not None:
-        data["group_by"] = list(route.group_by)
-    for name in ("group_wait", "group_interval", "repeat_interval"):
-        if getattr(route, name) is not None:
-            data[name] = getattr(route, name)
-    if route.mute:
-        data["mute_time_intervals"] = list(route.mute)
-    if route.active:
-        data["active_time_intervals"] = list(route.active)
-    if route.continue_:
-        data["continue"] = True
+    data.update(route_options(route))
     if route.routes:
         data["routes"] = [_policy(child) for child in route.routes]
     return data
