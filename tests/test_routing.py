@@ -3,6 +3,7 @@ amtool's own routing), inhibitions, secrets kept out of the build, and declarati
 
 from __future__ import annotations
 
+import itertools
 import os
 import stat
 import subprocess
@@ -11,8 +12,10 @@ import pytest
 import yaml
 
 from conftest import require_binary
+from dashsmith import serialize
 from dashsmith.project import Project
-from dashsmith.routing import Inhibit, Receiver, Route, Routing, Webhook, checks, resolve
+from dashsmith.routing import (Inhibit, Receiver, Route, Routing, Webhook, alertmanager, checks,
+                               resolve)
 from dashsmith.routing.matchers import Matcher, parse
 from dashsmith.routing.secrets import SecretError, materialise, secret_env
 
@@ -156,6 +159,31 @@ def test_matchers(text, labels, matches):
 def test_bad_matchers_are_refused(text):
     with pytest.raises(ValueError):
         parse(text)
+
+
+def test_matching_agrees_with_amtool_on_every_label_combination(tmp_path):
+    """A tree with continue, nested, negative and regex matchers, and labels present or
+    absent in every combination: resolve.py names the receivers amtool names."""
+    amtool = require_binary("amtool")
+    names = ["root", "a", "a-page", "ab", "nonprod", "orphan"]
+    routing = Routing("root", [Receiver(n, [Webhook("http://x")]) for n in names], routes=[
+        Route('team="a"', receiver="a", continue_=True, routes=[
+            Route('severity=~"crit.*"', receiver="a-page")]),
+        Route(['team=~"a|b"', 'severity!="info"'], receiver="ab"),
+        Route('env!~"prod|stage"', receiver="nonprod", routes=[
+            Route('team=""', receiver="orphan")]),
+    ])
+    config = tmp_path / "alertmanager.yml"
+    config.write_bytes(serialize.to_yaml(alertmanager.config(routing)))
+    values = {"team": ["a", "b", "c", None], "severity": ["critical", "crit", "info", None],
+              "env": ["prod", "stage", "dev", None]}
+    for combination in itertools.product(*values.values()):
+        labels = {k: v for k, v in zip(values, combination) if v is not None}
+        labels["alertname"] = "X"
+        result = subprocess.run([amtool, "config", "routes", "test", f"--config.file={config}",
+                                 *[f"{k}={v}" for k, v in labels.items()]],
+                                capture_output=True, text=True)
+        assert result.stdout.strip() == ",".join(resolve.receivers(routing, labels)), labels
 
 
 def test_continue_sends_to_every_matching_sibling():
