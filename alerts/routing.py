@@ -5,14 +5,17 @@ alertmanager.yml; `dashsmith test` routes every alert through it."""
 
 from alerts import ai, node, postgres, slo, tradingagents
 from dashsmith import (Email, Inhibit, PagerDuty, Period, Receiver, Route, Routing, Slack, Smtp,
-                       TimeInterval, Webhook, alerts_of, secret_env, secret_file)
+                       TimeInterval, Webhook, alerts_of, secret_env)
 
 MAINTENANCE = "maintenance"
 
 
 def _slack(channel: str) -> Slack:
-    # One incoming webhook per channel; the URL is a file on the Alertmanager host.
-    return Slack(channel, api_url=secret_file(f"/etc/alertmanager/secrets/slack-{channel[1:]}"))
+    """One incoming webhook per channel. Deploy reads its URL from the environment
+    (#ai-alerts: SLACK_AI_ALERTS_WEBHOOK_URL) and writes it where Alertmanager reads it."""
+    name = channel[1:]
+    variable = f"SLACK_{name.upper().replace('-', '_')}_WEBHOOK_URL"
+    return Slack(channel, api_url=secret_env(variable, path=f"/etc/alertmanager/secrets/slack-{name}"))
 
 
 def _team(name: str, channel: str, owns, info: str, group_by=None, mute=()):

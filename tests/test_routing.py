@@ -17,7 +17,7 @@ from dashsmith.project import Project
 from dashsmith.routing import (Inhibit, Receiver, Route, Routing, Webhook, alertmanager, checks,
                                resolve)
 from dashsmith.routing.matchers import Matcher, parse
-from dashsmith.routing.secrets import SecretError, materialise, secret_env
+from dashsmith.routing.secrets import SecretError, materialise, secret_env, secret_file
 
 ALERTMANAGER_YML = "alertmanager/alertmanager.yml"
 
@@ -213,6 +213,7 @@ def test_secret_values_never_reach_the_build(cli, project):
         "/etc/alertmanager/secrets/pagerduty_ai_routing_key"
     assert ai_page["slack_configs"][0]["api_url_file"] == \
         "/etc/alertmanager/secrets/slack-ai-alerts"
+    assert "hooks.slack" not in (build / ALERTMANAGER_YML).read_text()
     assert config["global"]["smtp_auth_password_file"] == "/etc/alertmanager/secrets/smtp_password"
 
 
@@ -227,6 +228,15 @@ def test_materialise_writes_env_secrets_private_and_all_or_nothing(tmp_path):
                                str(tmp_path / "run/smtp")]
     assert (tmp_path / "run/smtp").read_text() == "p"
     assert stat.S_IMODE(os.stat(tmp_path / "run/smtp").st_mode) == 0o600
+
+
+def test_deploy_reads_a_secret_from_its_variable_or_its_file(tmp_path):
+    (tmp_path / "etc/slack").parent.mkdir(parents=True)
+    (tmp_path / "etc/slack").write_text("https://hooks.slack.test/x\n")
+    assert secret_file("/etc/slack").value({}, root=str(tmp_path)) == "https://hooks.slack.test/x"
+    with pytest.raises(SecretError, match="cannot read secret file /etc/slack"):
+        secret_file("/etc/slack").value({})
+    assert secret_env("KEY").value({"KEY": "secret-value"}) == "secret-value"
 
 
 # --- declaration errors -------------------------------------------------------------------

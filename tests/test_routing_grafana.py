@@ -20,10 +20,12 @@ except ImportError:  # tests/ is not a package: pytest put tests/ itself on sys.
 
 ADMIN = "glsa_admin"
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-ENV = {f"PAGERDUTY_{team}_ROUTING_KEY": f"pd-{team.lower()}"
-       for team in ("AI", "APP", "INFRA", "DATABASE")} | {"SMTP_PASSWORD": "pw"}
 SLACK_CHANNELS = ("platform-alerts", "ai-alerts", "trading-alerts", "infra-alerts",
                   "database-alerts")
+ENV = {f"PAGERDUTY_{team}_ROUTING_KEY": f"pd-{team.lower()}"
+       for team in ("AI", "APP", "INFRA", "DATABASE")} | {"SMTP_PASSWORD": "pw"} | {
+    f"SLACK_{c.upper().replace('-', '_')}_WEBHOOK_URL": f"https://hooks.slack.test/{c}"
+    for c in SLACK_CHANNELS}
 
 
 @pytest.fixture(scope="module")
@@ -44,16 +46,6 @@ def api(emu):
     return GrafanaApi(auth=ADMIN, host=emu.host, port=emu.port, protocol="http")
 
 
-@pytest.fixture
-def secrets_root(tmp_path):
-    """The Slack webhook URLs as files, where the platform's routing names them."""
-    directory = tmp_path / "etc/alertmanager/secrets"
-    directory.mkdir(parents=True)
-    for channel in SLACK_CHANNELS:
-        (directory / f"slack-{channel}").write_text(f"https://hooks.slack.test/{channel}\n")
-    return str(tmp_path)
-
-
 @pytest.fixture(scope="module")
 def routing():
     # The emulator has no /mute-timings endpoint: the maintenance window is left out here
@@ -66,9 +58,8 @@ def _ours(api):
             if p["uid"].startswith(grafana.UID_PREFIX)]
 
 
-def test_apply_creates_a_contact_point_per_integration_and_the_policy_tree(api, routing,
-                                                                        secrets_root):
-    done = grafana.apply(api, routing, ENV, secrets_root)
+def test_apply_creates_a_contact_point_per_integration_and_the_policy_tree(api, routing):
+    done = grafana.apply(api, routing, ENV)
     points = _ours(api)
     assert done == {"mute_timings": 0, "created": len(points), "updated": 0, "deleted": 0}
     by_name = {}
@@ -109,23 +100,23 @@ def _grafana_receiver(policy: dict, labels: dict, inherited: str | None = None) 
 
 
 def test_apply_again_updates_in_place_and_removes_only_undeclared_dashsmith_points(
-        api, emu, routing, secrets_root):
-    grafana.apply(api, routing, ENV, secrets_root)
+        api, emu, routing):
+    grafana.apply(api, routing, ENV)
     count = len(_ours(api))
-    again = grafana.apply(api, routing, ENV, secrets_root)
+    again = grafana.apply(api, routing, ENV)
     assert again == {"mute_timings": 0, "created": 0, "updated": count, "deleted": 0}
     fewer = dataclasses.replace(routing, receivers=[r for r in routing.receivers
                                                     if r.name != "infra-email"])
-    done = grafana.apply(api, fewer, ENV, secrets_root)
+    done = grafana.apply(api, fewer, ENV)
     assert done["deleted"] == 1
     names = {p["name"] for p in api.alertingprovisioning.get_contactpoints()}
     assert "infra-email" not in names and "grafana-default-email" in names
 
 
-def test_a_missing_secret_changes_nothing(api, emu, routing, secrets_root):
+def test_a_missing_secret_changes_nothing(api, emu, routing):
     emu.clear_requests()
-    with pytest.raises(SecretError, match="PAGERDUTY_AI_ROUTING_KEY is not set"):
-        grafana.apply(api, routing, {}, secrets_root)
+    with pytest.raises(SecretError, match="SLACK_PLATFORM_ALERTS_WEBHOOK_URL is not set"):
+        grafana.apply(api, routing, {})
     assert emu.writes() == []
 
 
