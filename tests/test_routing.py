@@ -311,3 +311,23 @@ def test_amtool_check_reports_what_alertmanager_would_refuse(estate):
 
 def test_matcher_value_is_kept_literal_in_the_compiled_file():
     assert str(Matcher("alertname", "=~", 'A|B"C')) == r'alertname=~"A|B\"C"'
+
+
+def test_lint_and_test_entry_points(project, monkeypatch):
+    """What lint and `dashsmith test` call: structural warnings and per-alert errors together;
+    amtool is optional unless DASHSMITH_REQUIRE_LIVE is set."""
+    path = project / "alerts" / "routing.py"
+    path.write_text(path.read_text() + 'routing.receivers.append(Receiver("spare"))\n'
+                    'routing.routes.insert(0, Route(\'alertname="HighLLMCost"\', receiver="spare"))\n'
+                    'routing.receivers.append(Receiver("unused", [Webhook("http://x")]))\n')
+    estate = Project(str(project)).estate
+    assert sorted(p.rule for p in checks.lint(estate, None)) == \
+        ["routing/black-hole", "routing/unused-receiver"]
+    lines, problems = checks.test(estate)
+    assert "  HighLLMCost {alertname=HighLLMCost,severity=warning} → spare (group_by alertname)" \
+        in lines
+    assert [p.rule for p in problems] == ["routing/black-hole"]
+    monkeypatch.setenv("PATH", "")
+    monkeypatch.setenv("DASHSMITH_REQUIRE_LIVE", "1")
+    with pytest.raises(checks.AmtoolMissing):
+        checks.find_amtool()

@@ -6,6 +6,7 @@ it reaches. Also `amtool check-config` on the compiled file."""
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import tempfile
 from dataclasses import dataclass
@@ -13,7 +14,13 @@ from dataclasses import dataclass
 from .. import serialize
 from ..problems import Problem, Severity
 from ..rules import Alert
-from . import alertmanager, resolve
+from . import alertmanager, resolve, validate
+
+REQUIRE_VARIABLE = "DASHSMITH_REQUIRE_LIVE"
+
+
+class AmtoolMissing(Exception):
+    pass
 
 
 @dataclass
@@ -111,3 +118,31 @@ def amtool_check(estate, amtool: str) -> list[Problem]:
     output = (result.stdout + result.stderr).replace(path, "alertmanager.yml").strip()
     return [Problem("routing/amtool", Severity.ERROR, f"amtool check-config: {output}",
                     estate.routing.source)]
+
+
+def find_amtool() -> str | None:
+    """amtool's path; None if it is not installed, unless DASHSMITH_REQUIRE_LIVE is set (CI)."""
+    path = shutil.which("amtool")
+    if path is None and os.environ.get(REQUIRE_VARIABLE):
+        raise AmtoolMissing("amtool is not installed (Debian package 'prometheus-alertmanager') "
+                            f"and {REQUIRE_VARIABLE} is set")
+    return path
+
+
+def lint(estate, amtool: str | None) -> list[Problem]:
+    """Everything lint reports about the routing: its structure, where each alert goes, and
+    amtool's verdict on the compiled file (when amtool is given)."""
+    found = validate.problems(estate.routing) + problems(estate)
+    if amtool and not any(p.severity is Severity.ERROR for p in found):
+        found += amtool_check(estate, amtool)
+    return found
+
+
+def test(estate) -> tuple[list[str], list[Problem]]:
+    """What `dashsmith test` prints and fails on: each alert with its receivers, and the alerts
+    that reach no one or others than they expect."""
+    if estate.routing is None:
+        return ["routing: no Routing declared; alerts reach no one"], []
+    lines = [f"routing: {len(estate.alerts())} alerts through {len(estate.routing.receivers)} "
+             "receivers"] + [f"  {line}" for line in report(estate)]
+    return lines, problems(estate)
