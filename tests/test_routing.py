@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import os
+from datetime import datetime
 import stat
 import subprocess
 
@@ -14,8 +15,8 @@ import yaml
 from conftest import require_binary
 from dashsmith import serialize
 from dashsmith.project import Project
-from dashsmith.routing import (Inhibit, Receiver, Route, Routing, Webhook, alertmanager, checks,
-                               resolve)
+from dashsmith.routing import (Inhibit, Period, Receiver, Route, Routing, TimeInterval, Webhook,
+                               alertmanager, checks, intervals, resolve)
 from dashsmith.routing.matchers import Matcher, parse
 from dashsmith.routing.secrets import SecretError, materialise, secret_env, secret_file
 
@@ -197,6 +198,46 @@ def test_continue_sends_to_every_matching_sibling():
     assert resolve.receivers(routing, {"team": "y"}) == ["default"]
 
 
+@pytest.mark.parametrize("when, silent", [
+    ("2026-11-22T02:30:00+00:00", True),   # Sunday 02:30 in London (GMT)
+    ("2026-11-22T04:00:00+00:00", False),  # the end of the range is not in it
+    ("2026-06-21T01:30:00+00:00", True),   # Sunday 02:30 in London (BST)
+    ("2026-06-21T03:30:00+00:00", False),
+    ("2026-11-23T02:30:00+00:00", False),  # a Monday
+])
+def test_the_maintenance_window_mutes_infra_warnings(estate, when, silent):
+    [warning] = resolve.destinations(estate.routing, {"alertname": "NodeDiskIOSaturation",
+                                                      "severity": "warning"})
+    [critical] = resolve.destinations(estate.routing, {"alertname": "NodeFilesystemAlmostOutOfSpaceCritical",
+                                                       "severity": "critical"})
+    moment = datetime.fromisoformat(when)
+    assert warning.silent_at(estate.routing, moment) is silent
+    assert critical.silent_at(estate.routing, moment) is False
+
+
+@pytest.mark.parametrize("period, when, inside", [
+    (Period(days_of_month=["-1"]), "2026-02-28T12:00:00+00:00", True),  # the last day
+    (Period(days_of_month=["-1"]), "2026-03-28T12:00:00+00:00", False),
+    (Period(weekdays=["monday:friday"], times=["09:00-17:00"]), "2026-11-20T16:59:00+00:00", True),
+    (Period(weekdays=["monday:friday"], times=["09:00-17:00"]), "2026-11-21T10:00:00+00:00", False),
+    (Period(months=["october:december"]), "2026-01-10T00:00:00+00:00", False),
+    (Period(days_of_month=["-3:-1"]), "2026-02-26T00:00:00+00:00", True),
+    (Period(months=["november", "1:2"], years=["2026"]), "2026-01-10T00:00:00+00:00", True),
+    (Period(times=["22:00-24:00"]), "2026-01-10T23:59:00+00:00", True),
+])
+def test_periods_hold_as_in_alertmanager(period, when, inside):
+    assert intervals.contains(TimeInterval("x", [period]), datetime.fromisoformat(when)) is inside
+
+
+def test_active_intervals_silence_a_route_outside_them():
+    routing = Routing("r", [Receiver("r", [Webhook("http://x")]), Receiver("day", [Webhook("http://x")])],
+                      routes=[Route({"team": "a"}, receiver="day", active=["office"])],
+                      time_intervals=[TimeInterval("office", [Period(times=["09:00-17:00"])])])
+    [day] = resolve.destinations(routing, {"team": "a"})
+    assert not day.silent_at(routing, datetime.fromisoformat("2026-11-20T10:00:00+00:00"))
+    assert day.silent_at(routing, datetime.fromisoformat("2026-11-20T20:00:00+00:00"))
+
+
 # --- secrets ------------------------------------------------------------------------------
 
 def test_secret_values_never_reach_the_build(cli, project):
@@ -297,6 +338,8 @@ def test_report_lists_each_alert_with_its_receivers(estate):
     assert len(lines) == len(estate.alerts())
     assert "PostgresqlDown {alertname=PostgresqlDown,severity=critical} → database-page " \
            "(group_by alertname,instance)" in lines
+    assert "NodeCPUHighUsage {alertname=NodeCPUHighUsage,severity=info} → infra-email " \
+           "(group_by alertname,instance; muted in maintenance)" in lines
 
 
 def test_amtool_check_reports_what_alertmanager_would_refuse(estate):

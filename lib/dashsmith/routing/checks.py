@@ -96,10 +96,18 @@ def report(estate) -> list[str]:
     lines = []
     for item in sorted(routed_alerts(estate), key=lambda i: i.alert.name):
         labels = ",".join(f"{k}={v}" for k, v in sorted(item.labels.items()))
-        targets = "; ".join(f"{d.receiver} (group_by {','.join(d.group_by) or '-'})"
-                            for d in item.destinations)
+        targets = "; ".join(_destination(d) for d in item.destinations)
         lines.append(f"{item.alert.name} {{{labels}}} → {targets}")
     return lines
+
+
+def _destination(destination: resolve.Destination) -> str:
+    text = f"{destination.receiver} (group_by {','.join(destination.group_by) or '-'}"
+    if destination.mute:
+        text += f"; muted in {', '.join(destination.mute)}"
+    if destination.active:
+        text += f"; active in {', '.join(destination.active)}"
+    return text + ")"
 
 
 def amtool_check(estate, amtool: str) -> list[Problem]:

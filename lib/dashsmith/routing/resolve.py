@@ -5,8 +5,10 @@ which is what `amtool config routes test` prints, and inhibition as Alertmanager
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Mapping, Sequence
 
+from . import intervals
 from .matchers import all_match
 from .tree import Route, Routing
 
@@ -25,6 +27,15 @@ class Destination:
     mute: tuple[str, ...]
     active: tuple[str, ...]
     route: Route
+
+    def silent_at(self, routing: Routing, when: datetime) -> bool:
+        """Whether this route holds its notifications at `when`: in one of its mute intervals,
+        or outside all of its active intervals."""
+        named = {t.name: t for t in routing.time_intervals}
+        if any(intervals.contains(named[name], when) for name in self.mute if name in named):
+            return True
+        return bool(self.active) and not any(intervals.contains(named[name], when)
+                                             for name in self.active if name in named)
 
     def group_labels(self, labels: Mapping[str, str]) -> dict[str, str]:
         """The labels this alert's notification group is keyed by."""
