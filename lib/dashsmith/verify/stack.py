@@ -30,7 +30,7 @@ import urllib.request
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from .. import serialize
+from .. import durations, serialize
 from ..build import Build
 from ..project import Project
 from ..routing import alertmanager as alertmanager_config
@@ -40,6 +40,7 @@ from .workload import Workload
 DATABASE = "trading"  # the test database pgbench works on
 SUPERUSER = "dashsmith"
 JOBS = ("tradingagents", "node", "postgres")  # scrape jobs, named as the catalog's exporters
+POSTGRES_EXPORTER_TIMEOUT = 2  # seconds
 _PR_SET_PDEATHSIG = 1
 _SEARCH_DIRS = ("/usr/sbin", "/usr/lib/postgresql/15/bin", "/usr/lib/postgresql/16/bin",
                 "/usr/lib/postgresql/17/bin")
@@ -167,6 +168,7 @@ class Stack:
     processes: list[Process] = field(default_factory=list)
     build: Build | None = None
     sink: NotificationSink | None = None
+    started: float = 0.0  # time.monotonic() when start() began
 
     # URLs, once started.
     @property
@@ -197,6 +199,7 @@ class Stack:
         self.stop()
 
     def start(self, timeout: float = 60):
+        self.started = time.monotonic()
         self.build = self.project.build(max_for=self.max_for)
         self.root = tempfile.mkdtemp(prefix="dashsmith-stack-")
         try:
@@ -277,6 +280,16 @@ class Stack:
             process.popen.stdin.write(statements.encode() + b"\n")
             process.popen.stdin.flush()
         return process
+
+    def release(self, process: Process):
+        """End a session from hold_connection (its open transaction rolls back)."""
+        process.popen.stdin.close()
+        try:
+            process.popen.wait(5)
+        except subprocess.TimeoutExpired:
+            _signal_group(process, signal.SIGKILL)
+            process.popen.wait()
+        self.processes.remove(process)
 
     def _psql_command(self, database: str) -> list[str]:
         return [binary("psql"), "-X", "-h", "127.0.0.1", "-p", str(self.ports["postgres"]),
@@ -386,6 +399,13 @@ class Stack:
                     {"targets": [f"127.0.0.1:{self.ports[targets[job]]}"]}]}
                 for job in JOBS if self._runs(targets[job])],
         }
+        # postgres_exporter takes about a second to answer while PostgreSQL is down; scraped
+        # with a shorter timeout it would look down itself and pg_up would never read 0.
+        interval = durations.parse(self.scrape_interval)
+        for job in config["scrape_configs"]:
+            if job["job_name"] == "postgres" and interval < POSTGRES_EXPORTER_TIMEOUT:
+                job["scrape_interval"] = job["scrape_timeout"] = \
+                    durations.format(POSTGRES_EXPORTER_TIMEOUT)
         if "alertmanager" in self.components:
             config["alerting"] = {"alertmanagers": [{"static_configs": [
                 {"targets": [f"127.0.0.1:{self.ports['alertmanager']}"]}]}]}
