@@ -16,6 +16,7 @@ import pytest
 from conftest import REPO, Cli, require_binary
 from dashsmith.project import Project
 from dashsmith.render import expression
+from dashsmith.rules import Alert
 from dashsmith.routing import resolve
 from dashsmith.verify.queries import TimeRange, resolve_variables, runnable, targets
 from dashsmith.verify.stack import DATABASE, Stack
@@ -72,16 +73,29 @@ def wait_until(predicate, timeout: float, interval: float = 0.25):
 
 # --- the normal workload -------------------------------------------------------------------
 
+def host_alerts() -> set[str]:
+    """Alerts on node_exporter's metrics: they judge the machine running the tests, which the
+    stack does not control. With `for` capped at 2s and seconds of history they follow host
+    noise (e.g. NodeFilesystemSpaceFillingUp's 6h predict_linear on a disk under 40% free), so
+    they are shown, not asserted, here; their queries are verified like every other."""
+    return {alert.name for rule_file in Project(REPO).estate.rule_files if rule_file.name == "node"
+            for group in rule_file.groups for alert in group.rules if isinstance(alert, Alert)}
+
+
 def test_no_alert_fires_on_the_normal_workload(warm):
-    seen = {}
+    seen, host = {}, host_alerts()
     deadline = time.monotonic() + 4  # a false alert shows within two evaluations of `for`
     while time.monotonic() < deadline:
         for alert in warm.prometheus.alerts():
             seen[alert["labels"]["alertname"]] = (alert["state"], alert["labels"], alert["value"])
         time.sleep(0.5)
-    assert not seen, "alerts on the normal workload:\n" + "\n".join(
-        f"  {name} {state} {labels} value={value}" for name, (state, labels, value) in seen.items())
-    assert warm.alertmanager.alerts() == []
+    report = {name: state for name, state in seen.items() if name not in host}
+    for name in seen.keys() & host:
+        print(f"host alert {name} {seen[name][0]} on this machine: {seen[name][1]} "
+              f"value={seen[name][2]}")
+    assert not report, "alerts on the normal workload:\n" + "\n".join(
+        f"  {name} {state} {labels} value={value}" for name, (state, labels, value) in report.items())
+    assert not [a for a in warm.alertmanager.alerts() if a["labels"]["alertname"] not in host]
 
 
 @pytest.fixture(scope="module")
@@ -263,7 +277,7 @@ def test_fault_fires_its_alerts(warm, fault, fires, may_fire):
         alerts = wait_until(firing, FIRE_TIMEOUT)
         if not alerts:
             pytest.fail(_not_firing(warm, fault, rules))
-        unexpected = {a["labels"]["alertname"] for a in alerts} - _allowed
+        unexpected = {a["labels"]["alertname"] for a in alerts} - _allowed - host_alerts()
         assert not unexpected, f"fault '{fault}' also fired {sorted(unexpected)}"
         for name, rule in rules.items():
             _check_in_alertmanager(warm, fault, rule, fires[name])
