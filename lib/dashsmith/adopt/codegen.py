@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import keyword
 import re
+import textwrap
 from dataclasses import dataclass, field
 
 from .. import dashboard as model
@@ -75,7 +76,8 @@ def _variable(original: dict, carried: list[str]):
 
 
 def _rows(original: dict, carried: list[str], origin: str) -> list:
-    """Top-level items in reading order: loose panels first, then Row(...) with its panels."""
+    """Top-level items in reading order: a row holds the panels below it up to the next row
+    (a collapsed one holds its own); panels outside any row stay loose."""
     items, current = [], None
     for panel in sorted(_kept(original.get("panels", [])), key=position):
         if panel.get("type") == "row":
@@ -83,7 +85,7 @@ def _rows(original: dict, carried: list[str], origin: str) -> list:
             items.append(current)
             for inner in sorted(_kept(panel.get("panels", [])), key=position):
                 current.args[1].append(_panel(inner, carried, origin))
-        elif current is not None:
+        elif current is not None and not current.kwargs.get("collapsed"):
             current.args[1].append(_panel(panel, carried, origin))
         else:
             items.append(_panel(panel, carried, origin))
@@ -187,18 +189,28 @@ def _fit_layout(node: Call, original: dict) -> None:
         if wrong is None:
             _drop_derived_ids(node, elements, wanted)
             return
-        grid = wanted.get(wrong.kwargs.get("id"), {})
-        if wrong.name == "Row":
-            if "y" in wrong.kwargs:
-                raise ImportFailed("row layout")  # already explicit: cannot happen
-            wrong.kwargs = _with(wrong.kwargs, "y", grid.get("y", 0), before="id")
-        else:
-            if "position" in wrong.kwargs:
-                raise ImportFailed(f"the layout of panel {wrong.kwargs.get('id')} cannot be "
-                                   "reproduced")
-            wrong.kwargs = _with(wrong.kwargs, "position", (grid.get("x", 0), grid.get("y", 0)),
-                                 before="id")
+        _make_explicit(wrong, wanted.get(wrong.kwargs.get("id"), {}),
+                       built.get(wrong.kwargs.get("id")) or {})
     raise ImportFailed("the layout cannot be reproduced")
+
+
+def _make_explicit(element: Call, grid: dict, got: dict) -> None:
+    """Write out the size, then the place, of an element the automatic layout gets wrong."""
+    kwargs = element.kwargs
+    if element.name == "Row":
+        if "y" in kwargs:
+            raise ImportFailed(f"the layout of row {kwargs.get('id')} cannot be reproduced")
+        element.kwargs = _with(kwargs, "y", grid.get("y", 0), before="id")
+        return
+    if (got.get("w"), got.get("h")) != (grid.get("w"), grid.get("h")) and \
+            ("width" not in kwargs or "height" not in kwargs):
+        kwargs = _with(kwargs, "width", grid.get("w"), before="id")
+        element.kwargs = _with(kwargs, "height", grid.get("h"), before="id")
+    elif "position" not in kwargs:
+        element.kwargs = _with(kwargs, "position", (grid.get("x", 0), grid.get("y", 0)),
+                               before="id")
+    else:
+        raise ImportFailed(f"the layout of panel {kwargs.get('id')} cannot be reproduced")
 
 
 def _drop_derived_ids(node: Call, elements: list, wanted: dict) -> None:
@@ -214,15 +226,29 @@ def _drop_derived_ids(node: Call, elements: list, wanted: dict) -> None:
 
 
 def _elements(node: Call) -> list[tuple[Call, list]]:
-    """Rows and panels in declaration order, each with the group its default width comes from."""
-    out, loose = [], [item for item in node.kwargs["rows"] if item.name != "Row"]
+    """Rows and panels in declaration order, each panel with the group its default width comes
+    from: its row, or the run of loose panels it is in."""
+    out, run = [], []
     for item in node.kwargs["rows"]:
         if item.name == "Row":
             out.append((item, []))
             out += [(panel, item.args[1]) for panel in item.args[1]]
+            run = []
         else:
-            out.append((item, loose))
+            if not run:
+                run = [i for i in _run_from(node.kwargs["rows"], item)]
+            out.append((item, run))
     return out
+
+
+def _run_from(items: list, first: Call) -> list:
+    start = next(i for i, item in enumerate(items) if item is first)
+    run = []
+    for item in items[start:]:
+        if item.name == "Row":
+            break
+        run.append(item)
+    return run
 
 
 def _simplify(element: Call, group: list) -> None:
@@ -354,7 +380,10 @@ def module_text(module: Module, origin: str) -> str:
         lines.append("# Carried verbatim (extra=..., plugin_panel fields), as neither the helpers "
                      "nor grafanalib")
         lines.append("# express them here:")
-        lines += [f"#   {line}" for line in module.carried]
+        for line in module.carried:
+            lines += textwrap.wrap(line, WIDTH, initial_indent="#   ",
+                                   subsequent_indent="#       ", break_long_words=False,
+                                   break_on_hyphens=False)
     lines.append("")
     if any(name.startswith("g.") for name in used):
         lines.append("import grafanalib.core as g")

@@ -56,11 +56,11 @@ def import_dashboards(ctx, connection, files, uids, folders, everything, in_fold
         fail(f"{error}; nothing was written")
     if dry_run:
         for path, module in modules:
-            click.echo(f"# {os.path.relpath(path)}\n{module.text}")
+            click.echo(f"# {os.path.relpath(path, project.root)}\n{module.text}")
         return
     _write(modules)
     for path, module in modules:
-        _report(path, module)
+        _report(os.path.relpath(path, project.root), module)
 
 
 def _declared(project) -> dict[str, str]:
@@ -109,7 +109,7 @@ def _check_target(imported: Imported, module, path: str, declared: dict, force: 
                   root: str) -> None:
     where = declared.get(module.uid)
     target = os.path.relpath(path, root)
-    if where and not (force and where.split(":")[0] == target):
+    if where and where.split(":")[0] != target:
         raise ImportFailed(f"{imported.origin}: uid '{module.uid}' is already declared at "
                            f"{where}")
     if os.path.exists(path) and not force:
@@ -137,8 +137,7 @@ def _write(modules) -> None:
 
 
 def _report(path: str, module) -> None:
-    click.echo(f"wrote {os.path.relpath(path)}: '{module.title}' (uid {module.uid}) in folder "
-               f"'{module.folder}'")
+    click.echo(f"wrote {path}: '{module.title}' (uid {module.uid}) in folder '{module.folder}'")
     if module.carried:
         click.echo("  carried verbatim (neither the helpers nor grafanalib express them):")
         for line in module.carried:
