@@ -110,7 +110,12 @@ def _kwarg(name: str, value) -> str | None:
 
 def _pair(key, value) -> str | None:
     flat = _flat(value)
-    return None if flat is None else f"{_flat(key)}: {flat}"
+    return None if flat is None else f"{_key(key)}: {flat}"
+
+
+def _key(key) -> str:
+    """A dict key: always one literal, even a string with line breaks."""
+    return literal(key) if isinstance(key, str) else _flat(key)
 
 
 def _call(node: Call, indent: int, prefix: str, tail: str) -> str:
@@ -137,7 +142,7 @@ def _container(node, indent: int, prefix: str, tail: str) -> str:
     opening, closing = {dict: "{}", list: "[]", tuple: "()"}[type(node)]
     lines = [pad + prefix + opening]
     if isinstance(node, dict):
-        lines += [source(value, indent + 1, prefix=f"{_flat(key)}: ", tail=",")
+        lines += [source(value, indent + 1, prefix=f"{_key(key)}: ", tail=",")
                   for key, value in node.items()]
     else:
         lines += [source(item, indent + 1, tail=",", bare=True) for item in node]
