@@ -9,15 +9,16 @@
    `dashsmith build` of the same estate (the baseline: rendering is the work both share).
    Target: lint peak memory <= 300 MB.
 
-Each command runs as a fresh process in a temporary directory made here; time is wall clock,
-memory the process's peak RSS.
+Each command runs as a fresh process (after one warm-up run that compiles bytecode), in a
+temporary directory made here; time is wall clock (CPU time is printed too), memory the
+process's peak RSS. A command that fails (a finding, for lint) stops the benchmark: the
+generated inputs lint clean.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-import resource
 import shutil
 import subprocess
 import sys
@@ -113,19 +114,16 @@ def project(root: str) -> None:
                     ignore=shutil.ignore_patterns("__pycache__"))
 
 
-MEASURE = ("import resource, subprocess, sys, time\n"
-           "start = time.perf_counter()\n"
-           "code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL,"
-           " stderr=subprocess.DEVNULL).returncode\n"
-           "print(time.perf_counter() - start,"
-           " resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, code)\n")
-
-
-def measure(command: list[str]) -> tuple[float, float, int]:
-    """(seconds, peak MB, exit status) of one fresh process."""
-    out = subprocess.run([sys.executable, "-c", MEASURE, *command], capture_output=True,
-                         text=True, check=True).stdout.split()
-    return float(out[0]), int(out[1]) / 1024, int(out[2])
+def measure(command: list[str]) -> tuple[float, float, float]:
+    """Wall seconds, CPU seconds (user + system) and peak RSS in MB of one process. On a
+    shared machine CPU time is the steadier measure: promtool spreads over every core."""
+    start = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(process.pid, 0)
+    wall = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status) != 0:
+        sys.exit(f"failed (the generated input should lint clean): {' '.join(command)}")
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 
 def main() -> int:
@@ -144,31 +142,35 @@ def main() -> int:
         path = os.path.join(scratch, "bench.rules.yml")
         with open(path, "w") as handle:
             yaml.safe_dump(rule_file(args.rules), handle, sort_keys=False)
-        lint_s, lint_mb, code = measure([*dashsmith, "--project", root, "lint", "--no-promtool",
-                                         path])
-        print(f"rule file, {args.rules} alerts:")
-        print(f"  dashsmith lint     {lint_s:7.2f} s  {lint_mb:6.0f} MB  (exit {code})")
+        lint = [*dashsmith, "--project", root, "lint", "--no-promtool", path]
+        measure(lint)  # compiles dashsmith's bytecode, as every run after the first has it
+        lint_s, lint_cpu, lint_mb = measure(lint)
+        print(f"rule file, {args.rules} alerts:      wall       cpu     peak")
+        print(f"  dashsmith lint      {lint_s:7.2f} s {lint_cpu:7.2f} s {lint_mb:6.0f} MB")
         if promtool:
-            tool_s, tool_mb, tool_code = measure([promtool, "check", "rules", path])
+            tool_s, tool_cpu, tool_mb = measure([promtool, "check", "rules", path])
             ratio = lint_s / tool_s
-            print(f"  promtool check     {tool_s:7.2f} s  {tool_mb:6.0f} MB  (exit {tool_code})")
-            print(f"  ratio lint/promtool {ratio:.2f} (target <= {TIME_TARGET})")
+            print(f"  promtool check      {tool_s:7.2f} s {tool_cpu:7.2f} s {tool_mb:6.0f} MB")
+            print(f"  ratio lint/promtool {ratio:.2f} wall, {lint_cpu / tool_cpu:.2f} cpu "
+                  f"(target <= {TIME_TARGET})")
             ok &= ratio <= TIME_TARGET
         else:
             print("  promtool is not installed: no baseline")
-        ok &= lint_mb <= MEMORY_TARGET_MB and code == 0
+        ok &= lint_mb <= MEMORY_TARGET_MB
 
         root = os.path.join(scratch, "estate")
         project(root)
         estate(root, args.dashboards)
-        lint_s, lint_mb, code = measure([*dashsmith, "--project", root, "lint", "--no-promtool"])
-        build_s, build_mb, build_code = measure([*dashsmith, "--project", root, "build", "--out",
-                                                 os.path.join(scratch, "out")])
+        build = [*dashsmith, "--project", root, "build", "--out", os.path.join(scratch, "out")]
+        measure(build)  # compiles the estate's modules once, for both
+        build_s, build_cpu, build_mb = measure(build)
+        lint_s, lint_cpu, lint_mb = measure([*dashsmith, "--project", root, "lint",
+                                             "--no-promtool"])
         print(f"estate, {args.dashboards} dashboards x 20 panels:")
-        print(f"  dashsmith lint     {lint_s:7.2f} s  {lint_mb:6.0f} MB  (exit {code})")
-        print(f"  dashsmith build    {build_s:7.2f} s  {build_mb:6.0f} MB  (exit {build_code})")
+        print(f"  dashsmith lint      {lint_s:7.2f} s {lint_cpu:7.2f} s {lint_mb:6.0f} MB")
+        print(f"  dashsmith build     {build_s:7.2f} s {build_cpu:7.2f} s {build_mb:6.0f} MB")
         print(f"  ratio lint/build {lint_s / build_s:.2f}; memory target <= {MEMORY_TARGET_MB} MB")
-        ok &= lint_mb <= MEMORY_TARGET_MB and code == 0
+        ok &= lint_mb <= MEMORY_TARGET_MB
     print("targets met" if ok else "targets NOT met")
     return 0 if ok else 1
 

@@ -49,9 +49,9 @@ class Context:
         declared = self._declared_labels(selector.name)
         if declared is None:
             return None
-        matched = {m.label for m in selector.matchers
-                   if m.op in ("=", "=~") and m.value and m.label != "__name__"}
-        return declared | matched
+        extra = [m.label for m in selector.matchers if m.label not in declared
+                 and m.op in ("=", "=~") and m.value and m.label != "__name__"]
+        return declared | frozenset(extra) if extra else declared
 
     def _declared_labels(self, name: str | None) -> frozenset[str] | None:
         if name in self._labels:

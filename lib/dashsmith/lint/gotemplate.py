@@ -24,6 +24,10 @@ KEYWORDS = frozenset({"if", "else", "end", "range", "with", "define", "template"
 # Prometheus prepends `{{$labels := .Labels}}{{$externalLabels := .ExternalLabels}}...`.
 VARIABLES = frozenset({"$", "$labels", "$value", "$externalLabels", "$externalURL"})
 _OPENS_BLOCK = frozenset({"if", "range", "with", "define", "block"})
+# The actions nearly every annotation is made of, read without tokenizing:
+# {{ $labels.x }}, {{ $value }}, {{ .Labels.x }}, {{ .Value }}, each with one `| function`.
+_SIMPLE = re.compile(r"\s*(?:\$labels\.(?P<label>\w+)|\.Labels\.(?P<field>\w+)"
+                     r"|(?P<value>\$value|\.Value))(?:\s*\|\s*(?P<function>\w+))?\s*")
 
 _TOKEN = re.compile(r"""
     (?P<space>\s+)
@@ -102,6 +106,15 @@ def _string_end(text: str, start: int) -> int:
 
 
 def _action(body: str, offset: int, result: Template, declared: set, blocks: list):
+    simple = _SIMPLE.fullmatch(body)
+    if simple and (simple.group("function") or "humanize") in FUNCTIONS:
+        label = simple.group("label") or simple.group("field")
+        if label:
+            result.labels.append((label, offset + simple.start("label" if simple.group("label")
+                                                               else "field")))
+        else:
+            result.uses_value = True
+        return
     stripped = body.strip()
     if stripped.startswith("/*"):
         if not stripped.endswith("*/"):

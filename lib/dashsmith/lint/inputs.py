@@ -214,7 +214,7 @@ def _rule_doc(path, group: str, index: int, rule, lines, problems) -> RuleDoc | 
     if not str(rule.get("expr") or "").strip():
         problems.append(structure.RuleExpr().problem("rule has no expression", source))
         return None
-    line, column, block = rule.value_lines.get("expr", (source.line, 0, False))
+    line, column, block = locate.value_position(rule, "expr") or (source.line, 0, False)
     if block and line <= len(lines):  # columns count from the block's indentation
         column = len(lines[line - 1]) - len(lines[line - 1].lstrip()) + 1
     return RuleDoc(rule, group, path, source, Source(path, line, column), external=True,

@@ -41,14 +41,15 @@ def _references(site: QuerySite, context):
         return
     labels_of = _Labels(context.labels_of)
     for node in expression.nodes():
-        if isinstance(node, promql.Selector):
+        kind = type(node)
+        if kind is promql.Selector:
             yield from _matcher_references(site, node, context)
-        elif isinstance(node, promql.Aggregate) and node.grouping == "by":
+        elif kind is promql.Aggregate and node.grouping == "by":
             for label in node.labels:
                 found = _check(label, node.expr, labels_of, f"`{node}`", site)
                 if found:
                     yield found
-        elif isinstance(node, promql.Binary):
+        elif kind is promql.Binary and (node.matching == "on" or node.group):
             yield from _matching_references(site, node, labels_of)
     root = expression.root
     if site.kind == "panel":

@@ -1,8 +1,8 @@
 """JSON and YAML read with the line each object starts on, for files dashsmith did not write:
 findings in them point at a line (best effort) instead of the Python that declared them.
 
-Objects come back as `Located` dicts: ordinary dicts with `.line` (from 1) and, for YAML,
-`.value_lines` (key → (line, column, block)) giving where each scalar value starts.
+Objects come back as `Located` dicts: ordinary dicts with `.line` (from 1); for YAML,
+`value_position(mapping, key)` says where a value starts.
 """
 
 from __future__ import annotations
@@ -100,56 +100,59 @@ class _Builder:
 
     def __init__(self):
         self.anchors = {}
-        self.stack: list[list] = []  # [container, pending key or _NO_KEY]
+        self.stack: list[list] = []  # [container, pending key or _NO_KEY, start mark]
+        self.result = None
+        self.documents = 0
 
     def build(self, events):
-        result, done = None, False
+        scalar, mapping_start, sequence_start = (yaml.ScalarEvent, yaml.MappingStartEvent,
+                                                 yaml.SequenceStartEvent)
+        ends = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
         for event in events:
             kind = type(event)
-            if kind is yaml.ScalarEvent:
-                self._add(_scalar(event), event)
-            elif kind is yaml.MappingStartEvent:
+            if kind is scalar:
+                value = event.value
+                if not event.style and event.implicit[0] and event.tag in (None, "!"):
+                    value = _typed(value)
+                self._add(value, event.start_mark, event.style, event.anchor)
+            elif kind is mapping_start:
                 mapping = Located()
                 mapping.line = event.start_mark.line + 1
                 mapping.value_lines = {}
                 self._open(mapping, event)
-            elif kind is yaml.SequenceStartEvent:
+            elif kind is sequence_start:
                 self._open([], event)
-            elif kind in (yaml.MappingEndEvent, yaml.SequenceEndEvent):
+            elif kind in ends:
                 container, key, start = self.stack.pop()
                 if key is not _NO_KEY:
                     raise FormatError("invalid YAML: a key has no value", start.line + 1)
-                self._add(container, start, opened=True)
+                self._add(container, start, None, None)
             elif kind is yaml.AliasEvent:
                 if event.anchor not in self.anchors:
                     raise FormatError(f"invalid YAML: unknown alias '{event.anchor}'",
                                       event.start_mark.line + 1)
-                self._add(self.anchors[event.anchor], event)
-            elif kind is yaml.DocumentEndEvent:
-                done = True
-            elif kind is yaml.DocumentStartEvent and done:
-                raise FormatError("invalid YAML: expected one document, found more",
-                                  event.start_mark.line + 1)
-            if not self.stack and kind not in (yaml.StreamStartEvent, yaml.DocumentStartEvent,
-                                               yaml.DocumentEndEvent, yaml.StreamEndEvent):
-                result = self.result
-        return result
+                self._add(self.anchors[event.anchor], event.start_mark, None, None)
+            elif kind is yaml.DocumentStartEvent:
+                self.documents += 1
+                if self.documents > 1:
+                    raise FormatError("invalid YAML: expected one document, found more",
+                                      event.start_mark.line + 1)
+        return self.result
 
     def _open(self, container, event):
-        if getattr(event, "anchor", None):
+        if event.anchor:
             self.anchors[event.anchor] = container
         self.stack.append([container, _NO_KEY, event.start_mark])
 
-    def _add(self, value, event, opened=False):
-        mark = event if opened else event.start_mark
-        if not opened and getattr(event, "anchor", None):
-            self.anchors[event.anchor] = value
+    def _add(self, value, mark, style, anchor):
+        if anchor:
+            self.anchors[anchor] = value
         if not self.stack:
             self.result = value
             return
         top = self.stack[-1]
         container = top[0]
-        if isinstance(container, list):
+        if type(container) is list:
             container.append(value)
         elif top[1] is _NO_KEY:
             if not isinstance(value, (str, int, float, bool)) or value is None:
@@ -161,20 +164,14 @@ class _Builder:
         else:
             key, top[1] = top[1], _NO_KEY
             container[key] = value
-            style = getattr(event, "style", None) if not opened else None
-            block = style in ("|", ">")
-            container.value_lines[key] = (mark.line + 1 + block,
-                                          mark.column + 1 + (style in ("'", '"')), block)
+            container.value_lines[key] = (mark, style)
 
 
 _NO_KEY = object()
 
 
-def _scalar(event):
-    """A scalar typed as YAML 1.1's core schema would: plain null, bool, int and float."""
-    value = event.value
-    if event.style or not event.implicit[0] or event.tag not in (None, "!"):
-        return value
+def _typed(value: str):
+    """A plain scalar typed as YAML 1.1's core schema would: null, bool, int and float."""
     if value in _NULLS:
         return None
     if value in _BOOLS:
@@ -194,3 +191,14 @@ def _scalar(event):
 
 def line_of(obj, default: int = 1) -> int:
     return getattr(obj, "line", default)
+
+
+def value_position(mapping, key) -> tuple[int, int, bool] | None:
+    """(line, column, block) where a YAML mapping's value for `key` starts; `block` for a
+    literal or folded block scalar, whose text starts on the next line."""
+    found = getattr(mapping, "value_lines", {}).get(key)
+    if found is None:
+        return None
+    mark, style = found
+    block = style in ("|", ">")
+    return mark.line + 1 + block, mark.column + 1 + (style in ("'", '"')), block

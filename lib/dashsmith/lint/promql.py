@@ -58,6 +58,7 @@ class Matcher:
 @dataclass(eq=False)
 class Node:
     parent: "Node | None" = field(default=None, init=False, repr=False)
+    scalar = False  # a scalar result (set per node by the parser's conversion)
 
     def children(self) -> list["Node"]:
         return []
@@ -195,11 +196,13 @@ class Unary(Node):
 @dataclass(eq=False)
 class Number(Node):
     value: float
+    scalar = True
 
 
 @dataclass(eq=False)
 class String(Node):
     value: str
+    scalar = True
 
 
 @dataclass(frozen=True)
@@ -221,7 +224,8 @@ class Expression:
         self.root = root
         self.error = error
         self._nodes = list(root.walk()) if root is not None else []
-        self._selectors = [n for n in self._nodes if isinstance(n, Selector)]
+        self._selectors = [n for n in self._nodes if type(n) is Selector]
+        self._named = [s for s in self._selectors if s.name and not s.name_is_variable]
 
     def nodes(self) -> list[Node]:
         """Every node, parents before children."""
@@ -229,6 +233,10 @@ class Expression:
 
     def selectors(self) -> list[Selector]:
         return self._selectors
+
+    def named_selectors(self) -> list[Selector]:
+        """Selectors with a metric name written out (not `{__name__=...}`, not `$metric`)."""
+        return self._named
 
     def restore(self, message: str) -> str:
         return self.substitution.restore(message)
@@ -274,6 +282,11 @@ class _Converter:
             child.parent = made
         return made
 
+    def _scalar(self, made: Node) -> Node:
+        """Mark a node whose value is a scalar (a number, or an operation on numbers)."""
+        made.scalar = True
+        return made
+
     def vector_selector(self, ast) -> Selector:
         matchers = tuple(Matcher(m.name, _MATCH_OPS[str(m.op)], m.value)
                          for m in ast.matchers.matchers)
@@ -294,8 +307,9 @@ class _Converter:
 
     def call(self, ast) -> Call:
         function = ast.func
-        return Call(function.name, [self.node(a) for a in ast.args],
+        made = Call(function.name, [self.node(a) for a in ast.args],
                     returns_scalar=function.return_type == pp.ValueType.Scalar)
+        return self._scalar(made) if made.returns_scalar else made
 
     def aggregate(self, ast) -> Aggregate:
         modifier = ast.modifier
@@ -322,14 +336,15 @@ class _Converter:
                 made.group = "right"
             if made.group:
                 made.group_labels = tuple(modifier.group_labels or ())
-        return made
+        return self._scalar(made) if made.lhs.scalar and made.rhs.scalar else made
 
     def subquery(self, ast) -> Subquery:
         step = _seconds(ast.step) if ast.step is not None else None
         return Subquery(self.node(ast.expr), _seconds(ast.range), step)
 
     def unary(self, ast) -> Unary:
-        return Unary(self.node(ast.expr))
+        made = Unary(self.node(ast.expr))
+        return self._scalar(made) if made.expr.scalar else made
 
     def number(self, ast) -> Number:
         return Number(ast.val)
@@ -360,15 +375,7 @@ def _seconds(duration: timedelta) -> float:
 # --- what labels a result can carry ---------------------------------------------------------
 
 def is_scalar(node: Node) -> bool:
-    if isinstance(node, (Number, String)):
-        return True
-    if isinstance(node, Unary):
-        return is_scalar(node.expr)
-    if isinstance(node, Call):
-        return node.returns_scalar
-    if isinstance(node, Binary):
-        return is_scalar(node.lhs) and is_scalar(node.rhs)
-    return False
+    return node.scalar
 
 
 def output_labels(node: Node, labels_of, memo: dict | None = None) -> frozenset[str] | None:
@@ -378,25 +385,23 @@ def output_labels(node: Node, labels_of, memo: dict | None = None) -> frozenset[
     if memo is None:
         memo = {}
     key = id(node)
-    if key not in memo:
-        memo[key] = _output_labels(node, lambda n: output_labels(n, labels_of, memo), labels_of)
-    return memo[key]
+    if key in memo:
+        return memo[key]
+    kind = type(node)
+    if kind is Selector:
+        found = labels_of(node)
+    elif node.scalar and kind is not Call:
+        found = frozenset()
+    elif kind is Unary or kind is Subquery:
+        found = output_labels(node.expr, labels_of, memo)
+    else:
+        def output(child):
+            return output_labels(child, labels_of, memo)
 
-
-def _output_labels(node: Node, output, labels_of) -> frozenset[str] | None:
-    if isinstance(node, Selector):
-        return labels_of(node)
-    if isinstance(node, (Number, String)):
-        return frozenset()
-    if isinstance(node, (Unary, Subquery)):
-        return output(node.expr)
-    if isinstance(node, Call):
-        return _call_labels(node, output)
-    if isinstance(node, Aggregate):
-        return _aggregate_labels(node, output)
-    if isinstance(node, Binary):
-        return _binary_labels(node, output)
-    return None
+        combine = _COMBINE.get(kind)
+        found = combine(node, output) if combine else None
+    memo[key] = found
+    return found
 
 
 def _call_labels(call: Call, output) -> frozenset[str] | None:
@@ -460,6 +465,9 @@ def _binary_labels(binary: Binary, output) -> frozenset[str] | None:
     if binary.matching == "ignoring":
         return None if left is None else left - set(binary.matching_labels)
     return left
+
+
+_COMBINE = {Call: _call_labels, Aggregate: _aggregate_labels, Binary: _binary_labels}
 
 
 def dropped_by(node: Node, label: str, labels_of, memo: dict | None = None) -> Node | None:

@@ -27,6 +27,7 @@ class Rule:
     # from there, and checks external files itself where the rule applies to them.
     structural: bool = False
     query_errors: bool = False  # also sees expressions that did not parse
+    sites: tuple[str, ...] = ("panel", "variable", "rule")  # the queries `query` looks at
 
     def dashboard(self, doc, context):
         return ()

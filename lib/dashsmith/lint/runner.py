@@ -14,11 +14,14 @@ from .subjects import dashboard_sites, rule_site
 def run(inputs: Inputs, context: Context, rules: list[Rule], suite=None) -> list[Problem]:
     problems: list[Problem] = list(inputs.problems)
     hooked = {hook: [rule for rule in rules if hook in rule.hooks()] for hook in HOOKS}
-    query_rules = hooked["query"]
-    error_rules = [rule for rule in query_rules if rule.query_errors]
+    by_kind = {kind: [rule for rule in hooked["query"] if kind in rule.sites]
+               for kind in ("panel", "variable", "rule")}
+    errors_by_kind = {kind: [rule for rule in rules if rule.query_errors]
+                      for kind, rules in by_kind.items()}
 
     def check(site):
-        for rule in query_rules if site.expression.error is None else error_rules:
+        chosen = by_kind if site.expression.error is None else errors_by_kind
+        for rule in chosen[site.kind]:
             problems.extend(rule.query(site, context))
 
     for doc in inputs.dashboards:

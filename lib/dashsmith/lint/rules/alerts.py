@@ -27,9 +27,10 @@ class AlertComparison(Rule):
     """
 
     id = "alert/comparison"
+    sites = ("rule",)
 
     def query(self, site, context):
-        if site.kind == "rule" and site.rule.is_alert and not filters(site.expression.root):
+        if site.rule.is_alert and not filters(site.expression.root):
             yield self.problem(f"alert '{site.rule.name}' has no comparison: it fires for every "
                                "series the expression returns; compare it with a threshold "
                                "(e.g. `> 0.1`)", site.rule.source)

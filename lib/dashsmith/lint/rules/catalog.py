@@ -25,7 +25,7 @@ _LITERAL_ALTERNATION = re.compile(r"^[\w\- :/@.]*(\|[\w\- :/@.]*)*$")
 
 
 def _named_selectors(site):
-    return [s for s in site.expression.selectors() if s.name and not s.name_is_variable]
+    return site.expression.named_selectors()
 
 
 def _value_selectors(site):

@@ -137,10 +137,9 @@ class PromqlRange(Rule):
 
     id = "promql/range"
     severity = Severity.WARNING
+    sites = ("rule",)
 
     def query(self, site, context):
-        if site.kind != "rule":
-            return
         minimum = 4 * context.scrape_interval
         for selector in site.expression.selectors():
             if selector.range is not None and 0 < selector.range < minimum:
@@ -174,10 +173,9 @@ class DashboardRateInterval(Rule):
 
     id = "dashboard/rate-interval"
     severity = Severity.WARNING
+    sites = ("panel",)
 
     def query(self, site, context):
-        if site.kind != "panel":
-            return
         steps = {_seconds(step) for step in site.steps}
         for selector in site.expression.selectors():
             consumer = selector.consumer()

@@ -7,7 +7,6 @@ under the same ids; for dashboards and rule files given as paths, lint checks th
 from __future__ import annotations
 
 from ... import validate
-from ...problems import Severity
 from ..rule import Rule
 
 
@@ -237,7 +236,10 @@ class FileParse(Rule):
 
 
 class FileFormat(Rule):
-    """A JSON file given to lint is not a Grafana dashboard.
+    """A file is not what it should be: a Grafana dashboard, or a promtool unit-test file.
+
+    A JSON file given to lint must be a dashboard (or the HTTP API's {"dashboard": ...}); a
+    file in alerts/tests/ must be a promtool test file: a mapping with rule_files and tests.
 
     Anti-pattern:
         dashsmith lint package.json
@@ -247,4 +249,3 @@ class FileFormat(Rule):
     """
 
     id = "file/format"
-    severity = Severity.ERROR
