@@ -119,14 +119,14 @@ def _panel_targets():
 def test_every_panel_returns_data(warm, verified, uid, panel, ref_id):
     dashboard = next(d for d in warm.build.dashboards if d.uid == uid)
     prefix = f"dashboard '{dashboard.title}' panel '{panel}' query {ref_id} "
-    found = [f"{p['file']}:{p['line']}: {p['message']}" for p in verified
+    found = [f"{p['path']}:{p['line']}: {p['message']}" for p in verified
              if p["message"].startswith(prefix)]
     assert not found, "\n".join(found)
 
 
 def test_every_rule_reads_live_series_and_can_fire(verified):
-    found = [f"{p['file']}:{p['line']}: {p['rule']} {p['message']}" for p in verified
-             if p["file"].startswith("alerts/")]
+    found = [f"{p['path']}:{p['line']}: {p['rule']} {p['message']}" for p in verified
+             if p["path"].startswith("alerts/")]
     assert not found, "\n".join(found)
 
 
@@ -218,15 +218,11 @@ BREAKAGES = [
 
 @pytest.mark.parametrize("what, panel, change, says", BREAKAGES, ids=[b[0] for b in BREAKAGES])
 def test_a_broken_panel_query_fails_naming_the_panel(warm, project, what, panel, change, says):
-    path = project / "dashboards" / "ai.py"
-    text = path.read_text()
-    old, new = change
-    assert text.count(old) == 1, f"dashboards/ai.py no longer has {old!r}"
-    path.write_text(text.replace(old, new))
+    _edit(project / "dashboards" / "ai.py", *change)
 
     result = Cli(project)("verify", "--prometheus", warm.prometheus_url, "--range", RANGE,
                           "--scrape-interval", SCRAPE, "--format", "json")
-    failures = [f"{p['file']}:{p['line']}: {p['message']}" for p in json.loads(result.stdout)
+    failures = [f"{p['path']}:{p['line']}: {p['message']}" for p in json.loads(result.stdout)
                 if p["severity"] == "error"]
     broken = Project(str(project))
     for expectation in EXPECTATIONS:
@@ -237,6 +233,36 @@ def test_a_broken_panel_query_fails_naming_the_panel(warm, project, what, panel,
     assert named, f"{what}: no failure names panel '{panel}' and says {says!r}:\n" + \
         "\n".join(failures)
     assert any(f.startswith("dashboards/ai.py:") or "(dashboards/ai.py:" in f for f in named)
+
+
+def _edit(path, old: str, new: str):
+    text = path.read_text()
+    assert text.count(old) == 1, f"{path.name} no longer has {old!r}"
+    path.write_text(text.replace(old, new))
+
+
+def test_verify_reports_wrong_types_impossible_alerts_and_unread_metrics(warm, project, verified):
+    _edit(project / "metrics" / "ai.py", 'Gauge("ai_active_requests"', 'Counter("ai_active_requests"')
+    _edit(project / "alerts" / "postgres.py", " - max by (instance) (pg_settings_superuser",
+          " - max by (job) (pg_settings_superuser")
+    _edit(project / "alerts" / "ai.py", "rate_limit_error|overloaded_error", "rate_limited")
+    result = Cli(project)("verify", "--prometheus", warm.prometheus_url, "--range", RANGE,
+                          "--scrape-interval", SCRAPE, "--format", "json")
+    assert result.exit_code == 1
+    found = {(p["rule"], p["path"], p["message"]) for p in json.loads(result.stdout)}
+
+    def one(rule: str, path: str, *says: str):
+        hits = [m for r, f, m in found if r == rule and f == path and all(s in m for s in says)]
+        assert hits, f"no {rule} at {path} saying {says}:\n" + "\n".join(map(str, sorted(found)))
+
+    one("catalog/type", "metrics/ai.py",
+        "ai_active_requests is a counter in the catalog, but Prometheus's metadata says gauge")
+    one("alerts/never-true", "alerts/postgres.py", "'PostgresqlTooManyConnections' can never fire",
+        'no series on the left {instance=', 'has a match on the right {job="postgres"}')
+    one("promql/series", "alerts/ai.py", "'AIRateLimited'", 'error_type=~"rate_limited"',
+        "error_type is one of: ")
+    unread = [p["message"] for p in verified if p["rule"] == "catalog/unread"]
+    assert any("ai_cache_tokens_total" in m for m in unread), unread
 
 
 # --- fault modes ---------------------------------------------------------------------------

@@ -3,16 +3,13 @@ replaced by real values, alert conditions, report formats, and the command's exi
 
 from __future__ import annotations
 
-import json
 import socket
 
 import pytest
 
 from dashsmith import Dashboard, Query, label_variable, stat, timeseries
-from dashsmith.problems import Problem, Severity
 from dashsmith.render import render_dashboard
-from dashsmith.source import Source
-from dashsmith.verify import expressions, report
+from dashsmith.verify import expressions
 from dashsmith.verify.queries import (TimeRange, grafana_interval, rate_interval,
                                       resolve_variables, round_interval, runnable, targets)
 
@@ -103,23 +100,6 @@ def test_alert_conditions_are_the_branches_an_alert_fires_on():
     assert vector.operand == "sum by (i)(x{}) >= bool on (i) max by (i)(y{})"
     assert [str(s) for s, inside in expressions.selectors(parsed) if inside] == ["a_total{}"]
     assert expressions.metric_names(parsed) == {"a_total", "b_total"}
-
-
-def test_report_formats():
-    problems = [Problem("promql/series", Severity.ERROR, "panel 'P' shows 50% nothing",
-                        Source("dashboards/ai.py", 17)),
-                Problem("catalog/unread", Severity.INFO, "metric m is unread",
-                        Source("metrics/ai.py", 3))]
-    assert report.render(problems, "text").splitlines() == [
-        "dashboards/ai.py:17:1: error promql/series panel 'P' shows 50% nothing",
-        "metrics/ai.py:3:1: info catalog/unread metric m is unread"]
-    assert json.loads(report.render(problems, "json"))[0] == {
-        "file": "dashboards/ai.py", "line": 17, "column": 1, "severity": "error",
-        "rule": "promql/series", "message": "panel 'P' shows 50% nothing"}
-    assert report.render(problems, "github").splitlines()[0] == (
-        "::error file=dashboards/ai.py,line=17,col=1,title=promql/series::"
-        "panel 'P' shows 50%25 nothing")
-    assert report.summary(problems) == "1 error(s), 0 warning(s), 1 note(s)"
 
 
 def test_verify_exits_2_when_prometheus_does_not_answer(cli):

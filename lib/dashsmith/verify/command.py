@@ -10,8 +10,8 @@ import click
 
 from .. import durations
 from ..cli import EXIT_PROBLEMS, duration_option, fail, load_project, report_declaration_error
+from ..lint import report
 from ..problems import DeclarationError, Severity
-from . import report
 from .api import Prometheus, Unreachable
 from .checks import verify as run_checks
 from .queries import TimeRange
@@ -29,8 +29,8 @@ _FAIL_ON = {"error": Severity.ERROR, "warning": Severity.WARNING}
 @click.option("--scrape-interval", callback=lambda ctx, param, value: duration_option(value),
               help="The data source's scrape interval, from which $__rate_interval follows "
                    "(default: the scrape_interval setting).")
-@click.option("--format", "fmt", type=click.Choice(report.FORMATS), default="text",
-              show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text",
+              show_default=True, help="As lint's: github writes workflow-command annotations.")
 @click.option("--fail-on", type=click.Choice(sorted(_FAIL_ON)), default="error",
               show_default=True, help="Lowest severity that makes the exit status 1.")
 @click.pass_context
@@ -52,9 +52,12 @@ def verify(ctx, url, range_, scrape_interval, fmt, fail_on):
                     run_checks(project.estate, build, prometheus, time_range)]
     except Unreachable as error:
         fail(f"cannot query Prometheus: {error}")
-    output = report.render(problems, fmt)
-    if output:
-        click.echo(output)
+    problems.sort(key=lambda p: (p.source.file, p.source.line, -p.severity, p.rule))
+    if fmt == "json":
+        click.echo(report.as_json(problems))
+    else:
+        for line in report.github(problems) if fmt == "github" else report.text(problems):
+            click.echo(line)
     if fmt == "text":
         click.echo(f"verify: {report.summary(problems)} against {url}", err=True)
     if any(p.severity >= _FAIL_ON[fail_on] for p in problems):
