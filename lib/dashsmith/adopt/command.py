@@ -50,7 +50,12 @@ def import_dashboards(ctx, connection, files, uids, folders, everything, in_fold
     try:
         inputs = [read_file(path) for path in files]
         if uids or folders or everything:
-            inputs += _from_grafana(connection, uids, folders, everything, declared)
+            found, skipped = _from_grafana(connection, uids, folders, everything,
+                                           set() if force else set(declared))
+            inputs += found
+            for uid in skipped:
+                click.echo(f"skipped {uid}: already declared at {declared[uid]} (--force "
+                           "imports it again)")
         modules = _generate(inputs, in_folder, project, declared, force)
     except ImportFailed as error:
         fail(f"{error}; nothing was written")
@@ -72,13 +77,13 @@ def _declared(project) -> dict[str, str]:
     return {d.uid: str(d.source.relative_to(project.root)) for d in estate.dashboards}
 
 
-def _from_grafana(connection, uids, folders, everything, declared) -> list[Imported]:
+def _from_grafana(connection, uids, folders, everything, skip: set[str]):
     if connection is None:
         raise ImportFailed("--uid, --folder and --all read Grafana: set GRAFANA_URL or --url")
     try:
         grafana = connect(connection)
         return live.fetch(grafana, connection, uids=list(uids), folders=list(folders),
-                          everything=everything, skip=set(declared) if not uids else set())
+                          everything=everything, skip=skip)
     except GrafanaUnavailable as error:
         raise ImportFailed(str(error)) from None
 

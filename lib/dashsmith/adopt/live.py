@@ -9,9 +9,10 @@ from .inputs import ImportFailed, Imported, from_json
 
 
 def fetch(grafana, connection, *, uids: list[str], folders: list[str], everything: bool,
-          skip: set[str]) -> list[Imported]:
+          skip: set[str]) -> tuple[list[Imported], list[str]]:
     """The dashboards asked for: each uid (which must exist), every dashboard in each folder,
-    or all of them; `skip` leaves out uids the project already declares (for --folder/--all)."""
+    or all of them; and the uids left out because they are in `skip` (the project declares
+    them) and were asked for by folder or --all only."""
     hits = call(connection, lambda: search_dashboards(grafana), "list the dashboards")
     paths = _FolderPaths(grafana, connection)
     wanted = []
@@ -27,16 +28,19 @@ def fetch(grafana, connection, *, uids: list[str], folders: list[str], everythin
         wanted += matching
     if everything:
         wanted += [hit["uid"] for hit in hits]
-    out, seen = [], set()
+    out, seen, skipped = [], set(), []
     for uid in wanted:
-        if uid in seen or (uid in skip and uid not in uids):
+        if uid in seen:
             continue
         seen.add(uid)
+        if uid in skip and uid not in uids:
+            skipped.append(uid)
+            continue
         answer = call(connection, lambda uid=uid: grafana.dashboard.get_dashboard(uid),
                       f"read dashboard {uid}")
         folder_uid = (answer.get("meta") or {}).get("folderUid") or ""
         out.append(from_json(f"Grafana dashboard {uid}", answer, folder=paths.path(folder_uid)))
-    return out
+    return out, skipped
 
 
 class _FolderPaths:

@@ -1,0 +1,137 @@
+"""`dashsmith import --uid / --folder / --all` against the Grafana emulator: dashboards made in
+the UI come into the project with their uid and folder, and the next deploy takes them over
+instead of creating copies."""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+
+import pytest
+from grafana_client import GrafanaApi
+
+from dashsmith.adopt.normalize import differences, normalize
+
+try:
+    from tests.grafana_emulator import GrafanaEmulator
+except ImportError:  # tests/ is not a package: pytest put tests/ itself on sys.path
+    from grafana_emulator import GrafanaEmulator
+
+TOKEN = "glsa_importtests_Hq4Lz8Wn2Xc6Vb1Mk9Pd3Rt7Sf5Gy0Ju"
+CORPUS_DIR = os.path.join(os.path.dirname(__file__), "import_corpus")
+CLEAN_ENV = {name: None for name in ("GRAFANA_URL", "GRAFANA_TOKEN", "GRAFANA_TOKEN_FILE",
+                                     "GRAFANA_USER", "GRAFANA_PASSWORD", "GRAFANA_CA_CERT",
+                                     "GRAFANA_TIMEOUT", "GRAFANA_ORG_ID", "PROMETHEUS_URL")}
+MARKER = "managed-by:dashsmith"
+
+
+def corpus(name: str) -> dict:
+    with open(os.path.join(CORPUS_DIR, name)) as handle:
+        data = json.load(handle)
+    data["id"] = None  # as a dashboard imported through Grafana's UI: Grafana gives it an id
+    return data
+
+
+@pytest.fixture(scope="module")
+def emulator():
+    with GrafanaEmulator(tokens={TOKEN: "Admin"}, datasources=[{
+            "uid": "prom-main", "name": "Prometheus", "type": "prometheus",
+            "url": "http://prometheus:9090", "isDefault": True}]) as emu:
+        yield emu
+
+
+@pytest.fixture
+def grafana(emulator):
+    """The emulator holding two UI-made dashboards, one in a nested folder, one at the root."""
+    emulator.reset()
+    emulator.add_folder("Trading", uid="trd")
+    emulator.add_folder("Hosts", uid="hst7k", parent_uid="trd")
+    emulator.add_dashboard(corpus("host_overview.json"), folder_uid="hst7k")
+    emulator.add_dashboard(corpus("llm_gateway.json"))
+    yield emulator
+    assert emulator.server_errors == []
+
+
+def env(emulator) -> dict:
+    return {**CLEAN_ENV, "GRAFANA_URL": emulator.url, "GRAFANA_TOKEN": TOKEN}
+
+
+def module(project, name: str) -> str:
+    return (project / "dashboards" / f"{name}.py").read_text()
+
+
+def test_import_by_uid_keeps_the_uid_and_the_folder_path(cli, project, grafana):
+    result = cli("import", "--uid", "host-overview", env=env(grafana))
+    assert result.exit_code == 0, result.output
+    assert "wrote dashboards/host_overview.py: 'Host Overview' (uid host-overview) in folder " \
+           "'Trading/Hosts'" in result.output
+    text = module(project, "host_overview")
+    assert 'uid="host-overview"' in text and 'folder="Trading/Hosts"' in text
+
+
+def test_the_imported_module_builds_what_grafana_holds(cli, project, grafana):
+    assert cli("import", "--uid", "host-overview", env=env(grafana)).exit_code == 0
+    assert cli("build").exit_code == 0
+    [path] = list((project / "build" / "dashboards").glob("*/host-overview.json"))
+    stored = grafana.dashboard("host-overview")
+    assert differences(normalize(stored), normalize(json.loads(path.read_text()))) == []
+
+
+def test_a_root_dashboard_stays_at_the_root(cli, project, grafana):
+    result = cli("import", "--uid", "llm-gateway", env=env(grafana))
+    assert result.exit_code == 0, result.output
+    assert 'folder="",' in module(project, "llm_gateway")
+
+
+def test_import_a_folder_by_title_path_or_uid(cli, project, grafana):
+    for name in ("Trading/Hosts", "Hosts", "hst7k"):
+        result = cli("import", "--folder", name, "--force", env=env(grafana))
+        assert result.exit_code == 0, result.output
+        assert "uid host-overview" in result.output and "llm-gateway" not in result.output
+
+
+def test_all_skips_what_the_project_declares(cli, project, grafana):
+    declared = copy.deepcopy(corpus("quick_start.json"))
+    declared.update(uid="ai-llm", title="AI / LLM (made in the UI)")
+    grafana.add_dashboard(declared)
+    result = cli("import", "--all", env=env(grafana))
+    assert result.exit_code == 0, result.output
+    assert "uid host-overview" in result.output and "uid llm-gateway" in result.output
+    assert "skipped ai-llm: already declared at dashboards/ai.py:" in result.output
+    assert "uid ai-llm" not in result.output
+    assert 'title="AI / LLM",' in (project / "dashboards" / "ai.py").read_text()
+
+
+def test_unknown_uid_or_folder_is_refused_and_nothing_written(cli, project, grafana):
+    before = sorted(os.listdir(project / "dashboards"))
+    for args, expect in ((["--uid", "nope"], "no dashboard with uid 'nope'"),
+                         (["--folder", "Nowhere"], "no dashboards in a folder 'Nowhere'")):
+        result = cli("import", *args, env=env(grafana))
+        assert result.exit_code == 2 and expect in result.output, result.output
+        assert "nothing was written" in result.output
+    assert sorted(os.listdir(project / "dashboards")) == before
+
+
+def test_live_import_needs_a_url(cli):
+    result = cli("import", "--uid", "host-overview", env=CLEAN_ENV)
+    assert result.exit_code == 2 and "set GRAFANA_URL or --url" in result.output
+
+
+def test_the_next_deploy_takes_the_dashboard_over_without_a_copy(cli, project, grafana):
+    assert cli("import", "--uid", "host-overview", env=env(grafana)).exit_code == 0
+    before = grafana.dashboard("host-overview")
+    result = cli("deploy", "--force", env=env(grafana))
+    assert result.exit_code == 0, result.output
+    after = grafana.dashboard("host-overview")
+    assert MARKER in after["tags"]
+    hosts = [d for d in _all_dashboards(grafana) if d["title"] == "Host Overview"]
+    assert [d["uid"] for d in hosts] == ["host-overview"]
+    # the same dashboard, now marked as dashsmith's
+    assert [line.split(":")[0] for line in differences(normalize(before), normalize(after))] \
+        == ["tags"]
+
+
+def _all_dashboards(emulator) -> list[dict]:
+    api = GrafanaApi.from_url(emulator.url, credential=TOKEN)
+    return api.client.GET("/search", params={"type": "dash-db"})
