@@ -6,8 +6,10 @@ from __future__ import annotations
 import json
 import textwrap
 
+from click.testing import CliRunner
 from conftest import require_binary
 
+from dashsmith.cli import main
 from dashsmith.lint import lint_project
 from dashsmith.project import Project
 
@@ -158,10 +160,13 @@ def test_fail_on_chooses_which_severity_fails(project, cli):
     assert cli("lint", "--no-promtool", "--fail-on", "warning").exit_code == 1
 
 
-def test_no_colour_when_not_a_terminal(project, cli):
+def test_colour_only_on_a_terminal(project, cli):
     _write(project, "dashboards/broken.py", BROKEN_DASHBOARD)
     result = cli("lint", "--no-promtool")
     assert "error promql/syntax" in result.output and "\x1b[" not in result.output
+    on_terminal = CliRunner().invoke(main, ["--project", str(project), "lint", "--no-promtool"],
+                                     color=True)
+    assert "\x1b[31m\x1b[1merror\x1b[0m" in on_terminal.output
 
 
 def test_explain(cli):

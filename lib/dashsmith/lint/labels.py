@@ -49,7 +49,12 @@ def _references(site: QuerySite, context):
                 found = _check(label, node.expr, labels_of, f"`{node}`", site)
                 if found:
                     yield found
-        elif kind is promql.Binary and (node.matching == "on" or node.group):
+        elif kind is promql.Aggregate and node.grouping == "without":
+            yield from _removed_references(site, node, node.labels, [node.expr], labels_of)
+        elif kind is promql.Binary and node.matching == "ignoring":
+            yield from _removed_references(site, node, node.matching_labels,
+                                           [node.lhs, node.rhs], labels_of)
+        if kind is promql.Binary and (node.matching == "on" or node.group):
             yield from _matching_references(site, node, labels_of)
     root = expression.root
     if site.kind == "panel":
@@ -98,6 +103,19 @@ def _matching_references(site, binary: promql.Binary, labels_of):
             found = _check(label, one_side, labels_of, f"`group_{binary.group} ({label})`", site)
             if found:
                 yield found
+
+
+def _removed_references(site, node, removed, inputs, labels_of):
+    """`without (x)` / `ignoring (x)` of a label no series underneath has: harmless to
+    PromQL, but a typo that leaves the label meant in place."""
+    for label in removed:
+        available = [promql.available_labels(i, labels_of) for i in inputs]
+        if any(a is None for a in available) or label.startswith("__"):
+            continue
+        if not any(label in a for a in available):
+            yield LabelReference(UNKNOWN, label, f"`{node}`: no series here has label "
+                                 f"'{label}'{_known(frozenset().union(*available))}",
+                                 _offset(site, label))
 
 
 def _template_references(site, root, labels_of):

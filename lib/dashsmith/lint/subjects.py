@@ -217,7 +217,7 @@ def dashboard_sites(doc: DashboardDoc) -> Iterator[QuerySite]:
             continue
         for target in targets:
             if isinstance(target, dict) and isinstance(target.get("expr"), str) \
-                    and target["expr"].strip() and not target.get("hide"):
+                    and target["expr"].strip():
                 yield QuerySite(target["expr"], doc.target_source(panel, target), "panel",
                                 dashboard=doc, panel=panel, target=target)
     for variable in doc.variables():
