@@ -127,6 +127,19 @@ def test_structural_errors_are_findings_not_crashes(project):
     assert [(p.rule, p.source.line) for p in problems] == [("dashboard/uid", 3)]
 
 
+def test_a_dashboard_that_cannot_be_rendered_is_a_finding(project):
+    _write(project, "dashboards/wide.py", textwrap.dedent('''\
+        from dashsmith import Dashboard, timeseries
+
+        dashboard = Dashboard(uid="wide", title="Wide", folder="Tests", rows=[
+            timeseries("Up", "up", unit="short", description="Up.", width="wide"),
+        ])
+        '''))
+    problems = lint_project(Project(str(project)))
+    assert [(p.rule, p.source.line) for p in problems] == [("dashboard/layout", 3)]
+    assert "cannot be rendered: TypeError" in problems[0].message
+
+
 def test_json_format(project, cli):
     _write(project, "dashboards/broken.py", BROKEN_DASHBOARD)
     result = cli("lint", "--no-promtool", "--format", "json")

@@ -37,15 +37,16 @@ def lint(ctx, paths, output_format, fail_on, explain, no_promtool):
     if explain is not None:
         click.echo(_explain(explain))
         return
+    project = _optional_project(ctx) if paths else load_project(ctx)
     try:
         if paths:
-            problems = lint_paths(list(paths), _optional_project(ctx), promtool=not no_promtool)
+            problems = lint_paths(list(paths), project, promtool=not no_promtool)
         else:
-            project = load_project(ctx)
             problems = lint_project(project, promtool=not no_promtool)
     except promtool.PromtoolMissing as error:
         fail(str(error))
-    base = _base(ctx)
+    # Paths as the user reads them: from the project's root, or from here without a project.
+    base = project.root if project is not None else os.getcwd()
     problems = [_relative(p, base) for p in problems]
     if output_format == "json":
         click.echo(report.as_json(problems))
@@ -106,11 +107,6 @@ def _optional_project(ctx) -> Project | None:
         return Project.find(ctx.find_root().obj)
     except SettingsError:
         return None
-
-
-def _base(ctx) -> str:
-    project = _optional_project(ctx)
-    return project.root if project is not None else os.getcwd()
 
 
 def _relative(problem: Problem, base: str) -> Problem:

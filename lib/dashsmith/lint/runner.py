@@ -12,12 +12,12 @@ from .subjects import dashboard_sites, rule_site
 
 
 def run(inputs: Inputs, context: Context, rules: list[Rule], suite=None) -> list[Problem]:
-    problems: list[Problem] = list(inputs.problems)
+    problems: list[Problem] = []
     hooked = {hook: [rule for rule in rules if hook in rule.hooks()] for hook in HOOKS}
     by_kind = {kind: [rule for rule in hooked["query"] if kind in rule.sites]
                for kind in ("panel", "variable", "rule")}
-    errors_by_kind = {kind: [rule for rule in rules if rule.query_errors]
-                      for kind, rules in by_kind.items()}
+    errors_by_kind = {kind: [rule for rule in kind_rules if rule.query_errors]
+                      for kind, kind_rules in by_kind.items()}
 
     def check(site):
         chosen = by_kind if site.expression.error is None else errors_by_kind
@@ -36,4 +36,5 @@ def run(inputs: Inputs, context: Context, rules: list[Rule], suite=None) -> list
     if suite is not None:
         for rule in hooked["alert_tests"]:
             problems.extend(rule.alert_tests(suite, context))
-    return problems
+    # Read after the dashboards went by: rendering one can add a problem.
+    return list(inputs.problems) + problems
