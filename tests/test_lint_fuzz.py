@@ -24,14 +24,21 @@ PROMQL_PIECES = st.sampled_from([
     "label_replace", "x_bucket", "'", "\\", "\n", "unless", "count_values", "topk",
 ])
 PROMQL = st.one_of(st.text(max_size=80), st.lists(PROMQL_PIECES, max_size=30).map("".join))
+# Values Grafana gives meaning to, so the fuzz reaches the rules behind them.
+MEANINGFUL = st.sampled_from(["datasource", "query", "prometheus", "timeseries", "stat", "row",
+                              "text", "-- Mixed --", "${datasource}", "$datasource",
+                              "label_values(up, job)", "sum(rate(x[5m]))", "1d", "A"])
 JSON = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20)
+    | MEANINGFUL,
     lambda children: st.lists(children, max_size=5)
     | st.dictionaries(st.sampled_from(["panels", "targets", "expr", "type", "datasource", "uid",
                                        "title", "templating", "list", "query", "gridPos", "x",
                                        "y", "w", "h", "id", "refId", "legendFormat",
                                        "fieldConfig", "defaults", "unit", "interval",
-                                       "collapsed", "rows"]) | st.text(max_size=8),
+                                       "collapsed", "rows", "name", "instant",
+                                       "range", "libraryPanel", "description"])
+                      | st.text(max_size=8),
                       children, max_size=6),
     max_leaves=40)
 RULE_KEYS = st.sampled_from(["groups", "name", "rules", "alert", "record", "expr", "for",

@@ -55,7 +55,8 @@ class DashboardDoc:
         return _dicts(templating.get("list")) if isinstance(templating, dict) else []
 
     def datasource_variables(self) -> set[str]:
-        return {v.get("name") for v in self.variables() if v.get("type") == "datasource"}
+        return {v["name"] for v in self.variables()
+                if v.get("type") == "datasource" and isinstance(v.get("name"), str)}
 
 
 @dataclass(eq=False)
