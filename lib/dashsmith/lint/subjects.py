@@ -18,6 +18,9 @@ from typing import Callable, Iterator
 from ..source import Source
 from . import promql
 
+# Panels that show no data of their own.
+DECORATIVE_PANEL_TYPES = frozenset({"row", "text", "news", "dashlist", "alertlist", "annolist",
+                                    "welcome", "gettingstarted"})
 # Panel types that show one value over the dashboard's time range.
 INSTANT_PANEL_TYPES = frozenset({"stat", "gauge", "bargauge", "piechart", "table",
                                  "singlestat", "table-old"})
@@ -49,6 +52,12 @@ class DashboardDoc:
         for row in _dicts(self.json.get("rows")):
             found.extend(_dicts(row.get("panels")))
         return found
+
+    def data_panels(self) -> list[dict]:
+        """The panels that show data: not rows, text and the like, nor library panels (whose
+        content lives in Grafana's library)."""
+        return [p for p in self.panels() if p.get("type") not in DECORATIVE_PANEL_TYPES
+                and "libraryPanel" not in p]
 
     def variables(self) -> list[dict]:
         templating = self.json.get("templating")

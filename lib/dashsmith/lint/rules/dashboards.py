@@ -8,18 +8,10 @@ from ...problems import Severity
 from .. import units
 from ..rule import Rule
 
-# Panels that show no data of their own.
-_DECORATIVE = frozenset({"row", "text", "news", "dashlist", "alertlist", "annolist", "welcome",
-                         "gettingstarted"})
 # Panels that show numbers, and so need a unit.
 _NUMERIC = frozenset({"timeseries", "graph", "stat", "gauge", "bargauge", "barchart", "piechart",
                       "singlestat", "table", "heatmap", "histogram", "trend", "xychart"})
 _VARIABLE_REFERENCE = re.compile(r"^\$\{(\w+)\}$|^\$(\w+)$|^\[\[(\w+)\]\]$")
-
-
-def _data_panels(doc):
-    return [p for p in doc.panels() if p.get("type") not in _DECORATIVE
-            and "libraryPanel" not in p]
 
 
 class DashboardDatasource(Rule):
@@ -40,7 +32,7 @@ class DashboardDatasource(Rule):
     id = "dashboard/datasource"
 
     def dashboard(self, doc, context):
-        if _data_panels(doc) and not doc.datasource_variables():
+        if doc.data_panels() and not doc.datasource_variables():
             yield self.problem(f"dashboard '{doc.title}' has no data source variable: add one "
                                "of type 'datasource' (query 'prometheus') named 'datasource'",
                                doc.source)
@@ -65,7 +57,7 @@ class PanelDatasource(Rule):
         variables = doc.datasource_variables()
         if not variables:
             return  # dashboard/datasource says what to do first
-        for panel in _data_panels(doc):
+        for panel in doc.data_panels():
             targets = [t for t in panel.get("targets") or [] if isinstance(t, dict)]
             if not targets:
                 continue
@@ -153,7 +145,7 @@ class PanelDescription(_PanelField):
     id = "panel/description"
 
     def dashboard(self, doc, context):
-        for panel in _data_panels(doc):
+        for panel in doc.data_panels():
             if not str(panel.get("description") or "").strip():
                 yield self.problem(f"panel '{panel.get('title', '')}' has no description",
                                    doc.panel_source(panel))
@@ -177,7 +169,7 @@ class PanelUnit(_PanelField):
     id = "panel/unit"
 
     def dashboard(self, doc, context):
-        for panel in _data_panels(doc):
+        for panel in doc.data_panels():
             if panel.get("type") not in _NUMERIC:
                 continue
             unit = _unit(panel)
@@ -269,7 +261,7 @@ class PanelDuplicateTitle(Rule):
 
     def dashboard(self, doc, context):
         seen = {}
-        for panel in _data_panels(doc):
+        for panel in doc.data_panels():
             title = str(panel.get("title") or "").strip()
             if not title:
                 continue

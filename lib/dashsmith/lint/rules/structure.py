@@ -157,12 +157,7 @@ class PanelNoTargets(Rule):
     def dashboard(self, doc, context):
         if not doc.external:
             return
-        for panel in doc.panels():
-            if panel.get("type") in ("row", "text", "news", "dashlist", "alertlist",
-                                     "annolist", "welcome", "gettingstarted", "libraryPanel"):
-                continue
-            if "libraryPanel" in panel:
-                continue
+        for panel in doc.data_panels():
             targets = panel.get("targets")
             if not isinstance(targets, list) or not targets:
                 yield self.problem(f"panel '{panel.get('title', '')}' has no query",
