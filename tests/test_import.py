@@ -38,18 +38,18 @@ def corpus(name: str) -> dict:
 def imported(tmp_path_factory):
     """A copy of the project with the whole corpus imported (one command) and built."""
     root = tmp_path_factory.mktemp("import") / "project"
-    root.mkdir()
-    for name in PROJECT_FILES:
-        source = os.path.join(REPO, name)
-        if os.path.isdir(source):
-            shutil.copytree(source, root / name, ignore=shutil.ignore_patterns("__pycache__"))
-        elif os.path.exists(source):
-            shutil.copy(source, root / name)
+    shutil.copytree(REPO, root, ignore=_outside_the_project)
     result = run(root, "import", *(os.path.join(CORPUS_DIR, f) for f in CORPUS))
     assert result.exit_code == 0, result.output
     built = run(root, "build")
     assert built.exit_code == 0, built.output
     return root, result.output
+
+
+def _outside_the_project(directory, names):
+    """For copytree: what conftest's `project` fixture would not copy either."""
+    top = [n for n in names if n not in PROJECT_FILES] if directory == REPO else []
+    return top + [n for n in names if n == "__pycache__"]
 
 
 def module_path(root, name: str):

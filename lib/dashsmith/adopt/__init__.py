@@ -1,0 +1,5 @@
+"""`dashsmith import`: Grafana dashboards turned into Python declarations.
+
+inputs (read and check) → codegen (fit variables, panels, rows and layout; module text) →
+roundtrip (run, build, compare after normalize) → command (write all or nothing).
+"""

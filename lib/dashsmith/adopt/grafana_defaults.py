@@ -223,3 +223,11 @@ def _lookup(spec, path: tuple) -> tuple[bool, object]:
 
 def target_default(path: tuple) -> tuple[bool, object]:
     return _lookup(TARGET, path)
+
+
+def variable_default(path: tuple) -> tuple[bool, object]:
+    return _lookup(VARIABLE, path)
+
+
+def dashboard_default(path: tuple) -> tuple[bool, object]:
+    return _lookup(DASHBOARD, path)

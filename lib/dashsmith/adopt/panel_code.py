@@ -16,10 +16,10 @@ from ..dashboard import DATASOURCE, Dashboard
 from ..panels import DEFAULT_HEIGHT, Query
 from ..render import render_dashboard
 from . import grafana_defaults
-from .fit import MISSING, differences, fit_options, get, leaves, overlay, summary
+from .fit import differences, fit_options, get, leaves, overlay, summary
 from .grafanalib_fields import fields
 from .normalize import normalize_panel, same
-from .pysource import Call, Name, evaluate
+from .pysource import Call, evaluate
 
 
 class CannotFit(Exception):
@@ -396,5 +396,3 @@ def _position(panel: dict):
 def _grid(panel: dict, key: str):
     return (panel.get("gridPos") or {}).get(key, DEFAULT_HEIGHT if key == "h" else None)
 
-
-__all__ = ["CannotFit", "FittedPanel", "Name", "fit_panel", "render_panel"]

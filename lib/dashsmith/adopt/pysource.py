@@ -43,6 +43,21 @@ def evaluate(node):
     return node
 
 
+def walk(node):
+    """`node` and everything inside it."""
+    yield node
+    if isinstance(node, Call):
+        inside = [*node.args, *node.kwargs.values()]
+    elif isinstance(node, (list, tuple)):
+        inside = node
+    elif isinstance(node, dict):
+        inside = node.values()
+    else:
+        inside = ()
+    for item in inside:
+        yield from walk(item)
+
+
 def source(node, indent: int = 0, prefix: str = "", tail: str = "", bare: bool = False) -> str:
     """`node` printed at `indent` levels after `prefix`, followed by `tail`. A bare position
     (a positional argument, a list item) lets a long string continue as adjacent literals."""

@@ -98,15 +98,9 @@ def _template(original: dict, target: dict) -> tuple[Call, list[str]]:
     def render(options):
         return render_variable(evaluate(make(options)))
 
-    options = fit_options(render, target, {}, fields(g.Template), _variable_default, skip=set())
-    extra, _ = overlay(target, render(options), _variable_default)
+    options = fit_options(render, target, {}, fields(g.Template), grafana_defaults.variable_default, skip=set())
+    extra, _ = overlay(target, render(options), grafana_defaults.variable_default)
     node = make(options, extra)
     if differences(target, render_variable(evaluate(node))):
         raise ValueError(f"variable {name!r} does not render back")
     return node, summary(extra)
-
-
-def _variable_default(path: tuple) -> tuple[bool, object]:
-    if len(path) == 1 and path[0] in grafana_defaults.VARIABLE:
-        return True, grafana_defaults.VARIABLE[path[0]]
-    return False, None

@@ -1,0 +1,123 @@
+"""The layout of an imported dashboard: width, height and position=(x, y) are written only
+where dashsmith's automatic layout would place a panel (or row) differently, and panel ids
+only where they are not the ones dashsmith derives from the titles."""
+
+from __future__ import annotations
+
+from ..panels import DEFAULT_HEIGHT
+from ..render import GRID_WIDTH, render_dashboard
+from .inputs import ImportFailed
+from .normalize import normalize
+from .pysource import Call, evaluate
+
+
+def fit_layout(node: Call, original: dict) -> None:
+    """Keep width, height and position only where the automatic layout would differ."""
+    wanted = _grid_by_id(normalize(original).get("panels", []))
+    elements = _elements(node)
+    for element, group in elements:
+        _simplify(element, group)
+    for _ in range(len(elements) + 1):
+        built = _grid_by_id(render_dashboard(evaluate(node)).json.get("panels", []))
+        wrong = next((e for e, _ in elements if built.get(e.kwargs.get("id")) !=
+                      wanted.get(e.kwargs.get("id"))), None)
+        if wrong is None:
+            _drop_derived_ids(node, elements, wanted)
+            return
+        _make_explicit(wrong, wanted.get(wrong.kwargs.get("id"), {}),
+                       built.get(wrong.kwargs.get("id")) or {})
+    raise ImportFailed("the layout cannot be reproduced")
+
+
+def _make_explicit(element: Call, grid: dict, got: dict) -> None:
+    """Write out the size, then the place, of an element the automatic layout gets wrong."""
+    kwargs = element.kwargs
+    if element.name == "Row":
+        if "y" in kwargs:
+            raise ImportFailed(f"the layout of row {kwargs.get('id')} cannot be reproduced")
+        element.kwargs = _with(kwargs, "y", grid.get("y", 0), before="id")
+        return
+    if (got.get("w"), got.get("h")) != (grid.get("w"), grid.get("h")) and \
+            ("width" not in kwargs or "height" not in kwargs):
+        kwargs = _with(kwargs, "width", grid.get("w"), before="id")
+        element.kwargs = _with(kwargs, "height", grid.get("h"), before="id")
+    elif "position" not in kwargs:
+        element.kwargs = _with(kwargs, "position", (grid.get("x", 0), grid.get("y", 0)),
+                               before="id")
+    else:
+        raise ImportFailed(f"the layout of panel {kwargs.get('id')} cannot be reproduced")
+
+
+def _drop_derived_ids(node: Call, elements: list, wanted: dict) -> None:
+    """Leave out the ids dashsmith would derive from the titles anyway (a dashboard that
+    dashsmith built, imported again)."""
+    for element, _ in elements:
+        if "id" not in element.kwargs:
+            continue
+        kept = element.kwargs
+        element.kwargs = {k: v for k, v in kept.items() if k != "id"}
+        if _grid_by_id(render_dashboard(evaluate(node)).json.get("panels", [])) != wanted:
+            element.kwargs = kept
+
+
+def _elements(node: Call) -> list[tuple[Call, list]]:
+    """Rows and panels in declaration order, each panel with the group its default width comes
+    from: its row, or the run of loose panels it is in."""
+    out, run = [], []
+    for item in node.kwargs["rows"]:
+        if item.name == "Row":
+            out.append((item, []))
+            out += [(panel, item.args[1]) for panel in item.args[1]]
+            run = []
+        else:
+            if not run:
+                run = [i for i in _run_from(node.kwargs["rows"], item)]
+            out.append((item, run))
+    return out
+
+
+def _run_from(items: list, first: Call) -> list:
+    start = next(i for i, item in enumerate(items) if item is first)
+    run = []
+    for item in items[start:]:
+        if item.name == "Row":
+            break
+        run.append(item)
+    return run
+
+
+def _simplify(element: Call, group: list) -> None:
+    kwargs = element.kwargs
+    if element.name == "Row":
+        kwargs.pop("y", None)
+        return
+    kwargs.pop("position", None)
+    default_width = GRID_WIDTH // min(len(group), 4) if group else GRID_WIDTH
+    if kwargs.get("width") in (default_width, None):
+        kwargs.pop("width", None)
+    default_height = 4 if element.name == "text" else DEFAULT_HEIGHT
+    if kwargs.get("height") == default_height:
+        kwargs.pop("height", None)
+    # the layout first, then the id, then what is carried verbatim
+    for key in ("width", "height", "id", "extra"):
+        if key in kwargs:
+            kwargs[key] = kwargs.pop(key)
+
+
+def _with(kwargs: dict, key: str, value, before: str) -> dict:
+    out = {}
+    for name, item in kwargs.items():
+        if name == before:
+            out[key] = value
+        out[name] = item
+    if key not in out:
+        out[key] = value
+    return out
+
+
+def _grid_by_id(panels: list) -> dict:
+    out = {}
+    for panel in panels:
+        out[panel.get("id")] = panel.get("gridPos")
+        out.update(_grid_by_id(panel.get("panels", [])))
+    return out
