@@ -124,9 +124,13 @@ def test_demo_prints_the_urls_and_stops_on_ctrl_c():
         demo.send_signal(signal.SIGINT)
         assert demo.wait(30) == 0, demo.stderr.read()
     finally:
-        if demo.poll() is None:
-            os.killpg(demo.pid, signal.SIGKILL)
-            demo.wait()
+        if demo.poll() is None:  # a failed assertion: let the demo stop its stack, then kill
+            demo.terminate()
+            try:
+                demo.wait(30)
+            except subprocess.TimeoutExpired:
+                os.killpg(demo.pid, signal.SIGKILL)
+                demo.wait()
     assert stray_processes(children) == []
     assert roots and not any(os.path.exists(root) for root in roots)
     assert not _answers(prometheus + "/api/v1/status/buildinfo")
