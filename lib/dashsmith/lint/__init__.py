@@ -18,6 +18,7 @@ import os
 
 from ..problems import DeclarationError, Problem, Severity
 from . import alert_tests, inputs as reading, promtool as promtool_module, runner, suppress
+from ..settings import Settings
 from .context import Context
 from .rules import ALL
 
@@ -57,7 +58,8 @@ def lint_paths(paths: list[str], project=None, *, promtool: bool = False) -> lis
 
 def _lint_paths(paths: list[str], project, promtool: bool) -> list[Problem]:
     inputs = reading.from_paths(paths)
-    catalog, records, interval, root = None, _records(inputs.rules), "15s", None
+    catalog, records, root = None, _records(inputs.rules), None
+    interval = Settings.scrape_interval  # the default of [dashsmith], without a project
     if project is not None:
         interval, root = project.settings.scrape_interval, project.root
         try:
