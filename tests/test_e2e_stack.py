@@ -94,7 +94,8 @@ def test_no_alert_fires_on_the_normal_workload(warm):
         print(f"host alert {name} {seen[name][0]} on this machine: {seen[name][1]} "
               f"value={seen[name][2]}")
     assert not report, "alerts on the normal workload:\n" + "\n".join(
-        f"  {name} {state} {labels} value={value}" for name, (state, labels, value) in report.items())
+        f"  {name} {state} {labels} value={value}"
+        for name, (state, labels, value) in report.items())
     assert not [a for a in warm.alertmanager.alerts() if a["labels"]["alertname"] not in host]
 
 
@@ -200,7 +201,8 @@ BREAKAGES = [
       "sum by (provider, model) (rate(ai_completion_total"),
      "there is no series named ai_completion_total"),
     ("wrong label value", "Latency P95",
-     ("(rate(ai_latency_seconds_bucket{{{JOB}}}", "(rate(ai_latency_seconds_bucket{{{JOB},tier='slow'}}"),
+     ("(rate(ai_latency_seconds_bucket{{{JOB}}}",
+      "(rate(ai_latency_seconds_bucket{{{JOB},tier='slow'}}"),
      'no series of ai_latency_seconds_bucket has tier="slow"'),
     ("wrong label in by", "Token Usage",
      ("sum by (type) (rate(ai_tokens_total", "sum by (kind) (rate(ai_tokens_total"),
@@ -242,7 +244,8 @@ def _edit(path, old: str, new: str):
 
 
 def test_verify_reports_wrong_types_impossible_alerts_and_unread_metrics(warm, project, verified):
-    _edit(project / "metrics" / "ai.py", 'Gauge("ai_active_requests"', 'Counter("ai_active_requests"')
+    _edit(project / "metrics" / "ai.py", 'Gauge("ai_active_requests"',
+          'Counter("ai_active_requests"')
     _edit(project / "alerts" / "postgres.py", " - max by (instance) (pg_settings_superuser",
           " - max by (job) (pg_settings_superuser")
     _edit(project / "alerts" / "ai.py", "rate_limit_error|overloaded_error", "rate_limited")
@@ -344,7 +347,8 @@ def _check_in_alertmanager(stack, fault, rule, expression_labels):
     if rule.description:
         assert _rendered(rule.description, alert["labels"]).fullmatch(
             annotations.get("description", "")), \
-            f"{where}: description {annotations.get('description')!r} is not {rule.description!r} rendered"
+            f"{where}: description {annotations.get('description')!r} is not " \
+            f"{rule.description!r} rendered"
     routing = Project(REPO).estate.routing
     if routing is not None:
         expected = resolve.receivers(routing, alert["labels"])

@@ -115,13 +115,17 @@ class Verifier:
             if why:
                 missing = True
                 self.add("promql/series", Severity.WARNING,
-                         f"{where}: selector `{expressions.show(selector)}` matched nothing over the last "
-                         f"{durations.format(self.time.range)}: {why}", rule.source)
+                         f"{where}: selector `{expressions.show(selector)}` matched nothing over "
+                         f"the last {durations.format(self.time.range)}: {why}", rule.source)
         if missing:
             return
         if isinstance(rule, Record):
             self._record(rule, text, parsed, window, where)
-            return
+        else:
+            self._conditions(rule, parsed, window, where)
+
+    def _conditions(self, rule: Alert, parsed, window: Window, where: str):
+        """Each condition the alert fires on must return series at some point of the range."""
         for condition in expressions.conditions(parsed):
             try:
                 found = window.run(self.prometheus, condition.operand)

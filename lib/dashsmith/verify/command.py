@@ -82,7 +82,8 @@ def demo(scrape_interval, max_for):
     try:
         click.echo("starting the stack ...", err=True)
         stack.start()
-        click.echo(f"Prometheus:    {stack.prometheus_url}  (alerts: {stack.prometheus_url}/alerts)")
+        click.echo(f"Prometheus:    {stack.prometheus_url}  "
+                   f"(alerts: {stack.prometheus_url}/alerts)")
         click.echo(f"Alertmanager:  {stack.alertmanager_url}")
         click.echo(f"Workload:      {stack.exporter_url}/metrics")
         click.echo(f"Verify:        dashsmith verify --prometheus {stack.prometheus_url} "

@@ -31,7 +31,8 @@ from .api import Prometheus, QueryError
 SCREEN_PIXELS = 1920
 GRID_COLUMNS = 24
 SAFE_RESOLUTION = 11000  # Grafana never asks for more points than this
-_LABEL_VALUES = re.compile(r"^\s*label_values\(\s*(?:(?P<match>.+?)\s*,\s*)?(?P<label>\w+)\s*\)\s*$")
+_LABEL_VALUES = re.compile(
+    r"^\s*label_values\(\s*(?:(?P<match>.+?)\s*,\s*)?(?P<label>\w+)\s*\)\s*$")
 
 # Grafana's "nice" intervals: (at most this many ms, becomes this many ms).
 _ROUNDING = [
@@ -171,7 +172,8 @@ def runnable(target: Target, time: TimeRange, values: dict[str, str]) -> Runnabl
     }
     substitution = variables.substitute(
         target.expr, lambda o: builtins.get(o.name, values.get(o.name, o.text)))
-    return Runnable(target, substitution, Window.aligned(time.end, time.range, step, target.instant))
+    window = Window.aligned(time.end, time.range, step, target.instant)
+    return Runnable(target, substitution, window)
 
 
 def _duration(text: str, default: float) -> float:

@@ -39,7 +39,9 @@ from .workload import Workload
 
 DATABASE = "trading"  # the test database pgbench works on
 SUPERUSER = "dashsmith"
-JOBS = ("tradingagents", "node", "postgres")  # scrape jobs, named as the catalog's exporters
+# Scrape jobs, named as the catalog's exporters: job → (component, its port's name).
+JOBS = {"tradingagents": ("exporter", "exporter"), "node": ("node", "node"),
+        "postgres": ("postgres", "postgres_exporter")}
 POSTGRES_EXPORTER_TIMEOUT = 2  # seconds
 _PR_SET_PDEATHSIG = 1
 _SEARCH_DIRS = ("/usr/sbin", "/usr/lib/postgresql/15/bin", "/usr/lib/postgresql/16/bin",
@@ -213,8 +215,9 @@ class Stack:
             if "exporter" in self.components:
                 self._start_exporter()
             if "node" in self.components:
-                self._spawn("node_exporter", [binary("prometheus-node-exporter"),
-                                              f"--web.listen-address=127.0.0.1:{self.ports['node']}"])
+                self._spawn("node_exporter", [
+                    binary("prometheus-node-exporter"),
+                    f"--web.listen-address=127.0.0.1:{self.ports['node']}"])
             if "alertmanager" in self.components:
                 self._start_alertmanager()
             if "prometheus" in self.components:
@@ -379,7 +382,8 @@ class Stack:
         storage = os.path.join(self.root, "alertmanager")
         self._spawn("alertmanager", [
             binary("prometheus-alertmanager"), f"--config.file={config}",
-            f"--storage.path={storage}", f"--web.listen-address=127.0.0.1:{self.ports['alertmanager']}",
+            f"--storage.path={storage}",
+            f"--web.listen-address=127.0.0.1:{self.ports['alertmanager']}",
             "--cluster.listen-address=",
         ])
 
@@ -389,15 +393,14 @@ class Stack:
         for name, data in rule_files.items():
             with open(os.path.join(rules_dir, f"{name}.yml"), "wb") as file:
                 file.write(serialize.to_yaml(data))
-        targets = {"tradingagents": "exporter", "node": "node", "postgres": "postgres_exporter"}
         config = {
             "global": {"scrape_interval": self.scrape_interval,
                        "evaluation_interval": self.scrape_interval},
             "rule_files": [os.path.join(rules_dir, "*.yml")],
             "scrape_configs": [
                 {"job_name": job, "static_configs": [
-                    {"targets": [f"127.0.0.1:{self.ports[targets[job]]}"]}]}
-                for job in JOBS if self._runs(targets[job])],
+                    {"targets": [f"127.0.0.1:{self.ports[port]}"]}]}
+                for job, (component, port) in JOBS.items() if component in self.components],
         }
         # postgres_exporter takes about a second to answer while PostgreSQL is down; scraped
         # with a shorter timeout it would look down itself and pg_up would never read 0.
@@ -417,21 +420,15 @@ class Stack:
             "--rules.alert.resend-delay=1s",
         ])
 
-    def _runs(self, port_name: str) -> bool:
-        component = {"exporter": "exporter", "node": "node",
-                     "postgres_exporter": "postgres"}[port_name]
-        return component in self.components
-
     def _wait_ready(self, deadline: float):
         checks = []
         if "prometheus" in self.components:
             checks.append(("prometheus", self.prometheus.ready))
         if "alertmanager" in self.components:
             checks.append(("alertmanager", self.alertmanager.ready))
-        for name, port in (("exporter", "exporter"), ("node", "node"),
-                           ("postgres", "postgres_exporter")):
-            if name in self.components:
-                checks.append((name, lambda port=port: _answers(self.ports[port])))
+        for component, port in JOBS.values():
+            if component in self.components:
+                checks.append((component, lambda port=port: _answers(self.ports[port])))
         if "prometheus" in self.components:
             checks.append(("scrape targets", self._targets_up))
         for name, ready in checks:

@@ -202,12 +202,14 @@ class Fault:
 
 
 FAULTS = {f.name: f for f in (
-    Fault("error-spike", "95% of LLM calls fail (api_error) and every analysis fails", _error_spike),
+    Fault("error-spike", "95% of LLM calls fail (api_error) and every analysis fails",
+          _error_spike),
     Fault("rate-limited", "90% of LLM calls are refused (rate_limit_error, overloaded_error)",
           _rate_limited),
     Fault("latency-regression", "fast-tier LLM calls take 8-12 s", _latency_regression),
     Fault("slow-analyses", "analyses take 10-20 minutes", _slow_analyses),
-    Fault("cost-burst", "the medium-tier model gets 120 calls/min of 150k-token prompts at $10 each",
+    Fault("cost-burst",
+          "the medium-tier model gets 120 calls/min of 150k-token prompts at $10 each",
           _cost_burst),
     Fault("traffic-stop", "no LLM completion: the completions series disappears", _traffic_stop),
     Fault("scrape-failure", "/metrics answers 503, so Prometheus's scrape fails", _scrape_failure),
