@@ -240,6 +240,13 @@ def test_json_that_is_not_a_dashboard_is_refused(cli, project, tmp_path, content
     _refused(cli, project, [bad], expect=f"{bad}: not a Grafana dashboard")
 
 
+def test_a_dashboard_of_a_shape_grafana_does_not_write_is_refused(cli, project, tmp_path):
+    bad = tmp_path / "odd.json"
+    bad.write_text(json.dumps({"uid": "odd", "title": "Odd", "panels": [
+        {"type": "timeseries", "gridPos": "top left", "targets": 5}]}))
+    _refused(cli, project, [bad], expect=f"{bad}: cannot import")
+
+
 def test_a_dashboard_without_uid_is_refused(cli, project, tmp_path):
     data = corpus("host_overview.json")
     del data["uid"]

@@ -93,7 +93,13 @@ def _generate(inputs: list[Imported], in_folder, project, declared: dict, force:
     directory = project.settings.path("dashboards")
     for imported in inputs:
         folder = imported.folder if imported.folder is not None else in_folder or DEFAULT_FOLDER
-        module = codegen.generate(imported, folder)
+        try:
+            module = codegen.generate(imported, folder)
+        except ImportFailed:
+            raise
+        except Exception as error:  # a shape of JSON the importer does not know
+            raise ImportFailed(f"{imported.origin}: cannot import: {type(error).__name__}: "
+                               f"{error}") from None
         path = os.path.join(directory, module.name + ".py")
         _check_target(imported, module, path, declared, force, project.root)
         if module.uid in uids:

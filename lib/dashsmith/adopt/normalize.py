@@ -24,6 +24,7 @@ from . import grafana_defaults as D
 
 
 def normalize(dashboard: dict) -> dict:
+    """The comparable form of a dashboard; malformed parts are left as they are."""
     data = canonical(dashboard)
     for key in D.IGNORED_DASHBOARD_KEYS:
         data.pop(key, None)
@@ -32,16 +33,28 @@ def normalize(dashboard: dict) -> dict:
     if isinstance(data.get("timepicker"), dict):
         for key in D.IGNORED_TIMEPICKER_KEYS:
             data["timepicker"].pop(key, None)
-    annotations = data.get("annotations", {}).get("list")
+    annotations = _list(data, "annotations")
     if annotations is not None:
-        data["annotations"]["list"] = [a for a in map(normalize_annotation, annotations) if a]
-    variables = data.get("templating", {}).get("list")
+        data["annotations"]["list"] = [a for a in (normalize_annotation(a) if isinstance(a, dict)
+                                                   else a for a in annotations) if a]
+    variables = _list(data, "templating")
     if variables is not None:
-        data["templating"]["list"] = [normalize_variable(v) for v in variables]
-    data["links"] = [strip(link, D.LINK) for link in data.get("links", [])]
-    data["panels"] = normalize_panels(data.get("panels", []))
+        data["templating"]["list"] = [normalize_variable(v) if isinstance(v, dict) else v
+                                      for v in variables]
+    if isinstance(data.get("links"), list):
+        data["links"] = [strip(link, D.LINK) if isinstance(link, dict) else link
+                         for link in data["links"]]
+    if isinstance(data.get("panels"), list):
+        data["panels"] = normalize_panels(data["panels"])
     strip(data, D.DASHBOARD)
     return drop_empty(data)
+
+
+def _list(data: dict, key: str) -> list | None:
+    holder = data.get(key)
+    if isinstance(holder, dict) and isinstance(holder.get("list"), list):
+        return holder["list"]
+    return None
 
 
 def canonical(value):
@@ -101,17 +114,23 @@ def drop_empty(value):
 
 
 def normalize_panels(panels: list) -> list:
-    kept = [normalize_panel(p) for p in panels if not is_repeat_copy(p)]
+    kept = [normalize_panel(p) if isinstance(p, dict) else p for p in panels
+            if not is_repeat_copy(p)]
     return sorted(kept, key=position)
 
 
-def is_repeat_copy(panel: dict) -> bool:
-    return "repeatPanelId" in panel or "repeatIteration" in panel
+def is_repeat_copy(panel) -> bool:
+    return isinstance(panel, dict) and ("repeatPanelId" in panel or "repeatIteration" in panel)
 
 
-def position(panel: dict) -> tuple[int, int]:
-    grid = panel.get("gridPos") or {}
-    return grid.get("y", 0), grid.get("x", 0)
+def position(panel) -> tuple[int, int]:
+    grid = panel.get("gridPos") if isinstance(panel, dict) else None
+    grid = grid if isinstance(grid, dict) else {}
+    return _number(grid.get("y")), _number(grid.get("x"))
+
+
+def _number(value) -> float:
+    return value if isinstance(value, (int, float)) and not isinstance(value, bool) else 0
 
 
 def normalize_panel(panel: dict) -> dict:
@@ -121,7 +140,7 @@ def normalize_panel(panel: dict) -> dict:
     kind = panel.get("type", "")
     if kind == "row":
         panel = _only(panel, D.ROW_KEYS)
-        panel["panels"] = normalize_panels(panel.get("panels", []))
+        panel["panels"] = normalize_panels(panel.get("panels") or [])
         if not panel["panels"]:
             del panel["panels"]
         return strip(panel, {"collapsed": False, "repeat": ""})
@@ -130,14 +149,22 @@ def normalize_panel(panel: dict) -> dict:
     if kind in D.DATALESS:
         for key in D.QUERY_KEYS:
             panel.pop(key, None)
-    field_defaults = panel.get("fieldConfig", {}).get("defaults", {})
+    field_defaults = get_object(panel, "fieldConfig", "defaults")
     for key in D.IGNORED_FIELDS_BY_TYPE.get(kind, ()):
         field_defaults.pop(key, None)
-    if "targets" in panel:
-        panel["targets"] = [_target(t, panel.get("datasource")) for t in panel["targets"]]
+    if isinstance(panel.get("targets"), list):
+        panel["targets"] = [_target(t, panel.get("datasource")) if isinstance(t, dict) else t
+                            for t in panel["targets"]]
     strip(panel, D.PANEL)
     strip(panel, D.PANEL_TYPES.get(kind, {}))
     return drop_empty(panel)
+
+
+def get_object(data: dict, *path: str) -> dict:
+    """The object at `path`, or an empty (detached) one."""
+    for key in path:
+        data = data.get(key) if isinstance(data, dict) else None
+    return data if isinstance(data, dict) else {}
 
 
 def _only(data: dict, keys: set) -> dict:
