@@ -288,17 +288,19 @@ class _Converter:
         return made
 
     def vector_selector(self, ast) -> Selector:
-        matchers = tuple(Matcher(m.name, _MATCH_OPS[str(m.op)], m.value)
-                         for m in ast.matchers.matchers)
-        for group in ast.matchers.or_matchers:
+        # Each attribute read copies that part of the parser's tree: read each once.
+        found = ast.matchers
+        matchers = tuple(Matcher(m.name, _MATCH_OPS[str(m.op)], m.value) for m in found.matchers)
+        for group in found.or_matchers:
             matchers += tuple(Matcher(m.name, _MATCH_OPS[str(m.op)], m.value) for m in group)
-        offset = _seconds(ast.offset) if ast.offset is not None else None
-        return Selector(ast.name, matchers, offset=offset)
+        offset = ast.offset
+        return Selector(ast.name, matchers, offset=_seconds(offset) if offset is not None else None)
 
     def matrix_selector(self, ast) -> Selector:
         selector = self.vector_selector(ast.vector_selector)
-        selector.range = _seconds(ast.range)
-        selector.range_variable = self._variable(ast.range)
+        duration = ast.range
+        selector.range = _seconds(duration)
+        selector.range_variable = self._variable(duration) if self.substitution.replaced else None
         return selector
 
     def _variable(self, duration: timedelta) -> str | None:
@@ -325,10 +327,11 @@ class _Converter:
         modifier = ast.modifier
         if modifier is not None:
             made.bool = bool(modifier.return_bool)
-            if modifier.matching is not None:
-                made.matching = ("on" if modifier.matching.type == pp.LabelModifierType.Include
+            matching = modifier.matching
+            if matching is not None:
+                made.matching = ("on" if matching.type == pp.LabelModifierType.Include
                                  else "ignoring")
-                made.matching_labels = tuple(modifier.matching.labels)
+                made.matching_labels = tuple(matching.labels)
             card = modifier.card
             if card == pp.VectorMatchCardinality.ManyToOne:
                 made.group = "left"
@@ -339,8 +342,9 @@ class _Converter:
         return self._scalar(made) if made.lhs.scalar and made.rhs.scalar else made
 
     def subquery(self, ast) -> Subquery:
-        step = _seconds(ast.step) if ast.step is not None else None
-        return Subquery(self.node(ast.expr), _seconds(ast.range), step)
+        step = ast.step
+        return Subquery(self.node(ast.expr), _seconds(ast.range),
+                        _seconds(step) if step is not None else None)
 
     def unary(self, ast) -> Unary:
         made = Unary(self.node(ast.expr))
