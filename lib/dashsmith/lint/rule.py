@@ -4,7 +4,8 @@ catches; then why, an anti-pattern and a best practice), and the checks it makes
 A rule overrides the hooks for what it looks at; the runner calls only those:
   dashboard(doc, context)   a Grafana dashboard (JSON, with the lines behind it)
   query(site, context)      one PromQL expression that parsed (a panel target, a variable
-                            query, a rule expression); `query_errors` rules also see the others
+                            query, a rule expression: `sites` says which it looks at);
+                            `query_errors` rules also see those that did not parse
   rule(rule, context)       one alerting or recording rule
   alert_tests(suite, context)  the promtool unit tests next to the alerts (declared estate)
 Each hook yields Problems, made with `self.problem(message, source)`.
