@@ -193,6 +193,9 @@ class Verifier:
             return True  # cannot be evaluated alone: not the culprit we can name
 
     def _hint(self, node, window: Window) -> str:
+        if type(node).__name__ == "VectorSelector" and node.offset:
+            return ("; its series have no samples at the times shifted by the offset: "
+                    f"{_times(window)}")
         function = expressions.function_name(node)
         if function == "histogram_quantile" and len(node.args) == 2:
             inputs = self._series(node.args[1], window)
@@ -219,22 +222,24 @@ class Verifier:
             return []
 
     def missing(self, selector) -> str | None:
-        """Why `selector` matches no series in the range (and lookback), or None if it does."""
-        key = str(selector)
-        if key not in self._selector_cache:
-            self._selector_cache[key] = self._why_missing(selector)
-        return self._selector_cache[key]
-
-    def _why_missing(self, selector) -> str | None:
+        """Why `selector` matches no series in the range (and lookback), or None if it does.
+        An offset is left out: whether the series have samples that far back is a question
+        of when the query runs, which `explain` answers."""
         matchers = [m for m in selector.matchers.matchers
                     if not (m.name == "__name__" and selector.name)]
         name = selector.name or ""
-        if self._count(name, matchers, selector):
+        key = (name, tuple(str(m) for m in matchers))
+        if key not in self._selector_cache:
+            self._selector_cache[key] = self._why_missing(name, matchers)
+        return self._selector_cache[key]
+
+    def _why_missing(self, name: str, matchers) -> str | None:
+        if self._count(name, matchers):
             return None
-        if name and not self._count(name, [], selector):
+        if name and not self._count(name, []):
             return f"there is no series named {name}{self._name_hint(name)}"
         for matcher in matchers:
-            if not self._count(name, [matcher], selector):
+            if not self._count(name, [matcher]):
                 try:
                     values = self.prometheus.label_values(
                         matcher.name, name or None, *self._span())
@@ -248,17 +253,12 @@ class Verifier:
         listed = ", ".join(str(m) for m in matchers)
         return f"no series of {name or 'the selector'} has all of {listed} together"
 
-    def _count(self, name: str, matchers, selector) -> bool:
+    def _count(self, name: str, matchers) -> bool:
         inner = ",".join(str(m) for m in matchers)
         text = f"{name}{{{inner}}}" if inner or not name else name
         window = round(self.time.range + LOOKBACK)
-        offset = selector.offset
-        suffix = ""
-        if offset is not None and offset.total_seconds():
-            seconds = offset.total_seconds()
-            suffix = f" offset {'-' if seconds < 0 else ''}{durations.format(abs(seconds))}"
         try:
-            return bool(self.prometheus.query(f"count(last_over_time({text}[{window}s]{suffix}))",
+            return bool(self.prometheus.query(f"count(last_over_time({text}[{window}s]))",
                                               self.time.end))
         except QueryError:
             return True
