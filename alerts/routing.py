@@ -68,9 +68,12 @@ routing = Routing(
         *ai_receivers, *app_receivers, *infra_receivers, *database_receivers,
     ],
     inhibit=[
-        # A critical alert supersedes the warning (or info) of the same alert.
+        # A critical alert supersedes the warning (or info) of the same alert; an SLO's page
+        # supersedes its ticket.
         Inhibit(target='severity=~"warning|info"', by='severity="critical"',
-                equal=["alertname", "instance", "slo"]),
+                equal=["alertname", "instance"]),
+        Inhibit(target=['slo!=""', 'severity=~"warning|info"'],
+                by=['slo!=""', 'severity="critical"'], equal=["slo"]),
         *[Inhibit(target={"alertname": warning}, by={"alertname": critical}, equal=equal)
           for critical, warning, equal in ESCALATIONS],
         # While Prometheus cannot scrape the platform, its AI and application alerts are blind.

@@ -20,7 +20,7 @@ llm_availability = SLO(
         """,
     ),
     description="LLM calls that complete, out of all calls (completions and errors).",
-    alert="LLMAvailabilityBudgetBurn",
+    alert="LLMAvailability",  # LLMAvailabilityFastBurn, ...SlowBurn
     ticket_severity="info",  # a slow burn opens a ticket: info goes to the ticket webhook
     folder=FOLDER,
     expect_page_receivers=["ai-page"],
@@ -37,7 +37,7 @@ llm_latency = SLO(
     period="30d",
     sli=Latency("ai_latency_seconds", below=5, selector='tier="fast"'),
     description="Fast-tier LLM calls that finish within 5 seconds.",
-    alert="LLMLatencyBudgetBurn",
+    alert="LLMLatency",
     ticket_severity="info",
     folder=FOLDER,
     expect_page_receivers=["ai-page"],

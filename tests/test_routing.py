@@ -41,7 +41,7 @@ def test_build_writes_alertmanager_yml_that_amtool_accepts(cli, project):
     assert (project / "build/provisioning" / ALERTMANAGER_YML).read_bytes() == path.read_bytes()
     result = subprocess.run([amtool, "check-config", str(path)], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "6 inhibit rules" in result.stdout and "11 receivers" in result.stdout
+    assert "7 inhibit rules" in result.stdout and "11 receivers" in result.stdout
 
 
 def test_every_alert_routes_as_amtool_routes_it(cli, project, estate):
@@ -66,8 +66,8 @@ def test_every_alert_routes_as_amtool_routes_it(cli, project, estate):
     ({"alertname": "AIErrorRatioCritical", "severity": "critical"}, ["ai-page"]),
     ({"alertname": "AIErrorRatioHigh", "severity": "warning"}, ["ai-slack"]),
     ({"alertname": "AICostDailyProjection", "severity": "info"}, ["tickets"]),
-    ({"alertname": "LLMAvailabilityBudgetBurn", "severity": "critical"}, ["ai-page"]),
-    ({"alertname": "LLMAvailabilityBudgetBurn", "severity": "info"}, ["tickets"]),
+    ({"alertname": "LLMAvailabilityFastBurn", "severity": "critical"}, ["ai-page"]),
+    ({"alertname": "LLMAvailabilitySlowBurn", "severity": "info"}, ["tickets"]),
     ({"alertname": "AppTargetDown", "severity": "critical"}, ["app-page"]),
     ({"alertname": "HighErrorRate", "severity": "warning"}, ["app-slack"]),
     ({"alertname": "NodeCPUHighUsage", "severity": "info"}, ["infra-email"]),
@@ -100,9 +100,16 @@ def test_every_platform_alert_reaches_someone_and_slo_expectations_hold(estate):
 # --- inhibition ----------------------------------------------------------------------------
 
 def test_critical_inhibits_the_warning_of_the_same_alert(estate):
-    page = {"alertname": "LLMAvailabilityBudgetBurn", "severity": "critical", "slo": "llm-availability"}
-    ticket = {**page, "severity": "info"}
-    other_slo = {"alertname": "LLMLatencyBudgetBurn", "severity": "info", "slo": "llm-latency"}
+    high = {"alertname": "NodeDiskIOSaturation", "severity": "critical", "instance": "h1"}
+    same = {**high, "severity": "warning"}
+    other_host = {**same, "instance": "h2"}
+    assert resolve.inhibited(estate.routing, [high, same, other_host]) == [False, True, False]
+
+
+def test_an_slo_page_holds_back_the_ticket_of_the_same_slo(estate):
+    page = {"alertname": "LLMAvailabilityFastBurn", "severity": "critical", "slo": "llm-availability"}
+    ticket = {"alertname": "LLMAvailabilitySlowBurn", "severity": "info", "slo": "llm-availability"}
+    other_slo = {"alertname": "LLMLatencySlowBurn", "severity": "info", "slo": "llm-latency"}
     assert resolve.inhibited(estate.routing, [page, ticket, other_slo]) == [False, True, False]
 
 
@@ -328,7 +335,7 @@ def test_black_holes_and_wrong_expectations_are_reported_at_the_alert(project):
     found = {(p.rule, p.message, os.path.basename(p.source.file)) for p in checks.problems(estate)}
     assert ("routing/black-hole", "alert AICostDailyProjection reaches only null, which notifies "
             "no one", "ai.py") in found
-    assert ("routing/expected-receivers", "alert LLMAvailabilityBudgetBurn reaches ai-page, "
+    assert ("routing/expected-receivers", "alert LLMAvailabilityFastBurn reaches ai-page, "
             "expected app-page", "slo.py") in found
     assert len(found) == 2
 

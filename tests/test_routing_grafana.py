@@ -129,7 +129,7 @@ def test_mute_timings_and_what_grafana_cannot_hold():
         "times": [{"start_time": "02:00", "end_time": "04:00"}], "weekdays": ["sunday"],
         "location": "Europe/London"}]}]
     assert grafana.unsupported(platform) == [
-        "6 inhibition rule(s): Grafana's notification policies have none; they apply only in "
+        "7 inhibition rule(s): Grafana's notification policies have none; they apply only in "
         "Alertmanager"]
 
 

@@ -51,9 +51,9 @@ def test_each_slo_is_one_rule_group_with_every_window_and_two_alerts(built):
         ]
         assert all(r["labels"]["slo"] == name.removeprefix("slo-") for r in rules if "record" in r)
         alerts = [r for r in rules if "alert" in r]
-        assert [(a["labels"]["severity"], a["for"]) for a in alerts] == \
-            [("critical", "2m"), ("info", "15m")]
-        assert len({a["alert"] for a in alerts}) == 1
+        stem = {"slo-llm-availability": "LLMAvailability", "slo-llm-latency": "LLMLatency"}[name]
+        assert [(a["alert"], a["labels"]["severity"], a["for"]) for a in alerts] == \
+            [(f"{stem}FastBurn", "critical", "2m"), (f"{stem}SlowBurn", "info", "15m")]
 
 
 def test_burn_factors_follow_the_30_day_windows(built):

@@ -123,7 +123,7 @@ def alerts_of(*declarations) -> Matcher:
             names += [r.name for r in item.rules if isinstance(r, Alert)]
             names += [r["alert"] for r in item.rules if isinstance(r, dict) and "alert" in r]
         elif isinstance(item, SLO):
-            names.append(item.alert_name)
+            names += [item.page_alert, item.ticket_alert]
         else:
             raise TypeError(f"alerts_of() takes rule groups and SLOs, not {type(item).__name__}")
     return alertnames(names)

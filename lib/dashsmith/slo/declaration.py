@@ -89,7 +89,7 @@ class SLO:
     title: str  # for people: 'LLM availability'
     description: str = ""  # what counts as good, shown on the dashboard
     period: str = "30d"
-    alert: str | None = None  # default: the name in CamelCase + 'BudgetBurn'
+    alert: str | None = None  # the alerts' stem, default the name in CamelCase: <stem>FastBurn
     page_severity: str = "critical"
     ticket_severity: str = "warning"
     # How long a burn must last: enough to ignore one odd evaluation, short next to the
@@ -104,9 +104,16 @@ class SLO:
     source: Source = field(default_factory=caller, compare=False)
 
     @property
-    def alert_name(self) -> str:
-        return self.alert or "".join(p.capitalize() for p in re.split(r"[-_ ]+", self.name)) \
-            + "BudgetBurn"
+    def alert_stem(self) -> str:
+        return self.alert or "".join(p.capitalize() for p in re.split(r"[-_ ]+", self.name))
+
+    @property
+    def page_alert(self) -> str:
+        return f"{self.alert_stem}FastBurn"
+
+    @property
+    def ticket_alert(self) -> str:
+        return f"{self.alert_stem}SlowBurn"
 
     @property
     def error_budget(self) -> Decimal:

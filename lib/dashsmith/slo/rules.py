@@ -40,9 +40,9 @@ def ratio(window: str) -> str:
 
 def rule_group(slo: SLO) -> RuleGroup:
     rules = _sli_records(slo) + _budget_records(slo) + [
-        _burn_alert(slo, PAGE, slo.page_severity, slo.page_for, slo.expect_page_receivers,
-                    "fast"),
-        _burn_alert(slo, TICKET, slo.ticket_severity, slo.ticket_for,
+        _burn_alert(slo, slo.page_alert, PAGE, slo.page_severity, slo.page_for,
+                    slo.expect_page_receivers, "fast"),
+        _burn_alert(slo, slo.ticket_alert, TICKET, slo.ticket_severity, slo.ticket_for,
                     slo.expect_ticket_receivers, "slowly"),
     ]
     return RuleGroup(f"slo-{slo.name}", rules, source=slo.source)
@@ -91,7 +91,8 @@ def _budget_records(slo: SLO) -> list[Record]:
     ]
 
 
-def _burn_alert(slo: SLO, windows, severity: str, for_: str, expect, speed: str) -> Alert:
+def _burn_alert(slo: SLO, name: str, windows, severity: str, for_: str, expect,
+                speed: str) -> Alert:
     budget = number(slo.error_budget)
     branches = []
     for window in windows:
@@ -100,7 +101,7 @@ def _burn_alert(slo: SLO, windows, severity: str, for_: str, expect, speed: str)
                         f"  and {ratio(window.short)}{slo.selector} / {budget} > {factor}\n)")
     limits = " or ".join(f"{number(w.factor(slo))}× ({w.long} and {w.short})" for w in windows)
     return Alert(
-        slo.alert_name,
+        name,
         expr="\nor\n".join(branches),
         for_=for_,
         severity=severity,
