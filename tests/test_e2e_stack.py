@@ -273,13 +273,14 @@ def test_verify_reports_wrong_types_impossible_alerts_and_unread_metrics(warm, p
 # (fault, {alert that must fire: labels its expression gives it}, alerts it may also fire)
 FAULTS = [
     ("latency-regression", {"AILatencyP95High": {"provider": "anthropic", "tier": "fast"}},
-     {"LLMLatencyBudgetBurn"}),
+     {"LLMLatencyFastBurn", "LLMLatencySlowBurn"}),
     ("slow-analyses", {"SlowAnalysis": {}}, set()),
     ("rate-limited", {"AIRateLimited": {"provider": "anthropic"}},
-     {"AIErrorRatioHigh", "AIErrorRatioCritical", "LLMAvailabilityBudgetBurn"}),
+     {"AIErrorRatioHigh", "AIErrorRatioCritical", "LLMAvailabilityFastBurn",
+      "LLMAvailabilitySlowBurn"}),
     ("error-spike", {"AIErrorRatioHigh": {"provider": "anthropic"},
                      "AIErrorRatioCritical": {"provider": "anthropic"}, "HighErrorRate": {}},
-     {"LLMAvailabilityBudgetBurn"}),
+     {"LLMAvailabilityFastBurn", "LLMAvailabilitySlowBurn"}),
     ("cost-burst", {"AICostOverHourlyBudget": {}, "AICostDailyProjection": {},
                     "HighLLMCost": {}}, set()),
     ("traffic-stop", {"AINoCompletions": {}}, set()),
