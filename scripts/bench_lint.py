@@ -126,10 +126,18 @@ def measure(command: list[str]) -> tuple[float, float, float]:
     return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 
+def _median(results: list[tuple]) -> tuple:
+    """Each measure's median over the runs."""
+    return tuple(sorted(values)[len(values) // 2] for values in zip(*results))
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--rules", type=int, default=10_000)
     parser.add_argument("--dashboards", type=int, default=1_000)
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="Run lint and promtool this many times, alternating, and compare "
+                             "medians (a shared machine's load swings single runs).")
     args = parser.parse_args()
     promtool = shutil.which("promtool")
     dashsmith = [sys.executable, "-m", "dashsmith"]
@@ -144,11 +152,13 @@ def main() -> int:
             yaml.safe_dump(rule_file(args.rules), handle, sort_keys=False)
         lint = [*dashsmith, "--project", root, "lint", "--no-promtool", path]
         measure(lint)  # compiles dashsmith's bytecode, as every run after the first has it
-        lint_s, lint_cpu, lint_mb = measure(lint)
+        runs = [(measure(lint), measure([promtool, "check", "rules", path]) if promtool else None)
+                for _ in range(args.repeat)]
+        lint_s, lint_cpu, lint_mb = _median([ours for ours, _ in runs])
         print(f"rule file, {args.rules} alerts:      wall       cpu     peak")
         print(f"  dashsmith lint      {lint_s:7.2f} s {lint_cpu:7.2f} s {lint_mb:6.0f} MB")
         if promtool:
-            tool_s, tool_cpu, tool_mb = measure([promtool, "check", "rules", path])
+            tool_s, tool_cpu, tool_mb = _median([theirs for _, theirs in runs])
             ratio = lint_s / tool_s
             print(f"  promtool check      {tool_s:7.2f} s {tool_cpu:7.2f} s {tool_mb:6.0f} MB")
             print(f"  ratio lint/promtool {ratio:.2f} wall, {lint_cpu / tool_cpu:.2f} cpu "
