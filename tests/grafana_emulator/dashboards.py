@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 from .auth import role_at_least
@@ -17,7 +16,7 @@ from .dashboard_save import (
 from .errors import bad_request_data, dashboard_not_found, plain_error
 from .http_types import Identity, Request, Response, json_response
 from .store import DashboardRecord, Store, VersionRecord
-from .values import dashboard_url, folder_url, slugify
+from .values import copy_json, dashboard_url, folder_url, slugify
 
 _COMMAND_FIELD_TYPES = {"folderUid": str, "message": str, "overwrite": bool, "folderId": (int, float)}
 
@@ -29,7 +28,7 @@ def post_dashboard(store: Store, request: Request) -> Response:
         raise plain_error(400, "Use folders endpoint for saving folders.")
     dashboard = body.get("dashboard")
     command = SaveCommand(
-        dashboard=copy.deepcopy(dashboard) if isinstance(dashboard, dict) else {},
+        dashboard=dashboard if isinstance(dashboard, dict) else {},  # parsed for this request
         folder_uid=body.get("folderUid") or "",
         folder_id=as_int(body.get("folderId")),
         message=body.get("message") or "",
@@ -64,7 +63,7 @@ def _dashboard_or_404(store: Store, uid: str) -> DashboardRecord:
 
 
 def _dashboard_json(record: DashboardRecord) -> dict[str, Any]:
-    data = copy.deepcopy(record.data)
+    data = copy_json(record.data)
     data.update(id=record.id, uid=record.uid, version=record.version)
     return data
 
@@ -145,7 +144,7 @@ def restore_version(store: Store, request: Request) -> Response:
     version = _find_version(store, record, as_int(wanted))
     if version is None:
         raise plain_error(404, "Dashboard version not found", traced=True)
-    data = copy.deepcopy(version.data)
+    data = copy_json(version.data)
     data.update(version=record.version, uid=record.uid)
     command = SaveCommand(dashboard=data, folder_uid=record.folder_uid,
                           message=f"Restored from version {version.version}",
@@ -170,5 +169,5 @@ def _version_meta(version: VersionRecord, *, with_data: bool) -> dict[str, Any]:
         "message": version.message,
     }
     if with_data:
-        meta["data"] = copy.deepcopy(version.data)
+        meta["data"] = copy_json(version.data)
     return meta

@@ -6,6 +6,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
+import orjson
+
 JSON_CONTENT_TYPE = "application/json"
 
 
@@ -53,9 +55,12 @@ class Request:
         if not self.body.strip():
             return {}
         try:
-            value = json.loads(self.body)
-        except ValueError:
-            raise bad_request_data() from None
+            value = orjson.loads(self.body)  # fast; what it refuses, Python's json may read
+        except orjson.JSONDecodeError:
+            try:
+                value = json.loads(self.body)
+            except ValueError:
+                raise bad_request_data() from None
         if not isinstance(value, dict):
             raise bad_request_data()
         return value

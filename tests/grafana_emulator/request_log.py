@@ -8,6 +8,8 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
+
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
@@ -29,7 +31,11 @@ def decode_body(raw: bytes) -> Any:
     if not raw.strip():
         return None
     try:
-        return json.loads(raw)
+        return orjson.loads(raw)  # fast: every request of a 1,000-dashboard deploy is logged
+    except orjson.JSONDecodeError:
+        pass
+    try:
+        return json.loads(raw)  # what orjson refuses and Python's json reads (NaN, ...)
     except ValueError:
         return raw.decode(errors="replace")
 

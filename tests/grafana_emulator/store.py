@@ -6,7 +6,6 @@ share the `dashboard` table in Grafana 11.3.
 
 from __future__ import annotations
 
-import copy
 import itertools
 import threading
 from dataclasses import dataclass, field
@@ -215,7 +214,9 @@ class Store:
             id=self.next_version_id(), dashboard_id=dashboard.id, dashboard_uid=dashboard.uid,
             parent_version=parent_version, restored_from=restored_from,
             version=dashboard.version, created=dashboard.updated, created_by=dashboard.updated_by,
-            message=message, data=copy.deepcopy(dashboard.data)))
+            # Saves replace a record's data and only ever stamp its top level (id, uid,
+            # version), so a shallow copy keeps the version intact (and saves stay fast).
+            message=message, data=dict(dashboard.data)))
 
     def delete_dashboard(self, uid: str) -> None:
         self.dashboards.pop(uid, None)

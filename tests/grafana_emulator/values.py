@@ -170,3 +170,13 @@ def parse_grafana_duration(text: str) -> float:
 def now_timestamp() -> str:
     """Go's time.Time JSON form, at the second precision the SQL store keeps."""
     return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def copy_json(value):
+    """A deep copy of JSON data (dicts, lists and scalars): what copy.deepcopy does for it,
+    several times faster (no memo), so large dashboards are saved and served quickly."""
+    if isinstance(value, dict):
+        return {key: copy_json(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [copy_json(item) for item in value]
+    return value
