@@ -13,7 +13,7 @@ from dashsmith.deploy.alerting import DesiredGroup, group_hash, normalize_group
 from dashsmith.deploy.connection import Secret, connection_from
 from dashsmith.deploy.desired import Desired, DesiredDashboard, folder_tree
 from dashsmith.deploy.live import Live, LiveDashboard, LiveFolder, LiveGroup
-from dashsmith.deploy.normalize import (MARKER_TAG, content_hash, deploy_message,
+from dashsmith.deploy.normalize import (MARKER_TAG, content_hash, dashboard_hash, deploy_message,
                                         normalize_dashboard, recorded_hash, with_marker)
 from dashsmith.deploy.plan import Action, compute
 from dashsmith.source import Source
@@ -23,9 +23,7 @@ HERE = Source("dashboards/x.py", 1)
 
 def wanted(uid="d1", description="code", folder="f") -> DesiredDashboard:
     json = {"uid": uid, "title": uid.upper(), "description": description, "tags": ["a"]}
-    normalized = normalize_dashboard(json)
-    return DesiredDashboard(uid, uid.upper(), folder, with_marker(json), normalized,
-                            content_hash(normalized), HERE)
+    return DesiredDashboard(uid, uid.upper(), folder, with_marker(json), dashboard_hash(json), HERE)
 
 
 def hash_of(description: str, uid="d1") -> str:
@@ -218,6 +216,16 @@ def test_normalize_strips_what_grafana_adds_and_the_marker():
     assert normalize_dashboard(stored) == {"uid": "u", "title": "T", "tags": ["x"],
                                            "panels": [{"gridPos": {"h": 8, "w": 12},
                                                        "fillOpacity": 0.5}]}
+
+
+def test_the_hash_reads_whole_number_floats_as_grafana_returns_them():
+    built = {"id": None, "version": 0, "title": "T", "tags": [], "w": 8.0, "o": [0.5, -2.0, -0.0],
+             "s": "Panel 1.0", "n": {"x": 10.0}}
+    stored = {"id": 3, "version": 4, "title": "T", "tags": [MARKER_TAG], "w": 8, "o": [0.5, -2, 0],
+              "s": "Panel 1.0", "n": {"x": 10}}
+    assert dashboard_hash(built) == dashboard_hash(stored) == content_hash(normalize_dashboard(built))
+    assert dashboard_hash({**built, "w": 8.5}) != dashboard_hash(built)
+    assert dashboard_hash({**built, "s": "Panel 1"}) != dashboard_hash(built)
 
 
 def test_deploy_message_round_trips_and_other_messages_do_not_match():

@@ -4,12 +4,13 @@ rule groups."""
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 from .. import folders
 from ..source import Source
 from .alerting import DesiredGroup
-from .normalize import content_hash, normalize_dashboard, with_marker
+from .normalize import dashboard_hash, normalize_dashboard, with_marker
 
 
 @dataclass(frozen=True)
@@ -30,9 +31,13 @@ class DesiredDashboard:
     title: str
     folder_uid: str
     json: dict  # as saved: the build's JSON with the marker tag, without id and version
-    normalized: dict
-    hash: str
+    hash: str  # of the normalized JSON
     source: Source
+
+    @functools.cached_property
+    def normalized(self) -> dict:
+        """Only for showing a difference: the hash is what deploy compares."""
+        return normalize_dashboard(self.json)
 
 
 @dataclass
@@ -53,11 +58,10 @@ def desired_state(compiled_dashboards, groups: list[DesiredGroup] = (),
     paths = [d.folder for d in compiled_dashboards] + list(extra_folders)
     dashboards = []
     for compiled in compiled_dashboards:
-        normalized = normalize_dashboard(compiled.json)
         saved = {k: v for k, v in with_marker(compiled.json).items() if k not in ("id", "version")}
         folder_uid = compiled.folder_uid if folders.parts(compiled.folder) else ""  # root
         dashboards.append(DesiredDashboard(compiled.uid, compiled.title, folder_uid, saved,
-                                           normalized, content_hash(normalized), compiled.source))
+                                           dashboard_hash(compiled.json), compiled.source))
     return Desired(folder_tree(paths), dashboards, list(groups))
 
 

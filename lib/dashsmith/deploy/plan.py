@@ -139,7 +139,8 @@ def _dashboard(want: DesiredDashboard, have: LiveDashboard | None, force: bool) 
                 payload=want.json, hash=want.hash, source=str(want.source))
     if have is None:
         return Change(action=Action.CREATE, reason="new", operation="create", **base)
-    base.update(version=have.version, diff=_diff(have.normalized, want.normalized))
+    base.update(version=have.version,
+                diff=_diff(have.normalized, want.normalized) if have.normalized else ())
     same_content = have.content_hash == want.hash
     if same_content and have.managed and have.folder_uid == want.folder_uid:
         return Change(action=Action.UNCHANGED, **base)

@@ -1,0 +1,211 @@
+#!/usr/bin/env python3
+"""Benchmark `dashsmith deploy` against the Grafana emulator: 1,000 dashboards, a first deploy
+and a no-op redeploy, against a naive loop of grafana-client `update_dashboard` calls (folders
+first, then one POST per dashboard, one at a time, `overwrite: true`) measured in the same run.
+
+The emulator answers in well under a millisecond, which no Grafana does; a deploy's time is
+mostly waiting. So by default every request waits as if it went to a Grafana on the same
+network: --rtt-ms for the round trip, plus --read-ms for Grafana's work on a read and
+--write-ms on a write (a save is a database transaction writing the dashboard, a version row,
+tags and the search index). The model is printed with the results; --rtt-ms 0 --read-ms 0
+--write-ms 0 measures pure CPU. The emulator runs in its own process, as Grafana would (in
+this one it would compete with the client for the interpreter lock). Build and lint time is
+excluded from both sides (the naive loop needs the same JSON) and printed separately.
+
+Targets: first deploy >= 4x faster than the naive loop; the no-op redeploy makes no write and
+takes <= 1/4 of the first deploy.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import multiprocessing
+import os
+import sys
+import tempfile
+import textwrap
+import time
+
+import orjson
+from grafana_client import GrafanaApi
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(REPO, "tests"))
+
+from grafana_emulator import GrafanaEmulator  # noqa: E402
+
+from dashsmith.deploy import live, plan  # noqa: E402
+from dashsmith.deploy.apply import apply  # noqa: E402
+from dashsmith.deploy.command import READS_PER_WRITE  # noqa: E402
+from dashsmith.deploy.connection import connect, connection_from  # noqa: E402
+from dashsmith.deploy.desired import desired_state  # noqa: E402
+from dashsmith.project import Project  # noqa: E402
+
+TOKEN = "glsa_bench"
+DATASOURCE = {"uid": "prom", "name": "Prometheus", "type": "prometheus", "isDefault": True}
+SETUP_CFG = "[dashsmith]\ndashboards = dashboards\nalerts = alerts\ncatalog = metrics\n"
+# 1,000 dashboards in one module: 4 rows of 5 panels each, 10 folders under one parent.
+MODULE = textwrap.dedent('''\
+    from dashsmith import Dashboard, Row, label_variable, timeseries
+
+    def service(n):
+        return Dashboard(
+            uid=f"bench-{n}", title=f"Service {n}", folder=f"Bench/Group {n % 10}",
+            tags=["bench"], description=f"Synthetic dashboard {n}.",
+            variables=[label_variable("job", "up")],
+            rows=[Row(f"Row {r}", [
+                timeseries(f"Panel {r}.{p}",
+                           f'sum by (instance) (rate(metric_{n}_{r}_{p}_total{{job=~"$job"}}[$__rate_interval]))',
+                           legend="{{instance}}", unit="ops", description=f"Synthetic panel {r}.{p}.")
+                for p in range(5)]) for r in range(4)],
+        )
+
+    dashboards = [service(n) for n in range(COUNT)]
+    ''')
+
+
+def write_project(root: str, count: int) -> None:
+    for directory in ("dashboards", "alerts", "metrics"):
+        os.makedirs(os.path.join(root, directory))
+    with open(os.path.join(root, "setup.cfg"), "w") as handle:
+        handle.write(SETUP_CFG)
+    with open(os.path.join(root, "dashboards", "services.py"), "w") as handle:
+        handle.write(MODULE.replace("COUNT", str(count)))
+
+class EmulatorProcess:
+    """The Grafana emulator in a child process, driven over a pipe."""
+
+    def __init__(self):
+        context = multiprocessing.get_context("spawn")
+        self._pipe, child = context.Pipe()
+        self._process = context.Process(target=_serve, args=(child,), daemon=True)
+        self._process.start()
+        self.host, self.port = self._pipe.recv()
+        self.url = f"http://{self.host}:{self.port}"
+
+    def __call__(self, *command):
+        self._pipe.send(command)
+        return self._pipe.recv()
+
+    def stop(self) -> None:
+        self("stop")
+        self._process.join(timeout=10)
+
+
+def _serve(pipe) -> None:
+    # The store grows into a large heap of acyclic JSON; Python's cycle collector would walk
+    # it every few hundred saves and become most of the emulator's CPU time (Grafana, in Go,
+    # has no such cost), so it is off in this process.
+    gc.disable()
+    with GrafanaEmulator(tokens={TOKEN: "Admin"}, datasources=[DATASOURCE]) as emu:
+        pipe.send((emu.host, emu.port))
+        cpu = time.process_time()
+        while True:
+            command, *args = pipe.recv()
+            if command == "stop":
+                pipe.send(None)
+                return
+            if command == "reset":
+                emu.reset()
+                add_latency(emu, *args)
+                pipe.send(None)
+            elif command == "requests":  # (all, writes, CPU seconds) since the last call
+                pipe.send((len(emu.requests), len(emu.writes()), time.process_time() - cpu))
+                emu.clear_requests()
+            cpu = time.process_time()
+
+
+def add_latency(emu: GrafanaEmulator, read: float, write: float) -> None:
+    """Every request waits as one to a real Grafana would (outside the emulator's lock)."""
+    if read:
+        emu.faults.add(method="GET", times=None, delay=read)
+    if write:
+        for method in ("POST", "PUT", "DELETE"):
+            emu.faults.add(method=method, times=None, delay=write)
+
+
+def naive_loop(emu: EmulatorProcess, built, desired) -> float:
+    api = GrafanaApi(auth=TOKEN, host=emu.host, port=emu.port, protocol="http", timeout=30)
+    started = time.perf_counter()
+    for folder in desired.folders:
+        api.folder.create_folder(folder.title, uid=folder.uid, parent_uid=folder.parent_uid)
+    for dashboard in built.dashboards:
+        api.dashboard.update_dashboard({"dashboard": dashboard.json,
+                                        "folderUid": dashboard.folder_uid, "overwrite": True})
+    return time.perf_counter() - started
+
+
+def dashsmith_deploy(emu: EmulatorProcess, built, concurrency: int) -> tuple[float, dict]:
+    """One deploy as `dashsmith deploy` runs it after build and lint (see command._deploy)."""
+    started = time.perf_counter()
+    connection = connection_from(emu.url, environ={"GRAFANA_TOKEN": TOKEN}, timeout=30)
+    grafana = connect(connection, pool_size=READS_PER_WRITE * concurrency)
+    grafana.datasource.get_datasource_by_name("Prometheus")
+    desired = desired_state(built.dashboards)
+    current = live.read(grafana, desired, prune=False, grafana_alerts=False,
+                        concurrency=READS_PER_WRITE * concurrency)
+    the_plan = plan.compute(desired, current)
+    result = apply(grafana, the_plan, concurrency=concurrency)
+    elapsed = time.perf_counter() - started
+    if not result.ok:
+        sys.exit(f"deploy failed: {result.counts()}")
+    return elapsed, result.counts()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--dashboards", type=int, default=1000)
+    parser.add_argument("--concurrency", type=int, default=4)
+    parser.add_argument("--rtt-ms", type=float, default=1.0)
+    parser.add_argument("--read-ms", type=float, default=2.0)
+    parser.add_argument("--write-ms", type=float, default=20.0)
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory(prefix="bench-deploy-") as root:
+        write_project(root, args.dashboards)
+        started = time.perf_counter()
+        built = Project(root).build()
+        build_time = time.perf_counter() - started
+    gc.freeze()  # as `dashsmith deploy` does after building: for both sides alike
+    desired = desired_state(built.dashboards)
+    size = sum(len(orjson.dumps(d.json)) for d in built.dashboards) / len(built.dashboards)
+
+    latency = ((args.rtt_ms + args.read_ms) / 1000, (args.rtt_ms + args.write_ms) / 1000)
+    emu = EmulatorProcess()
+    try:
+        emu("reset", *latency)
+        naive_time = naive_loop(emu, built, desired)
+        naive_requests, naive_writes, naive_cpu = emu("requests")
+        emu("reset", *latency)
+        first_time, first_counts = dashsmith_deploy(emu, built, args.concurrency)
+        first_requests, first_writes, first_cpu = emu("requests")
+        noop_time, noop_counts = dashsmith_deploy(emu, built, args.concurrency)
+        noop_requests, noop_writes, noop_cpu = emu("requests")
+    finally:
+        emu.stop()
+
+    speedup = naive_time / first_time
+    noop_ratio = noop_time / first_time
+    print(f"estate: {len(built.dashboards)} dashboards of ~{size / 1024:.0f} KB in "
+          f"{len(desired.folders)} folders (build {build_time:.1f} s, not counted)")
+    print(f"latency model per request: round trip {args.rtt_ms:g} ms + Grafana's work "
+          f"{args.read_ms:g} ms (read) / {args.write_ms:g} ms (write); "
+          f"dashsmith concurrency {args.concurrency}")
+    print(f"{'':24}{'time':>9}{'requests':>10}{'writes':>8}{'emulator CPU/request':>22}")
+    rows = [("naive update loop", naive_time, naive_requests, naive_writes, naive_cpu, ""),
+            ("dashsmith first deploy", first_time, first_requests, first_writes, first_cpu,
+             f"{first_counts['created']} created"),
+            ("dashsmith no-op deploy", noop_time, noop_requests, noop_writes, noop_cpu,
+             f"{noop_counts['unchanged']} unchanged")]
+    for name, elapsed, requests, writes, cpu, note in rows:
+        print(f"{name:24}{elapsed:8.2f}s{requests:10}{writes:8}{cpu / requests * 1000:19.1f} ms"
+              f"   {note}")
+    print(f"first deploy speed-up over the naive loop: {speedup:.1f}x (target >= 4)  "
+          f"{'OK' if speedup >= 4 else 'MISSED'}")
+    print(f"no-op / first deploy: {noop_ratio:.2f} (target <= 0.25), writes {noop_writes} "
+          f"(target 0)  {'OK' if noop_ratio <= 0.25 and noop_writes == 0 else 'MISSED'}")
+
+
+if __name__ == "__main__":
+    main()
