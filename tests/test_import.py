@@ -290,3 +290,11 @@ def test_two_inputs_with_one_uid_are_refused(cli, project, tmp_path):
 def test_nothing_to_import_is_a_usage_error(cli):
     result = cli("import")
     assert result.exit_code == 2 and "give JSON files" in result.output
+
+
+def test_the_command_as_a_process_exits_2_and_says_why(cli, tmp_path):
+    bad = tmp_path / "notes.json"
+    bad.write_text("not json at all")
+    result = cli.subprocess("import", str(bad))
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"dashsmith: {bad}: not JSON") and result.stdout == ""

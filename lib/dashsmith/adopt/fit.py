@@ -115,7 +115,23 @@ def fit_options(render: Callable[[dict], dict], target: dict, options: dict,
                 continue
             options, changed = trial, True
         if not changed:
-            return options
+            break
+    return _without_needless(render, target, options, skip)
+
+
+def _without_needless(render, target: dict, options: dict, skip: set[str]) -> dict:
+    """Drop the options that only mattered while others were unset."""
+    def misses(chosen):
+        return len([p for p in differences(target, render(chosen)) if p[:1] not in skip_paths])
+
+    skip_paths = {(key,) for key in skip}
+    for name in list(options):
+        trial = {k: v for k, v in options.items() if k != name}
+        try:
+            if misses(trial) <= misses(options):
+                options = trial
+        except (TypeError, ValueError):
+            continue
     return options
 
 

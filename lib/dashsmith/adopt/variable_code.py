@@ -83,6 +83,8 @@ def _template(original: dict, target: dict) -> tuple[Call, list[str]]:
     name = original.get("name", "")
     query = target.get("query", "")
     base = {"name": name, "query": query}
+    if original.get("type", "query") != "query":
+        base["type"] = original["type"]  # first: what else matters depends on it
     current = target.get("current", {}).get("value")
     if current is not None:
         base["default"] = current
