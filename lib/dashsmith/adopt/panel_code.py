@@ -42,7 +42,6 @@ class Candidate:
     grafana_class: type | None  # its fields are the grafanalib options
     helper: bool  # a project helper taking title, *queries, **options
     instant: bool = False  # what the declaration assumes for its queries
-    height: int = DEFAULT_HEIGHT
     extract: object = None  # original → helper keyword arguments
 
 
@@ -161,7 +160,7 @@ HELPERS = {
     "piechart": [Candidate("piechart", helpers.piechart, g.PieChartv2, True, instant=True,
                            extract=_piechart)],
     "table": [Candidate("table", helpers.table, g.Table, True, instant=True, extract=_plain)],
-    "text": [Candidate("text", helpers.text, g.Text, True, height=4)],
+    "text": [Candidate("text", helpers.text, g.Text, True)],
 }
 CLASSES = {
     "timeseries": g.TimeSeries, "stat": g.Stat, "gauge": g.GaugePanel, "bargauge": g.BarGauge,
