@@ -42,6 +42,8 @@ postgres = RuleGroup("postgres", [
             / (sum by (instance, datname) (rate(pg_stat_database_blks_hit{{datname!~"template.*"}}[5m]))
                + sum by (instance, datname) (rate(pg_stat_database_blks_read{{datname!~"template.*"}}[5m])))
           < {thresholds.PG_CACHE_HIT_RATIO}
+          and sum by (instance, datname) (rate(pg_stat_database_blks_read{{datname!~"template.*"}}[5m]))
+            > {thresholds.PG_CACHE_MIN_READS_PER_SECOND}
         """,
         for_="5m",
         severity="warning",

@@ -23,5 +23,7 @@ LOAD_PER_CORE = 2
 # PostgreSQL
 PG_CONNECTIONS_RATIO = 0.8
 PG_CACHE_HIT_RATIO = 0.98
+# Below this many disk reads a second a low hit ratio is an idle database, not a problem.
+PG_CACHE_MIN_READS_PER_SECOND = 1
 PG_DEADLOCKS_PER_MINUTE = 5
 PG_LONGEST_TRANSACTION_SECONDS = 120
