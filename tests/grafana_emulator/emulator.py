@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import ssl
 import threading
 from typing import Any, Callable, Iterable, Mapping
 
@@ -39,8 +40,11 @@ class GrafanaEmulator:
         expired_tokens: Iterable[str] = (),
         revoked_tokens: Iterable[str] = (),
         host: str = "127.0.0.1",
+        tls: tuple[str, str] | None = None,
     ):
+        """`tls=(certfile, keyfile)` serves HTTPS with that certificate."""
         self.host = host
+        self.tls = tls
         self.credentials = Credentials(
             tokens=dict(tokens or {}),
             users=dict(users if users is not None else {("admin", "admin"): "Admin"}),
@@ -65,6 +69,12 @@ class GrafanaEmulator:
             raise RuntimeError("the emulator is already running")
         self._stopping.clear()
         self._server = EmulatorHTTPServer(self.host, self._application)
+        if self.tls:
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(*self.tls)
+            # the handshake happens on the first read, in the connection's own thread
+            self._server.socket = context.wrap_socket(self._server.socket, server_side=True,
+                                                      do_handshake_on_connect=False)
         self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
                                         name=f"grafana-emulator-{self.port}", daemon=True)
         self._thread.start()
@@ -95,7 +105,7 @@ class GrafanaEmulator:
 
     @property
     def url(self) -> str:
-        return f"http://{self.host}:{self.port}"
+        return f"{'https' if self.tls else 'http'}://{self.host}:{self.port}"
 
     # --- request log -------------------------------------------------------
 

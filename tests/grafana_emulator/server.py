@@ -8,6 +8,8 @@ server also ends their handler threads.
 from __future__ import annotations
 
 import socket
+import ssl
+import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
@@ -24,6 +26,11 @@ class EmulatorHTTPServer(ThreadingHTTPServer):
         self._connections: set[socket.socket] = set()
         self._connections_lock = threading.Lock()
         super().__init__((host, 0), RequestHandler)
+
+    def handle_error(self, request, client_address) -> None:
+        if isinstance(sys.exc_info()[1], (ssl.SSLError, ConnectionError)):
+            return  # a client that refused our certificate or hung up: not an emulator bug
+        super().handle_error(request, client_address)
 
     def track(self, connection: socket.socket) -> None:
         with self._connections_lock:
