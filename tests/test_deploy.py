@@ -8,11 +8,13 @@ from __future__ import annotations
 import json
 import os
 import re
+import subprocess
 import time
 
 import pytest
 from grafana_client import GrafanaApi
 
+from conftest import require_binary
 from dashsmith import folders
 from dashsmith.deploy import alerting
 from dashsmith.deploy.desired import desired_state
@@ -568,3 +570,53 @@ def test_lint_error_stops_before_connecting(cli, project, emulated):
     assert result.exit_code == 2, result.output
     assert "dashboards/ai.py" in result.output and "nothing was deployed" in result.output
     assert emulated.emu.requests == []
+
+
+def test_unexpected_errors_never_show_the_token_even_in_a_traceback(cli, emulated, monkeypatch):
+    from dashsmith.deploy import command
+
+    def broken_apply(grafana, plan, **options):
+        raise RuntimeError(f"request with Authorization: Bearer {TOKEN} failed")
+
+    monkeypatch.setattr(command, "apply", broken_apply)
+    result = deploy(cli, emulated, "-vv")
+    assert result.exit_code == 2
+    assert "Traceback" in result.output and "broken_apply" in result.output
+    assert "Bearer *** failed" in result.output
+    assert TOKEN not in result.output
+
+    def broken_read(*args, **kwargs):
+        raise ValueError(f"cannot parse {TOKEN}")
+
+    monkeypatch.setattr(command.live, "read", broken_read)
+    result = deploy(cli, emulated)
+    assert result.exit_code == 2 and "cannot parse ***" in result.output
+    assert TOKEN not in result.output
+
+
+@pytest.fixture(scope="module")
+def certificate(tmp_path_factory):
+    """A self-signed certificate for 127.0.0.1: (certfile, keyfile)."""
+    openssl = require_binary("openssl")
+    directory = tmp_path_factory.mktemp("tls")
+    cert, key = str(directory / "cert.pem"), str(directory / "key.pem")
+    subprocess.run([openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key,
+                    "-out", cert, "-days", "1", "-subj", "/CN=127.0.0.1",
+                    "-addext", "subjectAltName=IP:127.0.0.1"], check=True, capture_output=True)
+    return cert, key
+
+
+def test_tls_is_verified_unless_a_ca_is_given_or_it_is_turned_off(cli, certificate):
+    with GrafanaEmulator(tokens={TOKEN: "Admin"}, datasources=[DATASOURCE], tls=certificate) as emu:
+        env = {**CLEAN_ENV, "GRAFANA_URL": emu.url, "GRAFANA_TOKEN": TOKEN}
+        refused = cli("deploy", env=env)
+        assert refused.exit_code == 2
+        assert f"cannot check /api/health at {emu.url}: TLS verification failed; for a private " \
+               "CA use --ca-cert FILE" in refused.output
+        assert emu.requests == []
+        trusted = cli("deploy", "--ca-cert", certificate[0], env=env)
+        assert trusted.exit_code == 0, trusted.output
+        insecure = cli("deploy", "--insecure", env=env)
+        assert insecure.exit_code == 0, insecure.output
+        assert "warning: TLS certificate verification is off" in insecure.output
+        assert emu.server_errors == []
