@@ -88,8 +88,8 @@ def test_the_module_keeps_uid_title_panel_ids_and_rows(imported, name):
 
 def test_generated_modules_pass_lints_syntax_checks(imported):
     root, _ = imported
-    result = run(root, "lint", "--format", "json", "--no-promtool")
-    problems = json.loads(result.output)
+    result = run(root, "lint", "--format", "json")
+    problems = json.loads(result.stdout)
     ours = [p for p in problems if p["path"] in {f"dashboards/{module_path(root, n).name}"
                                                  for n in CORPUS}]
     assert ours, "lint looked at the imported modules"
@@ -274,10 +274,22 @@ def test_an_existing_module_is_kept_unless_forced(cli, project):
     assert cli("import", path).exit_code == 0
     module = project / "dashboards" / "host_overview.py"
     module.write_text(module.read_text().replace('folder="Imported"', 'folder="Edited"'))
-    _refused(cli, project, [path], expect="dashboards/host_overview.py exists; pass --force")
+    _refused(cli, project, [path], expect="uid 'host-overview' is already declared at "
+             "dashboards/host_overview.py:14:1; pass --force to replace that module")
     result = cli("import", path, "--force")
     assert result.exit_code == 0, result.output
     assert 'folder="Imported"' in module.read_text()
+
+
+def test_a_title_taken_by_another_module_gets_another_file(cli, project, tmp_path):
+    data = dict(corpus("host_overview.json"), title="System", uid="system-copy")
+    path = tmp_path / "system.json"
+    path.write_text(json.dumps(data))
+    before = (project / "dashboards" / "system.py").read_text()
+    result = cli("import", str(path), "--force")
+    assert result.exit_code == 0, result.output
+    assert "wrote dashboards/system_copy.py" in result.output
+    assert (project / "dashboards" / "system.py").read_text() == before
 
 
 def test_two_inputs_with_one_uid_are_refused(cli, project, tmp_path):

@@ -100,13 +100,9 @@ def _generate(inputs: list[Imported], in_folder, project, declared: dict, force:
         except Exception as error:  # a shape of JSON the importer does not know
             raise ImportFailed(f"{imported.origin}: cannot import: {type(error).__name__}: "
                                f"{error}") from None
-        path = os.path.join(directory, module.name + ".py")
-        _check_target(imported, module, path, declared, force, project.root)
+        path = _target(imported, module, directory, project.root, declared, force, paths)
         if module.uid in uids:
             raise ImportFailed(f"{imported.origin}: uid '{module.uid}' is also in {uids[module.uid]}")
-        if path in paths:
-            raise ImportFailed(f"{imported.origin}: would write {os.path.relpath(path)}, as "
-                               f"{paths[path]} does; rename one of the dashboards")
         problems = roundtrip.mismatches(imported.dashboard, module.text, path)
         if problems:
             raise ImportFailed(f"{imported.origin}: the generated module does not build the "
@@ -116,15 +112,26 @@ def _generate(inputs: list[Imported], in_folder, project, declared: dict, force:
     return out
 
 
-def _check_target(imported: Imported, module, path: str, declared: dict, force: bool,
-                  root: str) -> None:
+def _target(imported: Imported, module, directory: str, root: str, declared: dict, force: bool,
+            taken: dict) -> str:
+    """The module file: the one that declares this uid (replaced only with --force, and only
+    if it declares nothing else), else the first free name of the title, the uid, title_2 ..."""
     where = declared.get(module.uid)
-    target = os.path.relpath(path, root)
-    if where and where.split(":")[0] != target:
-        raise ImportFailed(f"{imported.origin}: uid '{module.uid}' is already declared at "
-                           f"{where}")
-    if os.path.exists(path) and not force:
-        raise ImportFailed(f"{imported.origin}: {target} exists; pass --force to overwrite it")
+    if where:
+        relative = where.split(":")[0]
+        others = [uid for uid, at in declared.items() if at.split(":")[0] == relative]
+        if not force or others != [module.uid]:
+            hint = "; pass --force to replace that module" if others == [module.uid] else ""
+            raise ImportFailed(f"{imported.origin}: uid '{module.uid}' is already declared at "
+                               f"{where}{hint}")
+        return os.path.join(root, relative)
+    names = [module.name, codegen.module_name(module.uid)]
+    names += [f"{module.name}_{number}" for number in range(2, 100)]
+    for name in names:
+        path = os.path.join(directory, name + ".py")
+        if not os.path.exists(path) and path not in taken:
+            return path
+    raise ImportFailed(f"{imported.origin}: no free module name for '{module.title}'")
 
 
 def _write(modules) -> None:
