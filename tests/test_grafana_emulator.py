@@ -734,3 +734,17 @@ def test_context_manager_binds_a_free_port_and_stops_cleanly():
         url = first.url
     with pytest.raises(urllib.error.URLError):
         urllib.request.urlopen(url + "/api/health", timeout=1)
+
+
+def test_mute_timings_are_created_listed_updated_and_deleted(emu, api):
+    timing = {"name": "maintenance", "time_intervals": [{"weekdays": ["sunday"]}]}
+    created = call(emu, "POST", "/api/v1/provisioning/mute-timings", timing)
+    assert (created.status, created.json()) == (201, timing)
+    assert call(emu, "POST", "/api/v1/provisioning/mute-timings", timing).status == 409
+    changed = {**timing, "time_intervals": [{"weekdays": ["saturday"]}]}
+    assert call(emu, "PUT", "/api/v1/provisioning/mute-timings/maintenance", changed).status == 200
+    assert api.client.GET("/v1/provisioning/mute-timings") == [changed]
+    assert call(emu, "PUT", "/api/v1/provisioning/mute-timings/other", changed).status == 404
+    assert call(emu, "DELETE", "/api/v1/provisioning/mute-timings/maintenance").status == 204
+    assert call(emu, "GET", "/api/v1/provisioning/mute-timings/maintenance").status == 404
+

@@ -1,4 +1,7 @@
-"""/api/v1/provisioning contact-points and policies, with simple storage."""
+"""/api/v1/provisioning contact-points, policies and mute-timings, with simple storage.
+
+Mute timings follow Grafana's provisioning API documentation (list 200, create 201, update
+200, delete 204, unknown name 404); those statuses are not confirmed against a live server."""
 
 from __future__ import annotations
 
@@ -107,3 +110,51 @@ def delete_policies(store: Store, request: Request) -> Response:
     store.policy_tree = default_policy_tree()
     store.policy_provenance = ""
     return json_response(202, {"message": "policies resetted"})
+
+
+# --- mute timings ---------------------------------------------------------------
+
+def list_mute_timings(store: Store, request: Request) -> Response:
+    return json_response(200, [copy.deepcopy(t) for t in store.mute_timings.values()])
+
+
+def get_mute_timing(store: Store, request: Request) -> Response:
+    return json_response(200, copy.deepcopy(_mute_timing_or_404(store, request.params["name"])))
+
+
+def post_mute_timing(store: Store, request: Request) -> Response:
+    timing = _parse_mute_timing(request.json_object())
+    if timing["name"] in store.mute_timings:
+        raise plain_error(409, f"mute timing '{timing['name']}' already exists", traced=True)
+    store.mute_timings[timing["name"]] = timing
+    return json_response(201, copy.deepcopy(timing))
+
+
+def put_mute_timing(store: Store, request: Request) -> Response:
+    name = request.params["name"]
+    _mute_timing_or_404(store, name)
+    timing = _parse_mute_timing({**request.json_object(), "name": name})
+    store.mute_timings[name] = timing
+    return json_response(200, copy.deepcopy(timing))
+
+
+def delete_mute_timing(store: Store, request: Request) -> Response:
+    store.mute_timings.pop(request.params["name"], None)
+    return Response(204, has_body=False)
+
+
+def _mute_timing_or_404(store: Store, name: str) -> dict[str, Any]:
+    timing = store.mute_timings.get(name)
+    if timing is None:
+        raise plain_error(404, "mute timing not found", traced=True)
+    return timing
+
+
+def _parse_mute_timing(body: dict[str, Any]) -> dict[str, Any]:
+    if not isinstance(body.get("name"), str) or not body["name"]:
+        raise plain_error(400, "invalid object specification: name is required", traced=True)
+    intervals = body.get("time_intervals") or []
+    if not isinstance(intervals, list):
+        raise plain_error(400, "invalid object specification: time_intervals must be a list",
+                          traced=True)
+    return {"name": body["name"], "time_intervals": copy.deepcopy(intervals)}

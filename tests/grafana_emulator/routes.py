@@ -18,6 +18,7 @@ from .store import Store
 Handler = Callable[[Store, Request], Response]
 
 UID = r"(?P<uid>[^/]+)"
+NAME = r"(?P<name>[^/]+)"
 PROVISIONING = "/api/v1/provisioning"
 GROUP = PROVISIONING + r"/folder/(?P<folder>[^/]+)/rule-groups/(?P<group>[^/]+)"
 
@@ -91,6 +92,16 @@ ROUTES: list[Route] = [
            "alert.provisioning:write"),
     _route("DELETE", PROVISIONING + "/policies", notifications.delete_policies, "Admin",
            "alert.provisioning:write"),
+    _route("GET", PROVISIONING + "/mute-timings", notifications.list_mute_timings, "Admin",
+           "alert.provisioning:read"),
+    _route("GET", f"{PROVISIONING}/mute-timings/{NAME}", notifications.get_mute_timing, "Admin",
+           "alert.provisioning:read"),
+    _route("POST", PROVISIONING + "/mute-timings", notifications.post_mute_timing, "Admin",
+           "alert.provisioning:write"),
+    _route("PUT", f"{PROVISIONING}/mute-timings/{NAME}", notifications.put_mute_timing, "Admin",
+           "alert.provisioning:write"),
+    _route("DELETE", f"{PROVISIONING}/mute-timings/{NAME}", notifications.delete_mute_timing,
+           "Admin", "alert.provisioning:write"),
 ]
 
 

@@ -147,6 +147,7 @@ class Store:
             self.contact_point_provenance: dict[str, str] = {}
             self.policy_tree: dict[str, Any] = default_policy_tree()
             self.policy_provenance = ""
+            self.mute_timings: dict[str, dict[str, Any]] = {}  # name → {name, time_intervals}
             self._dashboard_ids = itertools.count(1)
             self._version_ids = itertools.count(1)
             self._rule_ids = itertools.count(1)
