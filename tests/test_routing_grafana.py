@@ -48,9 +48,7 @@ def api(emu):
 
 @pytest.fixture(scope="module")
 def routing():
-    # The emulator has no /mute-timings endpoint: the maintenance window is left out here
-    # (its translation is checked below without a server).
-    return dataclasses.replace(Project(REPO).estate.routing, time_intervals=[])
+    return Project(REPO).estate.routing
 
 
 def _ours(api):
@@ -61,7 +59,7 @@ def _ours(api):
 def test_apply_creates_a_contact_point_per_integration_and_the_policy_tree(api, routing):
     done = grafana.apply(api, routing, ENV)
     points = _ours(api)
-    assert done == {"mute_timings": 0, "created": len(points), "updated": 0, "deleted": 0}
+    assert done == {"mute_timings": 1, "created": len(points), "updated": 0, "deleted": 0}
     by_name = {}
     for point in points:
         by_name.setdefault(point["name"], []).append(point)
@@ -77,9 +75,10 @@ def test_apply_creates_a_contact_point_per_integration_and_the_policy_tree(api, 
     tree = api.alertingprovisioning.get_notification_policy_tree()
     tree.pop("provenance", None)
     assert tree == grafana.policy_tree(routing)
+    assert api.client.GET("/v1/provisioning/mute-timings") == grafana.mute_timings(routing)
     assert grafana.describe(done, routing)[0] == \
         f"notifications: {len(points)} contact point(s) created, 0 updated, 0 deleted; " \
-        "0 mute timing(s); policy tree of 16 route(s) set"
+        "1 mute timing(s); policy tree of 16 route(s) set"
 
 
 def test_the_policy_tree_routes_like_the_alertmanager_config(routing):
@@ -107,7 +106,8 @@ def test_apply_again_updates_in_place_and_removes_only_undeclared_dashsmith_poin
     grafana.apply(api, routing, ENV)
     count = len(_ours(api))
     again = grafana.apply(api, routing, ENV)
-    assert again == {"mute_timings": 0, "created": 0, "updated": count, "deleted": 0}
+    assert again == {"mute_timings": 1, "created": 0, "updated": count, "deleted": 0}
+    assert len(api.client.GET("/v1/provisioning/mute-timings")) == 1
     fewer = dataclasses.replace(routing, receivers=[r for r in routing.receivers
                                                     if r.name != "infra-email"])
     done = grafana.apply(api, fewer, ENV)
@@ -123,12 +123,11 @@ def test_a_missing_secret_changes_nothing(api, emu, routing):
     assert emu.writes() == []
 
 
-def test_mute_timings_and_what_grafana_cannot_hold():
-    platform = Project(REPO).estate.routing
-    assert grafana.mute_timings(platform) == [{"name": "maintenance", "time_intervals": [{
+def test_mute_timings_and_what_grafana_cannot_hold(routing):
+    assert grafana.mute_timings(routing) == [{"name": "maintenance", "time_intervals": [{
         "times": [{"start_time": "02:00", "end_time": "04:00"}], "weekdays": ["sunday"],
         "location": "Europe/London"}]}]
-    assert grafana.unsupported(platform) == [
+    assert grafana.unsupported(routing) == [
         "7 inhibition rule(s): Grafana's notification policies have none; they apply only in "
         "Alertmanager"]
 
