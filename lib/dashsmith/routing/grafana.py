@@ -85,14 +85,6 @@ def unsupported(routing: Routing) -> list[str]:
     return notes
 
 
-def describe(done: dict, routing: Routing) -> list[str]:
-    """What deploy prints after apply()."""
-    lines = [f"notifications: {done['created']} contact point(s) created, {done['updated']} "
-             f"updated, {done['deleted']} deleted; {done['mute_timings']} mute timing(s); "
-             f"policy tree of {sum(1 for _ in routing.root.walk()) - 1} route(s) set"]
-    return lines + [f"notifications: not applied: {note}" for note in unsupported(routing)]
-
-
 def apply(api, routing: Routing, environ: Mapping[str, str], root: str = "/") -> dict:
     """Make Grafana's notification setup match the declaration through a grafana_client
     GrafanaApi: mute timings, then contact points (dashsmith's undeclared ones are deleted),
