@@ -2,10 +2,10 @@
 """Benchmark `dashsmith lint`.
 
 1. A Prometheus rule file of 10,000 alerting rules over the platform's catalog (metrics/):
-   `dashsmith lint --no-promtool FILE` (every offline check of dashsmith's own: parsing,
+   `dashsmith lint --no-tools FILE` (every offline check of dashsmith's own: parsing,
    catalog, labels, templates, duplicates) against `promtool check rules FILE`, one run each.
    Target: time ratio lint / promtool <= 1.0, lint peak memory <= 300 MB.
-2. A declared estate of 1,000 dashboards x 20 panels: `dashsmith lint --no-promtool` against
+2. A declared estate of 1,000 dashboards x 20 panels: `dashsmith lint --no-tools` against
    `dashsmith build` of the same estate (the baseline: rendering is the work both share).
    Target: lint peak memory <= 300 MB.
 
@@ -150,7 +150,7 @@ def main() -> int:
         path = os.path.join(scratch, "bench.rules.yml")
         with open(path, "w") as handle:
             yaml.safe_dump(rule_file(args.rules), handle, sort_keys=False)
-        lint = [*dashsmith, "--project", root, "lint", "--no-promtool", path]
+        lint = [*dashsmith, "--project", root, "lint", "--no-tools", path]
         measure(lint)  # compiles dashsmith's bytecode, as every run after the first has it
         runs = [(measure(lint), measure([promtool, "check", "rules", path]) if promtool else None)
                 for _ in range(args.repeat)]
@@ -175,7 +175,7 @@ def main() -> int:
         measure(build)  # compiles the estate's modules once, for both
         build_s, build_cpu, build_mb = measure(build)
         lint_s, lint_cpu, lint_mb = measure([*dashsmith, "--project", root, "lint",
-                                             "--no-promtool"])
+                                             "--no-tools"])
         print(f"estate, {args.dashboards} dashboards x 20 panels:")
         print(f"  dashsmith lint      {lint_s:7.2f} s {lint_cpu:7.2f} s {lint_mb:6.0f} MB")
         print(f"  dashsmith build     {build_s:7.2f} s {build_cpu:7.2f} s {build_mb:6.0f} MB")

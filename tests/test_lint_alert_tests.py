@@ -20,6 +20,12 @@ service = RuleGroup("service", [
 ])
 '''
 
+ROUTING = '''\
+from dashsmith import Receiver, Routing, Webhook
+
+routing = Routing(receiver="team", receivers=[Receiver("team", [Webhook("http://tickets.test/hook")])])
+'''
+
 DOWN_FIRES = '''
   - interval: 1m
     input_series:
@@ -74,6 +80,7 @@ def small(tmp_path):
     (root / "dashboards" / "__init__.py").write_text("")
     (root / "alerts" / "__init__.py").write_text("")
     (root / "alerts" / "service.py").write_text(ALERTS)
+    (root / "alerts" / "routing.py").write_text(ROUTING)
     return root
 
 
@@ -142,6 +149,18 @@ def test_dashsmith_test_passes(small):
     result = Cli(small)("test")
     assert result.exit_code == 0, result.output
     assert "service.test.yml" in result.output and "SUCCESS" in result.output
+    # Then every alert goes through the routing.
+    assert "ServiceDown {alertname=ServiceDown,severity=critical} → team" in result.output
+
+
+def test_dashsmith_test_fails_on_an_alert_that_reaches_no_one(small):
+    require_binary("promtool")
+    _tests(small, DOWN_FIRES, DOWN_SILENT, FLAPPING_FIRES)
+    (small / "alerts" / "routing.py").write_text(ROUTING.replace(
+        '[Webhook("http://tickets.test/hook")]', "[]"))
+    result = Cli(small)("test")
+    assert result.exit_code == 1
+    assert "routing/black-hole" in result.output
 
 
 def test_dashsmith_test_fails_with_promtools_report(small):

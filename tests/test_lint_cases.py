@@ -111,8 +111,8 @@ def test_every_rule_has_cases():
         counts[0] += len(spec.get("fail") or [])
         counts[1] += len(spec.get("pass") or [])
     for rule in ALL:
-        if rule.id in NOT_FILE_RULES:
-            continue
+        if rule.id in NOT_FILE_RULES or rule.id.startswith("routing/"):
+            continue  # tested in their own modules (routing: tests/test_routing*.py)
         fails, passes = covered.get(rule.id, (0, 0))
         assert fails and passes, f"{rule.id} needs failing and passing cases in lint_cases/"
     assert set(covered) <= {rule.id for rule in ALL}, "a case file names an unknown rule"

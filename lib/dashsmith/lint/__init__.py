@@ -2,12 +2,14 @@
 point at the Python line that declared the thing (or the line in a JSON/YAML file).
 
   lint_project(project)      the declared estate: structural problems (validate), every lint
-                             rule, the alert unit tests' coverage; after suppressions
+                             rule, the alert unit tests' coverage, the alert routing's checks;
+                             after suppressions
   lint_paths(paths, project) Grafana dashboard JSON and Prometheus rule files, also ones
                              dashsmith did not write
 
-Both can also run `promtool check rules` (promtool=True). The rules are in lint/rules/, one
-class each; `promql` is the PromQL analysis they share (and verify reuses).
+With tools=True they also run `promtool check rules` (and `amtool check-config` on the
+routing). The rules are in lint/rules/, one class each; `promql` is the PromQL analysis they
+share (and verify reuses).
 """
 
 from __future__ import annotations
@@ -17,7 +19,8 @@ import gc
 import os
 
 from ..problems import DeclarationError, Problem, Severity
-from . import alert_tests, inputs as reading, promtool as promtool_module, runner, suppress
+from ..routing import checks as routing_checks
+from . import alert_tests, inputs as reading, promtool, runner, suppress
 from ..settings import Settings
 from .context import Context
 from .rules import ALL
@@ -25,15 +28,16 @@ from .rules import ALL
 __all__ = ["lint_project", "lint_paths", "ALL"]
 
 
-def lint_project(project, *, promtool: bool = False) -> list[Problem]:
+def lint_project(project, *, tools: bool = False) -> list[Problem]:
     """Every offline finding for the declared estate, after suppressions (sorted by place).
-    With promtool=True, also promtool's findings on the compiled rule files (raises
-    promtool.PromtoolMissing if it is required and not installed)."""
+    With tools=True, also promtool's findings on the compiled rule files and amtool's on the
+    compiled routing (raises promtool.PromtoolMissing or routing's AmtoolMissing if a tool is
+    required and not installed)."""
     with _no_cycle_collection():
-        return _lint_project(project, promtool)
+        return _lint_project(project, tools)
 
 
-def _lint_project(project, promtool: bool) -> list[Problem]:
+def _lint_project(project, tools: bool) -> list[Problem]:
     inputs = reading.declared(project)
     settings = project.settings
     catalog = inputs.estate.catalog if inputs.estate else None
@@ -42,21 +46,24 @@ def _lint_project(project, promtool: bool) -> list[Problem]:
     if inputs.estate is not None:
         suite = alert_tests.load(settings, inputs.rules, inputs.rule_files, inputs.problems)
     problems = runner.run(inputs, context, ALL, suite)
-    if promtool:
+    if inputs.estate is not None:
+        amtool = routing_checks.find_amtool() if tools else None
+        problems += routing_checks.lint(inputs.estate, amtool)
+    if tools:
         problems = _with_promtool(problems, list(inputs.rule_files.items()), inputs.rules)
     suppressions = suppress.project(settings, problems)
     suppressions += suppress.comments(_declaration_files(settings, problems), problems)
     return _sorted(suppress.apply(problems, suppressions))
 
 
-def lint_paths(paths: list[str], project=None, *, promtool: bool = False) -> list[Problem]:
+def lint_paths(paths: list[str], project=None, *, tools: bool = False) -> list[Problem]:
     """Findings in dashboard JSON and rule YAML files (and directories of them). With a
     project, its catalog, recording rules, scrape interval and suppressions apply."""
     with _no_cycle_collection():
-        return _lint_paths(paths, project, promtool)
+        return _lint_paths(paths, project, tools)
 
 
-def _lint_paths(paths: list[str], project, promtool: bool) -> list[Problem]:
+def _lint_paths(paths: list[str], project, tools: bool) -> list[Problem]:
     inputs = reading.from_paths(paths)
     catalog, records, root = None, _records(inputs.rules), None
     interval = Settings.scrape_interval  # the default of [dashsmith], without a project
@@ -70,7 +77,7 @@ def _lint_paths(paths: list[str], project, promtool: bool) -> list[Problem]:
             catalog = estate.catalog
             records += _records(reading.declared_rules(estate)[0])
     problems = runner.run(inputs, Context(catalog, interval, records, root), ALL)
-    if promtool:
+    if tools:
         problems = _with_promtool(problems, [(p, None) for p in inputs.rule_paths],
                                   inputs.rules)
     suppressions = suppress.project(project.settings, problems) if project else []
@@ -99,12 +106,12 @@ def _records(rules) -> list:
 
 
 def _with_promtool(problems: list[Problem], files, rules) -> list[Problem]:
-    path = promtool_module.find()
+    path = promtool.find()
     if path is None or not files:
         return problems
     errors_at = {(os.path.abspath(p.source.file), p.source.line) for p in problems
                  if p.severity is Severity.ERROR}
-    for problem in promtool_module.check_rules(path, files, rules):
+    for problem in promtool.check_rules(path, files, rules):
         if (os.path.abspath(problem.source.file), problem.source.line) not in errors_at:
             problems.append(problem)
     return problems

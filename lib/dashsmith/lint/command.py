@@ -9,6 +9,7 @@ import click
 from ..cli import EXIT_PROBLEMS, fail, load_project, report_declaration_error
 from ..problems import DeclarationError, Problem, Severity
 from ..project import Project
+from ..routing import checks as routing_checks
 from ..settings import SettingsError
 from . import alert_tests, lint_paths, lint_project, promtool, report
 from .rules import ALL, BY_ID
@@ -25,10 +26,10 @@ FAIL_ON = {"error": Severity.ERROR, "warning": Severity.WARNING}
               show_default=True, help="Exit 1 when a finding is at least this severe.")
 @click.option("--explain", metavar="RULE", is_flag=False, flag_value="", default=None,
               help="Explain a rule, with an example; alone, list every rule.")
-@click.option("--no-promtool", is_flag=True,
-              help="Skip `promtool check rules` (run when promtool is installed).")
+@click.option("--no-tools", is_flag=True,
+              help="Skip `promtool check rules` and `amtool check-config` (run when installed).")
 @click.pass_context
-def lint(ctx, paths, output_format, fail_on, explain, no_promtool):
+def lint(ctx, paths, output_format, fail_on, explain, no_tools):
     """Check PromQL, alert rules and dashboards.
 
     With no PATH, lints the declared estate; a PATH may be a Grafana dashboard JSON file, a
@@ -40,10 +41,10 @@ def lint(ctx, paths, output_format, fail_on, explain, no_promtool):
     project = _optional_project(ctx) if paths else load_project(ctx)
     try:
         if paths:
-            problems = lint_paths(list(paths), project, promtool=not no_promtool)
+            problems = lint_paths(list(paths), project, tools=not no_tools)
         else:
-            problems = lint_project(project, promtool=not no_promtool)
-    except promtool.PromtoolMissing as error:
+            problems = lint_project(project, tools=not no_tools)
+    except (promtool.PromtoolMissing, routing_checks.AmtoolMissing) as error:
         fail(str(error))
     # Paths as the user reads them: from the project's root, or from here without a project.
     base = project.root if project is not None else os.getcwd()
@@ -64,10 +65,12 @@ def lint(ctx, paths, output_format, fail_on, explain, no_promtool):
 @click.command()
 @click.pass_context
 def test(ctx):
-    """Run the alert unit tests (alerts/tests/*.test.yml) with `promtool test rules`.
+    """Run the alert unit tests (alerts/tests/*.test.yml) with `promtool test rules`, then
+    route every alert through the declared routing.
 
     The rules are compiled into a temporary directory and each test file is put beside them,
-    so `rule_files: [ai.yml]` names the compiled alerts/ai.py.
+    so `rule_files: [ai.yml]` names the compiled alerts/ai.py. Exit 1 when a test fails or an
+    alert reaches no one or other receivers than it expects.
     """
     project = load_project(ctx)
     try:
@@ -86,7 +89,11 @@ def test(ctx):
              f" (expected <module>{alert_tests.SUFFIXES[0]})", EXIT_PROBLEMS)
     status, output = promtool.test_rules(path, build.rule_files, tests)
     click.echo(output.rstrip())
-    if status != 0:
+    lines, problems = routing_checks.test(project.estate)
+    click.echo("\n".join(["", *lines]))
+    for problem in problems:
+        click.echo(str(project.relative(problem)), err=True)
+    if status != 0 or any(p.severity is Severity.ERROR for p in problems):
         ctx.exit(EXIT_PROBLEMS)
 
 

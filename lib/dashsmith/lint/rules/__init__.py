@@ -3,10 +3,10 @@
 
 from __future__ import annotations
 
-from . import alerts, catalog, dashboards, meta, promql, structure, tests
+from . import alerts, catalog, dashboards, meta, promql, routing, structure, tests
 from ..rule import Rule
 
-_MODULES = (structure, promql, catalog, alerts, dashboards, tests, meta)
+_MODULES = (structure, promql, catalog, alerts, dashboards, tests, routing, meta)
 
 
 def _classes() -> list[type[Rule]]:
