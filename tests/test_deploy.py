@@ -48,6 +48,10 @@ class Expected:
         self.items = len(self.dashboards) + len(self.folders)
         groups, _ = alerting.rule_groups(project.estate, built.rule_files, "any", "Alerts")
         self.alert_items = self.items + len(groups) + 1  # the groups and their folder
+        self.routing = project.estate.routing
+        # --grafana-alerts reads the routing's secrets (from the environment) before any write
+        self.secrets = {s.env: f"value-of-{s.env.lower()}" for s in self.routing.secrets()
+                        if s.env} if self.routing else {}
 
 
 @pytest.fixture
@@ -351,7 +355,7 @@ def test_prune_keeps_a_removed_dashboard_edited_in_grafana(cli, project, emulate
 # --- Grafana-managed alerts -----------------------------------------------------------------------
 
 def test_grafana_alerts_become_rule_groups_on_the_datasource(cli, grafana, expected):
-    result = deploy(cli, grafana, "--grafana-alerts")
+    result = deploy(cli, grafana, "--grafana-alerts", **expected.secrets)
     assert result.exit_code == 0, result.output
     group = grafana.rule_group("alerts", "ai")
     rules = {rule["title"]: rule for rule in group["rules"]}
@@ -365,13 +369,13 @@ def test_grafana_alerts_become_rule_groups_on_the_datasource(cli, grafana, expec
     assert rule["for"] == "5m" and rule["labels"]["severity"] == "critical"
     assert rule["annotations"]["runbook_url"].endswith("#aierrorratiocritical")
     assert rule.get("provenance") == "api"
-    again = deploy(cli, grafana, "--grafana-alerts")
+    again = deploy(cli, grafana, "--grafana-alerts", **expected.secrets)
     assert again.exit_code == 0, again.output
     assert f"0 created, 0 updated, {expected.alert_items} unchanged" in again.output
 
 
-def test_grafana_alerts_keep_only_recording_rules_in_prometheus(cli, project, emulated):
-    assert deploy(cli, emulated, "--grafana-alerts").exit_code == 0
+def test_grafana_alerts_keep_only_recording_rules_in_prometheus(cli, project, emulated, expected):
+    assert deploy(cli, emulated, "--grafana-alerts", **expected.secrets).exit_code == 0
     import yaml
     ai = yaml.safe_load((project / "build" / "provisioning" / "prometheus" / "rules" / "ai.yml").read_text())
     rules = [rule for group in ai["groups"] for rule in group["rules"]]
@@ -381,7 +385,7 @@ def test_grafana_alerts_keep_only_recording_rules_in_prometheus(cli, project, em
 def test_disable_provenance_setting_keeps_rules_editable(cli, project, emulated, expected):
     with open(project / "setup.cfg", "a") as handle:
         handle.write("\n[dashsmith.deploy]\ndisable_provenance = true\ngrafana_alerts_folder = Ops/Alerts\n")
-    assert deploy(cli, emulated, "--grafana-alerts").exit_code == 0
+    assert deploy(cli, emulated, "--grafana-alerts", **expected.secrets).exit_code == 0
     group = emulated.rule_group(folders.folder_uid("Ops/Alerts"), "node")
     assert group["rules"] and all(not rule.get("provenance") for rule in group["rules"])
     puts = emulated.emu.requests_matching("PUT", "/rule-groups/")
@@ -391,9 +395,37 @@ def test_disable_provenance_setting_keeps_rules_editable(cli, project, emulated,
     rule["labels"]["team"] = "edited-in-ui"
     emulated.api.client.PUT(f"/v1/provisioning/folder/{group['folderUid']}/rule-groups/node",
                             json=group, headers={"X-Disable-Provenance": "true"})
-    result = deploy(cli, emulated, "--grafana-alerts")
+    result = deploy(cli, emulated, "--grafana-alerts", **expected.secrets)
     assert result.exit_code == 1
     assert "rule-group ops-alerts/node (node): edited in Grafana since dashsmith deployed it" in result.output
+
+
+def test_grafana_alerts_also_apply_the_notification_routing(cli, emulated, expected):
+    if expected.routing is None:
+        pytest.skip("the project declares no routing")
+    result = deploy(cli, emulated, "--grafana-alerts", **expected.secrets)
+    assert result.exit_code == 0, result.output
+    assert "notification routing:" in result.output and "policy tree set" in result.output
+    points = emulated.api.alertingprovisioning.get_contactpoints()
+    ours = {p["name"] for p in points if p["uid"].startswith("dashsmith-")}
+    assert ours == {r.name for r in expected.routing.receivers}
+    tree = emulated.api.alertingprovisioning.get_notification_policy_tree()
+    assert tree["receiver"] == expected.routing.root.receiver
+    timings = emulated.api.client.GET("/v1/provisioning/mute-timings")
+    assert {t["name"] for t in timings} == {i.name for i in expected.routing.time_intervals}
+    secret = next(iter(expected.secrets.values()))
+    assert secret not in result.output
+
+
+def test_a_missing_routing_secret_stops_grafana_alerts_before_any_write(cli, emulated, expected):
+    if not expected.secrets:
+        pytest.skip("the project's routing reads no secret from the environment")
+    missing = sorted(expected.secrets)[0]
+    result = deploy(cli, emulated, "--grafana-alerts",
+                    **{**expected.secrets, missing: None})
+    assert result.exit_code == 2
+    assert f"environment variable {missing} is not set; nothing was changed" in result.output
+    assert emulated.emu.writes() == []
 
 
 # --- faults ----------------------------------------------------------------------------------------
@@ -519,8 +551,9 @@ def test_token_with_a_line_break_is_refused_without_echoing_it(cli, emulated):
     assert "SECRET" not in result.output
 
 
-def test_viewer_rights_are_not_enough_for_grafana_alerts(cli, emulated):
-    result = cli("deploy", "--grafana-alerts", env=emulated.env(GRAFANA_TOKEN=EDITOR_TOKEN))
+def test_editor_rights_are_not_enough_for_grafana_alerts(cli, emulated, expected):
+    result = cli("deploy", "--grafana-alerts",
+                 env=emulated.env(GRAFANA_TOKEN=EDITOR_TOKEN, **expected.secrets))
     assert result.exit_code == 2
     assert "403 Forbidden" in result.output and "nothing was changed" in result.output
     assert emulated.emu.writes() == []

@@ -17,7 +17,7 @@ import click
 from ..cli import EXIT_PROBLEMS, fail, load_project, report_declaration_error
 from ..output import OutputError, replace_tree
 from ..problems import DeclarationError, Severity
-from . import alerting, live, plan as planning, prometheus, provisioning, report
+from . import alerting, live, notifications, plan as planning, prometheus, provisioning, report
 from .apply import apply
 from .config import ConfigError, DeploySettings, deploy_settings
 from .connection import GrafanaUnavailable, connect, connection_options, explain
@@ -191,8 +191,9 @@ def _deploy(project, connection, build, settings: DeploySettings, rule_files,
         fail(str(error))
     desired = desired_state(build.dashboards, *_alert_groups(project, build, settings,
                                                              datasource_uid, options))
+    routing, routing_lines = _routing(project, options)
     the_plan = _plan(grafana, connection, desired, settings, options)
-    _print_plan(connection, the_plan, options)
+    _print_plan(connection, the_plan, routing_lines, options)
     if the_plan.too_many_deletes:
         _emit_json(options, plan=report.plan_json(the_plan))
         fail(f"the plan deletes {len(the_plan.deletes)} item(s), more than --max-deletes "
@@ -204,13 +205,28 @@ def _deploy(project, connection, build, settings: DeploySettings, rule_files,
     with report.progress("deploying", len(the_plan.writes), not options.json) as advance:
         result = apply(grafana, the_plan, concurrency=options.concurrency,
                        disable_provenance=settings.disable_provenance, done=advance)
-    if not options.json:
-        for line in report.result_text(result, verbose=options.verbose >= 1):
-            click.echo(line)
+    _echo(options, report.result_text(result, verbose=options.verbose >= 1))
+    routed, routing_done = True, None
+    if routing:
+        routed, line, routing_done = notifications.apply(grafana, routing)
+        _echo(options, [line])
     reloaded = _reload_prometheus(options, rule_files)
     _emit_json(options, plan=report.plan_json(the_plan), result=report.result_json(result),
+               routing=None if routing is None else {"applied": routed, **(routing_done or {})},
                prometheus=None if reloaded is None else {"reloaded": reloaded})
-    return 0 if result.ok and reloaded is not False else EXIT_PROBLEMS
+    return 0 if result.ok and routed and reloaded is not False else EXIT_PROBLEMS
+
+
+def _routing(project, options: Options):
+    """(the estate's Routing, what applying it means) with --grafana-alerts; every secret it
+    needs is read now, before any write."""
+    routing = project.estate.routing if options.grafana_alerts else None
+    if routing is None:
+        return None, []
+    try:
+        return routing, notifications.check(routing)
+    except notifications.RoutingUnavailable as error:
+        fail(f"{error}; nothing was changed")
 
 
 def _datasource_uid(grafana, name: str, connection) -> str:
@@ -250,14 +266,20 @@ def _plan(grafana, connection, desired, settings: DeploySettings, options: Optio
                             disable_provenance=settings.disable_provenance)
 
 
-def _print_plan(connection, the_plan, options: Options) -> None:
+def _print_plan(connection, the_plan, routing_lines: list[str], options: Options) -> None:
     if options.json:
         return
     click.echo(f"Grafana {connection.url}" + (" — dry run, nothing will be written"
                                               if options.dry_run else ""))
-    for line in report.plan_text(the_plan, verbose=options.verbose >= 1,
-                                 diffs=options.dry_run or options.verbose >= 1):
-        click.echo(line)
+    _echo(options, report.plan_text(the_plan, verbose=options.verbose >= 1,
+                                    diffs=options.dry_run or options.verbose >= 1))
+    _echo(options, routing_lines)
+
+
+def _echo(options: Options, lines: list[str]) -> None:
+    if not options.json:
+        for line in lines:
+            click.echo(line)
 
 
 def _emit_json(options: Options, **sections) -> None:

@@ -1,0 +1,43 @@
+"""Notification routing in Grafana (deploy --grafana-alerts, when the estate declares a Routing):
+its contact points, notification policy tree and mute timings, through dashsmith.routing.grafana.
+
+Unlike folders, dashboards and rule groups, these are not planned item by item: Grafana holds one
+policy tree, which is replaced as a whole after the rule groups, and dashsmith's contact points
+(uid prefix "dashsmith-") are updated in place or deleted when undeclared. Every secret is read
+in the pre-flight, so a missing one stops the deploy before its first write.
+"""
+
+from __future__ import annotations
+
+import os
+
+from ..routing import grafana as routing_grafana
+from ..routing.secrets import SecretError
+from .connection import explain
+
+
+class RoutingUnavailable(Exception):
+    pass
+
+
+def check(routing, root: str = "/") -> list[str]:
+    """What would be applied, one line each; RoutingUnavailable if a secret is missing."""
+    try:
+        points = routing_grafana.contact_points(routing, os.environ, root)
+    except (SecretError, routing_grafana.GrafanaRoutingError) as error:
+        raise RoutingUnavailable(f"notification routing: {error}") from None
+    lines = [f"notification routing: {len(points)} contact point(s), the policy tree and "
+             f"{len(routing.time_intervals)} mute timing(s), applied as a whole"]
+    lines += [f"    not in Grafana: {note}" for note in routing_grafana.unsupported(routing)]
+    return lines
+
+
+def apply(grafana, routing, root: str = "/") -> tuple[bool, str, dict]:
+    """(ok, one line for the report, counts)."""
+    try:
+        done = routing_grafana.apply(grafana, routing, os.environ, root)
+    except Exception as error:  # noqa: BLE001 - reported as a failure of this step
+        return False, f"notification routing failed — not applied: {explain(error)}", {}
+    return True, (f"notification routing: {done['created']} contact point(s) created, "
+                  f"{done['updated']} updated, {done['deleted']} deleted; policy tree set; "
+                  f"{done['mute_timings']} mute timing(s)"), done
