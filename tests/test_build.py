@@ -18,7 +18,7 @@ DASHBOARD_UIDS = {
     "tradingagents-agents": "trading-platform",
     "tradingagents-business": "trading-platform",
 }
-RULE_FILES = {"ai", "node", "postgres", "tradingagents"}
+RULE_FILES = {"ai", "node", "postgres", "slo", "tradingagents"}
 
 
 def tree(root) -> dict[str, bytes]:
