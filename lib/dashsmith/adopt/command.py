@@ -36,7 +36,9 @@ DEFAULT_FOLDER = "Imported"
 @click.option("--in-folder", metavar="PATH",
               help=f"Folder (title path) for dashboards from files that do not name one "
                    f"(default: '{DEFAULT_FOLDER}'). Dashboards from Grafana keep their folder.")
-@click.option("--force", is_flag=True, help="Overwrite module files that exist.")
+@click.option("--force", is_flag=True,
+              help="Replace the module that already declares a dashboard's uid (if it declares "
+                   "nothing else); with --folder/--all, also import declared dashboards again.")
 @click.option("--dry-run", is_flag=True, help="Print the modules; write nothing.")
 @connection_options
 @click.pass_context
