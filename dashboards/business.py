@@ -17,7 +17,8 @@ dashboard = Dashboard(
         Row("Delivery", [
             barchart(
                 "Analyses per Day",
-                f"sum(increase(tradingagents_analyses_total{{{JOB}}}[1d]))",
+                # Each bar, drawn at midnight, counts the day that starts there.
+                f"sum(increase(tradingagents_analyses_total{{{JOB}}}[1d] offset -1d))",
                 legend="analyses",
                 unit="short",
                 interval="1d",

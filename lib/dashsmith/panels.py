@@ -34,7 +34,7 @@ class Query:
     source: Source = field(default_factory=caller, compare=False)
     ref_id: str = ""  # '': A, B, C ... in order
     format: str = ""  # '': the panel type decides
-    interval_factor: int | None = None  # None: grafanalib's 2
+    interval_factor: int | None = None  # None: 1, Grafana's default
     datasource: dict | str | None = None  # None: the dashboard's data source
     hide: bool = False
     extra: dict = field(default_factory=dict)  # target fields laid over the rendered target
@@ -113,7 +113,9 @@ def stat(title: str, *queries, unit: str = "", description: str = "", legend: st
     grafana_panel = g.Stat(
         title=title, description=description, format=unit or "none",
         graphMode="area" if graph else "none", reduceCalc="lastNotNull",
-        mappings=mappings or [], **_options(grafanalib_options),
+        mappings=mappings or [],
+        # grafanalib's default prints the word "none" where Grafana would say "No data".
+        **_options({"noValue": None, **grafanalib_options}),
     )
     return _panel(grafana_panel, title, queries, legend, width=width, height=height, instant=True,
                   thresholds=thresholds, panel_id=id, position=position, extra=extra)

@@ -176,7 +176,6 @@ class _Layout:
         ref_id = query.ref_id or _ref_id(index)
         self.compiled.target_sources[(panel_id, ref_id)] = query.source
         instant = panel.instant if query.instant is None else query.instant
-        factor = {} if query.interval_factor is None else {"intervalFactor": query.interval_factor}
         data = plain(g.Target(
             expr=query.expr,
             legendFormat="" if query.legend is None else query.legend or "__auto",
@@ -186,7 +185,8 @@ class _Layout:
             format=query.format or ("table" if isinstance(panel.grafana, g.Table) else "time_series"),
             datasource=dict(DATASOURCE) if query.datasource is None else query.datasource,
             hide=query.hide,
-            **factor,
+            # grafanalib's default of 2 halves every query's resolution; Grafana's own is 1.
+            intervalFactor=1 if query.interval_factor is None else query.interval_factor,
         ))
         data["range"] = not instant
         return merge(data, query.extra)

@@ -368,8 +368,8 @@ def _query(target: dict, panel: dict, candidate: Candidate, index: int):
     table = candidate.grafana_class is g.Table
     if target.get("format", "time_series") != ("table" if table else "time_series"):
         kwargs["format"] = target.get("format", "time_series")
-    if target.get("intervalFactor", 1) != 2:
-        kwargs["interval_factor"] = target.get("intervalFactor", 1)
+    if target.get("intervalFactor", 1) != 1:
+        kwargs["interval_factor"] = target["intervalFactor"]
     datasource = target.get("datasource", panel.get("datasource"))
     if datasource is not None and not same(datasource, DATASOURCE):
         kwargs["datasource"] = datasource
