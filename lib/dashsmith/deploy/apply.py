@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from grafana_client.client import GrafanaClientError
 
-from . import retry, workers
+from . import reads, retry, workers
 from .connection import explain
 from .live import group_path
 from .normalize import deploy_message, recorded_hash
@@ -182,16 +182,9 @@ class _Runner:
         self._delete(lambda: self.grafana.dashboard.delete_dashboard(change.key))
 
     def _newest_version(self, uid: str) -> dict | None:
-        try:
-            answer = retry.call(lambda attempt: self.grafana.client.GET(
-                f"/dashboards/uid/{uid}/versions", params={"limit": 1}))
-        except GrafanaClientError as error:
-            if error.status_code == 404:
-                return None
-            raise
-        if isinstance(answer, dict):
-            answer = answer.get("versions") or []
-        return answer[0] if answer else {}
+        """None if the dashboard is gone."""
+        found = reads.versions(self.grafana, uid, limit=1)
+        return None if found is None else next(iter(found), {})
 
     def _newest_hash(self, uid: str) -> str | None:
         newest = self._newest_version(uid) or {}

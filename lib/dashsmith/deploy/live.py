@@ -12,13 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
-from grafana_client.client import GrafanaClientError
-
-from . import retry, workers
+from . import reads, workers
 from .alerting import HASH_ANNOTATION, group_hash, normalize_group, recorded_group_hash
 from .desired import Desired
-from .normalize import (MARKER_TAG, content_hash, normalize_dashboard, recorded_hash,
-                        search_dashboards)
+from .normalize import MARKER_TAG, content_hash, normalize_dashboard, recorded_hash
 
 HISTORY_LIMIT = 100  # versions searched for dashsmith's last save when someone saved after it
 
@@ -73,7 +70,7 @@ def read(grafana, desired: Desired, *, prune: bool, grafana_alerts: bool, concur
     found = workers.run_all_or_raise(lambda f: _folder(grafana, f.uid), desired.folders,
                                      concurrency, done)
     live.folders = {f.uid: f for f in found if f is not None}
-    hits = {hit["uid"]: hit for hit in search_dashboards(grafana)}
+    hits = {hit["uid"]: hit for hit in reads.search_dashboards(grafana)}
     hashes = desired.hashes
     wanted = [uid for uid in hits if uid in hashes or (prune and MARKER_TAG in hits[uid]["tags"])]
     dashboards = workers.run_all_or_raise(
@@ -92,18 +89,8 @@ def reads_needed(desired: Desired) -> int:
     return len(desired.folders) + len(desired.dashboards)
 
 
-def _get(grafana, path: str, params=None):
-    """GET with retries; None for a 404."""
-    try:
-        return retry.call(lambda attempt: grafana.client.GET(path, params=params))
-    except GrafanaClientError as error:
-        if error.status_code == 404:
-            return None
-        raise
-
-
 def _folder(grafana, uid: str) -> LiveFolder | None:
-    data = _get(grafana, f"/folders/{uid}")
+    data = reads.get(grafana, f"/folders/{uid}")
     if data is None:
         return None
     return LiveFolder(data["uid"], data["title"], data.get("parentUid") or None,
@@ -118,15 +105,14 @@ def _from_hit(hit: dict) -> LiveDashboard:
 def _dashboard(grafana, hit: dict, desired_hash: str | None) -> LiveDashboard | None:
     base = _from_hit(hit)
     uid = base.uid
-    latest = _versions(grafana, uid, limit=1)
-    newest = latest[0] if latest else {}
+    newest = next(iter(reads.versions(grafana, uid, limit=1) or []), {})
     latest_hash = recorded_hash(newest.get("message"))
     if latest_hash and (latest_hash == desired_hash or desired_hash is None):
         # Saved last by dashsmith with this content: nothing more to read.
         return LiveDashboard(uid, base.title, base.folder_uid, base.managed,
                              version=newest.get("version"), latest_is_dashsmith=True,
                              recorded_hash=latest_hash, content_hash=latest_hash)
-    answer = _get(grafana, f"/dashboards/uid/{uid}")
+    answer = reads.get(grafana, f"/dashboards/uid/{uid}")
     if answer is None:  # deleted since the search
         return None
     normalized = normalize_dashboard(answer["dashboard"])
@@ -138,16 +124,8 @@ def _dashboard(grafana, hit: dict, desired_hash: str | None) -> LiveDashboard | 
                          content_hash=content_hash(normalized), normalized=normalized)
 
 
-def _versions(grafana, uid: str, limit: int) -> list[dict]:
-    """Newest first. Grafana up to 11.4 answers a list; 11.6+ {"versions": [...]}."""
-    answer = _get(grafana, f"/dashboards/uid/{uid}/versions", params={"limit": limit}) or []
-    if isinstance(answer, dict):
-        answer = answer.get("versions") or []
-    return sorted(answer, key=lambda v: -int(v.get("version") or 0))
-
-
 def _last_recorded_hash(grafana, uid: str) -> str | None:
-    for version in _versions(grafana, uid, limit=HISTORY_LIMIT):
+    for version in reads.versions(grafana, uid, limit=HISTORY_LIMIT) or []:
         found = recorded_hash(version.get("message"))
         if found:
             return found
@@ -155,7 +133,7 @@ def _last_recorded_hash(grafana, uid: str) -> str | None:
 
 
 def _groups(grafana, desired: Desired, prune: bool, concurrency: int) -> dict[str, LiveGroup]:
-    rules = _get(grafana, "/v1/provisioning/alert-rules") or []
+    rules = reads.get(grafana, "/v1/provisioning/alert-rules") or []
     keys = {group.key: (group.folder_uid, group.name) for group in desired.groups}
     for rule in rules:
         if prune and HASH_ANNOTATION in (rule.get("annotations") or {}):
@@ -176,7 +154,7 @@ def group_path(folder_uid: str, name: str) -> str:
 
 
 def _group(grafana, folder_uid: str, name: str) -> LiveGroup | None:
-    body = _get(grafana, group_path(folder_uid, name))
+    body = reads.get(grafana, group_path(folder_uid, name))
     if not body or not body.get("rules"):
         return None
     recorded = recorded_group_hash(body)

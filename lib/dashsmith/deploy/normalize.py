@@ -20,18 +20,16 @@ from __future__ import annotations
 
 import hashlib
 import re
-from concurrent.futures import ThreadPoolExecutor
 
 import orjson
-from grafana_client.client import GrafanaClientError
 
-from . import retry
+from . import reads, workers
+from .reads import search_dashboards  # noqa: F401 - part of this module's interface
 
 MARKER_TAG = "managed-by:dashsmith"
 _MESSAGE = "dashsmith deploy sha256:{}"
 _MESSAGE_PATTERN = re.compile(r"^dashsmith deploy sha256:([0-9a-f]{64})$")
 _ADDED_BY_GRAFANA = ("id", "version")
-SEARCH_PAGE = 5000
 # A whole-number float as orjson writes it: "1.0" before ',', ']' or '}' (a literal-led pattern,
 # which the regex engine scans fast). Inside a string it is read the same way on both sides.
 _POINT_ZERO = re.compile(rb"\.0(?=[,\]}])")
@@ -97,20 +95,6 @@ def recorded_hash(message: str | None) -> str | None:
     return found.group(1) if found else None
 
 
-def search_dashboards(grafana, *, tag: str | None = None) -> list[dict]:
-    """Every dashboard search hit (optionally with `tag`), page by page."""
-    hits, page = [], 1
-    while True:
-        params = {"type": "dash-db", "limit": SEARCH_PAGE, "page": page}
-        if tag:
-            params["tag"] = tag
-        batch = retry.call(lambda attempt: grafana.client.GET("/search", params=params))
-        hits += batch
-        if len(batch) < SEARCH_PAGE:
-            return hits
-        page += 1
-
-
 def fetch_live_dashboards(grafana, uids=None, *, managed_only: bool = True,
                           concurrency: int = 4) -> dict[str, tuple[str, dict]]:
     """{uid: (folder_uid, normalized json)}; folder_uid is "" at the root. With `uids`, only
@@ -119,16 +103,7 @@ def fetch_live_dashboards(grafana, uids=None, *, managed_only: bool = True,
     if uids is None:
         hits = search_dashboards(grafana, tag=MARKER_TAG if managed_only else None)
         uids = [hit["uid"] for hit in hits]
-    with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
-        found = list(pool.map(lambda uid: _fetch(grafana, uid), uids))
-    return {uid: entry for uid, entry in zip(uids, found) if entry is not None}
-
-
-def _fetch(grafana, uid: str):
-    try:
-        answer = retry.call(lambda attempt: grafana.dashboard.get_dashboard(uid))
-    except GrafanaClientError as error:
-        if error.status_code == 404:
-            return None
-        raise
-    return answer["meta"].get("folderUid") or "", normalize_dashboard(answer["dashboard"])
+    found = workers.run_all_or_raise(lambda uid: reads.get(grafana, f"/dashboards/uid/{uid}"),
+                                     uids, concurrency)
+    return {uid: (answer["meta"].get("folderUid") or "", normalize_dashboard(answer["dashboard"]))
+            for uid, answer in zip(uids, found) if answer is not None}
