@@ -4,6 +4,7 @@ files (reloaded in a real Prometheus), and the docker-compose stack that mounts 
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import subprocess
 import time
@@ -209,3 +210,11 @@ def test_compose_alertmanager_config_passes_amtool():
     path = os.path.join(REPO, "docker", "alertmanager", "alertmanager.yml")
     checked = subprocess.run([amtool, "check-config", path], capture_output=True, text=True)
     assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+def test_json_report_without_grafana(cli, project):
+    result = cli("deploy", "--format", "json", env=NO_GRAFANA)
+    assert result.exit_code == 0
+    report = json.loads(result.output)["provisioning"]
+    assert report["written"] and report["dashboards"] == len(list(
+        (project / "build" / "dashboards").rglob("*.json")))

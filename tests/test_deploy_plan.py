@@ -6,6 +6,7 @@ from __future__ import annotations
 import click
 import niquests
 import pytest
+from hypothesis import given, strategies as st
 from grafana_client.client import GrafanaClientError, GrafanaServerError, GrafanaTimeoutError
 
 from dashsmith.deploy import retry
@@ -298,3 +299,43 @@ def test_bad_urls_and_tls_options_are_usage_errors(tmp_path):
         connection_from("grafana:3000", environ={})
     with pytest.raises(click.UsageError, match="no such file"):
         connection_from("https://g.example", ca_cert=str(tmp_path / "missing.pem"), environ={})
+
+
+# --- the safety promises, for any state ----------------------------------------------------------
+
+VERSIONS = ("code", "old", "ui")
+
+
+@st.composite
+def states(draw):
+    uids = [f"d{i}" for i in range(draw(st.integers(1, 5)))]
+    wanted_uids = draw(st.lists(st.sampled_from(uids), unique=True))
+    live = []
+    for uid in draw(st.lists(st.sampled_from(uids), unique=True)):
+        content = draw(st.sampled_from(VERSIONS))
+        recorded = draw(st.sampled_from((None, "code", "old")))
+        live.append(live_dashboard(uid, content=content, recorded=recorded,
+                                   managed=draw(st.booleans()),
+                                   folder=draw(st.sampled_from(("f", "g")))))
+    return [wanted(uid) for uid in wanted_uids], live, draw(st.booleans()), draw(st.booleans())
+
+
+@given(states())
+def test_deploy_never_overwrites_an_edit_or_deletes_what_it_does_not_own(state):
+    dashboards, live, prune, force = state
+    plan = plan_for(dashboards, live, prune=prune, force=force)
+    have = {d.uid: d for d in live}
+    want = {d.uid: d for d in dashboards}
+    for change in plan.writes:
+        current = have.get(change.key)
+        if change.operation == "delete":
+            assert change.key not in want and current.managed and prune
+            assert force or current.content_hash == current.recorded_hash
+        elif current is not None:
+            edited = current.content_hash != current.recorded_hash
+            if current.content_hash != want[change.key].hash:
+                assert force or (current.managed and not edited)
+    for uid, current in have.items():
+        if uid in want and current.managed and current.folder_uid == "f" \
+                and current.content_hash == want[uid].hash:
+            assert all(c.key != uid for c in plan.writes)  # unchanged is never rewritten

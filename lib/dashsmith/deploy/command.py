@@ -143,16 +143,20 @@ def _provision(project, build, settings: DeploySettings, rule_files, options: Op
     if options.grafana_alerts:
         fail("--grafana-alerts deploys through Grafana's API: set GRAFANA_URL (or --url)")
     out = project.settings.path("out")
+    written = {"out": os.path.relpath(out), "dashboards": len(build.dashboards),
+               "rule_files": len(rule_files), "written": not options.dry_run}
     if options.dry_run:
-        click.echo(f"dry run: would write {len(build.dashboards)} dashboards and "
-                   f"{len(rule_files)} rule files into {os.path.relpath(out)}/")
+        _echo(options, [f"dry run: would write {len(build.dashboards)} dashboards and "
+                        f"{len(rule_files)} rule files into {written['out']}/"])
+        _emit_json(options, provisioning=written)
         return 0
     _write_local(build, settings, rule_files, out)
-    click.echo(f"wrote {len(build.dashboards)} dashboards and {len(rule_files)} rule files into "
-               f"{os.path.relpath(out)}/provisioning/")
+    _echo(options, [f"wrote {len(build.dashboards)} dashboards and {len(rule_files)} rule files "
+                    f"into {written['out']}/provisioning/"])
     reloaded = _reload_prometheus(options, rule_files)
-    for line in provisioning.instructions(out, project.root):
-        click.echo(line)
+    _echo(options, provisioning.instructions(out, project.root))
+    _emit_json(options, provisioning=written,
+               prometheus=None if reloaded is None else {"reloaded": reloaded})
     return 0 if reloaded is not False else EXIT_PROBLEMS
 
 
