@@ -12,7 +12,7 @@ def instructions(out_dir: str, project_root: str) -> list[str]:
     out = os.path.relpath(out_dir, project_root)
     compose = os.path.exists(os.path.join(project_root, "docker-compose.yml"))
     lines = [
-        "GRAFANA_URL is not set: nothing was sent to Grafana; the files above are the deployment.",
+        f"GRAFANA_URL is not set: nothing was sent to Grafana; {out}/provisioning/ is the deployment.",
     ]
     if compose:
         lines += [
