@@ -748,3 +748,13 @@ def test_mute_timings_are_created_listed_updated_and_deleted(emu, api):
     assert call(emu, "DELETE", "/api/v1/provisioning/mute-timings/maintenance").status == 204
     assert call(emu, "GET", "/api/v1/provisioning/mute-timings/maintenance").status == 404
 
+
+
+def test_a_policy_naming_an_unknown_mute_timing_is_refused(emu):
+    tree = {"receiver": "grafana-default-email", "routes": [
+        {"receiver": "grafana-default-email", "mute_time_intervals": ["maintenance"]}]}
+    refused = call(emu, "PUT", "/api/v1/provisioning/policies", tree)
+    assert refused.status == 400
+    assert "mute time interval 'maintenance' does not exist" in refused.json()["message"]
+    call(emu, "POST", "/api/v1/provisioning/mute-timings", {"name": "maintenance", "time_intervals": []})
+    assert call(emu, "PUT", "/api/v1/provisioning/policies", tree).status == 202

@@ -93,6 +93,10 @@ def put_policies(store: Store, request: Request) -> Response:
         reason = (f"receiver '{missing[0]}' does not exist" if missing
                   else "root route must specify a receiver")
         raise plain_error(400, f"invalid object specification: {reason}", traced=True)
+    unknown = sorted({name for name in _time_intervals(tree) if name not in store.mute_timings})
+    if unknown:
+        raise plain_error(400, f"invalid object specification: mute time interval "
+                               f"'{unknown[0]}' does not exist", traced=True)
     store.policy_tree = copy.deepcopy(tree)
     store.policy_provenance = request_provenance(request)
     return json_response(202, {"message": "policies updated"})
@@ -104,6 +108,15 @@ def _receivers(route: dict[str, Any]) -> Iterator[str]:
     for child in route.get("routes") or []:
         if isinstance(child, dict):
             yield from _receivers(child)
+
+
+def _time_intervals(route: dict[str, Any]) -> Iterator[str]:
+    """The mute and active time intervals a route and its children name."""
+    for key in ("mute_time_intervals", "active_time_intervals"):
+        yield from (name for name in route.get(key) or [] if isinstance(name, str))
+    for child in route.get("routes") or []:
+        if isinstance(child, dict):
+            yield from _time_intervals(child)
 
 
 def delete_policies(store: Store, request: Request) -> Response:
