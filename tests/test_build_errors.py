@@ -140,3 +140,18 @@ def test_no_project_is_a_clear_error(tmp_path):
                             capture_output=True, text=True)
     assert result.returncode == 2
     assert "no setup.cfg with a [dashsmith] section" in result.stderr
+
+
+def test_an_option_grafanalib_rejects_names_the_panel_line(cli, project, built_before):
+    write(project, "dashboards/bad_option.py", """\
+        from dashsmith import Dashboard, Row, timeseries
+
+        dashboard = Dashboard(
+            uid="bad-option", title="Bad option", folder="F",
+            rows=[Row("Only", [
+                timeseries("Fill", "up", unit="short", description="d", legend="x", fill="lots"),
+            ])],
+        )
+    """)
+    assert_refused(cli, project, built_before, "dashboards/bad_option.py:6:1: error panel/options",
+                   "panel 'Fill'")

@@ -6,6 +6,7 @@ the layout, ids, data source and targets are filled in when the dashboard is ren
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 import grafanalib.core as g
@@ -40,10 +41,38 @@ class Query:
     extra: dict = field(default_factory=dict)  # target fields laid over the rendered target
 
 
+@dataclass(frozen=True, eq=False)
+class Recipe:
+    """A grafanalib object to be made: its class and keyword arguments, or an object as given.
+    Helpers hand the renderer recipes, so that panels of one style are rendered once
+    (templates.py)."""
+
+    cls: type
+    kwargs: dict | None = None  # None: `given` is the object
+    given: object = None
+
+    @classmethod
+    def of(cls, obj) -> "Recipe":
+        return obj if isinstance(obj, Recipe) else cls(type(obj), None, obj)
+
+    def make(self):
+        return self.given if self.kwargs is None else self.cls(**self.kwargs)
+
+    def get(self, name: str, default=None):
+        """One of the object's arguments, without making it."""
+        if self.kwargs is None:
+            return getattr(self.given, name, default)
+        return self.kwargs.get(name, default)
+
+
+def _recipe(cls: type, **kwargs) -> Recipe:
+    return Recipe(cls, kwargs)
+
+
 @dataclass
 class Panel:
     title: str
-    grafana: g.Panel
+    recipe: Recipe
     queries: list[Query]
     width: int | None = None
     height: int = DEFAULT_HEIGHT
@@ -54,6 +83,11 @@ class Panel:
     source: Source = field(default_factory=caller, compare=False)
     position: tuple[int, int] | None = None  # (x, y) on the grid; None: after the previous panel
     extra: dict = field(default_factory=dict)  # panel fields laid over the rendered panel
+
+    @functools.cached_property
+    def grafana(self):
+        """The grafanalib object (made on first use; rendering rarely needs it)."""
+        return self.recipe.make()
 
 
 def _queries(queries, legend: str, source: Source) -> list[Query]:
@@ -71,7 +105,7 @@ def _panel(grafana_panel, title, queries, legend, *, width, height, instant=Fals
     source = caller()
     return Panel(
         title=title,
-        grafana=grafana_panel,
+        recipe=Recipe.of(grafana_panel),
         queries=_queries(queries, legend, source),
         width=width,
         height=height,
@@ -93,7 +127,8 @@ def timeseries(title: str, *queries, unit: str = "", description: str = "", lege
                **grafanalib_options) -> Panel:
     """A time series panel; `stack=True` stacks the series. Thresholds are drawn as lines
     unless `thresholds_style` says otherwise ('off', 'dashed', 'area', 'line+area', ...)."""
-    grafana_panel = g.TimeSeries(
+    grafana_panel = _recipe(
+        g.TimeSeries,
         title=title, description=description, unit=unit, fillOpacity=fill,
         stacking={"mode": "normal", "group": "A"} if stack else {},
         valueMin=min, valueMax=max,
@@ -110,7 +145,8 @@ def stat(title: str, *queries, unit: str = "", description: str = "", legend: st
          position: tuple[int, int] | None = None, extra: dict | None = None,
          **grafanalib_options) -> Panel:
     """A single value over the dashboard's time range (instant query)."""
-    grafana_panel = g.Stat(
+    grafana_panel = _recipe(
+        g.Stat,
         title=title, description=description, format=unit or "none",
         graphMode="area" if graph else "none", reduceCalc="lastNotNull",
         mappings=mappings or [],
@@ -126,8 +162,9 @@ def gauge(title: str, *queries, unit: str = "", description: str = "", legend: s
           width: int | None = None, height: int = DEFAULT_HEIGHT, id: int | None = None,
           position: tuple[int, int] | None = None, extra: dict | None = None,
           **grafanalib_options) -> Panel:
-    grafana_panel = g.GaugePanel(title=title, description=description, format=unit or "none",
-                                 min=min, max=max, calc="lastNotNull", **_options(grafanalib_options))
+    grafana_panel = _recipe(g.GaugePanel, title=title, description=description,
+                            format=unit or "none", min=min, max=max, calc="lastNotNull",
+                            **_options(grafanalib_options))
     return _panel(grafana_panel, title, queries, legend, width=width, height=height, instant=True,
                   thresholds=thresholds, panel_id=id, position=position, extra=extra)
 
@@ -140,10 +177,10 @@ def bargauge(title: str, *queries, unit: str = "", description: str = "", legend
     # grafanalib writes bar gauges in Grafana 6's options.fieldOptions; fieldConfig is current.
     modern = {"fieldConfig": {"defaults": {"unit": unit or "none", "min": min, "max": max}},
               "options": {"reduceOptions": {"calcs": ["lastNotNull"], "values": False}}}
-    grafana_panel = g.BarGauge(title=title, description=description, format=unit or "none",
-                               min=min, max=max, calc="lastNotNull", displayMode="gradient",
-                               orientation="horizontal", extraJson=modern,
-                               **_options(grafanalib_options))
+    grafana_panel = _recipe(g.BarGauge, title=title, description=description,
+                            format=unit or "none", min=min, max=max, calc="lastNotNull",
+                            displayMode="gradient", orientation="horizontal", extraJson=modern,
+                            **_options(grafanalib_options))
     return _panel(grafana_panel, title, queries, legend, width=width, height=height, instant=True,
                   thresholds=thresholds, panel_id=id, position=position, extra=extra)
 
@@ -154,10 +191,10 @@ def piechart(title: str, *queries, unit: str = "short", description: str = "", l
              position: tuple[int, int] | None = None, extra: dict | None = None,
              **grafanalib_options) -> Panel:
     """Shares of a whole over the dashboard's time range (instant query)."""
-    grafana_panel = g.PieChartv2(title=title, description=description, unit=unit,
-                                 pieType="donut" if donut else "pie",
-                                 legendDisplayMode="table", legendPlacement="right",
-                                 legendValues=["percent"], **_options(grafanalib_options))
+    grafana_panel = _recipe(g.PieChartv2, title=title, description=description, unit=unit,
+                            pieType="donut" if donut else "pie",
+                            legendDisplayMode="table", legendPlacement="right",
+                            legendValues=["percent"], **_options(grafanalib_options))
     return _panel(grafana_panel, title, queries, legend, width=width, height=height, instant=True,
                   thresholds=thresholds, panel_id=id, position=position, extra=extra)
 
@@ -168,7 +205,7 @@ def table(title: str, *queries, unit: str = "", description: str = "", legend: s
           position: tuple[int, int] | None = None, extra: dict | None = None,
           **grafanalib_options) -> Panel:
     """Rows of the latest values (instant query, table format)."""
-    grafana_panel = g.Table(title=title, description=description, unit=unit,
+    grafana_panel = _recipe(g.Table, title=title, description=description, unit=unit,
                             transformations=[{"id": "organize", "options": {
                                 "excludeByName": {"Time": True}}}],
                             **_options(grafanalib_options))
@@ -183,9 +220,9 @@ def barchart(title: str, *queries, unit: str = "", description: str = "", legend
              position: tuple[int, int] | None = None, extra: dict | None = None,
              **grafanalib_options) -> Panel:
     """Bars over time, one per `interval` (e.g. '1d' for a count per day)."""
-    grafana_panel = g.TimeSeries(title=title, description=description, unit=unit,
-                                 drawStyle="bars", fillOpacity=80, interval=interval or None,
-                                 **_options(grafanalib_options))
+    grafana_panel = _recipe(g.TimeSeries, title=title, description=description, unit=unit,
+                            drawStyle="bars", fillOpacity=80, interval=interval or None,
+                            **_options(grafanalib_options))
     return _panel(grafana_panel, title, queries, legend, width=width, height=height,
                   thresholds=thresholds, panel_id=id, position=position, extra=extra)
 
@@ -194,7 +231,8 @@ def text(title: str, content: str, *, width: int | None = None, height: int = 4,
          id: int | None = None, position: tuple[int, int] | None = None,
          extra: dict | None = None, **grafanalib_options) -> Panel:
     """Markdown text; needs no query."""
-    grafana_panel = g.Text(title=title, content=content, **{"mode": "markdown", **grafanalib_options})
+    grafana_panel = _recipe(g.Text, title=title, content=content,
+                            **{"mode": "markdown", **grafanalib_options})
     return _panel(grafana_panel, title, (), "", width=width, height=height, panel_id=id,
                   needs_queries=False, position=position, extra=extra)
 

@@ -8,19 +8,24 @@ import zlib
 from dataclasses import dataclass, field
 
 import grafanalib.core as g
-import orjson
 
 from . import durations, folders
 from .dashboard import DATASOURCE, Dashboard, Row
 from .estate import RuleFile
 from .panels import Panel, Query
+from .problems import DeclarationError, Problem, Severity
 from .rules import Alert, Record
 from .settings import Settings
 from .source import Source
+from .templates import Templates, plain
 from .verbatim import merge
 
 GRID_WIDTH = 24
 SCHEMA_VERSION = 39
+# Content that differs from panel to panel; everything else is a panel's style (templates.py).
+PANEL_CONTENT = ("title", "description")
+TARGET_CONTENT = ("expr", "legendFormat", "refId")
+_TEMPLATES = Templates()
 
 
 @dataclass
@@ -39,19 +44,6 @@ class CompiledDashboard:
     @property
     def folder_uid(self) -> str:
         return folders.folder_uid(self.folder)
-
-
-def plain(obj):
-    """grafanalib objects as plain dicts and lists, all the way down. orjson walks the tree in C
-    and calls back only for grafanalib objects, which is many times faster than a Python walk."""
-    return orjson.loads(orjson.dumps(obj, default=_to_json_data, option=orjson.OPT_NON_STR_KEYS))
-
-
-def _to_json_data(obj):
-    to_json = getattr(obj, "to_json_data", None)
-    if to_json is None:
-        raise TypeError(f"cannot render {type(obj).__name__} as JSON")
-    return to_json()
 
 
 def render_dashboard(dashboard: Dashboard) -> CompiledDashboard:
@@ -125,8 +117,8 @@ class _Layout:
         row_id = self.ids.next(row.title, explicit=row.id)
         self.compiled.panel_sources[row_id] = row.source
         repeat = {"repeat": g.Repeat(variable=row.repeat)} if row.repeat else {}
-        data = merge(plain(g.RowPanel(title=row.title, collapsed=row.collapsed, **repeat)),
-                     row.extra)
+        data = merge(_TEMPLATES.render(g.RowPanel, dict(title=row.title, collapsed=row.collapsed,
+                                                         **repeat), ("title",)), row.extra)
         if row.y is not None:
             self.y = row.y
         data.update(id=row_id, gridPos={"h": 1, "w": GRID_WIDTH, "x": 0, "y": self.y})
@@ -160,11 +152,11 @@ class _Layout:
     def _panel(self, panel: Panel, row_title: str, grid: dict) -> dict:
         panel_id = self.ids.next(row_title, panel.title, explicit=panel.id)
         self.compiled.panel_sources[panel_id] = panel.source
-        data = plain(panel.grafana)
+        data = _panel_json(panel)
         data["id"] = panel_id
         data["gridPos"] = grid
         if panel.needs_queries:
-            if panel.grafana.dataSource is None:
+            if panel.recipe.get("dataSource") is None:
                 data["datasource"] = dict(DATASOURCE)
             data["targets"] = [self._target(panel, panel_id, query, index)
                                for index, query in enumerate(panel.queries)]
@@ -176,20 +168,33 @@ class _Layout:
         ref_id = query.ref_id or _ref_id(index)
         self.compiled.target_sources[(panel_id, ref_id)] = query.source
         instant = panel.instant if query.instant is None else query.instant
-        data = plain(g.Target(
+        table = issubclass(panel.recipe.cls, g.Table)
+        data = _TEMPLATES.render(g.Target, dict(
             expr=query.expr,
             legendFormat="" if query.legend is None else query.legend or "__auto",
             refId=ref_id,
             instant=instant,
             interval=query.interval,
-            format=query.format or ("table" if isinstance(panel.grafana, g.Table) else "time_series"),
+            format=query.format or ("table" if table else "time_series"),
             datasource=dict(DATASOURCE) if query.datasource is None else query.datasource,
             hide=query.hide,
             # grafanalib's default of 2 halves every query's resolution; Grafana's own is 1.
             intervalFactor=1 if query.interval_factor is None else query.interval_factor,
-        ))
+        ), TARGET_CONTENT)
         data["range"] = not instant
         return merge(data, query.extra)
+
+
+def _panel_json(panel: Panel) -> dict:
+    """The panel's grafanalib JSON; an option grafanalib rejects is reported at the panel."""
+    recipe = panel.recipe
+    try:
+        if recipe.kwargs is None:
+            return plain(recipe.given)
+        return _TEMPLATES.render(recipe.cls, recipe.kwargs, PANEL_CONTENT)
+    except (TypeError, ValueError) as error:
+        raise DeclarationError([Problem("panel/options", Severity.ERROR,
+                                        f"panel '{panel.title}': {error}", panel.source)])
 
 
 def _ref_id(index: int) -> str:
