@@ -121,7 +121,9 @@ def test_live_import_needs_a_url(cli):
 def test_the_next_deploy_takes_the_dashboard_over_without_a_copy(cli, project, grafana):
     assert cli("import", "--uid", "host-overview", env=env(grafana)).exit_code == 0
     before = grafana.dashboard("host-overview")
-    result = cli("deploy", "--force", env=env(grafana))
+    result = cli("deploy", "--dry-run", env=env(grafana))
+    assert "take over: add dashsmith's marker" in result.output, result.output
+    result = cli("deploy", env=env(grafana))  # no --force: an imported dashboard is not drift
     assert result.exit_code == 0, result.output
     after = grafana.dashboard("host-overview")
     assert MARKER in after["tags"]

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 from .. import serialize
+from ..adopt.normalize import normalize as import_normalize
 from .alerting import DesiredGroup, normalize_group
 from .desired import Desired, DesiredDashboard, DesiredFolder
 from .live import Live, LiveDashboard, LiveGroup
@@ -141,7 +142,7 @@ def _dashboard(want: DesiredDashboard, have: LiveDashboard | None, force: bool) 
         return Change(action=Action.CREATE, reason="new", operation="create", **base)
     base.update(version=have.version,
                 diff=_diff(have.normalized, want.normalized) if have.normalized else ())
-    same_content = have.content_hash == want.hash
+    same_content = have.content_hash == want.hash or _imported(want, have)
     if same_content and have.managed and have.folder_uid == want.folder_uid:
         return Change(action=Action.UNCHANGED, **base)
     if same_content:
@@ -159,6 +160,14 @@ def _dashboard(want: DesiredDashboard, have: LiveDashboard | None, force: bool) 
     if have.folder_uid != want.folder_uid:
         reason += f"; move from folder {have.folder_uid or '(root)'} to {want.folder_uid or '(root)'}"
     return Change(action=Action.UPDATE, reason=reason, operation="update", **base)
+
+
+def _imported(want: DesiredDashboard, have: LiveDashboard) -> bool:
+    """An unmarked dashboard that `dashsmith import` turned into this declaration: the same
+    dashboard once what Grafana sets or ignores is left out (see docs/import.md)."""
+    if have.managed or have.normalized is None:
+        return False
+    return import_normalize(have.normalized) == import_normalize(want.normalized)
 
 
 def _drifted(reason: str, operation: str, force: bool, base: dict) -> Change:
