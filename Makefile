@@ -28,8 +28,11 @@ deploy-dashboards: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/dashsmith demo
 
+# Speed and memory against baselines measured in the same run (see each script's docstring).
 bench: $(STAMP)
 	$(BIN)/python scripts/bench_build.py
+	$(BIN)/python scripts/bench_lint.py
+	$(BIN)/python scripts/bench_deploy.py
 
 clean:
 	rm -rf build $(VENV)
