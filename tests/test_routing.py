@@ -381,3 +381,35 @@ def test_lint_and_test_entry_points(project, monkeypatch):
     monkeypatch.setenv("DASHSMITH_REQUIRE_LIVE", "1")
     with pytest.raises(checks.AmtoolMissing):
         checks.find_amtool()
+
+
+# --- through the commands -----------------------------------------------------------------
+
+def test_dashsmith_test_routes_every_alert_and_fails_on_a_wrong_expectation(cli, project):
+    require_binary("promtool")
+    result = cli("test")
+    assert result.exit_code == 0, result.output
+    assert "routing: 32 alerts through 11 receivers" in result.output
+    assert "  LLMAvailabilityFastBurn {alertname=LLMAvailabilityFastBurn,severity=critical} → " \
+           "ai-page (group_by alertname)" in result.output
+    path = project / "alerts" / "slo.py"
+    text = path.read_text()
+    path.write_text(text.replace('expect_ticket_receivers=["tickets"]',
+                                 'expect_ticket_receivers=["ai-slack"]', 1))
+    line = text[:text.index("llm_availability = SLO(")].count("\n") + 1
+    result = cli.subprocess("test")
+    assert result.returncode == 1
+    assert f"alerts/slo.py:{line}:1: error routing/expected-receivers alert " \
+           "LLMAvailabilitySlowBurn reaches tickets, expected ai-slack" in result.stderr
+
+
+def test_lint_reports_an_alert_that_reaches_no_one_at_its_line(cli, project):
+    path = project / "alerts" / "routing.py"
+    path.write_text(path.read_text() + 'routing.receivers.append(Receiver("null"))\n'
+                    'routing.routes.insert(0, Route(\'alertname="SlowAnalysis"\', receiver="null"))\n')
+    result = cli.subprocess("lint", "--no-tools")
+    assert result.returncode == 1
+    line = next(n for n, text in enumerate((project / "alerts/tradingagents.py").read_text()
+                                           .splitlines(), 1) if '"SlowAnalysis",' in text) - 1
+    assert f"alerts/tradingagents.py:{line}:1: error routing/black-hole alert SlowAnalysis " \
+           "reaches only null, which notifies no one" in result.stdout
