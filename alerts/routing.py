@@ -15,7 +15,8 @@ def _slack(channel: str) -> Slack:
     (#ai-alerts: SLACK_AI_ALERTS_WEBHOOK_URL) and writes it where Alertmanager reads it."""
     name = channel[1:]
     variable = f"SLACK_{name.upper().replace('-', '_')}_WEBHOOK_URL"
-    return Slack(channel, api_url=secret_env(variable, path=f"/etc/alertmanager/secrets/slack-{name}"))
+    path = f"/etc/alertmanager/secrets/slack-{name}"
+    return Slack(channel, api_url=secret_env(variable, path=path))
 
 
 def _team(name: str, channel: str, owns, info: str, group_by=None, mute=()):

@@ -107,14 +107,16 @@ def test_critical_inhibits_the_warning_of_the_same_alert(estate):
 
 
 def test_an_slo_page_holds_back_the_ticket_of_the_same_slo(estate):
-    page = {"alertname": "LLMAvailabilityFastBurn", "severity": "critical", "slo": "llm-availability"}
+    page = {"alertname": "LLMAvailabilityFastBurn", "severity": "critical",
+            "slo": "llm-availability"}
     ticket = {"alertname": "LLMAvailabilitySlowBurn", "severity": "info", "slo": "llm-availability"}
     other_slo = {"alertname": "LLMLatencySlowBurn", "severity": "info", "slo": "llm-latency"}
     assert resolve.inhibited(estate.routing, [page, ticket, other_slo]) == [False, True, False]
 
 
 def test_escalated_alert_inhibits_its_warning_for_the_same_provider_only(estate):
-    critical = {"alertname": "AIErrorRatioCritical", "severity": "critical", "provider": "anthropic"}
+    critical = {"alertname": "AIErrorRatioCritical", "severity": "critical",
+                "provider": "anthropic"}
     same = {"alertname": "AIErrorRatioHigh", "severity": "warning", "provider": "anthropic"}
     other = {"alertname": "AIErrorRatioHigh", "severity": "warning", "provider": "openai"}
     assert resolve.inhibited(estate.routing, [critical, same, other]) == [False, True, False]
@@ -215,8 +217,8 @@ def test_continue_sends_to_every_matching_sibling():
 def test_the_maintenance_window_mutes_infra_warnings(estate, when, silent):
     [warning] = resolve.destinations(estate.routing, {"alertname": "NodeDiskIOSaturation",
                                                       "severity": "warning"})
-    [critical] = resolve.destinations(estate.routing, {"alertname": "NodeFilesystemAlmostOutOfSpaceCritical",
-                                                       "severity": "critical"})
+    [critical] = resolve.destinations(estate.routing, {
+        "alertname": "NodeFilesystemAlmostOutOfSpaceCritical", "severity": "critical"})
     moment = datetime.fromisoformat(when)
     assert warning.silent_at(estate.routing, moment) is silent
     assert critical.silent_at(estate.routing, moment) is False
@@ -237,7 +239,7 @@ def test_periods_hold_as_in_alertmanager(period, when, inside):
 
 
 def test_active_intervals_silence_a_route_outside_them():
-    routing = Routing("r", [Receiver("r", [Webhook("http://x")]), Receiver("day", [Webhook("http://x")])],
+    routing = Routing("r", [Receiver(n, [Webhook("http://x")]) for n in ("r", "day")],
                       routes=[Route({"team": "a"}, receiver="day", active=["office"])],
                       time_intervals=[TimeInterval("office", [Period(times=["09:00-17:00"])])])
     [day] = resolve.destinations(routing, {"team": "a"})
@@ -327,7 +329,8 @@ def test_black_holes_and_wrong_expectations_are_reported_at_the_alert(project):
     (project / "alerts" / "routing.py").write_text(
         (project / "alerts" / "routing.py").read_text()
         + 'routing.receivers.append(Receiver("null"))\n'
-        + 'routing.routes.insert(0, Route(\'alertname="AICostDailyProjection"\', receiver="null"))\n')
+        + 'routing.routes.insert(0, Route(\'alertname="AICostDailyProjection"\', '
+          'receiver="null"))\n')
     path = project / "alerts" / "slo.py"
     path.write_text(path.read_text().replace('expect_page_receivers=["ai-page"]',
                                              'expect_page_receivers=["app-page"]', 1))
@@ -368,7 +371,8 @@ def test_lint_and_test_entry_points(project, monkeypatch):
     amtool is optional unless DASHSMITH_REQUIRE_LIVE is set."""
     path = project / "alerts" / "routing.py"
     path.write_text(path.read_text() + 'routing.receivers.append(Receiver("spare"))\n'
-                    'routing.routes.insert(0, Route(\'alertname="HighLLMCost"\', receiver="spare"))\n'
+                    'routing.routes.insert(0, Route(\'alertname="HighLLMCost"\', '
+                    'receiver="spare"))\n'
                     'routing.receivers.append(Receiver("unused", [Webhook("http://x")]))\n')
     estate = Project(str(project)).estate
     assert sorted(p.rule for p in checks.lint(estate, None)) == \
@@ -406,7 +410,8 @@ def test_dashsmith_test_routes_every_alert_and_fails_on_a_wrong_expectation(cli,
 def test_lint_reports_an_alert_that_reaches_no_one_at_its_line(cli, project):
     path = project / "alerts" / "routing.py"
     path.write_text(path.read_text() + 'routing.receivers.append(Receiver("null"))\n'
-                    'routing.routes.insert(0, Route(\'alertname="SlowAnalysis"\', receiver="null"))\n')
+                    'routing.routes.insert(0, Route(\'alertname="SlowAnalysis"\', '
+                    'receiver="null"))\n')
     result = cli.subprocess("lint", "--no-tools")
     assert result.returncode == 1
     line = next(n for n, text in enumerate((project / "alerts/tradingagents.py").read_text()

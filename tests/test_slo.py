@@ -130,7 +130,8 @@ def _edit_slo(project, old: str, new: str) -> int:
     ("objective=99.5,", "objective=100,", "error slo/objective objective 100 is not a percentage"),
     ('errors="sum(rate(ai_errors_total[{{.window}}])) or vector(0)"',
      'errors="sum(rate(ai_errors_total[5m])) or vector(0)"', "error slo/sli SLI expression"),
-    ('period="30d",\n    # A', 'period="2d",\n    # A', "error slo/period period 2d must be longer"),
+    ('period="30d",\n    # A', 'period="2d",\n    # A',
+     "error slo/period period 2d must be longer"),
 ])
 def test_an_slo_that_cannot_be_right_stops_the_build(cli, project, old, new, message):
     line = _edit_slo(project, old, new)

@@ -96,7 +96,8 @@ def matchers(spec) -> tuple[Matcher, ...]:
         elif isinstance(item, Mapping):
             out.extend(Matcher(str(k), "=", str(v)) for k, v in item.items())
         else:
-            raise TypeError(f"a matcher is a string, a dict or a Matcher, not {type(item).__name__}")
+            raise TypeError("a matcher is a string, a dict or a Matcher, not "
+                            f"{type(item).__name__}")
     return tuple(out)
 
 

@@ -63,7 +63,8 @@ def rebased(path: str, root: str) -> str:
     return os.path.join(root, path.lstrip("/")) if root not in ("", "/") else path
 
 
-def materialise(secrets: Iterable[Secret], environ: Mapping[str, str], root: str = "/") -> list[str]:
+def materialise(secrets: Iterable[Secret], environ: Mapping[str, str],
+                root: str = "/") -> list[str]:
     """Write each environment-declared secret to its file under `root` (mode 0600); the files
     written. Checks every variable first, so a missing one leaves nothing half written."""
     pending = {s.path: s for s in secrets if s.env}
