@@ -62,10 +62,10 @@ def test_a_target_runs_with_grafanas_values_for_every_variable():
     (target,) = targets(compiled)
     query = runnable(target, when, values)
     # One full-width panel: 1920 points over 1h is under the 15s scrape interval, so the
-    # interval is 15s, the step 30s (grafanalib's intervalFactor 2), $__rate_interval 1m.
+    # interval is 15s, the step 15s (intervalFactor 1), $__rate_interval 1m.
     assert query.text == ('sum(rate(x_total{job=~".+"}[1m])) / 3600 + '
                           'sum(increase(x_total[3600s]))')
-    assert query.window.step == 30
+    assert query.window.step == 15
     assert (query.window.start, query.window.end) == (996390, 999990)  # rounded down to 30s
     assert not query.window.instant
     assert query.substitution.restore('x_total{job=~".+"}[1m]') == \
