@@ -12,25 +12,12 @@ from dashsmith import folders
 from dashsmith.deploy.normalize import with_marker
 from dashsmith.project import Project
 
-try:
-    from tests.grafana_emulator import GrafanaEmulator
-except ImportError:  # tests/ is not a package: pytest put tests/ itself on sys.path
-    from grafana_emulator import GrafanaEmulator
+from grafana_emulator.fixtures import emulator_fixtures
 
 TOKEN = "glsa_review"
 
 
-@pytest.fixture(scope="module")
-def running():
-    with GrafanaEmulator(tokens={TOKEN: "Admin"}) as emulator:
-        yield emulator
-
-
-@pytest.fixture
-def emu(running):
-    running.reset()
-    yield running
-    assert running.server_errors == []
+running, emu = emulator_fixtures(tokens={TOKEN: "Admin"})
 
 
 @pytest.fixture

@@ -21,12 +21,9 @@ from grafana_client.client import (
     GrafanaUnauthorizedError,
 )
 
-try:
-    from tests.grafana_emulator import GrafanaEmulator
-    from tests.grafana_emulator.values import slugify
-except ImportError:  # tests/ is not a package: pytest put tests/ itself on sys.path
-    from grafana_emulator import GrafanaEmulator
-    from grafana_emulator.values import slugify
+from grafana_emulator import GrafanaEmulator
+from grafana_emulator.fixtures import emulator_fixtures
+from grafana_emulator.values import slugify
 
 ADMIN, EDITOR, VIEWER = "glsa_admin", "glsa_editor", "glsa_viewer"
 PROMETHEUS = {"uid": "prom", "name": "Prometheus", "type": "prometheus", "url": "http://prometheus:9090",
@@ -35,19 +32,10 @@ PROMETHEUS = {"uid": "prom", "name": "Prometheus", "type": "prometheus", "url": 
 
 # --- fixtures and helpers ----------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def running():
-    with GrafanaEmulator(tokens={ADMIN: "Admin", EDITOR: "Editor", VIEWER: "Viewer"},
-                         users={("admin", "secret"): "Admin"}, datasources=[PROMETHEUS],
-                         expired_tokens=["glsa_expired"], revoked_tokens=["glsa_revoked"]) as emu:
-        yield emu
-
-
-@pytest.fixture
-def emu(running):
-    running.reset()
-    yield running
-    assert running.server_errors == []
+running, emu = emulator_fixtures(
+    tokens={ADMIN: "Admin", EDITOR: "Editor", VIEWER: "Viewer"},
+    users={("admin", "secret"): "Admin"}, datasources=[PROMETHEUS],
+    expired_tokens=["glsa_expired"], revoked_tokens=["glsa_revoked"])
 
 
 def client(emu, auth: Any = ADMIN, timeout: float = 5.0) -> GrafanaApi:

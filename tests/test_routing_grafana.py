@@ -13,10 +13,7 @@ from dashsmith.project import Project
 from dashsmith.routing import grafana, resolve
 from dashsmith.routing.secrets import SecretError
 
-try:
-    from tests.grafana_emulator import GrafanaEmulator
-except ImportError:  # tests/ is not a package: pytest put tests/ itself on sys.path
-    from grafana_emulator import GrafanaEmulator
+from grafana_emulator.fixtures import emulator_fixtures
 
 ADMIN = "glsa_admin"
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -28,17 +25,7 @@ ENV = {f"PAGERDUTY_{team}_ROUTING_KEY": f"pd-{team.lower()}"
     for c in SLACK_CHANNELS}
 
 
-@pytest.fixture(scope="module")
-def running():
-    with GrafanaEmulator(tokens={ADMIN: "Admin"}) as emu:
-        yield emu
-
-
-@pytest.fixture
-def emu(running):
-    running.reset()
-    yield running
-    assert running.server_errors == []
+running, emu = emulator_fixtures(tokens={ADMIN: "Admin"})
 
 
 @pytest.fixture
