@@ -13,48 +13,16 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
 import sys
 import tempfile
-import textwrap
-import time
+
+import benchlib
 
 PANELS_PER_ROW = 5
 ROWS = 4
 
-SETUP_CFG = """\
-[dashsmith]
-dashboards = dashboards
-alerts = alerts
-catalog = metrics
-"""
-
-# One dashboard module, as a person would write it with dashsmith's helpers.
-MODULE = '''\
-from dashsmith import Dashboard, Row, label_variable, timeseries
-
-dashboard = Dashboard(
-    uid="bench-{n}",
-    title="Service {n}",
-    folder="Bench/Group {group}",
-    tags=["bench"],
-    description="Synthetic dashboard {n}.",
-    variables=[label_variable("job", "up")],
-    rows=[
-{rows}
-    ],
-)
-'''
-ROW = '''        Row("Row {r}", [
-{panels}
-        ]),'''
-PANEL = '''            timeseries(
-                "Panel {r}.{p}",
-                'sum by (instance) (rate(metric_{n}_{r}_{p}_total{{job=~"$job"}}[$__rate_interval]))',
-                legend="{{{{instance}}}}",
-                unit="ops",
-                description="Synthetic panel {r}.{p}.",
-            ),'''
+# Formatted once with the panel's numbers: doubled braces stand for PromQL's.
+EXPRESSION = 'sum by (instance) (rate(metric_{n}_{r}_{p}_total{{job=~"$job"}}[$__rate_interval]))'
 
 # The same dashboards built with grafanalib alone, then serialised the grafanalib way.
 BASELINE = r'''
@@ -95,31 +63,16 @@ for n in range(count):
 
 
 def write_estate(root: str, count: int) -> None:
-    os.makedirs(os.path.join(root, "dashboards"))
-    with open(os.path.join(root, "setup.cfg"), "w") as handle:
-        handle.write(SETUP_CFG)
-    for n in range(count):
-        rows = "\n".join(
-            ROW.format(r=r, panels="\n".join(PANEL.format(n=n, r=r, p=p)
-                                             for p in range(PANELS_PER_ROW)))
-            for r in range(ROWS))
-        with open(os.path.join(root, "dashboards", f"service_{n}.py"), "w") as handle:
-            handle.write(MODULE.format(n=n, group=n % 10, rows=rows))
-
-
-# Both sides may cache bytecode, as on a developer's machine (some CI images turn it off).
-ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    benchlib.write_setup_cfg(root)
+    benchlib.write_dashboards(root, count, expr=EXPRESSION, legend="{{instance}}",
+                              job_metric="up", folder="Bench/Group {group}", rows=ROWS,
+                              panels=PANELS_PER_ROW)
 
 
 def measure(command: list[str]) -> tuple[float, float]:
     """Wall seconds and peak RSS in MB of one process."""
-    start = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, env=ENV)
-    _, status, usage = os.wait4(process.pid, 0)
-    elapsed = time.perf_counter() - start
-    if os.waitstatus_to_exitcode(status) != 0:
-        sys.exit(f"failed: {' '.join(command)}")
-    return elapsed, usage.ru_maxrss / 1024
+    result = benchlib.measure(command)
+    return result.wall, result.peak_mb
 
 
 def main() -> None:

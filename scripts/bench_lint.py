@@ -20,15 +20,14 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
-import time
 
 import yaml
 
+import benchlib
+
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-SETUP_CFG = "[dashsmith]\ndashboards = dashboards\nalerts = alerts\ncatalog = metrics\n"
 TIME_TARGET = 1.0
 MEMORY_TARGET_MB = 300
 
@@ -67,63 +66,20 @@ def rule_file(count: int) -> dict:
                        for g in range((count + 99) // 100)]}
 
 
-DASHBOARD = '''\
-from dashsmith import Dashboard, Row, label_variable, timeseries
-
-dashboard = Dashboard(
-    uid="bench-{n}",
-    title="Service {n}",
-    folder="Bench",
-    description="Synthetic dashboard {n}.",
-    variables=[label_variable("job", "ai_completions_total")],
-    rows=[
-{rows}
-    ],
-)
-'''
-ROW = '''        Row("Row {r}", [
-{panels}
-        ]),'''
-PANEL = '''            timeseries(
-                "Panel {r}.{p}",
-                'sum by (provider) (rate(ai_errors_total{{job=~"$job",error_type="api_error"}}[$__rate_interval]))',
-                legend="{{{{provider}}}}",
-                unit="ops",
-                description="Synthetic panel {r}.{p}.",
-            ),'''
-
-
-def estate(root: str, dashboards: int, rows: int = 4, panels: int = 5) -> None:
-    os.makedirs(os.path.join(root, "dashboards"))
-    os.makedirs(os.path.join(root, "alerts"))
-    open(os.path.join(root, "alerts", "__init__.py"), "w").close()
-    open(os.path.join(root, "dashboards", "__init__.py"), "w").close()
-    for n in range(dashboards):
-        body = "\n".join(ROW.format(r=r, panels="\n".join(PANEL.format(r=r, p=p)
-                                                         for p in range(panels)))
-                         for r in range(rows))
-        with open(os.path.join(root, "dashboards", f"d{n:04}.py"), "w") as handle:
-            handle.write(DASHBOARD.format(n=n, rows=body))
+# Formatted once with the panel's numbers: doubled braces stand for PromQL's.
+EXPRESSION = ('sum by (provider) (rate(ai_errors_total{{job=~"$job",error_type="api_error"}}'
+              '[$__rate_interval]))')
 
 
 def project(root: str) -> None:
-    os.makedirs(root)
-    with open(os.path.join(root, "setup.cfg"), "w") as handle:
-        handle.write(SETUP_CFG)
+    benchlib.write_setup_cfg(root)
     shutil.copytree(os.path.join(REPO, "metrics"), os.path.join(root, "metrics"),
                     ignore=shutil.ignore_patterns("__pycache__"))
 
 
 def measure(command: list[str]) -> tuple[float, float, float]:
-    """Wall seconds, CPU seconds (user + system) and peak RSS in MB of one process. On a
-    shared machine CPU time is the steadier measure: promtool spreads over every core."""
-    start = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    _, status, usage = os.wait4(process.pid, 0)
-    wall = time.perf_counter() - start
-    if os.waitstatus_to_exitcode(status) != 0:
-        sys.exit(f"failed (the generated input should lint clean): {' '.join(command)}")
-    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
+    m = benchlib.measure(command, failure="failed (the generated input should lint clean)")
+    return m.wall, m.cpu, m.peak_mb
 
 
 def _median(results: list[tuple]) -> tuple:
@@ -170,7 +126,9 @@ def main() -> int:
 
         root = os.path.join(scratch, "estate")
         project(root)
-        estate(root, args.dashboards)
+        os.makedirs(os.path.join(root, "alerts"))
+        benchlib.write_dashboards(root, args.dashboards, expr=EXPRESSION,
+                                  legend="{{provider}}", job_metric="ai_completions_total")
         build = [*dashsmith, "--project", root, "build", "--out", os.path.join(scratch, "out")]
         measure(build)  # compiles the estate's modules once, for both
         build_s, build_cpu, build_mb = measure(build)
