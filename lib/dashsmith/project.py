@@ -9,6 +9,7 @@ from . import settings as settings_module
 from .build import Build, compile_estate
 from .discover import load_estate
 from .estate import Estate
+from .gc_pause import no_cycle_collection
 from .problems import Problem
 from .settings import Settings
 
@@ -25,11 +26,14 @@ class Project:
     @functools.cached_property
     def estate(self) -> Estate:
         """Raises DeclarationError when a declaration cannot be imported."""
-        return load_estate(self.settings)
+        with no_cycle_collection():
+            return load_estate(self.settings)
 
     def build(self, max_for: str | None = None) -> Build:
         """Raises DeclarationError when the estate cannot be built."""
-        return compile_estate(self.estate, max_for=max_for)
+        estate = self.estate
+        with no_cycle_collection():
+            return compile_estate(estate, max_for=max_for)
 
     def relative(self, problem: Problem) -> Problem:
         return Problem(problem.rule, problem.severity, problem.message,

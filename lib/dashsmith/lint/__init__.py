@@ -14,10 +14,9 @@ share (and verify reuses).
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import os
 
+from ..gc_pause import no_cycle_collection
 from ..problems import DeclarationError, Problem, Severity
 from ..routing import checks as routing_checks
 from . import alert_tests, inputs as reading, promtool, runner, suppress
@@ -33,7 +32,7 @@ def lint_project(project, *, tools: bool = False) -> list[Problem]:
     With tools=True, also promtool's findings on the compiled rule files and amtool's on the
     compiled routing (raises promtool.PromtoolMissing or routing's AmtoolMissing if a tool is
     required and not installed)."""
-    with _no_cycle_collection():
+    with no_cycle_collection():
         return _lint_project(project, tools)
 
 
@@ -59,7 +58,7 @@ def _lint_project(project, tools: bool) -> list[Problem]:
 def lint_paths(paths: list[str], project=None, *, tools: bool = False) -> list[Problem]:
     """Findings in dashboard JSON and rule YAML files (and directories of them). With a
     project, its catalog, recording rules, scrape interval and suppressions apply."""
-    with _no_cycle_collection():
+    with no_cycle_collection():
         return _lint_paths(paths, project, tools)
 
 
@@ -85,20 +84,6 @@ def _lint_paths(paths: list[str], project, tools: bool) -> list[Problem]:
         suppression.used.update(suppression.rules)  # other files may need it: never "unused"
     suppressions += suppress.comments(inputs.rule_paths, problems)
     return _sorted(suppress.apply(problems, suppressions))
-
-
-@contextlib.contextmanager
-def _no_cycle_collection():
-    """Lint makes many small objects that live until it ends (parsed files, expression trees);
-    Python's cycle collector would walk them over and over, a third of the time on a large
-    rule file. Nothing lint makes needs it while lint runs."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _records(rules) -> list:
