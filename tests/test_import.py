@@ -274,8 +274,9 @@ def test_an_existing_module_is_kept_unless_forced(cli, project):
     assert cli("import", path).exit_code == 0
     module = project / "dashboards" / "host_overview.py"
     module.write_text(module.read_text().replace('folder="Imported"', 'folder="Edited"'))
+    declared = module.read_text().splitlines().index("dashboard = Dashboard(") + 1
     _refused(cli, project, [path], expect="uid 'host-overview' is already declared at "
-             "dashboards/host_overview.py:14:1; pass --force to replace that module")
+             f"dashboards/host_overview.py:{declared}:1; pass --force to replace that module")
     result = cli("import", path, "--force")
     assert result.exit_code == 0, result.output
     assert 'folder="Imported"' in module.read_text()

@@ -62,9 +62,8 @@ IMPORTS = {
     "bargauge": "dashsmith", "piechart": "dashsmith", "table": "dashsmith",
     "barchart": "dashsmith", "text": "dashsmith", "panel": "dashsmith",
     "label_variable": "dashsmith", "custom_variable": "dashsmith",
-    "datasource_variable": "dashsmith", "Variable": "dashsmith.dashboard",
-    "DATASOURCE": "dashsmith.dashboard",
-    "plugin_panel": "dashsmith.verbatim", "library_panel": "dashsmith.verbatim",
+    "datasource_variable": "dashsmith", "Variable": "dashsmith", "DATASOURCE": "dashsmith",
+    "plugin_panel": "dashsmith", "library_panel": "dashsmith",
 }
 
 
