@@ -129,9 +129,19 @@ def test_the_next_deploy_takes_the_dashboard_over_without_a_copy(cli, project, g
     assert MARKER in after["tags"]
     hosts = [d for d in _all_dashboards(grafana) if d["title"] == "Host Overview"]
     assert [d["uid"] for d in hosts] == ["host-overview"]
+    # it stays in the folders made in the UI (generated uids), with no second "Hosts"
+    assert grafana.dashboard_folder("host-overview") == "hst7k"
+    folders = _all_folders(grafana)
+    assert [f["uid"] for f in folders if f["title"] == "Hosts"] == ["hst7k"]
+    assert [f["uid"] for f in folders if f["title"] == "Trading"] == ["trd"]
     # the same dashboard, now marked as dashsmith's
     assert [line.split(":")[0] for line in differences(normalize(before), normalize(after))] \
         == ["tags"]
+
+
+def _all_folders(emulator) -> list[dict]:
+    api = GrafanaApi.from_url(emulator.url, credential=TOKEN)
+    return api.client.GET("/search", params={"type": "dash-folder"})
 
 
 def _all_dashboards(emulator) -> list[dict]:

@@ -17,7 +17,8 @@ import click
 from ..cli import EXIT_PROBLEMS, fail, load_project, report_declaration_error
 from ..output import OutputError, replace_tree
 from ..problems import DeclarationError, Severity
-from . import alerting, live, notifications, plan as planning, prometheus, provisioning, report
+from . import (alerting, existing_folders, live, notifications, plan as planning, prometheus,
+               provisioning, report)
 from .apply import apply
 from .config import ConfigError, DeploySettings, deploy_settings
 from .connection import GrafanaUnavailable, connect, connection_options, explain
@@ -257,6 +258,11 @@ def _alert_groups(project, build, settings: DeploySettings, datasource_uid: str,
 
 def _plan(grafana, connection, desired, settings: DeploySettings, options: Options):
     try:
+        desired, renames = existing_folders.reuse(grafana, desired)
+        if renames and not options.json:
+            for derived, existing in sorted(renames.items()):
+                click.echo(f"folder {derived}: using the existing folder {existing} "
+                           "(same title path)")
         with report.progress("reading Grafana", live.reads_needed(desired),
                              not options.json) as advance:
             current = live.read(grafana, desired, prune=options.prune,

@@ -33,9 +33,18 @@ def versions(grafana, uid: str, limit: int) -> list[dict] | None:
 
 def search_dashboards(grafana, *, tag: str | None = None) -> list[dict]:
     """Every dashboard search hit (optionally only those with `tag`), page by page."""
+    return search(grafana, "dash-db", tag=tag)
+
+
+def search_folders(grafana) -> list[dict]:
+    """Every folder, nested ones included (their hits carry the parent's `folderUid`)."""
+    return search(grafana, "dash-folder")
+
+
+def search(grafana, kind: str, *, tag: str | None = None) -> list[dict]:
     hits, page = [], 1
     while True:
-        params = {"type": "dash-db", "limit": SEARCH_PAGE, "page": page}
+        params = {"type": kind, "limit": SEARCH_PAGE, "page": page}
         if tag:
             params["tag"] = tag
         batch = get(grafana, "/search", params=params) or []
