@@ -1,12 +1,12 @@
 """One-line panels over grafanalib: a panel is a title, its queries, a unit and a description.
 
-Each helper returns a `Panel` holding the grafanalib object (styling only) and the queries;
-the layout, ids, data source and targets are filled in when the dashboard is rendered.
+Each helper returns a `Panel` holding a recipe for the grafanalib object (its class and
+styling arguments) and the queries; the layout, ids, data source and targets are filled in
+when the dashboard is rendered.
 """
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass, field
 
 import grafanalib.core as g
@@ -83,11 +83,6 @@ class Panel:
     source: Source = field(default_factory=caller, compare=False)
     position: tuple[int, int] | None = None  # (x, y) on the grid; None: after the previous panel
     extra: dict = field(default_factory=dict)  # panel fields laid over the rendered panel
-
-    @functools.cached_property
-    def grafana(self):
-        """The grafanalib object (made on first use; rendering rarely needs it)."""
-        return self.recipe.make()
 
 
 def _queries(queries, legend: str, source: Source) -> list[Query]:
