@@ -3,18 +3,16 @@ files (reloaded in a real Prometheus), and the docker-compose stack that mounts 
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import subprocess
-import time
 
 import niquests
 import pytest
 import yaml
 
 from conftest import REPO, require_binary
-from dashsmith.verify.stack import free_port
+from live_prometheus import running_prometheus
 
 NO_GRAFANA = {name: None for name in ("GRAFANA_URL", "GRAFANA_TOKEN", "GRAFANA_USER",
                                       "GRAFANA_PASSWORD", "PROMETHEUS_URL")}
@@ -31,38 +29,10 @@ def rule_groups_declared(project) -> set[tuple[str, str]]:
             for group in yaml.safe_load((rules / path).read_text())["groups"]}
 
 
-@contextlib.contextmanager
 def prometheus(tmp_path, rule_glob: str, lifecycle: bool = True):
-    """A real Prometheus on 127.0.0.1 reading `rule_glob`; its base URL."""
-    binary = require_binary("prometheus")
-    config = tmp_path / "prometheus.yml"
-    config.write_text(f"global:\n  evaluation_interval: 1m\nrule_files:\n  - {rule_glob}\n")
-    port = free_port()
-    args = [binary, f"--config.file={config}", f"--storage.tsdb.path={tmp_path / 'data'}",
-            f"--web.listen-address=127.0.0.1:{port}"]
-    if lifecycle:
-        args.append("--web.enable-lifecycle")
-    process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if niquests.get(f"{url}/-/ready", timeout=1).status_code == 200:
-                    break
-            except niquests.exceptions.ConnectionError:
-                pass
-            if time.monotonic() > deadline or process.poll() is not None:
-                pytest.fail("Prometheus did not start")
-            time.sleep(0.1)
-        yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+    """A real Prometheus on 127.0.0.1 reading `rule_glob`; yields its base URL."""
+    config = f"global:\n  evaluation_interval: 1m\nrule_files:\n  - {rule_glob}\n"
+    return running_prometheus(tmp_path, config, lifecycle=lifecycle)
 
 
 def loaded_groups(url: str) -> set[tuple[str, str]]:

@@ -6,9 +6,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import socket
-import subprocess
-import tempfile
 import threading
 import time
 import urllib.parse
@@ -18,7 +15,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from PIL import Image
 
-from conftest import require_binary
+from live_prometheus import running_prometheus
 from dashsmith.project import Project
 from dashsmith.review.units import format_value
 
@@ -251,14 +248,14 @@ def test_a_bad_range_is_a_usage_error(cli, tmp_path):
 
 @pytest.mark.live
 def test_data_from_a_real_prometheus(cli, project, tmp_path):
-    binary = require_binary("prometheus")
     with open(os.path.join(project, "dashboards", "review_live.py"), "w") as handle:
         handle.write('from dashsmith import Dashboard, stat, timeseries\n\n'
                      'dashboard = Dashboard(uid="review-live", title="Live", folder="Review", rows=[\n'
                      '    timeseries("Up", "up"),\n'
                      '    stat("Targets Up", "sum(up)"),\n'
                      '])\n')
-    with RunningPrometheus(binary) as url:
+    with running_prometheus(tmp_path, SELF_SCRAPING) as url:
+        wait_for_its_own_series(url)
         result = cli("preview", "--out", str(tmp_path / "out"), "--dashboard", "review-live",
                      "--prometheus", url, "--range", "5m")
     assert result.exit_code == 0, result.output
@@ -269,48 +266,16 @@ def test_data_from_a_real_prometheus(cli, project, tmp_path):
     assert ">1<" in (tmp_path / "out" / "review-live.svg").read_text()  # one target up: itself
 
 
-class RunningPrometheus:
-    """Prometheus scraping itself every second, in a temp dir, until the block ends."""
-
-    def __init__(self, binary: str):
-        self.binary = binary
-
-    def __enter__(self) -> str:
-        self.directory = tempfile.TemporaryDirectory()
-        port = _free_port()
-        config = os.path.join(self.directory.name, "prometheus.yml")
-        with open(config, "w") as handle:
-            handle.write("global: {scrape_interval: 1s, evaluation_interval: 1s}\n"
-                         "scrape_configs:\n"
-                         f"  - job_name: prometheus\n    static_configs: [{{targets: ['127.0.0.1:{port}']}}]\n")
-        self.process = subprocess.Popen(
-            [self.binary, f"--config.file={config}", f"--web.listen-address=127.0.0.1:{port}",
-             f"--storage.tsdb.path={self.directory.name}/data"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        url = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(f"{url}/api/v1/query?query=up", timeout=1) as answer:
-                    if json.load(answer)["data"]["result"]:
-                        return url
-            except OSError:
-                pass
-            time.sleep(0.2)
-        self.__exit__()
-        raise AssertionError("Prometheus did not scrape itself within 30 s")
-
-    def __exit__(self, *exc):
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-        self.directory.cleanup()
+SELF_SCRAPING = ("global: {scrape_interval: 1s, evaluation_interval: 1s}\n"
+                 "scrape_configs:\n"
+                 "  - job_name: prometheus\n    static_configs: [{targets: ['{address}']}]\n")
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+def wait_for_its_own_series(url: str, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with urllib.request.urlopen(f"{url}/api/v1/query?query=up", timeout=1) as answer:
+            if json.load(answer)["data"]["result"]:
+                return
+        time.sleep(0.2)
+    raise AssertionError("Prometheus did not scrape itself within 30 s")
