@@ -8,7 +8,6 @@ import os
 import subprocess
 
 import niquests
-import pytest
 import yaml
 
 from conftest import REPO, require_binary
