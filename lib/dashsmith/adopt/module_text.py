@@ -4,6 +4,8 @@ the imports it uses, module constants for data sources written more than once, a
 
 from __future__ import annotations
 
+import os
+
 import re
 import textwrap
 
@@ -73,7 +75,8 @@ def module_text(module, origin: str) -> str:
     used = sorted({n.name for n in walk(node) if isinstance(n, Call)} |
                   {n.text for n in walk(node) if isinstance(n, Name)})
     lines = [f'"""{module.title}: imported from Grafana (uid {module.uid})."""', ""]
-    lines += [f"# Imported from {origin} by `dashsmith import`."]
+    # A file by its name only: where it lay on someone's machine means nothing in the repository.
+    lines += [f"# Imported from {os.path.basename(origin)} by `dashsmith import`."]
     if module.carried:
         lines.append("# Carried verbatim (extra=..., plugin_panel fields), as neither the helpers "
                      "nor grafanalib")
