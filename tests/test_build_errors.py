@@ -142,6 +142,17 @@ def test_no_project_is_a_clear_error(tmp_path):
     assert "no setup.cfg with a [dashsmith] section" in result.stderr
 
 
+def test_unknown_setting_names_its_line(cli, project, built_before):
+    text = (project / "setup.cfg").read_text()
+    (project / "setup.cfg").write_text(text.replace("[dashsmith]\n", "[dashsmith]\ndashbords = x\n", 1))
+    line = (project / "setup.cfg").read_text().splitlines().index("dashbords = x") + 1
+    result = cli("build")
+    assert result.exit_code == 2
+    assert f"setup.cfg:{line}:1: unknown setting 'dashbords' in [dashsmith]" in result.output
+    marker, content = built_before
+    assert marker.read_bytes() == content
+
+
 def test_an_option_grafanalib_rejects_names_the_panel_line(cli, project, built_before):
     write(project, "dashboards/bad_option.py", """\
         from dashsmith import Dashboard, Row, timeseries

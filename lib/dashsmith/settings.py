@@ -6,6 +6,8 @@ import configparser
 import os
 from dataclasses import dataclass, field, fields
 
+from .source import Source
+
 CONFIG_FILE = "setup.cfg"
 SECTION = "dashsmith"
 
@@ -29,6 +31,23 @@ class Settings:
 
     def path(self, name: str) -> str:
         return os.path.join(self.root, getattr(self, name))
+
+    def source(self, section: str, text: str) -> Source:
+        """Where `text` (a key, or a value) is written in setup.cfg's [section], for errors."""
+        return source_in(os.path.join(self.root, CONFIG_FILE), section, text)
+
+
+def source_in(path: str, section: str, text: str) -> Source:
+    """The first line at or after the [section] header of `path` that contains `text` (configparser
+    keeps no line numbers); the header's line when `text` is not found."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            lines = handle.read().splitlines()
+    except (OSError, UnicodeDecodeError):
+        return Source(path, 1)
+    start = next((i for i, line in enumerate(lines) if line.strip() == f"[{section}]"), 0)
+    found = next((i for i in range(start, len(lines)) if text in lines[i]), start)
+    return Source(path, found + 1)
 
 
 def find_root(start: str) -> str:
@@ -65,7 +84,8 @@ def load(root: str) -> Settings:
     values = {}
     for key, value in parser.items(SECTION):
         if key not in known:
-            raise SettingsError(f"{path}: unknown setting '{key}' in [{SECTION}]")
+            raise SettingsError(f"{source_in(path, SECTION, key)}: unknown setting '{key}' in "
+                                f"[{SECTION}] (known: {', '.join(sorted(known))})")
         values[key] = value.strip()
     sections = {name: dict(parser.items(name)) for name in parser.sections()
                 if name.startswith(SECTION + ".")}

@@ -51,20 +51,18 @@ class Suppression:
 def project(settings, problems: list[Problem]) -> list[Suppression]:
     """The suppressions of setup.cfg's [dashsmith.lint] section."""
     section = settings.sections.get(SECTION) or {}
-    config = os.path.join(settings.root, "setup.cfg")
-    lines = _lines(config)
     found = []
     for key, value in section.items():
         if key != "disable":
             problems.append(LintConfig().problem(
                 f"[{SECTION}] has no setting '{key}' (only 'disable')",
-                Source(config, _line_of(lines, key))))
+                settings.source(SECTION, key)))
             continue
         for entry in (e.strip() for e in value.splitlines()):
             if not entry:
                 continue
             rule, _, reason = entry.partition(":")
-            source = Source(config, _line_of(lines, entry))
+            source = settings.source(SECTION, entry)
             rule = rule.strip()
             if _valid(rule, reason.strip(), source, problems):
                 found.append(Suppression((rule,), source))
@@ -138,12 +136,3 @@ def _lines(path: str) -> list[str]:
             return handle.read().splitlines()
     except (OSError, UnicodeDecodeError):
         return []
-
-
-def _line_of(lines: list[str], text: str) -> int:
-    """The line of `text` after the [dashsmith.lint] header (best effort)."""
-    start = next((i for i, line in enumerate(lines) if line.strip() == f"[{SECTION}]"), 0)
-    for index in range(start, len(lines)):
-        if text in lines[index]:
-            return index + 1
-    return start + 1
