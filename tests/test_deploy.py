@@ -487,6 +487,45 @@ def wait_for_late_answers(emu, fault, timeout: float = 5.0) -> None:
         time.sleep(0.05)
 
 
+def slow_writes(emu, seconds: float = 0.05) -> None:
+    """Every write waits in Grafana, so writes overlap as much as deploy lets them."""
+    for method in ("POST", "PUT", "DELETE"):
+        emu.faults.add(method=method, times=None, delay=seconds)
+
+
+def test_writes_in_flight_never_exceed_the_concurrency(cli, emulated):
+    slow_writes(emulated.emu)
+    assert deploy(cli, emulated, "--concurrency", "3").exit_code == 0
+    assert emulated.emu.peak_in_flight(writes=True) == 3
+    emulated.emu.faults.clear()
+
+
+def test_concurrency_setting_is_the_default_and_the_option_overrides_it(cli, project, emulated):
+    with open(project / "setup.cfg", "a") as handle:
+        handle.write("\n[dashsmith.deploy]\nconcurrency = 2\n")
+    slow_writes(emulated.emu)
+    assert deploy(cli, emulated).exit_code == 0
+    assert emulated.emu.peak_in_flight(writes=True) == 2
+    edit(project, "dashboards/ai.py", '"Completions Rate"', '"Completion Rate"')
+    edit(project, "dashboards/system.py", "CPU, memory", "Processor, memory")
+    emulated.emu.clear_requests()
+    assert deploy(cli, emulated, "--concurrency", "1").exit_code == 0
+    assert len(emulated.emu.writes()) == 2
+    assert emulated.emu.peak_in_flight(writes=True) == 1
+    emulated.emu.faults.clear()
+
+
+def test_bad_concurrency_setting_names_its_line_and_writes_nothing(cli, project, emulated):
+    with open(project / "setup.cfg", "a") as handle:
+        handle.write("\n[dashsmith.deploy]\nconcurrency = many\n")
+    line = (project / "setup.cfg").read_text().splitlines().index("concurrency = many") + 1
+    result = deploy(cli, emulated)
+    assert result.exit_code == 2
+    assert (f"setup.cfg:{line}:1: [dashsmith.deploy] concurrency = 'many': use a whole number "
+            "from 1 to 32") in result.output
+    assert emulated.emu.requests == []
+
+
 def test_partial_failure_names_what_was_applied_and_a_rerun_converges(cli, emulated, expected):
     emulated.emu.faults.add(r"^/api/dashboards/db$", method="POST", status=500, times=None,
                             body={"message": "database is locked"})

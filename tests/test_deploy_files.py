@@ -86,9 +86,11 @@ def test_rules_go_into_the_configured_directory_only_if_it_is_dashsmiths(cli, pr
 
 def test_unknown_deploy_setting_is_an_error(cli, project):
     add_settings(project, "prometheus_rule_dir = typo\n")
+    line = len((project / "setup.cfg").read_text().splitlines())
     result = cli("deploy", env=NO_GRAFANA)
-    assert result.exit_code == 2 and "unknown setting(s) in [dashsmith.deploy]: prometheus_rule_dir" \
-        in result.output
+    assert result.exit_code == 2
+    assert (f"setup.cfg:{line}:1: unknown setting(s) in [dashsmith.deploy]: prometheus_rule_dir"
+            in result.output)
 
 
 # --- Prometheus reload --------------------------------------------------------------------------

@@ -33,7 +33,8 @@ class Application:
     def handle(self, request: Request) -> Response | None:
         """The response to send, or None to drop the connection without one."""
         fault = self.faults.take(request.method, request.path)
-        response = self._respond(request, fault)
+        with self.log.serving(request.method):
+            response = self._respond(request, fault)
         self.log.record(RecordedRequest(
             method=request.method, path=request.path, query=request.query,
             status=response.status if response else None, body=decode_body(request.body),

@@ -122,7 +122,13 @@ class GrafanaEmulator:
         return [r for r in self._log.entries(path_regex=path_regex) if r.is_write]
 
     def clear_requests(self) -> None:
+        """Forget the recorded requests and the in-flight peaks."""
         self._log.clear()
+
+    def peak_in_flight(self, *, writes: bool) -> int:
+        """The most reads (or writes) served at once since the last clear: a client's
+        concurrency, as the server sees it."""
+        return self._log.peak_in_flight(writes=writes)
 
     @property
     def server_errors(self) -> list[str]:

@@ -1,10 +1,12 @@
-"""Every request the emulator received, so tests can count reads and writes."""
+"""Every request the emulator received, so tests can count reads and writes, and how many
+were being served at once (to check a client's concurrency bound)."""
 
 from __future__ import annotations
 
 import json
 import re
 import threading
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -44,6 +46,26 @@ class RequestLog:
     def __init__(self) -> None:
         self._entries: list[RecordedRequest] = []
         self._lock = threading.Lock()
+        self._in_flight = {False: 0, True: 0}  # by is-a-write
+        self._peak = {False: 0, True: 0}
+
+    @contextmanager
+    def serving(self, method: str):
+        """Around the whole of one request, its fault delays included."""
+        write = method not in READ_METHODS
+        with self._lock:
+            self._in_flight[write] += 1
+            self._peak[write] = max(self._peak[write], self._in_flight[write])
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._in_flight[write] -= 1
+
+    def peak_in_flight(self, *, writes: bool) -> int:
+        """The most reads (or writes) served at once since the last clear()."""
+        with self._lock:
+            return self._peak[writes]
 
     def record(self, entry: RecordedRequest) -> None:
         with self._lock:
@@ -61,3 +83,4 @@ class RequestLog:
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
+            self._peak = dict(self._in_flight)

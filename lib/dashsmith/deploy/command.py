@@ -20,7 +20,8 @@ from ..problems import DeclarationError, Severity
 from . import (alerting, existing_folders, live, notifications, plan as planning, prometheus,
                provisioning, report)
 from .apply import apply
-from .config import ConfigError, DeploySettings, deploy_settings
+from .config import (DEFAULT_CONCURRENCY, MAX_CONCURRENCY, ConfigError, DeploySettings,
+                     deploy_settings)
 from .connection import GrafanaUnavailable, connect, connection_options, explain
 from .desired import desired_state
 
@@ -60,8 +61,10 @@ class Options:
                    "the code (never anything without dashsmith's marker).")
 @click.option("--max-deletes", type=click.IntRange(min=0), default=DEFAULT_MAX_DELETES,
               show_default=True, help="Refuse to run (before any write) if it would delete more.")
-@click.option("--concurrency", type=click.IntRange(1, 32), default=4, show_default=True,
-              help="Writes in flight at once (reads, which cost Grafana far less, twice as many).")
+@click.option("--concurrency", type=click.IntRange(1, MAX_CONCURRENCY),
+              help=f"Writes in flight at once (reads, which cost Grafana far less, twice as many). "
+                   f"Default: [dashsmith.deploy] concurrency in setup.cfg, else "
+                   f"{DEFAULT_CONCURRENCY}.")
 @click.option("--grafana-alerts", is_flag=True,
               help="Deploy the alerts as Grafana-managed rule groups (Prometheus keeps the "
                    "recording rules).")
@@ -79,11 +82,12 @@ def deploy(ctx, connection, dry_run, output_format, force, prune, max_deletes, c
     --token-file, or GRAFANA_USER and GRAFANA_PASSWORD. Without it: write the build tree for
     Grafana's file provisioning and say how to mount it.
     """
-    options = Options(dry_run, output_format == "json", force, prune, max_deletes, concurrency,
-                      grafana_alerts, prometheus_url, verbose)
     project = load_project(ctx)
+    settings = _settings(project)
+    options = Options(dry_run, output_format == "json", force, prune, max_deletes,
+                      concurrency or settings.concurrency, grafana_alerts, prometheus_url, verbose)
     with _secrets_hidden(connection, verbose):
-        sys.exit(_run(project, connection, options))
+        sys.exit(_run(project, settings, connection, options))
 
 
 @contextmanager
@@ -101,8 +105,7 @@ def _secrets_hidden(connection, verbose: int):
         fail(f"deploy stopped by an unexpected error: {text.strip()}")
 
 
-def _run(project, connection, options: Options) -> int:
-    settings = _settings(project)
+def _run(project, settings: DeploySettings, connection, options: Options) -> int:
     build = _checked_build(project)
     rule_files = prometheus.rule_files(build, options.grafana_alerts)
     if connection is None:

@@ -8,6 +8,11 @@
   disable_provenance     true: send X-Disable-Provenance, so the rules stay editable in
                          Grafana's UI (deploy then detects edits as drift); false (default):
                          Grafana locks them as API-provisioned.
+  concurrency            writes in flight at once (1-32, default 4); --concurrency overrides
+                         it. Raise it for a Grafana on PostgreSQL or MySQL; on SQLite (one
+                         writer) more only queue.
+
+Errors name the line of setup.cfg they are about.
 """
 
 from __future__ import annotations
@@ -16,6 +21,8 @@ import os
 from dataclasses import dataclass, fields
 
 SECTION = "dashsmith.deploy"
+DEFAULT_CONCURRENCY = 4
+MAX_CONCURRENCY = 32
 _TRUE, _FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
 
 
@@ -28,6 +35,7 @@ class DeploySettings:
     prometheus_rules_dir: str | None = None
     grafana_alerts_folder: str = "Alerts"
     disable_provenance: bool = False
+    concurrency: int = DEFAULT_CONCURRENCY
 
 
 def deploy_settings(settings) -> DeploySettings:
@@ -36,8 +44,8 @@ def deploy_settings(settings) -> DeploySettings:
     known = {f.name for f in fields(DeploySettings)}
     unknown = sorted(set(section) - known)
     if unknown:
-        raise ConfigError(f"unknown setting(s) in [{SECTION}]: {', '.join(unknown)} "
-                          f"(known: {', '.join(sorted(known))})")
+        raise ConfigError(f"{_where(settings, unknown[0])}: unknown setting(s) in "
+                          f"[{SECTION}]: {', '.join(unknown)} (known: {', '.join(sorted(known))})")
     values: dict = {}
     if section.get("prometheus_rules_dir", "").strip():
         values["prometheus_rules_dir"] = os.path.join(settings.root,
@@ -45,14 +53,30 @@ def deploy_settings(settings) -> DeploySettings:
     if section.get("grafana_alerts_folder", "").strip():
         values["grafana_alerts_folder"] = section["grafana_alerts_folder"].strip()
     if "disable_provenance" in section:
-        values["disable_provenance"] = _boolean(section["disable_provenance"], "disable_provenance")
+        values["disable_provenance"] = _boolean(settings, "disable_provenance",
+                                                section["disable_provenance"])
+    if "concurrency" in section:
+        values["concurrency"] = _concurrency(settings, section["concurrency"])
     return DeploySettings(**values)
 
 
-def _boolean(text: str, name: str) -> bool:
+def _where(settings, key: str):
+    return settings.source(SECTION, key).relative_to(settings.root)
+
+
+def _boolean(settings, name: str, text: str) -> bool:
     value = text.strip().lower()
     if value in _TRUE:
         return True
     if value in _FALSE:
         return False
-    raise ConfigError(f"[{SECTION}] {name} = {text!r}: use true or false")
+    raise ConfigError(f"{_where(settings, name)}: [{SECTION}] {name} = {text!r}: "
+                      "use true or false")
+
+
+def _concurrency(settings, text: str) -> int:
+    value = text.strip()
+    if value.isdigit() and 1 <= int(value) <= MAX_CONCURRENCY:
+        return int(value)
+    raise ConfigError(f"{_where(settings, 'concurrency')}: [{SECTION}] concurrency = "
+                      f"{text!r}: use a whole number from 1 to {MAX_CONCURRENCY}")
