@@ -145,7 +145,7 @@ def dashsmith_deploy(emu: EmulatorProcess, built, concurrency: int) -> tuple[flo
     started = time.perf_counter()
     connection = connection_from(emu.url, environ={"GRAFANA_TOKEN": TOKEN}, timeout=30)
     grafana = connect(connection, pool_size=READS_PER_WRITE * concurrency)
-    grafana.datasource.get_datasource_by_name("Prometheus")
+    grafana.client.GET("/frontend/settings")  # the data source pre-flight
     desired = desired_state(built.dashboards)
     current = live.read(grafana, desired, prune=False, grafana_alerts=False,
                         concurrency=READS_PER_WRITE * concurrency)

@@ -610,9 +610,17 @@ def test_unknown_datasource_stops_before_any_write(cli, project, emulated):
     edit(project, "setup.cfg", "datasource = Prometheus", "datasource = Mimir")
     result = deploy(cli, emulated)
     assert result.exit_code == 2
-    assert "the Prometheus data source 'Mimir' (setting 'datasource') is not usable" in result.output
-    assert "404 Data source not found" in result.output
+    assert ("has no data source named 'Mimir' (setting 'datasource') that this account can "
+            "query") in result.output
     assert emulated.emu.writes() == []
+
+
+def test_an_editor_deploys_dashboards(cli, emulated, expected):
+    """Editors may not read data source settings (datasources:read is an Admin's), only
+    query them: the pre-flight must not need more than deploying does."""
+    result = cli("deploy", env=emulated.env(GRAFANA_TOKEN=EDITOR_TOKEN))
+    assert result.exit_code == 0, result.output
+    assert len(emulated.emu.writes("/api/dashboards/db")) == len(expected.dashboards)
 
 
 def test_unreachable_grafana(cli):

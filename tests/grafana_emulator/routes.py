@@ -43,9 +43,12 @@ ROUTES: list[Route] = [
     _route("GET", "/api/frontend/settings", instance.frontend_settings),
     _route("GET", "/api/user", instance.current_user),
     _route("GET", "/api/org", instance.current_org),
-    _route("GET", "/api/datasources", instance.list_datasources),
-    _route("GET", "/api/datasources/uid/" + UID, instance.datasource_by_uid),
-    _route("GET", "/api/datasources/name/(?P<name>[^/]+)", instance.datasource_by_name),
+    # datasources:read is granted by fixed:datasources:reader, to Admins only
+    _route("GET", "/api/datasources", instance.list_datasources, "Admin", "datasources:read"),
+    _route("GET", "/api/datasources/uid/" + UID, instance.datasource_by_uid, "Admin",
+           "datasources:read"),
+    _route("GET", "/api/datasources/name/(?P<name>[^/]+)", instance.datasource_by_name, "Admin",
+           "datasources:read"),
     _route("GET", "/api/search", search.search),
     # folders
     _route("GET", "/api/folders", folders.list_folders),

@@ -18,7 +18,7 @@ from ..cli import EXIT_PROBLEMS, fail, load_project, report_declaration_error
 from ..output import OutputError, replace_tree
 from ..problems import DeclarationError, Severity
 from . import (alerting, existing_folders, live, notifications, plan as planning, prometheus,
-               provisioning, report)
+               provisioning, reads, report)
 from .apply import apply
 from .config import (DEFAULT_CONCURRENCY, MAX_CONCURRENCY, ConfigError, DeploySettings,
                      deploy_settings)
@@ -238,12 +238,19 @@ def _routing(project, options: Options):
 
 
 def _datasource_uid(grafana, name: str, connection) -> str:
+    """The data source's uid, from the settings Grafana's frontend boots with: they list every
+    data source the account may query (GET /api/datasources/name/:name needs datasources:read,
+    which only Admins have, and deploying dashboards needs an Editor)."""
     try:
-        found = grafana.datasource.get_datasource_by_name(name)
+        settings = reads.get(grafana, "/frontend/settings") or {}
     except Exception as error:  # noqa: BLE001
+        raise GrafanaUnavailable(f"cannot read Grafana's settings at {connection.url}: "
+                                 f"{explain(error, connection)}") from None
+    found = (settings.get("datasources") or {}).get(name)
+    if not found or not found.get("uid"):
         raise GrafanaUnavailable(
-            f"the Prometheus data source '{name}' (setting 'datasource') is not usable in "
-            f"Grafana at {connection.url}: {explain(error, connection)}") from None
+            f"Grafana at {connection.url} has no data source named '{name}' (setting "
+            "'datasource') that this account can query")
     return found["uid"]
 
 
