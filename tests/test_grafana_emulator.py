@@ -580,6 +580,25 @@ def test_rule_group_delete_is_204_then_the_group_is_gone(emu, alerts_folder):
     assert call(emu, "GET", group_path("alerts", "cpu")).status == 404
 
 
+def test_rule_group_put_sets_provenance_only_on_the_rules_it_changes(emu, alerts_folder):
+    """Grafana computes the group's delta without provenance: an identical PUT changes nothing
+    (not even provenance), a changed rule takes the request's provenance, api → none allowed."""
+    provisioning = alerts_folder.alertingprovisioning
+    group = {"interval": 60, "rules": [alert_rule(uid="r1"), alert_rule(uid="r2")]}
+    provisioning.update_rule_group("alerts", "cpu", group)
+    provisioning.update_rule_group("alerts", "cpu", group, disable_provenance=True)
+    assert [emu.alert_rule(u)["provenance"] for u in ("r1", "r2")] == ["api", "api"]
+    group["rules"][1]["annotations"] = {"summary": "changed"}
+    provisioning.update_rule_group("alerts", "cpu", group, disable_provenance=True)
+    assert [emu.alert_rule(u).get("provenance", "") for u in ("r1", "r2")] == ["api", ""]
+
+
+def test_rule_group_delete_without_provenance_may_delete_api_rules(emu, alerts_folder):
+    alerts_folder.alertingprovisioning.create_alertrule(alert_rule())
+    deleted = call(emu, "DELETE", group_path("alerts", "cpu"), headers={"X-Disable-Provenance": "true"})
+    assert deleted.status == 204 and emu.alert_rule("r1") is None
+
+
 def test_contact_points_and_policies(emu, api):
     provisioning = api.alertingprovisioning
     created = call(emu, "POST", "/api/v1/provisioning/contact-points",

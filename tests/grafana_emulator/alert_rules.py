@@ -191,9 +191,13 @@ def _group_replacement(store: Store, folder_uid: str, group: str, interval: int,
 
 def _updated_or_same(existing: AlertRuleRecord, rule: RuleInput, interval: int,
                      provenance: str, index: int) -> AlertRuleRecord:
-    """Grafana only writes the rules of a group that actually changed."""
+    """Grafana only writes the rules of a group that actually changed, and the provenance of a
+    request only lands on those: an unchanged rule keeps its own (ngalert's ReplaceRuleGroup
+    computes the delta without provenance, returns early when it is empty, and persists
+    provenance for the rules it updates or inserts)."""
     candidate = _updated_record(existing, rule, interval, provenance, index)
-    unchanged = dataclasses.replace(candidate, updated=existing.updated, version=existing.version)
+    unchanged = dataclasses.replace(candidate, updated=existing.updated, version=existing.version,
+                                    provenance=existing.provenance)
     return existing if unchanged == existing else candidate
 
 
@@ -219,8 +223,8 @@ def delete_group(store: Store, request: Request) -> Response:
     if not rules:
         raise _group_not_found()
     provenance = request_provenance(request)
-    for rule in rules:
-        _check_delete_provenance(rule, provenance)
+    for rule in rules:  # as for a PUT of the group: "api" may also be deleted without provenance
+        _check_group_provenance(rule, provenance, "delete")
     for rule in rules:
         del store.alert_rules[rule.uid]
     return Response(204, None)
