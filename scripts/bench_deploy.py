@@ -147,10 +147,10 @@ def dashsmith_deploy(emu: EmulatorProcess, built, concurrency: int) -> tuple[flo
     grafana = connect(connection, pool_size=READS_PER_WRITE * concurrency)
     grafana.client.GET("/frontend/settings")  # the data source pre-flight
     desired = desired_state(built.dashboards)
-    current = live.read(grafana, desired, prune=False, grafana_alerts=False,
+    current = live.read(grafana, desired, project="bench", grafana_alerts=False,
                         concurrency=READS_PER_WRITE * concurrency)
-    the_plan = plan.compute(desired, current)
-    result = apply(grafana, the_plan, concurrency=concurrency)
+    the_plan = plan.compute(desired, current, project="bench")
+    result = apply(grafana, the_plan, project="bench", concurrency=concurrency)
     elapsed = time.perf_counter() - started
     if not result.ok:
         sys.exit(f"deploy failed: {result.counts()}")

@@ -17,6 +17,29 @@ REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PROJECT_FILES = ("setup.cfg", "dashboards", "alerts", "metrics", "docs")
 
 
+def set_settings(root, section: str, **values: str) -> None:
+    """Set `key = value` lines in [section] of the project's setup.cfg (replacing a line that
+    sets the same key; adding the section at the end if it is missing)."""
+    path = os.path.join(root, "setup.cfg")
+    with open(path, encoding="utf-8") as handle:
+        lines = handle.read().splitlines()
+    header = f"[{section}]"
+    if header not in lines:
+        lines += ["", header]
+    start = lines.index(header) + 1
+    end = next((i for i in range(start, len(lines)) if lines[i].startswith("[")), len(lines))
+    for key, value in values.items():
+        line = f"{key} = {value}"
+        found = next((i for i in range(start, end) if lines[i].split("=")[0].strip() == key), None)
+        if found is None:
+            lines.insert(end, line)
+            end += 1
+        else:
+            lines[found] = line
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.write("\n".join(lines) + "\n")
+
+
 def require_binary(name: str) -> str:
     """The path of a program from Debian's packages. Where DASHSMITH_REQUIRE_LIVE is set (CI),
     a missing program fails the test; elsewhere it skips it."""

@@ -14,7 +14,7 @@ import time
 import pytest
 from grafana_client import GrafanaApi
 
-from conftest import require_binary
+from conftest import require_binary, set_settings
 from dashsmith import folders
 from dashsmith.deploy import alerting
 from dashsmith.deploy.desired import desired_state
@@ -46,7 +46,8 @@ class Expected:
         self.dashboards = {d.uid for d in desired.dashboards}
         self.folders = {f.uid for f in desired.folders}
         self.items = len(self.dashboards) + len(self.folders)
-        groups, _ = alerting.rule_groups(project.estate, built.rule_files, "any", "Alerts")
+        groups, _ = alerting.rule_groups(project.estate, built.rule_files, "any", "Alerts",
+                                         project="any", editable=False)
         self.alert_items = self.items + len(groups) + 1  # the groups and their folder
         self.routing = project.estate.routing
         # --grafana-alerts reads the routing's secrets (from the environment) before any write
@@ -328,6 +329,24 @@ def test_prune_deletes_only_what_dashsmith_deployed(cli, project, grafana, expec
     assert all(grafana.dashboard(uid) for uid in expected.dashboards - {"tradingagents-business"})
 
 
+def test_another_project_neither_takes_over_nor_prunes_what_this_one_deployed(cli, project,
+                                                                              emulated, expected):
+    assert deploy(cli, emulated).exit_code == 0  # as project trading-platform (setup.cfg)
+    set_settings(project, "dashsmith.deploy", project="team-b")
+    (project / "dashboards" / "business.py").unlink()
+    edit(project, "dashboards/ai.py", '"Completions Rate"', '"Completion Rate"')
+    emulated.emu.clear_requests()
+    result = deploy(cli, emulated, "--prune")
+    assert result.exit_code == 1
+    assert ("! drifted   dashboard ai-llm (AI / LLM): deployed by dashsmith project 'trading-platform', "
+            "not by this one ('team-b')") in result.output
+    assert "tradingagents-business" not in result.output
+    assert emulated.emu.writes() == []
+    forced = deploy(cli, emulated, "--prune", "--force")  # takes over what its code declares...
+    assert forced.exit_code == 0, forced.output
+    assert emulated.dashboard("tradingagents-business") is not None  # ...and deletes nothing
+
+
 def test_prune_stops_before_any_write_above_max_deletes(cli, project, emulated):
     deploy(cli, emulated)
     for name in ("business.py", "agents.py"):
@@ -383,8 +402,8 @@ def test_grafana_alerts_keep_only_recording_rules_in_prometheus(cli, project, em
 
 
 def test_disable_provenance_setting_keeps_rules_editable(cli, project, emulated, expected):
-    with open(project / "setup.cfg", "a") as handle:
-        handle.write("\n[dashsmith.deploy]\ndisable_provenance = true\ngrafana_alerts_folder = Ops/Alerts\n")
+    set_settings(project, "dashsmith.deploy", disable_provenance="true",
+                 grafana_alerts_folder="Ops/Alerts")
     assert deploy(cli, emulated, "--grafana-alerts", **expected.secrets).exit_code == 0
     group = emulated.rule_group(folders.folder_uid("Ops/Alerts"), "node")
     assert group["rules"] and all(not rule.get("provenance") for rule in group["rules"])
@@ -501,8 +520,7 @@ def test_writes_in_flight_never_exceed_the_concurrency(cli, emulated):
 
 
 def test_concurrency_setting_is_the_default_and_the_option_overrides_it(cli, project, emulated):
-    with open(project / "setup.cfg", "a") as handle:
-        handle.write("\n[dashsmith.deploy]\nconcurrency = 2\n")
+    set_settings(project, "dashsmith.deploy", concurrency="2")
     slow_writes(emulated.emu)
     assert deploy(cli, emulated).exit_code == 0
     assert emulated.emu.peak_in_flight(writes=True) == 2
@@ -516,8 +534,7 @@ def test_concurrency_setting_is_the_default_and_the_option_overrides_it(cli, pro
 
 
 def test_bad_concurrency_setting_names_its_line_and_writes_nothing(cli, project, emulated):
-    with open(project / "setup.cfg", "a") as handle:
-        handle.write("\n[dashsmith.deploy]\nconcurrency = many\n")
+    set_settings(project, "dashsmith.deploy", concurrency="many")
     line = (project / "setup.cfg").read_text().splitlines().index("concurrency = many") + 1
     result = deploy(cli, emulated)
     assert result.exit_code == 2

@@ -10,16 +10,11 @@ import subprocess
 import niquests
 import yaml
 
-from conftest import REPO, require_binary
+from conftest import REPO, require_binary, set_settings
 from live_prometheus import running_prometheus
 
 NO_GRAFANA = {name: None for name in ("GRAFANA_URL", "GRAFANA_TOKEN", "GRAFANA_USER",
                                       "GRAFANA_PASSWORD", "PROMETHEUS_URL")}
-
-
-def add_settings(project, text: str) -> None:
-    with open(project / "setup.cfg", "a") as handle:
-        handle.write("\n[dashsmith.deploy]\n" + text)
 
 
 def rule_groups_declared(project) -> set[tuple[str, str]]:
@@ -66,7 +61,7 @@ def test_grafana_alerts_need_grafana(cli, project):
 
 def test_rules_go_into_the_configured_directory_only_if_it_is_dashsmiths(cli, project, tmp_path):
     rules_dir = tmp_path / "prometheus-rules"
-    add_settings(project, f"prometheus_rules_dir = {rules_dir}\n")
+    set_settings(project, "dashsmith.deploy", prometheus_rules_dir=rules_dir)
     assert cli("deploy", env=NO_GRAFANA).exit_code == 0
     assert {(name, group) for name, group in rule_groups_declared(project)} == {
         (path, group["name"]) for path in os.listdir(rules_dir) if path.endswith(".yml")
@@ -85,8 +80,8 @@ def test_rules_go_into_the_configured_directory_only_if_it_is_dashsmiths(cli, pr
 
 
 def test_unknown_deploy_setting_is_an_error(cli, project):
-    add_settings(project, "prometheus_rule_dir = typo\n")
-    line = len((project / "setup.cfg").read_text().splitlines())
+    set_settings(project, "dashsmith.deploy", prometheus_rule_dir="typo")
+    line = (project / "setup.cfg").read_text().splitlines().index("prometheus_rule_dir = typo") + 1
     result = cli("deploy", env=NO_GRAFANA)
     assert result.exit_code == 2
     assert (f"setup.cfg:{line}:1: unknown setting(s) in [dashsmith.deploy]: prometheus_rule_dir"
@@ -97,7 +92,7 @@ def test_unknown_deploy_setting_is_an_error(cli, project):
 
 def test_prometheus_is_reloaded_and_every_group_checked(cli, project, tmp_path):
     rules_dir = tmp_path / "rules"
-    add_settings(project, f"prometheus_rules_dir = {rules_dir}\n")
+    set_settings(project, "dashsmith.deploy", prometheus_rules_dir=rules_dir)
     with prometheus(tmp_path, f"{rules_dir}/*.yml") as url:
         assert loaded_groups(url) == set()
         result = cli("deploy", env={**NO_GRAFANA, "PROMETHEUS_URL": url})
@@ -109,7 +104,7 @@ def test_prometheus_is_reloaded_and_every_group_checked(cli, project, tmp_path):
 
 def test_prometheus_without_lifecycle_api_is_reported(cli, project, tmp_path):
     rules_dir = tmp_path / "rules"
-    add_settings(project, f"prometheus_rules_dir = {rules_dir}\n")
+    set_settings(project, "dashsmith.deploy", prometheus_rules_dir=rules_dir)
     with prometheus(tmp_path, f"{rules_dir}/*.yml", lifecycle=False) as url:
         result = cli("deploy", env={**NO_GRAFANA, "PROMETHEUS_URL": url})
     assert result.exit_code == 1
@@ -118,7 +113,7 @@ def test_prometheus_without_lifecycle_api_is_reported(cli, project, tmp_path):
 
 def test_prometheus_reading_another_directory_is_reported(cli, project, tmp_path):
     rules_dir = tmp_path / "rules"
-    add_settings(project, f"prometheus_rules_dir = {rules_dir}\n")
+    set_settings(project, "dashsmith.deploy", prometheus_rules_dir=rules_dir)
     with prometheus(tmp_path, f"{tmp_path}/elsewhere/*.yml") as url:
         result = cli("deploy", env={**NO_GRAFANA, "PROMETHEUS_URL": url})
     assert result.exit_code == 1

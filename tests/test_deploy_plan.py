@@ -14,8 +14,9 @@ from dashsmith.deploy.alerting import DesiredGroup, group_hash, normalize_group
 from dashsmith.deploy.connection import Secret, connection_from
 from dashsmith.deploy.desired import Desired, DesiredDashboard, folder_tree
 from dashsmith.deploy.live import Live, LiveDashboard, LiveFolder, LiveGroup
-from dashsmith.deploy.normalize import (MARKER_TAG, content_hash, dashboard_hash, deploy_message,
-                                        normalize_dashboard, recorded_hash, with_marker)
+from dashsmith.deploy.normalize import (MARKER_TAG, Recorded, content_hash, dashboard_hash,
+                                        deploy_message, normalize_dashboard, recorded_deploy,
+                                        with_marker)
 from dashsmith.deploy.plan import Action, compute
 from dashsmith.source import Source
 
@@ -31,23 +32,26 @@ def hash_of(description: str, uid="d1") -> str:
     return wanted(uid, description).hash
 
 
+PROJECT = "p"
+
+
 def live_dashboard(uid="d1", *, content="code", recorded="code", managed=True, folder="f",
-                   latest_is_dashsmith=None) -> LiveDashboard:
+                   project=PROJECT) -> LiveDashboard:
+    """`recorded`: the content dashsmith's last save had (None: none in the history), by
+    `project`."""
     content_hash_ = hash_of(content, uid) if content else None
     recorded_hash_ = hash_of(recorded, uid) if recorded else None
-    if latest_is_dashsmith is None:
-        latest_is_dashsmith = content == recorded
     normalized = normalize_dashboard({"uid": uid, "title": uid.upper(), "description": content,
                                       "tags": ["a"]}) if content else None
-    return LiveDashboard(uid, uid.upper(), folder, managed, version=7,
-                         latest_is_dashsmith=latest_is_dashsmith, recorded_hash=recorded_hash_,
+    return LiveDashboard(uid, uid.upper(), folder, managed, version=7, recorded_hash=recorded_hash_,
+                         recorded_project=project if recorded else None,
                          content_hash=content_hash_, normalized=normalized)
 
 
 def plan_for(dashboards=(), live=(), **options):
     desired = Desired([], list(dashboards))
     state = Live(dashboards={d.uid: d for d in live})
-    return compute(desired, state, **options)
+    return compute(desired, state, **{"project": PROJECT, **options})
 
 
 def only(plan):
@@ -89,7 +93,7 @@ def test_an_edit_in_grafana_that_matches_the_code_is_unchanged():
 
 
 def test_a_save_without_content_change_since_dashsmith_is_not_drift():
-    saved_again = live_dashboard(content="code", recorded="code", latest_is_dashsmith=False)
+    saved_again = live_dashboard(content="code", recorded="code")  # a save with no change
     change = only(plan_for([wanted(description="new")], [saved_again]))
     assert change.action is Action.UPDATE
 
@@ -131,6 +135,21 @@ def test_prune_deletes_only_dashboards_with_the_marker():
     assert [(c.key, c.action) for c in plan.changes] == [("old", Action.DELETE)]
 
 
+def test_prune_never_deletes_another_projects_dashboards_even_forced():
+    theirs = [live_dashboard("b1", project="q"), live_dashboard("b2", content="ui", project="q"),
+              live_dashboard("copy", recorded=None)]  # a "Save As" copy keeps the marker tag
+    plan = plan_for([], theirs, prune=True, force=True)
+    assert plan.changes == () and plan.kept == ()
+
+
+def test_another_projects_dashboard_in_the_code_is_not_taken_over_without_force():
+    change = only(plan_for([wanted(description="new")], [live_dashboard(project="q")]))
+    assert change.action is Action.DRIFTED and change.blocked
+    assert change.reason == "deployed by dashsmith project 'q', not by this one ('p')"
+    assert only(plan_for([wanted(description="new")], [live_dashboard(project="q")],
+                         force=True)).writes
+
+
 def test_prune_keeps_a_removed_dashboard_edited_in_grafana_unless_forced():
     edited = live_dashboard("old", content="ui", recorded="code")
     change = only(plan_for([], [edited], prune=True))
@@ -156,7 +175,7 @@ def test_folder_tree_lists_parents_before_children_once():
 def test_folders_are_created_updated_or_left_alone():
     desired = Desired(folder_tree(["A/B", "C"]), [])
     live = Live(folders={"a": LiveFolder("a", "A", None, 1), "a-b": LiveFolder("a-b", "Old", None, 3)})
-    changes = {c.key: c for c in compute(desired, live).changes}
+    changes = {c.key: c for c in compute(desired, live, project=PROJECT).changes}
     assert changes["a"].action is Action.UNCHANGED
     assert changes["c"].action is Action.CREATE
     assert changes["a-b"].action is Action.UPDATE and changes["a-b"].version == 3
@@ -165,38 +184,63 @@ def test_folders_are_created_updated_or_left_alone():
 
 # --- rule groups ---------------------------------------------------------------------------------
 
-def group(name="g", expr="up == 0") -> DesiredGroup:
+def group(name="g", expr="up == 0", editable=False) -> DesiredGroup:
     body = {"title": name, "folderUid": "alerts", "interval": 60, "rules": [
         {"uid": f"{name}-r", "title": "R", "ruleGroup": name, "folderUID": "alerts",
          "condition": "threshold", "data": [{"refId": "query", "datasourceUid": "p",
                                              "model": {"expr": expr}}],
          "noDataState": "OK", "execErrState": "Error", "for": "5m", "labels": {},
          "annotations": {}, "isPaused": False}]}
-    return DesiredGroup("alerts", name, body, group_hash(body), HERE)
+    return DesiredGroup("alerts", name, body, group_hash(body, editable), HERE, editable)
 
 
-def live_group(want: DesiredGroup, *, content=None, recorded=None, provenance="api") -> LiveGroup:
-    content = content or want.hash
-    return LiveGroup("alerts", want.name, recorded is not False, recorded or want.hash, content,
-                     normalize_group(want.body), provenance)
+def live_group(want: DesiredGroup, *, content=None, recorded=None, project=PROJECT,
+               editable=False) -> LiveGroup:
+    """As deployed (`recorded`: False for never) in provenance "api" (or none: `editable`)."""
+    deployed = group_hash(want.body, editable)
+    content = content or deployed
+    return LiveGroup("alerts", want.name, recorded is not False,
+                     None if recorded is False else recorded or deployed,
+                     None if recorded is False else project, content,
+                     normalize_group(want.body), "" if editable else "api")
+
+
+def plan_groups(desired=(), live=(), **options):
+    return compute(Desired([], [], list(desired)), Live(groups={g.key: g for g in live}),
+                   **{"project": PROJECT, **options})
 
 
 def test_rule_groups_follow_the_same_rules_as_dashboards():
     want = group()
-    assert only(compute(Desired([], [], [want]), Live())).action is Action.CREATE
-    same = Live(groups={want.key: live_group(want)})
-    assert only(compute(Desired([], [], [want]), same)).action is Action.UNCHANGED
+    assert only(plan_groups([want])).action is Action.CREATE
+    same = live_group(want)
+    assert only(plan_groups([want], [same])).action is Action.UNCHANGED
     changed = group(expr="up == 1")
-    assert only(compute(Desired([], [], [changed]), same)).action is Action.UPDATE
-    edited = Live(groups={want.key: live_group(want, content="x" * 64)})
-    assert only(compute(Desired([], [], [changed]), edited)).action is Action.DRIFTED
+    assert only(plan_groups([changed], [same])).action is Action.UPDATE
+    edited = live_group(want, content="x" * 64)
+    assert only(plan_groups([changed], [edited])).action is Action.DRIFTED
 
 
-def test_making_api_provisioned_rules_editable_replaces_the_group():
-    want = group()
-    live = Live(groups={want.key: live_group(want, provenance="api")})
-    change = only(compute(Desired([], [], [want]), live, disable_provenance=True))
-    assert (change.action, change.operation) == (Action.UPDATE, "replace")
+def test_making_api_provisioned_rules_editable_is_one_update_of_every_rule():
+    """Grafana writes only the rules a PUT changes: the hash (in every rule's annotation) covers
+    the provenance, so switching it changes them all, in one PUT and without a delete."""
+    want = group(editable=True)
+    change = only(plan_groups([want], [live_group(want, editable=False)]))
+    assert (change.action, change.operation) == (Action.UPDATE, "update")
+    assert change.reason == "make editable in the UI (provenance none)"
+    assert want.hash != group(editable=False).hash
+    locked = only(plan_groups([group()], [live_group(want, editable=True)]))
+    assert locked.reason == "lock against edits in the UI (provenance api)"
+
+
+def test_another_projects_rule_group_is_neither_taken_over_nor_pruned():
+    want, theirs = group("g"), group("other")
+    live = [live_group(want, content="x" * 64, recorded="x" * 64, project="q"),
+            live_group(theirs, project="q")]
+    plan = plan_groups([group("g", expr="up == 1")], live, prune=True)
+    (change,) = plan.changes
+    assert change.action is Action.DRIFTED and change.blocked
+    assert change.reason == "deployed by dashsmith project 'q', not by this one ('p')"
 
 
 def test_grafana_query_defaults_and_for_spelling_do_not_count_as_changes():
@@ -206,7 +250,7 @@ def test_grafana_query_defaults_and_for_spelling_do_not_count_as_changes():
                                       "data": [{**want.body["rules"][0]["data"][0],
                                                 "model": {"expr": "up == 0", "intervalMs": 1000,
                                                           "maxDataPoints": 43200}}]}]}
-    assert group_hash(stored) == want.hash
+    assert group_hash(stored, False) == want.hash
 
 
 # --- normalization and markers --------------------------------------------------------------------
@@ -231,9 +275,10 @@ def test_the_hash_reads_whole_number_floats_as_grafana_returns_them():
 
 def test_deploy_message_round_trips_and_other_messages_do_not_match():
     digest = "a" * 64
-    assert recorded_hash(deploy_message(digest)) == digest
-    assert recorded_hash("Restored from version 3") is None
-    assert recorded_hash(None) is None
+    assert recorded_deploy(deploy_message(digest, "trading")) == Recorded(digest, "trading")
+    assert recorded_deploy(f"dashsmith deploy sha256:{digest}") is None  # no project
+    assert recorded_deploy("Restored from version 3") is None
+    assert recorded_deploy(None) is None
 
 
 # --- retries -------------------------------------------------------------------------------------
@@ -316,7 +361,8 @@ def states(draw):
         recorded = draw(st.sampled_from((None, "code", "old")))
         live.append(live_dashboard(uid, content=content, recorded=recorded,
                                    managed=draw(st.booleans()),
-                                   folder=draw(st.sampled_from(("f", "g")))))
+                                   folder=draw(st.sampled_from(("f", "g"))),
+                                   project=draw(st.sampled_from((PROJECT, "q")))))
     return [wanted(uid) for uid in wanted_uids], live, draw(st.booleans()), draw(st.booleans())
 
 
@@ -330,11 +376,13 @@ def test_deploy_never_overwrites_an_edit_or_deletes_what_it_does_not_own(state):
         current = have.get(change.key)
         if change.operation == "delete":
             assert change.key not in want and current.managed and prune
+            assert current.recorded_project == PROJECT  # only its own, even with --force
             assert force or current.content_hash == current.recorded_hash
         elif current is not None:
             edited = current.content_hash != current.recorded_hash
             if current.content_hash != want[change.key].hash:
-                assert force or (current.managed and not edited)
+                assert force or (current.managed and not edited
+                                 and current.recorded_project == PROJECT)
     for uid, current in have.items():
         if uid in want and current.managed and current.folder_uid == "f" \
                 and current.content_hash == want[uid].hash:

@@ -11,9 +11,13 @@ expression returns is firing; no series is normal):
 Recording rules stay in Prometheus (the alerts read the series they record), so with
 --grafana-alerts the Prometheus rule files keep only the recording rules.
 
-A group is marked as dashsmith's by the annotation HASH_ANNOTATION on each of its rules; its
-value is the hash of the group as deployed (without that annotation), which is how a group
-edited in Grafana since (possible when X-Disable-Provenance made it editable) is recognised.
+A group is marked as dashsmith's by two annotations on each of its rules: PROJECT_ANNOTATION
+names the project that deployed it (each project updates and prunes only its own groups), and
+HASH_ANNOTATION holds the hash of the group as deployed (without these annotations), which is
+how a group edited in Grafana since (possible when X-Disable-Provenance made it editable) is
+recognised. The hash covers whether the group is editable in Grafana's UI (provenance none)
+or locked (provenance "api"): switching changes every rule's annotation, and Grafana, which
+writes only the rules a PUT changes, then gives every rule the new provenance in one PUT.
 """
 
 from __future__ import annotations
@@ -25,9 +29,11 @@ from dataclasses import dataclass
 from .. import durations, folders
 from ..problems import Problem, Severity
 from ..source import Source
-from .normalize import content_hash
+from .normalize import Recorded, content_hash
 
 HASH_ANNOTATION = "dashsmith_hash"
+PROJECT_ANNOTATION = "dashsmith_project"
+_MARKERS = (HASH_ANNOTATION, PROJECT_ANNOTATION)
 DEFAULT_INTERVAL = "1m"
 BASE_INTERVAL_SECONDS = 10  # Grafana's [unified_alerting] base_interval: intervals are multiples
 EXPRESSIONS = "__expr__"
@@ -43,14 +49,15 @@ class DesiredGroup:
     body: dict  # what PUT /api/v1/provisioning/folder/:f/rule-groups/:name receives
     hash: str
     source: Source
+    editable: bool = False  # sent with X-Disable-Provenance (provenance none)
 
     @property
     def key(self) -> str:
         return f"{self.folder_uid}/{self.name}"
 
 
-def rule_groups(estate, rule_files: dict[str, dict], datasource_uid: str,
-                folder_path: str) -> tuple[list[DesiredGroup], list[Problem]]:
+def rule_groups(estate, rule_files: dict[str, dict], datasource_uid: str, folder_path: str, *,
+                project: str, editable: bool) -> tuple[list[DesiredGroup], list[Problem]]:
     """Grafana rule groups for every alert group (groups of only recording rules are left
     out), and the problems that stop the translation (with the declaring line)."""
     folder_uid = folders.folder_uid(folder_path)
@@ -72,7 +79,7 @@ def rule_groups(estate, rule_files: dict[str, dict], datasource_uid: str,
                 problems.append(problem)
                 continue
             groups.append(_group(folder_uid, declared.name, interval, alerts, datasource_uid,
-                                 declared.source))
+                                 declared.source, project, editable))
     return groups, problems
 
 
@@ -89,34 +96,27 @@ def _interval(text: str | None, source: Source) -> tuple[int, Problem | None]:
 
 
 def _group(folder_uid: str, name: str, interval: int, alerts: list[dict], datasource_uid: str,
-           source: Source) -> DesiredGroup:
-    uids = _rule_uids(name, [alert["alert"] for alert in alerts])
+           source: Source, project: str, editable: bool) -> DesiredGroup:
+    uids = _rule_uids(folder_uid, name, [alert["alert"] for alert in alerts])
     rules = [_rule(alert, uid, name, folder_uid, datasource_uid) for alert, uid in zip(alerts, uids)]
     body = {"title": name, "folderUid": folder_uid, "interval": interval, "rules": rules}
-    digest = group_hash(body)
+    digest = group_hash(body, editable)
     for rule in rules:
-        rule["annotations"][HASH_ANNOTATION] = digest
-    return DesiredGroup(folder_uid, name, body, digest, source)
+        rule["annotations"].update({HASH_ANNOTATION: digest, PROJECT_ANNOTATION: project})
+    return DesiredGroup(folder_uid, name, body, digest, source, editable)
 
 
-def _rule_uids(group: str, names: list[str]) -> list[str]:
-    """Stable rule uids (Grafana: at most 40 of A-Z a-z 0-9 - _), unique within the group."""
-    out, taken = [], set()
+def _rule_uids(folder_uid: str, group: str, names: list[str]) -> list[str]:
+    """Stable rule uids (Grafana: at most 40 of A-Z a-z 0-9 - _), unique in the whole Grafana:
+    Grafana moves a rule whose uid another group already holds. A readable part, then a hash of
+    the exact folder, group and alert name (groups "node disk" and "node-disk" read alike)."""
+    out, seen = [], {}
     for name in names:
-        base = re.sub(r"[^A-Za-z0-9_-]+", "-", f"{group}-{name}").strip("-")
-        uid, n = _fit(base), 1
-        while uid in taken:
-            n += 1
-            uid = _fit(f"{base}-{n}")
-        taken.add(uid)
-        out.append(uid)
+        seen[name] = seen.get(name, 0) + 1  # a name twice in a group (Prometheus allows it)
+        exact = f"{folder_uid}/{group}/{name}/{seen[name]}"
+        readable = re.sub(r"[^A-Za-z0-9_-]+", "-", f"{group}-{name}").strip("-")[:31]
+        out.append(f"{readable}-{hashlib.sha1(exact.encode()).hexdigest()[:8]}")
     return out
-
-
-def _fit(uid: str) -> str:
-    if len(uid) <= 40:
-        return uid
-    return f"{uid[:31]}-{hashlib.sha1(uid.encode()).hexdigest()[:8]}"
 
 
 def _rule(alert: dict, uid: str, group: str, folder_uid: str, datasource_uid: str) -> dict:
@@ -170,7 +170,7 @@ def normalize_rule(rule: dict) -> dict:
     out["for"] = durations.parse(rule.get("for") or "0s")
     out["labels"] = dict(rule.get("labels") or {})
     out["annotations"] = {k: v for k, v in (rule.get("annotations") or {}).items()
-                          if k != HASH_ANNOTATION}
+                          if k not in _MARKERS}
     out["data"] = [_normalize_query(query) for query in rule.get("data") or []]
     return out
 
@@ -183,16 +183,25 @@ def _normalize_query(query: dict) -> dict:
             "datasourceUid": query.get("datasourceUid"), "model": model}
 
 
-def group_hash(group: dict) -> str:
-    return content_hash(normalize_group(group))
+def group_hash(group: dict, editable: bool) -> str:
+    return content_hash({"group": normalize_group(group), "editable": editable})
 
 
-def recorded_group_hash(group: dict) -> str | None:
-    """The hash dashsmith annotated the group with, or None if it carries no marker."""
+def live_group_hash(group: dict) -> str:
+    """group_hash of a group as Grafana returns it: editable when its rules have provenance none."""
+    return group_hash(group, editable=not group_provenance(group))
+
+
+def group_provenance(group: dict) -> str:
+    return next((rule.get("provenance") or "" for rule in group.get("rules") or []), "")
+
+
+def recorded_group(group: dict) -> Recorded | None:
+    """What dashsmith's annotations record, or None if the group carries no marker."""
     for rule in group.get("rules") or []:
-        value = (rule.get("annotations") or {}).get(HASH_ANNOTATION)
-        if value:
-            return value
+        annotations = rule.get("annotations") or {}
+        if annotations.get(HASH_ANNOTATION) and annotations.get(PROJECT_ANNOTATION):
+            return Recorded(annotations[HASH_ANNOTATION], annotations[PROJECT_ANNOTATION])
     return None
 
 

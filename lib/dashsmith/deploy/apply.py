@@ -20,8 +20,8 @@ from grafana_client.client import GrafanaClientError
 
 from . import reads, retry, workers
 from .connection import explain
-from .live import group_path
-from .normalize import deploy_message, recorded_hash
+from .live import group_path, read_group
+from .normalize import deploy_message, recorded_deploy
 from .plan import DASHBOARD, FOLDER, RULE_GROUP, Action, Change, Plan
 
 CONFLICT_STATUSES = (409, 412)
@@ -31,7 +31,7 @@ DISABLE_PROVENANCE = {"X-Disable-Provenance": "true"}
 CREATED, UPDATED, UNCHANGED, DRIFTED, DELETED, FAILED = (
     "created", "updated", "unchanged", "drifted", "deleted", "failed")
 STATUSES = (CREATED, UPDATED, UNCHANGED, DRIFTED, DELETED, FAILED)
-_DONE = {"create": CREATED, "update": UPDATED, "replace": UPDATED, "delete": DELETED}
+_DONE = {"create": CREATED, "update": UPDATED, "delete": DELETED}
 
 
 @dataclass(frozen=True)
@@ -64,10 +64,11 @@ class Conflict(Exception):
     """Grafana refused a conditional write: someone changed the item since the plan read it."""
 
 
-def apply(grafana, plan: Plan, *, concurrency: int = 4, disable_provenance: bool = False,
-          done=None) -> Result:
-    """Execute `plan`; `done()` is called after each write (for a progress bar)."""
-    runner = _Runner(grafana, concurrency, disable_provenance, done)
+def apply(grafana, plan: Plan, *, project: str, concurrency: int = 4,
+          disable_provenance: bool = False, done=None) -> Result:
+    """Execute `plan`, saving as `project`; `done()` is called after each write (for a
+    progress bar)."""
+    runner = _Runner(grafana, project, concurrency, disable_provenance, done)
     outcomes: dict[int, Outcome] = {}
     for index, change in enumerate(plan.changes):
         if not change.writes:
@@ -89,8 +90,9 @@ def apply(grafana, plan: Plan, *, concurrency: int = 4, disable_provenance: bool
 
 
 class _Runner:
-    def __init__(self, grafana, concurrency: int, disable_provenance: bool, done):
+    def __init__(self, grafana, project: str, concurrency: int, disable_provenance: bool, done):
         self.grafana = grafana
+        self.project = project
         self.concurrency = concurrency
         self.disable_provenance = disable_provenance
         self.done = done
@@ -165,9 +167,9 @@ class _Runner:
         if change.operation == "update" and change.version is not None:
             dashboard["version"] = change.version
         envelope = {"dashboard": dashboard, "folderUid": change.folder_uid,
-                    "message": deploy_message(change.hash), "overwrite": False}
+                    "message": deploy_message(change.hash, self.project), "overwrite": False}
         self._conditional(lambda: self.grafana.dashboard.update_dashboard(envelope),
-                          lambda: self._newest_hash(change.key) == change.hash,
+                          lambda: self._newest_save(change.key) == (change.hash, self.project),
                           f"dashboard {change.key}")
 
     def _delete_dashboard(self, change: Change) -> None:
@@ -186,20 +188,25 @@ class _Runner:
         found = reads.versions(self.grafana, uid, limit=1)
         return None if found is None else next(iter(found), {})
 
-    def _newest_hash(self, uid: str) -> str | None:
-        newest = self._newest_version(uid) or {}
-        return recorded_hash(newest.get("message"))
+    def _newest_save(self, uid: str) -> tuple[str, str] | None:
+        """(hash, project) of the newest version, if dashsmith saved it."""
+        recorded = recorded_deploy((self._newest_version(uid) or {}).get("message"))
+        return (recorded.hash, recorded.project) if recorded else None
 
     # --- rule groups -------------------------------------------------------------------------
 
     def _group(self, change: Change) -> None:
+        """Grafana's rule-group API has no version to make a write conditional: the group is
+        read again just before, and left alone if it changed since the plan read it."""
         folder_uid, name = change.key.split("/", 1)
         path = group_path(folder_uid, name)
+        current = read_group(self.grafana, folder_uid, name)
+        if (current.content_hash if current else None) != change.seen:
+            raise Conflict(f"rule group {change.key} was changed in Grafana during this deploy; "
+                           "nothing was overwritten — run deploy again to see the difference")
         if change.operation == "delete":
             self._delete(lambda: self.grafana.client.DELETE(path))
             return
-        if change.operation == "replace":
-            self._delete(lambda: self.grafana.client.DELETE(path))
         headers = DISABLE_PROVENANCE if self.disable_provenance else {}
         retry.call(lambda attempt: self.grafana.client.PUT(path, json=change.payload,
                                                            headers=headers))

@@ -211,7 +211,7 @@ def _deploy(project, connection, build, settings: DeploySettings, rule_files,
         return EXIT_PROBLEMS if any(c.blocked for c in the_plan.changes) else 0
     _write_local(build, settings, rule_files, project.settings.path("out"))
     with report.progress("deploying", len(the_plan.writes), not options.json) as advance:
-        result = apply(grafana, the_plan, concurrency=options.concurrency,
+        result = apply(grafana, the_plan, project=settings.project, concurrency=options.concurrency,
                        disable_provenance=settings.disable_provenance, done=advance)
     _echo(options, report.result_text(result, verbose=options.verbose >= 1))
     routed, routing_done = True, None
@@ -260,7 +260,9 @@ def _alert_groups(project, build, settings: DeploySettings, datasource_uid: str,
     if not options.grafana_alerts:
         return [], []
     groups, problems = alerting.rule_groups(project.estate, build.rule_files, datasource_uid,
-                                            settings.grafana_alerts_folder)
+                                            settings.grafana_alerts_folder,
+                                            project=settings.project,
+                                            editable=settings.disable_provenance)
     if problems:
         report_declaration_error(project, DeclarationError(problems))
     return groups, [settings.grafana_alerts_folder]
@@ -275,15 +277,14 @@ def _plan(grafana, connection, desired, settings: DeploySettings, options: Optio
                            "(same title path)")
         with report.progress("reading Grafana", live.reads_needed(desired),
                              not options.json) as advance:
-            current = live.read(grafana, desired, prune=options.prune,
+            current = live.read(grafana, desired, project=settings.project,
                                 grafana_alerts=options.grafana_alerts,
                                 concurrency=options.read_concurrency, done=advance)
     except Exception as error:  # noqa: BLE001 - any failure to read means we cannot plan
         fail(connection.redact(f"cannot read the current state of Grafana at {connection.url}: "
                                f"{explain(error, connection)}; nothing was changed"))
-    return planning.compute(desired, current, prune=options.prune, force=options.force,
-                            max_deletes=options.max_deletes,
-                            disable_provenance=settings.disable_provenance)
+    return planning.compute(desired, current, project=settings.project, prune=options.prune,
+                            force=options.force, max_deletes=options.max_deletes)
 
 
 def _print_plan(connection, the_plan, routing_lines: list[str], options: Options) -> None:

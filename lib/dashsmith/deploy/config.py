@@ -8,6 +8,9 @@
   disable_provenance     true: send X-Disable-Provenance, so the rules stay editable in
                          Grafana's UI (deploy then detects edits as drift); false (default):
                          Grafana locks them as API-provisioned.
+  project                the name this project deploys under (letters, digits, . _ -; default:
+                         the project directory's name). Several projects may deploy to one
+                         Grafana: each updates and prunes only what it saved itself.
   concurrency            writes in flight at once (1-32, default 4); --concurrency overrides
                          it. Raise it for a Grafana on PostgreSQL or MySQL; on SQLite (one
                          writer) more only queue.
@@ -18,11 +21,13 @@ Errors name the line of setup.cfg they are about.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, fields
 
 SECTION = "dashsmith.deploy"
 DEFAULT_CONCURRENCY = 4
 MAX_CONCURRENCY = 32
+_PROJECT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$")
 _TRUE, _FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
 
 
@@ -36,6 +41,7 @@ class DeploySettings:
     grafana_alerts_folder: str = "Alerts"
     disable_provenance: bool = False
     concurrency: int = DEFAULT_CONCURRENCY
+    project: str = ""  # deploy_settings() always sets it
 
 
 def deploy_settings(settings) -> DeploySettings:
@@ -57,6 +63,7 @@ def deploy_settings(settings) -> DeploySettings:
                                                 section["disable_provenance"])
     if "concurrency" in section:
         values["concurrency"] = _concurrency(settings, section["concurrency"])
+    values["project"] = _project(settings, section.get("project", "").strip())
     return DeploySettings(**values)
 
 
@@ -72,6 +79,16 @@ def _boolean(settings, name: str, text: str) -> bool:
         return False
     raise ConfigError(f"{_where(settings, name)}: [{SECTION}] {name} = {text!r}: "
                       "use true or false")
+
+
+def _project(settings, name: str) -> str:
+    if not name:  # the directory's name, made fit
+        directory = os.path.basename(os.path.abspath(settings.root))
+        return re.sub(r"[^A-Za-z0-9._-]+", "-", directory).strip("-._")[:63] or "dashsmith"
+    if _PROJECT.match(name):
+        return name
+    raise ConfigError(f"{_where(settings, 'project')}: [{SECTION}] project = {name!r}: use up to "
+                      "63 letters, digits, '.', '_' or '-', starting with a letter or digit")
 
 
 def _concurrency(settings, text: str) -> int:

@@ -7,10 +7,11 @@
   canonical JSON.
 - MARKER_TAG: the tag on every dashboard dashsmith deployed. It is how deploy (and --prune)
   knows what it owns; a dashboard without it is never changed without --force, never deleted.
-- deploy_message(hash) / recorded_hash(message): the save message of each dashsmith write,
-  "dashsmith deploy sha256:<hash>", kept by Grafana in the dashboard's version history. The
-  newest such message is the hash dashsmith last wrote; if it is the newest version of all,
-  nobody has saved the dashboard since.
+- deploy_message(hash, project) / recorded_deploy(message): the save message of each dashsmith
+  write, "dashsmith deploy sha256:<hash> project:<project>", kept by Grafana in the dashboard's
+  version history. The newest such message says what dashsmith last wrote and for which
+  project (several projects may deploy to one Grafana; each owns only what it saved); if it
+  is the newest version of all, nobody has saved the dashboard since.
 - fetch_live_dashboards(grafana, uids=None, managed_only=True) → {uid: (folder_uid, normalized
   json)} for `dashsmith diff --live` and `dashsmith import`: every dashboard carrying the
   marker (or every dashboard, or the given uids), read concurrently with retries.
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from dataclasses import dataclass
 
 import orjson
 
@@ -27,8 +29,8 @@ from . import reads, workers
 from .reads import search_dashboards  # noqa: F401 - part of this module's interface
 
 MARKER_TAG = "managed-by:dashsmith"
-_MESSAGE = "dashsmith deploy sha256:{}"
-_MESSAGE_PATTERN = re.compile(r"^dashsmith deploy sha256:([0-9a-f]{64})$")
+_MESSAGE = "dashsmith deploy sha256:{} project:{}"
+_MESSAGE_PATTERN = re.compile(r"^dashsmith deploy sha256:([0-9a-f]{64}) project:(\S+)$")
 _ADDED_BY_GRAFANA = ("id", "version")
 # A whole-number float as orjson writes it: "1.0" before ',', ']' or '}' (a literal-led pattern,
 # which the regex engine scans fast). Inside a string it is read the same way on both sides.
@@ -85,14 +87,22 @@ def with_marker(data: dict) -> dict:
     return {**data, "tags": tags + [MARKER_TAG]}
 
 
-def deploy_message(digest: str) -> str:
-    return _MESSAGE.format(digest)
+@dataclass(frozen=True)
+class Recorded:
+    """What a dashsmith save recorded in its message."""
+
+    hash: str
+    project: str
 
 
-def recorded_hash(message: str | None) -> str | None:
-    """The hash in a dashsmith save message; None for any other message."""
+def deploy_message(digest: str, project: str) -> str:
+    return _MESSAGE.format(digest, project)
+
+
+def recorded_deploy(message: str | None) -> Recorded | None:
+    """What a dashsmith save message records; None for any other message."""
     found = _MESSAGE_PATTERN.match((message or "").strip())
-    return found.group(1) if found else None
+    return Recorded(found.group(1), found.group(2)) if found else None
 
 
 def fetch_live_dashboards(grafana, uids=None, *, managed_only: bool = True,

@@ -7,9 +7,11 @@ executes exactly it. Every item ends in one of five actions:
   update     in Grafana, different from the code, and not changed there since dashsmith wrote it
              (or: same content, but without dashsmith's marker or in another folder)
   unchanged  in Grafana exactly as in the code
-  drifted    changed in Grafana since dashsmith wrote it (or there, but never dashsmith's):
-             left alone unless --force, and the deploy exits 1 with the difference
-  delete     (--prune) dashsmith's, no longer in the code, and not changed since dashsmith wrote it
+  drifted    changed in Grafana since dashsmith wrote it (or there, but never dashsmith's, or
+             deployed by another dashsmith project): left alone unless --force, and the deploy
+             exits 1 with the difference
+  delete     (--prune) deployed by this project, no longer in the code, and not changed since
+             dashsmith wrote it; nothing else is ever deleted, with or without --force
 
 Folders are never deleted: deleting a folder deletes everything in it, dashsmith's or not.
 """
@@ -48,12 +50,13 @@ class Change:
     title: str
     action: Action
     reason: str = ""
-    operation: str | None = None  # what apply sends: create | update | replace | delete | None
+    operation: str | None = None  # what apply sends: create | update | delete | None
     blocked: bool = False  # drifted without --force: apply leaves it alone
     version: int | None = None  # the version seen, sent back so a concurrent edit is refused
     folder_uid: str = ""  # dashboards and groups: their folder; folders: the parent
     payload: dict | None = None  # what apply writes (dashboard JSON, folder fields, group body)
     hash: str | None = None  # of the desired content
+    seen: str | None = None  # rule groups: the content hash the plan read (checked before writing)
     diff: tuple[str, ...] = ()  # unified diff, Grafana → code
     source: str = ""  # where the code declares it
 
@@ -95,18 +98,21 @@ class Plan:
         return [c for c in self.changes if c.writes]
 
 
-def compute(desired: Desired, live: Live, *, prune: bool = False, force: bool = False,
-            max_deletes: int | None = None, disable_provenance: bool = False) -> Plan:
+def compute(desired: Desired, live: Live, *, project: str, prune: bool = False,
+            force: bool = False, max_deletes: int | None = None) -> Plan:
+    """`project`: the name this project deploys under; it owns what it saved, nothing else."""
     changes = [_folder(f, live) for f in desired.folders]
-    changes += [_dashboard(d, live.dashboards.get(d.uid), force) for d in desired.dashboards]
+    changes += [_dashboard(d, live.dashboards.get(d.uid), force, project)
+                for d in desired.dashboards]
     wanted = {d.uid for d in desired.dashboards}
-    gone = sorted((d for uid, d in live.dashboards.items() if uid not in wanted and d.managed),
+    gone = sorted((d for uid, d in live.dashboards.items()
+                   if uid not in wanted and d.managed and d.recorded_project == project),
                   key=lambda d: d.uid)
-    changes += [_group(g, live.groups.get(g.key), force, disable_provenance)
-                for g in desired.groups]
+    changes += [_group(g, live.groups.get(g.key), force, project) for g in desired.groups]
     wanted_groups = {g.key for g in desired.groups}
     gone_groups = sorted((g for key, g in live.groups.items()
-                          if key not in wanted_groups and g.managed), key=lambda g: g.key)
+                          if key not in wanted_groups and g.recorded_project == project),
+                         key=lambda g: g.key)
     removals = [_dashboard_removal(d, force) for d in gone]
     removals += [_group_removal(g, force) for g in gone_groups]
     if prune:
@@ -135,7 +141,8 @@ def _folder(folder: DesiredFolder, live: Live) -> Change:
 
 # --- dashboards ------------------------------------------------------------------------------
 
-def _dashboard(want: DesiredDashboard, have: LiveDashboard | None, force: bool) -> Change:
+def _dashboard(want: DesiredDashboard, have: LiveDashboard | None, force: bool,
+               project: str) -> Change:
     base = dict(kind=DASHBOARD, key=want.uid, title=want.title, folder_uid=want.folder_uid,
                 payload=want.json, hash=want.hash, source=str(want.source))
     if have is None:
@@ -145,6 +152,8 @@ def _dashboard(want: DesiredDashboard, have: LiveDashboard | None, force: bool) 
     same_content = have.content_hash == want.hash or _imported(want, have)
     if same_content and have.managed and have.folder_uid == want.folder_uid:
         return Change(action=Action.UNCHANGED, **base)
+    if have.recorded_project not in (None, project):
+        return _drifted(_other_project(have.recorded_project, project), "update", force, base)
     if same_content:
         reason = ("take over: add dashsmith's marker" if not have.managed
                   else f"move from folder {have.folder_uid or '(root)'} to {want.folder_uid or '(root)'}")
@@ -160,6 +169,10 @@ def _dashboard(want: DesiredDashboard, have: LiveDashboard | None, force: bool) 
     if have.folder_uid != want.folder_uid:
         reason += f"; move from folder {have.folder_uid or '(root)'} to {want.folder_uid or '(root)'}"
     return Change(action=Action.UPDATE, reason=reason, operation="update", **base)
+
+
+def _other_project(theirs: str, ours: str) -> str:
+    return f"deployed by dashsmith project '{theirs}', not by this one ('{ours}')"
 
 
 def _imported(want: DesiredDashboard, have: LiveDashboard) -> bool:
@@ -196,27 +209,35 @@ def _diff(live: dict | None, code: dict) -> tuple[str, ...]:
 
 # --- rule groups -----------------------------------------------------------------------------
 
-def _group(want: DesiredGroup, have: LiveGroup | None, force: bool,
-           disable_provenance: bool) -> Change:
+def _group(want: DesiredGroup, have: LiveGroup | None, force: bool, project: str) -> Change:
     base = dict(kind=RULE_GROUP, key=want.key, title=want.name, folder_uid=want.folder_uid,
                 payload=want.body, hash=want.hash, source=str(want.source))
     if have is None:
         return Change(action=Action.CREATE, reason="new", operation="create", **base)
-    base["diff"] = _diff(have.normalized, normalize_group(want.body))
-    # Grafana refuses to change provenance "api" to none in place: delete, then create.
-    operation = "replace" if disable_provenance and have.provenance == "api" else "update"
-    if have.content_hash == want.hash and have.managed and operation == "update":
+    base.update(diff=_diff(have.normalized, normalize_group(want.body)), seen=have.content_hash)
+    if have.content_hash == want.hash and have.managed:
         return Change(action=Action.UNCHANGED, **base)
+    if have.recorded_project not in (None, project):
+        return _drifted(_other_project(have.recorded_project, project), "update", force, base)
     if have.content_hash == want.hash or (have.managed and have.content_hash == have.recorded_hash):
-        reason = "changed in code" if have.content_hash != want.hash else "make editable in the UI"
-        return Change(action=Action.UPDATE, reason=reason, operation=operation, **base)
+        return Change(action=Action.UPDATE, reason=_group_update_reason(want, have),
+                      operation="update", **base)
     if not have.managed:
-        return _drifted("in Grafana, but not deployed by dashsmith", operation, force, base)
-    return _drifted("edited in Grafana since dashsmith deployed it", operation, force, base)
+        return _drifted("in Grafana, but not deployed by dashsmith", "update", force, base)
+    return _drifted("edited in Grafana since dashsmith deployed it", "update", force, base)
+
+
+def _group_update_reason(want: DesiredGroup, have: LiveGroup) -> str:
+    if have.normalized != normalize_group(want.body):
+        return "changed in code"
+    if want.editable:
+        return "make editable in the UI (provenance none)"
+    return "lock against edits in the UI (provenance api)"
 
 
 def _group_removal(have: LiveGroup, force: bool) -> Change:
-    base = dict(kind=RULE_GROUP, key=have.key, title=have.name, folder_uid=have.folder_uid)
+    base = dict(kind=RULE_GROUP, key=have.key, title=have.name, folder_uid=have.folder_uid,
+                seen=have.content_hash)
     if have.content_hash is not None and have.content_hash != have.recorded_hash:
         return _drifted("no longer in code, but edited in Grafana since dashsmith deployed it",
                         "delete", force, base)
