@@ -4,16 +4,26 @@ from __future__ import annotations
 
 import configparser
 import os
+import re
 from dataclasses import dataclass, field, fields
 
+from . import durations
 from .source import Source
 
 CONFIG_FILE = "setup.cfg"
 SECTION = "dashsmith"
+# The settings that name a directory of declarations. A value other than the default must name an
+# existing directory: a typo would otherwise build, or lint, without those declarations. A missing
+# default directory is a project without that kind of declaration (e.g. no alerts).
+DIRECTORIES = ("dashboards", "alerts", "catalog")
 
 
 class SettingsError(Exception):
     pass
+
+
+class NoProjectError(SettingsError):
+    """No setup.cfg with a [dashsmith] section: distinct from a project whose settings are wrong."""
 
 
 @dataclass(frozen=True)
@@ -37,17 +47,36 @@ class Settings:
         return source_in(os.path.join(self.root, CONFIG_FILE), section, text)
 
 
+_DEFAULTS = {f.name: f.default for f in fields(Settings)}
+
+
 def source_in(path: str, section: str, text: str) -> Source:
     """The first line at or after the [section] header of `path` that contains `text` (configparser
     keeps no line numbers); the header's line when `text` is not found."""
+    return _first_line(path, section, lambda line: text in line)
+
+
+def key_source(path: str, section: str, key: str) -> Source:
+    """The line of [section] that sets `key`; unlike source_in, not a comment that mentions it."""
+    sets_key = re.compile(rf"\s*{re.escape(key)}\s*[=:]", re.IGNORECASE).match
+    return _first_line(path, section, sets_key)
+
+
+def _first_line(path: str, section: str, matches) -> Source:
     try:
         with open(path, encoding="utf-8") as handle:
             lines = handle.read().splitlines()
     except (OSError, UnicodeDecodeError):
         return Source(path, 1)
     start = next((i for i, line in enumerate(lines) if line.strip() == f"[{section}]"), 0)
-    found = next((i for i in range(start, len(lines)) if text in lines[i]), start)
+    found = next((i for i in range(start, len(lines)) if matches(lines[i])), start)
     return Source(path, found + 1)
+
+
+def shown(source: Source) -> Source:
+    """`source` as the user's terminal reaches it: relative to the current directory when the file
+    lies under it, so messages do not depend on where the project is checked out."""
+    return source.relative_to(os.getcwd())
 
 
 def find_root(start: str) -> str:
@@ -58,7 +87,7 @@ def find_root(start: str) -> str:
             return here
         parent = os.path.dirname(here)
         if parent == here:
-            raise SettingsError(f"no {CONFIG_FILE} with a [{SECTION}] section at or above {start}")
+            raise NoProjectError(f"no {CONFIG_FILE} with a [{SECTION}] section at or above {start}")
         here = parent
 
 
@@ -73,20 +102,69 @@ def _read(path: str) -> configparser.ConfigParser:
     try:
         parser.read(path, encoding="utf-8")
     except configparser.Error as error:
-        raise SettingsError(f"{path}: {error}") from error
+        line, reason = _parse_failure(error)
+        raise SettingsError(f"{shown(Source(path, line))}: {reason}") from error
     return parser
 
 
+def _parse_failure(error: configparser.Error) -> tuple[int, str]:
+    """The line and reason of a configparser error (its own message names the absolute path)."""
+    if isinstance(error, configparser.MissingSectionHeaderError):
+        return error.lineno, "text before the first [section] header"
+    if isinstance(error, configparser.ParsingError) and error.errors:
+        return error.errors[0][0], "neither a [section] header nor a 'key = value' line"
+    if isinstance(error, configparser.DuplicateOptionError):
+        return error.lineno, f"'{error.option}' is set twice in [{error.section}]"
+    if isinstance(error, configparser.DuplicateSectionError):
+        return error.lineno, f"[{error.section}] appears twice"
+    return getattr(error, "lineno", None) or 1, str(error)
+
+
 def load(root: str) -> Settings:
+    """The settings of the project at `root`; SettingsError naming the setup.cfg line of a setting
+    that is unknown or has a value dashsmith cannot use."""
     path = os.path.join(root, CONFIG_FILE)
     parser = _read(path)
     known = {f.name for f in fields(Settings)} - {"root", "sections"}
     values = {}
     for key, value in parser.items(SECTION):
         if key not in known:
-            raise SettingsError(f"{source_in(path, SECTION, key)}: unknown setting '{key}' in "
-                                f"[{SECTION}] (known: {', '.join(sorted(known))})")
+            raise SettingsError(f"{shown(key_source(path, SECTION, key))}: unknown setting '{key}' "
+                                f"in [{SECTION}] (known: {', '.join(sorted(known))})")
         values[key] = value.strip()
+        problem = _problem(root, key, values[key])
+        if problem:
+            raise SettingsError(f"{shown(key_source(path, SECTION, key))}: [{SECTION}] {key} = "
+                                f"'{values[key]}': {problem}")
     sections = {name: dict(parser.items(name)) for name in parser.sections()
                 if name.startswith(SECTION + ".")}
     return Settings(root=os.path.abspath(root), sections=sections, **values)
+
+
+def _problem(root: str, key: str, value: str) -> str | None:
+    """What is wrong with a value set in [dashsmith], or None."""
+    if not value:
+        return "must not be empty"
+    if key in DIRECTORIES:
+        return _directory_problem(root, value, default=_DEFAULTS[key])
+    if key == "scrape_interval":
+        return _interval_problem(value)
+    return None
+
+
+def _directory_problem(root: str, value: str, default: str) -> str | None:
+    root = os.path.abspath(root)
+    directory = os.path.normpath(os.path.join(root, value))
+    if not directory.startswith(root + os.sep):
+        return "must name a directory inside the project"
+    if os.path.isdir(directory) or os.path.normpath(value) == default:
+        return None
+    return f"no such directory {shown(Source(directory, 1)).file}"
+
+
+def _interval_problem(value: str) -> str | None:
+    try:
+        seconds = durations.parse(value)
+    except ValueError:
+        return "not a duration (use e.g. 15s, 30s, 1m)"
+    return None if seconds > 0 else "must be longer than 0s"
