@@ -166,3 +166,125 @@ def test_an_option_grafanalib_rejects_names_the_panel_line(cli, project, built_b
     """)
     assert_refused(cli, project, built_before, "dashboards/bad_option.py:6:1: error panel/options",
                    "panel 'Fill'")
+
+
+@pytest.mark.parametrize("query", ['""', '"   "', 'Query("", legend="x")'])
+def test_panel_with_a_blank_query(cli, project, built_before, query):
+    write(project, "dashboards/blank_query.py", f"""\
+        from dashsmith import Dashboard, Query, Row, timeseries
+
+        dashboard = Dashboard(
+            uid="blank-query", title="Blank", folder="F",
+            rows=[Row("Only", [
+                timeseries("Up", "up", legend="x", unit="short", description="d"),
+                timeseries("Blank", {query}, unit="short", description="d"),
+            ])],
+        )
+    """)
+    assert_refused(cli, project, built_before,
+                   "dashboards/blank_query.py:7:1: error panel/no-targets",
+                   "panel 'Blank' has an empty query")
+
+
+def test_a_blank_query_of_another_data_source_builds(cli, project):
+    write(project, "dashboards/other_source.py", """\
+        from dashsmith import Dashboard, Query, Row, timeseries
+
+        dashboard = Dashboard(
+            uid="other-source", title="Other", folder="F",
+            rows=[Row("Only", [
+                timeseries("Random walk", Query("", datasource={"type": "testdata", "uid": "t"}),
+                           unit="short", description="d"),
+            ])],
+        )
+    """)
+    assert cli("build").exit_code == 0
+
+
+def test_a_module_imported_everywhere_is_reported_once(cli, project, built_before):
+    path = project / "alerts/thresholds.py"
+    path.write_text(path.read_text() + "BROKEN = (\n")
+    line = len(path.read_text().splitlines())
+    stderr = assert_refused(cli, project, built_before,
+                            f"alerts/thresholds.py:{line}:", "declaration/import")
+    assert stderr.count("declaration/import") == 1, stderr
+    assert "1 problem(s)" in stderr
+
+
+def test_a_typo_in_a_module_other_modules_import_is_reported_once(cli, project, built_before):
+    path = project / "alerts/ai.py"
+    path.write_text(path.read_text().replace("severity=", "severtiy=", 1))
+    stderr = assert_refused(cli, project, built_before, "alerts/ai.py:",
+                            "unexpected keyword argument 'severtiy'")
+    assert stderr.count("severtiy") == 1, stderr
+    assert "1 problem(s)" in stderr
+
+
+def alert_module(project, group: str) -> None:
+    write(project, "alerts/loadable.py", f"""\
+        from dashsmith import Alert, Record, RuleGroup
+
+        group = {group}
+    """)
+
+
+@pytest.mark.parametrize("group, expected", [
+    ('RuleGroup("g", [Alert("A", expr="up == 0", for_="10 minutes")])',
+     "alert 'A': for '10 minutes' is not a Prometheus duration"),
+    ('RuleGroup("g", [Alert("A", expr="up == 0", for_="5m", keep_firing_for="30m1h")])',
+     "alert 'A': keep_firing_for '30m1h' is not a Prometheus duration"),
+    ('RuleGroup("g", [Alert("A", expr="up == 0", for_="5m")], interval="1 min")',
+     "rule group 'g': interval '1 min' is not a Prometheus duration"),
+    ('RuleGroup("g", [Alert("A", expr="up == 0", for_="5m", labels={"team-x": "a"})])',
+     "alert 'A': label name 'team-x' is invalid"),
+    ('RuleGroup("g", [Alert("A", expr="up == 0", for_="5m", annotations={"run book": "a"})])',
+     "alert 'A': annotation name 'run book' is invalid"),
+    ('RuleGroup("g", [Record("job-x:up", "up")])',
+     "record 'job-x:up' is not a valid metric name"),
+    ('RuleGroup("g", [Record("job:up", "up", labels={"__name__": "x"})])',
+     "record 'job:up': label name '__name__' is invalid"),
+    ('RuleGroup("g", [{"alert": "A", "expr": "up == 0", "for": 300}])',
+     "alert 'A': for 300 is not a Prometheus duration"),
+])
+def test_a_rule_prometheus_would_not_load(cli, project, built_before, group, expected):
+    alert_module(project, group)
+    assert_refused(cli, project, built_before, "alerts/loadable.py:3:1: error rule/format",
+                   expected)
+
+
+def test_two_groups_of_one_name_in_a_module(cli, project, built_before):
+    write(project, "alerts/loadable.py", """\
+        from dashsmith import Alert, RuleGroup
+
+        first = RuleGroup("g", [Alert("A", expr="up == 0", for_="5m")])
+        second = RuleGroup("g", [Alert("B", expr="up == 1", for_="5m")])
+    """)
+    assert_refused(cli, project, built_before, "alerts/loadable.py:4:1: error rule/format",
+                   "rule group 'g' is declared twice in one module (first at "
+                   "alerts/loadable.py:3:1)")
+
+
+def test_a_severity_outside_the_policy_still_builds(cli, project):
+    alert_module(project, 'RuleGroup("g", [Alert("A", expr="up == 0", for_="1h30m", '
+                          'severity="warn")])')
+    assert cli("build").exit_code == 0
+    assert "severity: warn" in (project / "build/rules/loadable.yml").read_text()
+
+
+def test_the_other_declaration_is_named_relative_to_the_project(cli, project, built_before):
+    write(project, "dashboards/copy.py", """\
+        from dashsmith import Dashboard
+
+        dashboard = Dashboard(uid="ai-llm", title="Copy", folder="F", rows=[])
+    """)
+    write(project, "metrics/copy.py", """\
+        from dashsmith import Counter
+
+        metrics = [Counter("ai_errors_total", "Again.", exporter="x")]
+    """)
+    ai_dashboard = line_of(project, "dashboards/ai.py", "dashboard = Dashboard(")
+    ai_metric = line_of(project, "metrics/ai.py", 'Counter("ai_errors_total"')
+    stderr = assert_refused(cli, project, built_before,
+                            f"is also used at dashboards/ai.py:{ai_dashboard}:1",
+                            f"(first at metrics/ai.py:{ai_metric}:1)")
+    assert str(project) not in stderr

@@ -33,9 +33,11 @@ def load_estate(settings: Settings) -> Estate:
     catalog = Catalog(metrics)
     slos = [s for module in alert_modules for s in _instances(module, slo.SLO)]
     problems += slo.problems(slos, catalog)
-    routing = _routing(alert_modules, problems)
+    routing = _routing(alert_modules, settings.root, problems)
     if problems:
-        raise DeclarationError(problems)
+        # A module that fails to import fails again in every module importing it, with the
+        # same problem at the same line: report it once.
+        raise DeclarationError(list(dict.fromkeys(problems)))
     dashboards += [slo.slo_dashboard(s) for s in slos]
     return Estate(settings, catalog, dashboards, _rule_files(alert_modules), routing, slos)
 
@@ -58,12 +60,13 @@ def _rule_files(modules) -> list[RuleFile]:
     return rule_files
 
 
-def _routing(modules, problems: list[Problem]) -> Routing | None:
+def _routing(modules, root: str, problems: list[Problem]) -> Routing | None:
     """The project's one Routing declaration, if any."""
     found = [r for module in modules for r in _instances(module, Routing)]
+    first = found[0].source.relative_to(root) if found else None
     for extra in found[1:]:
         problems.append(Problem("routing/duplicate", Severity.ERROR, "a project has one "
-                                f"Routing; another is declared at {found[0].source}", extra.source))
+                                f"Routing; another is declared at {first}", extra.source))
     return found[0] if found else None
 
 

@@ -1,5 +1,7 @@
 """Structural checks that make an estate impossible to build: build refuses on any of these,
-and lint reports them with the same rule ids."""
+and lint reports them with the same rule ids. For rules, that is whatever would make
+Prometheus refuse to load the rule file (apart from PromQL and template syntax, which lint
+checks)."""
 
 from __future__ import annotations
 
@@ -9,9 +11,19 @@ from .dashboard import Row
 from .estate import Estate
 from .problems import Problem, Severity
 from .rules import Alert, Record
+from .source import Source
 
 UID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
 MAX_FOLDER_DEPTH = 4
+# What Prometheus accepts when it loads a rule file (prometheus/common's model, with the
+# legacy name rules Prometheus 2 applies). A duration is a bare "0" or units each at most
+# once, largest first: "1h30m", not "30m1h" (which durations.parse allows).
+PROMETHEUS_DURATION = re.compile(
+    r"^(?:0|(?=\d)(\d+y)?(\d+w)?(\d+d)?(\d+h)?(\d+m)?(\d+s)?(\d+ms)?)$")
+LABEL_NAME = re.compile(r"^[a-zA-Z_][a-zA-Z0-9_]*$")
+METRIC_NAME = re.compile(r"^[a-zA-Z_:][a-zA-Z0-9_:]*$")
+NOT_A_DURATION = "is not a Prometheus duration (e.g. 30s, 5m, 1h30m: units y w d h m s ms, " \
+    "largest first)"
 
 
 def problems(estate: Estate) -> list[Problem]:
@@ -19,6 +31,7 @@ def problems(estate: Estate) -> list[Problem]:
     found += _metric_problems(estate)
     found += _dashboard_problems(estate)
     found += _rule_problems(estate)
+    found += _rule_file_problems(estate)
     return sorted(found, key=lambda p: (p.source, p.rule))
 
 
@@ -26,12 +39,17 @@ def _error(rule: str, message: str, source) -> Problem:
     return Problem(rule, Severity.ERROR, message, source)
 
 
+def _where(source: Source, estate: Estate) -> str:
+    """A location inside a message, relative to the project like the problem's own."""
+    return str(source.relative_to(estate.settings.root))
+
+
 def _metric_problems(estate: Estate) -> list[Problem]:
     found, seen = [], {}
     for metric in estate.catalog.declared:
         if metric.name in seen:
             found.append(_error("catalog/duplicate", f"metric '{metric.name}' is declared twice "
-                                f"(first at {seen[metric.name]})", metric.source))
+                                f"(first at {_where(seen[metric.name], estate)})", metric.source))
         seen.setdefault(metric.name, metric.source)
     return found
 
@@ -45,7 +63,8 @@ def _dashboard_problems(estate: Estate) -> list[Problem]:
                                 dashboard.source))
         elif dashboard.uid in uids:
             found.append(_error("dashboard/duplicate-uid", f"dashboard uid '{dashboard.uid}' is "
-                                f"also used at {uids[dashboard.uid]}", dashboard.source))
+                                f"also used at {_where(uids[dashboard.uid], estate)}",
+                                dashboard.source))
         uids.setdefault(dashboard.uid, dashboard.source)
         if not (dashboard.title or "").strip():
             found.append(_error("dashboard/title", "dashboard has no title", dashboard.source))
@@ -69,7 +88,29 @@ def _panel_problems(dashboard) -> list[Problem]:
         elif panel.needs_queries and not panel.queries:
             found.append(_error("panel/no-targets", f"panel '{panel.title}' has no query",
                                 panel.source))
+        elif panel.needs_queries:
+            found += [_error("panel/no-targets", f"panel '{panel.title}' has an empty query",
+                             query.source)
+                      for query in panel.queries
+                      if not str(query.expr or "").strip() and _is_promql(panel, query)]
     return found
+
+
+def _is_promql(panel, query) -> bool:
+    """Whether a query is PromQL: its data source (or else its panel's) is the dashboard's,
+    Prometheus or a variable. Other data sources (e.g. from an imported dashboard) have no
+    `expr` to check."""
+    datasource = (query.datasource or panel.extra.get("datasource")
+                  or panel.recipe.get("dataSource"))
+    if datasource is None:
+        return True
+    if isinstance(datasource, str):
+        return datasource.startswith("$") or "prometheus" in datasource.lower() \
+            or datasource in ("default", "-- Mixed --")
+    if isinstance(datasource, dict):
+        return datasource.get("type") in (None, "prometheus") \
+            or str(datasource.get("uid") or "").startswith("$")
+    return False
 
 
 def _rule_problems(estate: Estate) -> list[Problem]:
@@ -86,4 +127,63 @@ def _rule_problems(estate: Estate) -> list[Problem]:
                                 f"{type(rule).__name__}, not Alert or Record", group.source))
         elif not (rule.expr or "").strip():
             found.append(_error("rule/expr", "rule has no expression", rule.source))
+        elif isinstance(rule, Alert):
+            found += _alert_format_problems(rule)
+        else:
+            found += _record_format_problems(rule)
     return found
+
+
+def _alert_format_problems(alert: Alert) -> list[Problem]:
+    if not alert.name:
+        return [_error("rule/kind", "alert has no name", alert.source)]
+    found = [_format(f"alert '{alert.name}': {key} {value!r} {NOT_A_DURATION}", alert.source)
+             for key, value in (("for", alert.for_), ("keep_firing_for", alert.keep_firing_for))
+             if value and not PROMETHEUS_DURATION.match(str(value))]
+    found += _name_problems(f"alert '{alert.name}'", alert.labels, alert.annotations,
+                            alert.source)
+    return found
+
+
+def _record_format_problems(record: Record) -> list[Problem]:
+    found = []
+    if not METRIC_NAME.match(str(record.record or "")):
+        found.append(_format(f"record {record.record!r} is not a valid metric name (use "
+                             "letters, digits, _ and :, e.g. 'job:errors:rate5m')",
+                             record.source))
+    found += _name_problems(f"record '{record.record}'", record.labels, (), record.source)
+    return found
+
+
+def _name_problems(rule: str, labels, annotations, source: Source) -> list[Problem]:
+    found = [_format(f"{rule}: label name {name!r} is invalid (use letters, digits and _, not "
+                     "starting with a digit, and not __name__)", source)
+             for name in labels if not LABEL_NAME.match(str(name)) or name == "__name__"]
+    found += [_format(f"{rule}: annotation name {name!r} is invalid (use letters, digits and "
+                      "_, not starting with a digit)", source)
+              for name in annotations if not LABEL_NAME.match(str(name))]
+    return found
+
+
+def _rule_file_problems(estate: Estate) -> list[Problem]:
+    """Group names and intervals, which Prometheus checks per rule file."""
+    found = []
+    for rule_file in estate.rule_files:
+        seen: dict[str, Source] = {}
+        for group in rule_file.groups:
+            if not group.name:
+                found.append(_format("rule group has no name", group.source))
+            elif group.name in seen:
+                found.append(_format(f"rule group '{group.name}' is declared twice in one "
+                                     f"module (first at {_where(seen[group.name], estate)})",
+                                     group.source))
+            seen.setdefault(group.name, group.source)
+            if group.interval and not PROMETHEUS_DURATION.match(str(group.interval)):
+                found.append(_format(f"rule group '{group.name}': interval "
+                                     f"{group.interval!r} {NOT_A_DURATION}", group.source))
+    return found
+
+
+def _format(message: str, source: Source) -> Problem:
+    """A rule or group Prometheus would refuse to load."""
+    return _error("rule/format", message, source)

@@ -69,8 +69,9 @@ def rule_groups(estate, rule_files: dict[str, dict], datasource_uid: str, folder
             if not alerts:
                 continue
             if declared.name in seen:
+                first = seen[declared.name].relative_to(estate.settings.root)
                 problems.append(_error(f"rule group '{declared.name}' is also declared at "
-                                       f"{seen[declared.name]}; Grafana needs group names "
+                                       f"{first}; Grafana needs group names "
                                        "unique within the alerts folder", declared.source))
                 continue
             seen[declared.name] = declared.source
