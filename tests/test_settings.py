@@ -108,6 +108,7 @@ def test_paths_outside_the_current_directory_stay_absolute(cli, project, tmp_pat
 
 
 @pytest.mark.parametrize("command", [["lint", "--no-tools"],
+                                     ["lint", "--no-tools", "dashboards/ai.py"],
                                      ["verify", "--prometheus", "http://127.0.0.1:9"]])
 def test_other_commands_refuse_bad_settings_too(cli, project, command):
     # verify used to read scrape_interval only when it queried Prometheus, and crashed there.

@@ -10,7 +10,7 @@ from ..cli import EXIT_PROBLEMS, fail, load_project, report_declaration_error
 from ..problems import DeclarationError, Problem, Severity
 from ..project import Project
 from ..routing import checks as routing_checks
-from ..settings import SettingsError
+from ..settings import NoProjectError, SettingsError
 from . import alert_tests, lint_paths, lint_project, promtool, report
 from .rules import ALL, BY_ID
 
@@ -87,13 +87,19 @@ def test(ctx):
     if not tests:
         fail(f"no alert unit tests in {os.path.relpath(alert_tests.directory(project.settings))}"
              f" (expected <module>{alert_tests.SUFFIXES[0]})", EXIT_PROBLEMS)
-    status, output = promtool.test_rules(path, build.rule_files, tests)
-    click.echo(output.rstrip())
+    results = promtool.test_rules(path, build.rule_files, tests)
+    for test_path, status, output in results:
+        click.echo(f"Unit Testing: {os.path.relpath(test_path, project.root)}")
+        click.echo(output or ("  SUCCESS" if status == 0 else "  FAILED"))
+    failed = [test_path for test_path, status, _ in results if status != 0]
+    if failed:
+        click.echo(f"\n{len(failed)} of {len(results)} test file(s) failed: "
+                   + ", ".join(os.path.relpath(p, project.root) for p in failed))
     lines, problems = routing_checks.test(project.estate)
     click.echo("\n".join(["", *lines]))
     for problem in problems:
         click.echo(str(project.relative(problem)), err=True)
-    if status != 0 or any(p.severity is Severity.ERROR for p in problems):
+    if failed or any(p.severity is Severity.ERROR for p in problems):
         ctx.exit(EXIT_PROBLEMS)
 
 
@@ -110,10 +116,14 @@ def _explain(rule_id: str) -> str:
 
 
 def _optional_project(ctx) -> Project | None:
+    """The project around the current directory; None where there is none (lint of loose
+    files), but a project whose setup.cfg is wrong stops lint (exit 2)."""
     try:
         return Project.find(ctx.find_root().obj)
-    except SettingsError:
+    except NoProjectError:
         return None
+    except SettingsError as error:
+        fail(str(error))
 
 
 def _relative(problem: Problem, base: str) -> Problem:

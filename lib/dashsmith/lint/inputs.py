@@ -49,6 +49,9 @@ def _declared_dashboards(estate: Estate, problems: list[Problem]) -> Iterator[Da
     for dashboard in estate.dashboards:
         try:
             compiled = render_dashboard(dashboard)
+        except DeclarationError as error:  # what build reports, as build reports it
+            problems.extend(p for p in error.problems if p not in problems)
+            continue
         except Exception as error:  # a declaration the renderer cannot handle is reported
             if dashboard.source in reported:
                 continue  # validate said why
@@ -142,7 +145,7 @@ def _dashboard_file(path: str, explicit: bool, problems: list[Problem]) -> Dashb
     read = _read(path, problems)
     if read is None:
         return None
-    data = read[0]
+    data, text = read
     if isinstance(data, dict) and isinstance(data.get("dashboard"), dict):
         data = data["dashboard"]  # the HTTP API's envelope
     if not isinstance(data, dict) or not isinstance(data.get("panels", []), list):
@@ -155,8 +158,13 @@ def _dashboard_file(path: str, explicit: bool, problems: list[Problem]) -> Dashb
     def at(obj) -> Source:
         return Source(path, locate.line_of(obj, 1))
 
+    def expr_start(target) -> Source | None:
+        found = locate.json_string_start(text, target, "expr")
+        return Source(path, *found) if found else None
+
     return DashboardDoc(data, at(data), True, panel_source=at,
-                        target_source=lambda panel, target: at(target), variable_source=at)
+                        target_source=lambda panel, target: at(target), variable_source=at,
+                        expr_start=expr_start)
 
 
 def _rule_file(path: str, explicit: bool, problems: list[Problem]) -> list[RuleDoc] | None:

@@ -29,6 +29,7 @@ class FormatError(Exception):
 
 class Located(dict):
     line = 1
+    offset = 0  # JSON: where the object starts in the text
     value_lines: dict = {}
 
 
@@ -51,6 +52,20 @@ def load_json(text: str):
         raise FormatError("invalid JSON: nested too deeply") from None
 
 
+def json_string_start(text: str, obj, key: str) -> tuple[int, int] | None:
+    """(line, column) where the JSON string value of obj[key] starts, just after its quote."""
+    pattern = re.compile(r'"%s"\s*:\s*"' % re.escape(key))
+    for match in pattern.finditer(text, getattr(obj, "offset", 0)):
+        try:
+            value = json.decoder.scanstring(text, match.end())[0]
+        except ValueError:
+            continue
+        if value == obj.get(key):
+            line_start = text.rfind("\n", 0, match.end()) + 1
+            return text.count("\n", 0, match.end()) + 1, match.end() - line_start + 1
+    return None
+
+
 class _LocatingDecoder(json.JSONDecoder):
     """The standard decoder with its pure-Python scanner, told to note where objects start."""
 
@@ -61,6 +76,7 @@ class _LocatingDecoder(json.JSONDecoder):
             start = s_and_end[1] - 1
             obj, end = json.decoder.JSONObject(s_and_end, *args, **kwargs)
             obj.line = lines.line(start)
+            obj.offset = start
             return obj, end
 
         self.parse_object = parse_object

@@ -95,17 +95,25 @@ class _Locator:
 
 
 def test_rules(promtool: str, rule_files: dict[str, dict], test_paths: list[str]):
-    """Run the unit tests against freshly compiled rule files: (exit status, output)."""
+    """Run the unit tests against freshly compiled rule files, one test file at a time so
+    each failure is reported under its file: [(test path, exit status, promtool's output)]."""
+    results = []
     with tempfile.TemporaryDirectory(prefix="dashsmith-test-") as scratch:
         for name, data in rule_files.items():
             with open(os.path.join(scratch, f"{name}.yml"), "wb") as handle:
                 handle.write(serialize.to_yaml(data))
-        copies = []
         for path in test_paths:
             copy = os.path.join(scratch, os.path.basename(path))
             shutil.copyfile(path, copy)
-            copies.append(copy)
-        result = subprocess.run([promtool, "test", "rules", *copies], capture_output=True,
-                                text=True, timeout=TIMEOUT, cwd=scratch)
-    output = (result.stdout + result.stderr).replace(scratch + os.sep, "")
-    return result.returncode, output
+            result = subprocess.run([promtool, "test", "rules", copy], capture_output=True,
+                                    text=True, timeout=TIMEOUT, cwd=scratch)
+            output = (result.stdout + result.stderr).replace(scratch + os.sep, "")
+            results.append((path, result.returncode, _without_header(output)))
+    return results
+
+
+def _without_header(output: str) -> str:
+    """promtool's report without its "Unit Testing: <copy's name>" line (and blank lines)."""
+    lines = [line for line in output.splitlines()
+             if line.strip() and not line.startswith("Unit Testing:")]
+    return "\n".join(lines)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterator
 
 from ..source import Source
-from . import promql
+from . import literals, promql, pysource
 
 # Panels that show no data of their own.
 DECORATIVE_PANEL_TYPES = frozenset({"row", "text", "news", "dashlist", "alertlist", "annolist",
@@ -34,6 +34,8 @@ class DashboardDoc:
     panel_source: Callable[[dict], Source]
     target_source: Callable[[dict, dict], Source]
     variable_source: Callable[[dict], Source]
+    # Where a target's expression text starts in the file (after its quote), when known.
+    expr_start: Callable[[dict], Source | None] = lambda target: None
 
     @property
     def uid(self):
@@ -115,6 +117,7 @@ class QuerySite:
     rule: RuleDoc | None = None
     label_values: str | None = None  # the label a label_values() variable query reads
     follows_lines: bool = False  # the expression's lines are the file's (YAML block scalar)
+    text_start: Source | None = None  # where the text starts in a JSON or YAML file
     _expression: promql.Expression | None = field(default=None, repr=False)
     _label_references: list | None = field(default=None, repr=False)  # see labels.py
 
@@ -154,17 +157,43 @@ class QuerySite:
         return legend if isinstance(legend, str) else ""
 
     def at(self, offset: int) -> Source:
-        """Where `offset` in the expression is: on the declaring line with the column in the
-        expression, or, for a YAML block scalar, on the file line it falls on."""
-        before = self.text[:offset]
-        line = before.count("\n") + 1
-        column = offset - (before.rfind("\n") + 1) + 1
+        """Where text[offset] was written: in a Python module, the string literal holding the
+        expression; in a YAML block scalar, the file line it falls on; in a quoted or plain
+        value, its column on the value's line. Where that cannot be known, the line of the
+        declaration without a column."""
+        if self.source.file.endswith(".py"):
+            return pysource.position(self.source, self.text, offset)
+        start = self.text_start or self.source
         if self.follows_lines:
-            return Source(self.source.file, self.source.line + line - 1,
-                          max(self.source.column, 1) - 1 + column)
-        if line == 1 and self.source.column:
-            return Source(self.source.file, self.source.line, self.source.column + column - 1)
-        return Source(self.source.file, self.source.line, column)
+            before = self.text[:offset]
+            column = offset - (before.rfind("\n") + 1) + 1
+            return Source(start.file, start.line + before.count("\n"),
+                          max(start.column, 1) - 1 + column)
+        if start.column:
+            found = literals.position(_value_pieces(start), self.text, offset)
+            if found:
+                return Source(start.file, *found)
+        return Source(self.source.file, self.source.line, 0)
+
+
+def _value_pieces(start: Source) -> list[literals.Piece]:
+    """The characters of the quoted or plain value that starts at `start`, on its line."""
+    text = _file_line(start.file, start.line)
+    quote = text[start.column - 2] if start.column >= 2 else ""
+    if quote in ("'", '"'):
+        return literals.quoted_pieces(text, start.line, start.column, quote)
+    return literals.plain_pieces(text.rstrip("\n"), start.line, start.column)
+
+
+def _file_line(path: str, line: int) -> str:
+    try:
+        with open(path, encoding="utf-8") as handle:
+            for number, text in enumerate(handle, 1):
+                if number == line:
+                    return text
+    except (OSError, UnicodeDecodeError):
+        pass
+    return ""
 
 
 def _dicts(value) -> list[dict]:
@@ -229,7 +258,8 @@ def dashboard_sites(doc: DashboardDoc) -> Iterator[QuerySite]:
             if isinstance(target, dict) and isinstance(target.get("expr"), str) \
                     and target["expr"].strip():
                 yield QuerySite(target["expr"], doc.target_source(panel, target), "panel",
-                                dashboard=doc, panel=panel, target=target)
+                                dashboard=doc, panel=panel, target=target,
+                                text_start=doc.expr_start(target))
     for variable in doc.variables():
         parsed = variable_query(variable)
         if parsed and parsed[1]:

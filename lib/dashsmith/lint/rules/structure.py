@@ -141,6 +141,23 @@ class DashboardLayout(Rule):
     structural = True
 
 
+class PanelOptions(Rule):
+    """A panel is given an option its grafanalib panel class does not take, or a value it
+    refuses.
+
+    The finding is the one build reports, at the panel's call; often a misspelt keyword.
+
+    Anti-pattern:
+        timeseries("Completions", "sum(rate(ai_completions_total[$__rate_interval]))", unti="reqpm")
+
+    Best practice:
+        timeseries("Completions", "sum(rate(ai_completions_total[$__rate_interval]))", unit="reqpm")
+    """
+
+    id = "panel/options"
+    structural = True
+
+
 class PanelNoTargets(Rule):
     """A panel has no query, so it always shows "No data".
 
@@ -196,7 +213,10 @@ class RuleFormat(Rule):
     """A Prometheus rule file is not shaped as Prometheus expects.
 
     A rule file is a mapping with 'groups', a list of groups, each with a unique 'name' and
-    a list of 'rules'; Prometheus refuses to load a file that is not.
+    a list of 'rules'; Prometheus refuses to load a file that is not. It also refuses a `for`,
+    `keep_firing_for` or group `interval` that is not a Prometheus duration (units largest
+    first: 1h30m, not "90 minutes"), and label, annotation or recorded-metric names it does
+    not accept. `dashsmith build` stops on these too.
 
     Anti-pattern:
         - alert: HighErrorRate
@@ -211,6 +231,7 @@ class RuleFormat(Rule):
     """
 
     id = "rule/format"
+    structural = True
 
 
 class FileParse(Rule):

@@ -1,0 +1,100 @@
+"""Where `dashsmith lint` and `dashsmith test` say a problem is: the line and column of the
+Python that wrote it (so `--format github` annotates the right place), the same finding
+build reports, and each failing alert unit test under its own file."""
+
+from __future__ import annotations
+
+import textwrap
+
+from conftest import require_binary
+
+
+def _line_of(path, needle: str) -> tuple[int, str]:
+    lines = path.read_text().splitlines()
+    number = next(i for i, line in enumerate(lines, 1) if needle in line)
+    return number, lines[number - 1]
+
+
+def _replace(path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new, 1))
+
+
+def test_a_mistyped_panel_keyword_is_reported_as_build_reports_it(project, cli):
+    _replace(project / "dashboards" / "ai.py", 'unit="reqpm"', 'unti="reqpm"')
+    build = cli("build")
+    lint = cli("lint", "--no-tools")
+    expected = [line for line in build.output.splitlines() if "panel/options" in line]
+    assert expected and expected[0].startswith("dashboards/ai.py:")
+    assert lint.exit_code == 1
+    assert lint.output.splitlines()[0] == expected[0]
+    assert "unexpected keyword argument 'unti'" in expected[0]
+    assert str(project) not in lint.output and "dashboard/layout" not in lint.output
+
+
+def test_a_query_error_points_at_its_character_in_the_python_file(project, cli):
+    dashboard = project / "dashboards" / "ai.py"
+    _replace(dashboard, "[$__rate_interval])) * 60", "[$__rate_interval])) * * 60")
+    line, text = _line_of(dashboard, "* * 60")
+    result = cli("lint", "--no-tools", "--format", "github")
+    column = text.index("* 60") + 1  # the second operator has nothing before it
+    assert (f"::error file=dashboards/ai.py,line={line},col={column},title=promql/syntax::"
+            in result.stdout), result.stdout
+
+
+def test_a_multi_line_alert_expression_error_points_at_its_line_and_column(project, cli):
+    alerts = project / "alerts" / "ai.py"
+    _replace(alerts, "overloaded_error\"}}[5m]))", "overloaded_error\"}}[5m])")
+    line, text = _line_of(alerts, "overloaded_error\"}}[5m])")
+    result = cli("lint", "--no-tools")
+    column = text.index("(rate(") + 1  # the parenthesis left open
+    assert (f"alerts/ai.py:{line}:{column}: error promql/syntax cannot parse: unclosed left "
+            "parenthesis") in result.output, result.output
+
+
+def test_a_comment_at_the_call_still_suppresses_a_finding_inside_it(project, cli):
+    (project / "alerts" / "cost.py").write_text(textwrap.dedent('''\
+        from dashsmith import Alert, RuleGroup
+
+        cost = RuleGroup("cost", [
+            # dashsmith: disable=catalog/unknown-metric -- exported by the billing job
+            Alert(
+                "BillingCostHigh",
+                expr="""
+                  sum(rate(billing_cost_usd_total[5m])) > 1
+                """,
+                for_="10m",
+                severity="warning",
+                summary="Spend is high.",
+                description="{{ $value }} USD per second.",
+            ),
+        ])
+        '''))
+    result = cli("lint", "--no-tools")
+    assert "catalog/unknown-metric" not in result.output
+    assert "unused-suppression" not in result.output
+
+
+def test_a_refresh_below_grafanas_minimum_is_an_error_at_the_dashboard(project, cli):
+    dashboard = project / "dashboards" / "ai.py"
+    _replace(dashboard, 'uid="ai-llm",', 'uid="ai-llm",\n    refresh="1s",')
+    line, _ = _line_of(dashboard, "dashboard = Dashboard(")
+    result = cli("lint", "--no-tools")
+    assert result.exit_code == 1
+    assert (f"dashboards/ai.py:{line}:1: error dashboard/refresh refresh '1s' is shorter than "
+            "Grafana's minimum") in result.output
+
+
+def test_a_failing_alert_test_is_shown_under_its_file(project, cli):
+    require_binary("promtool")
+    tests = project / "alerts" / "tests" / "ai.test.yml"
+    _replace(tests, "exp_alerts: []", "exp_alerts: [{exp_labels: {severity: warning}}]")
+    result = cli("test")
+    assert result.exit_code == 1
+    blocks = result.output.split("Unit Testing: ")
+    ai = next(block for block in blocks if block.startswith("alerts/tests/ai.test.yml"))
+    assert "FAILED" in ai and "name: 10% of calls fail" in ai and "AIErrorRatioHigh" in ai
+    node = next(block for block in blocks if block.startswith("alerts/tests/node.test.yml"))
+    assert "SUCCESS" in node and "FAILED" not in node
+    assert "1 of 5 test file(s) failed: alerts/tests/ai.test.yml" in result.output
