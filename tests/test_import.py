@@ -300,6 +300,26 @@ def test_two_inputs_with_one_uid_are_refused(cli, project, tmp_path):
     _refused(cli, project, [first, second], expect="uid 'host-overview' is also in")
 
 
+def test_a_module_that_build_would_refuse_is_not_written(cli, project):
+    path = os.path.join(CORPUS_DIR, "host_overview.json")
+    _refused(cli, project, [path], "--in-folder", "A/B/C/D/E",
+             expect=f"{path}: `dashsmith build` would refuse the module it becomes: "
+                    "dashboards/host_overview.py:12:1: error dashboard/folder folder 'A/B/C/D/E' "
+                    "is nested deeper than Grafana allows (4)")
+    assert cli("build").exit_code == 0
+
+
+def test_the_projects_own_build_errors_do_not_stop_an_import(cli, project):
+    (project / "dashboards" / "deep.py").write_text(
+        "from dashsmith import Dashboard\n"
+        'deep = Dashboard(uid="deep", title="Deep", folder="A/B/C/D/E", rows=[])\n')
+    result = cli("import", os.path.join(CORPUS_DIR, "host_overview.json"))
+    assert result.exit_code == 0, result.output
+    assert (project / "dashboards" / "host_overview.py").exists()
+    built = cli("build")
+    assert built.exit_code == 2 and "dashboards/deep.py:2:1: error dashboard/folder" in built.output
+
+
 def test_nothing_to_import_is_a_usage_error(cli):
     result = cli("import")
     assert result.exit_code == 2 and "give JSON files" in result.output

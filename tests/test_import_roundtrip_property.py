@@ -200,4 +200,5 @@ def dashboard(draw):
 @given(dashboard())
 def test_a_random_dashboard_imports_to_a_module_that_builds_it_back(data):
     module = codegen.generate(from_json("random.json", data), "Imported")
-    assert roundtrip.mismatches(data, module.text, "/tmp/random_board.py") == []
+    dashboard = roundtrip.declared_by(module.text, "/tmp/random_board.py")
+    assert roundtrip.mismatches(data, dashboard) == []

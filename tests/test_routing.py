@@ -15,10 +15,12 @@ import yaml
 from conftest import require_binary
 from dashsmith import serialize
 from dashsmith.project import Project
-from dashsmith.routing import (Inhibit, Period, Receiver, Route, Routing, TimeInterval, Webhook,
-                               alertmanager, checks, intervals, resolve)
+from dashsmith.routing import (Email, Inhibit, PagerDuty, Period, Receiver, Route, Routing, Slack,
+                               Smtp, TimeInterval, Webhook, alertmanager, checks, intervals,
+                               resolve)
 from dashsmith.routing.matchers import Matcher, parse
-from dashsmith.routing.secrets import SecretError, materialise, secret_env, secret_file
+from dashsmith.routing.secrets import (SecretError, materialise, resolve_receivers, secret_env,
+                                       secret_file)
 
 ALERTMANAGER_YML = "alertmanager/alertmanager.yml"
 
@@ -287,6 +289,35 @@ def test_deploy_reads_a_secret_from_its_variable_or_its_file(tmp_path):
     with pytest.raises(SecretError, match="cannot read secret file /etc/slack"):
         secret_file("/etc/slack").value({})
     assert secret_env("KEY").value({"KEY": "secret-value"}) == "secret-value"
+
+
+def _routing_with_secrets() -> Routing:
+    slack = secret_env("SLACK_URL")
+    return Routing("chat", [
+        Receiver("chat", [Slack("#chat", api_url=slack)]),
+        Receiver("page", [PagerDuty(routing_key=secret_env("PD_KEY")),
+                          Slack("#chat", api_url=slack)]),
+        Receiver("hook", [Webhook(secret_file("/etc/hook-url"))]),
+        Receiver("mail", [Email("ops@example.com")]),
+    ], smtp=Smtp("mail:25", "am@example.com", auth_password=secret_env("SMTP_PASSWORD")))
+
+
+def test_every_missing_receiver_secret_is_named_at_once_with_its_receivers(tmp_path):
+    with pytest.raises(SecretError) as raised:
+        resolve_receivers(_routing_with_secrets(), {}, root=str(tmp_path))
+    assert str(raised.value) == (
+        "environment variables not set: PD_KEY (receiver 'page'), "
+        "SLACK_URL (receivers 'chat', 'page'); "
+        "secret files not readable: /etc/hook-url (receiver 'hook'): No such file or directory")
+
+
+def test_receiver_secrets_resolve_from_the_environment_and_files(tmp_path):
+    (tmp_path / "etc").mkdir()
+    (tmp_path / "etc/hook-url").write_text("https://hooks.test/h\n")
+    values = resolve_receivers(_routing_with_secrets(), {"SLACK_URL": "s", "PD_KEY": "p"},
+                               root=str(tmp_path))
+    assert values == {secret_env("SLACK_URL"): "s", secret_env("PD_KEY"): "p",
+                      secret_file("/etc/hook-url"): "https://hooks.test/h"}
 
 
 # --- declaration errors -------------------------------------------------------------------

@@ -102,10 +102,28 @@ def test_alert_conditions_are_the_branches_an_alert_fires_on():
     assert expressions.metric_names(parsed) == {"a_total", "b_total"}
 
 
-def test_verify_exits_2_when_prometheus_does_not_answer(cli):
+def _unreachable_url() -> str:
     with socket.socket() as closed:
         closed.bind(("127.0.0.1", 0))
-        port = closed.getsockname()[1]
-    result = cli("verify", "--prometheus", f"http://127.0.0.1:{port}")
+        return f"http://127.0.0.1:{closed.getsockname()[1]}"
+
+
+def test_verify_exits_2_when_prometheus_does_not_answer(cli):
+    url = _unreachable_url()
+    result = cli("verify", "--prometheus", url)
     assert result.exit_code == 2
-    assert f"cannot query Prometheus: http://127.0.0.1:{port}" in result.output
+    assert f"cannot query Prometheus: {url}" in result.output
+
+
+def test_verify_takes_prometheus_from_the_environment(cli):
+    url = _unreachable_url()
+    result = cli.subprocess("verify", env={"PROMETHEUS_URL": url})
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"dashsmith: cannot query Prometheus: {url}")
+    assert "Missing option" not in result.stderr
+
+
+def test_verify_without_a_prometheus_names_the_option_and_the_variable(cli):
+    result = cli.subprocess("verify", env={"PROMETHEUS_URL": ""})
+    assert result.returncode == 2
+    assert "Missing option '--prometheus' (env var: 'PROMETHEUS_URL')" in result.stderr

@@ -4,8 +4,9 @@
     dashsmith import --uid UID / --folder NAME / --all      from a live Grafana (deploy's
                                                             connection settings)
 
-Every module is generated, run, built and compared with the original before anything is
-written; any failure writes nothing.
+Every module is generated, run, built and compared with the original, and put through build's
+checks with the project's other declarations, before anything is written; any failure writes
+nothing.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import click
 from ..cli import EXIT_ERROR, fail, load_project, report_declaration_error
 from ..deploy.connection import GrafanaUnavailable, connect, connection_options
 from ..problems import DeclarationError
-from . import codegen, live, roundtrip
+from . import buildable, codegen, live, roundtrip
 from .inputs import ImportFailed, Imported, read_file
 
 DEFAULT_FOLDER = "Imported"
@@ -91,7 +92,7 @@ def _from_grafana(connection, uids, folders, everything, skip: set[str]):
 
 
 def _generate(inputs: list[Imported], in_folder, project, declared: dict, force: bool):
-    out, uids, paths = [], {}, {}
+    out, uids, paths, dashboards = [], {}, {}, {}
     directory = project.settings.path("dashboards")
     for imported in inputs:
         folder = imported.folder if imported.folder is not None else in_folder or DEFAULT_FOLDER
@@ -105,13 +106,25 @@ def _generate(inputs: list[Imported], in_folder, project, declared: dict, force:
         path = _target(imported, module, directory, project.root, declared, force, paths)
         if module.uid in uids:
             raise ImportFailed(f"{imported.origin}: uid '{module.uid}' is also in {uids[module.uid]}")
-        problems = roundtrip.mismatches(imported.dashboard, module.text, path)
+        dashboard = roundtrip.declared_by(module.text, path)
+        problems = roundtrip.mismatches(imported.dashboard, dashboard)
         if problems:
             raise ImportFailed(f"{imported.origin}: the generated module does not build the "
                                f"same dashboard: {'; '.join(problems[:5])} (please report this)")
         uids[module.uid], paths[path] = imported.origin, imported.origin
+        dashboards[path] = dashboard
         out.append((path, module))
+    _refuse_what_build_refuses(project, dashboards, paths)
     return out
+
+
+def _refuse_what_build_refuses(project, dashboards: dict, origins: dict) -> None:
+    """ImportFailed naming an input whose module the next `dashsmith build` would refuse
+    (e.g. --in-folder nested deeper than Grafana allows)."""
+    for path, problems in buildable.refusals(project, dashboards).items():
+        found = "; ".join(str(project.relative(p)) for p in problems)
+        raise ImportFailed(f"{origins[path]}: `dashsmith build` would refuse the module it "
+                           f"becomes: {found}")
 
 
 def _target(imported: Imported, module, directory: str, root: str, declared: dict, force: bool,

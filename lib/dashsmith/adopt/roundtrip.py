@@ -8,16 +8,16 @@ from ..render import render_dashboard
 from .normalize import differences, normalize
 
 
-def built_from(text: str, path: str) -> dict:
-    """The dashboard JSON that the module `text` (to be written at `path`) builds."""
+def declared_by(text: str, path: str) -> Dashboard:
+    """The one Dashboard that the module `text` (to be written at `path`) declares."""
     namespace = {"__name__": "dashsmith_import_check", "__file__": path}
     exec(compile(text, path, "exec"), namespace)  # noqa: S102 - text we generated ourselves
     found = [v for v in namespace.values() if isinstance(v, Dashboard)]
     if len(found) != 1:
         raise ValueError(f"{path}: expected one Dashboard, found {len(found)}")
-    return render_dashboard(found[0]).json
+    return found[0]
 
 
-def mismatches(original: dict, text: str, path: str) -> list[str]:
-    """Where the dashboard the module builds differs from `original` (empty: a round trip)."""
-    return differences(normalize(original), normalize(built_from(text, path)))
+def mismatches(original: dict, dashboard: Dashboard) -> list[str]:
+    """Where the JSON `dashboard` builds differs from `original` (empty: a round trip)."""
+    return differences(normalize(original), normalize(render_dashboard(dashboard).json))

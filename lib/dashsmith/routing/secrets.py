@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from typing import Iterable, Mapping
+from typing import TYPE_CHECKING, Iterable, Mapping
 
 from ..source import Source, caller
+
+if TYPE_CHECKING:
+    from .tree import Routing
 
 SECRETS_DIR = "/etc/alertmanager/secrets"
 
@@ -34,11 +37,15 @@ class Secret:
                 raise SecretError(f"{self.source}: environment variable {self.env} is not set")
             return environ[self.env]
         try:
-            with open(rebased(self.path, root), encoding="utf-8") as handle:
-                return handle.read().strip()
+            return self.read_file(root)
         except OSError as error:
             raise SecretError(f"{self.source}: cannot read secret file {self.path}: "
                               f"{error.strerror}") from None
+
+    def read_file(self, root: str = "/") -> str:
+        """The secret from its file (under `root`); OSError if it cannot be read."""
+        with open(rebased(self.path, root), encoding="utf-8") as handle:
+            return handle.read().strip()
 
     def __repr__(self) -> str:  # never shows a value; there is none in the declaration
         return f"Secret(path={self.path!r}, env={self.env!r})"
@@ -56,6 +63,44 @@ def secret_env(name: str, path: str | None = None) -> Secret:
     (default /etc/alertmanager/secrets/<name in lower case>) for Alertmanager to read."""
     path = path or f"{SECRETS_DIR}/{name.lower()}"
     return Secret(path, name, caller())
+
+
+def resolve_receivers(routing: Routing, environ: Mapping[str, str],
+                      root: str = "/") -> dict[Secret, str]:
+    """Every secret the routing's receivers use (what Grafana's contact points carry; the SMTP
+    password is Alertmanager's alone), read now: secret → its value. When any is missing, one
+    SecretError lists them all, each variable not set and each file that cannot be read with
+    the receivers that use it, so a single run says everything that must be provided."""
+    values, missing, unreadable = {}, [], []
+    for secret, receivers in _receivers_by_secret(routing).items():
+        users = ("receiver " if len(receivers) == 1 else "receivers ") + ", ".join(
+            f"'{name}'" for name in receivers)
+        if secret.env and secret.env not in environ:
+            missing.append(f"{secret.env} ({users})")
+            continue
+        try:
+            values[secret] = environ[secret.env] if secret.env else secret.read_file(root)
+        except OSError as error:
+            unreadable.append(f"{secret.path} ({users}): {error.strerror}")
+    problems = []
+    if missing:
+        problems.append("environment variables not set: " + ", ".join(sorted(missing)))
+    if unreadable:
+        problems.append("secret files not readable: " + ", ".join(sorted(unreadable)))
+    if problems:
+        raise SecretError("; ".join(problems))
+    return values
+
+
+def _receivers_by_secret(routing: Routing) -> dict[Secret, list[str]]:
+    found: dict[Secret, list[str]] = {}
+    for receiver in routing.receivers:
+        for integration in receiver.integrations:
+            for secret in integration.secrets():
+                names = found.setdefault(secret, [])
+                if receiver.name not in names:
+                    names.append(receiver.name)
+    return found
 
 
 def rebased(path: str, root: str) -> str:

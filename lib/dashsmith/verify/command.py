@@ -21,8 +21,8 @@ _FAIL_ON = {"error": Severity.ERROR, "warning": Severity.WARNING}
 
 
 @click.command()
-@click.option("--prometheus", "url", required=True, envvar="PROMETHEUS_URL",
-              help="Prometheus base URL, e.g. http://127.0.0.1:9090 (or $PROMETHEUS_URL).")
+@click.option("--prometheus", "url", required=True, envvar="PROMETHEUS_URL", show_envvar=True,
+              help="Prometheus base URL, e.g. http://127.0.0.1:9090.")
 @click.option("--range", "range_", default="1h", show_default=True,
               callback=lambda ctx, param, value: duration_option(value),
               help="Time range the dashboards are looked at over (Grafana's $__range).")
