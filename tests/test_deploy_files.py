@@ -73,10 +73,16 @@ def test_rules_go_into_the_configured_directory_only_if_it_is_dashsmiths(cli, pr
     with open(project / "setup.cfg") as handle:
         text = handle.read().replace(str(rules_dir), str(foreign))
     (project / "setup.cfg").write_text(text)
+    line = text.splitlines().index(f"prometheus_rules_dir = {foreign}") + 1
+    built = (project / "build" / "dashboards").stat().st_mtime_ns
+    (project / "dashboards" / "business.py").unlink()  # a change the refused deploy must not write
     result = cli("deploy", env=NO_GRAFANA)
     assert result.exit_code == 2
-    assert "was not written by dashsmith" in result.output
+    assert (f"setup.cfg:{line}:1: [dashsmith.deploy] prometheus_rules_dir: {foreign} exists and "
+            "was not written by dashsmith") in result.output
+    assert "nothing was written" in result.output
     assert os.listdir(foreign) == ["team-b.yml"]
+    assert (project / "build" / "dashboards").stat().st_mtime_ns == built  # build/ untouched
 
 
 def test_unknown_deploy_setting_is_an_error(cli, project):

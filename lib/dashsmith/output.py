@@ -18,9 +18,7 @@ class OutputError(Exception):
 def replace_tree(out_dir: str, files: dict[str, bytes]) -> None:
     """Make `out_dir` hold exactly `files` (relative path → bytes)."""
     out_dir = os.path.abspath(out_dir)
-    if os.path.exists(out_dir) and not _is_ours(out_dir):
-        raise OutputError(f"{out_dir} exists and was not written by dashsmith "
-                          f"(no {MARKER} file); refusing to replace it")
+    check_replaceable(out_dir)
     parent = os.path.dirname(out_dir)
     os.makedirs(parent, exist_ok=True)
     staging = tempfile.mkdtemp(prefix=f".{os.path.basename(out_dir)}.new-", dir=parent)
@@ -39,6 +37,13 @@ def replace_tree(out_dir: str, files: dict[str, bytes]) -> None:
         _swap(staging, out_dir)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def check_replaceable(out_dir: str) -> None:
+    """OutputError unless replace_tree may replace `out_dir`: absent, empty, or dashsmith's."""
+    if os.path.exists(out_dir) and not _is_ours(out_dir):
+        raise OutputError(f"{out_dir} exists and was not written by dashsmith "
+                          f"(no {MARKER} file); refusing to replace it")
 
 
 def _is_ours(path: str) -> bool:

@@ -15,13 +15,13 @@ from dataclasses import dataclass
 import click
 
 from ..cli import EXIT_PROBLEMS, fail, load_project, report_declaration_error
-from ..output import OutputError, replace_tree
+from ..output import OutputError, check_replaceable, replace_tree
 from ..problems import DeclarationError, Severity
 from . import (alerting, existing_folders, live, notifications, plan as planning, prometheus,
                provisioning, reads, report)
 from .apply import apply
-from .config import (DEFAULT_CONCURRENCY, MAX_CONCURRENCY, ConfigError, DeploySettings,
-                     deploy_settings)
+from .config import (DEFAULT_CONCURRENCY, MAX_CONCURRENCY, SECTION, ConfigError,
+                     DeploySettings, deploy_settings)
 from .connection import GrafanaUnavailable, connect, connection_options, explain
 from .desired import desired_state
 
@@ -106,6 +106,7 @@ def _secrets_hidden(connection, verbose: int):
 
 
 def _run(project, settings: DeploySettings, connection, options: Options) -> int:
+    _check_outputs(project, settings)
     build = _checked_build(project)
     rule_files = prometheus.rule_files(build, options.grafana_alerts)
     if connection is None:
@@ -124,6 +125,21 @@ def _settings(project) -> DeploySettings:
         return deploy_settings(project.settings)
     except ConfigError as error:
         fail(str(error))
+
+
+def _check_outputs(project, settings: DeploySettings) -> None:
+    """Before anything is written: each directory deploy replaces may be replaced."""
+    try:
+        check_replaceable(project.settings.path("out"))
+    except OutputError as error:
+        fail(str(error))
+    if settings.prometheus_rules_dir:
+        try:
+            check_replaceable(settings.prometheus_rules_dir)
+        except OutputError as error:
+            where = project.settings.source(SECTION, "prometheus_rules_dir")
+            fail(f"{where.relative_to(project.root)}: [{SECTION}] prometheus_rules_dir: {error}; "
+                 "nothing was written")
 
 
 def _checked_build(project):
