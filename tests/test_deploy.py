@@ -250,6 +250,19 @@ def test_nested_folders_are_created_parent_first(cli, project, emulated):
 
 # --- drift -----------------------------------------------------------------------------------------
 
+def test_a_folder_renamed_in_grafana_is_not_renamed_back_without_force(cli, emulated):
+    assert deploy(cli, emulated).exit_code == 0
+    version = emulated.api.folder.get_folder("trading-platform")["version"]
+    emulated.api.folder.update_folder("trading-platform", title="Platform (team X)", version=version)
+    result = deploy(cli, emulated)
+    assert result.exit_code == 1
+    assert ("folder trading-platform (Trading Platform): renamed or moved in Grafana (title "
+            "'Platform (team X)' → 'Trading Platform')") in result.output
+    assert emulated.emu.folder("trading-platform")["title"] == "Platform (team X)"
+    assert deploy(cli, emulated, "--force").exit_code == 0
+    assert emulated.emu.folder("trading-platform")["title"] == "Trading Platform"
+
+
 def test_ui_edit_is_refused_with_a_diff_then_overwritten_with_force(cli, grafana):
     deploy(cli, grafana)
     grafana.ui_edit("postgresql", description="Edited by hand during an incident")

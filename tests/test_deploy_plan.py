@@ -172,14 +172,28 @@ def test_folder_tree_lists_parents_before_children_once():
     assert {f.path: f.parent_uid for f in tree}["A/B/C"] == "a-b"
 
 
-def test_folders_are_created_updated_or_left_alone():
-    desired = Desired(folder_tree(["A/B", "C"]), [])
-    live = Live(folders={"a": LiveFolder("a", "A", None, 1), "a-b": LiveFolder("a-b", "Old", None, 3)})
+def test_folders_are_created_respelled_or_left_alone():
+    desired = Desired(folder_tree(["A/Big Data", "C"]), [])
+    live = Live(folders={"a": LiveFolder("a", "A", None, 1),
+                         "a-big-data": LiveFolder("a-big-data", "big  data", "a", 3)})
     changes = {c.key: c for c in compute(desired, live, project=PROJECT).changes}
     assert changes["a"].action is Action.UNCHANGED
     assert changes["c"].action is Action.CREATE
-    assert changes["a-b"].action is Action.UPDATE and changes["a-b"].version == 3
-    assert changes["a-b"].reason == "title 'Old' → 'B'; parent (root) → a"
+    respelled = changes["a-big-data"]  # the same uid from the code's new spelling
+    assert respelled.action is Action.UPDATE and respelled.version == 3
+    assert respelled.reason == "title 'big  data' → 'Big Data'"
+
+
+@pytest.mark.parametrize("title, parent", [("Team X (do not touch)", "a"), ("Big Data", None)])
+def test_a_folder_renamed_or_moved_in_grafana_is_drift(title, parent):
+    desired = Desired(folder_tree(["A/Big Data"]), [])
+    live = Live(folders={"a": LiveFolder("a", "A", None, 1),
+                         "a-big-data": LiveFolder("a-big-data", title, parent, 3)})
+    change = compute(desired, live, project=PROJECT).changes[1]
+    assert change.action is Action.DRIFTED and change.blocked
+    assert change.reason.startswith("renamed or moved in Grafana (")
+    forced = compute(desired, live, project=PROJECT, force=True).changes[1]
+    assert forced.writes and forced.version == 3
 
 
 # --- rule groups ---------------------------------------------------------------------------------

@@ -13,7 +13,8 @@ executes exactly it. Every item ends in one of five actions:
   delete     (--prune) deployed by this project, no longer in the code, and not changed since
              dashsmith wrote it; nothing else is ever deleted, with or without --force
 
-Folders are never deleted: deleting a folder deletes everything in it, dashsmith's or not.
+Folders are never deleted: deleting a folder deletes everything in it, dashsmith's or not. A
+folder renamed or moved in Grafana is drift like an edited dashboard.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ import difflib
 from dataclasses import dataclass, field
 from enum import Enum
 
-from .. import serialize
+from .. import folders, serialize
 from ..adopt.normalize import normalize as import_normalize
 from .alerting import DesiredGroup, normalize_group
 from .desired import Desired, DesiredDashboard, DesiredFolder
@@ -101,7 +102,7 @@ class Plan:
 def compute(desired: Desired, live: Live, *, project: str, prune: bool = False,
             force: bool = False, max_deletes: int | None = None) -> Plan:
     """`project`: the name this project deploys under; it owns what it saved, nothing else."""
-    changes = [_folder(f, live) for f in desired.folders]
+    changes = [_folder(f, live, force) for f in desired.folders]
     changes += [_dashboard(d, live.dashboards.get(d.uid), force, project)
                 for d in desired.dashboards]
     wanted = {d.uid for d in desired.dashboards}
@@ -122,7 +123,7 @@ def compute(desired: Desired, live: Live, *, project: str, prune: bool = False,
 
 # --- folders ---------------------------------------------------------------------------------
 
-def _folder(folder: DesiredFolder, live: Live) -> Change:
+def _folder(folder: DesiredFolder, live: Live, force: bool) -> Change:
     current = live.folders.get(folder.uid)
     base = dict(kind=FOLDER, key=folder.uid, title=folder.path, folder_uid=folder.parent_uid or "",
                 payload={"uid": folder.uid, "title": folder.title, "parentUid": folder.parent_uid})
@@ -135,8 +136,22 @@ def _folder(folder: DesiredFolder, live: Live) -> Change:
         differences.append(f"parent {current.parent_uid or '(root)'} → {folder.parent_uid or '(root)'}")
     if not differences:
         return Change(action=Action.UNCHANGED, version=current.version, **base)
-    return Change(action=Action.UPDATE, reason="; ".join(differences), operation="update",
-                  version=current.version, **base)
+    base["version"] = current.version
+    if _respelled(folder, current):
+        return Change(action=Action.UPDATE, reason="; ".join(differences), operation="update",
+                      **base)
+    return _drifted(f"renamed or moved in Grafana ({'; '.join(differences)})", "update", force,
+                    base)
+
+
+def _respelled(folder: DesiredFolder, current) -> bool:
+    """The folder's uid derives from its title path, so a title that still gives that uid under
+    the same parent (other case or spacing) is the code's new spelling; any other title, or
+    another parent, is someone's rename or move in Grafana."""
+    if (current.parent_uid or None) != folder.parent_uid:
+        return False
+    parent_path = folders.parts(folder.path)[:-1]
+    return folders.folder_uid("/".join([*parent_path, current.title])) == folder.uid
 
 
 # --- dashboards ------------------------------------------------------------------------------
