@@ -449,6 +449,38 @@ def test_grafana_alerts_also_apply_the_notification_routing(cli, emulated, expec
     assert secret not in result.output
 
 
+def test_an_undeclared_contact_point_is_deleted_only_with_prune(cli, project, emulated, expected):
+    if expected.routing is None:
+        pytest.skip("the project declares no routing")
+    assert deploy(cli, emulated, "--grafana-alerts", **expected.secrets).exit_code == 0
+    stale = {"uid": "dashsmith-retired-webhook-0", "name": "retired", "type": "webhook",
+             "settings": {"url": "http://retired.example"}}
+    emulated.api.alertingprovisioning.create_contactpoint(stale)
+    kept = deploy(cli, emulated, "--grafana-alerts", **expected.secrets)
+    assert kept.exit_code == 0, kept.output
+    assert "(deploy --prune deletes them): dashsmith-retired-webhook-0" in kept.output
+    uids = lambda: {p["uid"] for p in emulated.api.alertingprovisioning.get_contactpoints()}
+    assert stale["uid"] in uids()
+    refused = deploy(cli, emulated, "--grafana-alerts", "--prune", "--max-deletes", "0",
+                     **expected.secrets)
+    assert refused.exit_code == 2 and "deletes 1 item(s), more than --max-deletes 0" in refused.output
+    pruned = deploy(cli, emulated, "--grafana-alerts", "--prune", **expected.secrets)
+    assert pruned.exit_code == 0, pruned.output
+    assert "- delete    contact point dashsmith-retired-webhook-0: no longer in code" in pruned.output
+    assert stale["uid"] not in uids()
+
+
+def test_disable_provenance_leaves_the_notification_setup_editable(cli, project, emulated,
+                                                                   expected):
+    if expected.routing is None:
+        pytest.skip("the project declares no routing")
+    set_settings(project, "dashsmith.deploy", disable_provenance="true")
+    assert deploy(cli, emulated, "--grafana-alerts", **expected.secrets).exit_code == 0
+    points = emulated.api.alertingprovisioning.get_contactpoints()
+    assert all(not p.get("provenance") for p in points if p["uid"].startswith("dashsmith-"))
+    assert not emulated.api.alertingprovisioning.get_notification_policy_tree().get("provenance")
+
+
 def test_a_missing_routing_secret_stops_grafana_alerts_before_any_write(cli, emulated, expected):
     if not expected.secrets:
         pytest.skip("the project's routing reads no secret from the environment")

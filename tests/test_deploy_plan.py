@@ -157,13 +157,6 @@ def test_prune_keeps_a_removed_dashboard_edited_in_grafana_unless_forced():
     assert only(plan_for([], [edited], prune=True, force=True)).writes
 
 
-def test_max_deletes_counts_the_deletions_that_would_run():
-    gone = [live_dashboard(f"old{i}") for i in range(3)]
-    assert plan_for([], gone, prune=True, max_deletes=3).too_many_deletes is False
-    assert plan_for([], gone, prune=True, max_deletes=2).too_many_deletes is True
-    assert plan_for([], gone, prune=False, max_deletes=0).too_many_deletes is False
-
-
 # --- folders -------------------------------------------------------------------------------------
 
 def test_folder_tree_lists_parents_before_children_once():

@@ -92,9 +92,12 @@ def test_apply_again_updates_in_place_and_removes_only_undeclared_dashsmith_poin
     again = grafana.apply(api, routing, ENV)
     assert again == {"mute_timings": 1, "created": 0, "updated": count, "deleted": 0}
     assert len(api.client.GET("/v1/provisioning/mute-timings")) == 1
+    assert grafana.stale_contact_points(api, routing) == []
     fewer = dataclasses.replace(routing, receivers=[r for r in routing.receivers
                                                     if r.name != "infra-email"])
-    done = grafana.apply(api, fewer, ENV)
+    stale = grafana.stale_contact_points(api, fewer)
+    assert stale == [grafana.contact_point_uid("infra-email", "email", 0)]
+    done = grafana.apply(api, fewer, ENV, delete=stale)
     assert done["deleted"] == 1
     names = {p["name"] for p in api.alertingprovisioning.get_contactpoints()}
     assert "infra-email" not in names and "grafana-default-email" in names

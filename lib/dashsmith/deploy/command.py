@@ -217,11 +217,14 @@ def _deploy(project, connection, build, settings: DeploySettings, rule_files,
                                                              datasource_uid, options))
     routing, routing_lines = _routing(project, options)
     the_plan = _plan(grafana, connection, desired, settings, options)
+    stale = _stale_contact_points(grafana, connection, routing)
+    routing_lines += notifications.stale_lines(stale, options.prune)
     _print_plan(connection, the_plan, routing_lines, options)
-    if the_plan.too_many_deletes:
+    deleting = len(the_plan.deletes) + (len(stale) if options.prune else 0)
+    if deleting > options.max_deletes:
         _emit_json(options, plan=report.plan_json(the_plan))
-        fail(f"the plan deletes {len(the_plan.deletes)} item(s), more than --max-deletes "
-             f"{the_plan.max_deletes}; nothing was changed")
+        fail(f"the plan deletes {deleting} item(s), more than --max-deletes "
+             f"{options.max_deletes}; nothing was changed")
     if options.dry_run:
         _emit_json(options, plan=report.plan_json(the_plan))
         return EXIT_PROBLEMS if any(c.blocked for c in the_plan.changes) else 0
@@ -232,13 +235,25 @@ def _deploy(project, connection, build, settings: DeploySettings, rule_files,
     _echo(options, report.result_text(result, verbose=options.verbose >= 1))
     routed, routing_done = True, None
     if routing:
-        routed, line, routing_done = notifications.apply(grafana, routing)
+        routed, line, routing_done = notifications.apply(
+            grafana, routing, delete=stale if options.prune else [],
+            disable_provenance=settings.disable_provenance)
         _echo(options, [line])
     reloaded = _reload_prometheus(options, rule_files)
     _emit_json(options, plan=report.plan_json(the_plan), result=report.result_json(result),
                routing=None if routing is None else {"applied": routed, **(routing_done or {})},
                prometheus=None if reloaded is None else {"reloaded": reloaded})
     return 0 if result.ok and routed and reloaded is not False else EXIT_PROBLEMS
+
+
+def _stale_contact_points(grafana, connection, routing) -> list[str]:
+    if routing is None:
+        return []
+    try:
+        return notifications.stale(grafana, routing)
+    except Exception as error:  # noqa: BLE001 - any failure to read means we cannot plan
+        fail(connection.redact(f"cannot read the contact points of Grafana at {connection.url}: "
+                               f"{explain(error, connection)}; nothing was changed"))
 
 
 def _routing(project, options: Options):

@@ -3,8 +3,9 @@ its contact points, notification policy tree and mute timings, through dashsmith
 
 Unlike folders, dashboards and rule groups, these are not planned item by item: Grafana holds one
 policy tree, which is replaced as a whole after the rule groups, and dashsmith's contact points
-(uid prefix "dashsmith-") are updated in place or deleted when undeclared. Every secret is read
-in the pre-flight, so a missing one stops the deploy before its first write.
+(uid prefix "dashsmith-") are updated in place; undeclared ones are listed, and deleted with
+--prune (counted against --max-deletes). Every secret is read in the pre-flight, so a missing
+one stops the deploy before its first write.
 """
 
 from __future__ import annotations
@@ -33,10 +34,26 @@ def check(routing, root: str = "/") -> list[str]:
     return lines
 
 
-def apply(grafana, routing, root: str = "/") -> tuple[bool, str, dict]:
+def stale(grafana, routing) -> list[str]:
+    """dashsmith's contact points the routing no longer declares (read from Grafana)."""
+    return routing_grafana.stale_contact_points(grafana, routing)
+
+
+def stale_lines(uids: list[str], prune: bool) -> list[str]:
+    if not uids:
+        return []
+    if prune:
+        return [f"- delete    contact point {uid}: no longer in code" for uid in uids]
+    return [f"contact points dashsmith deployed that the code no longer declares "
+            f"(deploy --prune deletes them): {', '.join(uids)}"]
+
+
+def apply(grafana, routing, *, delete: list[str], disable_provenance: bool,
+          root: str = "/") -> tuple[bool, str, dict]:
     """(ok, one line for the report, counts)."""
     try:
-        done = routing_grafana.apply(grafana, routing, os.environ, root)
+        done = routing_grafana.apply(grafana, routing, os.environ, root, delete=delete,
+                                     disable_provenance=disable_provenance)
     except Exception as error:  # noqa: BLE001 - reported as a failure of this step
         return False, f"notification routing failed — not applied: {explain(error)}", {}
     return True, (f"notification routing: {done['created']} contact point(s) created, "

@@ -87,10 +87,6 @@ class Plan:
         return [c for c in self.changes if c.operation == "delete" and c.writes]
 
     @property
-    def too_many_deletes(self) -> bool:
-        return self.max_deletes is not None and len(self.deletes) > self.max_deletes
-
-    @property
     def drifted(self) -> list[Change]:
         return [c for c in self.changes if c.action is Action.DRIFTED]
 

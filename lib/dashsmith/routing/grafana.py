@@ -14,7 +14,7 @@ from .alertmanager import route_options, time_interval
 from .secrets import Secret
 from .tree import Route, Routing
 
-UID_PREFIX = "dashsmith-"  # contact points deploy owns, and may delete when undeclared
+UID_PREFIX = "dashsmith-"  # contact points deploy owns, and deletes with --prune when undeclared
 
 
 class GrafanaRoutingError(Exception):
@@ -85,41 +85,52 @@ def unsupported(routing: Routing) -> list[str]:
     return notes
 
 
-def apply(api, routing: Routing, environ: Mapping[str, str], root: str = "/") -> dict:
+def stale_contact_points(api, routing: Routing) -> list[str]:
+    """The uids of contact points dashsmith deployed (UID_PREFIX) that `routing` no longer
+    declares: deploy --prune deletes them."""
+    declared = {contact_point_uid(receiver.name, integration.kind, index)
+                for receiver in routing.receivers
+                for index, integration in enumerate(receiver.integrations)}
+    live = {p["uid"] for p in api.alertingprovisioning.get_contactpoints() if p.get("uid")}
+    return sorted(uid for uid in live - declared if uid.startswith(UID_PREFIX))
+
+
+def apply(api, routing: Routing, environ: Mapping[str, str], root: str = "/", *,
+          delete: list[str] = (), disable_provenance: bool = False) -> dict:
     """Make Grafana's notification setup match the declaration through a grafana_client
-    GrafanaApi: mute timings, then contact points (dashsmith's undeclared ones are deleted),
-    then the policy tree. Every secret is read before the first request, so a missing one
-    changes nothing. Returns the counts of what it did."""
+    GrafanaApi: mute timings, then contact points, then the policy tree, then the deletion of
+    the contact points in `delete`. With `disable_provenance` they stay editable in Grafana's
+    UI. Every secret is read before the first request, so a missing one changes nothing.
+    Returns the counts of what it did."""
     points = contact_points(routing, environ, root)
     tree = policy_tree(routing)
     provisioning = api.alertingprovisioning
     done = {"mute_timings": 0, "created": 0, "updated": 0, "deleted": 0}
     timings = mute_timings(routing)
     if timings:
-        _put_mute_timings(api, timings)
+        _put_mute_timings(api, timings, disable_provenance)
         done["mute_timings"] = len(timings)
     live = {p["uid"] for p in provisioning.get_contactpoints() if p.get("uid")}
     for point in points:
         if point["uid"] in live:
-            provisioning.update_contactpoint(point["uid"], point)
+            provisioning.update_contactpoint(point["uid"], point, disable_provenance)
             done["updated"] += 1
         else:
-            provisioning.create_contactpoint(point)
+            provisioning.create_contactpoint(point, disable_provenance)
             done["created"] += 1
-    provisioning.set_notification_policy_tree(tree)
-    declared = {p["uid"] for p in points}
-    for uid in sorted(live - declared):
-        if uid.startswith(UID_PREFIX):
-            provisioning.delete_contactpoint(uid)
-            done["deleted"] += 1
+    provisioning.set_notification_policy_tree(tree, disable_provenance)
+    for uid in delete:
+        provisioning.delete_contactpoint(uid)
+        done["deleted"] += 1
     return done
 
 
-def _put_mute_timings(api, timings: list[dict]) -> None:
+def _put_mute_timings(api, timings: list[dict], disable_provenance: bool) -> None:
     path = "/v1/provisioning/mute-timings"
+    headers = {"X-Disable-Provenance": "true"} if disable_provenance else {}
     existing = {t.get("name") for t in api.client.GET(path) or []}
     for timing in timings:
         if timing["name"] in existing:
-            api.client.PUT(f"{path}/{timing['name']}", json=timing)
+            api.client.PUT(f"{path}/{timing['name']}", json=timing, headers=headers)
         else:
-            api.client.POST(path, json=timing)
+            api.client.POST(path, json=timing, headers=headers)
