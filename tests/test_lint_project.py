@@ -248,3 +248,19 @@ def test_tools_required_where_live_is_required(cli):
     result = cli.subprocess("lint", "--no-tools",
                             env={"PATH": "/nonexistent", "DASHSMITH_REQUIRE_LIVE": "1"})
     assert result.returncode == 0, result.stderr
+
+
+def test_a_declared_alert_with_a_bad_for_is_reported_once_as_build_reports_it(project, cli):
+    _write(project, "alerts/slow.py", textwrap.dedent('''\
+        from dashsmith import Alert, RuleGroup
+
+        group = RuleGroup("slow", [
+            Alert("Slow", expr="up == 0", for_="10 minutes", severity="warning",
+                  summary="Down.", description="Down."),
+        ])
+        '''))
+    result = cli("lint", "--no-tools")
+    errors = [line for line in result.output.splitlines() if ": error " in line]
+    assert errors == ["alerts/slow.py:4:1: error rule/format alert 'Slow': for '10 minutes' is not "
+                      "a Prometheus duration (e.g. 30s, 5m, 1h30m: units y w d h m s ms, largest "
+                      "first)"], result.output

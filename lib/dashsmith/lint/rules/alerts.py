@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from ... import durations
+from ... import durations, validate
 from ...problems import Severity
 from .. import gotemplate, promql
 from ..rule import Rule
@@ -79,14 +79,13 @@ class AlertFor(Rule):
             value = rule.data.get(key)
             if value is None:
                 continue
-            try:
-                seconds = durations.parse(str(value)) if isinstance(value, str) else None
-            except ValueError:
-                seconds = None
-            if seconds is None:
-                yield self.problem(f"alert '{rule.name}': {key} {value!r} is not a duration "
-                                   "(use e.g. 5m, 1h30m)", rule.source, Severity.ERROR)
-            elif key == "for" and seconds == 0:
+            if not (isinstance(value, str) and validate.PROMETHEUS_DURATION.match(value)):
+                if rule.external:  # a declared alert's is rule/format, which build refuses
+                    yield self.problem(f"alert '{rule.name}': {key} {value!r} "
+                                       f"{validate.NOT_A_DURATION}", rule.source, Severity.ERROR)
+                continue
+            seconds = durations.parse(value)
+            if key == "for" and seconds == 0:
                 yield self.problem(f"alert '{rule.name}' has `for: {value}`: it fires on the "
                                    "first evaluation; set for_ (e.g. 5m)", rule.source)
         if rule.data.get("for") is None:
