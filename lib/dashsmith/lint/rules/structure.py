@@ -179,6 +179,19 @@ class PanelNoTargets(Rule):
             if not isinstance(targets, list) or not targets:
                 yield self.problem(f"panel '{panel.get('title', '')}' has no query",
                                    doc.panel_source(panel))
+            elif any(_blank_promql(target) for target in targets):
+                yield self.problem(f"panel '{panel.get('title', '')}' has an empty query",
+                                   doc.panel_source(panel))
+
+
+def _blank_promql(target) -> bool:
+    """A Prometheus query (or one on a data source variable) whose expression is blank."""
+    if not isinstance(target, dict) or "expr" not in target:
+        return False
+    datasource = target.get("datasource")
+    promql = not isinstance(datasource, dict) or datasource.get("type") in (None, "prometheus") \
+        or str(datasource.get("uid") or "").startswith("$")
+    return promql and not str(target.get("expr") or "").strip()
 
 
 class RuleKind(Rule):
