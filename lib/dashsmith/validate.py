@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 
+from . import durations
 from .dashboard import Row
 from .estate import Estate
 from .problems import Problem, Severity
@@ -15,15 +16,11 @@ from .source import Source
 
 UID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
 MAX_FOLDER_DEPTH = 4
-# What Prometheus accepts when it loads a rule file (prometheus/common's model, with the
-# legacy name rules Prometheus 2 applies). A duration is a bare "0" or units each at most
-# once, largest first: "1h30m", not "30m1h" (which durations.parse allows).
-PROMETHEUS_DURATION = re.compile(
-    r"^(?:0|(?=\d)(\d+y)?(\d+w)?(\d+d)?(\d+h)?(\d+m)?(\d+s)?(\d+ms)?)$")
+# Names Prometheus accepts when it loads a rule file (prometheus/common's model, with the
+# legacy name rules Prometheus 2 applies); durations are durations.is_duration's.
 LABEL_NAME = re.compile(r"^[a-zA-Z_][a-zA-Z0-9_]*$")
 METRIC_NAME = re.compile(r"^[a-zA-Z_:][a-zA-Z0-9_:]*$")
-NOT_A_DURATION = "is not a Prometheus duration (e.g. 30s, 5m, 1h30m: units y w d h m s ms, " \
-    "largest first)"
+NOT_A_DURATION = f"is not a Prometheus duration ({durations.EXAMPLES})"
 
 
 def problems(estate: Estate) -> list[Problem]:
@@ -139,7 +136,7 @@ def _alert_format_problems(alert: Alert) -> list[Problem]:
         return [_error("rule/kind", "alert has no name", alert.source)]
     found = [_format(f"alert '{alert.name}': {key} {value!r} {NOT_A_DURATION}", alert.source)
              for key, value in (("for", alert.for_), ("keep_firing_for", alert.keep_firing_for))
-             if value and not PROMETHEUS_DURATION.match(str(value))]
+             if value and not durations.is_duration(value)]
     found += _name_problems(f"alert '{alert.name}'", alert.labels, alert.annotations,
                             alert.source)
     return found
@@ -178,7 +175,7 @@ def _rule_file_problems(estate: Estate) -> list[Problem]:
                                      f"module (first at {_where(seen[group.name], estate)})",
                                      group.source))
             seen.setdefault(group.name, group.source)
-            if group.interval and not PROMETHEUS_DURATION.match(str(group.interval)):
+            if group.interval and not durations.is_duration(group.interval):
                 found.append(_format(f"rule group '{group.name}': interval "
                                      f"{group.interval!r} {NOT_A_DURATION}", group.source))
     return found

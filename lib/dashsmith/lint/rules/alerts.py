@@ -79,7 +79,7 @@ class AlertFor(Rule):
             value = rule.data.get(key)
             if value is None:
                 continue
-            if not (isinstance(value, str) and validate.PROMETHEUS_DURATION.match(value)):
+            if not durations.is_duration(value):
                 if rule.external:  # a declared alert's is rule/format, which build refuses
                     yield self.problem(f"alert '{rule.name}': {key} {value!r} "
                                        f"{validate.NOT_A_DURATION}", rule.source, Severity.ERROR)
