@@ -360,6 +360,18 @@ def test_another_project_neither_takes_over_nor_prunes_what_this_one_deployed(cl
     assert emulated.dashboard("tradingagents-business") is not None  # ...and deletes nothing
 
 
+def test_what_a_release_before_projects_deployed_is_this_projects(cli, project, emulated):
+    assert deploy(cli, emulated).exit_code == 0
+    (newest, *_) = emulated.api.client.GET("/dashboards/uid/ai-llm/versions")
+    message = newest["message"]  # "dashsmith deploy sha256:<hash> project:trading-platform"
+    emulated.emu.add_dashboard(emulated.emu.dashboard("ai-llm"), "trading-platform-ai",
+                               message=message.rsplit(" project:", 1)[0])  # as before projects
+    edit(project, "dashboards/ai.py", '"Completions Rate"', '"Completion Rate"')
+    result = deploy(cli, emulated)
+    assert result.exit_code == 0, result.output
+    assert "~ update    dashboard ai-llm (AI / LLM): changed in code" in result.output
+
+
 def test_prune_stops_before_any_write_above_max_deletes(cli, project, emulated):
     deploy(cli, emulated)
     for name in ("business.py", "agents.py"):

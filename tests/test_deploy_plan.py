@@ -283,7 +283,8 @@ def test_the_hash_reads_whole_number_floats_as_grafana_returns_them():
 def test_deploy_message_round_trips_and_other_messages_do_not_match():
     digest = "a" * 64
     assert recorded_deploy(deploy_message(digest, "trading")) == Recorded(digest, "trading")
-    assert recorded_deploy(f"dashsmith deploy sha256:{digest}") is None  # no project
+    legacy = recorded_deploy(f"dashsmith deploy sha256:{digest}")  # before projects
+    assert legacy == Recorded(digest, None) and legacy.claimed("p") == Recorded(digest, "p")
     assert recorded_deploy("Restored from version 3") is None
     assert recorded_deploy(None) is None
 

@@ -201,8 +201,8 @@ def recorded_group(group: dict) -> Recorded | None:
     """What dashsmith's annotations record, or None if the group carries no marker."""
     for rule in group.get("rules") or []:
         annotations = rule.get("annotations") or {}
-        if annotations.get(HASH_ANNOTATION) and annotations.get(PROJECT_ANNOTATION):
-            return Recorded(annotations[HASH_ANNOTATION], annotations[PROJECT_ANNOTATION])
+        if annotations.get(HASH_ANNOTATION):  # releases before projects wrote no project
+            return Recorded(annotations[HASH_ANNOTATION], annotations.get(PROJECT_ANNOTATION))
     return None
 
 

@@ -200,7 +200,7 @@ class _Runner:
         read again just before, and left alone if it changed since the plan read it."""
         folder_uid, name = change.key.split("/", 1)
         path = group_path(folder_uid, name)
-        current = read_group(self.grafana, folder_uid, name)
+        current = read_group(self.grafana, folder_uid, name, self.project)
         if (current.content_hash if current else None) != change.seen:
             raise Conflict(f"rule group {change.key} was changed in Grafana during this deploy; "
                            "nothing was overwritten — run deploy again to see the difference")

@@ -82,7 +82,7 @@ def read(grafana, desired: Desired, *, project: str, grafana_alerts: bool, concu
         concurrency, done)
     live.dashboards = {d.uid: d for d in dashboards if d is not None}
     if grafana_alerts:
-        live.groups = _groups(grafana, desired, concurrency)
+        live.groups = _groups(grafana, desired, project, concurrency)
     return live
 
 
@@ -103,7 +103,7 @@ def _dashboard(grafana, hit: dict, desired_hash: str | None, project: str) -> Li
     uid, title = hit["uid"], hit["title"]
     folder_uid, managed = hit.get("folderUid") or "", MARKER_TAG in (hit.get("tags") or [])
     newest = next(iter(reads.versions(grafana, uid, limit=1) or []), {})
-    latest = recorded_deploy(newest.get("message"))
+    latest = _claimed(recorded_deploy(newest.get("message")), project)
     if latest and latest.project == project and latest.hash == (desired_hash or latest.hash):
         # Saved last by this project's deploy, with this content: nothing more to read.
         return LiveDashboard(uid, title, folder_uid, managed, version=newest.get("version"),
@@ -113,13 +113,17 @@ def _dashboard(grafana, hit: dict, desired_hash: str | None, project: str) -> Li
     if answer is None:  # deleted since the search
         return None
     normalized = normalize_dashboard(answer["dashboard"])
-    recorded = latest or _last_recorded(grafana, uid)
+    recorded = latest or _claimed(_last_recorded(grafana, uid), project)
     return LiveDashboard(uid, answer["dashboard"].get("title", title),
                          answer["meta"].get("folderUid") or "", managed,
                          version=answer["meta"].get("version", answer["dashboard"].get("version")),
                          recorded_hash=recorded.hash if recorded else None,
                          recorded_project=recorded.project if recorded else None,
                          content_hash=content_hash(normalized), normalized=normalized)
+
+
+def _claimed(recorded: Recorded | None, project: str) -> Recorded | None:
+    return recorded.claimed(project) if recorded else None
 
 
 def _last_recorded(grafana, uid: str) -> Recorded | None:
@@ -130,7 +134,7 @@ def _last_recorded(grafana, uid: str) -> Recorded | None:
     return None
 
 
-def _groups(grafana, desired: Desired, concurrency: int) -> dict[str, LiveGroup]:
+def _groups(grafana, desired: Desired, project: str, concurrency: int) -> dict[str, LiveGroup]:
     """The groups of the code, and every group carrying a dashsmith marker (of any project)."""
     rules = reads.get(grafana, "/v1/provisioning/alert-rules") or []
     keys = {group.key: (group.folder_uid, group.name) for group in desired.groups}
@@ -138,8 +142,8 @@ def _groups(grafana, desired: Desired, concurrency: int) -> dict[str, LiveGroup]
         if HASH_ANNOTATION in (rule.get("annotations") or {}):
             keys.setdefault(f"{rule['folderUID']}/{rule['ruleGroup']}",
                             (rule["folderUID"], rule["ruleGroup"]))
-    groups = workers.run_all_or_raise(lambda key: read_group(grafana, *key), list(keys.values()),
-                                      concurrency)
+    groups = workers.run_all_or_raise(lambda key: read_group(grafana, *key, project),
+                                      list(keys.values()), concurrency)
     return {g.key: g for g in groups if g is not None}
 
 
@@ -147,12 +151,12 @@ def group_path(folder_uid: str, name: str) -> str:
     return f"/v1/provisioning/folder/{quote(folder_uid, safe='')}/rule-groups/{quote(name, safe='')}"
 
 
-def read_group(grafana, folder_uid: str, name: str) -> LiveGroup | None:
+def read_group(grafana, folder_uid: str, name: str, project: str) -> LiveGroup | None:
     """None when the group has no rules (Grafana: it does not exist)."""
     body = reads.get(grafana, group_path(folder_uid, name))
     if not body or not body.get("rules"):
         return None
-    recorded = recorded_group(body)
+    recorded = _claimed(recorded_group(body), project)
     return LiveGroup(folder_uid, name, recorded is not None,
                      recorded.hash if recorded else None, recorded.project if recorded else None,
                      live_group_hash(body), normalize_group(body), group_provenance(body))

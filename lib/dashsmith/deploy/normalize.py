@@ -30,7 +30,8 @@ from .reads import search_dashboards  # noqa: F401 - part of this module's inter
 
 MARKER_TAG = "managed-by:dashsmith"
 _MESSAGE = "dashsmith deploy sha256:{} project:{}"
-_MESSAGE_PATTERN = re.compile(r"^dashsmith deploy sha256:([0-9a-f]{64}) project:(\S+)$")
+# Releases before projects wrote no " project:..." part.
+_MESSAGE_PATTERN = re.compile(r"^dashsmith deploy sha256:([0-9a-f]{64})(?: project:(\S+))?$")
 _ADDED_BY_GRAFANA = ("id", "version")
 # A whole-number float as orjson writes it: "1.0" before ',', ']' or '}' (a literal-led pattern,
 # which the regex engine scans fast). Inside a string it is read the same way on both sides.
@@ -92,7 +93,12 @@ class Recorded:
     """What a dashsmith save recorded in its message."""
 
     hash: str
-    project: str
+    project: str | None  # None: saved by a release that did not record projects
+
+    def claimed(self, project: str) -> "Recorded":
+        """Saved before projects were recorded, when every deploy to a Grafana was one
+        project's: the deploying project's now."""
+        return self if self.project else Recorded(self.hash, project)
 
 
 def deploy_message(digest: str, project: str) -> str:
