@@ -355,6 +355,8 @@ def test_another_project_neither_takes_over_nor_prunes_what_this_one_deployed(cl
             "not by this one ('team-b')") in result.output
     assert "tradingagents-business" not in result.output
     assert emulated.emu.writes() == []
+    # another project's dashboard outside the code: its newest version entry is all it reads
+    assert not emulated.emu.requests_matching("GET", "^/api/dashboards/uid/tradingagents-business$")
     forced = deploy(cli, emulated, "--prune", "--force")  # takes over what its code declares...
     assert forced.exit_code == 0, forced.output
     assert emulated.dashboard("tradingagents-business") is not None  # ...and deletes nothing

@@ -209,7 +209,7 @@ def live_group(want: DesiredGroup, *, content=None, recorded=None, project=PROJE
     return LiveGroup("alerts", want.name, recorded is not False,
                      None if recorded is False else recorded or deployed,
                      None if recorded is False else project, content,
-                     normalize_group(want.body), "" if editable else "api")
+                     normalize_group(want.body))
 
 
 def plan_groups(desired=(), live=(), **options):

@@ -43,8 +43,12 @@ class Settings:
         return os.path.join(self.root, getattr(self, name))
 
     def source(self, section: str, text: str) -> Source:
-        """Where `text` (a key, or a value) is written in setup.cfg's [section], for errors."""
+        """Where `text` (a value) is written in setup.cfg's [section], for errors."""
         return source_in(os.path.join(self.root, CONFIG_FILE), section, text)
+
+    def key_source(self, section: str, key: str) -> Source:
+        """The line of setup.cfg's [section] that sets `key`, for errors."""
+        return key_source(os.path.join(self.root, CONFIG_FILE), section, key)
 
 
 _DEFAULTS = {f.name: f.default for f in fields(Settings)}

@@ -137,7 +137,7 @@ def _check_outputs(project, settings: DeploySettings) -> None:
         try:
             check_replaceable(settings.prometheus_rules_dir)
         except OutputError as error:
-            where = project.settings.source(SECTION, "prometheus_rules_dir")
+            where = project.settings.key_source(SECTION, "prometheus_rules_dir")
             fail(f"{where.relative_to(project.root)}: [{SECTION}] prometheus_rules_dir: {error}; "
                  "nothing was written")
 

@@ -68,7 +68,7 @@ def deploy_settings(settings) -> DeploySettings:
 
 
 def _where(settings, key: str):
-    return settings.source(SECTION, key).relative_to(settings.root)
+    return settings.key_source(SECTION, key).relative_to(settings.root)
 
 
 def _boolean(settings, name: str, text: str) -> bool:

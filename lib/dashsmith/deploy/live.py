@@ -14,8 +14,7 @@ from dataclasses import dataclass, field
 from urllib.parse import quote
 
 from . import reads, workers
-from .alerting import (HASH_ANNOTATION, group_provenance, live_group_hash, normalize_group,
-                       recorded_group)
+from .alerting import HASH_ANNOTATION, live_group_hash, normalize_group, recorded_group
 from .desired import Desired
 from .normalize import MARKER_TAG, Recorded, content_hash, normalize_dashboard, recorded_deploy
 
@@ -52,7 +51,6 @@ class LiveGroup:
     recorded_project: str | None = None
     content_hash: str | None = None
     normalized: dict | None = None
-    provenance: str = ""
 
     @property
     def key(self) -> str:
@@ -104,10 +102,12 @@ def _dashboard(grafana, hit: dict, desired_hash: str | None, project: str) -> Li
     folder_uid, managed = hit.get("folderUid") or "", MARKER_TAG in (hit.get("tags") or [])
     newest = next(iter(reads.versions(grafana, uid, limit=1) or []), {})
     latest = _claimed(recorded_deploy(newest.get("message")), project)
-    if latest and latest.project == project and latest.hash == (desired_hash or latest.hash):
-        # Saved last by this project's deploy, with this content: nothing more to read.
+    if latest and (desired_hash is None
+                   or (latest.project == project and latest.hash == desired_hash)):
+        # Saved last by a dashsmith deploy (this project's, of the code's content; or, for a
+        # dashboard not in the code, any project's): nothing more to read.
         return LiveDashboard(uid, title, folder_uid, managed, version=newest.get("version"),
-                             recorded_hash=latest.hash, recorded_project=project,
+                             recorded_hash=latest.hash, recorded_project=latest.project,
                              content_hash=latest.hash)
     answer = reads.get(grafana, f"/dashboards/uid/{uid}")
     if answer is None:  # deleted since the search
@@ -159,4 +159,4 @@ def read_group(grafana, folder_uid: str, name: str, project: str) -> LiveGroup |
     recorded = _claimed(recorded_group(body), project)
     return LiveGroup(folder_uid, name, recorded is not None,
                      recorded.hash if recorded else None, recorded.project if recorded else None,
-                     live_group_hash(body), normalize_group(body), group_provenance(body))
+                     live_group_hash(body), normalize_group(body))

@@ -56,7 +56,7 @@ def project(settings, problems: list[Problem]) -> list[Suppression]:
         if key != "disable":
             problems.append(LintConfig().problem(
                 f"[{SECTION}] has no setting '{key}' (only 'disable')",
-                settings.source(SECTION, key)))
+                settings.key_source(SECTION, key)))
             continue
         for entry in (e.strip() for e in value.splitlines()):
             if not entry:
