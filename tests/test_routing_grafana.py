@@ -105,7 +105,8 @@ def test_apply_again_updates_in_place_and_removes_only_undeclared_dashsmith_poin
 
 def test_a_missing_secret_changes_nothing(api, emu, routing):
     emu.clear_requests()
-    with pytest.raises(SecretError, match="SLACK_PLATFORM_ALERTS_WEBHOOK_URL is not set"):
+    every_missing = r"not set: .*SLACK_PLATFORM_ALERTS_WEBHOOK_URL \(receiver .platform-slack.\)"
+    with pytest.raises(SecretError, match=every_missing):
         grafana.apply(api, routing, {})
     assert emu.writes() == []
 

@@ -97,8 +97,13 @@ def _is_promql(panel, query) -> bool:
     """Whether a query is PromQL: its data source (or else its panel's) is the dashboard's,
     Prometheus or a variable. Other data sources (e.g. from an imported dashboard) have no
     `expr` to check."""
-    datasource = (query.datasource or panel.extra.get("datasource")
-                  or panel.recipe.get("dataSource"))
+    return is_promql_datasource(query.datasource or panel.extra.get("datasource")
+                                or panel.recipe.get("dataSource"))
+
+
+def is_promql_datasource(datasource) -> bool:
+    """Whether queries on `datasource` (a name, a {type, uid} reference, or None for the
+    dashboard's) are PromQL: the default, Prometheus, or a variable."""
     if datasource is None:
         return True
     if isinstance(datasource, str):

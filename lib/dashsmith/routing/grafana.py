@@ -11,7 +11,7 @@ import re
 from typing import Mapping
 
 from .alertmanager import route_options, time_interval
-from .secrets import Secret
+from .secrets import resolve_receivers
 from .tree import Route, Routing
 
 UID_PREFIX = "dashsmith-"  # contact points deploy owns, and deletes with --prune when undeclared
@@ -24,9 +24,7 @@ class GrafanaRoutingError(Exception):
 def contact_points(routing: Routing, environ: Mapping[str, str], root: str = "/") -> list[dict]:
     """One contact point per integration, named after its receiver (Grafana groups the
     integrations of a contact point by name), each with a stable uid."""
-    def value(secret: Secret) -> str:
-        return secret.value(environ, root)
-
+    value = resolve_receivers(routing, environ, root).__getitem__
     points = []
     for receiver in routing.receivers:
         if receiver.black_hole:

@@ -188,10 +188,8 @@ def _blank_promql(target) -> bool:
     """A Prometheus query (or one on a data source variable) whose expression is blank."""
     if not isinstance(target, dict) or "expr" not in target:
         return False
-    datasource = target.get("datasource")
-    promql = not isinstance(datasource, dict) or datasource.get("type") in (None, "prometheus") \
-        or str(datasource.get("uid") or "").startswith("$")
-    return promql and not str(target.get("expr") or "").strip()
+    return validate.is_promql_datasource(target.get("datasource")) \
+        and not str(target.get("expr") or "").strip()
 
 
 class RuleKind(Rule):
