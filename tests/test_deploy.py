@@ -478,6 +478,10 @@ def test_an_undeclared_contact_point_is_deleted_only_with_prune(cli, project, em
     refused = deploy(cli, emulated, "--grafana-alerts", "--prune", "--max-deletes", "0",
                      **expected.secrets)
     assert refused.exit_code == 2 and "deletes 1 item(s), more than --max-deletes 0" in refused.output
+    planned = deploy(cli, emulated, "--grafana-alerts", "--prune", "--dry-run", "--format", "json",
+                     **expected.secrets)
+    plan = json.loads(planned.output)["plan"]
+    assert (plan["deletes"], plan["contact_points_deleted"]) == (1, [stale["uid"]])
     pruned = deploy(cli, emulated, "--grafana-alerts", "--prune", **expected.secrets)
     assert pruned.exit_code == 0, pruned.output
     assert "- delete    contact point dashsmith-retired-webhook-0: no longer in code" in pruned.output

@@ -220,13 +220,14 @@ def _deploy(project, connection, build, settings: DeploySettings, rule_files,
     stale = _stale_contact_points(grafana, connection, routing)
     routing_lines += notifications.stale_lines(stale, options.prune)
     _print_plan(connection, the_plan, routing_lines, options)
-    deleting = len(the_plan.deletes) + (len(stale) if options.prune else 0)
-    if deleting > options.max_deletes:
-        _emit_json(options, plan=report.plan_json(the_plan))
-        fail(f"the plan deletes {deleting} item(s), more than --max-deletes "
+    deleted_points = stale if options.prune else []
+    plan_json = report.plan_json(the_plan, deleted_points)
+    if plan_json["deletes"] > options.max_deletes:
+        _emit_json(options, plan=plan_json)
+        fail(f"the plan deletes {plan_json['deletes']} item(s), more than --max-deletes "
              f"{options.max_deletes}; nothing was changed")
     if options.dry_run:
-        _emit_json(options, plan=report.plan_json(the_plan))
+        _emit_json(options, plan=plan_json)
         return EXIT_PROBLEMS if any(c.blocked for c in the_plan.changes) else 0
     _write_local(build, settings, rule_files, project.settings.path("out"))
     with report.progress("deploying", len(the_plan.writes), not options.json) as advance:
@@ -236,11 +237,11 @@ def _deploy(project, connection, build, settings: DeploySettings, rule_files,
     routed, routing_done = True, None
     if routing:
         routed, line, routing_done = notifications.apply(
-            grafana, routing, delete=stale if options.prune else [],
+            grafana, routing, delete=deleted_points,
             disable_provenance=settings.disable_provenance)
         _echo(options, [line])
     reloaded = _reload_prometheus(options, rule_files)
-    _emit_json(options, plan=report.plan_json(the_plan), result=report.result_json(result),
+    _emit_json(options, plan=plan_json, result=report.result_json(result),
                routing=None if routing is None else {"applied": routed, **(routing_done or {})},
                prometheus=None if reloaded is None else {"reloaded": reloaded})
     return 0 if result.ok and routed and reloaded is not False else EXIT_PROBLEMS

@@ -82,10 +82,14 @@ def change_json(change: Change) -> dict:
             "diff": list(change.diff)}
 
 
-def plan_json(plan: Plan) -> dict:
+def plan_json(plan: Plan, contact_points_deleted: list[str] = ()) -> dict:
+    """`contact_points_deleted`: those --prune deletes besides the plan's (counted with them
+    against --max-deletes)."""
     return {"summary": plan.counts(), "changes": [change_json(c) for c in plan.changes],
             "kept": [change_json(c) for c in plan.kept],
-            "deletes": len(plan.deletes), "max_deletes": plan.max_deletes}
+            "contact_points_deleted": list(contact_points_deleted),
+            "deletes": len(plan.deletes) + len(contact_points_deleted),
+            "max_deletes": plan.max_deletes}
 
 
 def result_json(result: Result) -> dict:
