@@ -18,9 +18,8 @@ import os
 
 from ..gc_pause import no_cycle_collection
 from ..problems import DeclarationError, Problem, Severity
-from ..source import Source
 from ..routing import checks as routing_checks
-from . import alert_tests, inputs as reading, promtool, pysource, runner, suppress
+from . import alert_tests, inputs as reading, promtool, runner, suppress
 from ..settings import Settings
 from .context import Context
 from .rules import ALL
@@ -53,7 +52,7 @@ def _lint_project(project, tools: bool) -> list[Problem]:
         problems = _with_promtool(problems, list(inputs.rule_files.items()), inputs.rules)
     suppressions = suppress.project(settings, problems)
     suppressions += suppress.comments(_declaration_files(settings, problems), problems)
-    return _sorted(_apply(problems, suppressions))
+    return _sorted(suppress.apply(problems, suppressions))
 
 
 def lint_paths(paths: list[str], project=None, *, tools: bool = False) -> list[Problem]:
@@ -85,20 +84,6 @@ def _lint_paths(paths: list[str], project, tools: bool) -> list[Problem]:
         suppression.used.update(suppression.rules)  # other files may need it: never "unused"
     suppressions += suppress.comments(inputs.rule_paths, problems)
     return _sorted(suppress.apply(problems, suppressions))
-
-
-def _apply(problems: list[Problem], suppressions) -> list[Problem]:
-    """Suppressions after comments at the declaring call: a finding at a character of a query
-    inside a call's arguments counts as on the call's line."""
-    original = {}
-    anchored = []
-    for problem in problems:
-        line = pysource.declaring_line(problem.source)
-        moved = problem if line == problem.source.line else Problem(
-            problem.rule, problem.severity, problem.message, Source(problem.source.file, line))
-        original[id(moved)] = problem
-        anchored.append(moved)
-    return [original.get(id(p), p) for p in suppress.apply(anchored, suppressions)]
 
 
 def _records(rules) -> list:

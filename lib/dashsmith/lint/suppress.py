@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 from ..problems import Problem
 from ..source import Source
+from . import pysource
 from .rules import BY_ID
 from .rules.meta import LintConfig, UnusedSuppression
 
@@ -44,7 +45,10 @@ class Suppression:
         if self.file is None:
             return True
         source = problem.source
-        return (source.line in (self.source.line, self.source.line + 1)
+        # A finding at a character of a query inside a call's arguments is also on the
+        # declaring call's line, where the comment goes.
+        lines = {source.line, pysource.declaring_line(source)}
+        return (bool(lines & {self.source.line, self.source.line + 1})
                 and os.path.abspath(source.file) == self.file)
 
 
