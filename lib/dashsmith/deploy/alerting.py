@@ -190,11 +190,8 @@ def group_hash(group: dict, editable: bool) -> str:
 
 def live_group_hash(group: dict) -> str:
     """group_hash of a group as Grafana returns it: editable when its rules have provenance none."""
-    return group_hash(group, editable=not group_provenance(group))
-
-
-def group_provenance(group: dict) -> str:
-    return next((rule.get("provenance") or "" for rule in group.get("rules") or []), "")
+    provenance = next((rule.get("provenance") or "" for rule in group.get("rules") or []), "")
+    return group_hash(group, editable=not provenance)
 
 
 def recorded_group(group: dict) -> Recorded | None:

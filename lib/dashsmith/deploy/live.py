@@ -85,7 +85,8 @@ def read(grafana, desired: Desired, *, project: str, grafana_alerts: bool, concu
 
 
 def reads_needed(desired: Desired) -> int:
-    """How many items read() reads one by one at most (for a progress bar)."""
+    """How many items read() reads one by one for the code (for a progress bar); dashboards
+    with dashsmith's marker that the code no longer declares are read too, past it."""
     return len(desired.folders) + len(desired.dashboards)
 
 
