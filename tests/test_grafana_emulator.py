@@ -405,6 +405,25 @@ def test_versions_list_is_an_array_and_restore_saves_a_new_version(api):
     assert api.dashboard.get_dashboard("d")["dashboard"]["title"] == "First"
 
 
+def test_versions_list_rewrites_messages_as_grafanas_handler_does(api):
+    # pkg/api/dashboard.go GetDashboardVersions: a first version is "Initial save" and a
+    # restored one "Restored from version N", whatever the save's message; only the
+    # single-version endpoint answers the message the save carried.
+    save(api, {"uid": "d", "title": "First"}, message="created by a tool")
+    save(api, {"uid": "d", "title": "Second", "version": 1}, message="second save")
+    api.dashboard_versions.restore_dashboard_by_uid("d", 1)
+    listed = {v["version"]: v["message"]
+              for v in api.dashboard_versions.get_dashboard_versions_by_uid("d")}
+    assert listed == {1: "Initial save", 2: "second save", 3: "Restored from version 1"}
+    assert api.dashboard_versions.get_dashboard_version_by_uid("d", 1)["message"] == \
+        "created by a tool"
+    # a create that carries a version has that as its parent (sqlstore saveDashboard takes
+    # parentVersion from the saved JSON): its message is listed as saved
+    save(api, {"uid": "e", "title": "E", "version": 7}, message="kept")
+    (only,) = api.dashboard_versions.get_dashboard_versions_by_uid("e")
+    assert (only["parentVersion"], only["message"]) == (7, "kept")
+
+
 def test_slugs_follow_grafana_rules():
     assert slugify("Hello, World (v2)?") == "hello-world-v2"
     assert slugify("Ünïcode & Co") == "uenicode-and-co"

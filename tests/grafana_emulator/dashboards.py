@@ -121,12 +121,34 @@ def delete_dashboard(store: Store, request: Request) -> Response:
 # --- versions ----------------------------------------------------------------
 
 def list_versions(store: Store, request: Request) -> Response:
-    """11.3 answers a bare array, newest first (11.6+ wraps it in an object)."""
+    """11.3 answers a bare array, newest first (11.6+ wraps it in an object). The messages are
+    the handler's, not the stored ones: see listed_message."""
     record = _dashboard_or_404(store, request.params["uid"])
     versions = sorted(store.versions.get(record.uid, []), key=lambda v: -v.version)
     start = max(request.int_arg("start", 0), 0)
     limit = request.int_arg("limit", 0) or 1000
-    return json_response(200, [_version_meta(v, with_data=False) for v in versions[start:start + limit]])
+    return json_response(200, [{**_version_meta(v, with_data=False), "message": listed_message(v)}
+                               for v in versions[start:start + limit]])
+
+
+def listed_message(version: VersionRecord) -> str:
+    """The message GET /api/dashboards/uid/:uid/versions shows for `version`.
+
+    Grafana's handler rewrites three kinds of version before answering, whatever message the
+    save carried: pkg/api/dashboard.go, HTTPServer.GetDashboardVersions, the same loop from the
+    10.x/11.x handler (plain array) to the 13.x one (`continueToken`, versions read through the
+    Kubernetes-style history in dashverimpl.Service.List). The three `if`s run in this order
+    with no `continue`, so the last that applies wins: a first version (parentVersion 0) is
+    always "Initial save". Only GET …/versions/:id (GetDashboardVersion) returns the stored
+    message."""
+    message = version.message
+    if version.restored_from == version.version:
+        message = "Initial save (created by migration)"
+    if version.restored_from > 0:
+        message = f"Restored from version {version.restored_from}"
+    if version.parent_version == 0:
+        message = "Initial save"
+    return message
 
 
 def get_version(store: Store, request: Request) -> Response:

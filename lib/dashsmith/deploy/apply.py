@@ -174,7 +174,7 @@ class _Runner:
 
     def _delete_dashboard(self, change: Change) -> None:
         # DELETE takes no version: check just before that nobody saved it since the plan.
-        newest = self._newest_version(change.key)
+        newest = reads.newest_version(self.grafana, change.key)
         if newest is None:
             return  # already gone
         if change.version is not None and newest.get("version") != change.version:
@@ -183,14 +183,11 @@ class _Runner:
                            "not deleted")
         self._delete(lambda: self.grafana.dashboard.delete_dashboard(change.key))
 
-    def _newest_version(self, uid: str) -> dict | None:
-        """None if the dashboard is gone."""
-        found = reads.versions(self.grafana, uid, limit=1)
-        return None if found is None else next(iter(found), {})
-
     def _newest_save(self, uid: str) -> tuple[str, str] | None:
         """(hash, project) of the newest version, if dashsmith saved it."""
-        recorded = recorded_deploy((self._newest_version(uid) or {}).get("message"))
+        newest = reads.newest_version(self.grafana, uid)
+        recorded = recorded_deploy(reads.saved_message(self.grafana, uid, newest)) \
+            if newest else None
         return (recorded.hash, recorded.project) if recorded else None
 
     # --- rule groups -------------------------------------------------------------------------

@@ -101,8 +101,9 @@ def _folder(grafana, uid: str) -> LiveFolder | None:
 def _dashboard(grafana, hit: dict, desired_hash: str | None, project: str) -> LiveDashboard | None:
     uid, title = hit["uid"], hit["title"]
     folder_uid, managed = hit.get("folderUid") or "", MARKER_TAG in (hit.get("tags") or [])
-    newest = next(iter(reads.versions(grafana, uid, limit=1) or []), {})
-    latest = _claimed(recorded_deploy(newest.get("message")), project)
+    newest = reads.newest_version(grafana, uid) or {}
+    latest = _claimed(recorded_deploy(reads.saved_message(grafana, uid, newest)), project) \
+        if newest else None
     if latest and (desired_hash is None
                    or (latest.project == project and latest.hash == desired_hash)):
         # Saved last by a dashsmith deploy (this project's, of the code's content; or, for a
@@ -129,7 +130,7 @@ def _claimed(recorded: Recorded | None, project: str) -> Recorded | None:
 
 def _last_recorded(grafana, uid: str) -> Recorded | None:
     for version in reads.versions(grafana, uid, limit=HISTORY_LIMIT) or []:
-        found = recorded_deploy(version.get("message"))
+        found = recorded_deploy(reads.saved_message(grafana, uid, version))
         if found:
             return found
     return None

@@ -31,6 +31,53 @@ def versions(grafana, uid: str, limit: int) -> list[dict] | None:
     return sorted(answer, key=lambda v: -int(v.get("version") or 0))
 
 
+def newest_version(grafana, uid: str) -> dict | None:
+    """The newest entry of a dashboard's version list ({} if it lists none); None if there is
+    no such dashboard."""
+    found = versions(grafana, uid, limit=1)
+    return None if found is None else next(iter(found), {})
+
+
+def saved_message(grafana, uid: str, entry: dict) -> str | None:
+    """The message the save behind `entry` (from versions()) really carried.
+
+    The versions list does not always show it. Grafana's handler (pkg/api/dashboard.go,
+    GetDashboardVersions, 5.x to 13.x) lists every version whose parentVersion is 0 — a
+    dashboard's first, however it was saved — as "Initial save". Only the single-version
+    endpoint (GetDashboardVersion) answers the stored message, so a first version is read
+    there. The handler's two other rewrites ("Restored from version N", "Initial save (created
+    by migration)") need no second read: they mark versions no deploy made, and the stored
+    message of a restore is that same text (dashverimpl.DashboardRestoreMessage; 12+ even
+    derives restoredFrom from it, getRestoreVersion)."""
+    if int(entry.get("parentVersion") or 0) != 0:
+        return entry.get("message")
+    single = single_version(grafana, uid, entry)
+    return single.get("message") if single else None
+
+
+def single_version(grafana, uid: str, entry: dict) -> dict | None:
+    """GET …/versions/:id for a versions() entry; None if the server has it under neither key.
+
+    What `:id` means depends on the storage behind the handler: Grafana up to 11.x looks the
+    version number up in its SQL table (sqlStore.Get); 12+ (dashboards through the
+    Kubernetes-style API, dashverimpl.Service.getHistoryThroughK8s) reads the object at
+    resourceVersion `:id`, which the list gives as `id`. The number is tried first (on 12+ a
+    resourceVersion is a large snowflake id that never equals a small version number) and the
+    answer must be the version asked for. An unknown version answers 500 (not 404)."""
+    wanted = entry.get("version")
+    for key in dict.fromkeys(k for k in (wanted, entry.get("id")) if k is not None):
+        try:
+            answer = retry.call(lambda attempt: grafana.client.GET(
+                f"/dashboards/uid/{uid}/versions/{key}"))
+        except GrafanaClientError as error:
+            if error.status_code in (404, 500):
+                continue
+            raise
+        if isinstance(answer, dict) and answer.get("version") == wanted:
+            return answer
+    return None
+
+
 def search_dashboards(grafana, *, tag: str | None = None) -> list[dict]:
     """Every dashboard search hit (optionally only those with `tag`), page by page."""
     return search(grafana, "dash-db", tag=tag)
