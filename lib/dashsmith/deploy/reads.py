@@ -66,9 +66,9 @@ def single_version(grafana, uid: str, entry: dict) -> dict | None:
     answer must be the version asked for. An unknown version answers 500 (not 404)."""
     wanted = entry.get("version")
     for key in dict.fromkeys(k for k in (wanted, entry.get("id")) if k is not None):
+        path = f"/dashboards/uid/{uid}/versions/{key}"
         try:
-            answer = retry.call(lambda attempt: grafana.client.GET(
-                f"/dashboards/uid/{uid}/versions/{key}"))
+            answer = retry.call(lambda attempt, path=path: grafana.client.GET(path))
         except GrafanaClientError as error:
             if error.status_code in (404, 500):
                 continue
