@@ -12,11 +12,12 @@ from .panels import (Query, bargauge, barchart, gauge, panel, piechart, stat, ta
 from .routing import (Email, Inhibit, PagerDuty, Period, Receiver, Route, Routing, Slack, Smtp,
                       TimeInterval, Webhook, alerts_of, secret_env, secret_file)
 from .rules import Alert, Record, RuleGroup
+from .selectors import Selector
 from .slo import SLO, Events, Latency
 from .verbatim import library_panel, plugin_panel
 
 __all__ = [
-    "DATASOURCE", "Variable", "library_panel", "plugin_panel",
+    "DATASOURCE", "Selector", "Variable", "library_panel", "plugin_panel",
     "Alert", "Counter", "Dashboard", "Email", "Events", "Gauge", "Histogram", "Inhibit", "Label",
     "Latency", "PagerDuty", "Period", "Query", "Receiver", "Record", "Route", "Routing", "Row",
     "RuleGroup", "SLO", "Slack", "Smtp", "Summary", "TimeInterval", "Webhook", "alerts_of",
