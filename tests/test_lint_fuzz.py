@@ -6,11 +6,11 @@ from __future__ import annotations
 import json
 
 import yaml
+from dashsmith import promql
+from dashsmith.lint import gotemplate, lint_paths
+from dashsmith.problems import Problem
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from dashsmith.lint import gotemplate, lint_paths, promql
-from dashsmith.problems import Problem
 
 FUZZ = settings(max_examples=150, deadline=None,
                 suppress_health_check=[HealthCheck.function_scoped_fixture,

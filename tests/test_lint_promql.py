@@ -1,11 +1,10 @@
-"""The PromQL analysis lint's rules share (and verify reuses): selectors and what surrounds them,
-the labels a result can carry, and syntax errors placed in the expression as written."""
+"""The PromQL analysis lint and verify share (dashsmith.promql): selectors and what surrounds
+them, the labels a result can carry, and syntax errors placed in the expression as written."""
 
 from __future__ import annotations
 
 import pytest
-
-from dashsmith.lint import promql
+from dashsmith import promql
 
 
 def _labels(catalog: dict):
@@ -47,8 +46,8 @@ def test_fixed_ranges_are_seconds():
     ('label_replace(sum(errors_total), "kind", "x", "", "")', {"kind"}),
     ('count_values("value", sum by (provider) (errors_total))', {"value"}),
     ('count_values by (provider) ("value", errors_total)', {"provider", "value"}),
-    ("sum by (provider) (errors_total) / on (provider) group_left (tier) "
-     "sum by (provider, tier) (latency_seconds_bucket)", {"provider", "tier"}),
+    (("sum by (provider) (errors_total) / on (provider) group_left (tier) "
+      "sum by (provider, tier) (latency_seconds_bucket)"), {"provider", "tier"}),
     ("sum by (provider, model) (errors_total) / on (provider) sum by (provider) (errors_total)",
      {"provider"}),
     ("errors_total / ignoring (model) errors_total", {"provider", "job", "instance"}),

@@ -6,12 +6,18 @@ from __future__ import annotations
 import socket
 
 import pytest
-
 from dashsmith import Dashboard, Query, label_variable, stat, timeseries
+from dashsmith.promql import parts
 from dashsmith.render import render_dashboard
-from dashsmith.verify import expressions
-from dashsmith.verify.queries import (TimeRange, grafana_interval, rate_interval,
-                                      resolve_variables, round_interval, runnable, targets)
+from dashsmith.verify.queries import (
+    TimeRange,
+    grafana_interval,
+    rate_interval,
+    resolve_variables,
+    round_interval,
+    runnable,
+    targets,
+)
 
 
 @pytest.mark.parametrize("seconds, rounded", [
@@ -91,15 +97,15 @@ def test_a_variable_without_values_says_so_and_without_all_takes_the_first_optio
 
 
 def test_alert_conditions_are_the_branches_an_alert_fires_on():
-    parsed = expressions.parse(
+    parsed = parts.parse(
         "(sum(rate(a_total[10m])) == 0 or absent(a_total)) and on () sum(rate(b_total[10m])) > 0")
-    found = [(c.operand, c.comparison) for c in expressions.conditions(parsed)]
+    found = [(c.operand, c.comparison) for c in parts.conditions(parsed)]
     assert found == [("sum(rate(a_total{}[10m]))", "sum(rate(a_total{}[10m])) == 0"),
                      ("sum(rate(b_total{}[10m]))", "sum(rate(b_total{}[10m])) > 0")]
-    (vector,) = expressions.conditions(expressions.parse("sum by (i) (x) >= on (i) max by (i) (y)"))
+    (vector,) = parts.conditions(parts.parse("sum by (i) (x) >= on (i) max by (i) (y)"))
     assert vector.operand == "sum by (i)(x{}) >= bool on (i) max by (i)(y{})"
-    assert [str(s) for s, inside in expressions.selectors(parsed) if inside] == ["a_total{}"]
-    assert expressions.metric_names(parsed) == {"a_total", "b_total"}
+    assert [str(s) for s, inside in parts.selectors(parsed) if inside] == ["a_total{}"]
+    assert parts.metric_names(parsed) == {"a_total", "b_total"}
 
 
 def _unreachable_url() -> str:

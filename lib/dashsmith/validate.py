@@ -11,15 +11,12 @@ from . import durations
 from .dashboard import Row
 from .estate import Estate
 from .problems import Problem, Severity
+from .promql.names import LABEL_NAME, METRIC_NAME
 from .rules import Alert, Record
 from .source import Source
 
 UID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
 MAX_FOLDER_DEPTH = 4
-# Names Prometheus accepts when it loads a rule file (prometheus/common's model, with the
-# legacy name rules Prometheus 2 applies); durations are durations.is_duration's.
-LABEL_NAME = re.compile(r"^[a-zA-Z_][a-zA-Z0-9_]*$")
-METRIC_NAME = re.compile(r"^[a-zA-Z_:][a-zA-Z0-9_:]*$")
 NOT_A_DURATION = f"is not a Prometheus duration ({durations.EXAMPLES})"
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from .. import durations
 from ..catalog import Catalog, Series
 from ..source import Source
-from . import promql
+from .. import promql
 
 # Series Prometheus makes itself, for every target or every alert; their labels vary.
 PROMETHEUS_SERIES = frozenset({

@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from . import gotemplate, promql
+from .. import promql
+from . import gotemplate
 from .subjects import QuerySite
 
 UNKNOWN = "unknown"  # no series underneath has the label

@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterator
 
 from ..source import Source
-from . import literals, promql, pysource
+from .. import promql
+from . import literals, pysource
 
 # Panels that show no data of their own.
 DECORATIVE_PANEL_TYPES = frozenset({"row", "text", "news", "dashlist", "alertlist", "annolist",

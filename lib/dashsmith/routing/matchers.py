@@ -9,8 +9,9 @@ import re
 from dataclasses import dataclass
 from typing import Iterable, Mapping
 
+from ..promql.names import LABEL_NAME
+
 OPERATORS = ("=~", "!~", "!=", "=")  # longest first, for parsing
-LABEL_NAME = re.compile(r"^[a-zA-Z_][a-zA-Z0-9_]*$")
 _MATCHER = re.compile(r'^\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*(=~|!~|!=|=)\s*(.*?)\s*$', re.S)
 
 

@@ -25,7 +25,7 @@ from ..problems import Problem, Severity
 from ..render import expression
 from ..rules import Alert, Record
 from ..source import Source
-from . import expressions
+from ..promql import parts as expressions
 from .api import Prometheus, QueryError, Series, has_values
 from .queries import Runnable, TimeRange, Window, resolve_variables, runnable, targets
 

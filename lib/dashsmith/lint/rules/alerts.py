@@ -6,7 +6,8 @@ import re
 
 from ... import durations, validate
 from ...problems import Severity
-from .. import gotemplate, promql
+from ... import promql
+from .. import gotemplate
 from ..rule import Rule
 
 SEVERITIES = ("critical", "warning", "info")
@@ -30,28 +31,10 @@ class AlertComparison(Rule):
     sites = ("rule",)
 
     def query(self, site, context):
-        if site.rule.is_alert and not filters(site.expression.root):
+        if site.rule.is_alert and not promql.can_be_empty(site.expression.root):
             yield self.problem(f"alert '{site.rule.name}' has no comparison: it fires for every "
                                "series the expression returns; compare it with a threshold "
                                "(e.g. `> 0.1`)", site.rule.source)
-
-
-def filters(node) -> bool:
-    """Whether the result can be empty: a comparison (without bool) or absent() decides."""
-    if isinstance(node, promql.Binary):
-        if node.is_filter:
-            return True
-        if node.op == "or":
-            return filters(node.lhs) and filters(node.rhs)
-        if node.op == "unless":
-            return filters(node.lhs)
-        return filters(node.lhs) or filters(node.rhs)
-    if isinstance(node, promql.Call):
-        return node.function in ("absent", "absent_over_time") or any(
-            filters(arg) for arg in node.args)
-    if isinstance(node, (promql.Aggregate, promql.Unary, promql.Subquery)):
-        return filters(node.expr)
-    return False
 
 
 class AlertFor(Rule):

@@ -8,7 +8,8 @@ import difflib
 import re
 
 from ...catalog import MetricType
-from .. import labels, promql
+from ... import promql
+from .. import labels
 from ..rule import Rule
 from ..subjects import variable_query
 

@@ -6,7 +6,8 @@ import re
 
 from ... import durations, variables
 from ...problems import Severity
-from .. import labels, promql
+from ... import promql
+from .. import labels
 from ..subjects import variable_query
 from ..rule import Rule
 

@@ -1,26 +1,24 @@
-"""PromQL parts verify evaluates on their own, on promql-parser's AST (whose nodes print back
-as PromQL): the series selectors of an expression, the sub-expressions that feed a node, and
-the conditions an alert expression fires on."""
+"""The parts of an expression that can be evaluated on their own, as promql-parser's nodes
+(which print back as PromQL, so each part can be sent to Prometheus): the series selectors,
+the sub-expressions that feed a node, and the conditions an alert expression fires on. verify
+asks a live Prometheus about these; lint reads the plain tree of the same parse (tree.py).
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import re
+from dataclasses import dataclass
 
 import promql_parser as pp
 
-COMPARISONS = frozenset({"==", "!=", ">", "<", ">=", "<="})
-# Functions that return a series exactly when their argument has none.
-ABSENCE = frozenset({"absent", "absent_over_time"})
+from .operators import ABSENCE, COMPARISONS
+from .tree import parse as parse_tree
 
 
 def parse(text: str):
-    """The AST, or None when promql-parser cannot read it (Prometheus will say why)."""
-    try:
-        return pp.parse(text)
-    except (ValueError, TypeError, OverflowError):
-        return None
+    """The AST of `text` (PromQL as Prometheus reads it, no Grafana variables), or None when
+    promql-parser cannot read it (Prometheus will say why)."""
+    return parse_tree(text, grafana=False).ast
 
 
 def show(node) -> str:

@@ -1,0 +1,39 @@
+"""PromQL analysis, one layer for every command (lint and verify define none of their own).
+
+  tree       parse(text) → Expression: plain nodes that know their parent (selectors, calls,
+             aggregations, binary operations), Grafana variables replaced by stand-ins and
+             restored in messages; can_be_empty(node)
+  labels     the labels a result can carry, and which aggregation or matching removed one
+  position   where in the text a syntax error is (the parser reports none)
+  parts      the parser's own nodes, which print back as PromQL: the parts of an expression
+             that can be evaluated on their own (selectors, inputs, an alert's conditions)
+  operators  the operators and functions the analysis treats apart
+  names      what Prometheus accepts as a label or metric name
+
+The names below are the tree and the label flow, as the lint rules use them.
+"""
+
+from .labels import available_labels, dropped_by, output_labels
+from .operators import AGGREGATIONS, COMPARISONS, SET_OPERATORS
+from .tree import (
+                   Aggregate,
+                   Binary,
+                   Call,
+                   Expression,
+                   Matcher,
+                   Node,
+                   Number,
+                   ParseError,
+                   Selector,
+                   String,
+                   Subquery,
+                   Unary,
+                   can_be_empty,
+                   is_scalar,
+                   parse,
+)
+
+__all__ = ["AGGREGATIONS", "COMPARISONS", "SET_OPERATORS", "Aggregate", "Binary", "Call",
+           "Expression", "Matcher", "Node", "Number", "ParseError", "Selector", "String",
+           "Subquery", "Unary", "available_labels", "can_be_empty", "dropped_by", "is_scalar",
+           "output_labels", "parse"]

@@ -1,0 +1,389 @@
+"""A PromQL expression as a tree of plain nodes.
+
+`parse(text)` parses with promql-parser after Grafana variables are replaced by sentinels
+(`variables.with_sentinels`), and turns the parser's AST into nodes that know their parent:
+selectors (metric name, matchers, range), calls, aggregations with their labels, binary
+operations with their matching. `Expression.selectors()` lists every series selector, and
+`Selector.around()` the calls and aggregations that enclose it, innermost first. Messages never
+show a sentinel: `Expression.restore()` puts the variables back. The parser's own tree is kept
+as `Expression.ast` (see parts.py).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+import promql_parser as pp
+
+from .. import durations, variables
+from .operators import ABSENCE, COMPARISONS
+from .position import error_offset
+
+_SENTINEL = re.compile(r"__var_\w+?__")
+_ONE_MS = timedelta(milliseconds=1)
+
+
+@dataclass(frozen=True)
+class Matcher:
+    label: str
+    op: str  # "=", "!=", "=~" or "!~"
+    value: str
+
+    @property
+    def is_regex(self) -> bool:
+        return self.op in ("=~", "!~")
+
+    @property
+    def has_variable(self) -> bool:
+        """The value holds a Grafana variable (a sentinel): its real value is unknown."""
+        return bool(_SENTINEL.search(self.value))
+
+    def __str__(self) -> str:
+        return f'{self.label}{self.op}"{self.value}"'
+
+
+@dataclass(eq=False)
+class Node:
+    parent: Node | None = field(default=None, init=False, repr=False)
+    scalar = False  # a scalar result (set per node by the parser's conversion)
+
+    def children(self) -> list[Node]:
+        return []
+
+    def ancestors(self):
+        node = self.parent
+        while node is not None:
+            yield node
+            node = node.parent
+
+    def walk(self):
+        """This node and every node under it, parents before children."""
+        stack = [self]
+        while stack:
+            node = stack.pop()
+            yield node
+            stack.extend(reversed(node.children()))
+
+
+@dataclass(eq=False)
+class Selector(Node):
+    """`name{matchers}`, or `name{matchers}[range]` when `range` is set (seconds)."""
+
+    name: str | None
+    matchers: tuple[Matcher, ...]
+    range: float | None = None
+    range_variable: str | None = None  # e.g. "__rate_interval" for [$__rate_interval]
+    offset: float | None = None
+
+    def around(self) -> list[Call | Aggregate]:
+        """The calls and aggregations enclosing this selector, innermost first."""
+        return [n for n in self.ancestors() if isinstance(n, (Call, Aggregate))]
+
+    def consumer(self) -> Node | None:
+        """The first node that reads this selector's values: a call, an aggregation or a
+        binary operation (subqueries, unary minus and parentheses pass values through)."""
+        for node in self.ancestors():
+            if isinstance(node, (Call, Aggregate, Binary)):
+                return node
+        return None
+
+    def matcher(self, label: str) -> Matcher | None:
+        return next((m for m in self.matchers if m.label == label), None)
+
+    @property
+    def name_is_variable(self) -> bool:
+        return bool(self.name and _SENTINEL.search(self.name))
+
+    def __str__(self) -> str:
+        inner = ",".join(str(m) for m in self.matchers if m.label != "__name__" or not self.name)
+        text = (self.name or "") + (f"{{{inner}}}" if inner or not self.name else "")
+        if self.range_variable:
+            text += f"[${self.range_variable}]"
+        elif self.range is not None:
+            text += f"[{durations.format(self.range)}]"
+        return text
+
+
+@dataclass(eq=False)
+class Call(Node):
+    function: str
+    args: list[Node]
+    returns_scalar: bool = False
+
+    def children(self):
+        return list(self.args)
+
+    def __str__(self) -> str:
+        return f"{self.function}(...)"
+
+
+@dataclass(eq=False)
+class Aggregate(Node):
+    op: str
+    grouping: str | None  # "by", "without" or None
+    labels: tuple[str, ...]
+    expr: Node
+    param: Node | None = None
+
+    def children(self):
+        return [n for n in (self.param, self.expr) if n is not None]
+
+    def __str__(self) -> str:
+        if self.grouping:
+            return f"{self.op} {self.grouping} ({', '.join(self.labels)})"
+        return self.op
+
+
+@dataclass(eq=False)
+class Binary(Node):
+    op: str
+    lhs: Node
+    rhs: Node
+    bool: bool = False
+    matching: str | None = None  # "on" or "ignoring"
+    matching_labels: tuple[str, ...] = ()
+    group: str | None = None  # "left" or "right" (group_left / group_right)
+    group_labels: tuple[str, ...] = ()
+
+    def children(self):
+        return [self.lhs, self.rhs]
+
+    @property
+    def is_filter(self) -> bool:
+        """A comparison that drops series (no `bool`)."""
+        return self.op in COMPARISONS and not self.bool
+
+    def __str__(self) -> str:
+        text = self.op
+        if self.matching:
+            text += f" {self.matching} ({', '.join(self.matching_labels)})"
+        if self.group:
+            text += f" group_{self.group} ({', '.join(self.group_labels)})"
+        return text
+
+
+@dataclass(eq=False)
+class Subquery(Node):
+    expr: Node
+    range: float
+    step: float | None = None
+
+    def children(self):
+        return [self.expr]
+
+
+@dataclass(eq=False)
+class Unary(Node):
+    expr: Node
+
+    def children(self):
+        return [self.expr]
+
+
+@dataclass(eq=False)
+class Number(Node):
+    value: float
+    scalar = True
+
+
+@dataclass(eq=False)
+class String(Node):
+    value: str
+    scalar = True
+
+
+@dataclass(frozen=True)
+class ParseError:
+    message: str  # with the variables as written, never a sentinel
+    offset: int  # in the original expression
+
+    def position(self, text: str) -> tuple[int, int]:
+        """(line, column), both from 1, of the error in `text`."""
+        before = text[: self.offset]
+        return before.count("\n") + 1, self.offset - (before.rfind("\n") + 1) + 1
+
+
+class Expression:
+    def __init__(self, text: str, substitution: variables.Substitution, root: Node | None,
+                 error: ParseError | None, ast=None):
+        self.text = text  # as written
+        self.substitution = substitution
+        self.root = root
+        self.error = error
+        self.ast = ast  # promql-parser's tree (of the text with sentinels), None on an error
+        self._nodes = list(root.walk()) if root is not None else []
+        self._selectors = [n for n in self._nodes if type(n) is Selector]
+        self._named = [s for s in self._selectors if s.name and not s.name_is_variable]
+
+    def nodes(self) -> list[Node]:
+        """Every node, parents before children."""
+        return self._nodes
+
+    def selectors(self) -> list[Selector]:
+        return self._selectors
+
+    def named_selectors(self) -> list[Selector]:
+        """Selectors with a metric name written out (not `{__name__=...}`, not `$metric`)."""
+        return self._named
+
+    def restore(self, message: str) -> str:
+        return self.substitution.restore(message)
+
+
+def parse(text: str, grafana: bool = True) -> Expression:
+    """`text` parsed; Grafana variables are replaced first unless `grafana` is False (rule
+    expressions, which Prometheus reads as they are)."""
+    return _parse(text, grafana)
+
+
+@functools.lru_cache(maxsize=2048)
+def _parse(text: str, grafana: bool) -> Expression:
+    if grafana:
+        substitution = variables.with_sentinels(text)
+    else:
+        substitution = variables.Substitution(text, text, [])
+    try:
+        ast = pp.parse(substitution.text)
+    except (ValueError, TypeError, OverflowError) as error:
+        message = str(error) or "invalid expression"
+        offset = substitution.original_offset(error_offset(substitution.text, message))
+        return Expression(text, substitution, None,
+                          ParseError(substitution.restore(message), min(offset, len(text))))
+    return Expression(text, substitution, _Converter(substitution).node(ast), None, ast)
+
+
+class _Converter:
+    """promql-parser's AST as plain nodes, with sentinel ranges mapped back to variables."""
+
+    def __init__(self, substitution: variables.Substitution):
+        self.substitution = substitution
+
+    def node(self, ast) -> Node:
+        kind = type(ast)
+        if kind is pp.ParenExpr:
+            return self.node(ast.expr)
+        method = _CONVERTERS.get(kind)
+        if method is None:
+            raise TypeError(f"unexpected PromQL node {kind.__name__}")
+        made = method(self, ast)
+        for child in made.children():
+            child.parent = made
+        return made
+
+    def _scalar(self, made: Node) -> Node:
+        """Mark a node whose value is a scalar (a number, or an operation on numbers)."""
+        made.scalar = True
+        return made
+
+    def vector_selector(self, ast) -> Selector:
+        # Each attribute read copies that part of the parser's tree: read each once.
+        found = ast.matchers
+        matchers = tuple(Matcher(m.name, _MATCH_OPS[str(m.op)], m.value) for m in found.matchers)
+        for group in found.or_matchers:
+            matchers += tuple(Matcher(m.name, _MATCH_OPS[str(m.op)], m.value) for m in group)
+        offset = ast.offset
+        return Selector(ast.name, matchers, offset=_seconds(offset) if offset is not None else None)
+
+    def matrix_selector(self, ast) -> Selector:
+        selector = self.vector_selector(ast.vector_selector)
+        duration = ast.range
+        selector.range = _seconds(duration)
+        selector.range_variable = self._variable(duration) if self.substitution.replaced else None
+        return selector
+
+    def _variable(self, duration: timedelta) -> str | None:
+        occurrence = self.substitution.variable_at(f"{duration // _ONE_MS}ms")
+        return occurrence.name if occurrence else None
+
+    def call(self, ast) -> Call:
+        function = ast.func
+        made = Call(function.name, [self.node(a) for a in ast.args],
+                    returns_scalar=function.return_type == pp.ValueType.Scalar)
+        return self._scalar(made) if made.returns_scalar else made
+
+    def aggregate(self, ast) -> Aggregate:
+        modifier = ast.modifier
+        grouping, labels = None, ()
+        if modifier is not None:
+            grouping = "by" if modifier.type == pp.AggModifierType.By else "without"
+            labels = tuple(modifier.labels)
+        param = self.node(ast.param) if ast.param is not None else None
+        return Aggregate(str(ast.op), grouping, labels, self.node(ast.expr), param)
+
+    def binary(self, ast) -> Binary:
+        made = Binary(str(ast.op), self.node(ast.lhs), self.node(ast.rhs))
+        modifier = ast.modifier
+        if modifier is not None:
+            made.bool = bool(modifier.return_bool)
+            matching = modifier.matching
+            if matching is not None:
+                made.matching = ("on" if matching.type == pp.LabelModifierType.Include
+                                 else "ignoring")
+                made.matching_labels = tuple(matching.labels)
+            card = modifier.card
+            if card == pp.VectorMatchCardinality.ManyToOne:
+                made.group = "left"
+            elif card == pp.VectorMatchCardinality.OneToMany:
+                made.group = "right"
+            if made.group:
+                made.group_labels = tuple(modifier.group_labels or ())
+        return self._scalar(made) if made.lhs.scalar and made.rhs.scalar else made
+
+    def subquery(self, ast) -> Subquery:
+        step = ast.step
+        return Subquery(self.node(ast.expr), _seconds(ast.range),
+                        _seconds(step) if step is not None else None)
+
+    def unary(self, ast) -> Unary:
+        made = Unary(self.node(ast.expr))
+        return self._scalar(made) if made.expr.scalar else made
+
+    def number(self, ast) -> Number:
+        return Number(ast.val)
+
+    def string(self, ast) -> String:
+        return String(ast.val)
+
+
+_CONVERTERS = {
+    pp.VectorSelector: _Converter.vector_selector,
+    pp.MatrixSelector: _Converter.matrix_selector,
+    pp.Call: _Converter.call,
+    pp.AggregateExpr: _Converter.aggregate,
+    pp.BinaryExpr: _Converter.binary,
+    pp.SubqueryExpr: _Converter.subquery,
+    pp.UnaryExpr: _Converter.unary,
+    pp.NumberLiteral: _Converter.number,
+    pp.StringLiteral: _Converter.string,
+}
+_MATCH_OPS = {"MatchOp.Equal": "=", "MatchOp.NotEqual": "!=", "MatchOp.Re": "=~",
+              "MatchOp.NotRe": "!~"}
+
+
+def _seconds(duration: timedelta) -> float:
+    return duration.total_seconds()
+
+
+def is_scalar(node: Node) -> bool:
+    return node.scalar
+
+
+def can_be_empty(node: Node) -> bool:
+    """Whether the result can be empty, as an alert's must be to ever stop firing: a
+    comparison (without bool) or absent() decides."""
+    if isinstance(node, Binary):
+        if node.is_filter:
+            return True
+        if node.op == "or":
+            return can_be_empty(node.lhs) and can_be_empty(node.rhs)
+        if node.op == "unless":
+            return can_be_empty(node.lhs)
+        return can_be_empty(node.lhs) or can_be_empty(node.rhs)
+    if isinstance(node, Call):
+        return node.function in ABSENCE or any(can_be_empty(arg) for arg in node.args)
+    if isinstance(node, (Aggregate, Unary, Subquery)):
+        return can_be_empty(node.expr)
+    return False
