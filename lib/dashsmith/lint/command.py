@@ -11,7 +11,8 @@ from ..problems import DeclarationError, Problem, Severity
 from ..project import Project
 from ..routing import checks as routing_checks
 from ..settings import NoProjectError, SettingsError
-from . import alert_tests, lint_paths, lint_project, promtool, report
+from .. import problem_formats
+from . import alert_tests, lint_paths, lint_project, promtool
 from .rules import ALL, BY_ID
 
 FAIL_ON = {"error": Severity.ERROR, "warning": Severity.WARNING}
@@ -50,14 +51,14 @@ def lint(ctx, paths, output_format, fail_on, explain, no_tools):
     base = project.root if project is not None else os.getcwd()
     problems = [_relative(p, base) for p in problems]
     if output_format == "json":
-        click.echo(report.as_json(problems))
+        click.echo(problem_formats.as_json(problems))
     elif output_format == "github":
-        for line in report.github(problems):
+        for line in problem_formats.github(problems):
             click.echo(line)
     else:
-        for line in report.text(problems):
+        for line in problem_formats.text(problems):
             click.echo(line)
-        click.echo(report.summary(problems), err=True)
+        click.echo(problem_formats.summary(problems), err=True)
     if any(p.severity >= FAIL_ON[fail_on] for p in problems):
         ctx.exit(EXIT_PROBLEMS)
 

@@ -10,7 +10,7 @@ import click
 
 from .. import durations
 from ..cli import EXIT_PROBLEMS, duration_option, fail, load_project, report_declaration_error
-from ..lint import report
+from .. import problem_formats as report
 from ..problems import DeclarationError, Severity
 from .api import Prometheus, Unreachable
 from .checks import verify as run_checks

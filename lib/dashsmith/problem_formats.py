@@ -1,5 +1,6 @@
-"""Findings as text (`path:line:col: severity rule-id message`), JSON, or GitHub workflow
-commands (annotations on the pull request's lines)."""
+"""Problems as the commands print them (lint and verify alike): text (`path:line:col: severity
+rule-id message`), JSON, or GitHub workflow commands (annotations on the pull request's
+lines)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import json
 
 import click
 
-from ..problems import Problem, Severity
+from .problems import Problem, Severity
 
 _COLOURS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "blue"}
 _GITHUB_LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
