@@ -6,18 +6,23 @@ from __future__ import annotations
 import click
 import niquests
 import pytest
-from hypothesis import given, strategies as st
 from grafana_client.client import GrafanaClientError, GrafanaServerError, GrafanaTimeoutError
+from hypothesis import given, strategies as st
 
-from dashsmith.deploy import retry
 from dashsmith.deploy.alerting import DesiredGroup, group_hash, normalize_group
-from dashsmith.deploy.connection import Secret, connection_from
 from dashsmith.deploy.desired import Desired, DesiredDashboard, folder_tree
 from dashsmith.deploy.live import Live, LiveDashboard, LiveFolder, LiveGroup
-from dashsmith.deploy.normalize import (MARKER_TAG, Recorded, content_hash, dashboard_hash,
-                                        deploy_message, normalize_dashboard, recorded_deploy,
-                                        with_marker)
 from dashsmith.deploy.plan import Action, compute
+from dashsmith.grafana import retry
+from dashsmith.grafana.connection import Secret, connection_from
+from dashsmith.grafana.content import content_hash, dashboard_hash, normalize_dashboard
+from dashsmith.grafana.ownership import (
+    MARKER_TAG,
+    Recorded,
+    deploy_message,
+    recorded_deploy,
+    with_marker,
+)
 from dashsmith.source import Source
 
 HERE = Source("dashboards/x.py", 1)

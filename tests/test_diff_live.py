@@ -9,9 +9,8 @@ import json
 import pytest
 
 from dashsmith import folders
-from dashsmith.deploy.normalize import with_marker
+from dashsmith.grafana.ownership import with_marker
 from dashsmith.project import Project
-
 from grafana_emulator.fixtures import emulator_fixtures
 
 TOKEN = "glsa_review"

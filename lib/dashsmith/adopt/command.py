@@ -17,7 +17,7 @@ import tempfile
 import click
 
 from ..cli import EXIT_ERROR, fail, load_project, report_declaration_error
-from ..deploy.connection import GrafanaUnavailable, connect, connection_options
+from ..grafana.connection import GrafanaUnavailable, connect, connection_options
 from ..problems import DeclarationError
 from . import buildable, codegen, live, roundtrip
 from .inputs import ImportFailed, Imported, read_file

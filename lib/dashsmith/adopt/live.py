@@ -1,10 +1,10 @@
 """Dashboards read from a live Grafana for import, with the folder each one is in (as the
-title path dashsmith declares folders by). Uses deploy's connection and retries."""
+title path dashsmith declares folders by). Uses the grafana package's connection and retries."""
 
 from __future__ import annotations
 
-from ..deploy.connection import call
-from ..deploy.normalize import search_dashboards
+from ..grafana.connection import call
+from ..grafana.reads import search_dashboards
 from .inputs import ImportFailed, Imported, from_json
 
 

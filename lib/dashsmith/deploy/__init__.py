@@ -2,7 +2,6 @@
 
 The run, in order (each step a module):
 
-  connection   options and environment → a checked grafana-client `GrafanaApi`
   desired      the build → what Grafana should hold (folders, dashboards, rule groups)
   live         what Grafana holds now, read without writing (the "refresh")
   plan         desired + live → a Plan: create / update / unchanged / drifted / delete,
@@ -13,6 +12,7 @@ The run, in order (each step a module):
   prometheus   rule files into a directory, then /-/reload and a check that they loaded
   provisioning the path without GRAFANA_URL: files for Grafana's file provisioning
 
-normalize holds what both sides are compared by (and dashsmith's ownership markers);
-alerting turns alert declarations into Grafana-managed rule groups.
+Talking to Grafana (the connection, retries, reads, bounded concurrency, what both sides are
+compared by and dashsmith's ownership markers) is the grafana package's, shared with import
+and diff --live; alerting turns alert declarations into Grafana-managed rule groups.
 """

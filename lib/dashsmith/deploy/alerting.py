@@ -27,9 +27,10 @@ import re
 from dataclasses import dataclass
 
 from .. import durations, folders
+from ..grafana.content import content_hash
+from ..grafana.ownership import Recorded
 from ..problems import Problem, Severity
 from ..source import Source
-from .normalize import Recorded, content_hash
 
 HASH_ANNOTATION = "dashsmith_hash"
 PROJECT_ANNOTATION = "dashsmith_project"

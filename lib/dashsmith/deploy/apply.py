@@ -18,10 +18,10 @@ from dataclasses import dataclass
 
 from grafana_client.client import GrafanaClientError
 
-from . import reads, retry, workers
-from .connection import explain
+from ..grafana import reads, retry, workers
+from ..grafana.connection import explain
+from ..grafana.ownership import deploy_message, recorded_deploy
 from .live import group_path, read_group
-from .normalize import deploy_message, recorded_deploy
 from .plan import DASHBOARD, FOLDER, RULE_GROUP, Action, Change, Plan
 
 CONFLICT_STATUSES = (409, 412)

@@ -15,14 +15,29 @@ from dataclasses import dataclass
 import click
 
 from ..cli import EXIT_PROBLEMS, fail, load_project, report_declaration_error
+from ..grafana import reads
+from ..grafana.connection import GrafanaUnavailable, connect, connection_options, explain
 from ..output import OutputError, check_replaceable, replace_tree
 from ..problems import DeclarationError, Severity
-from . import (alerting, existing_folders, live, notifications, plan as planning, prometheus,
-               provisioning, reads, report)
+from . import (
+    alerting,
+    existing_folders,
+    live,
+    notifications,
+    plan as planning,
+    prometheus,
+    provisioning,
+    report,
+)
 from .apply import apply
-from .config import (DEFAULT_CONCURRENCY, MAX_CONCURRENCY, SECTION, ConfigError,
-                     DeploySettings, deploy_settings)
-from .connection import GrafanaUnavailable, connect, connection_options, explain
+from .config import (
+    DEFAULT_CONCURRENCY,
+    MAX_CONCURRENCY,
+    SECTION,
+    ConfigError,
+    DeploySettings,
+    deploy_settings,
+)
 from .desired import desired_state
 
 DEFAULT_MAX_DELETES = 5

@@ -8,9 +8,10 @@ import functools
 from dataclasses import dataclass, field
 
 from .. import folders
+from ..grafana.content import dashboard_hash, normalize_dashboard
+from ..grafana.ownership import with_marker
 from ..source import Source
 from .alerting import DesiredGroup
-from .normalize import dashboard_hash, normalize_dashboard, with_marker
 
 
 @dataclass(frozen=True)

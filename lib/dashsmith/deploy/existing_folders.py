@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from . import reads
+from ..grafana import reads
 from .desired import Desired
 
 

@@ -13,10 +13,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
-from . import reads, workers
+from ..grafana import reads, workers
+from ..grafana.content import content_hash, normalize_dashboard
+from ..grafana.ownership import MARKER_TAG, Recorded, recorded_deploy
 from .alerting import HASH_ANNOTATION, live_group_hash, normalize_group, recorded_group
 from .desired import Desired
-from .normalize import MARKER_TAG, Recorded, content_hash, normalize_dashboard, recorded_deploy
 
 HISTORY_LIMIT = 100  # versions searched for dashsmith's last save when someone saved after it
 

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import os
 
+from ..grafana.connection import explain
 from ..routing import grafana as routing_grafana
 from ..routing.secrets import SecretError
-from .connection import explain
 
 
 class RoutingUnavailable(Exception):

@@ -12,7 +12,7 @@ import os
 import niquests
 
 from .. import output, serialize
-from . import retry
+from ..grafana import retry
 from .alerting import recording_rules_only
 
 BUILD_RULE_DIRS = ("rules/", "provisioning/prometheus/rules/")

@@ -11,7 +11,7 @@ import os
 import click
 
 from ..cli import EXIT_PROBLEMS, fail, load_project, report_declaration_error
-from ..deploy.connection import connection_options
+from ..grafana.connection import connection_options
 from ..output import OutputError, replace_tree
 from ..problems import DeclarationError
 from . import render_markdown, render_text, semantic, snapshot

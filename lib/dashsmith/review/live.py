@@ -1,9 +1,9 @@
 """The dashboards deployed in Grafana as a snapshot, for `dashsmith diff --live`.
 
-Deploy owns the connection and what "the same" means: connect() checks Grafana and the
-credentials, fetch_live_dashboards() reads dashsmith's dashboards (those carrying its marker
-tag) and normalize_dashboard() strips what Grafana adds on save. Both sides are normalized
-the same way, so only real differences remain. Grafana holds no Prometheus rule files, so
+The grafana package (shared with deploy and import) holds the connection and what "the same"
+means: connect() checks Grafana and the credentials, fetch_live_dashboards() reads dashsmith's
+dashboards (those carrying its marker tag) and normalize_dashboard() strips what Grafana adds
+on save. Both sides are normalized the same way, so only real differences remain. Grafana holds no Prometheus rule files, so
 a live snapshot has no rules.
 """
 
@@ -12,8 +12,9 @@ from __future__ import annotations
 import dataclasses
 
 from .. import folders
-from ..deploy.connection import Connection, GrafanaUnavailable, connect, explain
-from ..deploy.normalize import fetch_live_dashboards, normalize_dashboard
+from ..grafana.connection import Connection, GrafanaUnavailable, connect, explain
+from ..grafana.content import normalize_dashboard
+from ..grafana.reads import fetch_live_dashboards
 from ..render import CompiledDashboard
 from .snapshot import Snapshot, SnapshotError
 

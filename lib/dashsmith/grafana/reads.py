@@ -1,11 +1,18 @@
-"""Reading Grafana with retries: what live (the plan's refresh), apply and
-fetch_live_dashboards share."""
+"""Reading Grafana with retries: what deploy (its refresh and apply), `diff --live` and
+`import` share.
+
+fetch_live_dashboards(grafana, uids=None, managed_only=True) → {uid: (folder_uid, normalized
+json)} for `dashsmith diff --live`: every dashboard carrying the marker (or every dashboard, or
+the given uids), read concurrently with retries.
+"""
 
 from __future__ import annotations
 
 from grafana_client.client import GrafanaClientError
 
-from . import retry
+from . import retry, workers
+from .content import normalize_dashboard
+from .ownership import MARKER_TAG
 
 SEARCH_PAGE = 5000
 
@@ -99,3 +106,17 @@ def search(grafana, kind: str, *, tag: str | None = None) -> list[dict]:
         if len(batch) < SEARCH_PAGE:
             return hits
         page += 1
+
+
+def fetch_live_dashboards(grafana, uids=None, *, managed_only: bool = True,
+                          concurrency: int = 4) -> dict[str, tuple[str, dict]]:
+    """{uid: (folder_uid, normalized json)}; folder_uid is "" at the root. With `uids`, only
+    those (missing ones are left out); otherwise every dashboard with MARKER_TAG (or all of
+    them when managed_only is False)."""
+    if uids is None:
+        hits = search_dashboards(grafana, tag=MARKER_TAG if managed_only else None)
+        uids = [hit["uid"] for hit in hits]
+    found = workers.run_all_or_raise(lambda uid: get(grafana, f"/dashboards/uid/{uid}"),
+                                     uids, concurrency)
+    return {uid: (answer["meta"].get("folderUid") or "", normalize_dashboard(answer["dashboard"]))
+            for uid, answer in zip(uids, found) if answer is not None}

@@ -1,0 +1,11 @@
+"""Talking to Grafana, for every command that does: deploy, import (adopt) and diff --live
+(review). None of them reaches into another for it.
+
+  connection   options and environment → a checked grafana-client `GrafanaApi`; explain()
+               turns any failed call into one secret-free line
+  retry        transient failures (429, 50x, timeouts) retried with backoff and jitter
+  reads        GETs with retries: versions, searches, the dashboards dashsmith deployed
+  workers      bounded concurrency (Grafana is asked at most N things at once)
+  ownership    the marker tag and save message by which dashsmith knows what it deployed
+  content      a dashboard's content without what Grafana adds on save, and its hash
+"""
