@@ -1,2 +1,3 @@
 """Prometheus alerting and recording rules, one module per area; each compiles to
-rules/<module>.yml. Thresholds shared with the dashboards are in thresholds.py."""
+rules/<module>.yml. The thresholds they fire on, which the dashboards draw too, are in
+metrics/config.py."""

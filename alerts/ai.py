@@ -1,10 +1,10 @@
 """LLM calls: failing, rate limited, slow, over budget, or stopped."""
 
-from alerts import thresholds
 from dashsmith import Alert, Record, RuleGroup
+from metrics import config
 
-FAST = thresholds.AI_P95_SECONDS["fast"]
-MEDIUM = thresholds.AI_P95_SECONDS["medium"]
+FAST = config.AI_P95_SECONDS["fast"]
+MEDIUM = config.AI_P95_SECONDS["medium"]
 
 ai = RuleGroup("ai", [
     # The error ratio is read by two alerts; a provider whose completions all fail still has a
@@ -25,19 +25,19 @@ ai = RuleGroup("ai", [
     ),
     Alert(
         "AIErrorRatioHigh",
-        expr=f"provider:ai_error_ratio:rate5m > {thresholds.AI_ERROR_RATIO_WARNING}",
+        expr=f"provider:ai_error_ratio:rate5m > {config.AI_ERROR_RATIO_WARNING}",
         for_="10m",
         severity="warning",
-        summary=f"More than {thresholds.AI_ERROR_RATIO_WARNING:.0%} of LLM calls fail.",
+        summary=f"More than {config.AI_ERROR_RATIO_WARNING:.0%} of LLM calls fail.",
         description="{{ $value | humanizePercentage }} of {{ $labels.provider }} calls failed "
                     "over the last 5 minutes.",
     ),
     Alert(
         "AIErrorRatioCritical",
-        expr=f"provider:ai_error_ratio:rate5m > {thresholds.AI_ERROR_RATIO_CRITICAL}",
+        expr=f"provider:ai_error_ratio:rate5m > {config.AI_ERROR_RATIO_CRITICAL}",
         for_="5m",
         severity="critical",
-        summary=f"More than {thresholds.AI_ERROR_RATIO_CRITICAL:.0%} of LLM calls fail.",
+        summary=f"More than {config.AI_ERROR_RATIO_CRITICAL:.0%} of LLM calls fail.",
         description="{{ $value | humanizePercentage }} of {{ $labels.provider }} calls failed "
                     "over the last 5 minutes.",
     ),
@@ -45,7 +45,7 @@ ai = RuleGroup("ai", [
         "AIRateLimited",
         expr=f"""
           sum by (provider) (rate(ai_errors_total{{error_type=~"rate_limit_error|overloaded_error"}}[5m]))
-          > {thresholds.AI_RATE_LIMITED_PER_SECOND}
+          > {config.AI_RATE_LIMITED_PER_SECOND}
         """,
         for_="10m",
         severity="warning",
@@ -67,21 +67,21 @@ ai = RuleGroup("ai", [
     ),
     Alert(
         "AICostOverHourlyBudget",
-        expr=f"sum(increase(ai_cost_usd_total[1h])) > {thresholds.AI_HOURLY_BUDGET_USD}",
+        expr=f"sum(increase(ai_cost_usd_total[1h])) > {config.AI_HOURLY_BUDGET_USD}",
         for_="5m",
         severity="warning",
         summary="LLM spend is above the hourly budget.",
         description="{{ $value | humanize }} USD spent on LLM calls in the last hour "
-                    f"(budget ${thresholds.AI_HOURLY_BUDGET_USD}).",
+                    f"(budget ${config.AI_HOURLY_BUDGET_USD}).",
     ),
     Alert(
         "AICostDailyProjection",
-        expr=f"sum(rate(ai_cost_usd_total[6h])) * 86400 > {thresholds.AI_DAILY_BUDGET_USD}",
+        expr=f"sum(rate(ai_cost_usd_total[6h])) * 86400 > {config.AI_DAILY_BUDGET_USD}",
         for_="30m",
         severity="info",
         summary="At the current pace LLM spend will pass the daily budget.",
         description="The last 6 hours project to {{ $value | humanize }} USD a day "
-                    f"(budget ${thresholds.AI_DAILY_BUDGET_USD}).",
+                    f"(budget ${config.AI_DAILY_BUDGET_USD}).",
     ),
     # Analyses still run while the completions counter stopped, or is gone (the LLM client
     # never started). The analyses per minute come first so that they are the alert's value.

@@ -1,18 +1,17 @@
 """Hosts, from node_exporter (after the node-mixin alerts)."""
 
-from alerts import thresholds
 from dashsmith import Alert, RuleGroup
-
-REAL_FILESYSTEMS = 'fstype!~"tmpfs|overlay|squashfs",mountpoint!=""'
+from metrics import config
+from metrics.config import REAL_FILESYSTEMS
 
 
 def _filesystem_almost_full(name: str, percent: float, severity: str) -> Alert:
     return Alert(
         name,
         expr=f"""
-          node_filesystem_avail_bytes{{{REAL_FILESYSTEMS}}}
-            / node_filesystem_size_bytes{{{REAL_FILESYSTEMS}}} * 100 < {percent}
-          and node_filesystem_readonly{{{REAL_FILESYSTEMS}}} == 0
+          node_filesystem_avail_bytes{REAL_FILESYSTEMS}
+            / node_filesystem_size_bytes{REAL_FILESYSTEMS} * 100 < {percent}
+          and node_filesystem_readonly{REAL_FILESYSTEMS} == 0
         """,
         for_="30m",
         severity=severity,
@@ -25,16 +24,16 @@ def _filesystem_almost_full(name: str, percent: float, severity: str) -> Alert:
 
 node = RuleGroup("node", [
     _filesystem_almost_full("NodeFilesystemAlmostOutOfSpace",
-                            thresholds.FILESYSTEM_AVAILABLE_WARNING_PERCENT, "warning"),
+                            config.FILESYSTEM_AVAILABLE_WARNING_PERCENT, "warning"),
     _filesystem_almost_full("NodeFilesystemAlmostOutOfSpaceCritical",
-                            thresholds.FILESYSTEM_AVAILABLE_CRITICAL_PERCENT, "critical"),
+                            config.FILESYSTEM_AVAILABLE_CRITICAL_PERCENT, "critical"),
     Alert(
         "NodeFilesystemSpaceFillingUp",
         expr=f"""
-          node_filesystem_avail_bytes{{{REAL_FILESYSTEMS}}}
-            / node_filesystem_size_bytes{{{REAL_FILESYSTEMS}}} * 100 < 40
-          and predict_linear(node_filesystem_avail_bytes{{{REAL_FILESYSTEMS}}}[6h], 24 * 3600) < 0
-          and node_filesystem_readonly{{{REAL_FILESYSTEMS}}} == 0
+          node_filesystem_avail_bytes{REAL_FILESYSTEMS}
+            / node_filesystem_size_bytes{REAL_FILESYSTEMS} * 100 < 40
+          and predict_linear(node_filesystem_avail_bytes{REAL_FILESYSTEMS}[6h], 24 * 3600) < 0
+          and node_filesystem_readonly{REAL_FILESYSTEMS} == 0
         """,
         for_="1h",
         severity="warning",
@@ -46,7 +45,7 @@ node = RuleGroup("node", [
         "NodeMemoryHighUtilization",
         expr=f"""
           100 - node_memory_MemAvailable_bytes / node_memory_MemTotal_bytes * 100
-          > {thresholds.MEMORY_UTILISATION_PERCENT}
+          > {config.MEMORY_UTILISATION_PERCENT}
         """,
         for_="15m",
         severity="warning",
@@ -57,7 +56,7 @@ node = RuleGroup("node", [
         "NodeCPUHighUsage",
         expr=f"""
           sum without (mode) (avg without (cpu) (rate(node_cpu_seconds_total{{mode!~"idle|iowait"}}[2m]))) * 100
-          > {thresholds.CPU_UTILISATION_PERCENT}
+          > {config.CPU_UTILISATION_PERCENT}
         """,
         for_="15m",
         severity="info",
@@ -68,7 +67,7 @@ node = RuleGroup("node", [
         "NodeSystemSaturation",
         expr=f"""
           node_load1 / count without (cpu, mode) (node_cpu_seconds_total{{mode="idle"}})
-          > {thresholds.LOAD_PER_CORE}
+          > {config.LOAD_PER_CORE}
         """,
         for_="15m",
         severity="warning",

@@ -1,7 +1,8 @@
 """PostgreSQL, from postgres_exporter (after the postgres-mixin and awesome-prometheus-alerts)."""
 
-from alerts import thresholds
 from dashsmith import Alert, RuleGroup, durations
+from metrics import config
+from metrics.config import REAL_DATABASES
 
 CONNECTION_LIMIT = ("(max by (instance) (pg_settings_max_connections)"
                     " - max by (instance) (pg_settings_superuser_reserved_connections))")
@@ -19,11 +20,11 @@ postgres = RuleGroup("postgres", [
         "PostgresqlTooManyConnections",
         expr=f"""
           sum by (instance) (pg_stat_activity_count)
-            / {CONNECTION_LIMIT} > {thresholds.PG_CONNECTIONS_RATIO}
+            / {CONNECTION_LIMIT} > {config.PG_CONNECTIONS_RATIO}
         """,
         for_="10m",
         severity="warning",
-        summary=f"PostgreSQL is using more than {thresholds.PG_CONNECTIONS_RATIO:.0%} of its connections.",
+        summary=f"PostgreSQL is using more than {config.PG_CONNECTIONS_RATIO:.0%} of its connections.",
         description="{{ $labels.instance }} uses {{ $value | humanizePercentage }} of the "
                     "connections open to applications.",
     ),
@@ -38,12 +39,12 @@ postgres = RuleGroup("postgres", [
     Alert(
         "PostgresqlLowCacheHitRatio",
         expr=f"""
-          sum by (instance, datname) (rate(pg_stat_database_blks_hit{{datname!~"template.*"}}[5m]))
-            / (sum by (instance, datname) (rate(pg_stat_database_blks_hit{{datname!~"template.*"}}[5m]))
-               + sum by (instance, datname) (rate(pg_stat_database_blks_read{{datname!~"template.*"}}[5m])))
-          < {thresholds.PG_CACHE_HIT_RATIO}
-          and sum by (instance, datname) (rate(pg_stat_database_blks_read{{datname!~"template.*"}}[5m]))
-            > {thresholds.PG_CACHE_MIN_READS_PER_SECOND}
+          sum by (instance, datname) (rate(pg_stat_database_blks_hit{REAL_DATABASES}[5m]))
+            / (sum by (instance, datname) (rate(pg_stat_database_blks_hit{REAL_DATABASES}[5m]))
+               + sum by (instance, datname) (rate(pg_stat_database_blks_read{REAL_DATABASES}[5m])))
+          < {config.PG_CACHE_HIT_RATIO}
+          and sum by (instance, datname) (rate(pg_stat_database_blks_read{REAL_DATABASES}[5m]))
+            > {config.PG_CACHE_MIN_READS_PER_SECOND}
         """,
         for_="5m",
         severity="warning",
@@ -54,7 +55,7 @@ postgres = RuleGroup("postgres", [
         "PostgresqlDeadlocks",
         expr=f"""
           sum by (instance, datname) (rate(pg_stat_database_deadlocks[5m])) * 60
-          > {thresholds.PG_DEADLOCKS_PER_MINUTE}
+          > {config.PG_DEADLOCKS_PER_MINUTE}
         """,
         for_="1m",
         severity="warning",
@@ -63,10 +64,10 @@ postgres = RuleGroup("postgres", [
     ),
     Alert(
         "PostgresqlHighRollbackRate",
-        expr="""
-          sum by (instance, datname) (rate(pg_stat_database_xact_rollback{datname!~"template.*"}[5m]))
-            / (sum by (instance, datname) (rate(pg_stat_database_xact_commit{datname!~"template.*"}[5m]))
-               + sum by (instance, datname) (rate(pg_stat_database_xact_rollback{datname!~"template.*"}[5m])))
+        expr=f"""
+          sum by (instance, datname) (rate(pg_stat_database_xact_rollback{REAL_DATABASES}[5m]))
+            / (sum by (instance, datname) (rate(pg_stat_database_xact_commit{REAL_DATABASES}[5m]))
+               + sum by (instance, datname) (rate(pg_stat_database_xact_rollback{REAL_DATABASES}[5m])))
           > 0.1
         """,
         for_="5m",
@@ -79,13 +80,13 @@ postgres = RuleGroup("postgres", [
     Alert(
         "PostgresqlLongRunningTransaction",
         expr=f"""
-          max by (instance, datname) (pg_stat_activity_max_tx_duration{{datname!~"template.*"}})
-          > {thresholds.PG_LONGEST_TRANSACTION_SECONDS}
+          max by (instance, datname) (pg_stat_activity_max_tx_duration{REAL_DATABASES})
+          > {config.PG_LONGEST_TRANSACTION_SECONDS}
         """,
         for_="2m",
         severity="warning",
         summary="A PostgreSQL transaction has been open for over "
-                f"{durations.format(thresholds.PG_LONGEST_TRANSACTION_SECONDS)}.",
+                f"{durations.format(config.PG_LONGEST_TRANSACTION_SECONDS)}.",
         description="The oldest transaction on {{ $labels.datname }} is "
                     "{{ $value | humanizeDuration }} old.",
     ),

@@ -1,8 +1,8 @@
 """The application: analyses failing, slow or expensive, and the app's metrics going missing.
 These are the planned HighErrorRate, SlowAnalysis and HighLLMCost, corrected."""
 
-from alerts import thresholds
 from dashsmith import Alert, RuleGroup, durations
+from metrics import config
 
 application = RuleGroup("tradingagents", [
     # Planned as rate(errors[5m]) > 0.1: errors per second per ticker, not a 10% ratio.
@@ -11,11 +11,11 @@ application = RuleGroup("tradingagents", [
         expr=f"""
           sum(rate(tradingagents_analyses_total{{status="error"}}[5m]))
             / sum(rate(tradingagents_analyses_total[5m]))
-          > {thresholds.ANALYSIS_ERROR_RATIO}
+          > {config.ANALYSIS_ERROR_RATIO}
         """,
         for_="5m",
         severity="warning",
-        summary=f"More than {thresholds.ANALYSIS_ERROR_RATIO:.0%} of analyses are failing.",
+        summary=f"More than {config.ANALYSIS_ERROR_RATIO:.0%} of analyses are failing.",
         description="{{ $value | humanizePercentage }} of analyses failed over the last 5 minutes.",
     ),
     # Planned as histogram_quantile over the raw histogram name, which matches nothing.
@@ -24,28 +24,28 @@ application = RuleGroup("tradingagents", [
         expr=f"""
           histogram_quantile(0.95,
             sum by (le) (rate(tradingagents_analysis_duration_seconds_bucket[10m])))
-          > {thresholds.ANALYSIS_P95_SECONDS}
+          > {config.ANALYSIS_P95_SECONDS}
         """,
         for_="10m",
         severity="warning",
         summary="Analyses are slow.",
         description="95% of analyses finish within {{ $value | humanizeDuration }} "
-                    f"(threshold {durations.format(thresholds.ANALYSIS_P95_SECONDS)}) over the last "
+                    f"(threshold {durations.format(config.ANALYSIS_P95_SECONDS)}) over the last "
                     "10 minutes.",
     ),
     # Planned as rate(tradingagents_llm_cost_usd[1h]) > 10: the name lacks _total and rate()
     # is dollars per second, so it meant $36,000 an hour.
     Alert(
         "HighLLMCost",
-        expr=f"sum(increase(tradingagents_llm_cost_usd_total[1h])) > {thresholds.LLM_HOURLY_COST_USD}",
+        expr=f"sum(increase(tradingagents_llm_cost_usd_total[1h])) > {config.LLM_HOURLY_COST_USD}",
         for_="15m",
         severity="warning",
-        summary=f"LLM spend is above ${thresholds.LLM_HOURLY_COST_USD} an hour.",
+        summary=f"LLM spend is above ${config.LLM_HOURLY_COST_USD} an hour.",
         description="Agents spent {{ $value | humanize }} USD on LLM calls over the last hour.",
     ),
     Alert(
         "AppTargetDown",
-        expr='up{job="tradingagents"} == 0',
+        expr=f"up{config.APP_TARGET} == 0",
         for_="5m",
         severity="critical",
         summary="Prometheus cannot scrape the trading platform.",
@@ -54,7 +54,7 @@ application = RuleGroup("tradingagents", [
     ),
     Alert(
         "AppTargetMissing",
-        expr='absent(up{job="tradingagents"})',
+        expr=f"absent(up{config.APP_TARGET})",
         for_="5m",
         severity="critical",
         summary="The trading platform is not among Prometheus's targets.",

@@ -1,8 +1,9 @@
 """Agent Performance: each agent of the analysis graph, its runs, speed, success and spend."""
 
-from dashsmith import Dashboard, Row, bargauge, label_variable, timeseries
+from dashsmith import Dashboard, Row, Selector, bargauge, label_variable, timeseries
+from metrics.config import JOB
 
-AGENT = 'job=~"$job",agent_name=~"$agent_name"'
+AGENTS = Selector(JOB, 'agent_name=~"$agent_name"')  # the job and agents chosen above
 
 dashboard = Dashboard(
     uid="tradingagents-agents",
@@ -18,7 +19,7 @@ dashboard = Dashboard(
         Row("Runs", [
             timeseries(
                 "Executions per Minute",
-                f"sum by (agent_name) (rate(tradingagents_agent_executions_total{{{AGENT}}}[$__rate_interval])) * 60",
+                f"sum by (agent_name) (rate(tradingagents_agent_executions_total{AGENTS}[$__rate_interval])) * 60",
                 legend="{{agent_name}}",
                 unit="opm",
                 description="Agent runs per minute.",
@@ -26,15 +27,15 @@ dashboard = Dashboard(
             timeseries(
                 "Duration P95",
                 "histogram_quantile(0.95, sum by (le, agent_name) "
-                f"(rate(tradingagents_agent_duration_seconds_bucket{{{AGENT}}}[$__rate_interval])))",
+                f"(rate(tradingagents_agent_duration_seconds_bucket{AGENTS}[$__rate_interval])))",
                 legend="{{agent_name}}",
                 unit="s",
                 description="95th percentile of agent run time.",
             ),
             timeseries(
                 "Success Rate",
-                f'sum by (agent_name) (rate(tradingagents_agent_executions_total{{status="success",{AGENT}}}[$__rate_interval])) '
-                f"/ sum by (agent_name) (rate(tradingagents_agent_executions_total{{{AGENT}}}[$__rate_interval]))",
+                f'sum by (agent_name) (rate(tradingagents_agent_executions_total{AGENTS:status="success"}[$__rate_interval])) '
+                f"/ sum by (agent_name) (rate(tradingagents_agent_executions_total{AGENTS}[$__rate_interval]))",
                 legend="{{agent_name}}",
                 unit="percentunit",
                 min=0, max=1,
@@ -44,7 +45,7 @@ dashboard = Dashboard(
         Row("Spend", [
             timeseries(
                 "Tokens per Second",
-                f"sum by (agent_name, type) (rate(tradingagents_llm_tokens_total{{{AGENT}}}[$__rate_interval]))",
+                f"sum by (agent_name, type) (rate(tradingagents_llm_tokens_total{AGENTS}[$__rate_interval]))",
                 legend="{{agent_name}} {{type}}",
                 unit="suffix: tok/s",
                 stack=True,
@@ -52,7 +53,7 @@ dashboard = Dashboard(
             ),
             bargauge(
                 "Cost per Agent",
-                f"sum by (agent_name) (increase(tradingagents_llm_cost_usd_total{{{AGENT}}}[$__range]))",
+                f"sum by (agent_name) (increase(tradingagents_llm_cost_usd_total{AGENTS}[$__range]))",
                 legend="{{agent_name}}",
                 unit="currencyUSD",
                 description="LLM spend per agent over the time range.",

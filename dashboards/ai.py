@@ -1,9 +1,8 @@
 """AI / LLM: how much the Claude calls cost, how fast they answer and how often they fail."""
 
-from alerts import thresholds
 from dashsmith import Dashboard, Query, Row, label_variable, piechart, stat, timeseries
-
-JOB = 'job=~"$job"'
+from metrics import config
+from metrics.config import JOB
 
 dashboard = Dashboard(
     uid="ai-llm",
@@ -16,14 +15,14 @@ dashboard = Dashboard(
         Row("Traffic", [
             timeseries(
                 "Completions Rate",
-                f"sum by (provider, model) (rate(ai_completions_total{{{JOB}}}[$__rate_interval])) * 60",
+                f"sum by (provider, model) (rate(ai_completions_total{JOB}[$__rate_interval])) * 60",
                 legend="{{provider}} {{model}}",
                 unit="reqpm",
                 description="Successful completions per minute, by provider and model.",
             ),
             timeseries(
                 "Token Usage",
-                f"sum by (type) (rate(ai_tokens_total{{{JOB}}}[$__rate_interval]))",
+                f"sum by (type) (rate(ai_tokens_total{JOB}[$__rate_interval]))",
                 legend="{{type}}",
                 unit="suffix: tok/s",
                 stack=True,
@@ -31,7 +30,7 @@ dashboard = Dashboard(
             ),
             stat(
                 "Active Requests",
-                f"sum(ai_active_requests{{{JOB}}})",
+                f"sum(ai_active_requests{JOB})",
                 legend="in flight",
                 unit="short",
                 graph=True,
@@ -41,15 +40,15 @@ dashboard = Dashboard(
         Row("Spend", [
             timeseries(
                 "Cost $/hour",
-                f"sum by (provider) (rate(ai_cost_usd_total{{{JOB}}}[$__rate_interval])) * 3600",
+                f"sum by (provider) (rate(ai_cost_usd_total{JOB}[$__rate_interval])) * 3600",
                 legend="{{provider}}",
                 unit="currencyUSD",
-                thresholds={thresholds.AI_HOURLY_BUDGET_USD: "red"},
+                thresholds={config.AI_HOURLY_BUDGET_USD: "red"},
                 description="Spend rate in US dollars per hour; the line is the hourly budget.",
             ),
             piechart(
                 "Model Distribution",
-                f"sum by (model) (increase(ai_completions_total{{{JOB}}}[$__range]))",
+                f"sum by (model) (increase(ai_completions_total{JOB}[$__range]))",
                 legend="{{model}}",
                 unit="short",
                 description="Share of completions per model over the dashboard's time range.",
@@ -59,25 +58,25 @@ dashboard = Dashboard(
             timeseries(
                 "Latency P95",
                 "histogram_quantile(0.95, sum by (le, provider, tier) "
-                f"(rate(ai_latency_seconds_bucket{{{JOB}}}[$__rate_interval])))",
+                f"(rate(ai_latency_seconds_bucket{JOB}[$__rate_interval])))",
                 legend="{{provider}} {{tier}}",
                 unit="s",
                 description="95th percentile of call duration, per tier (Grafana shows ms below 1 s).",
             ),
             timeseries(
                 "Error Rate",
-                f"sum by (provider) (rate(ai_errors_total{{{JOB}}}[$__rate_interval])) / "
-                f"(sum by (provider) (rate(ai_completions_total{{{JOB}}}[$__rate_interval])) + "
-                f"sum by (provider) (rate(ai_errors_total{{{JOB}}}[$__rate_interval])))",
+                f"sum by (provider) (rate(ai_errors_total{JOB}[$__rate_interval])) / "
+                f"(sum by (provider) (rate(ai_completions_total{JOB}[$__rate_interval])) + "
+                f"sum by (provider) (rate(ai_errors_total{JOB}[$__rate_interval])))",
                 legend="{{provider}}",
                 unit="percentunit",
-                thresholds={thresholds.AI_ERROR_RATIO_WARNING: "orange",
-                            thresholds.AI_ERROR_RATIO_CRITICAL: "red"},
+                thresholds={config.AI_ERROR_RATIO_WARNING: "orange",
+                            config.AI_ERROR_RATIO_CRITICAL: "red"},
                 description="Failed calls as a share of all calls.",
             ),
             timeseries(
                 "Errors by Type",
-                f"sum by (error_type) (rate(ai_errors_total{{{JOB}}}[$__rate_interval]))",
+                f"sum by (error_type) (rate(ai_errors_total{JOB}[$__rate_interval]))",
                 legend="{{error_type}}",
                 unit="ops",
                 stack=True,
@@ -86,7 +85,7 @@ dashboard = Dashboard(
             timeseries(
                 "Time to First Token P95",
                 "histogram_quantile(0.95, sum by (le, tier) "
-                f"(rate(ai_time_to_first_token_seconds_bucket{{{JOB}}}[$__rate_interval])))",
+                f"(rate(ai_time_to_first_token_seconds_bucket{JOB}[$__rate_interval])))",
                 legend="{{tier}}",
                 unit="s",
                 description="95th percentile of the wait for the first streamed token.",

@@ -1,15 +1,14 @@
 """Application: the analyses TradingAgents runs, how long they take and how often they fail."""
 
-from alerts import thresholds
 from dashsmith import Dashboard, Query, Row, label_variable, stat, timeseries
-
-JOB = 'job=~"$job"'
+from metrics import config
+from metrics.config import JOB
 
 
 def _duration(quantile: float) -> Query:
     return Query(
         f"histogram_quantile({quantile}, sum by (le) "
-        f"(rate(tradingagents_analysis_duration_seconds_bucket{{{JOB}}}[$__rate_interval])))",
+        f"(rate(tradingagents_analysis_duration_seconds_bucket{JOB}[$__rate_interval])))",
         legend=f"p{round(quantile * 100)}",
     )
 
@@ -25,21 +24,21 @@ dashboard = Dashboard(
         Row("Analyses", [
             stat(
                 "Analyses",
-                f"sum(increase(tradingagents_analyses_total{{{JOB}}}[$__range]))",
+                f"sum(increase(tradingagents_analyses_total{JOB}[$__range]))",
                 legend="total",
                 unit="short",
                 description="Analyses finished over the time range.",
             ),
             stat(
                 "Succeeded",
-                f'sum(increase(tradingagents_analyses_total{{status="success",{JOB}}}[$__range]))',
+                f'sum(increase(tradingagents_analyses_total{JOB:status="success"}[$__range]))',
                 legend="success",
                 unit="short",
                 description="Analyses that finished successfully over the time range.",
             ),
             stat(
                 "Failed",
-                f'sum(increase(tradingagents_analyses_total{{status="error",{JOB}}}[$__range]))',
+                f'sum(increase(tradingagents_analyses_total{JOB:status="error"}[$__range]))',
                 legend="error",
                 unit="short",
                 thresholds={1: "red"},
@@ -47,7 +46,7 @@ dashboard = Dashboard(
             ),
             stat(
                 "Active Analyses",
-                f"sum(tradingagents_active_analyses{{{JOB}}})",
+                f"sum(tradingagents_active_analyses{JOB})",
                 legend="running",
                 unit="short",
                 graph=True,
@@ -57,7 +56,7 @@ dashboard = Dashboard(
         Row("Throughput and errors", [
             timeseries(
                 "Analyses per Minute",
-                f"sum by (status) (rate(tradingagents_analyses_total{{{JOB}}}[$__rate_interval])) * 60",
+                f"sum by (status) (rate(tradingagents_analyses_total{JOB}[$__rate_interval])) * 60",
                 legend="{{status}}",
                 unit="opm",
                 stack=True,
@@ -65,11 +64,11 @@ dashboard = Dashboard(
             ),
             timeseries(
                 "Error Rate",
-                f'sum(rate(tradingagents_analyses_total{{status="error",{JOB}}}[$__rate_interval])) '
-                f"/ sum(rate(tradingagents_analyses_total{{{JOB}}}[$__rate_interval]))",
+                f'sum(rate(tradingagents_analyses_total{JOB:status="error"}[$__rate_interval])) '
+                f"/ sum(rate(tradingagents_analyses_total{JOB}[$__rate_interval]))",
                 legend="error ratio",
                 unit="percentunit",
-                thresholds={thresholds.ANALYSIS_ERROR_RATIO: "red"},
+                thresholds={config.ANALYSIS_ERROR_RATIO: "red"},
                 description="Failed analyses as a share of all finished; the line is the alert threshold.",
             ),
         ]),
@@ -78,12 +77,12 @@ dashboard = Dashboard(
                 "Analysis Duration",
                 _duration(0.5), _duration(0.95), _duration(0.99),
                 unit="s",
-                thresholds={thresholds.ANALYSIS_P95_SECONDS: "red"},
+                thresholds={config.ANALYSIS_P95_SECONDS: "red"},
                 description="Percentiles of analysis wall time; the line is the SlowAnalysis threshold on p95.",
             ),
             timeseries(
                 "Queue Length",
-                f"sum(tradingagents_analysis_queue_length{{{JOB}}})",
+                f"sum(tradingagents_analysis_queue_length{JOB})",
                 legend="waiting",
                 unit="short",
                 description="Analyses waiting to start.",

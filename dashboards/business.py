@@ -1,8 +1,7 @@
 """Business: how much analysis the platform delivers and what each one costs."""
 
 from dashsmith import Dashboard, Row, barchart, label_variable, stat
-
-JOB = 'job=~"$job"'
+from metrics.config import JOB
 
 dashboard = Dashboard(
     uid="tradingagents-business",
@@ -18,7 +17,7 @@ dashboard = Dashboard(
             barchart(
                 "Analyses per Day",
                 # Each bar, drawn at midnight, counts the day that starts there.
-                f"sum(increase(tradingagents_analyses_total{{{JOB}}}[1d] offset -1d))",
+                f"sum(increase(tradingagents_analyses_total{JOB}[1d] offset -1d))",
                 legend="analyses",
                 unit="short",
                 interval="1d",
@@ -27,8 +26,8 @@ dashboard = Dashboard(
             ),
             stat(
                 "Cost per Analysis",
-                f"sum(increase(tradingagents_llm_cost_usd_total{{{JOB}}}[$__range])) "
-                f"/ sum(increase(tradingagents_analyses_total{{{JOB}}}[$__range]))",
+                f"sum(increase(tradingagents_llm_cost_usd_total{JOB}[$__range])) "
+                f"/ sum(increase(tradingagents_analyses_total{JOB}[$__range]))",
                 legend="per analysis",
                 unit="currencyUSD",
                 description="Mean LLM spend per finished analysis over the time range.",

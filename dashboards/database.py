@@ -1,10 +1,10 @@
 """Database: the PostgreSQL server behind the platform, from postgres_exporter."""
 
-from alerts import thresholds
-from dashsmith import Dashboard, Row, label_variable, stat, table, timeseries
+from dashsmith import Dashboard, Row, Selector, label_variable, stat, table, timeseries
+from metrics import config
+from metrics.config import INSTANCE, REAL_DATABASES
 
-DB = 'instance=~"$instance"'
-DATNAME = f'{DB},datname!~"template.*"'
+DATABASES = Selector(INSTANCE, REAL_DATABASES)
 
 dashboard = Dashboard(
     uid="postgresql",
@@ -17,7 +17,7 @@ dashboard = Dashboard(
         Row("Health", [
             stat(
                 "PostgreSQL Up",
-                f"min(pg_up{{{DB}}})",
+                f"min(pg_up{INSTANCE})",
                 legend="up",
                 unit="none",
                 thresholds={None: "red", 1: "green"},
@@ -28,7 +28,7 @@ dashboard = Dashboard(
             ),
             timeseries(
                 "Connections by State",
-                f"sum by (state) (pg_stat_activity_count{{{DB}}})",
+                f"sum by (state) (pg_stat_activity_count{INSTANCE})",
                 legend="{{state}}",
                 unit="short",
                 stack=True,
@@ -37,12 +37,12 @@ dashboard = Dashboard(
             ),
             timeseries(
                 "Connections vs Max",
-                f"sum by (instance) (pg_stat_activity_count{{{DB}}}) "
-                f"/ max by (instance) (pg_settings_max_connections{{{DB}}})",
+                f"sum by (instance) (pg_stat_activity_count{INSTANCE}) "
+                f"/ max by (instance) (pg_settings_max_connections{INSTANCE})",
                 legend="{{instance}}",
                 unit="percentunit",
                 min=0, max=1,
-                thresholds={thresholds.PG_CONNECTIONS_RATIO: "red"},
+                thresholds={config.PG_CONNECTIONS_RATIO: "red"},
                 description="Connections in use as a share of max_connections.",
                 width=9,
             ),
@@ -50,25 +50,25 @@ dashboard = Dashboard(
         Row("Throughput", [
             timeseries(
                 "Cache Hit Ratio",
-                f"sum by (datname) (rate(pg_stat_database_blks_hit{{{DATNAME}}}[$__rate_interval])) "
-                f"/ (sum by (datname) (rate(pg_stat_database_blks_hit{{{DATNAME}}}[$__rate_interval])) "
-                f"+ sum by (datname) (rate(pg_stat_database_blks_read{{{DATNAME}}}[$__rate_interval])))",
+                f"sum by (datname) (rate(pg_stat_database_blks_hit{DATABASES}[$__rate_interval])) "
+                f"/ (sum by (datname) (rate(pg_stat_database_blks_hit{DATABASES}[$__rate_interval])) "
+                f"+ sum by (datname) (rate(pg_stat_database_blks_read{DATABASES}[$__rate_interval])))",
                 legend="{{datname}}",
                 unit="percentunit",
-                thresholds={None: "red", thresholds.PG_CACHE_HIT_RATIO: "green"},
+                thresholds={None: "red", config.PG_CACHE_HIT_RATIO: "green"},
                 description="Block reads served from shared buffers rather than disk.",
             ),
             timeseries(
                 "Transactions per Second",
-                f"sum by (datname) (rate(pg_stat_database_xact_commit{{{DATNAME}}}[$__rate_interval]) "
-                f"+ rate(pg_stat_database_xact_rollback{{{DATNAME}}}[$__rate_interval]))",
+                f"sum by (datname) (rate(pg_stat_database_xact_commit{DATABASES}[$__rate_interval]) "
+                f"+ rate(pg_stat_database_xact_rollback{DATABASES}[$__rate_interval]))",
                 legend="{{datname}}",
                 unit="ops",
                 description="Commits and rollbacks per second.",
             ),
             timeseries(
                 "Deadlocks",
-                f"sum by (datname) (increase(pg_stat_database_deadlocks{{{DATNAME}}}[$__rate_interval]))",
+                f"sum by (datname) (increase(pg_stat_database_deadlocks{DATABASES}[$__rate_interval]))",
                 legend="{{datname}}",
                 unit="short",
                 description="Deadlocks detected per interval.",
@@ -77,24 +77,24 @@ dashboard = Dashboard(
         Row("Queries", [
             timeseries(
                 "Mean Query Time",
-                f"sum by (datname) (rate(pg_stat_statements_seconds_total{{{DB}}}[$__rate_interval])) "
-                f"/ sum by (datname) (rate(pg_stat_statements_calls_total{{{DB}}}[$__rate_interval]))",
+                f"sum by (datname) (rate(pg_stat_statements_seconds_total{INSTANCE}[$__rate_interval])) "
+                f"/ sum by (datname) (rate(pg_stat_statements_calls_total{INSTANCE}[$__rate_interval]))",
                 legend="{{datname}}",
                 unit="s",
                 description="Mean statement execution time (needs pg_stat_statements).",
             ),
             timeseries(
                 "Oldest Transaction",
-                f"max by (datname) (pg_stat_activity_max_tx_duration{{{DATNAME}}})",
+                f"max by (datname) (pg_stat_activity_max_tx_duration{DATABASES})",
                 legend="{{datname}}",
                 unit="s",
-                thresholds={thresholds.PG_LONGEST_TRANSACTION_SECONDS: "red"},
+                thresholds={config.PG_LONGEST_TRANSACTION_SECONDS: "red"},
                 description="Age of the oldest open transaction per database.",
             ),
             table(
                 "Slowest Queries",
-                f"topk(10, sum by (datname, queryid) (rate(pg_stat_statements_seconds_total{{{DB}}}[$__range])) "
-                f"/ sum by (datname, queryid) (rate(pg_stat_statements_calls_total{{{DB}}}[$__range])))",
+                f"topk(10, sum by (datname, queryid) (rate(pg_stat_statements_seconds_total{INSTANCE}[$__range])) "
+                f"/ sum by (datname, queryid) (rate(pg_stat_statements_calls_total{INSTANCE}[$__range])))",
                 legend="{{datname}} {{queryid}}",
                 unit="s",
                 description="The ten statements with the highest mean time over the time range.",

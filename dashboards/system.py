@@ -1,10 +1,10 @@
 """System Overview: the hosts the platform runs on, from node_exporter."""
 
-from alerts import thresholds
-from dashsmith import Dashboard, Query, Row, label_variable, stat, timeseries
+from dashsmith import Dashboard, Query, Row, Selector, label_variable, stat, timeseries
+from metrics import config
+from metrics.config import INSTANCE, REAL_FILESYSTEMS
 
-HOST = 'instance=~"$instance"'
-REAL_FILESYSTEMS = 'fstype!~"tmpfs|overlay|squashfs",mountpoint!=""'
+FILESYSTEMS = Selector(REAL_FILESYSTEMS, INSTANCE)
 
 dashboard = Dashboard(
     uid="system-overview",
@@ -17,16 +17,16 @@ dashboard = Dashboard(
         Row("CPU and load", [
             stat(
                 "CPU Busy",
-                f'1 - avg(rate(node_cpu_seconds_total{{mode="idle",{HOST}}}[$__range]))',
+                f'1 - avg(rate(node_cpu_seconds_total{INSTANCE:mode="idle"}[$__range]))',
                 legend="busy",
                 unit="percentunit",
-                thresholds={0.7: "orange", thresholds.CPU_UTILISATION_PERCENT / 100: "red"},
+                thresholds={0.7: "orange", config.CPU_UTILISATION_PERCENT / 100: "red"},
                 description="Share of CPU time not idle over the time range, all cores.",
                 width=6,
             ),
             timeseries(
                 "CPU by Mode",
-                f'avg by (instance, mode) (rate(node_cpu_seconds_total{{mode!="idle",{HOST}}}[$__rate_interval]))',
+                f'avg by (instance, mode) (rate(node_cpu_seconds_total{INSTANCE:mode!="idle"}[$__rate_interval]))',
                 legend="{{instance}} {{mode}}",
                 unit="percentunit",
                 stack=True,
@@ -35,11 +35,11 @@ dashboard = Dashboard(
             ),
             timeseries(
                 "Load per Core",
-                f"node_load1{{{HOST}}} / count without (cpu, mode) "
-                f'(node_cpu_seconds_total{{mode="idle",{HOST}}})',
+                f"node_load1{INSTANCE} / count without (cpu, mode) "
+                f'(node_cpu_seconds_total{INSTANCE:mode="idle"})',
                 legend="{{instance}}",
                 unit="short",
-                thresholds={thresholds.LOAD_PER_CORE: "red"},
+                thresholds={config.LOAD_PER_CORE: "red"},
                 description="1-minute load average divided by the number of cores.",
                 width=9,
             ),
@@ -47,18 +47,18 @@ dashboard = Dashboard(
         Row("Memory", [
             timeseries(
                 "Memory Used",
-                f"1 - node_memory_MemAvailable_bytes{{{HOST}}} / node_memory_MemTotal_bytes{{{HOST}}}",
+                f"1 - node_memory_MemAvailable_bytes{INSTANCE} / node_memory_MemTotal_bytes{INSTANCE}",
                 legend="{{instance}}",
                 unit="percentunit",
                 min=0, max=1,
-                thresholds={thresholds.MEMORY_UTILISATION_PERCENT / 100: "red"},
+                thresholds={config.MEMORY_UTILISATION_PERCENT / 100: "red"},
                 description="Share of memory not available to new processes.",
             ),
             timeseries(
                 "Memory Bytes",
-                Query(f"node_memory_MemTotal_bytes{{{HOST}}} - node_memory_MemAvailable_bytes{{{HOST}}}",
+                Query(f"node_memory_MemTotal_bytes{INSTANCE} - node_memory_MemAvailable_bytes{INSTANCE}",
                       legend="{{instance}} used"),
-                Query(f"node_memory_MemTotal_bytes{{{HOST}}}", legend="{{instance}} total"),
+                Query(f"node_memory_MemTotal_bytes{INSTANCE}", legend="{{instance}} total"),
                 unit="bytes",
                 description="Memory in use and installed.",
             ),
@@ -66,56 +66,56 @@ dashboard = Dashboard(
         Row("Disk", [
             timeseries(
                 "Disk Throughput",
-                Query(f"sum by (instance, device) (rate(node_disk_read_bytes_total{{{HOST}}}[$__rate_interval]))",
+                Query(f"sum by (instance, device) (rate(node_disk_read_bytes_total{INSTANCE}[$__rate_interval]))",
                       legend="{{device}} read"),
-                Query(f"sum by (instance, device) (rate(node_disk_written_bytes_total{{{HOST}}}[$__rate_interval]))",
+                Query(f"sum by (instance, device) (rate(node_disk_written_bytes_total{INSTANCE}[$__rate_interval]))",
                       legend="{{device}} written"),
                 unit="Bps",
                 description="Bytes per second read from and written to each block device.",
             ),
             timeseries(
                 "Disk IOPS",
-                Query(f"sum by (instance, device) (rate(node_disk_reads_completed_total{{{HOST}}}[$__rate_interval]))",
+                Query(f"sum by (instance, device) (rate(node_disk_reads_completed_total{INSTANCE}[$__rate_interval]))",
                       legend="{{device}} reads"),
-                Query(f"sum by (instance, device) (rate(node_disk_writes_completed_total{{{HOST}}}[$__rate_interval]))",
+                Query(f"sum by (instance, device) (rate(node_disk_writes_completed_total{INSTANCE}[$__rate_interval]))",
                       legend="{{device}} writes"),
                 unit="iops",
                 description="Read and write operations per second.",
             ),
             timeseries(
                 "Disk Busy",
-                f"rate(node_disk_io_time_seconds_total{{{HOST}}}[$__rate_interval])",
+                f"rate(node_disk_io_time_seconds_total{INSTANCE}[$__rate_interval])",
                 legend="{{instance}} {{device}}",
                 unit="percentunit",
                 description="Share of time each device was busy with I/O.",
             ),
             timeseries(
                 "Filesystem Used",
-                f"1 - node_filesystem_avail_bytes{{{REAL_FILESYSTEMS},{HOST}}} "
-                f"/ node_filesystem_size_bytes{{{REAL_FILESYSTEMS},{HOST}}}",
+                f"1 - node_filesystem_avail_bytes{FILESYSTEMS} "
+                f"/ node_filesystem_size_bytes{FILESYSTEMS}",
                 legend="{{instance}} {{mountpoint}}",
                 unit="percentunit",
                 min=0, max=1,
-                thresholds={1 - thresholds.FILESYSTEM_AVAILABLE_WARNING_PERCENT / 100: "orange",
-                            1 - thresholds.FILESYSTEM_AVAILABLE_CRITICAL_PERCENT / 100: "red"},
+                thresholds={1 - config.FILESYSTEM_AVAILABLE_WARNING_PERCENT / 100: "orange",
+                            1 - config.FILESYSTEM_AVAILABLE_CRITICAL_PERCENT / 100: "red"},
                 description="Share of each filesystem in use (space available to non-root users).",
             ),
         ]),
         Row("Network", [
             timeseries(
                 "Network Traffic",
-                Query(f'sum by (instance, device) (rate(node_network_receive_bytes_total{{device!~"lo|veth.+",{HOST}}}[$__rate_interval]))',
+                Query(f'sum by (instance, device) (rate(node_network_receive_bytes_total{INSTANCE:device!~"lo|veth.+"}[$__rate_interval]))',
                       legend="{{device}} received"),
-                Query(f'-sum by (instance, device) (rate(node_network_transmit_bytes_total{{device!~"lo|veth.+",{HOST}}}[$__rate_interval]))',
+                Query(f'-sum by (instance, device) (rate(node_network_transmit_bytes_total{INSTANCE:device!~"lo|veth.+"}[$__rate_interval]))',
                       legend="{{device}} sent"),
                 unit="Bps",
                 description="Bytes per second received (up) and sent (down) per interface.",
             ),
             timeseries(
                 "Network Errors",
-                Query(f"sum by (instance, device) (rate(node_network_receive_errs_total{{{HOST}}}[$__rate_interval]))",
+                Query(f"sum by (instance, device) (rate(node_network_receive_errs_total{INSTANCE}[$__rate_interval]))",
                       legend="{{device}} receive errors"),
-                Query(f"sum by (instance, device) (rate(node_network_transmit_errs_total{{{HOST}}}[$__rate_interval]))",
+                Query(f"sum by (instance, device) (rate(node_network_transmit_errs_total{INSTANCE}[$__rate_interval]))",
                       legend="{{device}} transmit errors"),
                 unit="pps",
                 description="Packets per second that failed to be received or sent.",

@@ -202,11 +202,11 @@ def test_a_blank_query_of_another_data_source_builds(cli, project):
 
 
 def test_a_module_imported_everywhere_is_reported_once(cli, project, built_before):
-    path = project / "alerts/thresholds.py"
+    path = project / "metrics/config.py"
     path.write_text(path.read_text() + "BROKEN = (\n")
     line = len(path.read_text().splitlines())
     stderr = assert_refused(cli, project, built_before,
-                            f"alerts/thresholds.py:{line}:", "declaration/import")
+                            f"metrics/config.py:{line}:", "declaration/import")
     assert stderr.count("declaration/import") == 1, stderr
     assert "1 problem(s)" in stderr
 

@@ -1,0 +1,50 @@
+"""What the dashboards and the alerts both read: which series count (selectors) and the values
+they are judged by (thresholds). An alert and the panel that draws its threshold read the same
+number here, so changing it moves both."""
+
+from dashsmith import Selector
+
+# --- Selectors --------------------------------------------------------------------------------
+# In a query's f-string a selector writes itself with its braces: f"up{APP_TARGET}" is
+# up{job="tradingagents"}; more matchers follow a colon: f'up{JOB:instance="a"}'.
+
+# The dashboards' variables of these names: a dashboard's queries filter by its own.
+JOB = Selector('job=~"$job"')
+INSTANCE = Selector('instance=~"$instance"')
+
+# The trading platform's scrape target.
+APP_TARGET = Selector('job="tradingagents"')
+# Filesystems that hold data: mounted, and not in memory or an image layer.
+REAL_FILESYSTEMS = Selector('fstype!~"tmpfs|overlay|squashfs"', 'mountpoint!=""')
+# PostgreSQL copies template0 and template1 to create databases; nothing runs in them.
+REAL_DATABASES = Selector('datname!~"template.*"')
+
+# --- Thresholds -------------------------------------------------------------------------------
+
+# AI / LLM
+AI_ERROR_RATIO_WARNING = 0.05
+AI_ERROR_RATIO_CRITICAL = 0.25
+AI_RATE_LIMITED_PER_SECOND = 0.1
+AI_P95_SECONDS = {"fast": 5, "medium": 20}
+AI_HOURLY_BUDGET_USD = 10
+AI_DAILY_BUDGET_USD = 200
+
+# Application
+ANALYSIS_ERROR_RATIO = 0.1
+ANALYSIS_P95_SECONDS = 300
+LLM_HOURLY_COST_USD = 10
+
+# Host
+FILESYSTEM_AVAILABLE_WARNING_PERCENT = 5
+FILESYSTEM_AVAILABLE_CRITICAL_PERCENT = 3
+MEMORY_UTILISATION_PERCENT = 90
+CPU_UTILISATION_PERCENT = 90
+LOAD_PER_CORE = 2
+
+# PostgreSQL
+PG_CONNECTIONS_RATIO = 0.8
+PG_CACHE_HIT_RATIO = 0.98
+# Below this many disk reads a second a low hit ratio is an idle database, not a problem.
+PG_CACHE_MIN_READS_PER_SECOND = 1
+PG_DEADLOCKS_PER_MINUTE = 5
+PG_LONGEST_TRANSACTION_SECONDS = 120
