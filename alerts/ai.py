@@ -7,10 +7,13 @@ FAST = config.AI_P95_SECONDS["fast"]
 MEDIUM = config.AI_P95_SECONDS["medium"]
 
 ai = RuleGroup("ai", [
-    # The error ratio is read by two alerts; a provider whose completions all fail still has a
-    # ratio (the `or` fills the missing completions series with 0).
-    Record("provider:ai_errors:rate5m", "sum by (provider) (rate(ai_errors_total[5m]))"),
-    Record("provider:ai_completions:rate5m", "sum by (provider) (rate(ai_completions_total[5m]))"),
+    # The error ratio is read by two alerts and by the AI / LLM dashboard's Error Rate panel,
+    # which draws their thresholds; it keeps job for the dashboard's job variable. A provider
+    # whose completions all fail still has a ratio (the `or` fills the missing completions
+    # series with 0).
+    Record("provider:ai_errors:rate5m", "sum by (job, provider) (rate(ai_errors_total[5m]))"),
+    Record("provider:ai_completions:rate5m",
+           "sum by (job, provider) (rate(ai_completions_total[5m]))"),
     Record(
         "provider:ai_error_ratio:rate5m",
         """

@@ -65,14 +65,14 @@ dashboard = Dashboard(
             ),
             timeseries(
                 "Error Rate",
-                f"sum by (provider) (rate(ai_errors_total{JOB}[$__rate_interval])) / "
-                f"(sum by (provider) (rate(ai_completions_total{JOB}[$__rate_interval])) + "
-                f"sum by (provider) (rate(ai_errors_total{JOB}[$__rate_interval])))",
+                # What AIErrorRatioHigh and AIErrorRatioCritical judge, so the lines are theirs.
+                f"provider:ai_error_ratio:rate5m{JOB}",
                 legend="{{provider}}",
                 unit="percentunit",
                 thresholds={config.AI_ERROR_RATIO_WARNING: "orange",
                             config.AI_ERROR_RATIO_CRITICAL: "red"},
-                description="Failed calls as a share of all calls.",
+                description="Failed calls as a share of all calls over 5 minutes; the lines are "
+                            "the AIErrorRatioHigh and AIErrorRatioCritical thresholds.",
             ),
             timeseries(
                 "Errors by Type",

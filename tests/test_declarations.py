@@ -161,6 +161,23 @@ def test_recording_rules_carry_the_shared_subexpressions():
     assert len(users) >= 2
 
 
+# A panel that draws an alert's threshold reads the series the alert judges, so that its line
+# and the alert agree: (dashboard, panel) → the recorded series both read.
+THRESHOLD_PANELS = {
+    ("ai-llm", "Error Rate"): "provider:ai_error_ratio:rate5m",
+}
+
+
+@pytest.mark.parametrize("uid, title", sorted(THRESHOLD_PANELS))
+def test_a_panel_drawing_an_alerts_threshold_reads_the_alerts_recorded_series(uid, title):
+    record = THRESHOLD_PANELS[(uid, title)]
+    assert record in {r.record for r in ESTATE.records()}
+    assert any(record in alert.expr for alert in ESTATE.alerts())
+    panel = next(p for p in DASHBOARDS[uid].json["panels"] if p["title"] == title)
+    assert panel["fieldConfig"]["defaults"]["thresholds"]["steps"][1:], title
+    assert any(record in target["expr"] for target in panel["targets"]), title
+
+
 CATALOG = ESTATE.catalog
 
 
