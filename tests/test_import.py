@@ -14,8 +14,8 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import PROJECT_FILES, REPO
-from dashsmith.adopt.normalize import differences, normalize
 from dashsmith.cli import main
+from dashsmith.grafana.equivalence import differences, normalize
 
 CORPUS_DIR = os.path.join(os.path.dirname(__file__), "import_corpus")
 CORPUS = sorted(f for f in os.listdir(CORPUS_DIR) if f.endswith(".json"))

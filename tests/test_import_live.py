@@ -11,7 +11,7 @@ import os
 import pytest
 from grafana_client import GrafanaApi
 
-from dashsmith.adopt.normalize import differences, normalize
+from dashsmith.grafana.equivalence import differences, normalize
 
 try:
     from tests.grafana_emulator import GrafanaEmulator

@@ -9,7 +9,7 @@ import os
 
 import pytest
 
-from dashsmith.adopt.normalize import differences, normalize, same
+from dashsmith.grafana.equivalence import differences, normalize, same
 
 CORPUS_DIR = os.path.join(os.path.dirname(__file__), "import_corpus")
 

@@ -10,13 +10,13 @@ import re
 from dataclasses import dataclass, field
 
 from ..dashboard import DATASOURCE_VARIABLE, Dashboard, Row
+from ..grafana import defaults as grafana_defaults
+from ..grafana.equivalence import is_repeat_copy, normalize, position
 from ..render import SCHEMA_VERSION, render_dashboard
-from . import grafana_defaults
 from .fit import differences, overlay, summary
 from .inputs import ImportFailed, Imported
 from .layout import fit_layout
 from .module_text import hoist_datasources, module_text
-from .normalize import is_repeat_copy, normalize, position
 from .panel_code import CannotFit, fit_panel
 from .pysource import Call, evaluate
 from .variable_code import fit_variable

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from .normalize import canonical, same
+from ..grafana.equivalence import canonical, same
 
 MISSING = object()
 Path = tuple

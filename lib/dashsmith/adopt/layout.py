@@ -4,10 +4,10 @@ only where they are not the ones dashsmith derives from the titles."""
 
 from __future__ import annotations
 
+from ..grafana.equivalence import normalize
 from ..panels import DEFAULT_HEIGHT
 from ..render import GRID_WIDTH, render_dashboard
 from .inputs import ImportFailed
-from .normalize import normalize
 from .pysource import Call, evaluate
 
 

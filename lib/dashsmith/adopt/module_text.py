@@ -5,12 +5,11 @@ the imports it uses, module constants for data sources written more than once, a
 from __future__ import annotations
 
 import os
-
 import re
 import textwrap
 
 from .. import dashboard as model
-from .normalize import same
+from ..grafana.equivalence import same
 from .pysource import WIDTH, Call, Name, source, walk
 
 

@@ -10,15 +10,14 @@ from dataclasses import dataclass, field
 
 import grafanalib.core as g
 
-from .. import panels as helpers
-from .. import verbatim
+from .. import panels as helpers, verbatim
 from ..dashboard import DATASOURCE, Dashboard
+from ..grafana import defaults as grafana_defaults
+from ..grafana.equivalence import normalize_panel, same
 from ..panels import DEFAULT_HEIGHT, Query
 from ..render import render_dashboard
-from . import grafana_defaults
 from .fit import differences, fit_options, get, leaves, overlay, summary
 from .grafanalib_fields import fields
-from .normalize import normalize_panel, same
 from .pysource import Call, evaluate
 
 

@@ -4,8 +4,8 @@ be written, build its dashboard, and compare it with the original after normalis
 from __future__ import annotations
 
 from ..dashboard import Dashboard
+from ..grafana.equivalence import differences, normalize
 from ..render import render_dashboard
-from .normalize import differences, normalize
 
 
 def declared_by(text: str, path: str) -> Dashboard:

@@ -10,11 +10,11 @@ import grafanalib.core as g
 
 from .. import dashboard as model
 from ..dashboard import DATASOURCE, Dashboard
+from ..grafana import defaults as grafana_defaults
+from ..grafana.equivalence import normalize_variable, same
 from ..render import render_dashboard
-from . import grafana_defaults
 from .fit import differences, fit_options, overlay, summary
 from .grafanalib_fields import fields
-from .normalize import normalize_variable, same
 from .pysource import Call, evaluate
 
 TEMPLATE_ORDER = ("name", "type", "label", "query", "dataSource", "default")

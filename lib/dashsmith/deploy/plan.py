@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 from .. import folders, serialize
-from ..adopt.normalize import normalize as import_normalize
+from ..grafana.equivalence import normalize as equivalent_form
 from .alerting import DesiredGroup, normalize_group
 from .desired import Desired, DesiredDashboard, DesiredFolder
 from .live import Live, LiveDashboard, LiveGroup
@@ -191,7 +191,7 @@ def _imported(want: DesiredDashboard, have: LiveDashboard) -> bool:
     dashboard once what Grafana sets or ignores is left out (see docs/import.md)."""
     if have.managed or have.normalized is None:
         return False
-    return import_normalize(have.normalized) == import_normalize(want.normalized)
+    return equivalent_form(have.normalized) == equivalent_form(want.normalized)
 
 
 def _drifted(reason: str, operation: str, force: bool, base: dict) -> Change:

@@ -8,4 +8,8 @@
   workers      bounded concurrency (Grafana is asked at most N things at once)
   ownership    the marker tag and save message by which dashsmith knows what it deployed
   content      a dashboard's content without what Grafana adds on save, and its hash
+  equivalence  whether two dashboards look and behave the same in Grafana (import's round
+               trip; deploy knowing an imported dashboard from drift)
+  defaults     what Grafana assumes when a dashboard leaves a field out (equivalence's and
+               import's table)
 """

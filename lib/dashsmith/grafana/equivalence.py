@@ -1,12 +1,13 @@
-"""What "the same dashboard" means when an import is checked: both sides are normalised, then
-compared as plain data.
+"""What "the same dashboard" means in Grafana: both sides are normalised, then compared as plain
+data. `dashsmith import` checks each generated module by it; deploy takes an unmarked dashboard
+that is the same as its declaration by it for an imported one, not for drift.
 
 Normalising removes only what Grafana itself sets or ignores, so two dashboards that normalise
 equal look and behave the same in Grafana:
 - the dashboard's `id`, `version`, `iteration`, `gnetId` and `__requires` (set by Grafana on
   save or export), `pluginVersion` and query-editor state (`editorMode`, `key`);
 - `null` values (Grafana saves without them), Angular's `$$hashKey`, empty objects;
-- values equal to what Grafana assumes when the field is left out (grafana_defaults);
+- values equal to what Grafana assumes when the field is left out (defaults);
 - what Grafana derives on load: repeated copies of panels and rows, the options of custom,
   interval, constant, textbox and datasource variables and of query variables that refresh,
   a variable's `definition` when it repeats its query, a query's data source when it is the
@@ -20,7 +21,7 @@ from __future__ import annotations
 
 import orjson
 
-from . import grafana_defaults as D
+from . import defaults as D
 
 
 def normalize(dashboard: dict) -> dict:
