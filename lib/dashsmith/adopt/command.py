@@ -16,7 +16,7 @@ import tempfile
 
 import click
 
-from ..cli import EXIT_ERROR, fail, load_project, report_declaration_error
+from ..commandline import EXIT_ERROR, fail, load_project, report_declaration_error
 from ..grafana.connection import GrafanaUnavailable, connect, connection_options
 from ..problems import DeclarationError
 from . import buildable, codegen, live, roundtrip

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import click
 
-from ..cli import EXIT_PROBLEMS, fail, load_project, report_declaration_error
+from ..commandline import EXIT_PROBLEMS, fail, load_project, report_declaration_error
 from ..grafana import reads
 from ..grafana.connection import GrafanaUnavailable, connect, connection_options, explain
 from ..output import OutputError, check_replaceable, replace_tree

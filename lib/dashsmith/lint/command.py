@@ -6,7 +6,7 @@ import os
 
 import click
 
-from ..cli import EXIT_PROBLEMS, fail, load_project, report_declaration_error
+from ..commandline import EXIT_PROBLEMS, fail, load_project, report_declaration_error
 from ..problems import DeclarationError, Problem, Severity
 from ..project import Project
 from ..routing import checks as routing_checks

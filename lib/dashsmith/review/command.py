@@ -10,7 +10,7 @@ import os
 
 import click
 
-from ..cli import EXIT_PROBLEMS, fail, load_project, report_declaration_error
+from ..commandline import EXIT_PROBLEMS, fail, load_project, report_declaration_error
 from ..grafana.connection import connection_options
 from ..output import OutputError, replace_tree
 from ..problems import DeclarationError

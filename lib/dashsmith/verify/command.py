@@ -8,9 +8,14 @@ import time
 
 import click
 
-from .. import durations
-from ..cli import EXIT_PROBLEMS, duration_option, fail, load_project, report_declaration_error
-from .. import problem_formats as report
+from .. import durations, problem_formats as report
+from ..commandline import (
+    EXIT_PROBLEMS,
+    duration_option,
+    fail,
+    load_project,
+    report_declaration_error,
+)
 from ..problems import DeclarationError, Severity
 from .api import Prometheus, Unreachable
 from .checks import verify as run_checks
