@@ -71,12 +71,16 @@ def _normalise_title_and_uid(data: dict[str, Any]) -> tuple[str, str]:
 
 
 def _validate_basics(title: str, uid: str, message: str) -> None:
+    """BuildSaveDashboardCommand's first checks, in its order (the 12.x
+    ValidateBasicDashboardProperties keeps it). The lengths are Go's len(), in UTF-8 bytes.
+    The title-length check is in the 11.0-11.2 service and in 12+, not in the 11.5 copy read:
+    whether 11.3.0 has it is a guess."""
     if title == "":
         raise status_error(400, "empty-name", "Dashboard title cannot be empty")
-    if len(title) > MAX_TITLE_LENGTH:
+    if len(title.encode()) > MAX_TITLE_LENGTH:
         raise status_error(400, "title-too-long",
                            "Dashboard title cannot contain more than 5 000 characters")
-    if len(message) > MAX_MESSAGE_LENGTH:
+    if len(message.encode()) > MAX_MESSAGE_LENGTH:
         raise plain_error(400, "message too long, max 500 characters")
     error = uid_errors(uid, traced=False)
     if error is not None:
@@ -190,7 +194,9 @@ def as_str(value: Any) -> str:
 
 
 def as_int(value: Any) -> int:
-    """simplejson's MustInt64: numbers are truncated, anything else reads as 0."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
+    """simplejson's MustInt/MustInt64 on a body Grafana decoded with UseNumber
+    (pkg/components/simplejson): a number is a json.Number, and json.Number.Int64 fails for
+    anything but an integer literal, so 3.0 or 2.5 read as 0, as does any non-number."""
+    if isinstance(value, bool) or not isinstance(value, int):
         return 0
-    return int(value)
+    return value

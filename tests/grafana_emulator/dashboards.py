@@ -18,7 +18,9 @@ from .http_types import Identity, Request, Response, json_response
 from .store import DashboardRecord, Store, VersionRecord
 from .values import copy_json, dashboard_url, folder_url, slugify
 
-_COMMAND_FIELD_TYPES = {"folderUid": str, "message": str, "overwrite": bool, "folderId": (int, float)}
+# dashboards.SaveDashboardCommand's typed fields: encoding/json refuses a value of another type,
+# and a number that is not an integer literal (3.0) for the int64 folderId.
+_COMMAND_FIELD_TYPES = {"folderUid": str, "message": str, "overwrite": bool, "folderId": int}
 
 
 def post_dashboard(store: Store, request: Request) -> Response:
@@ -69,6 +71,11 @@ def _dashboard_json(record: DashboardRecord) -> dict[str, Any]:
 
 
 def dashboard_meta(store: Store, record: DashboardRecord, identity: Identity) -> dict[str, Any]:
+    """dtos.DashboardMeta as HTTPServer.GetDashboard fills it (pkg/api/dashboard.go; the 11.x
+    struct in pkg/api/dtos/dashboard.go). isStarred and publicDashboardEnabled are omitempty and
+    always false here, so they are left out; canStar is c.IsSignedIn, which the context handler
+    sets for every non-anonymous identity, service accounts included
+    (contexthandler.go: IsSignedIn = !IsAnonymous)."""
     slug = slugify(record.title)
     folder = folder_of(store, record)
     can_write = role_at_least(identity.role, "Editor")
@@ -77,7 +84,7 @@ def dashboard_meta(store: Store, record: DashboardRecord, identity: Identity) ->
         "canSave": can_write,
         "canEdit": can_write,
         "canAdmin": role_at_least(identity.role, "Admin"),
-        "canStar": not identity.is_service_account,
+        "canStar": True,
         "canDelete": can_write,
         "slug": slug,
         "url": dashboard_url(record.uid, slug),
@@ -99,7 +106,6 @@ def dashboard_meta(store: Store, record: DashboardRecord, identity: Identity) ->
             "dashboard": {"canAdd": can_write, "canEdit": can_write, "canDelete": can_write},
             "organization": {"canAdd": can_write, "canEdit": can_write, "canDelete": can_write},
         },
-        "isStarred": False,
     }
 
 
@@ -122,13 +128,23 @@ def delete_dashboard(store: Store, request: Request) -> Response:
 
 def list_versions(store: Store, request: Request) -> Response:
     """11.3 answers a bare array, newest first (11.6+ wraps it in an object). The messages are
-    the handler's, not the stored ones: see listed_message."""
+    the handler's, not the stored ones: see listed_message.
+
+    Each entry carries the version's dashboard JSON as "data": HTTPServer.GetDashboardVersions
+    copies Data into every DashboardVersionMeta, whose tag has no omitempty, and the SQL store's
+    List selects dashboard_version.data (pkg/services/dashboardversion/dashverimpl/xorm_store.go
+    List). A page with no version (e.g. `start` past the last one) is the store's
+    ErrNoVersionsForDashboardID, which the handler answers 404 "No versions found for
+    dashboardId <id>" (response.Error with the error, so with a traceID)."""
     record = _dashboard_or_404(store, request.params["uid"])
     versions = sorted(store.versions.get(record.uid, []), key=lambda v: -v.version)
     start = max(request.int_arg("start", 0), 0)
-    limit = request.int_arg("limit", 0) or 1000
-    return json_response(200, [{**_version_meta(v, with_data=False), "message": listed_message(v)}
-                               for v in versions[start:start + limit]])
+    limit = request.int_arg("limit", 0) or 1000  # dashverimpl.Service.List: 0 means 1000
+    page = versions[start:start + limit]
+    if not page:
+        raise plain_error(404, f"No versions found for dashboardId {record.id}", traced=True)
+    return json_response(200, [{**_version_meta(v, with_data=True), "message": listed_message(v)}
+                               for v in page])
 
 
 def listed_message(version: VersionRecord) -> str:
@@ -152,12 +168,24 @@ def listed_message(version: VersionRecord) -> str:
 
 
 def get_version(store: Store, request: Request) -> Response:
+    """GetDashboardVersion parses ":id" with strconv.ParseInt and ignores the error, so anything
+    but a number looks up version 0; a version that does not exist answers 500 (not 404)."""
     record = _dashboard_or_404(store, request.params["uid"])
-    version = _find_version(store, record, int(request.params["version"]))
+    number = _parse_go_int(request.params["version"])
+    version = _find_version(store, record, number)
     if version is None:
-        raise plain_error(500, f"Dashboard version {request.params['version']} not found for "
+        raise plain_error(500, f"Dashboard version {number} not found for "
                                f"dashboardId {record.id}", traced=True)
     return json_response(200, _version_meta(version, with_data=True))
+
+
+def _parse_go_int(text: str) -> int:
+    """strconv.ParseInt(text, 10, 32) with the error ignored: 0 unless `text` is a plain
+    (optionally signed) decimal integer in the int32 range."""
+    if not text.lstrip("+-").isdigit() or not text.isascii():
+        return 0
+    number = int(text)
+    return number if -2**31 <= number < 2**31 else 0
 
 
 def restore_version(store: Store, request: Request) -> Response:

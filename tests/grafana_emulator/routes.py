@@ -58,13 +58,21 @@ ROUTES: list[Route] = [
     _route("PUT", "/api/folders/" + UID, folders.put_folder, "Editor", "folders:write"),
     _route("POST", f"/api/folders/{UID}/move", folders.move_folder, "Editor", "folders:write"),
     _route("DELETE", "/api/folders/" + UID, folders.delete_folder, "Editor", "folders:delete"),
-    # dashboards
-    _route("POST", "/api/dashboards/db", dashboards.post_dashboard, "Editor", "dashboards:create"),
+    # dashboards. The route-level RBAC of pkg/api/api.go (registerRoutes, the "/dashboards" group):
+    # POST /db needs ac.EvalAny(dashboards:create, dashboards:write), whose denial names both
+    # ("any of ...", accesscontrol/evaluator.go anyEvaluator.String); the versions endpoints need
+    # dashboards:write, so a Viewer gets the RBAC 403 before the handler runs (11.x handlers then
+    # also ask guardian.CanSave, GetDashboardVersions).
+    _route("POST", "/api/dashboards/db", dashboards.post_dashboard, "Editor",
+           "any of dashboards:create, dashboards:write"),
     _route("GET", "/api/dashboards/uid/" + UID, dashboards.get_dashboard),
     _route("DELETE", "/api/dashboards/uid/" + UID, dashboards.delete_dashboard, "Editor",
            "dashboards:delete"),
-    _route("GET", f"/api/dashboards/uid/{UID}/versions", dashboards.list_versions),
-    _route("GET", rf"/api/dashboards/uid/{UID}/versions/(?P<version>\d+)", dashboards.get_version),
+    _route("GET", f"/api/dashboards/uid/{UID}/versions", dashboards.list_versions, "Editor",
+           "dashboards:write"),
+    # ":id" is any path segment; the handler parses it (GetDashboardVersion)
+    _route("GET", f"/api/dashboards/uid/{UID}/versions/(?P<version>[^/]+)", dashboards.get_version,
+           "Editor", "dashboards:write"),
     _route("POST", f"/api/dashboards/uid/{UID}/restore", dashboards.restore_version, "Editor",
            "dashboards:write"),
     # alerting provisioning (fixed:alerting.provisioning roles: Admin only)
