@@ -50,7 +50,8 @@ def _common_filters(uid: str, title: str, parent_uid: str, tags: list[str], requ
     folder_uids = request.args("folderUIDs")  # one uid per value; a comma-joined value matches nothing
     if folder_uids and _location(parent_uid) not in folder_uids:
         return False
-    dashboard_uids = request.args("dashboardUIDs")
+    # pkg/api/search.go Search: "dashboardUID" is read when no "dashboardUIDs" is given
+    dashboard_uids = request.args("dashboardUIDs") or request.args("dashboardUID")
     if dashboard_uids and uid not in dashboard_uids:
         return False
     query = request.arg("query").lower()
@@ -86,10 +87,14 @@ def _dashboard_hit(store: Store, dashboard: DashboardRecord) -> dict[str, Any]:
 
 def _hit(hit_id: int, uid: str, title: str, kind: str, url: str, slug: str,
          tags: list[str]) -> dict[str, Any]:
-    # No "version" here: search results never carry it.
+    """model.Hit (pkg/services/search/model): no "version"; "slug" stays "" (the dashboard
+    service's makeQueryResult sets only uri "db/<slug>"); "isDeleted" has no omitempty (it came
+    with the dashboard trash in 11.x). Without a sort parameter the search service sorts the hits
+    and each hit's tags (SearchService.SearchHandler, sortedHits: sort.Strings)."""
     return {
         "id": hit_id, "uid": uid, "orgId": 1, "title": title, "uri": f"db/{slug}", "url": url,
-        "slug": "", "type": kind, "tags": list(tags), "isStarred": False, "sortMeta": 0,
+        "slug": "", "type": kind, "tags": sorted(tags), "isStarred": False, "sortMeta": 0,
+        "isDeleted": False,
     }
 
 

@@ -56,8 +56,21 @@ class DashboardRecord:
 
     @property
     def tags(self) -> list[str]:
+        """Dashboard.GetTags: Data.Get("tags").MustStringArray() (pkg/components/simplejson
+        StringArray): a null element reads as "", and any other non-string element makes the
+        whole array unreadable, so the dashboard has no tags at all."""
         tags = self.data.get("tags")
-        return [t for t in tags if isinstance(t, str)] if isinstance(tags, list) else []
+        if not isinstance(tags, list):
+            return []
+        out = []
+        for tag in tags:
+            if tag is None:
+                out.append("")
+            elif isinstance(tag, str):
+                out.append(tag)
+            else:
+                return []
+        return out
 
 
 @dataclass
