@@ -11,6 +11,7 @@ from .store import FolderRecord, Store
 from .values import folder_url, generate_short_uid, now_timestamp, slugify
 
 GENERAL_FOLDER_UID = "general"
+ROOT_FOLDER_NAME = "General"  # dashboards.RootFolderName
 
 
 # --- reading -----------------------------------------------------------------
@@ -47,20 +48,29 @@ def get_folder_by_id(store: Store, request: Request) -> Response:
     return json_response(200, folder_dto(store, folder, request.identity))
 
 
-def _folder_or_404(store: Store, uid: str) -> FolderRecord:
+def _folder_or_404(store: Store, uid: str, *, structured: bool = False) -> FolderRecord:
+    """The folder API's 404: {"status": "not-found", ...} (ToFolderErrorResponse); the move
+    handler passes the store's errutil error on instead (a guess for the moved folder itself)."""
     folder = store.folders.get(uid)
     if folder is None:
+        if structured:
+            raise structured_error(404, "folder.notFound", "Not found")
         raise folder_not_found()
     return folder
 
 
 def folder_dto(store: Store, folder: FolderRecord, identity: Identity | None,
                *, with_parents: bool = True) -> dict[str, Any]:
+    """dtos.Folder as HTTPServer.newToFolderDto fills it (pkg/api/folder.go): no description
+    (the DTO has no such field); parentUid and parents are omitempty, and parents lists every
+    ancestor, root first, each a full DTO without its own parents. orgId: the struct has it
+    without omitempty but the legacy handler never sets it, so it reads 0 (a guess for 11.3: read
+    in the 11.5 handler and the 12 struct)."""
     can_write = identity is None or role_at_least(identity.role, "Editor")
     dto: dict[str, Any] = {
         "id": folder.id,
         "uid": folder.uid,
-        "orgId": 1,
+        "orgId": 0,
         "title": folder.title,
         "url": folder_url(folder.uid, slugify(folder.title)),
         "hasAcl": False,
@@ -74,8 +84,6 @@ def folder_dto(store: Store, folder: FolderRecord, identity: Identity | None,
         "updated": folder.updated,
         "version": folder.version,
     }
-    if folder.description:
-        dto["description"] = folder.description
     if folder.parent_uid:
         dto["parentUid"] = folder.parent_uid
     parents = store.ancestors(folder.uid)
@@ -118,35 +126,70 @@ def create_folder(store: Store, *, title: str, uid: str = "", parent_uid: str = 
 
 
 def _validate_new_folder(store: Store, title: str, uid: str, parent_uid: str) -> None:
+    """folderimpl.Service.Create (legacy path, before folders moved to the API server): the
+    "general" uid, then buildSaveDashboardCommand (title, the reserved "General" title, the
+    parent, the uid rules, ValidateDashboardBeforeSave), then nestedFolderCreate's depth check."""
     if uid == GENERAL_FOLDER_UID:
+        # dashboards.ErrFolderInvalidUID; ToFolderErrorResponse has no branch for it, so this
+        # 400 is a guess (by the code it would fall through to a 500 "Folder API error")
         raise plain_error(400, "invalid uid for folder provided")
-    if title == "":
-        raise plain_error(400, "folder title cannot be empty")
+    _validate_title(title)
+    if parent_uid and parent_uid not in store.folders:
+        raise folder_not_found()
     error = uid_errors(uid, traced=True)
     if error is not None:
         raise error
-    if parent_uid:
-        if parent_uid not in store.folders:
-            raise folder_not_found()
-        if store.depth(parent_uid) >= store.settings.max_folder_depth:
-            raise _max_depth_error()
-    if uid and store.uid_taken(uid):
-        # 11.3 answers 409 here; Grafana 12 answers 412 version-mismatch.
-        raise plain_error(409, "a folder/dashboard with the same uid already exists")
+    if uid in store.dashboards:
+        # ValidateDashboardBeforeSave finds a dashboard: ErrDashboardTypeMismatch, a DashboardErr,
+        # which ToFolderErrorResponse answers with its status and message (and a traceID)
+        raise plain_error(400, "Dashboard cannot be changed to a folder", traced=True)
+    if uid in store.folders:
+        # ValidateDashboardBeforeSave finds the folder; the new one has version 0, the stored one
+        # at least 1, so without overwrite it is ErrDashboardVersionMismatch, which toFolderError
+        # turns into ErrFolderVersionMismatch: 412 version-mismatch, not 409. (409
+        # ErrFolderWithSameUIDExists needs an id and a uid naming different rows, which a create
+        # cannot send.)
+        raise _folder_version_mismatch()
+    if parent_uid and len(store.ancestors(parent_uid)) >= store.settings.max_folder_depth:
+        # validateParent: the parent's own ancestors (GetParents leaves the folder itself out)
+        # must be fewer than folder.MaxNestedFolderDepth (4), so a folder can sit 5 levels deep.
+        raise _max_depth_on_create()
 
 
-def _max_depth_error() -> ApiError:
-    return plain_error(400, "Maximum nested folder depth reached", traced=True)
+def _validate_title(title: str) -> None:
+    """buildSaveDashboardCommand: empty (after trimming) is ErrDashboardTitleEmpty, which
+    toFolderError turns into ErrFolderTitleEmpty (400, no traceID); "General" in any case is
+    ErrDashboardFolderNameExists, a DashboardErr (400 with a traceID)."""
+    if title == "":
+        raise plain_error(400, "folder title cannot be empty")
+    if title.lower() == ROOT_FOLDER_NAME.lower():
+        raise plain_error(400, "A folder with that name already exists", traced=True)
+
+
+def _folder_version_mismatch() -> ApiError:
+    return status_error(412, "version-mismatch", "the folder has been changed by someone else")
+
+
+def _max_depth_on_create() -> ApiError:
+    """pkg/api/apierrors/folder.go ToFolderErrorResponse (the 11.x version with the
+    maximum-depth branch) answers errors.Is(err, folder.ErrMaximumDepthReached) with
+    {"messageId", "message": ErrMaximumDepthReached.Error()}; that is an errutil.Base, whose
+    Error() is "[<messageId>] " plus an empty log message. No traceID (response.JSON)."""
+    return ApiError(json_response(400, {"messageId": "folder.maximum-depth-reached",
+                                        "message": "[folder.maximum-depth-reached] "}))
 
 
 def put_folder(store: Store, request: Request) -> Response:
+    """folderimpl legacyUpdate / prepareForUpdate: a missing or empty "title" keeps the stored
+    title (only a non-empty NewTitle replaces it, then trimmed); the sent "version" (0 when
+    absent) must be the stored one unless "overwrite"."""
     folder = _folder_or_404(store, request.params["uid"])
     body = request.json_object()
-    title = _text(body, "title").strip() if "title" in body else folder.title
-    if title == "":
-        raise plain_error(400, "folder title cannot be empty")
+    sent = _text(body, "title")
+    title = sent.strip() if sent else folder.title
+    _validate_title(title)
     if body.get("version") != folder.version and body.get("overwrite") is not True:
-        raise status_error(412, "version-mismatch", "the folder has been changed by someone else")
+        raise _folder_version_mismatch()
     folder.title = title
     if isinstance(body.get("description"), str):
         folder.description = body["description"]
@@ -161,16 +204,24 @@ def _touch(folder: FolderRecord, user: str) -> None:
 
 
 def move_folder(store: Store, request: Request) -> Response:
-    folder = _folder_or_404(store, request.params["uid"])
+    """HTTPServer.MoveFolder answers a failed folderService.Move with response.ErrOrFallback, so
+    the service's errutil errors come back as their public form (statusCode, messageId, message,
+    traceID). folderimpl Move: GetHeight walks down from the folder and meets the new parent
+    (circular reference), then the depth check: the folder's height + the new parent's ancestors
+    + 1 must not exceed folder.MaxNestedFolderDepth (4)."""
+    folder = _folder_or_404(store, request.params["uid"], structured=True)
     new_parent = _text(request.json_object(), "parentUid")
     if new_parent:
         if new_parent not in store.folders:
-            raise folder_not_found()
+            # the store's GetParents: folder.ErrFolderNotFound (errutil NotFound, no public
+            # message, so "Not found"); where 11.3's Move first meets it is a guess
+            raise structured_error(404, "folder.notFound", "Not found")
         if new_parent == folder.uid or new_parent in store.descendants(folder.uid):
             raise structured_error(400, "folder.circular-reference", "Circular reference detected")
-        levels = store.depth(new_parent) + 1 + store.subtree_height(folder.uid)
+        levels = store.subtree_height(folder.uid) + len(store.ancestors(new_parent)) + 1
         if levels > store.settings.max_folder_depth:
-            raise _max_depth_error()
+            raise structured_error(400, "folder.maximum-depth-reached",
+                                   "Maximum nested folder depth reached")
     folder.parent_uid = new_parent
     _touch(folder, request.identity.login)
     return json_response(200, folder_dto(store, folder, request.identity))
