@@ -202,6 +202,12 @@ def echo_json(rule: RuleInput) -> dict[str, Any]:
 
 def _add_optional(body: dict[str, Any], annotations: dict[str, str], labels: dict[str, str],
                   provenance: str, is_paused: bool, notification_settings: Any) -> None:
+    """definitions.ProvisionedAlertRule (pkg/services/ngalert/api/tooling/definitions/
+    provisioning_alert_rules.go): annotations, labels and provenance are omitempty; isPaused is
+    always there; notification_settings and record are pointers without omitempty, so they read
+    null when unset (record: the field came with Grafana-managed recording rules in 11.x, whether
+    11.3.0 serialises it is a guess). The emulator keeps no recording rules: record is always
+    null."""
     if annotations:
         body["annotations"] = dict(annotations)
     if labels:
@@ -209,5 +215,5 @@ def _add_optional(body: dict[str, Any], annotations: dict[str, str], labels: dic
     if provenance:
         body["provenance"] = provenance
     body["isPaused"] = is_paused
-    if notification_settings:
-        body["notification_settings"] = copy.deepcopy(notification_settings)
+    body["notification_settings"] = copy.deepcopy(notification_settings) or None
+    body["record"] = None

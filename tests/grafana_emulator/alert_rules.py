@@ -145,7 +145,11 @@ def get_group(store: Store, request: Request) -> Response:
 
 
 def _group_not_found() -> ApiError:
-    return structured_error(404, "alerting.alert-rule.notFound", "rule group not found")
+    """models.ErrAlertRuleGroupNotFound is errutil.NotFound("alerting.alert-rule.notFound") with
+    no public message, raised by AlertRuleService.GetRuleGroup / DeleteRuleGroup; the handlers
+    answer it through response.ErrOrFallback, i.e. its Public() form, whose message then is the
+    status text "Not found" (errutil Error.Public)."""
+    return structured_error(404, "alerting.alert-rule.notFound", "Not found")
 
 
 def put_group(store: Store, request: Request) -> Response:

@@ -1,7 +1,11 @@
 """/api/v1/provisioning contact-points, policies and mute-timings, with simple storage.
 
-Mute timings follow Grafana's provisioning API documentation (list 200, create 201, update
-200, delete 204, unknown name 404); those statuses are not confirmed against a live server."""
+Statuses are ProvisioningSrv's (pkg/services/ngalert/api/api_provisioning.go): contact points
+POST/PUT/DELETE 202, policies PUT 202; mute timings list 200, POST 201, PUT 202 (every version
+since 9.x: RoutePutMuteTiming answers http.StatusAccepted), DELETE 204. A mute timing carries
+the provenance of the request that wrote it (determineProvenance; "provenance" is omitempty);
+its "version" (an optimistic-lock hash in 11.x) is not modelled. The error bodies of unknown
+names and uids are guesses."""
 
 from __future__ import annotations
 
@@ -139,6 +143,7 @@ def post_mute_timing(store: Store, request: Request) -> Response:
     timing = _parse_mute_timing(request.json_object())
     if timing["name"] in store.mute_timings:
         raise plain_error(409, f"mute timing '{timing['name']}' already exists", traced=True)
+    _set_provenance(timing, request)
     store.mute_timings[timing["name"]] = timing
     return json_response(201, copy.deepcopy(timing))
 
@@ -147,8 +152,15 @@ def put_mute_timing(store: Store, request: Request) -> Response:
     name = request.params["name"]
     _mute_timing_or_404(store, name)
     timing = _parse_mute_timing({**request.json_object(), "name": name})
+    _set_provenance(timing, request)
     store.mute_timings[name] = timing
-    return json_response(200, copy.deepcopy(timing))
+    return json_response(202, copy.deepcopy(timing))
+
+
+def _set_provenance(timing: dict[str, Any], request: Request) -> None:
+    provenance = request_provenance(request)
+    if provenance:
+        timing["provenance"] = provenance
 
 
 def delete_mute_timing(store: Store, request: Request) -> Response:
