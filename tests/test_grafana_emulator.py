@@ -156,7 +156,10 @@ def test_viewer_reads_but_writing_is_403_rbac(emu):
     assert reply.status == 403
     body = reply.json()
     assert body["title"] == "Access denied"
-    assert body["message"].endswith("Permissions needed: dashboards:create")
+    # pkg/api/api.go: POST /db is authorize(ac.EvalAny(dashboards:create, dashboards:write));
+    # accesscontrol/evaluator.go anyEvaluator.String joins them as "any of a, b"
+    assert body["message"].endswith(
+        "Permissions needed: any of dashboards:create, dashboards:write")
     assert body["accessErrorId"].startswith("ACE")
     assert emu.dashboard("seen")["version"] == 1
 
@@ -225,11 +228,16 @@ def test_folder_create_validation(emu, body, status, message):
     assert (reply.status, reply.json()["message"]) == (status, message)
 
 
-def test_folder_with_an_existing_uid_is_409_in_11_3(emu, api):
+def test_folder_with_an_existing_uid_is_412_version_mismatch(emu, api):
+    # folderimpl Create -> buildSaveDashboardCommand -> ValidateDashboardBeforeSave: the new
+    # folder (version 0) meets the stored one (version 1) without overwrite ->
+    # ErrDashboardVersionMismatch -> toFolderError -> ErrFolderVersionMismatch -> 412
+    # (pkg/api/apierrors/folder.go ToFolderErrorResponse)
     api.folder.create_folder("Ops", uid="ops")
     reply = call(emu, "POST", "/api/folders", {"uid": "ops", "title": "Ops again"})
-    assert reply.status == 409
-    assert reply.json() == {"message": "a folder/dashboard with the same uid already exists"}
+    assert (reply.status, reply.json()) == (
+        412, {"status": "version-mismatch", "message": "the folder has been changed by someone else"})
+    assert emu.folder("ops")["title"] == "Ops"
 
 
 def test_folder_with_an_unknown_parent_is_404(emu):
@@ -237,13 +245,20 @@ def test_folder_with_an_unknown_parent_is_404(emu):
     assert (reply.status, reply.json()) == (404, {"status": "not-found", "message": "folder not found"})
 
 
-def test_folder_nesting_deeper_than_4_is_400(emu, api):
+def test_folders_nest_5_levels_deep_and_a_6th_is_400(emu, api):
+    # folderimpl validateParent: the parent's ancestors (GetParents leaves the parent out) must
+    # be fewer than folder.MaxNestedFolderDepth = 4, so levels 1-5 exist; Grafana's own tests
+    # build MaxNestedFolderDepth+1 levels. The 400 body: ToFolderErrorResponse's max-depth branch
+    # (messageId, message = ErrMaximumDepthReached.Error(), the errutil.Base "[id] " form).
     parent = ""
-    for level in range(1, 5):
+    for level in range(1, 6):
         api.folder.create_folder(f"L{level}", uid=f"l{level}", parent_uid=parent or None)
         parent = f"l{level}"
-    reply = call(emu, "POST", "/api/folders", {"uid": "l5", "title": "L5", "parentUid": "l4"})
-    assert (reply.status, reply.json()["message"]) == (400, "Maximum nested folder depth reached")
+    assert [p["uid"] for p in api.folder.get_folder("l5")["parents"]] == ["l1", "l2", "l3", "l4"]
+    reply = call(emu, "POST", "/api/folders", {"uid": "l6", "title": "L6", "parentUid": "l5"})
+    assert (reply.status, reply.json()) == (400, {
+        "messageId": "folder.maximum-depth-reached", "message": "[folder.maximum-depth-reached] "})
+    assert emu.folder("l6") is None
 
 
 def test_folder_update_uses_the_version_as_an_optimistic_lock(emu, api):
@@ -763,12 +778,16 @@ def test_context_manager_binds_a_free_port_and_stops_cleanly():
 
 
 def test_mute_timings_are_created_listed_updated_and_deleted(emu, api):
+    # api_provisioning.go: RoutePostMuteTiming 201, RoutePutMuteTiming 202 (http.StatusAccepted),
+    # RouteDeleteMuteTiming 204; the provenance is the request's (determineProvenance)
     timing = {"name": "maintenance", "time_intervals": [{"weekdays": ["sunday"]}]}
     created = call(emu, "POST", "/api/v1/provisioning/mute-timings", timing)
-    assert (created.status, created.json()) == (201, timing)
+    assert (created.status, created.json()) == (201, {**timing, "provenance": "api"})
     assert call(emu, "POST", "/api/v1/provisioning/mute-timings", timing).status == 409
     changed = {**timing, "time_intervals": [{"weekdays": ["saturday"]}]}
-    assert call(emu, "PUT", "/api/v1/provisioning/mute-timings/maintenance", changed).status == 200
+    updated = call(emu, "PUT", "/api/v1/provisioning/mute-timings/maintenance", changed,
+                   headers={"X-Disable-Provenance": "true"})
+    assert (updated.status, updated.json()) == (202, changed)
     assert api.client.GET("/v1/provisioning/mute-timings") == [changed]
     assert call(emu, "PUT", "/api/v1/provisioning/mute-timings/other", changed).status == 404
     assert call(emu, "DELETE", "/api/v1/provisioning/mute-timings/maintenance").status == 204
@@ -784,3 +803,181 @@ def test_a_policy_naming_an_unknown_mute_timing_is_refused(emu):
     assert "mute time interval 'maintenance' does not exist" in refused.json()["message"]
     call(emu, "POST", "/api/v1/provisioning/mute-timings", {"name": "maintenance", "time_intervals": []})
     assert call(emu, "PUT", "/api/v1/provisioning/policies", tree).status == 202
+
+
+# --- fidelity pass (issue 19, item 3): each test cites the Grafana 11.x source it follows ----
+
+def test_dashboard_versions_need_dashboards_write(emu, api):
+    # pkg/api/api.go: GET .../versions and .../versions/:id are authorize(dashboards:write)
+    save(api, {"uid": "d", "title": "D"})
+    for path in ("/api/dashboards/uid/d/versions", "/api/dashboards/uid/d/versions/1"):
+        reply = call(emu, "GET", path, token=VIEWER)
+        assert reply.status == 403
+        assert reply.json()["message"].endswith("Permissions needed: dashboards:write")
+        assert call(emu, "GET", path, token=EDITOR).status == 200
+
+
+def test_dashboard_versions_list_entries_carry_the_version_json(emu, api):
+    # GetDashboardVersions copies version.Data into each DashboardVersionMeta ("data", no
+    # omitempty); the SQL List selects dashboard_version.data
+    save(api, {"uid": "d", "title": "First", "tags": ["a"]})
+    save(api, {"uid": "d", "title": "Second", "version": 1})
+    newest, oldest = call(emu, "GET", "/api/dashboards/uid/d/versions").json()
+    assert (newest["data"]["title"], newest["data"]["version"]) == ("Second", 2)
+    assert (oldest["data"]["title"], oldest["data"]["tags"]) == ("First", ["a"])
+    assert set(newest) == {"id", "dashboardId", "uid", "parentVersion", "restoredFrom", "version",
+                           "created", "createdBy", "message", "data"}
+
+
+def test_dashboard_versions_page_without_versions_is_404(emu, api):
+    # dashverimpl List -> ErrNoVersionsForDashboardID -> handler: 404 "No versions found for
+    # dashboardId <id>" (response.Error with the error: a traceID)
+    saved = save(api, {"uid": "d", "title": "D"})
+    reply = call(emu, "GET", "/api/dashboards/uid/d/versions?start=5")
+    assert (reply.status, reply.json()) == (
+        404, {"message": f"No versions found for dashboardId {saved['id']}", "traceID": ""})
+
+
+def test_single_version_with_a_non_numeric_id_looks_up_version_0(emu, api):
+    # GetDashboardVersion: version, _ := strconv.ParseInt(":id", 10, 32) -> 0 -> not found -> 500
+    saved = save(api, {"uid": "d", "title": "D"})
+    reply = call(emu, "GET", "/api/dashboards/uid/d/versions/latest")
+    assert (reply.status, reply.json()["message"]) == (
+        500, f"Dashboard version 0 not found for dashboardId {saved['id']}")
+
+
+def test_dashboard_meta_omits_is_starred_and_lets_service_accounts_star(api):
+    # dtos.DashboardMeta: isStarred is omitempty; GetDashboard: CanStar = c.IsSignedIn, true for
+    # any non-anonymous identity (contexthandler: IsSignedIn = !IsAnonymous)
+    save(api, {"uid": "d", "title": "D"})
+    meta = api.dashboard.get_dashboard("d")["meta"]
+    assert "isStarred" not in meta and "publicDashboardEnabled" not in meta
+    assert meta["canStar"] is True
+
+
+def test_save_limits_count_utf8_bytes(emu):
+    # BuildSaveDashboardCommand: len(dto.Message) > 500, len(title) > 5000 are Go byte lengths
+    reply = call(emu, "POST", "/api/dashboards/db",
+                 {"dashboard": {"title": "T"}, "message": "é" * 251})  # 502 bytes
+    assert (reply.status, reply.json()) == (
+        400, {"message": "message too long, max 500 characters"})
+    reply = call(emu, "POST", "/api/dashboards/db", {"dashboard": {"title": "é" * 2501}})
+    assert (reply.status, reply.json()["status"]) == (400, "title-too-long")
+
+
+def test_a_non_integer_version_reads_as_0(emu, api):
+    # the dashboard body is decoded with UseNumber (simplejson UnmarshalJSON); MustInt of
+    # json.Number("1.0") fails and reads 0, so a stored version 1 is stale
+    save(api, {"uid": "d", "title": "D"})
+    reply = call(emu, "POST", "/api/dashboards/db",
+                 {"dashboard": {"uid": "d", "title": "D", "version": 1.0}})
+    assert (reply.status, reply.json()["status"]) == (412, "version-mismatch")
+    # SaveDashboardCommand.FolderID is an int64: 1.0 does not bind
+    reply = call(emu, "POST", "/api/dashboards/db", {"dashboard": {"title": "E"}, "folderId": 1.0})
+    assert (reply.status, reply.json()["message"]) == (400, "bad request data")
+
+
+def test_search_hits_sort_their_tags_and_carry_is_deleted(emu, api):
+    # SearchService.SearchHandler -> sortedHits sorts each hit's tags; model.Hit.IsDeleted has no
+    # omitempty
+    save(api, {"uid": "d", "title": "D", "tags": ["zeta", "alpha", "Mid"]})
+    (hit,) = api.search.search_dashboards(type_="dash-db")
+    assert hit["tags"] == ["Mid", "alpha", "zeta"]
+    assert hit["isDeleted"] is False
+
+
+def test_dashboard_tags_read_as_simplejson_string_arrays(emu, api):
+    # Dashboard.GetTags = Data.Get("tags").MustStringArray(): null -> "", a non-string element
+    # makes the array unreadable (no tags at all)
+    save(api, {"uid": "n", "title": "N", "tags": ["b", None]})
+    save(api, {"uid": "x", "title": "X", "tags": ["a", 1]})
+    tags = {h["uid"]: h["tags"] for h in api.search.search_dashboards(type_="dash-db")}
+    assert tags == {"n": ["", "b"], "x": []}
+
+
+def test_search_reads_dashboard_uid_when_dashboard_uids_is_absent(emu, api):
+    # pkg/api/search.go Search: dbUIDs falls back to the "dashboardUID" parameter
+    save(api, {"uid": "a", "title": "A"})
+    save(api, {"uid": "b", "title": "B"})
+    assert [h["uid"] for h in call(emu, "GET", "/api/search?dashboardUID=b").json()] == ["b"]
+
+
+def test_folder_with_the_uid_of_a_dashboard_is_400_type_mismatch(emu, api):
+    # ValidateDashboardBeforeSave: an existing dashboard is not a folder -> ErrDashboardTypeMismatch
+    # (a DashboardErr: ToFolderErrorResponse answers its message with a traceID)
+    save(api, {"uid": "d", "title": "D"})
+    reply = call(emu, "POST", "/api/folders", {"uid": "d", "title": "F"})
+    assert (reply.status, reply.json()) == (
+        400, {"message": "Dashboard cannot be changed to a folder", "traceID": ""})
+
+
+def test_folder_titled_general_is_refused(emu, api):
+    # folderimpl buildSaveDashboardCommand: strings.EqualFold(title, "General") ->
+    # ErrDashboardFolderNameExists (DashboardErr 400, traced), on create and on update
+    expected = (400, {"message": "A folder with that name already exists", "traceID": ""})
+    reply = call(emu, "POST", "/api/folders", {"uid": "g", "title": " general "})
+    assert (reply.status, reply.json()) == expected
+    api.folder.create_folder("Ops", uid="ops")
+    reply = call(emu, "PUT", "/api/folders/ops", {"title": "GENERAL", "version": 1})
+    assert (reply.status, reply.json()) == expected
+
+
+def test_folder_update_without_a_title_keeps_it(emu, api):
+    # prepareForUpdate: only a non-empty NewTitle replaces the title; a blank one trims to ""
+    # -> ErrFolderTitleEmpty
+    api.folder.create_folder("Ops", uid="ops")
+    reply = call(emu, "PUT", "/api/folders/ops", {"title": "", "version": 1})
+    assert (reply.status, reply.json()["title"], reply.json()["version"]) == (200, "Ops", 2)
+    reply = call(emu, "PUT", "/api/folders/ops", {"title": "  ", "version": 2})
+    assert (reply.status, reply.json()) == (400, {"message": "folder title cannot be empty"})
+
+
+def test_folder_dto_shape(emu, api):
+    # dtos.Folder via newToFolderDto: no description field; orgId never set by the handler
+    created = call(emu, "POST", "/api/folders",
+                   {"uid": "ops", "title": "Ops", "description": "d"}).json()
+    assert "description" not in created
+    assert created["orgId"] == 0
+    assert "parents" not in created and "parentUid" not in created
+
+
+def test_folder_move_errors_are_errutil_public_errors(emu, api):
+    # MoveFolder -> response.ErrOrFallback: the service's errutil errors (folder.ErrCircular-
+    # Reference, folder.ErrMaximumDepthReached) answer {statusCode, messageId, message, traceID};
+    # the depth rule is height + ancestors(new parent) + 1 <= MaxNestedFolderDepth (4)
+    parent = ""
+    for level in range(1, 5):
+        api.folder.create_folder(f"L{level}", uid=f"l{level}", parent_uid=parent or None)
+        parent = f"l{level}"
+    api.folder.create_folder("Leaf", uid="leaf")
+    api.folder.create_folder("Deep", uid="deep", parent_uid="leaf")
+    moved = call(emu, "POST", "/api/folders/leaf/move", {"parentUid": "l3"})
+    assert (moved.status, [p["uid"] for p in moved.json()["parents"]]) == (200, ["l1", "l2", "l3"])
+    too_deep = call(emu, "POST", "/api/folders/leaf/move", {"parentUid": "l4"})
+    assert (too_deep.status, too_deep.json()) == (400, {
+        "message": "Maximum nested folder depth reached",
+        "messageId": "folder.maximum-depth-reached", "statusCode": 400, "traceID": ""})
+    circular = call(emu, "POST", "/api/folders/leaf/move", {"parentUid": "deep"})
+    assert (circular.status, circular.json()["messageId"]) == (400, "folder.circular-reference")
+    unknown = call(emu, "POST", "/api/folders/leaf/move", {"parentUid": "missing"})
+    assert (unknown.status, unknown.json()) == (404, {
+        "message": "Not found", "messageId": "folder.notFound", "statusCode": 404, "traceID": ""})
+
+
+def test_missing_rule_group_is_404_with_the_status_text(emu, alerts_folder):
+    # models.ErrAlertRuleGroupNotFound = errutil.NotFound("alerting.alert-rule.notFound"), no
+    # public message: Public() answers the status text "Not found"
+    expected = (404, {"message": "Not found", "messageId": "alerting.alert-rule.notFound",
+                      "statusCode": 404, "traceID": ""})
+    for method in ("GET", "DELETE"):
+        reply = call(emu, method, group_path("alerts", "nope"))
+        assert (reply.status, reply.json()) == expected
+
+
+def test_rule_json_has_null_notification_settings_and_record(emu, alerts_folder):
+    # definitions.ProvisionedAlertRule: NotificationSettings and Record are pointers without
+    # omitempty
+    created = call(emu, "POST", RULES, alert_rule()).json()
+    assert (created["notification_settings"], created["record"]) == (None, None)
+    group = call(emu, "GET", group_path("alerts", "cpu")).json()
+    assert group["rules"][0]["record"] is None
