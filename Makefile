@@ -1,10 +1,11 @@
-# dashsmith: `make build` compiles the declarations, `make test` runs the test suite.
+# dashsmith: `make build` compiles the declarations, `make test` runs the test suite,
+# `make test-fast` all but its live-component tests, `make check` ruff and mypy on lib/ and tests/.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: build lint test deploy-dashboards demo bench clean
+.PHONY: build lint test test-fast check deploy-dashboards demo bench clean
 
 $(STAMP): setup.cfg pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -20,6 +21,20 @@ lint: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+# The edit-test loop: without the tests marked `live` (they start real Prometheus, Alertmanager,
+# exporters and PostgreSQL from Debian's packages). Not marked, so still run here (skipped where
+# the program is missing): tests that run promtool, amtool or openssl, and the three in
+# tests/test_deploy_files.py that start a Prometheus (running_prometheus).
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -m "not live"
+
+# dashsmith's own code, with the settings in pyproject.toml; both run even if the first fails.
+check: $(STAMP)
+	status=0; \
+	$(BIN)/ruff check lib tests || status=1; \
+	$(BIN)/mypy || status=1; \
+	exit $$status
 
 # Deploys to Grafana when GRAFANA_URL is set; otherwise writes build/provisioning/ for mounting.
 deploy-dashboards: $(STAMP)
