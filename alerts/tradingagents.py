@@ -1,18 +1,31 @@
 """The application: analyses failing, slow or expensive, and the app's metrics going missing.
 These are the planned HighErrorRate, SlowAnalysis and HighLLMCost, corrected."""
 
-from dashsmith import Alert, RuleGroup, durations
+from dashsmith import Alert, Record, RuleGroup, durations
 from metrics import config
 
 application = RuleGroup("tradingagents", [
+    # What HighErrorRate and SlowAnalysis judge, recorded for the Application dashboard too:
+    # its Error Rate and Analysis Duration panels draw their thresholds. By job, for the
+    # dashboard's job variable.
+    Record(
+        "job:tradingagents_analysis_error_ratio:rate5m",
+        """
+          sum by (job) (rate(tradingagents_analyses_total{status="error"}[5m]))
+            / sum by (job) (rate(tradingagents_analyses_total[5m]))
+        """,
+    ),
+    Record(
+        "job:tradingagents_analysis_duration_seconds:p95_10m",
+        """
+          histogram_quantile(0.95,
+            sum by (le, job) (rate(tradingagents_analysis_duration_seconds_bucket[10m])))
+        """,
+    ),
     # Planned as rate(errors[5m]) > 0.1: errors per second per ticker, not a 10% ratio.
     Alert(
         "HighErrorRate",
-        expr=f"""
-          sum(rate(tradingagents_analyses_total{{status="error"}}[5m]))
-            / sum(rate(tradingagents_analyses_total[5m]))
-          > {config.ANALYSIS_ERROR_RATIO}
-        """,
+        expr=f"job:tradingagents_analysis_error_ratio:rate5m > {config.ANALYSIS_ERROR_RATIO}",
         for_="5m",
         severity="warning",
         summary=f"More than {config.ANALYSIS_ERROR_RATIO:.0%} of analyses are failing.",
@@ -21,11 +34,7 @@ application = RuleGroup("tradingagents", [
     # Planned as histogram_quantile over the raw histogram name, which matches nothing.
     Alert(
         "SlowAnalysis",
-        expr=f"""
-          histogram_quantile(0.95,
-            sum by (le) (rate(tradingagents_analysis_duration_seconds_bucket[10m])))
-          > {config.ANALYSIS_P95_SECONDS}
-        """,
+        expr=f"job:tradingagents_analysis_duration_seconds:p95_10m > {config.ANALYSIS_P95_SECONDS}",
         for_="10m",
         severity="warning",
         summary="Analyses are slow.",

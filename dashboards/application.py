@@ -64,21 +64,26 @@ dashboard = Dashboard(
             ),
             timeseries(
                 "Error Rate",
-                f'sum(rate(tradingagents_analyses_total{JOB:status="error"}[$__rate_interval])) '
-                f"/ sum(rate(tradingagents_analyses_total{JOB}[$__rate_interval]))",
+                # What HighErrorRate judges, so the line is its threshold.
+                f"job:tradingagents_analysis_error_ratio:rate5m{JOB}",
                 legend="error ratio",
                 unit="percentunit",
                 thresholds={config.ANALYSIS_ERROR_RATIO: "red"},
-                description="Failed analyses as a share of all finished; the line is the alert threshold.",
+                description="Failed analyses as a share of all finished over 5 minutes; the line is "
+                            "the HighErrorRate threshold.",
             ),
         ]),
         Row("Latency and backlog", [
             timeseries(
                 "Analysis Duration",
-                _duration(0.5), _duration(0.95), _duration(0.99),
+                _duration(0.5),
+                # p95 is what SlowAnalysis judges, so the line is its threshold.
+                Query(f"job:tradingagents_analysis_duration_seconds:p95_10m{JOB}", legend="p95"),
+                _duration(0.99),
                 unit="s",
                 thresholds={config.ANALYSIS_P95_SECONDS: "red"},
-                description="Percentiles of analysis wall time; the line is the SlowAnalysis threshold on p95.",
+                description="Percentiles of analysis wall time; p95 over 10 minutes, as SlowAnalysis "
+                            "judges it, and the line is its threshold.",
             ),
             timeseries(
                 "Queue Length",

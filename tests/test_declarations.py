@@ -127,11 +127,16 @@ def test_the_planned_alerts_exist_and_are_corrected():
                  "AIRateLimited", "AILatencyP95High", "AICostOverHourlyBudget", "AINoCompletions",
                  "AppTargetDown", "PostgresqlDown", "NodeFilesystemAlmostOutOfSpace"):
         assert name in ALERTS
-    assert "_bucket" in ALERTS["SlowAnalysis"].expr
+    assert "_bucket" in judged(ALERTS["SlowAnalysis"])
     assert "tradingagents_llm_cost_usd_total" in ALERTS["HighLLMCost"].expr
     assert "increase(" in ALERTS["HighLLMCost"].expr
-    assert "/ sum(rate(tradingagents_analyses_total[5m]))" in expression(ALERTS["HighErrorRate"].expr) \
-        .replace("\n", " ").replace("  ", " ").replace("  ", " ")
+    assert "/ sum by (job) (rate(tradingagents_analyses_total[5m]))" in judged(ALERTS["HighErrorRate"])
+
+
+def judged(alert) -> str:
+    """The alert's expression and those of the recorded series it reads, on one line each."""
+    texts = [alert.expr] + [r.expr for r in ESTATE.records() if r.record in alert.expr]
+    return "\n".join(" ".join(expression(text).split()) for text in texts)
 
 
 @pytest.mark.parametrize("name", sorted(ALERTS))
@@ -165,6 +170,9 @@ def test_recording_rules_carry_the_shared_subexpressions():
 # and the alert agree: (dashboard, panel) → the recorded series both read.
 THRESHOLD_PANELS = {
     ("ai-llm", "Error Rate"): "provider:ai_error_ratio:rate5m",
+    ("tradingagents-application", "Error Rate"): "job:tradingagents_analysis_error_ratio:rate5m",
+    ("tradingagents-application", "Analysis Duration"):
+        "job:tradingagents_analysis_duration_seconds:p95_10m",
 }
 
 
