@@ -1,6 +1,6 @@
 """Hosts, from node_exporter (after the node-mixin alerts)."""
 
-from dashsmith import Alert, RuleGroup
+from dashsmith import Alert, Record, RuleGroup
 from metrics import config
 from metrics.config import REAL_FILESYSTEMS
 
@@ -23,6 +23,14 @@ def _filesystem_almost_full(name: str, percent: float, severity: str) -> Alert:
 
 
 node = RuleGroup("node", [
+    # What the memory, CPU and load alerts judge, per host, under node-mixin's names; the
+    # System Overview panels that draw these thresholds read the same series.
+    Record("instance:node_memory_utilisation:ratio",
+           "1 - node_memory_MemAvailable_bytes / node_memory_MemTotal_bytes"),
+    Record("instance:node_cpu_utilisation:rate2m",
+           'sum without (mode) (avg without (cpu) (rate(node_cpu_seconds_total{mode!~"idle|iowait"}[2m])))'),
+    Record("instance:node_load1_per_cpu:ratio",
+           'node_load1 / count without (cpu, mode) (node_cpu_seconds_total{mode="idle"})'),
     _filesystem_almost_full("NodeFilesystemAlmostOutOfSpace",
                             config.FILESYSTEM_AVAILABLE_WARNING_PERCENT, "warning"),
     _filesystem_almost_full("NodeFilesystemAlmostOutOfSpaceCritical",
@@ -43,10 +51,7 @@ node = RuleGroup("node", [
     ),
     Alert(
         "NodeMemoryHighUtilization",
-        expr=f"""
-          100 - node_memory_MemAvailable_bytes / node_memory_MemTotal_bytes * 100
-          > {config.MEMORY_UTILISATION_PERCENT}
-        """,
+        expr=f"instance:node_memory_utilisation:ratio * 100 > {config.MEMORY_UTILISATION_PERCENT}",
         for_="15m",
         severity="warning",
         summary="A host is running out of memory.",
@@ -54,10 +59,7 @@ node = RuleGroup("node", [
     ),
     Alert(
         "NodeCPUHighUsage",
-        expr=f"""
-          sum without (mode) (avg without (cpu) (rate(node_cpu_seconds_total{{mode!~"idle|iowait"}}[2m]))) * 100
-          > {config.CPU_UTILISATION_PERCENT}
-        """,
+        expr=f"instance:node_cpu_utilisation:rate2m * 100 > {config.CPU_UTILISATION_PERCENT}",
         for_="15m",
         severity="info",
         summary="A host's CPUs are busy.",
@@ -65,10 +67,7 @@ node = RuleGroup("node", [
     ),
     Alert(
         "NodeSystemSaturation",
-        expr=f"""
-          node_load1 / count without (cpu, mode) (node_cpu_seconds_total{{mode="idle"}})
-          > {config.LOAD_PER_CORE}
-        """,
+        expr=f"instance:node_load1_per_cpu:ratio > {config.LOAD_PER_CORE}",
         for_="15m",
         severity="warning",
         summary="A host has more runnable work than CPUs.",

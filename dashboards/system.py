@@ -17,11 +17,14 @@ dashboard = Dashboard(
         Row("CPU and load", [
             stat(
                 "CPU Busy",
-                f'1 - avg(rate(node_cpu_seconds_total{INSTANCE:mode="idle"}[$__range]))',
+                # The series NodeCPUHighUsage judges, so red starts at its threshold.
+                f"avg(avg_over_time(instance:node_cpu_utilisation:rate2m{INSTANCE}[$__range]))",
                 legend="busy",
                 unit="percentunit",
                 thresholds={0.7: "orange", config.CPU_UTILISATION_PERCENT / 100: "red"},
-                description="Share of CPU time not idle over the time range, all cores.",
+                description="Share of CPU time busy (neither idle nor waiting for I/O) over the "
+                            "time range, averaged over the hosts; red is the NodeCPUHighUsage "
+                            "threshold.",
                 width=6,
             ),
             timeseries(
@@ -35,24 +38,27 @@ dashboard = Dashboard(
             ),
             timeseries(
                 "Load per Core",
-                f"node_load1{INSTANCE} / count without (cpu, mode) "
-                f'(node_cpu_seconds_total{INSTANCE:mode="idle"})',
+                # The series NodeSystemSaturation judges, so the line is its threshold.
+                f"instance:node_load1_per_cpu:ratio{INSTANCE}",
                 legend="{{instance}}",
                 unit="short",
                 thresholds={config.LOAD_PER_CORE: "red"},
-                description="1-minute load average divided by the number of cores.",
+                description="1-minute load average divided by the number of cores; the line is "
+                            "the NodeSystemSaturation threshold.",
                 width=9,
             ),
         ]),
         Row("Memory", [
             timeseries(
                 "Memory Used",
-                f"1 - node_memory_MemAvailable_bytes{INSTANCE} / node_memory_MemTotal_bytes{INSTANCE}",
+                # The series NodeMemoryHighUtilization judges, so the line is its threshold.
+                f"instance:node_memory_utilisation:ratio{INSTANCE}",
                 legend="{{instance}}",
                 unit="percentunit",
                 min=0, max=1,
                 thresholds={config.MEMORY_UTILISATION_PERCENT / 100: "red"},
-                description="Share of memory not available to new processes.",
+                description="Share of memory not available to new processes; the line is the "
+                            "NodeMemoryHighUtilization threshold.",
             ),
             timeseries(
                 "Memory Bytes",

@@ -173,6 +173,9 @@ THRESHOLD_PANELS = {
     ("tradingagents-application", "Error Rate"): "job:tradingagents_analysis_error_ratio:rate5m",
     ("tradingagents-application", "Analysis Duration"):
         "job:tradingagents_analysis_duration_seconds:p95_10m",
+    ("system-overview", "CPU Busy"): "instance:node_cpu_utilisation:rate2m",
+    ("system-overview", "Load per Core"): "instance:node_load1_per_cpu:ratio",
+    ("system-overview", "Memory Used"): "instance:node_memory_utilisation:ratio",
 }
 
 
