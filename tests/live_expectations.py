@@ -14,7 +14,7 @@ from typing import Callable
 
 from dashsmith.build import Build
 from dashsmith.catalog import Catalog
-from dashsmith.verify.api import Prometheus
+from dashsmith.prometheus.api import Prometheus
 from dashsmith.verify.queries import TimeRange, resolve_variables, runnable, targets
 from dashsmith.verify.workload import Workload
 

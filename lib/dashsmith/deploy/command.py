@@ -19,13 +19,14 @@ from ..grafana import reads
 from ..grafana.connection import GrafanaUnavailable, connect, connection_options, explain
 from ..output import OutputError, check_replaceable, replace_tree
 from ..problems import DeclarationError, Severity
+from ..prometheus.api import PrometheusError
 from . import (
     alerting,
     existing_folders,
     live,
     notifications,
     plan as planning,
-    prometheus,
+    prometheus_rules,
     provisioning,
     report,
 )
@@ -123,7 +124,7 @@ def _secrets_hidden(connection, verbose: int):
 def _run(project, settings: DeploySettings, connection, options: Options) -> int:
     _check_outputs(project, settings)
     build = _checked_build(project)
-    rule_files = prometheus.rule_files(build, options.grafana_alerts)
+    rule_files = prometheus_rules.rule_files(build, options.grafana_alerts)
     if connection is None:
         return _provision(project, build, settings, rule_files, options)
     # The build (thousands of objects per dashboard) stays as it is from here on: frozen, it
@@ -197,9 +198,9 @@ def _provision(project, build, settings: DeploySettings, rule_files, options: Op
 
 def _write_local(build, settings: DeploySettings, rule_files, out: str) -> None:
     try:
-        replace_tree(out, prometheus.build_tree(build, rule_files))
+        replace_tree(out, prometheus_rules.build_tree(build, rule_files))
         if settings.prometheus_rules_dir:
-            prometheus.write_rules_dir(settings.prometheus_rules_dir, rule_files)
+            prometheus_rules.write_rules_dir(settings.prometheus_rules_dir, rule_files)
     except OutputError as error:
         fail(str(error))
 
@@ -209,8 +210,8 @@ def _reload_prometheus(options: Options, rule_files) -> bool | None:
     if not options.prometheus_url:
         return None
     try:
-        groups = prometheus.reload_and_check(options.prometheus_url, rule_files)
-    except prometheus.PrometheusError as error:
+        groups = prometheus_rules.reload_and_check(options.prometheus_url, rule_files)
+    except PrometheusError as error:
         click.echo(f"dashsmith: {error}", err=True)
         return False
     if not options.json:

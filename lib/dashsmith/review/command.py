@@ -18,6 +18,8 @@ from . import render_markdown, render_text, semantic, snapshot
 from .changes import ADDED, REMOVED, Report
 from .snapshot import Snapshot, SnapshotError
 
+PREVIEW_TIMEOUT = 15.0  # seconds per query: a range query over a dashboard's whole span
+
 
 @click.command()
 @click.option("--base", metavar="REF",
@@ -133,17 +135,17 @@ def preview(ctx, out, uids, prometheus, span):
 
 
 def _data(dashboard: dict, url: str, span: str | None, scrape_interval: str):
+    from ..prometheus.api import Prometheus, Unreachable
     from .preview_data import Window, fetch
-    from .prometheus import Prometheus, UnreachableError
     span = span or _dashboard_span(dashboard)
     try:
         window = Window.of(span, scrape_interval)
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="--range")
     try:
-        return fetch(dashboard, Prometheus(url), window)
-    except UnreachableError as error:
-        fail(str(error))
+        return fetch(dashboard, Prometheus(url, timeout=PREVIEW_TIMEOUT), window)
+    except Unreachable as error:
+        fail(f"cannot reach Prometheus at {error}")
 
 
 def _dashboard_span(dashboard: dict) -> str:

@@ -8,7 +8,7 @@ import time
 from dataclasses import dataclass, field
 
 from .. import durations, variables
-from .prometheus import Prometheus, PrometheusError, Series, UnreachableError
+from ..prometheus.api import Prometheus, QueryError, Series, Unreachable
 
 POINTS = 200  # a preview's time series have about this many points
 _LEGEND_LABEL = re.compile(r"\{\{\s*(\w+)\s*\}\}")
@@ -49,8 +49,8 @@ class DashboardData:
 
 
 def fetch(dashboard: dict, prometheus: Prometheus, window: Window) -> DashboardData:
-    """Data for every visible panel with queries. A query Prometheus rejects becomes the
-    panel's error; an unreachable Prometheus raises UnreachableError."""
+    """Data for every visible panel with queries. A query Prometheus (or a proxy before it)
+    refuses becomes the panel's error; a Prometheus that does not answer raises Unreachable."""
     values = variable_values(dashboard)
     out = {}
     for panel in panels_with_queries(dashboard):
@@ -59,12 +59,15 @@ def fetch(dashboard: dict, prometheus: Prometheus, window: Window) -> DashboardD
             expr = resolve(target.get("expr", ""), values, window)
             try:
                 if target.get("instant"):
-                    result = prometheus.instant(expr, window.end)
+                    result = prometheus.query(expr, window.end)
                 else:
-                    result = prometheus.range(expr, window.start, window.end, window.step)
-            except UnreachableError:
-                raise
-            except PrometheusError as error:
+                    result = prometheus.query_range(expr, window.start, window.end, window.step)
+            except Unreachable as error:
+                if error.status is None:
+                    raise
+                data.error = f"query {target.get('refId', '')}: HTTP {error.status}"
+                continue
+            except QueryError as error:
                 data.error = f"query {target.get('refId', '')}: {error}"
                 continue
             data.series += [(legend(target.get("legendFormat", ""), s.labels), s) for s in result]

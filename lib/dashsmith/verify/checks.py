@@ -22,11 +22,11 @@ from ..build import Build
 from ..catalog import Catalog
 from ..estate import Estate
 from ..problems import Problem, Severity
+from ..prometheus.api import Prometheus, QueryError, Series, has_values
+from ..promql import parts as expressions
 from ..render import expression
 from ..rules import Alert, Record
 from ..source import Source
-from ..promql import parts as expressions
-from .api import Prometheus, QueryError, Series, has_values
 from .queries import Runnable, TimeRange, Window, resolve_variables, runnable, targets
 
 LOOKBACK = 300  # Prometheus's default lookback delta: an instant selector sees samples this old

@@ -17,7 +17,7 @@ from ..commandline import (
     report_declaration_error,
 )
 from ..problems import DeclarationError, Severity
-from .api import Prometheus, Unreachable
+from ..prometheus.api import Prometheus, Unreachable
 from .checks import verify as run_checks
 from .queries import TimeRange
 from .workload import FAULTS

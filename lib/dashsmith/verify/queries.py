@@ -24,9 +24,9 @@ import re
 from dataclasses import dataclass, field
 
 from .. import durations, variables
+from ..prometheus.api import Prometheus, QueryError
 from ..render import CompiledDashboard
 from ..source import Source
-from .api import Prometheus, QueryError
 
 SCREEN_PIXELS = 1920
 GRID_COLUMNS = 24

@@ -33,8 +33,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from .. import durations, serialize
 from ..build import Build
 from ..project import Project
+from ..prometheus.api import Alertmanager, Prometheus, Unreachable
 from ..routing import alertmanager as alertmanager_config
-from .api import Alertmanager, Prometheus, Unreachable
 from .workload import Workload
 
 DATABASE = "trading"  # the test database pgbench works on

@@ -9,17 +9,12 @@ from __future__ import annotations
 
 import os
 
-import niquests
-
 from .. import output, serialize
-from ..grafana import retry
+from ..prometheus.api import Prometheus, PrometheusError, Unreachable
 from .alerting import recording_rules_only
 
 BUILD_RULE_DIRS = ("rules/", "provisioning/prometheus/rules/")
-
-
-class PrometheusError(Exception):
-    pass
+RELOAD_RETRIES = 4  # a Prometheus that is restarting answers again within seconds
 
 
 def rule_files(build, grafana_alerts: bool) -> dict[str, dict]:
@@ -49,21 +44,14 @@ def write_rules_dir(directory: str, files_for_rules: dict[str, dict]) -> None:
 def reload_and_check(url: str, files_for_rules: dict[str, dict], timeout: float = 10.0) -> int:
     """Reload Prometheus at `url` and check the groups loaded; the number of groups checked.
     PrometheusError with what went wrong."""
-    base = url.rstrip("/")
-    with niquests.Session() as session:
-        answer = _request(session, "POST", f"{base}/-/reload", timeout)
-        if answer.status_code == 403:
-            raise PrometheusError(f"Prometheus at {base} refused /-/reload: start it with "
-                                  "--web.enable-lifecycle")
-        if answer.status_code != 200:
-            raise PrometheusError(f"Prometheus at {base} could not reload its configuration: "
-                                  f"{answer.status_code} {answer.text.strip()[:500]}")
-        answer = _request(session, "GET", f"{base}/api/v1/rules", timeout)
-        if answer.status_code != 200:
-            raise PrometheusError(f"Prometheus at {base}: /api/v1/rules answered "
-                                  f"{answer.status_code}")
-        loaded = {(os.path.basename(g.get("file", "")), g.get("name"))
-                  for g in answer.json().get("data", {}).get("groups", [])}
+    prometheus = Prometheus(url, timeout=timeout, retries=RELOAD_RETRIES)
+    base = prometheus.url
+    try:
+        prometheus.reload()
+        groups = _loaded_groups(prometheus)
+    except Unreachable as error:  # nothing answered
+        raise PrometheusError(f"cannot reach Prometheus at {error}") from None
+    loaded = {(os.path.basename(g.get("file", "")), g.get("name")) for g in groups}
     expected = {(f"{name}.yml", group["name"])
                 for name, data in files_for_rules.items() for group in data["groups"]}
     missing = sorted(expected - loaded)
@@ -75,8 +63,11 @@ def reload_and_check(url: str, files_for_rules: dict[str, dict], timeout: float 
     return len(expected)
 
 
-def _request(session, method: str, url: str, timeout: float):
+def _loaded_groups(prometheus: Prometheus) -> list[dict]:
     try:
-        return retry.call(lambda attempt: session.request(method, url, timeout=timeout))
-    except niquests.exceptions.RequestException as error:
-        raise PrometheusError(f"cannot reach Prometheus at {url}: {error}") from None
+        return prometheus.rule_groups()
+    except PrometheusError as error:
+        if error.status is None:
+            raise
+        raise PrometheusError(f"Prometheus at {prometheus.url}: /api/v1/rules answered "
+                              f"{error.status}") from None
