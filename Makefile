@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed
 $(STAMP): setup.cfg pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test,preview]'
+	$(BIN)/pip install --quiet -e '.[test,preview,lint]'
 	touch $(STAMP)
 
 build: $(STAMP)
