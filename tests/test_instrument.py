@@ -292,6 +292,15 @@ def test_a_hand_edited_module_is_out_of_date_too(cli, project):
     assert stale(Project(str(project)).estate) is not None
 
 
+def test_a_module_that_is_not_text_is_out_of_date(cli, project):
+    assert cli("instrument").exit_code == 0
+    with open(module_path(project), "wb") as handle:
+        handle.write(b"\xff\xfe not UTF-8")
+    assert cli("instrument", "--check").exit_code == 1
+    problem = stale(Project(str(project)).estate)
+    assert problem is not None and problem.source.line == 1
+
+
 def test_a_module_not_generated_yet_fails_check_but_is_not_stale(cli, project):
     check = cli("instrument", "--check")
     assert check.exit_code == 1

@@ -83,15 +83,15 @@ def stale(estate: Estate) -> Stale | None:
     except InstrumentError as error:
         return Stale(f"the module cannot be generated: {error}",
                      estate.settings.key_source(SECTION, "exporter"))
-    if generated is None:
+    if generated is None or not os.path.exists(generated.settings.output):
         return None
     current = generated.on_disk()
-    if current is None or current == generated.text:
+    if current == generated.text:
         return None
     settings = generated.settings
     return Stale(f"{settings.relative_output(estate.settings.root)} is out of date with the "
                  f"catalog ({settings.catalog}/): run `dashsmith instrument` to regenerate it",
-                 Source(settings.output, _first_difference(current, generated.text)))
+                 Source(settings.output, _first_difference(current or "", generated.text)))
 
 
 def _first_difference(old: str, new: str) -> int:
