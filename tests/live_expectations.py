@@ -9,8 +9,8 @@ per difference, naming the panel, its Python line, the series and both numbers.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from dashsmith.build import Build
 from dashsmith.catalog import Catalog
@@ -138,4 +138,5 @@ def _key(key) -> tuple:
 
 
 def _describe(labels: tuple[str, ...], key: tuple) -> str:
-    return "{" + ", ".join(f'{label}="{value}"' for label, value in zip(labels, key)) + "}"
+    pairs = zip(labels, key, strict=False)
+    return "{" + ", ".join(f'{label}="{value}"' for label, value in pairs) + "}"

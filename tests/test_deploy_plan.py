@@ -112,7 +112,8 @@ def test_a_dashboard_dashsmith_never_deployed_is_not_taken_over():
 
 def test_a_marker_without_any_dashsmith_version_is_drift():
     tagged = live_dashboard(content="theirs", recorded=None, managed=True)
-    assert only(plan_for([wanted()], [tagged])).reason == "no dashsmith deploy in its version history"
+    assert (only(plan_for([wanted()], [tagged])).reason
+            == "no dashsmith deploy in its version history")
 
 
 def test_same_content_without_the_marker_is_adopted_by_an_update():
@@ -280,7 +281,8 @@ def test_the_hash_reads_whole_number_floats_as_grafana_returns_them():
              "s": "Panel 1.0", "n": {"x": 10.0}}
     stored = {"id": 3, "version": 4, "title": "T", "tags": [MARKER_TAG], "w": 8, "o": [0.5, -2, 0],
               "s": "Panel 1.0", "n": {"x": 10}}
-    assert dashboard_hash(built) == dashboard_hash(stored) == content_hash(normalize_dashboard(built))
+    assert (dashboard_hash(built) == dashboard_hash(stored)
+            == content_hash(normalize_dashboard(built)))
     assert dashboard_hash({**built, "w": 8.5}) != dashboard_hash(built)
     assert dashboard_hash({**built, "s": "Panel 1"}) != dashboard_hash(built)
 
@@ -335,9 +337,11 @@ def test_retry_after_is_used_up_to_the_cap():
 # --- connection options ---------------------------------------------------------------------------
 
 def test_credentials_come_from_the_token_then_the_user_then_the_url():
-    token = connection_from("https://g.example/", environ={"GRAFANA_TOKEN": "glsa_x", "GRAFANA_USER": "u"})
+    token = connection_from("https://g.example/",
+                            environ={"GRAFANA_TOKEN": "glsa_x", "GRAFANA_USER": "u"})
     assert token.token.reveal() == "glsa_x" and token.user is None
-    user = connection_from("https://g.example", environ={"GRAFANA_USER": "u", "GRAFANA_PASSWORD": "p"})
+    user = connection_from("https://g.example",
+                           environ={"GRAFANA_USER": "u", "GRAFANA_PASSWORD": "p"})
     assert (user.user, user.password.reveal()) == ("u", "p")
     in_url = connection_from("http://admin:s%40cret@g.example:3000/grafana/", environ={})
     assert (in_url.user, in_url.password.reveal()) == ("admin", "s@cret")

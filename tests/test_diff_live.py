@@ -34,7 +34,8 @@ def deploy_by_hand(emu, build, skip=()):
             if uid not in made:
                 emu.add_folder(title, uid=uid, parent_uid=parent or "")
                 made.add(uid)
-        emu.add_dashboard(with_marker(copy.deepcopy(dashboard.json)), folder_uid=dashboard.folder_uid)
+        emu.add_dashboard(with_marker(copy.deepcopy(dashboard.json)),
+                          folder_uid=dashboard.folder_uid)
 
 
 def live(cli, emu, *args, token=TOKEN):

@@ -148,10 +148,12 @@ def test_panels_grafanalib_does_not_model_are_kept(imported):
                                          "uid": "d7f1e4a2-error-budget"}
     assert panels[2]["type"] == "dashlist" and panels[2]["options"]["tags"] == ["triage", "market"]
     feature_store = {p["id"]: p for p in built_json(root, "feature-store-health")["panels"]}
-    assert feature_store[6]["type"] == "heatmap" and feature_store[6]["options"]["calculate"] is False
+    assert feature_store[6]["type"] == "heatmap"
+    assert feature_store[6]["options"]["calculate"] is False
     assert feature_store[7]["libraryPanel"]["uid"] == "a1d0b7e2-kafka-lag"
     text = module_path(root, "feature_store_health.json").read_text()
-    assert 'library_panel(\n            "a1d0b7e2-kafka-lag",\n            "Kafka consumer lag",' in text
+    assert ('library_panel(\n            "a1d0b7e2-kafka-lag",\n'
+            '            "Kafka consumer lag",') in text
     assert 'plugin_panel(\n            "heatmap",' in text
 
 
@@ -191,7 +193,8 @@ def test_a_dashboard_dashsmith_built_imports_back_to_helper_calls(cli, project, 
     assert result.exit_code == 0, result.output
     text = (project / "dashboards" / "ai_llm_copy.py").read_text()
     assert "carried verbatim" not in result.output and "extra=" not in text
-    assert 'variables=[datasource_variable(), label_variable("job", "ai_completions_total")]' in text
+    assert ('variables=[datasource_variable(), label_variable("job", "ai_completions_total")]'
+            in text)
     assert 'legend="{{provider}} {{model}}",' in text and not re.search(r"\bid=", text)
     assert 'folder="Trading Platform/AI"' in text
 

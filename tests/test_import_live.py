@@ -20,9 +20,9 @@ except ImportError:  # tests/ is not a package: pytest put tests/ itself on sys.
 
 TOKEN = "glsa_importtests_Hq4Lz8Wn2Xc6Vb1Mk9Pd3Rt7Sf5Gy0Ju"
 CORPUS_DIR = os.path.join(os.path.dirname(__file__), "import_corpus")
-CLEAN_ENV = {name: None for name in ("GRAFANA_URL", "GRAFANA_TOKEN", "GRAFANA_TOKEN_FILE",
-                                     "GRAFANA_USER", "GRAFANA_PASSWORD", "GRAFANA_CA_CERT",
-                                     "GRAFANA_TIMEOUT", "GRAFANA_ORG_ID", "PROMETHEUS_URL")}
+CLEAN_ENV = dict.fromkeys(("GRAFANA_URL", "GRAFANA_TOKEN", "GRAFANA_TOKEN_FILE", "GRAFANA_USER",
+                          "GRAFANA_PASSWORD", "GRAFANA_CA_CERT", "GRAFANA_TIMEOUT",
+                          "GRAFANA_ORG_ID", "PROMETHEUS_URL"))
 MARKER = "managed-by:dashsmith"
 
 

@@ -142,7 +142,8 @@ def _dashboard_kwargs(original: dict, folder: str, variables: list, rows: list) 
             ("timezone", "timezone", "", "utc"), ("graph_tooltip", "graphTooltip", 0, 1),
             ("editable", "editable", True, True), ("schema_version", "schemaVersion", None, None)):
         value = original.get(key, default)
-        if value != dashsmith_default and not (name == "schema_version" and value == SCHEMA_VERSION):
+        if value != dashsmith_default and not (name == "schema_version"
+                                               and value == SCHEMA_VERSION):
             kwargs[name] = value
     if normal.get("links"):
         kwargs["links"] = normal["links"]
@@ -167,7 +168,7 @@ def _dashboard_extra(node: Call, original: dict) -> dict:
 def _warnings(original: dict) -> list[str]:
     out = []
     if original.get("__inputs"):
-        names = ", ".join("${%s}" % i.get("name") for i in original["__inputs"])
+        names = ", ".join(f"${{{i.get('name')}}}" for i in original["__inputs"])
         out.append(f"exported for sharing externally: it refers to {names}, which only "
                    "Grafana's import dialog fills in; replace them before deploying")
     return out

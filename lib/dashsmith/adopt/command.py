@@ -100,12 +100,13 @@ def _generate(inputs: list[Imported], in_folder, project, declared: dict, force:
             module = codegen.generate(imported, folder)
         except ImportFailed:
             raise
-        except Exception as error:  # a shape of JSON the importer does not know
+        except Exception as error:  # noqa: BLE001 - a shape of JSON the importer does not know
             raise ImportFailed(f"{imported.origin}: cannot import: {type(error).__name__}: "
                                f"{error}") from None
         path = _target(imported, module, directory, project.root, declared, force, paths)
         if module.uid in uids:
-            raise ImportFailed(f"{imported.origin}: uid '{module.uid}' is also in {uids[module.uid]}")
+            raise ImportFailed(f"{imported.origin}: uid '{module.uid}' is also in "
+                               f"{uids[module.uid]}")
         dashboard = roundtrip.declared_by(module.text, path)
         problems = roundtrip.mismatches(imported.dashboard, dashboard)
         if problems:

@@ -5,7 +5,7 @@ verbatim.
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from ..grafana.equivalence import canonical, same
 

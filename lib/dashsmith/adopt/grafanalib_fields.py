@@ -21,7 +21,7 @@ NOT_OPTIONS = {"targets", "gridPos", "id", "span", "height", "minSpan", "extraJs
 _PROBE = "\x00probe"
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def fields(cls: type) -> dict[Path, str]:
     """{json path: attribute} for the attributes of `cls` that write their value as it is."""
     base = plain(cls(**_required(cls)))
@@ -32,7 +32,7 @@ def fields(cls: type) -> dict[Path, str]:
         for probe in _probes(field):
             try:
                 probed = plain(cls(**{**_required(cls), _init_name(field): probe}))
-            except Exception:  # grafanalib's validators reject the probe: try the next one
+            except Exception:  # noqa: BLE001 - grafanalib's validators reject the probe: next
                 continue
             path = _where(base, probed, probe)
             if path:

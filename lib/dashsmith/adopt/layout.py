@@ -71,7 +71,7 @@ def _elements(node: Call) -> list[tuple[Call, list]]:
             run = []
         else:
             if not run:
-                run = [i for i in _run_from(node.kwargs["rows"], item)]
+                run = list(_run_from(node.kwargs["rows"], item))
             out.append((item, run))
     return out
 

@@ -313,7 +313,7 @@ def _finish(make, target: dict, kind: str, grafanalib_fields: dict, queries: lis
             raise CannotFit("does not render back")
     except CannotFit:
         raise
-    except Exception as error:  # grafanalib refuses a value, a helper fixes an argument ...
+    except Exception as error:  # noqa: BLE001 - grafanalib refuses a value, a helper fixes ...
         raise CannotFit(f"{type(error).__name__}: {error}") from None
     paths = [".".join(map(str, p)) for p in leaves(extra)]
     score = 10 * len(paths) + 100 * removed + len(options)
@@ -337,7 +337,7 @@ def _fit_queries(queries: list, target: dict, built: dict) -> list[str]:
     wanted, have = target.get("targets", []), built.get("targets", [])
     if len(wanted) != len(have):
         raise CannotFit("queries")
-    for index, (want, got) in enumerate(zip(wanted, have)):
+    for index, (want, got) in enumerate(zip(wanted, have, strict=True)):
         query = queries[index]
         extra, _ = overlay(want, got, grafana_defaults.target_default)
         if not extra:

@@ -18,7 +18,8 @@ from .grafanalib_fields import fields
 from .pysource import Call, evaluate
 
 TEMPLATE_ORDER = ("name", "type", "label", "query", "dataSource", "default")
-LABEL_VALUES = re.compile(r"^label_values\((?P<metric>[^,()]+), (?P<label>[A-Za-z_][A-Za-z0-9_]*)\)$")
+LABEL_VALUES = re.compile(
+    r"^label_values\((?P<metric>[^,()]+), (?P<label>[A-Za-z_][A-Za-z0-9_]*)\)$")
 
 
 def fit_variable(original: dict) -> tuple[Call, list[str]]:
@@ -100,7 +101,8 @@ def _template(original: dict, target: dict) -> tuple[Call, list[str]]:
     def render(options):
         return render_variable(evaluate(make(options)))
 
-    options = fit_options(render, target, {}, fields(g.Template), grafana_defaults.variable_default, skip=set())
+    options = fit_options(render, target, {}, fields(g.Template),
+                          grafana_defaults.variable_default, skip=set())
     extra, _ = overlay(target, render(options), grafana_defaults.variable_default)
     node = make(options, extra)
     if differences(target, render_variable(evaluate(node))):

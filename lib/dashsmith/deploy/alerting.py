@@ -65,7 +65,7 @@ def rule_groups(estate, rule_files: dict[str, dict], datasource_uid: str, folder
     groups, problems, seen = [], [], {}
     for rule_file in estate.rule_files:
         rendered = rule_files[rule_file.name]["groups"]
-        for declared, data in zip(rule_file.groups, rendered):
+        for declared, data in zip(rule_file.groups, rendered, strict=True):
             alerts = [rule for rule in data["rules"] if "alert" in rule]
             if not alerts:
                 continue
@@ -100,7 +100,8 @@ def _interval(text: str | None, source: Source) -> tuple[int, Problem | None]:
 def _group(folder_uid: str, name: str, interval: int, alerts: list[dict], datasource_uid: str,
            source: Source, project: str, editable: bool) -> DesiredGroup:
     uids = _rule_uids(folder_uid, name, [alert["alert"] for alert in alerts])
-    rules = [_rule(alert, uid, name, folder_uid, datasource_uid) for alert, uid in zip(alerts, uids)]
+    rules = [_rule(alert, uid, name, folder_uid, datasource_uid)
+             for alert, uid in zip(alerts, uids, strict=True)]
     body = {"title": name, "folderUid": folder_uid, "interval": interval, "rules": rules}
     digest = group_hash(body, editable)
     for rule in rules:
@@ -135,7 +136,8 @@ def _rule(alert: dict, uid: str, group: str, folder_uid: str, datasource_uid: st
                        "datasource": {"type": "prometheus", "uid": datasource_uid},
                        **_QUERY_DEFAULTS}},
             _expression("prometheus_math", {
-                "type": "math", "expression": "is_number($query) || is_nan($query) || is_inf($query)"}),
+                "type": "math",
+                "expression": "is_number($query) || is_nan($query) || is_inf($query)"}),
             _expression("threshold", {
                 "type": "threshold", "expression": "prometheus_math",
                 "conditions": [{"evaluator": {"type": "gt", "params": [0]}}]}),

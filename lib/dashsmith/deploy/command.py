@@ -112,7 +112,7 @@ def _secrets_hidden(connection, verbose: int):
     replaced by '***', and exits 2."""
     try:
         yield
-    except Exception as error:  # noqa: BLE001 - click's own exceptions derive from it too
+    except Exception as error:  # click's own exceptions derive from it too: re-raised here
         if isinstance(error, (click.ClickException, click.exceptions.Exit, click.Abort)):
             raise
         text = traceback.format_exc() if verbose >= 2 else f"{type(error).__name__}: {error}"

@@ -151,7 +151,8 @@ def _groups(grafana, desired: Desired, project: str, concurrency: int) -> dict[s
 
 
 def group_path(folder_uid: str, name: str) -> str:
-    return f"/v1/provisioning/folder/{quote(folder_uid, safe='')}/rule-groups/{quote(name, safe='')}"
+    return (f"/v1/provisioning/folder/{quote(folder_uid, safe='')}"
+            f"/rule-groups/{quote(name, safe='')}")
 
 
 def read_group(grafana, folder_uid: str, name: str, project: str) -> LiveGroup | None:

@@ -80,7 +80,8 @@ class Plan:
         return [c for c in self.changes if c.kind == kind]
 
     def counts(self) -> dict[str, int]:
-        return {action.value: sum(1 for c in self.changes if c.action is action) for action in Action}
+        return {action.value: sum(1 for c in self.changes if c.action is action)
+                for action in Action}
 
     @property
     def deletes(self) -> list[Change]:
@@ -121,15 +122,17 @@ def compute(desired: Desired, live: Live, *, project: str, prune: bool = False,
 
 def _folder(folder: DesiredFolder, live: Live, force: bool) -> Change:
     current = live.folders.get(folder.uid)
-    base = dict(kind=FOLDER, key=folder.uid, title=folder.path, folder_uid=folder.parent_uid or "",
-                payload={"uid": folder.uid, "title": folder.title, "parentUid": folder.parent_uid})
+    base = {"kind": FOLDER, "key": folder.uid, "title": folder.path,
+            "folder_uid": folder.parent_uid or "",
+            "payload": {"uid": folder.uid, "title": folder.title, "parentUid": folder.parent_uid}}
     if current is None:
         return Change(action=Action.CREATE, reason="new", operation="create", **base)
     differences = []
     if current.title != folder.title:
         differences.append(f"title '{current.title}' → '{folder.title}'")
     if (current.parent_uid or None) != folder.parent_uid:
-        differences.append(f"parent {current.parent_uid or '(root)'} → {folder.parent_uid or '(root)'}")
+        differences.append(f"parent {current.parent_uid or '(root)'} → "
+                           f"{folder.parent_uid or '(root)'}")
     if not differences:
         return Change(action=Action.UNCHANGED, version=current.version, **base)
     base["version"] = current.version
@@ -154,8 +157,8 @@ def _respelled(folder: DesiredFolder, current) -> bool:
 
 def _dashboard(want: DesiredDashboard, have: LiveDashboard | None, force: bool,
                project: str) -> Change:
-    base = dict(kind=DASHBOARD, key=want.uid, title=want.title, folder_uid=want.folder_uid,
-                payload=want.json, hash=want.hash, source=str(want.source))
+    base = {"kind": DASHBOARD, "key": want.uid, "title": want.title, "folder_uid": want.folder_uid,
+            "payload": want.json, "hash": want.hash, "source": str(want.source)}
     if have is None:
         return Change(action=Action.CREATE, reason="new", operation="create", **base)
     base.update(version=have.version,
@@ -167,7 +170,7 @@ def _dashboard(want: DesiredDashboard, have: LiveDashboard | None, force: bool,
         return _drifted(_other_project(have.recorded_project, project), "update", force, base)
     if same_content:
         reason = ("take over: add dashsmith's marker" if not have.managed
-                  else f"move from folder {have.folder_uid or '(root)'} to {want.folder_uid or '(root)'}")
+                  else _move(have.folder_uid, want.folder_uid))
         return Change(action=Action.UPDATE, reason=reason, operation="update", **base)
     if not have.managed:
         return _drifted("in Grafana, but not deployed by dashsmith (no marker tag)", "update",
@@ -178,8 +181,12 @@ def _dashboard(want: DesiredDashboard, have: LiveDashboard | None, force: bool,
         return _drifted("edited in Grafana since dashsmith deployed it", "update", force, base)
     reason = "changed in code"
     if have.folder_uid != want.folder_uid:
-        reason += f"; move from folder {have.folder_uid or '(root)'} to {want.folder_uid or '(root)'}"
+        reason += f"; {_move(have.folder_uid, want.folder_uid)}"
     return Change(action=Action.UPDATE, reason=reason, operation="update", **base)
+
+
+def _move(current: str, wanted: str) -> str:
+    return f"move from folder {current or '(root)'} to {wanted or '(root)'}"
 
 
 def _other_project(theirs: str, ours: str) -> str:
@@ -202,8 +209,8 @@ def _drifted(reason: str, operation: str, force: bool, base: dict) -> Change:
 
 
 def _dashboard_removal(have: LiveDashboard, force: bool) -> Change:
-    base = dict(kind=DASHBOARD, key=have.uid, title=have.title, folder_uid=have.folder_uid,
-                version=have.version)
+    base = {"kind": DASHBOARD, "key": have.uid, "title": have.title, "folder_uid": have.folder_uid,
+            "version": have.version}
     if have.content_hash is not None and have.content_hash != have.recorded_hash:
         return _drifted("no longer in code, but edited in Grafana since dashsmith deployed it",
                         "delete", force, base)
@@ -221,8 +228,8 @@ def _diff(live: dict | None, code: dict) -> tuple[str, ...]:
 # --- rule groups -----------------------------------------------------------------------------
 
 def _group(want: DesiredGroup, have: LiveGroup | None, force: bool, project: str) -> Change:
-    base = dict(kind=RULE_GROUP, key=want.key, title=want.name, folder_uid=want.folder_uid,
-                payload=want.body, hash=want.hash, source=str(want.source))
+    base = {"kind": RULE_GROUP, "key": want.key, "title": want.name, "folder_uid": want.folder_uid,
+            "payload": want.body, "hash": want.hash, "source": str(want.source)}
     if have is None:
         return Change(action=Action.CREATE, reason="new", operation="create", **base)
     base.update(diff=_diff(have.normalized, normalize_group(want.body)), seen=have.content_hash)
@@ -247,8 +254,8 @@ def _group_update_reason(want: DesiredGroup, have: LiveGroup) -> str:
 
 
 def _group_removal(have: LiveGroup, force: bool) -> Change:
-    base = dict(kind=RULE_GROUP, key=have.key, title=have.name, folder_uid=have.folder_uid,
-                seen=have.content_hash)
+    base = {"kind": RULE_GROUP, "key": have.key, "title": have.name, "folder_uid": have.folder_uid,
+            "seen": have.content_hash}
     if have.content_hash is not None and have.content_hash != have.recorded_hash:
         return _drifted("no longer in code, but edited in Grafana since dashsmith deployed it",
                         "delete", force, base)

@@ -12,7 +12,8 @@ def instructions(out_dir: str, project_root: str) -> list[str]:
     out = os.path.relpath(out_dir, project_root)
     compose = os.path.exists(os.path.join(project_root, "docker-compose.yml"))
     lines = [
-        f"GRAFANA_URL is not set: nothing was sent to Grafana; {out}/provisioning/ is the deployment.",
+        (f"GRAFANA_URL is not set: nothing was sent to Grafana; {out}/provisioning/ is the "
+         "deployment."),
     ]
     if compose:
         lines += [
@@ -23,10 +24,14 @@ def instructions(out_dir: str, project_root: str) -> list[str]:
         ]
     lines += [
         "Or mount them into your own Grafana and Prometheus:",
-        f"    {out}/provisioning/grafana/dashboards.yaml  → /etc/grafana/provisioning/dashboards/dashsmith.yaml",
+        (f"    {out}/provisioning/grafana/dashboards.yaml  → "
+         "/etc/grafana/provisioning/dashboards/dashsmith.yaml"),
         f"    {out}/provisioning/grafana/dashboards/      → {PROVISIONING_DASHBOARDS}",
-        f"    {out}/provisioning/grafana/datasources.yaml → /etc/grafana/provisioning/datasources/dashsmith.yaml",
-        f"    {out}/provisioning/prometheus/rules/        → a directory named in prometheus.yml rule_files",
-        "To deploy through Grafana's API instead: GRAFANA_URL=https://… GRAFANA_TOKEN=… make deploy-dashboards",
+        (f"    {out}/provisioning/grafana/datasources.yaml → "
+         "/etc/grafana/provisioning/datasources/dashsmith.yaml"),
+        (f"    {out}/provisioning/prometheus/rules/        → "
+         "a directory named in prometheus.yml rule_files"),
+        ("To deploy through Grafana's API instead: GRAFANA_URL=https://… GRAFANA_TOKEN=… "
+         "make deploy-dashboards"),
     ]
     return lines

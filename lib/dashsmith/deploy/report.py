@@ -44,7 +44,8 @@ def plan_text(plan: Plan, *, verbose: bool = False, diffs: bool = False) -> list
 def _line(change: Change) -> str:
     title = f" ({change.title})" if change.title != change.key else ""
     reason = f": {change.reason}" if change.reason else ""
-    return f"  {_SYMBOL[change.action]} {str(change.action):<9} {change.kind} {change.key}{title}{reason}"
+    return (f"  {_SYMBOL[change.action]} {str(change.action):<9} {change.kind} {change.key}"
+            f"{title}{reason}")
 
 
 def _diff(diff: tuple[str, ...]) -> list[str]:
@@ -60,7 +61,8 @@ def result_text(result: Result, *, verbose: bool = False) -> list[str]:
     refused = result.of(DRIFTED)
     if refused:
         lines.append("drifted — left as they are in Grafana (deploy --force overwrites them):")
-        lines += [f"    {o.change.kind} {o.change.key}: {o.detail or o.change.reason}" for o in refused]
+        lines += [f"    {o.change.kind} {o.change.key}: {o.detail or o.change.reason}"
+                  for o in refused]
     failed = result.of(FAILED)
     if failed:
         lines.append("failed — not applied:")

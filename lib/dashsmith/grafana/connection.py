@@ -163,7 +163,7 @@ def _credentials(parts, token_file: str | None, environ) -> dict:
                 token = handle.read().strip()
         except (OSError, UnicodeDecodeError) as error:
             raise click.UsageError(f"--token-file {token_file}: cannot read it "
-                                   f"({type(error).__name__})")
+                                   f"({type(error).__name__})") from None
         return {"token": _checked_token(token, f"the token in {token_file}"),
                 "credential_source": f"the token in {token_file}"}
     if environ.get("GRAFANA_TOKEN", "").strip():
@@ -172,7 +172,8 @@ def _credentials(parts, token_file: str | None, environ) -> dict:
     if environ.get("GRAFANA_USER"):
         return {"user": environ["GRAFANA_USER"],
                 "password": Secret(environ.get("GRAFANA_PASSWORD", "")),
-                "credential_source": f"user {environ['GRAFANA_USER']} (GRAFANA_USER/GRAFANA_PASSWORD)"}
+                "credential_source":
+                    f"user {environ['GRAFANA_USER']} (GRAFANA_USER/GRAFANA_PASSWORD)"}
     if parts.username:
         return {"user": unquote(parts.username), "password": Secret(unquote(parts.password or "")),
                 "credential_source": f"user {unquote(parts.username)} (from the URL)"}
@@ -224,7 +225,8 @@ def client(connection: Connection, *, pool_size: int = 10, log=None) -> GrafanaA
 
 
 def call(connection: Connection, fn, doing: str):
-    """fn() with retries; any failure becomes GrafanaUnavailable with a clear, secret-free message."""
+    """fn() with retries; any failure becomes GrafanaUnavailable with a clear, secret-free
+    message."""
     try:
         return retry.call(lambda attempt: fn())
     except Exception as error:  # noqa: BLE001 - every failure here means "cannot use Grafana"

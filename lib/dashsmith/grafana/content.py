@@ -61,7 +61,8 @@ def content_hash(data) -> str:
     is read the same way on both sides)."""
     text = orjson.dumps(data, option=orjson.OPT_SORT_KEYS)
     text = _POINT_ZERO.sub(b"", text)
-    text = _MINUS_ZERO.sub(lambda m: b"0" if text[m.start() - 1:m.start()] in b":,[" else b"-0", text)
+    text = _MINUS_ZERO.sub(
+        lambda m: b"0" if text[m.start() - 1:m.start()] in b":,[" else b"-0", text)
     return hashlib.sha256(text).hexdigest()
 
 

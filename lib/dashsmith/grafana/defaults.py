@@ -90,12 +90,14 @@ PANEL_TYPES = {
                     "tooltip": TOOLTIP, "legend": {"showLegend": True, "calcs": []}},
     },
     "table": {
-        # displayMode is the older spelling of cellOptions, migrated on load; "auto" is both defaults
+        # displayMode is the older spelling of cellOptions, migrated on load; "auto" is both
+        # defaults
         "fieldConfig": _field_config({"align": "auto", "cellOptions": {"type": "auto"},
                                       "inspect": False, "displayMode": "auto", "filterable": False},
                                      "thresholds"),
         "options": {"showHeader": True, "cellHeight": "sm", "sortBy": [],
-                    "footer": {"show": False, "reducer": ["sum"], "countRows": False, "fields": ""}},
+                    "footer": {"show": False, "reducer": ["sum"], "countRows": False,
+                               "fields": ""}},
     },
     "barchart": {
         "fieldConfig": _field_config({**GRAPH_CUSTOM, "fillOpacity": 80}, "palette-classic"),

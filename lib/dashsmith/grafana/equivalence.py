@@ -219,9 +219,9 @@ def normalize_annotation(annotation: dict) -> dict | None:
     annotation = canonical(annotation)
     if annotation.get("builtIn") == 1:
         rest = dict(annotation)
-        if rest.pop("datasource", None) in D.BUILTIN_DATASOURCES:
-            if not strip(rest, D.BUILTIN_ANNOTATION):
-                return None
+        if rest.pop("datasource", None) in D.BUILTIN_DATASOURCES and not strip(
+                rest, D.BUILTIN_ANNOTATION):
+            return None
         return annotation
     return strip(dict(annotation), D.ANNOTATION)
 
@@ -241,7 +241,7 @@ def differences(expected, actual, path: str = "") -> list[str]:
         return out
     if isinstance(expected, list) and isinstance(actual, list) and len(expected) == len(actual):
         out = []
-        for index, (a, b) in enumerate(zip(expected, actual)):
+        for index, (a, b) in enumerate(zip(expected, actual, strict=True)):
             out += differences(a, b, f"{path}[{index}]")
         return out
     if same(expected, actual):

@@ -34,7 +34,7 @@ class Recorded:
     hash: str
     project: str | None  # None: saved by a release that did not record projects
 
-    def claimed(self, project: str) -> "Recorded":
+    def claimed(self, project: str) -> Recorded:
         """Saved before projects were recorded, when every deploy to a Grafana was one
         project's: the deploying project's now."""
         return self if self.project else Recorded(self.hash, project)

@@ -119,4 +119,4 @@ def fetch_live_dashboards(grafana, uids=None, *, managed_only: bool = True,
     found = workers.run_all_or_raise(lambda uid: get(grafana, f"/dashboards/uid/{uid}"),
                                      uids, concurrency)
     return {uid: (answer["meta"].get("folderUid") or "", normalize_dashboard(answer["dashboard"]))
-            for uid, answer in zip(uids, found) if answer is not None}
+            for uid, answer in zip(uids, found, strict=True) if answer is not None}

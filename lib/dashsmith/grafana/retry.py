@@ -13,8 +13,9 @@ from __future__ import annotations
 import random
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable, TypeVar
+from typing import TypeVar
 
 import niquests
 from grafana_client.client import GrafanaException, GrafanaTimeoutError

@@ -3,15 +3,17 @@ result or exception (one failure does not stop the others)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from typing import Callable, Iterable, TypeVar
+from typing import TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
 
 
 def run_all(fn: Callable[[T], R], items: Iterable[T], concurrency: int,
-            done: Callable[[], None] | None = None) -> list[tuple[T, R | None, BaseException | None]]:
+            done: Callable[[], None] | None = None
+            ) -> list[tuple[T, R | None, BaseException | None]]:
     """[(item, result, None) or (item, None, error)] in the order of `items`; `done()` is
     called after each item (for a progress bar)."""
     items = list(items)

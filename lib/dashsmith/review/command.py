@@ -141,7 +141,7 @@ def _data(dashboard: dict, url: str, span: str | None, scrape_interval: str):
     try:
         window = Window.of(span, scrape_interval)
     except ValueError as error:
-        raise click.BadParameter(str(error), param_hint="--range")
+        raise click.BadParameter(str(error), param_hint="--range") from None
     try:
         return fetch(dashboard, Prometheus(url, timeout=PREVIEW_TIMEOUT), window)
     except Unreachable as error:

@@ -3,8 +3,8 @@
 The grafana package (shared with deploy and import) holds the connection and what "the same"
 means: connect() checks Grafana and the credentials, fetch_live_dashboards() reads dashsmith's
 dashboards (those carrying its marker tag) and normalize_dashboard() strips what Grafana adds
-on save. Both sides are normalized the same way, so only real differences remain. Grafana holds no Prometheus rule files, so
-a live snapshot has no rules.
+on save. Both sides are normalized the same way, so only real differences remain. Grafana
+holds no Prometheus rule files, so a live snapshot has no rules.
 """
 
 from __future__ import annotations
@@ -32,10 +32,10 @@ def of_grafana(connection: Connection, head: Snapshot) -> tuple[Snapshot, Snapsh
                                         paths.of(folder_uid), data, source=None)
                       for uid, (folder_uid, data) in sorted(live.items())]
     except GrafanaUnavailable as error:
-        raise SnapshotError(str(error))
+        raise SnapshotError(str(error)) from None
     except Exception as error:  # noqa: BLE001 - any failed read means no comparison
-        raise SnapshotError(connection.redact(
-            f"cannot read the dashboards at {connection.url}: {explain(error, connection)}"))
+        message = f"cannot read the dashboards at {connection.url}: {explain(error, connection)}"
+        raise SnapshotError(connection.redact(message)) from None
     normalized = [dataclasses.replace(d, json=normalize_dashboard(d.json))
                   for d in head.dashboards]
     return (Snapshot(f"Grafana {connection.url}", None, dashboards, rules=None),

@@ -31,7 +31,7 @@ class Window:
         return max(round(self.seconds / POINTS), 1)
 
     @classmethod
-    def of(cls, span: str, scrape_interval: str, end: float | None = None) -> "Window":
+    def of(cls, span: str, scrape_interval: str, end: float | None = None) -> Window:
         return cls(end if end is not None else time.time(), durations.parse(span),
                    durations.parse(scrape_interval))
 

@@ -15,8 +15,12 @@ import json
 import sys
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from prometheus_client.core import (CollectorRegistry, CounterMetricFamily, GaugeMetricFamily,
-                                    HistogramMetricFamily)
+from prometheus_client.core import (
+    CollectorRegistry,
+    CounterMetricFamily,
+    GaugeMetricFamily,
+    HistogramMetricFamily,
+)
 from prometheus_client.exposition import choose_encoder
 from prometheus_client.utils import floatToGoString
 
@@ -138,7 +142,7 @@ def make_server(catalog: Catalog, workload: Workload, host: str = "127.0.0.1",
             self.end_headers()
             self.wfile.write(body)
 
-        def log_message(self, format, *args):
+        def log_message(self, format, *args):  # noqa: A002 - the stdlib's signature
             pass
 
     server = ThreadingHTTPServer((host, port), Handler)
@@ -147,8 +151,8 @@ def make_server(catalog: Catalog, workload: Workload, host: str = "127.0.0.1",
 
 
 def main(argv=None):
-    from ..project import Project
     from ..problems import DeclarationError
+    from ..project import Project
 
     parser = argparse.ArgumentParser(description="Serve the synthetic trading-platform workload.")
     parser.add_argument("--project", default=None, help="project whose catalog to serve")

@@ -208,7 +208,8 @@ def resolve_variables(dashboard: CompiledDashboard, prometheus: Prometheus,
             query = query.get("query", "")
         query = query or ""
         earlier = {n: v.value for n, v in resolved.items()}
-        query = variables.substitute(query, lambda o: earlier.get(o.name, o.text)).text
+        query = variables.substitute(query,
+                                     lambda o, earlier=earlier: earlier.get(o.name, o.text)).text
         if kind == "query":
             found = _label_values(query, prometheus, time)
         elif kind == "custom":

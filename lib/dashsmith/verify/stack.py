@@ -13,6 +13,7 @@ data directory is owned by that account and clients connect over TCP with trust 
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import glob
 import json
@@ -117,7 +118,7 @@ class NotificationSink:
                 self.send_header("Content-Length", "0")
                 self.end_headers()
 
-            def log_message(self, format, *args):
+            def log_message(self, format, *args):  # noqa: A002 - the stdlib's signature
                 pass
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
@@ -193,7 +194,7 @@ class Stack:
     def alertmanager(self) -> Alertmanager:
         return Alertmanager(self.alertmanager_url)
 
-    def __enter__(self) -> "Stack":
+    def __enter__(self) -> Stack:
         self.start()
         return self
 
@@ -324,7 +325,7 @@ class Stack:
             except StackError as error:
                 self._check_alive()
                 if time.monotonic() > deadline:
-                    raise StackError(f"PostgreSQL did not accept connections: {error}")
+                    raise StackError(f"PostgreSQL did not accept connections: {error}") from None
                 time.sleep(0.1)
         self.psql("CREATE EXTENSION pg_stat_statements")
         self.psql(f"CREATE DATABASE {DATABASE}")
@@ -502,18 +503,14 @@ def _answers(port: int) -> bool:
 
 
 def _signal_group(process: Process, sig: int):
-    try:
+    with contextlib.suppress(ProcessLookupError):
         os.killpg(process.popen.pid, sig)
-    except ProcessLookupError:
-        pass
 
 
 def _reap_group(process: Process):
     """Children the program left behind in its group (e.g. PostgreSQL backends) go too."""
-    try:
+    with contextlib.suppress(ProcessLookupError):
         os.killpg(process.popen.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
     if process.popen.stdin:
         process.popen.stdin.close()
 
