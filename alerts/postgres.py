@@ -1,6 +1,6 @@
 """PostgreSQL, from postgres_exporter (after the postgres-mixin and awesome-prometheus-alerts)."""
 
-from dashsmith import Alert, RuleGroup, durations
+from dashsmith import Alert, Record, RuleGroup, durations
 from metrics import config
 from metrics.config import REAL_DATABASES
 
@@ -8,6 +8,22 @@ CONNECTION_LIMIT = ("(max by (instance) (pg_settings_max_connections)"
                     " - max by (instance) (pg_settings_superuser_reserved_connections))")
 
 postgres = RuleGroup("postgres", [
+    # What the connection and cache alerts judge; the Database dashboard's panels that draw
+    # their thresholds read the same series.
+    Record("instance:pg_connection_utilisation:ratio",
+           f"sum by (instance) (pg_stat_activity_count) / {CONNECTION_LIMIT}"),
+    Record("instance_datname:pg_stat_database_blks_hit:rate5m",
+           f"sum by (instance, datname) (rate(pg_stat_database_blks_hit{REAL_DATABASES}[5m]))"),
+    Record("instance_datname:pg_stat_database_blks_read:rate5m",
+           f"sum by (instance, datname) (rate(pg_stat_database_blks_read{REAL_DATABASES}[5m]))"),
+    Record(
+        "instance_datname:pg_cache_hit_ratio:rate5m",
+        """
+          instance_datname:pg_stat_database_blks_hit:rate5m
+            / (instance_datname:pg_stat_database_blks_hit:rate5m
+               + instance_datname:pg_stat_database_blks_read:rate5m)
+        """,
+    ),
     Alert(
         "PostgresqlDown",
         expr="pg_up == 0",
@@ -18,10 +34,7 @@ postgres = RuleGroup("postgres", [
     ),
     Alert(
         "PostgresqlTooManyConnections",
-        expr=f"""
-          sum by (instance) (pg_stat_activity_count)
-            / {CONNECTION_LIMIT} > {config.PG_CONNECTIONS_RATIO}
-        """,
+        expr=f"instance:pg_connection_utilisation:ratio > {config.PG_CONNECTIONS_RATIO}",
         for_="10m",
         severity="warning",
         summary=f"PostgreSQL is using more than {config.PG_CONNECTIONS_RATIO:.0%} of its connections.",
@@ -39,11 +52,8 @@ postgres = RuleGroup("postgres", [
     Alert(
         "PostgresqlLowCacheHitRatio",
         expr=f"""
-          sum by (instance, datname) (rate(pg_stat_database_blks_hit{REAL_DATABASES}[5m]))
-            / (sum by (instance, datname) (rate(pg_stat_database_blks_hit{REAL_DATABASES}[5m]))
-               + sum by (instance, datname) (rate(pg_stat_database_blks_read{REAL_DATABASES}[5m])))
-          < {config.PG_CACHE_HIT_RATIO}
-          and sum by (instance, datname) (rate(pg_stat_database_blks_read{REAL_DATABASES}[5m]))
+          instance_datname:pg_cache_hit_ratio:rate5m < {config.PG_CACHE_HIT_RATIO}
+          and instance_datname:pg_stat_database_blks_read:rate5m
             > {config.PG_CACHE_MIN_READS_PER_SECOND}
         """,
         for_="5m",

@@ -37,26 +37,28 @@ dashboard = Dashboard(
             ),
             timeseries(
                 "Connections vs Max",
-                f"sum by (instance) (pg_stat_activity_count{INSTANCE}) "
-                f"/ max by (instance) (pg_settings_max_connections{INSTANCE})",
+                # The series PostgresqlTooManyConnections judges, so the line is its threshold.
+                f"instance:pg_connection_utilisation:ratio{INSTANCE}",
                 legend="{{instance}}",
                 unit="percentunit",
                 min=0, max=1,
                 thresholds={config.PG_CONNECTIONS_RATIO: "red"},
-                description="Connections in use as a share of max_connections.",
+                description="Connections in use as a share of those open to applications "
+                            "(max_connections less the superuser reserve); the line is the "
+                            "PostgresqlTooManyConnections threshold.",
                 width=9,
             ),
         ]),
         Row("Throughput", [
             timeseries(
                 "Cache Hit Ratio",
-                f"sum by (datname) (rate(pg_stat_database_blks_hit{DATABASES}[$__rate_interval])) "
-                f"/ (sum by (datname) (rate(pg_stat_database_blks_hit{DATABASES}[$__rate_interval])) "
-                f"+ sum by (datname) (rate(pg_stat_database_blks_read{DATABASES}[$__rate_interval])))",
-                legend="{{datname}}",
+                # The series PostgresqlLowCacheHitRatio judges, so red is below its threshold.
+                f"instance_datname:pg_cache_hit_ratio:rate5m{INSTANCE}",
+                legend="{{instance}} {{datname}}",
                 unit="percentunit",
                 thresholds={None: "red", config.PG_CACHE_HIT_RATIO: "green"},
-                description="Block reads served from shared buffers rather than disk.",
+                description="Block reads served from shared buffers rather than disk, over 5 "
+                            "minutes; below the PostgresqlLowCacheHitRatio threshold is red.",
             ),
             timeseries(
                 "Transactions per Second",

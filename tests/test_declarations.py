@@ -176,6 +176,8 @@ THRESHOLD_PANELS = {
     ("system-overview", "CPU Busy"): "instance:node_cpu_utilisation:rate2m",
     ("system-overview", "Load per Core"): "instance:node_load1_per_cpu:ratio",
     ("system-overview", "Memory Used"): "instance:node_memory_utilisation:ratio",
+    ("postgresql", "Connections vs Max"): "instance:pg_connection_utilisation:ratio",
+    ("postgresql", "Cache Hit Ratio"): "instance_datname:pg_cache_hit_ratio:rate5m",
 }
 
 
