@@ -40,6 +40,8 @@ dashboard = Dashboard(
         Row("Spend", [
             timeseries(
                 "Cost $/hour",
+                # The pace of spend. AICostOverHourlyBudget judges the whole last hour's spend,
+                # which reaches the budget line when this pace holds above it for an hour.
                 f"sum by (provider) (rate(ai_cost_usd_total{JOB}[$__rate_interval])) * 3600",
                 legend="{{provider}}",
                 unit="currencyUSD",
