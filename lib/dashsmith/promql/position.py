@@ -95,7 +95,7 @@ def _operand_offset(tokens, name: str) -> int:
 
 
 def _name_offset(tokens, name: str, text: str) -> int:
-    for index, (kind, token, offset) in enumerate(tokens):
+    for index, (_, token, offset) in enumerate(tokens):
         if token == name and index + 1 < len(tokens) and tokens[index + 1][1] == "(":
             return offset
     found = text.find(name)
