@@ -51,7 +51,8 @@ def test_module_that_fails_to_import(cli, project, built_before):
 
 
 def test_module_with_a_syntax_error(cli, project, built_before):
-    write(project, "alerts/broken.py", "from dashsmith import Alert\n\nrules = [Alert('X', expr=)]\n")
+    write(project, "alerts/broken.py",
+          "from dashsmith import Alert\n\nrules = [Alert('X', expr=)]\n")
     assert_refused(cli, project, built_before, "alerts/broken.py:3:", "declaration/import")
 
 
@@ -144,7 +145,8 @@ def test_no_project_is_a_clear_error(tmp_path):
 
 def test_unknown_setting_names_its_line(cli, project, built_before):
     text = (project / "setup.cfg").read_text()
-    (project / "setup.cfg").write_text(text.replace("[dashsmith]\n", "[dashsmith]\ndashbords = x\n", 1))
+    (project / "setup.cfg").write_text(
+        text.replace("[dashsmith]\n", "[dashsmith]\ndashbords = x\n", 1))
     line = (project / "setup.cfg").read_text().splitlines().index("dashbords = x") + 1
     result = cli("build")
     assert result.exit_code == 2
@@ -260,7 +262,7 @@ def test_two_groups_of_one_name_in_a_module(cli, project, built_before):
         second = RuleGroup("g", [Alert("B", expr="up == 1", for_="5m")])
     """)
     assert_refused(cli, project, built_before, "alerts/loadable.py:4:1: error rule/format",
-                   "rule group 'g' is declared twice in one module (first at "
+                   "rule group 'g' is declared twice in one rule file (first at "
                    "alerts/loadable.py:3:1)")
 
 

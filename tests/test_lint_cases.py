@@ -1,5 +1,6 @@
 """The lint corpus: tests/lint_cases/<rule>.yml holds, per rule, inputs it must catch (`fail`,
-each with exactly one finding, of that rule) and inputs that must pass with no finding at all.
+each with exactly one finding, of that rule) and inputs that must pass with no finding at all,
+both as files lint reads and as Python declarations: one mistake has one id, whatever the input.
 
 A case names one input, filled out to a complete, otherwise clean dashboard or rule file:
   panel: EXPR | {expr, legend, instant, interval, ...panel fields}   one panel, one query
@@ -9,9 +10,14 @@ A case names one input, filled out to a complete, otherwise clean dashboard or r
   rules: [...]                       several rules in one group
   file: {name, text}                 a file as it is
   files: [{name, text}, ...]         several files, linted as a directory (text may be JSON data)
+or declarations, linted as `dashsmith lint` lints a project (and built as `dashsmith build`
+builds it: a structural finding must stop the build, any other must not):
+  declared: {dashboards: TEXT, alerts: TEXT, metrics: TEXT}   modules <package>/case.py
 and may check the finding: `message` (a substring), `line`, `column` (in the file written:
-JSON indented by 2, so a panel's expression starts on line 28 at column 20).
-Queries are checked against the catalog in tests/lint_cases/metrics/.
+JSON indented by 2, so a panel's expression starts on line 28 at column 20; for declarations,
+in the module). Queries are checked against the catalog in tests/lint_cases/metrics/; the
+declarations' project routes every alert to one webhook, and has no alert unit tests
+(test/coverage is tested in test_lint_alert_tests.py).
 """
 
 from __future__ import annotations
@@ -24,16 +30,26 @@ import shutil
 import pytest
 import yaml
 
-from dashsmith.lint import lint_paths
-from dashsmith.lint.rules import ALL
+from dashsmith.checks.registry import ALL, BY_ID
+from dashsmith.lint import lint_paths, lint_project
+from dashsmith.problems import DeclarationError
 from dashsmith.project import Project
 
 CASES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "lint_cases")
-# Rules about the declared estate, suppressions and tools, tested in their own test modules.
-NOT_FILE_RULES = {"declaration/import", "catalog/duplicate", "dashboard/folder",
-                  "dashboard/layout", "panel/options", "lint/config", "lint/unused-suppression",
-                  "promtool/check-rules", "test/coverage", "test/unknown-alert",
-                  "test/rule-files"}
+FILE_HOOKS = {"dashboard", "rule_file", "rule", "query"}
+# Rules reported for declarations by the code that loads or renders them (no hook of theirs).
+DECLARED_WITHOUT_HOOKS = {"declaration/import", "panel/options"}
+# Rules whose mistake cannot be declared in Python, and why.
+NOT_DECLARABLE = {
+    "alert/runbook-url": "build sets runbook_url on every declared alert",
+    "dashboard/overlap": "dashsmith lays declared panels out on the grid",
+}
+PROJECT_WIDE = {"test/coverage"}  # a snippet's alerts have no unit tests
+ROUTING = '''\
+from dashsmith import Receiver, Routing, Webhook
+
+routing = Routing(receiver="cases", receivers=[Receiver("cases", [Webhook("http://cases.test/")])])
+'''
 
 ALERT = {
     "alert": "CaseAlert", "expr": "up == 0", "for": "5m", "labels": {"severity": "warning"},
@@ -83,13 +99,16 @@ def case_project(tmp_path_factory):
     for package in ("dashboards", "alerts"):
         (root / package).mkdir()
         (root / package / "__init__.py").write_text("")
+    (root / "alerts" / "routing.py").write_text(ROUTING)
     return Project(str(root))
 
 
 @pytest.mark.parametrize("rule, outcome, case", list(_cases()))
 def test_case(rule, outcome, case, case_project, tmp_path):
-    path = _write(case, tmp_path)
-    problems = lint_paths([path], case_project)
+    if "declared" in case:
+        problems = _declared_findings(case, case_project, tmp_path, rule)
+    else:
+        problems = lint_paths([_write(case, tmp_path)], case_project)
     shown = "\n".join(str(p) for p in problems)
     if outcome == "pass":
         assert problems == [], f"expected no finding, got:\n{shown}"
@@ -105,18 +124,52 @@ def test_case(rule, outcome, case, case_project, tmp_path):
     assert "__var_" not in problem.message and "3141592" not in problem.message
 
 
+def _declared_findings(case: dict, case_project: Project, tmp_path, rule: str) -> list:
+    """lint's findings for the case's modules in a project of their own; build refuses them
+    exactly when one of them is structural, with the same finding."""
+    root = tmp_path / "project"
+    shutil.copytree(case_project.root, root, ignore=shutil.ignore_patterns("__pycache__"))
+    for package, text in case["declared"].items():
+        (root / package / "case.py").write_text(text)
+    problems = [p for p in lint_project(Project(str(root)))
+                if p.rule not in PROJECT_WIDE or p.rule == rule]
+    refused = [p for p in problems if BY_ID[p.rule].structural]
+    try:
+        Project(str(root)).build()
+    except DeclarationError as error:
+        assert error.problems == refused, "build refuses other findings than lint reports"
+    else:
+        assert refused == [], "lint reports a finding build refuses, but build did not"
+    return problems
+
+
 def test_every_rule_has_cases():
-    covered = {}
+    """Each rule lint reports has cases: files for a rule that looks at files, declarations
+    for one that looks at declarations (and a passing one, where only declarations show it)."""
+    covered: dict[tuple[str, str, str], int] = {}
     for _, spec in CORPUS:
-        counts = covered.setdefault(spec["rule"], [0, 0])
-        counts[0] += len(spec.get("fail") or [])
-        counts[1] += len(spec.get("pass") or [])
+        for outcome in ("fail", "pass"):
+            for case in spec.get(outcome) or []:
+                kind = "declared" if "declared" in case else "file"
+                key = (spec["rule"], kind, outcome)
+                covered[key] = covered.get(key, 0) + 1
     for rule in ALL:
-        if rule.id in NOT_FILE_RULES or rule.id.startswith("routing/"):
-            continue  # tested in their own modules (routing: tests/test_routing*.py)
-        fails, passes = covered.get(rule.id, (0, 0))
-        assert fails and passes, f"{rule.id} needs failing and passing cases in lint_cases/"
-    assert set(covered) <= {rule.id for rule in ALL}, "a case file names an unknown rule"
+        hooks = set(rule.hooks())
+        if hooks & FILE_HOOKS:
+            for outcome in ("fail", "pass"):
+                assert covered.get((rule.id, "file", outcome)), \
+                    f"{rule.id} needs {outcome}ing file cases in lint_cases/"
+        if "declared" in hooks or rule.id in DECLARED_WITHOUT_HOOKS or \
+                (hooks & FILE_HOOKS and rule.id not in NOT_DECLARABLE):
+            assert covered.get((rule.id, "declared", "fail")), \
+                f"{rule.id} needs a failing declared case in lint_cases/"
+        if hooks == {"declared"} or rule.id in DECLARED_WITHOUT_HOOKS:
+            assert covered.get((rule.id, "declared", "pass")), \
+                f"{rule.id} needs a passing declared case in lint_cases/"
+    assert {rule_id for rule_id, _, _ in covered} <= set(BY_ID), \
+        "a case file names an unknown rule"
+    assert not set(NOT_DECLARABLE) & {rule_id for rule_id, kind, _ in covered
+                                     if kind == "declared"}, "NOT_DECLARABLE has a case"
 
 
 # --- filling a case out to a file -------------------------------------------------------------

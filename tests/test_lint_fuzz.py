@@ -6,11 +6,12 @@ from __future__ import annotations
 import json
 
 import yaml
+from hypothesis import HealthCheck, given, settings, strategies as st
+
 from dashsmith import promql
-from dashsmith.lint import gotemplate, lint_paths
+from dashsmith.checks import gotemplate
+from dashsmith.lint import lint_paths
 from dashsmith.problems import Problem
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 FUZZ = settings(max_examples=150, deadline=None,
                 suppress_health_check=[HealthCheck.function_scoped_fixture,

@@ -4,6 +4,7 @@ them, the labels a result can carry, and syntax errors placed in the expression 
 from __future__ import annotations
 
 import pytest
+
 from dashsmith import promql
 
 

@@ -13,8 +13,8 @@ PLAIN = '''\
 from dashsmith import Dashboard, timeseries
 
 dashboard = Dashboard(uid="plain", title="Plain", folder="Tests", rows=[
-{comment_above}    timeseries("Completions", "sum(rate(ai_completions_total[$__rate_interval]))",{comment_after}
-               unit="ops"),
+{comment_above}    timeseries("Completions",{comment_after}
+               "sum(rate(ai_completions_total[$__rate_interval]))", unit="ops"),
 ])
 '''
 
@@ -69,6 +69,19 @@ def test_unknown_and_structural_rules_cannot_be_disabled(project):
     messages = [p.message for p in lint_project(Project(str(project))) if p.rule == "lint/config"]
     assert any("'promql/nonsense': no such rule" in m for m in messages)
     assert any("'dashboard/uid': build refuses it" in m for m in messages)
+
+
+def test_every_id_a_command_reports_is_known_to_suppressions(project):
+    _settings(project, """\
+        disable =
+            promql/series: the demo Prometheus scrapes nothing
+            slo/bucket: not a bucket on purpose
+        """)
+    messages = [p.message for p in lint_project(Project(str(project))) if p.rule == "lint/config"]
+    assert messages == [
+        "cannot disable 'promql/series': `dashsmith verify` reports it, and lint's suppressions "
+        "do not apply there",
+        "cannot disable 'slo/bucket': build refuses it, so lint reports it"]
 
 
 def test_unused_project_suppression_is_reported(project):

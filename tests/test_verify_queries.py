@@ -6,6 +6,7 @@ from __future__ import annotations
 import socket
 
 import pytest
+
 from dashsmith import Dashboard, Query, label_variable, stat, timeseries
 from dashsmith.promql import parts
 from dashsmith.render import render_dashboard

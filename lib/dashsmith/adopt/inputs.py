@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import orjson
 
-from ..validate import UID_PATTERN
+from ..checks.rules.dashboard_uid import UID_PATTERN
 
 
 class ImportFailed(Exception):

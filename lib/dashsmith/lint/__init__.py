@@ -1,30 +1,31 @@
 """dashsmith lint: offline checks of PromQL, alert rules and dashboards, with findings that
 point at the Python line that declared the thing (or the line in a JSON/YAML file).
 
-  lint_project(project)      the declared estate: structural problems (validate), every lint
+  lint_project(project)      the declared estate: what build refuses (validate), every lint
                              rule, the alert unit tests' coverage, the alert routing's checks;
                              after suppressions
   lint_paths(paths, project) Grafana dashboard JSON and Prometheus rule files, also ones
                              dashsmith did not write
 
 With tools=True they also run `promtool check rules` (and `amtool check-config` on the
-routing). The rules are in lint/rules/, one class each; `promql` is the PromQL analysis they
-share (and verify reuses).
+routing). The rules live below the commands, in dashsmith.checks (one file each, used by build
+too); the PromQL analysis they share is dashsmith.promql.
 """
 
 from __future__ import annotations
 
 import os
 
+from ..checks.context import Context
+from ..checks.registry import ALL
+from ..checks.subjects import declared_rule_files
 from ..gc_pause import no_cycle_collection
 from ..problems import DeclarationError, Problem, Severity
 from ..routing import checks as routing_checks
-from . import alert_tests, inputs as reading, promtool, runner, suppress
 from ..settings import Settings
-from .context import Context
-from .rules import ALL
+from . import alert_tests, inputs as reading, promtool, runner, suppress
 
-__all__ = ["lint_project", "lint_paths", "ALL"]
+__all__ = ["lint_paths", "lint_project"]
 
 
 def lint_project(project, *, tools: bool = False) -> list[Problem]:
@@ -41,15 +42,16 @@ def _lint_project(project, tools: bool) -> list[Problem]:
     settings = project.settings
     catalog = inputs.estate.catalog if inputs.estate else None
     context = Context(catalog, settings.scrape_interval, _records(inputs.rules), project.root)
+    compiled = {rule_file.name: rule_file.data for rule_file in inputs.rule_files}
     suite = None
     if inputs.estate is not None:
-        suite = alert_tests.load(settings, inputs.rules, inputs.rule_files, inputs.problems)
+        suite = alert_tests.load(settings, inputs.rules, compiled, inputs.problems)
     problems = runner.run(inputs, context, ALL, suite)
     if inputs.estate is not None:
         amtool = routing_checks.find_amtool() if tools else None
         problems += routing_checks.lint(inputs.estate, amtool)
     if tools:
-        problems = _with_promtool(problems, list(inputs.rule_files.items()), inputs.rules)
+        problems = _with_promtool(problems, list(compiled.items()), inputs.rules)
     suppressions = suppress.project(settings, problems)
     suppressions += suppress.comments(_declaration_files(settings, problems), problems)
     return _sorted(suppress.apply(problems, suppressions))
@@ -74,15 +76,16 @@ def _lint_paths(paths: list[str], project, tools: bool) -> list[Problem]:
             estate = None
         if estate is not None:
             catalog = estate.catalog
-            records += _records(reading.declared_rules(estate)[0])
+            records += _records(rule for rule_file in declared_rule_files(estate)
+                                for rule in rule_file.rules)
     problems = runner.run(inputs, Context(catalog, interval, records, root), ALL)
+    rule_paths = [rule_file.name for rule_file in inputs.rule_files]
     if tools:
-        problems = _with_promtool(problems, [(p, None) for p in inputs.rule_paths],
-                                  inputs.rules)
+        problems = _with_promtool(problems, [(path, None) for path in rule_paths], inputs.rules)
     suppressions = suppress.project(project.settings, problems) if project else []
     for suppression in suppressions:
         suppression.used.update(suppression.rules)  # other files may need it: never "unused"
-    suppressions += suppress.comments(inputs.rule_paths, problems)
+    suppressions += suppress.comments(rule_paths, problems)
     return _sorted(suppress.apply(problems, suppressions))
 
 
@@ -110,7 +113,8 @@ def _declaration_files(settings, problems: list[Problem]) -> set[str]:
             subdirs[:] = [d for d in subdirs if not d.startswith((".", "__"))]
             files.update(os.path.join(directory, n) for n in names if n.endswith(".py"))
     files.update(p.source.file for p in problems
-                 if p.source.file.endswith((".py", ".yml", ".yaml")) and os.path.isfile(p.source.file))
+                 if p.source.file.endswith((".py", ".yml", ".yaml"))
+                 and os.path.isfile(p.source.file))
     return files
 
 

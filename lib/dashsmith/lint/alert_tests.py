@@ -12,11 +12,11 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 
+from ..checks.rules.file_format import FileFormat
 from ..problems import Problem
 from ..settings import Settings
 from ..source import Source
 from . import locate
-from .rules import structure
 
 TESTS_DIRECTORY = "tests"
 SUFFIXES = (".test.yml", ".test.yaml")
@@ -37,6 +37,11 @@ class TestFile:
     rule_files: list[str]  # base names as written, e.g. "ai.yml"
     cases: list[Case]
     source: Source
+
+    def compiled_names(self) -> list[tuple[str, str]]:
+        """(as written, compiled rule file) for each of `rule_files`: 'ai.yml' is alerts/ai.py's
+        rule file 'ai'."""
+        return [(written, _compiled_name(written)) for written in self.rule_files]
 
 
 @dataclass
@@ -72,21 +77,12 @@ def load(settings: Settings, rules, rule_files, problems: list[Problem]) -> Suit
 
 
 def _read(path: str, problems: list[Problem]) -> TestFile | None:
-    try:
-        with open(path, encoding="utf-8") as handle:
-            data = locate.load_yaml(handle.read())
-    except (OSError, UnicodeDecodeError) as error:
-        problems.append(structure.FileParse().problem(f"cannot read: {error}", Source(path, 1)))
+    read = locate.read(path, problems)
+    if read is None:
         return None
-    except locate.FormatError as error:
-        problems.append(structure.FileParse().problem(str(error),
-                                                      Source(path, error.line, error.column)))
-        return None
-    shape = structure.FileFormat()
+    data = read[0]
     if not isinstance(data, dict) or not isinstance(data.get("tests", []), list):
-        problems.append(shape.problem("not a promtool test file: expected a mapping with "
-                                      "'rule_files' and a list 'tests'",
-                                      Source(path, locate.line_of(data))))
+        problems.append(FileFormat().not_a_test_file(Source(path, locate.line_of(data))))
         return None
     rule_files = data.get("rule_files") or []
     if not isinstance(rule_files, list):
@@ -99,3 +95,11 @@ def _read(path: str, problems: list[Problem]) -> TestFile | None:
                 cases.append(Case(test["alertname"], bool(test.get("exp_alerts")),
                                   Source(path, locate.line_of(test))))
     return TestFile(path, [str(f) for f in rule_files], cases, Source(path, data.line))
+
+
+def _compiled_name(written: str) -> str:
+    name = os.path.basename(written)
+    for suffix in (".yml", ".yaml"):
+        if name.endswith(suffix):
+            return name[: -len(suffix)]
+    return name

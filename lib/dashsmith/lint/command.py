@@ -6,14 +6,14 @@ import os
 
 import click
 
+from .. import problem_formats
+from ..checks.registry import ALL, BY_ID
 from ..commandline import EXIT_PROBLEMS, fail, load_project, report_declaration_error
 from ..problems import DeclarationError, Problem, Severity
 from ..project import Project
 from ..routing import checks as routing_checks
 from ..settings import NoProjectError, SettingsError
-from .. import problem_formats
 from . import alert_tests, lint_paths, lint_project, promtool
-from .rules import ALL, BY_ID
 
 FAIL_ON = {"error": Severity.ERROR, "warning": Severity.WARNING}
 
@@ -107,12 +107,17 @@ def test(ctx):
 def _explain(rule_id: str) -> str:
     if not rule_id:
         width = max(len(rule.id) for rule in ALL)
-        return "\n".join(f"{rule.id:<{width}}  {str(rule.severity):<7}  {rule.summary()}"
+        return "\n".join(f"{rule.id:<{width}}  {rule.severity!s:<7}  {rule.summary()}"
                          for rule in sorted(ALL, key=lambda r: r.id))
     rule = BY_ID.get(rule_id)
     if rule is None:
         fail(f"no rule '{rule_id}'; `dashsmith lint --explain` lists them")
-    kind = " (structural: build refuses it)" if rule.structural else ""
+    if rule.structural:
+        kind = " (structural: build refuses it)"
+    elif "lint" not in rule.commands():
+        kind = f" (reported by {' and '.join(f'dashsmith {c}' for c in rule.commands())})"
+    else:
+        kind = ""
     return f"{rule.id} ({rule.severity}){kind}\n\n{rule.explanation()}"
 
 

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import bisect
 import json
-import re
 import json.decoder
 import json.scanner
+import re
 
 import yaml
+
+from ..checks.rules.file_parse import FileParse
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -25,6 +27,23 @@ class FormatError(Exception):
         super().__init__(message)
         self.line = line
         self.column = column
+
+
+def read(path: str, problems: list):
+    """(data, text) of a JSON file (by its name) or a YAML file; None if it cannot be read or
+    does not parse (a file/parse finding in `problems` says why)."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            text = handle.read()
+    except (OSError, UnicodeDecodeError) as error:
+        problems.append(FileParse().unreadable(path, error))
+        return None
+    try:
+        data = load_json(text) if path.endswith(".json") else load_yaml(text)
+    except FormatError as error:
+        problems.append(FileParse().unparsable(path, str(error), error.line, error.column))
+        return None
+    return data, text
 
 
 class Located(dict):
@@ -54,7 +73,7 @@ def load_json(text: str):
 
 def json_string_start(text: str, obj, key: str) -> tuple[int, int] | None:
     """(line, column) where the JSON string value of obj[key] starts, just after its quote."""
-    pattern = re.compile(r'"%s"\s*:\s*"' % re.escape(key))
+    pattern = re.compile(rf'"{re.escape(key)}"\s*:\s*"')
     for match in pattern.finditer(text, getattr(obj, "offset", 0)):
         try:
             value = json.decoder.scanstring(text, match.end())[0]

@@ -10,9 +10,9 @@ import subprocess
 import tempfile
 
 from .. import serialize
+from ..checks.rules.promtool_check_rules import PromtoolCheckRules
 from ..problems import Problem
 from ..source import Source
-from .rules.meta import PromtoolCheckRules
 
 REQUIRE_VARIABLE = "DASHSMITH_REQUIRE_LIVE"
 _FINDING = re.compile(r'^(?P<file>.+?): (?:(?P<line>\d+):(?P<column>\d+): )?'

@@ -10,8 +10,9 @@ For one declaration, a comment on its line or the line above (also in YAML rule 
 
     # dashsmith: disable=panel/description,panel/unit -- a heading panel, no data
 
-A suppression without a reason, of an unknown rule or of a structural rule is a
-`lint/config` error; one that suppresses nothing is a `lint/unused-suppression` warning.
+A suppression without a reason, of an unknown rule, of a structural rule or of a rule lint
+does not report is a `lint/config` error; one that suppresses nothing is a
+`lint/unused-suppression` warning.
 """
 
 from __future__ import annotations
@@ -20,11 +21,12 @@ import os
 import re
 from dataclasses import dataclass, field
 
+from ..checks import pysource
+from ..checks.registry import BY_ID
+from ..checks.rules.lint_config import LintConfig
+from ..checks.rules.lint_unused_suppression import UnusedSuppression
 from ..problems import Problem
 from ..source import Source
-from . import pysource
-from .rules import BY_ID
-from .rules.meta import LintConfig, UnusedSuppression
 
 SECTION = "dashsmith.lint"
 _COMMENT = re.compile(r"#\s*dashsmith\s*:\s*(?P<body>.*?)\s*$")
@@ -58,9 +60,8 @@ def project(settings, problems: list[Problem]) -> list[Suppression]:
     found = []
     for key, value in section.items():
         if key != "disable":
-            problems.append(LintConfig().problem(
-                f"[{SECTION}] has no setting '{key}' (only 'disable')",
-                settings.key_source(SECTION, key)))
+            problems.append(LintConfig().unknown_setting(SECTION, key,
+                                                         settings.key_source(SECTION, key)))
             continue
         for entry in (e.strip() for e in value.splitlines()):
             if not entry:
@@ -86,9 +87,7 @@ def comments(files, problems: list[Problem]) -> list[Suppression]:
             source = Source(path, number, comment.start() + 1)
             match = _DISABLE.match(comment.group("body"))
             if match is None:
-                problems.append(LintConfig().problem(
-                    "control comment not understood: write '# dashsmith: disable=RULE[,RULE] "
-                    "-- reason'", source))
+                problems.append(LintConfig().not_understood(source))
                 continue
             rules = tuple(r.strip() for r in match.group("ids").split(","))
             if all(_valid(r, (match.group("reason") or "").strip(), source, problems)
@@ -98,21 +97,10 @@ def comments(files, problems: list[Problem]) -> list[Suppression]:
 
 
 def _valid(rule: str, reason: str, source: Source, problems: list[Problem]) -> bool:
-    known = BY_ID.get(rule)
-    if known is None:
-        problems.append(LintConfig().problem(f"cannot disable '{rule}': no such rule "
-                                             "(dashsmith lint --explain lists them)", source))
-    elif known.structural:
-        problems.append(LintConfig().problem(f"cannot disable '{rule}': build refuses it, so "
-                                             "lint reports it", source))
-    elif isinstance(known, (LintConfig, UnusedSuppression)):
-        problems.append(LintConfig().problem(f"cannot disable '{rule}'", source))
-    elif not reason:
-        problems.append(LintConfig().problem(f"disabling '{rule}' needs a reason: say why "
-                                             "the rule is wrong here", source))
-    else:
-        return True
-    return False
+    refusal = LintConfig().refusal(rule, BY_ID.get(rule), reason, source)
+    if refusal is not None:
+        problems.append(refusal)
+    return refusal is None
 
 
 def apply(problems: list[Problem], suppressions: list[Suppression]) -> list[Problem]:
@@ -127,10 +115,8 @@ def apply(problems: list[Problem], suppressions: list[Suppression]) -> list[Prob
     for suppression in suppressions:
         for rule in suppression.rules:
             if rule not in suppression.used:
-                where = "in this project" if suppression.file is None else "here"
-                kept.append(UnusedSuppression().problem(
-                    f"'{rule}' is disabled but finds nothing {where}: remove the suppression",
-                    suppression.source))
+                kept.append(UnusedSuppression().unused(rule, suppression.file is None,
+                                                       suppression.source))
     return kept
 
 

@@ -1,0 +1,83 @@
+"""What a rule is: an id, a severity, a docstring that explains it (first line: what it
+catches; then why, an `Anti-pattern:` and a `Best practice:`), and the checks it makes.
+
+A rule overrides the hooks for what it looks at; the runners call only those:
+  declared(estate, context)   the Python declarations as a whole (metrics, dashboards as
+                              declared); build runs these too
+  rule_file(doc, context)     a Prometheus rule file: a module under alerts/ as build compiles
+                              it, or a file read from a path (subjects.RuleFileDoc)
+  dashboard(doc, context)     a Grafana dashboard (JSON, with the lines behind it)
+  rule(rule, context)         one alerting or recording rule
+  query(site, context)        one PromQL expression that parsed (a panel target, a variable
+                              query, a rule expression: `sites` says which it looks at);
+                              `query_errors` rules also see those that did not parse
+  alert_tests(suite, context) the promtool unit tests next to the alerts (declared estate)
+Each hook yields Problems, made with `self.problem(message, source)`.
+
+A structural rule is one build refuses: validate runs its `declared` and `rule_file` hooks on
+the declarations (for build and lint alike); its `dashboard` hook sees dashboards read from
+files only, since declared ones were checked as declared. Such a rule cannot be turned off.
+
+A rule with no hook is reported by code of its own (verify, deploy, the routing, the
+renderer, the SLO expansion); its entry documents it so that `dashsmith lint --explain` and
+suppressions know every id a user can see. `reported_by` names the commands that report it.
+"""
+
+from __future__ import annotations
+
+import inspect
+
+from ..problems import Problem, Severity
+from ..source import Source
+
+HOOKS = ("declared", "rule_file", "dashboard", "rule", "query", "alert_tests")
+
+
+class Rule:
+    id: str = ""
+    severity: Severity = Severity.ERROR
+    structural: bool = False  # build refuses it, so it cannot be turned off
+    reported_by: tuple[str, ...] = ()  # the commands reporting it; see commands()
+    query_errors: bool = False  # also sees expressions that did not parse
+    sites: tuple[str, ...] = ("panel", "variable", "rule")  # the queries `query` looks at
+
+    def declared(self, estate, context):
+        return ()
+
+    def rule_file(self, doc, context):
+        return ()
+
+    def dashboard(self, doc, context):
+        return ()
+
+    def rule(self, rule, context):
+        return ()
+
+    def query(self, site, context):
+        return ()
+
+    def alert_tests(self, suite, context):
+        return ()
+
+    def problem(self, message: str, source: Source, severity: Severity | None = None) -> Problem:
+        return Problem(self.id, severity or self.severity, message, source)
+
+    def hooks(self) -> list[str]:
+        return [name for name in HOOKS
+                if getattr(type(self), name) is not getattr(Rule, name)]
+
+    @classmethod
+    def commands(cls) -> tuple[str, ...]:
+        """The dashsmith commands whose output can hold this rule's findings."""
+        if cls.reported_by:
+            return cls.reported_by
+        return ("build", "lint") if cls.structural else ("lint",)
+
+    @classmethod
+    def summary(cls) -> str:
+        """What the rule catches: the docstring's first paragraph, on one line."""
+        return " ".join(cls.explanation().split("\n\n", 1)[0].split())
+
+    @classmethod
+    def explanation(cls) -> str:
+        return inspect.cleandoc(cls.__doc__ or "")

@@ -1,0 +1,25 @@
+from __future__ import annotations
+
+from ...problems import Severity
+from ..rule import Rule
+
+
+class AlertsNeverTrue(Rule):
+    """A condition of an alert returned no series at all over the range (verify).
+
+    Each branch of `or` and both sides of `and` are checked: the compared operand, or for a
+    comparison of two vectors the `bool` comparison, whose two sides never match. Such an
+    alert can never fire, whatever the values.
+
+    Anti-pattern:
+        max by (instance) (pg_settings_max_connections)
+          - max by (job) (pg_stat_activity_count) < 10
+
+    Best practice:
+        max by (instance) (pg_settings_max_connections)
+          - max by (instance) (pg_stat_activity_count) < 10
+    """
+
+    id = "alerts/never-true"
+    severity = Severity.WARNING
+    reported_by = ("verify",)

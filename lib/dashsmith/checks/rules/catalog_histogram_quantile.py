@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+from ... import promql
+from ...catalog import MetricType
+from ..rule import Rule
+
+
+class HistogramQuantile(Rule):
+    """histogram_quantile() is not given the rate of a declared histogram's buckets by `le`.
+
+    It needs the `_bucket` series of a histogram, normally as
+    `sum by (le, ...) (rate(x_bucket[5m]))`: the histogram's own name matches nothing, and
+    an aggregation that drops `le` leaves nothing to compute the quantile from.
+
+    Anti-pattern:
+        histogram_quantile(0.95, tradingagents_analysis_duration_seconds)
+        histogram_quantile(0.95, sum(rate(tradingagents_analysis_duration_seconds_bucket[5m])))
+
+    Best practice:
+        histogram_quantile(0.95,
+          sum by (le) (rate(tradingagents_analysis_duration_seconds_bucket[5m])))
+    """
+
+    id = "catalog/histogram-quantile"
+
+    def query(self, site, context):
+        for node in site.expression.nodes():
+            if isinstance(node, promql.Call) and node.function == "histogram_quantile" \
+                    and len(node.args) == 2:
+                message = self._check(node.args[1], context)
+                if message:
+                    yield self.problem(site.expression.restore(message),
+                                       site.at_token("histogram_quantile"))
+
+    def _check(self, argument, context) -> str | None:
+        for selector in (n for n in argument.walk() if isinstance(n, promql.Selector)):
+            name = selector.name
+            if not name or selector.name_is_variable:
+                continue
+            if context.histogram(name) is not None:
+                return (f"histogram_quantile() reads '{name}', the histogram's name, which "
+                        f"matches no series: use its buckets, e.g. histogram_quantile(0.95, "
+                        f"sum by (le) (rate({name}_bucket[5m])))")
+            series = context.series(name)
+            if series is not None and not (series.metric.type is MetricType.HISTOGRAM
+                                           and series.suffix == "_bucket"):
+                return (f"histogram_quantile() needs a histogram's _bucket series; "
+                        f"'{name}' is a {series.type}")
+        produced = promql.output_labels(argument, context.labels_of)
+        if produced is not None and "le" not in produced:
+            dropped = promql.dropped_by(argument, "le", context.labels_of)
+            how = f"`{dropped}` removes it" if dropped is not None else "its input has none"
+            return (f"histogram_quantile() needs the 'le' label of the buckets, but {how}: "
+                    "aggregate with `by (le, ...)`")
+        return None

@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+from ..rule import Rule
+
+
+class DashboardDatasource(Rule):
+    """A dashboard has no data source variable.
+
+    With a `datasource` variable (type datasource, query prometheus) the same dashboard works
+    against any Prometheus, picked in Grafana, and panels refer to it as ${datasource}.
+    dashsmith adds one to every declared dashboard.
+
+    Anti-pattern:
+        "templating": {"list": []}
+
+    Best practice:
+        {"name": "datasource", "type": "datasource", "query": "prometheus",
+         "label": "Data source"}
+    """
+
+    id = "dashboard/datasource"
+
+    def dashboard(self, doc, context):
+        if doc.data_panels() and not doc.datasource_variables():
+            yield self.problem(f"dashboard '{doc.title}' has no data source variable: add one "
+                               "of type 'datasource' (query 'prometheus') named 'datasource'",
+                               doc.source)

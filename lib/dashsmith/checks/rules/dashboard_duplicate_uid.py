@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+from ..rule import Rule
+from .dashboard_uid import is_valid_uid
+
+
+class DashboardDuplicateUid(Rule):
+    """Two dashboards have the same uid.
+
+    Grafana keeps one dashboard per uid: deploying both makes the second overwrite the first.
+
+    Anti-pattern:
+        Dashboard(uid="overview", title="Application", ...)
+        Dashboard(uid="overview", title="System", ...)
+
+    Best practice:
+        Give each dashboard its own uid, derived from what it shows ("application", "system").
+    """
+
+    id = "dashboard/duplicate-uid"
+    structural = True
+
+    def declared(self, estate, context):
+        for dashboard in estate.dashboards:
+            yield from self._check(dashboard.uid, dashboard.source, context)
+
+    def dashboard(self, doc, context):
+        yield from self._check(doc.uid, doc.source, context)
+
+    def _check(self, uid, source, context):
+        if not is_valid_uid(uid):
+            return  # dashboard/uid says what is wrong with it
+        earlier = context.first_seen(("dashboard-uid", uid), source)
+        if earlier is not None:
+            yield self.problem(f"dashboard uid '{uid}' is also used at "
+                               f"{context.where(earlier)}", source)

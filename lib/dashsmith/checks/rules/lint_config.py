@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+from ..rule import Rule
+
+
+class LintConfig(Rule):
+    """A suppression is malformed: no reason, an unknown rule, or a rule that cannot be off.
+
+    Suppressions are written in setup.cfg for the whole project, one per line with a
+    reason, or as a comment on (or just above) the declaring line. Structural rules (those
+    build refuses) cannot be disabled, nor can rules lint does not report (verify's and
+    deploy's findings).
+
+    Anti-pattern:
+        [dashsmith.lint]
+        disable = promql/regexp
+
+    Best practice:
+        [dashsmith.lint]
+        disable =
+            promql/regexp: exporters name jobs by pattern; equality would need one per host
+
+        timeseries(  # dashsmith: disable=panel/description -- the title says it all
+    """
+
+    id = "lint/config"
+
+    def refusal(self, rule_id: str, rule: Rule | None, reason: str, source):
+        """Why turning `rule_id` (`rule`, None when there is no such rule) off for `reason`
+        is refused; None when it is not."""
+        if rule is None:
+            message = f"cannot disable '{rule_id}': no such rule (dashsmith lint --explain " \
+                      "lists them)"
+        elif rule.structural:
+            message = f"cannot disable '{rule_id}': build refuses it, so lint reports it"
+        elif "lint" not in rule.commands():
+            commands = " and ".join(f"`dashsmith {c}`" for c in rule.commands())
+            message = (f"cannot disable '{rule_id}': {commands} reports it, and lint's "
+                       "suppressions do not apply there")
+        elif rule.id.startswith("lint/"):
+            message = f"cannot disable '{rule_id}'"
+        elif not reason:
+            message = f"disabling '{rule_id}' needs a reason: say why the rule is wrong here"
+        else:
+            return None
+        return self.problem(message, source)
+
+    def unknown_setting(self, section: str, key: str, source):
+        return self.problem(f"[{section}] has no setting '{key}' (only 'disable')", source)
+
+    def not_understood(self, source):
+        return self.problem("control comment not understood: write '# dashsmith: "
+                            "disable=RULE[,RULE] -- reason'", source)

@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+from ...problems import Severity
+from ..rule import Rule
+
+
+class UnusedSuppression(Rule):
+    """A suppression suppresses nothing.
+
+    The rule it turns off finds nothing there (any more): the suppression would only hide
+    the next, unrelated mistake. Remove it.
+
+    Anti-pattern:
+        # dashsmith: disable=alert/for -- fires on the first scrape by design
+        Alert("AppTargetMissing", ..., for_="5m")
+
+    Best practice:
+        Alert("AppTargetMissing", ..., for_="5m")
+    """
+
+    id = "lint/unused-suppression"
+    severity = Severity.WARNING
+
+    def unused(self, rule_id: str, project_wide: bool, source):
+        where = "in this project" if project_wide else "here"
+        return self.problem(f"'{rule_id}' is disabled but finds nothing {where}: remove the "
+                            "suppression", source)

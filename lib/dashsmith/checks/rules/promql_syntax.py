@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+from ... import variables
+from ..rule import Rule
+from ..subjects import variable_query
+
+
+class PromqlSyntax(Rule):
+    """A PromQL expression does not parse.
+
+    The finding names the column in the expression (for a multi-line rule expression, also
+    its line). Grafana variables ($__rate_interval, ${job}, [[job]], $job) are replaced by
+    stand-ins before parsing and shown as written; in Prometheus rules they do not exist.
+    A dashboard variable's query must be one of Grafana's Prometheus variable functions.
+
+    Anti-pattern:
+        sum(rate(ai_errors_total[$__rate_interval])
+
+    Best practice:
+        sum(rate(ai_errors_total[$__rate_interval]))
+    """
+
+    id = "promql/syntax"
+    query_errors = True
+
+    def query(self, site, context):
+        error = site.expression.error
+        if error is None:
+            return
+        line, column = error.position(site.text)
+        where = f" (line {line} of the expression)" if "\n" in site.text.strip() else ""
+        excerpt = site.text[error.offset:].split("\n", 1)[0].strip()[:30]
+        near = f" near `{excerpt}`" if excerpt else " at the end"
+        hint = ""
+        if site.kind == "rule" and variables.find(site.text):
+            hint = ("; Grafana variables such as $__rate_interval do not exist in Prometheus "
+                    "rules: write a duration like 5m")
+        yield self.problem(f"cannot parse: {error.message}{near}{where}{hint}",
+                           site.at(error.offset))
+
+    def dashboard(self, doc, context):
+        for variable in doc.variables():
+            parsed = variable_query(variable)
+            if parsed is not None and parsed[0] is None:
+                yield self.problem(
+                    f"variable '{variable.get('name')}': {variable.get('query')!r} is not a "
+                    "Prometheus variable query; use label_values(metric, label), "
+                    "label_names(), metrics(regex) or query_result(expr)",
+                    doc.variable_source(variable))

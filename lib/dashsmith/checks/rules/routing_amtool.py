@@ -1,0 +1,19 @@
+from __future__ import annotations
+
+from ..rule import Rule
+
+
+class RoutingAmtool(Rule):
+    """`amtool check-config` refuses the compiled alertmanager.yml.
+
+    lint runs Alertmanager's own checker with the other tools (not with --no-tools) when amtool
+    is installed; where DASHSMITH_REQUIRE_LIVE is set it must be.
+
+    Anti-pattern:
+        a Webhook whose URL is not a URL
+
+    Best practice:
+        what amtool says; the finding quotes it
+    """
+
+    id = "routing/amtool"

@@ -1,0 +1,94 @@
+from __future__ import annotations
+
+from ... import durations
+from ...promql.names import LABEL_NAME, METRIC_NAME, is_label_name
+from ..rule import Rule
+from ..subjects import rule_kind
+
+NOT_A_DURATION = f"is not a Prometheus duration ({durations.EXAMPLES})"
+
+
+class RuleFormat(Rule):
+    """A rule file, group or rule is not shaped as Prometheus expects.
+
+    A rule file is a mapping with 'groups', a list of groups, each with a unique 'name' and
+    a list of 'rules'; Prometheus refuses to load a file that is not. It also refuses a `for`,
+    `keep_firing_for` or group `interval` that is not a Prometheus duration (units largest
+    first: 1h30m, not "90 minutes"), and label, annotation or recorded-metric names it does
+    not accept. The same mistakes in Python declarations stop `dashsmith build`.
+
+    Anti-pattern:
+        - alert: HighErrorRate
+          expr: ...
+          for: 5 minutes
+
+    Best practice:
+        groups:
+          - name: application
+            rules:
+              - alert: HighErrorRate
+                expr: ...
+                for: 5m
+    """
+
+    id = "rule/format"
+    structural = True
+
+    def rule_file(self, doc, context):
+        if not doc.is_rule_file:
+            yield self.problem("not a Prometheus rule file: expected a mapping with 'groups'",
+                               doc.source)
+            return
+        if not isinstance(doc.data["groups"], list):
+            yield self.problem("'groups' must be a list of groups", doc.source)
+            return
+        first_of: dict[str, object] = {}  # group names are unique per file
+        for group in doc.groups:
+            yield from self._group(group, first_of, context)
+            for entry, source in group.entries:
+                kind = rule_kind(entry)
+                if kind is not None:
+                    yield from (self.problem(message, source)
+                                for message in _rule_problems(kind, entry))
+
+    def _group(self, group, first_of: dict, context):
+        data = group.data
+        if not isinstance(data, dict) or not isinstance(data.get("rules", []), list):
+            yield self.problem("a group must be a mapping with 'name' and a list 'rules'",
+                               group.source)
+            return
+        name = data.get("name")
+        if not isinstance(name, str) or not name:
+            yield self.problem("rule group has no name", group.source)
+        elif name in first_of:
+            yield self.problem(f"rule group '{name}' is declared twice in one rule file "
+                               f"(first at {context.where(first_of[name])})", group.source)
+        else:
+            first_of[name] = group.source
+        interval = data.get("interval")
+        if interval not in (None, "") and not durations.is_duration(interval):
+            yield self.problem(f"rule group '{name}': interval {interval!r} {NOT_A_DURATION}",
+                               group.source)
+
+
+def _rule_problems(kind: str, entry: dict):
+    name = entry[kind]
+    what = f"{kind} '{name}'"
+    if kind == "alert":
+        for key in ("for", "keep_firing_for"):
+            value = entry.get(key)
+            if value is not None and not durations.is_duration(value):
+                yield f"{what}: {key} {value!r} {NOT_A_DURATION}"
+    elif not METRIC_NAME.match(str(name)):
+        yield (f"record {name!r} is not a valid metric name (use letters, digits, _ and :, "
+               "e.g. 'job:errors:rate5m')")
+    labels = entry.get("labels")
+    for label in labels if isinstance(labels, dict) else ():
+        if not is_label_name(label):
+            yield (f"{what}: label name {label!r} is invalid (use letters, digits and _, not "
+                   "starting with a digit, and not __name__)")
+    annotations = entry.get("annotations") if kind == "alert" else None
+    for annotation in annotations if isinstance(annotations, dict) else ():
+        if not LABEL_NAME.match(str(annotation)):
+            yield (f"{what}: annotation name {annotation!r} is invalid (use letters, digits "
+                   "and _, not starting with a digit)")

@@ -1,0 +1,387 @@
+"""What the rules check, in one shape whether it was declared in Python or read from a file:
+
+- `DashboardDoc`: Grafana dashboard JSON, with where each panel, target and variable came from;
+- `RuleFileDoc`: a Prometheus rule file, its groups and each entry of their `rules`;
+- `RuleDoc`: one alerting or recording rule in Prometheus's rule format, with its source;
+- `QuerySite`: one PromQL expression (panel target, variable query or rule expression) and
+  the place it sits, so rules about PromQL need not care where it came from.
+
+The declared estate is rendered with the core's renderers (the same JSON and rule data that
+build writes; `declared_rule_files`); files are read by lint, which keeps the line of each
+object.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+from .. import promql
+from ..estate import Estate, RuleFile
+from ..render import render_rule_file
+from ..rules import Alert, Record, RuleGroup
+from ..source import Source
+from . import literals, pysource
+
+# Panels that show no data of their own.
+DECORATIVE_PANEL_TYPES = frozenset({"row", "text", "news", "dashlist", "alertlist", "annolist",
+                                    "welcome", "gettingstarted"})
+# Panel types that show one value over the dashboard's time range.
+INSTANT_PANEL_TYPES = frozenset({"stat", "gauge", "bargauge", "piechart", "table",
+                                 "singlestat", "table-old"})
+
+
+@dataclass(eq=False)
+class DashboardDoc:
+    json: dict
+    source: Source  # the dashboard as a whole
+    external: bool  # read from a file, not declared
+    panel_source: Callable[[dict], Source]
+    target_source: Callable[[dict, dict], Source]
+    variable_source: Callable[[dict], Source]
+    # Where a target's expression text starts in the file (after its quote), when known.
+    expr_start: Callable[[dict], Source | None] = lambda target: None
+
+    @property
+    def uid(self):
+        return self.json.get("uid")
+
+    @property
+    def title(self):
+        return self.json.get("title")
+
+    def panels(self) -> list[dict]:
+        """Every panel, rows included, also those inside collapsed rows and old-style rows."""
+        found = []
+        for panel in _dicts(self.json.get("panels")):
+            found.append(panel)
+            found.extend(_dicts(panel.get("panels")))
+        for row in _dicts(self.json.get("rows")):
+            found.extend(_dicts(row.get("panels")))
+        return found
+
+    def data_panels(self) -> list[dict]:
+        """The panels that show data: not rows, text and the like, nor library panels (whose
+        content lives in Grafana's library)."""
+        return [p for p in self.panels() if p.get("type") not in DECORATIVE_PANEL_TYPES
+                and "libraryPanel" not in p]
+
+    def variables(self) -> list[dict]:
+        templating = self.json.get("templating")
+        return _dicts(templating.get("list")) if isinstance(templating, dict) else []
+
+    def datasource_variables(self) -> set[str]:
+        return {v["name"] for v in self.variables()
+                if v.get("type") == "datasource" and isinstance(v.get("name"), str)}
+
+
+@dataclass(eq=False)
+class RuleDoc:
+    """One rule as Prometheus reads it: {'alert'|'record', 'expr', 'for', 'labels', ...}."""
+
+    data: dict
+    group: str
+    file: str  # rule file name (module) or path
+    source: Source
+    expr_source: Source  # where the expression text starts (a YAML value's line)
+    external: bool
+    expr_follows_lines: bool = False  # a YAML block scalar: expression lines are file lines
+
+    @property
+    def is_alert(self) -> bool:
+        return "alert" in self.data
+
+    @property
+    def name(self) -> str:
+        return str(self.data.get("alert") or self.data.get("record") or "")
+
+    @property
+    def expr(self) -> str:
+        value = self.data.get("expr")
+        return value if isinstance(value, str) else ("" if value is None else str(value))
+
+    def labels(self) -> dict:
+        labels = self.data.get("labels")
+        return labels if isinstance(labels, dict) else {}
+
+    def annotations(self) -> dict:
+        annotations = self.data.get("annotations")
+        return annotations if isinstance(annotations, dict) else {}
+
+    def annotation(self, key: str) -> str:
+        """The annotation's text, stripped; empty when it is missing."""
+        return str(self.annotations().get(key) or "").strip()
+
+
+def rule_kind(entry) -> str | None:
+    """'alert' or 'record' for an entry of a group's `rules` that is one of the two, with a
+    name; None for anything else (rule/kind says what is wrong with it)."""
+    if not isinstance(entry, dict) or ("alert" in entry) == ("record" in entry):
+        return None
+    kind = "alert" if "alert" in entry else "record"
+    return kind if str(entry[kind] or "") else None
+
+
+def is_rule(entry) -> bool:
+    """An entry Prometheus reads as a rule: an alert or a record with an expression (the other
+    rules look only at these; rule/kind and rule/expr report the rest)."""
+    return rule_kind(entry) is not None and bool(str(entry.get("expr") or "").strip())
+
+
+@dataclass(eq=False)
+class GroupDoc:
+    """One group of a rule file: the group as written and each entry of its `rules` with its
+    place (a declared dict entry has none of its own: its group's)."""
+
+    data: object  # a mapping when the file is well formed
+    source: Source
+    entries: list[tuple[object, Source]]
+
+    @property
+    def name(self):
+        return self.data.get("name") if isinstance(self.data, dict) else None
+
+
+@dataclass(eq=False)
+class RuleFileDoc:
+    """A Prometheus rule file: one module under alerts/ as build compiles it, or a file read
+    from a path."""
+
+    name: str  # the module's rule file name, or the file's path
+    data: object  # the file as read; for a module, the compiled rule file of its rules
+    source: Source
+    external: bool  # read from a file, not declared
+    groups: list[GroupDoc]  # empty when `groups` is not a list
+    rules: list[RuleDoc]  # the entries that are rules (is_rule), in order
+
+    @property
+    def is_rule_file(self) -> bool:
+        return is_rule_file(self.data)
+
+
+def is_rule_file(data) -> bool:
+    """Data that is meant as a Prometheus rule file: a mapping with 'groups'."""
+    return isinstance(data, dict) and "groups" in data
+
+
+def declared_rule_files(estate: Estate) -> list[RuleFileDoc]:
+    """Each module's rule file as build compiles it: the rules compiled as build writes them,
+    entries that are no rule as declared (for rule/kind and rule/expr to say why)."""
+    return [_declared_rule_file(rule_file, estate)
+            for rule_file in sorted(estate.rule_files, key=lambda rf: rf.name)]
+
+
+def _declared_rule_file(rule_file: RuleFile, estate: Estate) -> RuleFileDoc:
+    buildable = [RuleGroup(g.name, [r for r in g.rules if _buildable(r)], g.interval, g.source)
+                 for g in rule_file.groups]
+    data = render_rule_file(RuleFile(rule_file.name, buildable, rule_file.source),
+                            estate.settings)
+    groups, rules = [], []
+    for group, group_data in zip(rule_file.groups, data["groups"], strict=True):
+        compiled = iter(group_data["rules"])
+        entries = []
+        for rule in group.rules:
+            if _buildable(rule):
+                entry, source = next(compiled), rule.source
+                rules.append(RuleDoc(entry, group.name, rule_file.name, source, source,
+                                     external=False))
+            elif isinstance(rule, (Alert, Record)):  # no name or no expression
+                key, name = ("alert", rule.name) if isinstance(rule, Alert) else \
+                    ("record", rule.record)
+                entry, source = {key: name, "expr": rule.expr}, rule.source
+            else:  # a dict that is neither alert nor record, or not a rule at all
+                entry, source = rule, group.source
+            entries.append((entry, source))
+        header = {key: value for key, value in group_data.items() if key != "rules"}
+        groups.append(GroupDoc(header, group.source, entries))
+    return RuleFileDoc(rule_file.name, data, rule_file.source, False, groups, rules)
+
+
+def _buildable(rule) -> bool:
+    """A declared rule build can compile: an Alert or Record with a name and an expression."""
+    name = rule.name if isinstance(rule, Alert) else getattr(rule, "record", None)
+    return isinstance(rule, (Alert, Record)) and isinstance(name, str) and bool(name) \
+        and bool(str(rule.expr or "").strip())
+
+
+@dataclass(eq=False)
+class QuerySite:
+    """A PromQL expression and where it stands."""
+
+    text: str
+    source: Source
+    kind: str  # "panel", "variable" or "rule"
+    dashboard: DashboardDoc | None = None
+    panel: dict | None = None
+    target: dict | None = None
+    rule: RuleDoc | None = None
+    label_values: str | None = None  # the label a label_values() variable query reads
+    follows_lines: bool = False  # the expression's lines are the file's (YAML block scalar)
+    text_start: Source | None = None  # where the text starts in a JSON or YAML file
+    _expression: promql.Expression | None = field(default=None, repr=False)
+    _label_references: list | None = field(default=None, repr=False)  # see labels.py
+
+    @property
+    def expression(self) -> promql.Expression:
+        if self._expression is None:
+            self._expression = promql.parse(self.text, grafana=self.kind != "rule")
+        return self._expression
+
+    def value_selectors(self) -> list[promql.Selector]:
+        """Selectors with a name whose values the query reads (label_values() reads only
+        the series' labels)."""
+        return self.expression.named_selectors() if self.reads_values else []
+
+    @property
+    def reads_values(self) -> bool:
+        """False for label_values(selector, label), which reads only the series' labels."""
+        return self.label_values is None
+
+    @property
+    def instant(self) -> bool:
+        """Evaluated once over the dashboard's range rather than as a series over time."""
+        if self.target is None:
+            return False
+        if self.target.get("instant") and not self.target.get("range"):
+            return True
+        return (self.panel or {}).get("type") in INSTANT_PANEL_TYPES
+
+    @property
+    def steps(self) -> set[str]:
+        """Fixed query intervals set on the target or the panel (e.g. '1d' for daily bars)."""
+        found = set()
+        for holder in (self.target, self.panel):
+            interval = (holder or {}).get("interval")
+            if isinstance(interval, str) and interval and "$" not in interval:
+                found.add(interval.lstrip("<>="))
+        return found
+
+    @property
+    def legend(self) -> str:
+        legend = (self.target or {}).get("legendFormat")
+        return legend if isinstance(legend, str) else ""
+
+    def at(self, offset: int) -> Source:
+        """Where text[offset] was written: in a Python module, the string literal holding the
+        expression; in a YAML block scalar, the file line it falls on; in a quoted or plain
+        value, its column on the value's line. Where that cannot be known, the line of the
+        declaration without a column."""
+        if self.source.file.endswith(".py"):
+            return pysource.position(self.source, self.text, offset)
+        start = self.text_start or self.source
+        if self.follows_lines:
+            before = self.text[:offset]
+            column = offset - (before.rfind("\n") + 1) + 1
+            return Source(start.file, start.line + before.count("\n"),
+                          max(start.column, 1) - 1 + column)
+        if start.column:
+            found = literals.position(_value_pieces(start), self.text, offset)
+            if found:
+                return Source(start.file, *found)
+        return Source(self.source.file, self.source.line, 0)
+
+
+    def at_offset(self, offset: int | None) -> Source:
+        """Where text[offset] was written; the site itself without an offset."""
+        return self.at(offset) if offset is not None and offset >= 0 else self.source
+
+    def at_token(self, token: str) -> Source:
+        """Where `token` is first written in the expression; the site itself if it is not."""
+        return self.at_offset(self.text.find(token) if token else None)
+
+
+def _value_pieces(start: Source) -> list[literals.Piece]:
+    """The characters of the quoted or plain value that starts at `start`, on its line."""
+    text = _file_line(start.file, start.line)
+    quote = text[start.column - 2] if start.column >= 2 else ""
+    if quote in ("'", '"'):
+        return literals.quoted_pieces(text, start.line, start.column, quote)
+    return literals.plain_pieces(text.rstrip("\n"), start.line, start.column)
+
+
+def _file_line(path: str, line: int) -> str:
+    try:
+        with open(path, encoding="utf-8") as handle:
+            for number, text in enumerate(handle, 1):
+                if number == line:
+                    return text
+    except (OSError, UnicodeDecodeError):
+        pass
+    return ""
+
+
+def _dicts(value) -> list[dict]:
+    return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
+
+
+def is_promql_datasource(datasource) -> bool:
+    """Whether queries on `datasource` (a name, a {type, uid} reference, or None for the
+    dashboard's default) are PromQL: Prometheus, a data source variable ($ds, ${ds}, [[ds]]),
+    mixed, or the default. Other data sources (e.g. of an imported dashboard) have no `expr`
+    to check."""
+    if datasource is None:
+        return True
+    if isinstance(datasource, str):
+        return datasource.startswith(("$", "[[")) or "prometheus" in datasource.lower() \
+            or datasource in ("default", "-- Mixed --")
+    if isinstance(datasource, dict):
+        uid = str(datasource.get("uid") or "")
+        return datasource.get("type") in (None, "prometheus", "datasource") \
+            or uid.startswith(("$", "[["))
+    return False
+
+
+# --- the PromQL in a dashboard or a rule ------------------------------------------------------
+
+_LABEL_VALUES = re.compile(r"^\s*label_values\s*\((?P<args>.*)\)\s*$", re.DOTALL)
+_QUERY_RESULT = re.compile(r"^\s*query_result\s*\((?P<expr>.*)\)\s*$", re.DOTALL)
+_OTHER_FUNCTIONS = re.compile(r"^\s*(label_names|metrics)\s*\(.*\)\s*$", re.DOTALL)
+
+
+def variable_query(variable: dict) -> tuple[str, str | None, str | None] | None:
+    """(function, PromQL, label) of a Prometheus query variable; None if it is no such
+    variable; function None when the query is none of Grafana's Prometheus functions."""
+    if variable.get("type") != "query":
+        return None
+    datasource = variable.get("datasource")
+    if isinstance(datasource, dict) and datasource.get("type") not in (None, "prometheus"):
+        return None
+    query = variable.get("query")
+    if isinstance(query, dict):
+        query = query.get("query")
+    if not isinstance(query, str) or not query.strip():
+        return None
+    match = _LABEL_VALUES.match(query)
+    if match:
+        selector, _, label = match.group("args").rpartition(",")
+        return "label_values", selector.strip() or None, label.strip()
+    match = _QUERY_RESULT.match(query)
+    if match:
+        return "query_result", match.group("expr").strip(), None
+    if _OTHER_FUNCTIONS.match(query):
+        return "other", None, None
+    return None, None, None
+
+
+def dashboard_sites(doc: DashboardDoc) -> Iterator[QuerySite]:
+    for panel in doc.panels():
+        targets = panel.get("targets")
+        if not isinstance(targets, list) or not is_promql_datasource(panel.get("datasource")):
+            continue
+        for target in targets:
+            if isinstance(target, dict) and isinstance(target.get("expr"), str) \
+                    and target["expr"].strip():
+                yield QuerySite(target["expr"], doc.target_source(panel, target), "panel",
+                                dashboard=doc, panel=panel, target=target,
+                                text_start=doc.expr_start(target))
+    for variable in doc.variables():
+        parsed = variable_query(variable)
+        if parsed and parsed[1]:
+            yield QuerySite(parsed[1], doc.variable_source(variable), "variable", dashboard=doc,
+                            label_values=parsed[2])
+
+
+def rule_site(rule: RuleDoc) -> QuerySite:
+    return QuerySite(rule.expr, rule.expr_source, "rule", rule=rule,
+                     follows_lines=rule.expr_follows_lines)
