@@ -65,7 +65,7 @@ class Series:
 def series(data: dict) -> list[Series]:
     """A query answer's data as series, whatever its result type (a scalar is one unlabelled
     series; a string is none)."""
-    kind, result = data.get("resultType"), data.get("result")
+    kind, result = data.get("resultType"), data.get("result") or []
     if kind == "matrix":
         return [_series(item.get("metric", {}), item["values"]) for item in result]
     if kind == "vector":
@@ -203,7 +203,7 @@ def _body(response: niquests.Response, url: str):
     try:
         return json.loads(body)
     except ValueError as error:
-        status = response.status_code
+        status = response.status_code or 0
         if status >= 400:
             raise Unreachable(response.url or url, f"HTTP {status} {body[:200]!r}",
                               status) from None
