@@ -18,7 +18,7 @@ COMMANDS = {
     "diff": "dashsmith.review.command:diff",
     "preview": "dashsmith.review.command:preview",
     "import": "dashsmith.adopt.command:import_dashboards",
-    "instrument": "dashsmith.instrument.command:instrument",
+    "instrument": "dashsmith.instrument_command:instrument",
 }
 
 

@@ -1,5 +1,6 @@
 """`dashsmith instrument [--check]`: write the application's metrics module from the catalog, or
-(--check, for CI) exit 1 with a diff when the file on disk is not what the catalog makes."""
+(--check, for CI) exit 1 with a diff when the file on disk is not what the catalog makes. The
+generator lives below the commands (dashsmith.instrument), where lint's checks can reach it."""
 
 from __future__ import annotations
 
@@ -7,11 +8,11 @@ import os
 
 import click
 
-from ..commandline import EXIT_PROBLEMS, fail, load_project, report_declaration_error
-from ..problems import DeclarationError
-from .config import SECTION, ConfigError
-from .generate import InstrumentError
-from .module_file import generate
+from .commandline import EXIT_PROBLEMS, fail, load_project, report_declaration_error
+from .instrument.config import SECTION, ConfigError
+from .instrument.generate import InstrumentError
+from .instrument.module_file import generate
+from .problems import DeclarationError
 
 
 @click.command()
