@@ -1,6 +1,6 @@
 """`dashsmith instrument`: the application's metrics module, generated from the catalog, agrees
 with it — checked by importing the module in a fresh Python, driving it, and scraping it with a
-real Prometheus — and is reported (`--check`, lint's staleness check) once the catalog moves on."""
+real Prometheus — and is reported (`--check`, and stale() for lint) once the catalog moves on."""
 
 from __future__ import annotations
 
@@ -258,7 +258,7 @@ def api(url: str, path: str, **parameters: str):
     return data["result"] if isinstance(data, dict) and "result" in data else data
 
 
-# --- out of date: --check and lint's staleness check ---------------------------------------
+# --- out of date: --check and stale() -----------------------------------------------------
 
 def test_a_metric_renamed_in_the_catalog_without_regenerating_is_caught(cli, project):
     assert cli("instrument").exit_code == 0
