@@ -5,34 +5,43 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from .behaviour import DEFAULT_VERSION, commit_of
 from .errors import plain_error
 from .http_types import Request, Response, json_response
+from .kube import NAMESPACE
 from .store import Datasource, Store
 
-GRAFANA_VERSION = "11.3.0"
+GRAFANA_VERSION = DEFAULT_VERSION  # what an emulator imitates unless told otherwise
 GRAFANA_COMMIT = "d9455ff7db73b694db7d412e49a68bec767f2b5a"
 
 
 def health(store: Store, request: Request) -> Response:
-    """/api/health needs no credentials; 503 when the database check fails."""
-    body = {"commit": GRAFANA_COMMIT, "database": "ok" if store.database_ok else "failing",
-            "version": GRAFANA_VERSION}
+    """/api/health needs no credentials; 503 when the database check fails. It reports the
+    emulated version (esnet/gdg reads it from here to choose the API)."""
+    body = {"commit": commit_of(store.behaviour),
+            "database": "ok" if store.database_ok else "failing",
+            "version": store.behaviour.version}
     return json_response(200 if store.database_ok else 503, body)
 
 
 def frontend_settings(store: Store, request: Request) -> Response:
+    """FrontendSettingsDTO: buildInfo.version and `namespace` ("default" for org 1; the field
+    came with the API server work in 10.x/11.x — that 11.3 sends it is a guess)."""
     default = next((d for d in store.datasources if d.fields.get("isDefault")), None)
+    version = store.behaviour.version
+    commit = commit_of(store.behaviour)
     return json_response(200, {
         "appUrl": "http://localhost:3000/",
         "appSubUrl": "",
         "defaultDatasource": default.name if default else "",
         "datasources": {d.name: _frontend_datasource(d) for d in store.datasources},
         "minRefreshInterval": store.settings.min_refresh_interval,
+        "namespace": NAMESPACE,
         "buildInfo": {
             "hideVersion": False,
-            "version": GRAFANA_VERSION,
-            "versionString": f"Grafana v{GRAFANA_VERSION} ({GRAFANA_COMMIT[:10]})",
-            "commit": GRAFANA_COMMIT,
+            "version": version,
+            "versionString": f"Grafana v{version} ({commit[:10]})",
+            "commit": commit,
             "buildstamp": 1729000000,
             "edition": "Open Source",
             "latestVersion": "",

@@ -1,7 +1,10 @@
 """The emulator's in-memory state: records, id counters and the lock guarding them.
 
 Folders and dashboards share one id sequence and one uid namespace, as they
-share the `dashboard` table in Grafana 11.3.
+share the `dashboard` table in Grafana 11.3. From 12.x (behaviour.unified_storage) the same
+records are also the API server's objects: each carries a resourceVersion, labels and
+annotations, its `version` is the object's generation, and its versions are resource history,
+so /api and /apis read and write one store.
 """
 
 from __future__ import annotations
@@ -11,6 +14,9 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
+from .behaviour import Behaviour, behaviour_for
+from .kube import ResourceVersionClock
+from .search_index import SearchIndex
 from .values import generate_short_uid
 
 
@@ -35,6 +41,13 @@ class FolderRecord:
     updated: str
     created_by: str
     updated_by: str
+    # API server object fields (12+): folder.grafana.app metadata; the parent is the
+    # grafana.app/folder annotation, written from parent_uid.
+    k8s_uid: str = ""
+    resource_version: int = 0
+    generation: int = 1
+    labels: dict[str, str] = field(default_factory=dict)
+    annotations: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -53,6 +66,18 @@ class DashboardRecord:
     allow_ui_updates: bool = False
     external_id: str = ""
     plugin_id: str = ""
+    # API server object fields (12+). `version` above is metadata.generation there; `data` is
+    # the stored spec plus the legacy id/uid/version stamps (the /apis view strips them, as
+    # the dashboard mutate hook does); api_version is the version it is stored as.
+    k8s_uid: str = ""
+    resource_version: int = 0
+    api_version: str = "v0alpha1"
+    labels: dict[str, str] = field(default_factory=dict)
+    annotations: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def is_v2(self) -> bool:
+        return self.api_version.startswith("v2")
 
     @property
     def tags(self) -> list[str]:
@@ -85,6 +110,13 @@ class VersionRecord:
     created_by: str
     message: str
     data: dict[str, Any]
+    # Resource history fields (12+): the object as that write left it.
+    resource_version: int = 0
+    api_version: str = "v0alpha1"
+    folder_uid: str = ""
+    labels: dict[str, str] = field(default_factory=dict)
+    annotations: dict[str, str] = field(default_factory=dict)
+    updated_by_uid: str = ""
 
 
 @dataclass
@@ -108,6 +140,9 @@ class AlertRuleRecord:
     updated: str
     provenance: str  # "" (none), "api" or "file"
     version: int = 1
+    # 12.4+ only (behaviour.rule_keep_firing_for); None where the release has no such field
+    keep_firing_for_millis: int | None = None
+    missing_series_evals_to_resolve: int | None = None
 
 
 @dataclass
@@ -144,9 +179,12 @@ def default_policy_tree() -> dict[str, Any]:
 class Store:
     settings: Settings
     datasources: list[Datasource]
+    behaviour: Behaviour = field(default_factory=behaviour_for)
     lock: threading.RLock = field(default_factory=threading.RLock)
 
     def __post_init__(self) -> None:
+        self.resource_versions = ResourceVersionClock()
+        self.search_index = SearchIndex()
         self.clear()
 
     def clear(self) -> None:
@@ -164,6 +202,8 @@ class Store:
             self._dashboard_ids = itertools.count(1)
             self._version_ids = itertools.count(1)
             self._rule_ids = itertools.count(1)
+            self.routing_conflicts = 0  # routing writes still to answer 409 (a test hook)
+            self.search_index.clear()
             point = default_contact_point()
             self.contact_points[point["uid"]] = point
 
@@ -235,6 +275,7 @@ class Store:
     def delete_dashboard(self, uid: str) -> None:
         self.dashboards.pop(uid, None)
         self.versions.pop(uid, None)
+        self.search_index.changed(self, uid)
 
     # --- alerting ----------------------------------------------------------
 
