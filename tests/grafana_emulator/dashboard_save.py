@@ -3,6 +3,12 @@
 Follows DashboardServiceImpl.SaveDashboard / BuildSaveDashboardCommand /
 ValidateDashboardBeforeSave and the SQL store's saveDashboard. The caller holds
 the store lock.
+
+From 12.x (behaviour.unified_storage) the same checks run, then the dashboard is written
+through the API server (unified.py): the version is the generation, identical content makes
+no new version. From 13.1 (behaviour.legacy_save_via_k8s) the handler itself writes through the
+Kubernetes client (pkg/api/dashboard.go postDashboard / saveDashboardViaK8s), with its own
+checks and answers (see _save_via_k8s).
 """
 
 from __future__ import annotations
@@ -10,8 +16,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from .dashboard_schema import LOOKS_LIKE_V2_MESSAGE, looks_like_v2
 from .errors import ApiError, plain_error, status_error, uid_errors
+from .kube import ANNO_MESSAGE, manager_properties
 from .store import DashboardRecord, FolderRecord, Store
+from .unified import (
+    DashboardWrite,
+    Writer,
+    create_dashboard,
+    legacy_manager_refusal,
+    update_dashboard,
+)
 from .values import (
     dashboard_url,
     generate_short_uid,
@@ -34,9 +49,19 @@ class SaveCommand:
     user: str = "admin"
     restored_from: int = 0
     allow_provisioned: bool = False  # file provisioning itself may write provisioned dashboards
+    writer: Writer | None = None  # who writes, for the API server's metadata (12+)
+    # Saved by a Grafana service (a restore), not by the 13.1+ handler: the service's checks
+    # apply in every release (dashverimpl RestoreVersion → DashboardService.SaveDashboard).
+    via_service: bool = False
+
+    def author(self) -> Writer:
+        return self.writer or Writer(login=self.user, uid=f"user:{self.user}", is_admin=True)
 
 
 def save_dashboard(store: Store, command: SaveCommand) -> DashboardRecord:
+    if (store.behaviour.legacy_save_via_k8s and not command.allow_provisioned
+            and not command.via_service):
+        return _save_via_k8s(store, command)
     data = command.dashboard
     raise_refresh_to_minimum(data, store.settings.min_refresh_interval)
     title, uid = _normalise_title_and_uid(data)
@@ -46,8 +71,83 @@ def save_dashboard(store: Store, command: SaveCommand) -> DashboardRecord:
     existing = _existing_dashboard(store, dashboard_id, uid)
     if existing is not None:
         _check_update_allowed(existing, as_int(data.get("version")), command)
+        if store.behaviour.unified_storage:
+            return _write_unified(store, existing, existing.uid, data, folder_uid, command)
         return _update(store, existing, data, folder_uid, command)
+    if store.behaviour.unified_storage:
+        return _write_unified(store, None, uid or generate_short_uid(), data, folder_uid, command)
     return _create(store, data, uid or generate_short_uid(), title, folder_uid, command)
+
+
+def _write_unified(store: Store, existing: DashboardRecord | None, uid: str,
+                   data: dict[str, Any], folder_uid: str, command: SaveCommand) -> DashboardRecord:
+    """The legacy command as a fresh v0alpha1 object: its annotations are only the folder and
+    the message (dashboard_service.go saveDashboardThroughK8s, LegacySaveCommandToUnstructured),
+    so a manager's annotations do not survive a legacy save; its labels are reset too."""
+    writer = command.author()
+    annotations = {ANNO_MESSAGE: command.message} if command.message else {}
+    write = DashboardWrite(spec=data, folder_uid=folder_uid, api_version="v0alpha1",
+                           writer=writer, annotations=annotations)
+    if existing is None:
+        return create_dashboard(store, uid, write)
+    if not command.allow_provisioned:
+        refusal = legacy_manager_refusal(existing, writer)
+        if refusal is not None:
+            raise refusal
+    return update_dashboard(store, existing, write)
+
+
+def _save_via_k8s(store: Store, command: SaveCommand) -> DashboardRecord:
+    """pkg/api/dashboard.go postDashboard and saveDashboardViaK8s (13.1+), in their order:
+    a v2-looking body → 400; an empty title (not trimmed) → 400 "Dashboard spec is missing
+    required title property"; a spec.version that is not an integer → 400; folderId is
+    ignored; an existing dashboard whose manager does not allow edits → 400 "Cannot save
+    provisioned dashboard"; without overwrite, a missing or stale version (compared with the
+    generation) → 409 "Dashboard already exists. Use overwrite flag to update."; no plugin
+    check. Kept from the older path (guesses): the refresh floor, the uid and message
+    checks, "folder not found" for an unknown folderUid."""
+    data = command.dashboard
+    if looks_like_v2(data):
+        raise plain_error(400, LOOKS_LIKE_V2_MESSAGE)
+    title = data.get("title")
+    if not isinstance(title, str) or title == "":
+        raise plain_error(400, "Dashboard spec is missing required title property")
+    raise_refresh_to_minimum(data, store.settings.min_refresh_interval)
+    uid = as_str(data.get("uid")).strip()
+    version, has_version = _spec_version(data.get("version"))
+    if len(command.message.encode()) > MAX_MESSAGE_LENGTH:
+        raise plain_error(400, "message too long, max 500 characters")
+    error = uid_errors(uid, traced=False)
+    if error is not None:
+        raise error
+    folder_uid = command.folder_uid
+    if folder_uid and folder_uid not in store.folders:
+        raise plain_error(400, "folder not found")
+    existing = _existing_dashboard(store, as_int(data.get("id")), uid)
+    if existing is not None:
+        manager = manager_properties(existing.annotations)
+        if (manager is not None and not manager[2]) or is_read_only_provisioned(existing):
+            raise plain_error(400, "Cannot save provisioned dashboard")
+        if not command.overwrite and (not has_version or version != existing.version):
+            raise plain_error(409, "Dashboard already exists. Use overwrite flag to update.")
+        return _write_unified(store, existing, existing.uid, data, folder_uid, command)
+    return _write_unified(store, None, uid or generate_short_uid(), data, folder_uid, command)
+
+
+def _spec_version(value: Any) -> tuple[int, bool]:
+    """nestedSpecVersion: absent or null → missing; an integer literal → it; a non-integer
+    number (decoded as json.Number) → "spec.version is not an integer"; any other type →
+    "spec.version has unsupported type". Both 400s carry the error (traceID)."""
+    if value is None:
+        return 0, False
+    if isinstance(value, (bool, str, list, dict)):
+        go_type = {bool: "bool", str: "string", list: "[]interface {}",
+                   dict: "map[string]interface {}"}[type(value)]
+        raise plain_error(400, f"spec.version has unsupported type {go_type}", traced=True)
+    if isinstance(value, float):
+        raise plain_error(400, f'spec.version is not an integer: strconv.ParseInt: parsing '
+                               f'"{value!r}": invalid syntax', traced=True)
+    return value, True
 
 
 def raise_refresh_to_minimum(data: dict[str, Any], minimum: str) -> None:

@@ -1,4 +1,8 @@
-"""Dashboard endpoints: save, get, delete, versions and restore (Grafana 11.3 shapes)."""
+"""Dashboard endpoints: save, get, delete, versions and restore (Grafana 11.3 shapes).
+
+Where later releases answer differently, store.behaviour says how (behaviour.py): the
+versions list wrapped in an object (11.6+), versions read from resource history (12+), the
+406 or the lossy v1 view of a schema v2 dashboard, ?apiVersion (13.x)."""
 
 from __future__ import annotations
 
@@ -13,9 +17,12 @@ from .dashboard_save import (
     save_dashboard,
     save_result,
 )
+from .dashboard_schema import classic_to_v2, migrate, v2_to_classic
 from .errors import bad_request_data, dashboard_not_found, plain_error
 from .http_types import Identity, Request, Response, json_response
+from .kube import NAMESPACE, decode_continue, encode_continue
 from .store import DashboardRecord, Store, VersionRecord
+from .unified import history_at, request_writer, spec_of
 from .values import copy_json, dashboard_url, folder_url, slugify
 
 # dashboards.SaveDashboardCommand's typed fields: encoding/json refuses a value of another type,
@@ -36,8 +43,10 @@ def post_dashboard(store: Store, request: Request) -> Response:
         message=body.get("message") or "",
         overwrite=body.get("overwrite") is True,
         user=request.identity.login,
+        writer=request_writer(request),
     )
     return json_response(200, save_result(save_dashboard(store, command)))
+
 
 
 def _check_command_types(body: dict[str, Any]) -> None:
@@ -51,10 +60,44 @@ def _check_command_types(body: dict[str, Any]) -> None:
 
 def get_dashboard(store: Store, request: Request) -> Response:
     record = _dashboard_or_404(store, request.params["uid"])
-    return json_response(200, {
-        "dashboard": _dashboard_json(record),
-        "meta": dashboard_meta(store, record, request.identity),
-    })
+    behaviour = store.behaviour
+    if not behaviour.unified_storage:
+        return json_response(200, {
+            "dashboard": _dashboard_json(record),
+            "meta": dashboard_meta(store, record, request.identity),
+        })
+    wanted = request.arg("apiVersion").strip() if behaviour.legacy_get_api_version_param else ""
+    if wanted not in behaviour.dashboard_versions:
+        wanted = ""  # "If that request fails, the default version is used instead."
+    if record.is_v2 and not wanted and behaviour.legacy_get_of_v2 == "406":
+        # GetDashboard: "v2 is not supported in /api" (response.Error with a nil error)
+        raise plain_error(406, "dashboard api version not supported, use "
+                               f"/apis/dashboard.grafana.app/{record.api_version}/namespaces/"
+                               f"{NAMESPACE}/dashboards/{record.uid} instead")
+    dashboard = legacy_view(store, record, wanted)
+    dashboard.update(id=record.id, uid=record.uid, version=record.version)
+    meta = dashboard_meta(store, record, request.identity)
+    # dtos.DashboardMeta.APIVersion (12+): the version the dashboard was read as
+    meta["apiVersion"] = wanted or record.api_version
+    return json_response(200, {"dashboard": dashboard, "meta": meta})
+
+
+def legacy_view(store: Store, record: DashboardRecord, api_version: str = "") -> dict[str, Any]:
+    """The dashboard JSON a 12+ legacy GET answers: the stored spec as it is (legacy saves are
+    v0alpha1, unmigrated); a v2 dashboard as a lossy v1 conversion (13.x, guess); with
+    ?apiVersion, the spec as read through that version: migrated for v1/v1beta1, the v2 spec
+    for v2* (what the handler puts in "dashboard" then is a guess)."""
+    spec = spec_of(record)
+    target = store.behaviour.schema_version
+    if api_version.startswith("v2"):
+        if record.is_v2:
+            return copy_json(spec)
+        return classic_to_v2(migrate(spec, target))
+    if record.is_v2:
+        return v2_to_classic(spec, target)
+    if api_version in ("v1", "v1beta1"):
+        return migrate(spec, target)
+    return copy_json(spec)
 
 
 def _dashboard_or_404(store: Store, uid: str) -> DashboardRecord:
@@ -137,14 +180,39 @@ def list_versions(store: Store, request: Request) -> Response:
     ErrNoVersionsForDashboardID, which the handler answers 404 "No versions found for
     dashboardId <id>" (response.Error with the error, so with a traceID)."""
     record = _dashboard_or_404(store, request.params["uid"])
+    if store.behaviour.unified_storage:
+        return _list_history(store, record, request)
     versions = sorted(store.versions.get(record.uid, []), key=lambda v: -v.version)
     start = max(request.int_arg("start", 0), 0)
     limit = request.int_arg("limit", 0) or 1000  # dashverimpl.Service.List: 0 means 1000
     page = versions[start:start + limit]
     if not page:
         raise plain_error(404, f"No versions found for dashboardId {record.id}", traced=True)
-    return json_response(200, [{**_version_meta(v, with_data=True), "message": listed_message(v)}
-                               for v in page])
+    listed = [{**_version_meta(v, with_data=True), "message": listed_message(v)} for v in page]
+    if store.behaviour.versions_list_wrapped:
+        # 11.6+ (grafana#104556): dashver.DashboardVersionResponseMeta; the SQL store gives no
+        # continue token
+        return json_response(200, {"continueToken": "", "versions": listed})
+    return json_response(200, listed)
+
+
+def _list_history(store: Store, record: DashboardRecord, request: Request) -> Response:
+    """12+: dashverimpl listHistoryThroughK8s — a LIST of the object's history (newest first),
+    `limit` (0 → 1000) and `continueToken` page it, `start` is ignored; an empty history is an
+    empty list, not a 404. Each version: id = resourceVersion, version = generation,
+    parentVersion = version - 1, restoredFrom parsed from the message, created = the object's
+    creationTimestamp, createdBy = the entry's updatedBy (else createdBy); the handler then
+    rewrites the messages (listed_message)."""
+    limit = request.int_arg("limit", 0) or 1000
+    token = request.arg("continueToken")
+    offset = decode_continue(token) if token else 0
+    history = sorted(store.versions.get(record.uid, []), key=lambda v: -v.resource_version)
+    page = history[offset:offset + limit]
+    more = offset + limit < len(history)
+    listed = [{**_version_meta(v, with_data=True), "message": listed_message(v)} for v in page]
+    return json_response(200, {
+        "continueToken": encode_continue(offset + limit, record.resource_version) if more else "",
+        "versions": listed})
 
 
 def listed_message(version: VersionRecord) -> str:
@@ -171,8 +239,25 @@ def get_version(store: Store, request: Request) -> Response:
     """GetDashboardVersion parses ":id" with strconv.ParseInt and ignores the error, so anything
     but a number looks up version 0; a version that does not exist answers 500 (not 404)."""
     record = _dashboard_or_404(store, request.params["uid"])
+    if store.behaviour.unified_storage:
+        return _get_history_version(store, record, request.params["version"])
     number = _parse_go_int(request.params["version"])
     version = _find_version(store, record, number)
+    if version is None:
+        raise plain_error(500, f"Dashboard version {number} not found for "
+                               f"dashboardId {record.id}", traced=True)
+    return json_response(200, _version_meta(version, with_data=True))
+
+
+def _get_history_version(store: Store, record: DashboardRecord, text: str) -> Response:
+    """12+: GetDashboardVersion parses :id (an error is response.Err: a 500, wording a guess)
+    and dashverimpl getHistoryThroughK8s reads the object at resourceVersion :id — the newest
+    history entry at or before it (resource_history_read.sql). So :id is a listed version's
+    `id`; a generation number names no entry and answers 500 "Dashboard version N not found"."""
+    if not text.lstrip("-").isdigit() or not text.isascii():
+        raise plain_error(500, "Internal Server Error", traced=True)
+    number = int(text)
+    version = history_at(store, record.uid, number) if number > 0 else None
     if version is None:
         raise plain_error(500, f"Dashboard version {number} not found for "
                                f"dashboardId {record.id}", traced=True)
@@ -191,6 +276,8 @@ def _parse_go_int(text: str) -> int:
 def restore_version(store: Store, request: Request) -> Response:
     record = _dashboard_or_404(store, request.params["uid"])
     wanted = request.json_object().get("version")
+    if store.behaviour.unified_storage:
+        return _restore_history(store, record, as_int(wanted), request)
     version = _find_version(store, record, as_int(wanted))
     if version is None:
         raise plain_error(404, "Dashboard version not found", traced=True)
@@ -199,6 +286,22 @@ def restore_version(store: Store, request: Request) -> Response:
     command = SaveCommand(dashboard=data, folder_uid=record.folder_uid,
                           message=f"Restored from version {version.version}",
                           user=request.identity.login, restored_from=version.version)
+    return json_response(200, save_result(save_dashboard(store, command)))
+
+
+def _restore_history(store: Store, record: DashboardRecord, number: int,
+                     request: Request) -> Response:
+    """12+: dashverimpl RestoreVersion reads the version like GET …/versions/:id (by
+    resourceVersion) and saves it with "Restored from version <its version>"."""
+    version = history_at(store, record.uid, number) if number > 0 else None
+    if version is None:
+        raise plain_error(404, "Dashboard version not found", traced=True)
+    data = copy_json(version.data)
+    data.update(version=record.version, uid=record.uid)
+    command = SaveCommand(dashboard=data, folder_uid=record.folder_uid,
+                          message=f"Restored from version {version.version}",
+                          user=request.identity.login, restored_from=version.version,
+                          writer=request_writer(request), via_service=True)
     return json_response(200, save_result(save_dashboard(store, command)))
 
 
@@ -220,4 +323,7 @@ def _version_meta(version: VersionRecord, *, with_data: bool) -> dict[str, Any]:
     }
     if with_data:
         meta["data"] = copy_json(version.data)
+        if version.resource_version:
+            # 12+ (UnstructuredToLegacyDashboardVersion): the spec with uid and version only
+            meta["data"].pop("id", None)
     return meta

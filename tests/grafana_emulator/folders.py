@@ -1,13 +1,26 @@
-"""Folder endpoints with nested folders, as in Grafana 11.3."""
+"""Folder endpoints with nested folders, as in Grafana 11.3.
+
+From 12.x folders are also folder.grafana.app objects (unified.py gives them a
+resourceVersion, a generation and annotations); the legacy answers stay 11.3's (a guess for
+12+). 13.x counts the depth limit differently (behaviour.folder_depth_counts_new_level)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from .auth import role_at_least
-from .errors import ApiError, folder_not_found, plain_error, status_error, structured_error, uid_errors
+from .errors import (
+    ApiError,
+    folder_not_found,
+    plain_error,
+    status_error,
+    structured_error,
+    uid_errors,
+)
 from .http_types import Identity, Request, Response, json_response
+from .search_index import FOLDER
 from .store import FolderRecord, Store
+from .unified import Writer, folder_changed, folder_created, request_writer
 from .values import folder_url, generate_short_uid, now_timestamp, slugify
 
 GENERAL_FOLDER_UID = "general"
@@ -103,8 +116,15 @@ def post_folder(store: Store, request: Request) -> Response:
         parent_uid=_text(body, "parentUid"),
         description=_text(body, "description"),
         user=request.identity.login,
+        writer=request_writer(request),
     )
     return json_response(200, folder_dto(store, folder, request.identity))
+
+
+def depth_limit(store: Store) -> int:
+    """The most ancestors a new folder's parent may have (see folder_depth_counts_new_level)."""
+    limit = store.settings.max_folder_depth
+    return limit - 1 if store.behaviour.folder_depth_counts_new_level else limit
 
 
 def _text(body: dict[str, Any], name: str) -> str:
@@ -113,7 +133,8 @@ def _text(body: dict[str, Any], name: str) -> str:
 
 
 def create_folder(store: Store, *, title: str, uid: str = "", parent_uid: str = "",
-                  description: str = "", user: str = "admin") -> FolderRecord:
+                  description: str = "", user: str = "admin", writer: Writer | None = None
+                  ) -> FolderRecord:
     title, uid = title.strip(), uid.strip()
     _validate_new_folder(store, title, uid, parent_uid)
     now = now_timestamp()
@@ -122,6 +143,7 @@ def create_folder(store: Store, *, title: str, uid: str = "", parent_uid: str = 
         parent_uid=parent_uid, description=description, version=1,
         created=now, updated=now, created_by=user, updated_by=user)
     store.folders[folder.uid] = folder
+    folder_created(store, folder, writer)
     return folder
 
 
@@ -150,7 +172,7 @@ def _validate_new_folder(store: Store, title: str, uid: str, parent_uid: str) ->
         # ErrFolderWithSameUIDExists needs an id and a uid naming different rows, which a create
         # cannot send.)
         raise _folder_version_mismatch()
-    if parent_uid and len(store.ancestors(parent_uid)) >= store.settings.max_folder_depth:
+    if parent_uid and len(store.ancestors(parent_uid)) >= depth_limit(store):
         # validateParent: the parent's own ancestors (GetParents leaves the folder itself out)
         # must be fewer than folder.MaxNestedFolderDepth (4), so a folder can sit 5 levels deep.
         raise _max_depth_on_create()
@@ -190,10 +212,13 @@ def put_folder(store: Store, request: Request) -> Response:
     _validate_title(title)
     if body.get("version") != folder.version and body.get("overwrite") is not True:
         raise _folder_version_mismatch()
+    changed = title != folder.title
     folder.title = title
     if isinstance(body.get("description"), str):
+        changed = changed or body["description"] != folder.description
         folder.description = body["description"]
     _touch(folder, request.identity.login)
+    folder_changed(store, folder, spec_or_parent_changed=changed, writer=request_writer(request))
     return json_response(200, folder_dto(store, folder, request.identity))
 
 
@@ -219,11 +244,13 @@ def move_folder(store: Store, request: Request) -> Response:
         if new_parent == folder.uid or new_parent in store.descendants(folder.uid):
             raise structured_error(400, "folder.circular-reference", "Circular reference detected")
         levels = store.subtree_height(folder.uid) + len(store.ancestors(new_parent)) + 1
-        if levels > store.settings.max_folder_depth:
+        if levels > depth_limit(store):
             raise structured_error(400, "folder.maximum-depth-reached",
                                    "Maximum nested folder depth reached")
+    changed = new_parent != folder.parent_uid
     folder.parent_uid = new_parent
     _touch(folder, request.identity.login)
+    folder_changed(store, folder, spec_or_parent_changed=changed, writer=request_writer(request))
     return json_response(200, folder_dto(store, folder, request.identity))
 
 
@@ -246,3 +273,4 @@ def delete_folder_tree(store: Store, uid: str, *, force_delete_rules: bool) -> N
         store.delete_dashboard(dashboard.uid)
     for folder_uid in tree:
         del store.folders[folder_uid]
+        store.search_index.changed(store, folder_uid, FOLDER)
