@@ -1,7 +1,8 @@
 """The route table: method + path pattern -> handler, with the role each needs.
 
 A role below `min_role` gets the RBAC 403 naming `action`, as Grafana's
-authorize middleware does before the handler runs.
+authorize middleware does before the handler runs. The /apis routes authorize in their
+handlers (a Kubernetes Status 403) and answer 404 on releases that do not serve them.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from dataclasses import dataclass
 from typing import Callable
 from urllib.parse import unquote
 
-from . import alert_rules, dashboards, folders, instance, notifications, search
+from . import alert_rules, apis, dashboards, folders, instance, notifications, search
 from .http_types import Request, Response
 from .store import Store
 
@@ -21,6 +22,9 @@ UID = r"(?P<uid>[^/]+)"
 NAME = r"(?P<name>[^/]+)"
 PROVISIONING = "/api/v1/provisioning"
 GROUP = PROVISIONING + r"/folder/(?P<folder>[^/]+)/rule-groups/(?P<group>[^/]+)"
+APIS_GROUP_VERSION = r"/apis/(?P<group>[^/]+)/(?P<version>[^/]+)"
+APIS_COLLECTION = APIS_GROUP_VERSION + r"/namespaces/(?P<ns>[^/]+)/(?P<resource>[^/]+)"
+APIS_ITEM = APIS_COLLECTION + r"/(?P<name>[^/]+)"
 
 
 @dataclass(frozen=True)
@@ -113,6 +117,15 @@ ROUTES: list[Route] = [
            "alert.provisioning:write"),
     _route("DELETE", f"{PROVISIONING}/mute-timings/{NAME}", notifications.delete_mute_timing,
            "Admin", "alert.provisioning:write"),
+    # the Kubernetes-style API (12+)
+    _route("GET", "/apis", apis.api_groups),
+    _route("GET", r"/apis/(?P<group>[^/]+)", apis.api_group),
+    _route("GET", APIS_GROUP_VERSION, apis.api_resources),
+    _route("GET", APIS_COLLECTION, apis.list_or_create),
+    _route("POST", APIS_COLLECTION, apis.list_or_create),
+    _route("GET", APIS_ITEM, apis.item),
+    _route("PUT", APIS_ITEM, apis.item),
+    _route("DELETE", APIS_ITEM, apis.item),
 ]
 
 
