@@ -44,6 +44,8 @@ class RuleInput:
     annotations: dict[str, str] = field(default_factory=dict)
     is_paused: bool = False
     notification_settings: Any = None
+    keep_firing_for_millis: int = 0
+    missing_series_evals_to_resolve: int | None = None
 
 
 _STRING_FIELDS = {"uid": "uid", "folderUID": "folder_uid", "ruleGroup": "rule_group",
@@ -63,6 +65,10 @@ def parse_rule(body: Any) -> RuleInput:
     rule.annotations = _string_map(body, "annotations")
     rule.is_paused = _typed(body, "isPaused", bool, False)
     rule.notification_settings = copy.deepcopy(body.get("notification_settings"))
+    # 12.4+ fields (definitions.ProvisionedAlertRule: keep_firing_for model.Duration,
+    # missingSeriesEvalsToResolve *int); older releases ignore them as unknown JSON fields.
+    rule.keep_firing_for_millis = _parse_for(body.get("keep_firing_for"))
+    rule.missing_series_evals_to_resolve = _typed(body, "missingSeriesEvalsToResolve", int, None)
     return rule
 
 
@@ -139,6 +145,8 @@ def validate_rule(store: Store, rule: RuleInput, interval_seconds: int) -> None:
         raise invalid_rule(f"unknown NoData state option {rule.no_data_state}")
     if rule.for_millis < 0:
         raise invalid_rule("field `for` cannot be negative")
+    if rule.keep_firing_for_millis < 0:
+        raise invalid_rule("field `keep_firing_for` cannot be negative")  # wording a guess
     if len(rule.title) > MAX_TITLE_LENGTH:
         raise invalid_rule(f"name length should not be greater than {MAX_TITLE_LENGTH}")
     if len(rule.rule_group) > MAX_TITLE_LENGTH:
@@ -184,10 +192,20 @@ def to_json(record: AlertRuleRecord) -> dict[str, Any]:
     }
     _add_optional(body, record.annotations, record.labels, record.provenance,
                   record.is_paused, record.notification_settings)
+    if record.keep_firing_for_millis is not None:
+        _add_keep_firing(body, record.keep_firing_for_millis, record.missing_series_evals_to_resolve)
     return body
 
 
-def echo_json(rule: RuleInput) -> dict[str, Any]:
+def _add_keep_firing(body: dict[str, Any], keep_firing_millis: int, evals: int | None) -> None:
+    """keep_firing_for has no omitempty ("0s" when unset); missingSeriesEvalsToResolve is an
+    omitempty pointer (12.4+, behaviour.rule_keep_firing_for)."""
+    body["keep_firing_for"] = format_prometheus_duration(keep_firing_millis)
+    if evals is not None:
+        body["missingSeriesEvalsToResolve"] = evals
+
+
+def echo_json(rule: RuleInput, *, keep_firing: bool = False) -> dict[str, Any]:
     """A request rule written back through Go's struct: zero values, no normalisation."""
     body: dict[str, Any] = {
         "id": 0, "uid": rule.uid, "orgID": 0, "folderUID": rule.folder_uid,
@@ -197,6 +215,8 @@ def echo_json(rule: RuleInput) -> dict[str, Any]:
         "for": format_prometheus_duration(rule.for_millis),
     }
     _add_optional(body, rule.annotations, rule.labels, "", rule.is_paused, rule.notification_settings)
+    if keep_firing:
+        _add_keep_firing(body, rule.keep_firing_for_millis, rule.missing_series_evals_to_resolve)
     return body
 
 

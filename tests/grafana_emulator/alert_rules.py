@@ -76,7 +76,16 @@ def _interval_for(store: Store, rule: RuleInput) -> int:
 
 def _new_record(store: Store, rule: RuleInput, interval: int, provenance: str,
                 group_index: int) -> AlertRuleRecord:
-    return _build_record(rule, interval, provenance, group_index, store.next_rule_id())
+    return _versioned(store, _build_record(rule, interval, provenance, group_index,
+                                           store.next_rule_id()))
+
+
+def _versioned(store: Store, record: AlertRuleRecord) -> AlertRuleRecord:
+    """Drop the fields the emulated release does not have (behaviour.rule_keep_firing_for)."""
+    if not store.behaviour.rule_keep_firing_for:
+        record.keep_firing_for_millis = None
+        record.missing_series_evals_to_resolve = None
+    return record
 
 
 def _build_record(rule: RuleInput, interval: int, provenance: str, group_index: int,
@@ -89,7 +98,8 @@ def _build_record(rule: RuleInput, interval: int, provenance: str, group_index: 
         exec_err_state=rule.exec_err_state, for_millis=rule.for_millis, labels=rule.labels,
         annotations=rule.annotations, is_paused=rule.is_paused,
         notification_settings=rule.notification_settings, updated=now_timestamp(),
-        provenance=provenance)
+        provenance=provenance, keep_firing_for_millis=rule.keep_firing_for_millis,
+        missing_series_evals_to_resolve=rule.missing_series_evals_to_resolve)
 
 
 def put_rule(store: Store, request: Request) -> Response:
@@ -99,13 +109,15 @@ def put_rule(store: Store, request: Request) -> Response:
         raise empty_error(404)
     provenance = request_provenance(request)
     if existing.provenance not in (provenance, NONE):
+        if store.behaviour.rule_provenance_conflict_409:
+            raise provenance_mismatch("update", provenance, existing.provenance)
         raise plain_error(500, f"cannot change provenance from '{existing.provenance}' to "
                                f"'{provenance}'", traced=True)
     same_group = (rule.folder_uid, rule.rule_group) == (existing.folder_uid, existing.rule_group)
     interval = existing.interval_seconds if same_group else _interval_for(store, rule)
     validate_rule(store, rule, interval)
     index = existing.group_index if same_group else _next_index(store, rule)
-    updated = _updated_record(existing, rule, interval, provenance, index)
+    updated = _versioned(store, _updated_record(existing, rule, interval, provenance, index))
     store.alert_rules[updated.uid] = updated
     return json_response(200, to_json(updated))
 
@@ -127,9 +139,15 @@ def delete_rule(store: Store, request: Request) -> Response:
 
 def _check_delete_provenance(record: AlertRuleRecord, provenance: str) -> None:
     if record.provenance not in (provenance, NONE):
-        raise structured_error(409, "alerting.provenanceMismatch",
-                               f"cannot delete with provided provenance '{provenance}', "
-                               f"needs '{record.provenance}'")
+        raise provenance_mismatch("delete", provenance, record.provenance)
+
+
+def provenance_mismatch(operation: str, provided: str, stored: str) -> ApiError:
+    """errProvenanceMismatch (pkg/services/ngalert/provisioning/alert_rules.go): 409
+    alerting.provenanceMismatch "cannot <op> with provided provenance '<p>', needs '<s>'"."""
+    return structured_error(409, "alerting.provenanceMismatch",
+                            f"cannot {operation} with provided provenance '{provided}', "
+                            f"needs '{stored}'")
 
 
 # --- rule groups -----------------------------------------------------------------
@@ -166,8 +184,9 @@ def put_group(store: Store, request: Request) -> Response:
     provenance = request_provenance(request)
     replacement = _group_replacement(store, folder_uid, group, interval, rules, provenance)
     _apply_replacement(store, folder_uid, group, replacement)
+    keep_firing = store.behaviour.rule_keep_firing_for
     echo = {"title": group, "folderUid": folder_uid, "interval": interval,
-            "rules": [echo_json(r) for r in rules]}
+            "rules": [echo_json(r, keep_firing=keep_firing) for r in rules]}
     return json_response(200, echo)
 
 
@@ -184,32 +203,36 @@ def _group_replacement(store: Store, folder_uid: str, group: str, interval: int,
         if existing is None:
             replacement.append(_new_record(store, rule, interval, provenance, index))
             continue
-        _check_group_provenance(existing, provenance, "update")
-        replacement.append(_updated_or_same(existing, rule, interval, provenance, index))
+        _check_group_provenance(store, existing, provenance, "update")
+        replacement.append(_updated_or_same(store, existing, rule, interval, provenance, index))
     kept = {r.uid for r in replacement}
     for stale in store.rules_in_group(folder_uid, group):
         if stale.uid not in kept:
-            _check_group_provenance(stale, provenance, "delete")
+            _check_group_provenance(store, stale, provenance, "delete")
     return replacement
 
 
-def _updated_or_same(existing: AlertRuleRecord, rule: RuleInput, interval: int,
+def _updated_or_same(store: Store, existing: AlertRuleRecord, rule: RuleInput, interval: int,
                      provenance: str, index: int) -> AlertRuleRecord:
     """Grafana only writes the rules of a group that actually changed, and the provenance of a
     request only lands on those: an unchanged rule keeps its own (ngalert's ReplaceRuleGroup
     computes the delta without provenance, returns early when it is empty, and persists
     provenance for the rules it updates or inserts)."""
-    candidate = _updated_record(existing, rule, interval, provenance, index)
+    candidate = _versioned(store, _updated_record(existing, rule, interval, provenance, index))
     unchanged = dataclasses.replace(candidate, updated=existing.updated, version=existing.version,
                                     provenance=existing.provenance)
     return existing if unchanged == existing else candidate
 
 
-def _check_group_provenance(record: AlertRuleRecord, provenance: str, action: str) -> None:
-    """Rule groups also allow moving from "api" to none."""
+def _check_group_provenance(store: Store, record: AlertRuleRecord, provenance: str,
+                            action: str) -> None:
+    """Rule groups also allow moving from "api" to none. A refusal is 11.x's 500, and 12.4+'s
+    409 errProvenanceMismatch (that the group path uses it too is a guess)."""
     stored = record.provenance
     if stored in (provenance, NONE) or (stored == API and provenance == NONE):
         return
+    if store.behaviour.rule_provenance_conflict_409:
+        raise provenance_mismatch(action, provenance, stored)
     raise plain_error(500, f"cannot {action} with provided provenance '{provenance}', needs '{stored}'",
                       traced=True)
 
@@ -228,7 +251,7 @@ def delete_group(store: Store, request: Request) -> Response:
         raise _group_not_found()
     provenance = request_provenance(request)
     for rule in rules:  # as for a PUT of the group: "api" may also be deleted without provenance
-        _check_group_provenance(rule, provenance, "delete")
+        _check_group_provenance(store, rule, provenance, "delete")
     for rule in rules:
         del store.alert_rules[rule.uid]
     return Response(204, None)

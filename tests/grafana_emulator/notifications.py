@@ -5,7 +5,15 @@ POST/PUT/DELETE 202, policies PUT 202; mute timings list 200, POST 201, PUT 202 
 since 9.x: RoutePutMuteTiming answers http.StatusAccepted), DELETE 204. A mute timing carries
 the provenance of the request that wrote it (determineProvenance; "provenance" is omitempty);
 its "version" (an optimistic-lock hash in 11.x) is not modelled. The error bodies of unknown
-names and uids are guesses."""
+names and uids are guesses.
+
+Routing writes (contact points, policies, mute timings) save the whole Alertmanager
+configuration under an optimistic lock; a concurrent change answers 409
+provisioning.ErrVersionConflict (errutil.Conflict("alerting.notifications.conflict"), no public
+message, so "Conflict"; pkg/services/ngalert/provisioning/errors.go). terraform-provider-grafana
+PR #2946 retries these 409s. The lock exists in every emulated release, so the test hook
+emu.routing_conflicts(n) works in every mode: the next n routing writes answer that 409 and
+change nothing."""
 
 from __future__ import annotations
 
@@ -13,10 +21,16 @@ import copy
 from typing import Any, Iterator
 
 from .alert_rules import request_provenance
-from .errors import plain_error
+from .errors import plain_error, structured_error
 from .http_types import Request, Response, json_response
 from .store import Store, default_policy_tree
 from .values import generate_short_uid
+
+
+def _concurrent_config_change(store: Store) -> None:
+    if store.routing_conflicts > 0:
+        store.routing_conflicts -= 1
+        raise structured_error(409, "alerting.notifications.conflict", "Conflict")
 
 
 # --- contact points ------------------------------------------------------------
@@ -37,6 +51,7 @@ def _contact_point_json(store: Store, point: dict[str, Any]) -> dict[str, Any]:
 
 
 def post_contact_point(store: Store, request: Request) -> Response:
+    _concurrent_config_change(store)
     point = _parse_contact_point(request.json_object())
     point["uid"] = point.get("uid") or generate_short_uid()
     if point["uid"] in store.contact_points:
@@ -62,6 +77,7 @@ def _parse_contact_point(body: dict[str, Any]) -> dict[str, Any]:
 
 
 def put_contact_point(store: Store, request: Request) -> Response:
+    _concurrent_config_change(store)
     uid = request.params["uid"]
     if uid not in store.contact_points:
         raise plain_error(404, "contact point not found", traced=True)
@@ -73,6 +89,7 @@ def put_contact_point(store: Store, request: Request) -> Response:
 
 
 def delete_contact_point(store: Store, request: Request) -> Response:
+    _concurrent_config_change(store)
     uid = request.params["uid"]
     store.contact_points.pop(uid, None)
     store.contact_point_provenance.pop(uid, None)
@@ -89,6 +106,7 @@ def get_policies(store: Store, request: Request) -> Response:
 
 
 def put_policies(store: Store, request: Request) -> Response:
+    _concurrent_config_change(store)
     tree = request.json_object()
     tree.pop("provenance", None)
     known = {p["name"] for p in store.contact_points.values()}
@@ -124,6 +142,7 @@ def _time_intervals(route: dict[str, Any]) -> Iterator[str]:
 
 
 def delete_policies(store: Store, request: Request) -> Response:
+    _concurrent_config_change(store)
     store.policy_tree = default_policy_tree()
     store.policy_provenance = ""
     return json_response(202, {"message": "policies resetted"})
@@ -140,6 +159,7 @@ def get_mute_timing(store: Store, request: Request) -> Response:
 
 
 def post_mute_timing(store: Store, request: Request) -> Response:
+    _concurrent_config_change(store)
     timing = _parse_mute_timing(request.json_object())
     if timing["name"] in store.mute_timings:
         raise plain_error(409, f"mute timing '{timing['name']}' already exists", traced=True)
@@ -149,6 +169,7 @@ def post_mute_timing(store: Store, request: Request) -> Response:
 
 
 def put_mute_timing(store: Store, request: Request) -> Response:
+    _concurrent_config_change(store)
     name = request.params["name"]
     _mute_timing_or_404(store, name)
     timing = _parse_mute_timing({**request.json_object(), "name": name})
@@ -164,6 +185,7 @@ def _set_provenance(timing: dict[str, Any], request: Request) -> None:
 
 
 def delete_mute_timing(store: Store, request: Request) -> Response:
+    _concurrent_config_change(store)
     store.mute_timings.pop(request.params["name"], None)
     return Response(204, has_body=False)
 
