@@ -167,20 +167,21 @@ def _metadata(name: str, k8s_uid: str, resource_version: int, generation: int, c
 
 def dashboard_view(store: Store, spec: dict[str, Any], stored: str, version: str
                    ) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The spec and status of a dashboard stored as `stored`, read as `version`."""
+    """The spec and status of a dashboard stored as `stored`, read as `version`. The spec may
+    share parts with the stored one: it is for serializing, copy it before changing it."""
     target = store.behaviour.schema_version
     stored_v2 = stored.startswith("v2")
     status: dict[str, Any] = {}
     if version.startswith("v2"):
         if stored_v2:
-            return copy_json(spec), status
+            return spec, status
         status["conversion"] = {"failed": False, "storedVersion": stored}
         return classic_to_v2(migrate(spec, target)), status
     if stored_v2:
         status["conversion"] = {"failed": False, "storedVersion": stored}
         return v2_to_classic(spec, target), status
     if version == "v0alpha1":
-        return copy_json(spec), status
+        return spec, status
     return migrate(spec, target), status
 
 

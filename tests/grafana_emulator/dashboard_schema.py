@@ -45,9 +45,11 @@ def schema_version_of(spec: dict[str, Any]) -> int:
 
 
 def migrate(spec: dict[str, Any], target: int) -> dict[str, Any]:
-    """A migrated copy of a classic spec (migration.Migrate to `target`)."""
-    out = copy_json(spec)
-    version = schema_version_of(out)
+    """A migrated copy of a classic spec (migration.Migrate to `target`). The copy shares what
+    the migrations leave alone with `spec` (responses are serialized, never changed): copy it
+    before changing it in place."""
+    version = schema_version_of(spec)
+    out = dict(spec)
     if version >= target:
         return out
     if version < 40 <= target:
@@ -69,16 +71,34 @@ def _v40(spec: dict[str, Any]) -> None:
 def _v41(spec: dict[str, Any]) -> None:
     """V41: timepicker.time_options is deleted."""
     timepicker = spec.get("timepicker")
-    if isinstance(timepicker, dict):
-        timepicker.pop("time_options", None)
+    if isinstance(timepicker, dict) and "time_options" in timepicker:
+        spec["timepicker"] = {k: v for k, v in timepicker.items() if k != "time_options"}
 
 
 def _v42(spec: dict[str, Any]) -> None:
     """V42: every custom.hideFrom override property with viz true also gets tooltip true,
-    in panels and in the panels of rows."""
-    for panel in spec.get("panels") or []:
+    in panels and in the panels of rows (the panels are copied only when one changes)."""
+    panels = spec.get("panels")
+    if not isinstance(panels, list) or not any(_hides_from_viz(p) for p in panels):
+        return
+    spec["panels"] = copy_json(panels)
+    for panel in spec["panels"]:
         if isinstance(panel, dict):
             _hide_from_tooltip(panel)
+
+
+def _hides_from_viz(panel: Any) -> bool:
+    if not isinstance(panel, dict):
+        return False
+    field_config = panel.get("fieldConfig")
+    overrides = field_config.get("overrides") if isinstance(field_config, dict) else None
+    for override in overrides if isinstance(overrides, list) else []:
+        properties = override.get("properties") if isinstance(override, dict) else None
+        for prop in properties if isinstance(properties, list) else []:
+            if (isinstance(prop, dict) and prop.get("id") == "custom.hideFrom"
+                    and isinstance(prop.get("value"), dict) and prop["value"].get("viz") is True):
+                return True
+    return any(_hides_from_viz(p) for p in panel.get("panels") or [])
 
 
 def _hide_from_tooltip(panel: dict[str, Any]) -> None:

@@ -91,13 +91,13 @@ def legacy_view(store: Store, record: DashboardRecord, api_version: str = "") ->
     target = store.behaviour.schema_version
     if api_version.startswith("v2"):
         if record.is_v2:
-            return copy_json(spec)
+            return spec
         return classic_to_v2(migrate(spec, target))
     if record.is_v2:
         return v2_to_classic(spec, target)
     if api_version in ("v1", "v1beta1"):
         return migrate(spec, target)
-    return copy_json(spec)
+    return spec  # a fresh top-level dict sharing the stored values: only serialized
 
 
 def _dashboard_or_404(store: Store, uid: str) -> DashboardRecord:

@@ -407,8 +407,8 @@ class GrafanaEmulator:
             record = self.store.dashboards.get(uid)
             if record is None:
                 return None
-            return dashboard_object(self.store, record,
-                                    api_version or self.behaviour.dashboard_preferred)
+            return copy_json(dashboard_object(self.store, record,
+                                              api_version or self.behaviour.dashboard_preferred))
 
     def dashboard_api_version(self, uid: str) -> str:
         """12+: the version dashboard `uid` is stored as ("v0alpha1" after a legacy save,
