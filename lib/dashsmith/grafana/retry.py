@@ -6,6 +6,10 @@ Only calls that are safe to repeat go through call(): reads, PUT of a rule group
 the group), DELETE, and the conditional saves of apply (sent with the version last seen and
 `overwrite: false`, so a repeat of a save that already landed is refused, never applied twice).
 The function gets the attempt number so a conditional save can tell a retry from a first try.
+
+A Policy can retry more for its calls only: ROUTING_WRITE also retries the 409 that the alerting
+provisioning writes (contact points, policies, mute timings) answer when the Alertmanager
+configuration changed under them (refused whole, so sending them again is safe).
 """
 
 from __future__ import annotations
@@ -31,6 +35,8 @@ class Policy:
     attempts: int = 5
     base: float = 0.2  # seconds; the n-th retry waits up to base * 2**(n-1)
     cap: float = 5.0
+    # what else these calls may retry (None: only the transient failures of is_transient)
+    also_retry: Callable[[BaseException], bool] | None = None
 
     def delay(self, attempt: int, retry_after: float | None) -> float:
         if retry_after is not None:
@@ -39,6 +45,32 @@ class Policy:
 
 
 DEFAULT = Policy()
+
+
+def is_concurrent_routing_change(error: BaseException) -> bool:
+    """A 409 from a routing write (contact points, the policy tree, mute timings) that means
+    the Alertmanager configuration changed under it.
+
+    Those writes save the whole configuration under an optimistic lock; when another writer
+    (another deploy, a person in the UI) saved it first, Grafana refuses the write whole, changing
+    nothing: 409 provisioning.ErrVersionConflict, messageId "alerting.notifications.conflict"
+    (pkg/services/ngalert/provisioning/errors.go). Sending the same write again is the fix;
+    terraform-provider-grafana does so since PR #2946 (resource_alerting_contact_point.go
+    isProvisioningConflict; contact point, policy tree and mute timing writes retried for up to
+    2 minutes). Unlike Terraform, a 409 naming another cause is not retried: a time interval or
+    contact point still in use (ErrTimeIntervalInUse, ErrContactPointReferenced,
+    ErrContactPointUsedInRule, same file) stays so until someone changes the configuration.
+    A 409 without a messageId (a proxy, an older release) counts as the concurrent change."""
+    if not isinstance(error, GrafanaException) or error.status_code != 409:
+        return False
+    body = error.response
+    message_id = body.get("messageId") if isinstance(body, dict) else None
+    return not message_id or message_id == "alerting.notifications.conflict"
+
+
+# The routing writes: transient failures and concurrent configuration changes, for up to
+# ~35 s of backoff (a deploy waits, but not for ever).
+ROUTING_WRITE = Policy(attempts=8, base=0.5, cap=10.0, also_retry=is_concurrent_routing_change)
 
 
 def is_transient(error: BaseException) -> bool:
@@ -53,6 +85,11 @@ def is_transient(error: BaseException) -> bool:
                               ConnectionError))
 
 
+def retries(error: BaseException, policy: Policy) -> bool:
+    """Whether `policy` retries a call that failed with `error`."""
+    return is_transient(error) or (policy.also_retry is not None and policy.also_retry(error))
+
+
 def call(fn: Callable[[int], T], policy: Policy = DEFAULT, sleep=time.sleep,
          on_retry: Callable[[int, BaseException], None] | None = None) -> T:
     """fn(attempt) until it succeeds, fails for good, or the attempts run out."""
@@ -61,7 +98,7 @@ def call(fn: Callable[[int], T], policy: Policy = DEFAULT, sleep=time.sleep,
         try:
             return fn(attempt)
         except Exception as error:
-            if attempt == policy.attempts or not is_transient(error):
+            if attempt == policy.attempts or not retries(error, policy):
                 raise
             if on_retry:
                 on_retry(attempt, error)

@@ -2,14 +2,19 @@
 --grafana-alerts): contact points, the notification policy tree and mute timings.
 
 Secrets are read here, at deploy time, from the environment or their files: Grafana cannot read
-files. Grafana's policies have no inhibition rules; `unsupported` names what is left out."""
+files. Grafana's policies have no inhibition rules; `unsupported` names what is left out.
+
+Every request is retried (grafana/retry.py); the writes also when Grafana answers 409 because the
+Alertmanager configuration changed under them (retry.ROUTING_WRITE), as Terraform does."""
 
 from __future__ import annotations
 
 import hashlib
 import re
-from typing import Mapping
+from collections.abc import Callable, Mapping
+from typing import Any
 
+from ..grafana import retry
 from .alertmanager import route_options, time_interval
 from .secrets import resolve_receivers
 from .tree import Route, Routing
@@ -89,7 +94,7 @@ def stale_contact_points(api, routing: Routing) -> list[str]:
     declared = {contact_point_uid(receiver.name, integration.kind, index)
                 for receiver in routing.receivers
                 for index, integration in enumerate(receiver.integrations)}
-    live = {p["uid"] for p in api.alertingprovisioning.get_contactpoints() if p.get("uid")}
+    live = _contact_point_uids(api)
     return sorted(uid for uid in live - declared if uid.startswith(UID_PREFIX))
 
 
@@ -108,27 +113,60 @@ def apply(api, routing: Routing, environ: Mapping[str, str], root: str = "/", *,
     if timings:
         _put_mute_timings(api, timings, disable_provenance)
         done["mute_timings"] = len(timings)
-    live = {p["uid"] for p in provisioning.get_contactpoints() if p.get("uid")}
+    live = _contact_point_uids(api)
     for point in points:
         if point["uid"] in live:
-            provisioning.update_contactpoint(point["uid"], point, disable_provenance)
+            _write(lambda attempt, point=point: provisioning.update_contactpoint(
+                point["uid"], point, disable_provenance))
             done["updated"] += 1
         else:
-            provisioning.create_contactpoint(point, disable_provenance)
+            _write(lambda attempt, point=point: _create_contact_point(api, point, attempt,
+                                                                      disable_provenance))
             done["created"] += 1
-    provisioning.set_notification_policy_tree(tree, disable_provenance)
+    _write(lambda attempt: provisioning.set_notification_policy_tree(tree, disable_provenance))
     for uid in delete:
-        provisioning.delete_contactpoint(uid)
+        _write(lambda attempt, uid=uid: _delete_contact_point(api, uid, attempt))
         done["deleted"] += 1
     return done
+
+
+def _write(fn: Callable[[int], Any]) -> Any:
+    return retry.call(fn, retry.ROUTING_WRITE)
+
+
+def _contact_point_uids(api) -> set[str]:
+    points = retry.call(lambda attempt: api.alertingprovisioning.get_contactpoints())
+    return {p["uid"] for p in points if p.get("uid")}
+
+
+def _create_contact_point(api, point: dict, attempt: int, disable_provenance: bool) -> Any:
+    # A retried create whose first attempt landed (its answer lost) would be refused as a
+    # duplicate uid: the point is there, so it is updated instead.
+    if attempt > 1 and point["uid"] in _contact_point_uids(api):
+        return api.alertingprovisioning.update_contactpoint(point["uid"], point,
+                                                            disable_provenance)
+    return api.alertingprovisioning.create_contactpoint(point, disable_provenance)
+
+
+def _delete_contact_point(api, uid: str, attempt: int) -> None:
+    # Likewise a retried delete: gone is what it was for.
+    if attempt > 1 and uid not in _contact_point_uids(api):
+        return
+    api.alertingprovisioning.delete_contactpoint(uid)
 
 
 def _put_mute_timings(api, timings: list[dict], disable_provenance: bool) -> None:
     path = "/v1/provisioning/mute-timings"
     headers = {"X-Disable-Provenance": "true"} if disable_provenance else {}
-    existing = {t.get("name") for t in api.client.GET(path) or []}
+
+    def existing() -> set[str]:
+        return {t.get("name") for t in retry.call(lambda attempt: api.client.GET(path)) or []}
+
+    names = existing()
     for timing in timings:
-        if timing["name"] in existing:
-            api.client.PUT(f"{path}/{timing['name']}", json=timing, headers=headers)
-        else:
-            api.client.POST(path, json=timing, headers=headers)
+        def put(attempt: int, timing: dict = timing) -> Any:
+            # a retried POST whose first attempt landed finds the name taken: PUT it instead
+            if timing["name"] in names or (attempt > 1 and timing["name"] in existing()):
+                return api.client.PUT(f"{path}/{timing['name']}", json=timing, headers=headers)
+            return api.client.POST(path, json=timing, headers=headers)
+        _write(put)
