@@ -8,7 +8,7 @@ the given uids), read concurrently with retries.
 
 from __future__ import annotations
 
-from grafana_client.client import GrafanaClientError
+from grafana_client.client import GrafanaClientError, GrafanaException
 
 from . import retry, workers
 from .content import normalize_dashboard
@@ -76,7 +76,7 @@ def single_version(grafana, uid: str, entry: dict) -> dict | None:
         path = f"/dashboards/uid/{uid}/versions/{key}"
         try:
             answer = retry.call(lambda attempt, path=path: grafana.client.GET(path))
-        except GrafanaClientError as error:
+        except GrafanaException as error:  # a 500 is a GrafanaServerError, not a client error
             if error.status_code in (404, 500):
                 continue
             raise
