@@ -19,9 +19,9 @@ TOKEN = "glsa_versiontests_Xq7Zt9Lm2Pw4Rv8Kc3Hs6Nd1Bf5Jg0Ty"
 DATASOURCE = {"uid": "prom-main", "name": "Prometheus", "type": "prometheus",
               "url": "http://prometheus:9090", "isDefault": True}
 RELEASES = ("11.3.0", "11.6.0", "12.4.0", "13.0.0", "13.2.3")
-CLEAN_ENV = {name: None for name in ("GRAFANA_URL", "GRAFANA_TOKEN", "GRAFANA_TOKEN_FILE",
-                                     "GRAFANA_USER", "GRAFANA_PASSWORD", "GRAFANA_CA_CERT",
-                                     "GRAFANA_TIMEOUT", "GRAFANA_ORG_ID", "PROMETHEUS_URL")}
+CLEAN_ENV = dict.fromkeys(("GRAFANA_URL", "GRAFANA_TOKEN", "GRAFANA_TOKEN_FILE", "GRAFANA_USER",
+                           "GRAFANA_PASSWORD", "GRAFANA_CA_CERT", "GRAFANA_TIMEOUT",
+                           "GRAFANA_ORG_ID", "PROMETHEUS_URL"))
 
 
 @pytest.fixture(params=RELEASES)
