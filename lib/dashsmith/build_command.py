@@ -19,7 +19,7 @@ from .problems import DeclarationError
               help="Cap every alert's 'for' at this duration (e.g. 30s). For end-to-end tests that "
               "must see alerts fire quickly; nothing else about the rules changes.")
 @click.pass_context
-def build(ctx, out, max_for):
+def build(ctx: click.Context, out: str | None, max_for: str | None) -> None:
     """Compile dashboards to JSON and alerts to Prometheus rule files."""
     project = load_project(ctx)
     out = out or project.settings.path("out")

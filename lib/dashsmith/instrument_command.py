@@ -19,7 +19,7 @@ from .problems import DeclarationError
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 and print a unified diff "
               "if the module on disk differs from what the catalog generates (for CI).")
 @click.pass_context
-def instrument(ctx, check):
+def instrument(ctx: click.Context, check: bool) -> None:
     """Write the application's metrics module (prometheus_client) from the catalog."""
     project = load_project(ctx)
     try:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import quote
 
 import niquests
@@ -106,7 +107,7 @@ class _Client:
         except niquests.exceptions.RequestException as error:
             raise Unreachable(self.url, _reason(error)) from None
 
-    def _json(self, method: str, path: str, params: dict | None = None):
+    def _json(self, method: str, path: str, params: dict | None = None) -> Any:
         """The answer's JSON body, whatever its status (an API's errors have one too)."""
         return _body(self._send(method, path, params), self.url)
 
@@ -114,7 +115,8 @@ class _Client:
 class Prometheus(_Client):
     """Prometheus's HTTP API (/api/v1) and its lifecycle API (/-/reload)."""
 
-    def _api(self, method: str, path: str, params: dict | None = None):
+    def _api(self, method: str, path: str, params: dict | None = None) -> Any:
+        """The answer's `data`: JSON, shaped as the API documents for `path`."""
         response = self._send(method, "/api/v1/" + path, params)
         answer = _body(response, self.url)
         if not isinstance(answer, dict) or "status" not in answer:
@@ -140,14 +142,17 @@ class Prometheus(_Client):
         return sorted(self._api("GET", f"label/{quote(label)}/values", params))
 
     def metadata(self) -> dict[str, list[dict]]:
-        return self._api("GET", "metadata")
+        metadata: dict[str, list[dict]] = self._api("GET", "metadata")
+        return metadata
 
     def alerts(self) -> list[dict]:
-        return self._api("GET", "alerts")["alerts"]
+        alerts: list[dict] = self._api("GET", "alerts")["alerts"]
+        return alerts
 
     def rule_groups(self) -> list[dict]:
         """The rule groups Prometheus has loaded, each with its `file` and `name`."""
-        return self._api("GET", "rules").get("groups", [])
+        groups: list[dict] = self._api("GET", "rules").get("groups", [])
+        return groups
 
     def targets_up(self) -> bool:
         """Whether every scrape target has been scraped successfully."""
@@ -156,7 +161,8 @@ class Prometheus(_Client):
 
     def global_config(self) -> str:
         """The loaded configuration as YAML text."""
-        return self._api("GET", "status/config")["yaml"]
+        config: str = self._api("GET", "status/config")["yaml"]
+        return config
 
     def ready(self) -> bool:
         try:
@@ -196,7 +202,7 @@ class Alertmanager(_Client):
             return False
 
 
-def _body(response: niquests.Response, url: str):
+def _body(response: niquests.Response, url: str) -> Any:
     """The JSON body of `response` (from `url`), whatever its status; Unreachable if it has
     none."""
     body = response.content or b""

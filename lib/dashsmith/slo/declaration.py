@@ -29,6 +29,8 @@ class Events:
     def error_events(self, window: str) -> str:
         if self.errors is not None:
             return _at(self.errors, window)
+        if self.good is None:  # slo/sli: validation refuses an Events with neither
+            raise ValueError("Events needs either errors= or good= (with total=)")
         return f"({_at(self.total, window)}) - ({_at(self.good, window)})"
 
     def all_events(self, window: str) -> str:

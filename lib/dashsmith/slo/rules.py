@@ -91,8 +91,8 @@ def _budget_records(slo: SLO) -> list[Record]:
     ]
 
 
-def _burn_alert(slo: SLO, name: str, windows, severity: str, for_: str, expect,
-                speed: str) -> Alert:
+def _burn_alert(slo: SLO, name: str, windows: tuple[BurnWindow, ...], severity: str, for_: str,
+                expect: list[str] | None, speed: str) -> Alert:
     budget = number(slo.error_budget)
     branches = []
     for window in windows:

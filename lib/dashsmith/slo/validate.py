@@ -7,6 +7,7 @@ import re
 from .. import durations
 from ..catalog import Catalog
 from ..problems import Problem, Severity
+from ..source import Source
 from .declaration import SLO, WINDOW, Events, Latency
 from .rules import LONGEST_WINDOW
 
@@ -14,7 +15,8 @@ NAME = re.compile(r"^[a-z0-9]([a-z0-9-]{0,34}[a-z0-9])?$")
 
 
 def problems(slos: list[SLO], catalog: Catalog) -> list[Problem]:
-    found, seen = [], {}
+    found: list[Problem] = []
+    seen: dict[str, Source] = {}
     for slo in slos:
         if slo.name in seen:
             found.append(_error("slo/duplicate", f"SLO '{slo.name}' is also declared at "
