@@ -7,10 +7,10 @@ import re
 
 import pytest
 
-from conftest import REPO
 from dashsmith import catalog as catalog_module
 from dashsmith.project import Project
 from dashsmith.render import expression
+from support import REPO
 
 PROJECT = Project(REPO)
 ESTATE = PROJECT.estate

@@ -15,10 +15,10 @@ import urllib.request
 
 import pytest
 
-from conftest import REPO, require_binary
 from dashsmith.project import Project
 from dashsmith.verify import stack as stack_module
 from dashsmith.verify.stack import Stack, StackError, stray_processes
+from support import REPO, require_binary
 
 pytestmark = pytest.mark.live
 

@@ -14,14 +14,14 @@ from datetime import datetime, timezone
 
 import pytest
 
-from conftest import REPO, Cli, require_binary
 from dashsmith.project import Project
 from dashsmith.render import expression
-from dashsmith.rules import Alert
 from dashsmith.routing import resolve
+from dashsmith.rules import Alert
 from dashsmith.verify.queries import TimeRange, resolve_variables, runnable, targets
 from dashsmith.verify.stack import DATABASE, Stack
-from live_expectations import EXPECTATIONS, check
+from support import REPO, Cli, edit, require_binary
+from support.expectations import EXPECTATIONS, check
 
 pytestmark = pytest.mark.live
 
@@ -226,7 +226,7 @@ BREAKAGES = [
 
 @pytest.mark.parametrize("what, panel, change, says", BREAKAGES, ids=[b[0] for b in BREAKAGES])
 def test_a_broken_panel_query_fails_naming_the_panel(warm, project, what, panel, change, says):
-    _edit(project / "dashboards" / "ai.py", *change)
+    edit(project / "dashboards" / "ai.py", *change, unique=True)
 
     result = Cli(project)("verify", "--prometheus", warm.prometheus_url, "--range", RANGE,
                           "--scrape-interval", SCRAPE, "--format", "json")
@@ -243,18 +243,13 @@ def test_a_broken_panel_query_fails_naming_the_panel(warm, project, what, panel,
     assert any(f.startswith("dashboards/ai.py:") or "(dashboards/ai.py:" in f for f in named)
 
 
-def _edit(path, old: str, new: str):
-    text = path.read_text()
-    assert text.count(old) == 1, f"{path.name} no longer has {old!r}"
-    path.write_text(text.replace(old, new))
-
-
 def test_verify_reports_wrong_types_impossible_alerts_and_unread_metrics(warm, project, verified):
-    _edit(project / "metrics" / "ai.py", 'Gauge("ai_active_requests"',
-          'Counter("ai_active_requests"')
-    _edit(project / "alerts" / "postgres.py", " - max by (instance) (pg_settings_superuser",
-          " - max by (job) (pg_settings_superuser")
-    _edit(project / "alerts" / "ai.py", "rate_limit_error|overloaded_error", "rate_limited")
+    edit(project / "metrics" / "ai.py", 'Gauge("ai_active_requests"',
+         'Counter("ai_active_requests"', unique=True)
+    edit(project / "alerts" / "postgres.py", " - max by (instance) (pg_settings_superuser",
+         " - max by (job) (pg_settings_superuser", unique=True)
+    edit(project / "alerts" / "ai.py", "rate_limit_error|overloaded_error", "rate_limited",
+         unique=True)
     result = Cli(project)("verify", "--prometheus", warm.prometheus_url, "--range", RANGE,
                           "--scrape-interval", SCRAPE, "--format", "json")
     assert result.exit_code == 1

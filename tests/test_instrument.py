@@ -9,18 +9,16 @@ import os
 import subprocess
 import sys
 import time
-import urllib.parse
-import urllib.request
 
 import pytest
 
-from conftest import set_settings
 from dashsmith.catalog import Catalog, MetricType
 from dashsmith.instrument import stale
 from dashsmith.instrument.config import instrument_settings
 from dashsmith.project import Project
 from dashsmith.verify.stack import free_port
-from live_prometheus import running_prometheus
+from support import set_settings
+from support.prometheus import api, running_prometheus
 
 EXPORTER = "tradingagents"
 JOB = "application"
@@ -247,15 +245,6 @@ def scraped_series(url: str, timeout: float = 30) -> list[dict]:
             return api(url, "/api/v1/series", **{"match[]": f'{{job="{JOB}"}}'})
         time.sleep(0.2)
     raise AssertionError(f"Prometheus did not scrape the application within {timeout} s")
-
-
-def api(url: str, path: str, **parameters: str):
-    query = urllib.parse.urlencode(parameters)
-    with urllib.request.urlopen(f"{url}{path}?{query}", timeout=5) as answer:
-        body = json.load(answer)
-    assert body["status"] == "success", body
-    data = body["data"]
-    return data["result"] if isinstance(data, dict) and "result" in data else data
 
 
 # --- out of date: --check and stale() -----------------------------------------------------

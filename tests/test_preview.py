@@ -9,18 +9,19 @@ import re
 import threading
 import time
 import urllib.parse
-import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from PIL import Image
 
-from live_prometheus import running_prometheus
 from dashsmith.project import Project
 from dashsmith.review.units import format_value
+from support.prometheus import api, running_prometheus
 
 PANEL_COLOUR = (0x18, 0x1B, 0x1F)
 
+# This file's own sample, not a shared one: one panel of each kind preview draws, in rows that
+# place them side by side, one collapsed; the tests read its layout and panel titles.
 SAMPLE = '''\
 from dashsmith import (Dashboard, Row, bargauge, barchart, gauge, piechart, stat, table, text,
                        timeseries, label_variable)
@@ -274,8 +275,7 @@ SELF_SCRAPING = ("global: {scrape_interval: 1s, evaluation_interval: 1s}\n"
 def wait_for_its_own_series(url: str, timeout: float = 30) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        with urllib.request.urlopen(f"{url}/api/v1/query?query=up", timeout=1) as answer:
-            if json.load(answer)["data"]["result"]:
-                return
+        if api(url, "/api/v1/query", query="up"):
+            return
         time.sleep(0.2)
     raise AssertionError("Prometheus did not scrape itself within 30 s")

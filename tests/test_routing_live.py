@@ -6,17 +6,15 @@ Only the integrations are swapped for the webhook and the waits shortened."""
 from __future__ import annotations
 
 import json
-import os
 import time
 import urllib.request
 
 import pytest
 
-from conftest import require_binary
 from dashsmith.project import Project
 from dashsmith.verify.stack import Stack
+from support import REPO, require_binary
 
-REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 pytestmark = pytest.mark.live
 
 

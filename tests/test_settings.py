@@ -5,19 +5,14 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import Cli
+from support import Cli, tree
 
 
 @pytest.fixture
 def built_before(cli, project):
     """A good build already in place: a refused build must leave it exactly as it was."""
     assert cli("build").exit_code == 0
-    return _tree(project / "build")
-
-
-def _tree(directory) -> dict:
-    return {path.relative_to(directory): path.read_bytes()
-            for path in sorted(directory.rglob("*")) if path.is_file()}
+    return tree(project / "build")
 
 
 def _set(project, key: str, value: str) -> int:
@@ -33,7 +28,7 @@ def _refused(cli, project, built_before, message: str):
     result = cli("build")
     assert result.exit_code == 2, result.output
     assert message in result.output
-    assert _tree(project / "build") == built_before
+    assert tree(project / "build") == built_before
 
 
 @pytest.mark.parametrize("key, typo", [("dashboards", "dashbords"), ("alerts", "alertz"),

@@ -12,13 +12,11 @@ import subprocess
 import pytest
 import yaml
 
-from conftest import require_binary
 from dashsmith.project import Project
 from dashsmith.slo import SLO, Events, rule_group
 from dashsmith.slo.declaration import number
 from dashsmith.slo.rules import PAGE, TICKET
-
-REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+from support import REPO, edit, require_binary
 
 
 @pytest.fixture(scope="module")
@@ -116,10 +114,7 @@ def test_generated_rules_and_panels_point_at_the_slo_declaration(estate):
 
 
 def _edit_slo(project, old: str, new: str) -> int:
-    path = project / "alerts" / "slo.py"
-    text = path.read_text()
-    assert old in text
-    path.write_text(text.replace(old, new, 1))
+    text = edit(project / "alerts" / "slo.py", old, new)
     declaration = text[: text.index(old)].rindex("= SLO(")
     return text[:declaration].count("\n") + 1
 

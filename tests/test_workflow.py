@@ -11,8 +11,8 @@ import click
 import pytest
 import yaml
 
-from conftest import REPO
 from dashsmith.cli import main
+from support import REPO
 
 WORKFLOW = os.path.join(REPO, ".github", "workflows", "monitoring.yml")
 HOOKS = os.path.join(REPO, ".pre-commit-hooks.yaml")
