@@ -8,52 +8,32 @@ import ast
 import json
 import os
 import re
-import shutil
 
 import pytest
-from click.testing import CliRunner
 
-from conftest import PROJECT_FILES, REPO
-from dashsmith.cli import main
 from dashsmith.grafana.equivalence import differences, normalize
+from support import Cli, copy_project
+from support.samples import CORPUS, corpus_dashboard, corpus_path
 
-CORPUS_DIR = os.path.join(os.path.dirname(__file__), "import_corpus")
-CORPUS = sorted(f for f in os.listdir(CORPUS_DIR) if f.endswith(".json"))
 # lint rules about the form of a declaration (not about its content, such as unknown metrics)
 SYNTAX_RULES = {"declaration/import", "promql/syntax", "dashboard/uid", "dashboard/duplicate-uid",
                 "dashboard/title", "dashboard/folder", "dashboard/layout", "dashboard/overlap",
                 "panel/no-targets", "file/parse"}
 
 
-def run(root, *args):
-    return CliRunner().invoke(main, ["--project", str(root), *args], catch_exceptions=False)
-
-
-def corpus(name: str) -> dict:
-    with open(os.path.join(CORPUS_DIR, name)) as handle:
-        return json.load(handle)
-
-
 @pytest.fixture(scope="module")
 def imported(tmp_path_factory):
     """A copy of the project with the whole corpus imported (one command) and built."""
-    root = tmp_path_factory.mktemp("import") / "project"
-    shutil.copytree(REPO, root, ignore=_outside_the_project)
-    result = run(root, "import", *(os.path.join(CORPUS_DIR, f) for f in CORPUS))
+    root = copy_project(tmp_path_factory.mktemp("import") / "project")
+    result = Cli(root)("import", *map(corpus_path, CORPUS))
     assert result.exit_code == 0, result.output
-    built = run(root, "build")
+    built = Cli(root)("build")
     assert built.exit_code == 0, built.output
     return root, result.output
 
 
-def _outside_the_project(directory, names):
-    """For copytree: what conftest's `project` fixture would not copy either."""
-    top = [n for n in names if n not in PROJECT_FILES] if directory == REPO else []
-    return top + [n for n in names if n == "__pycache__"]
-
-
 def module_path(root, name: str):
-    uid = corpus(name)["uid"]
+    uid = corpus_dashboard(name)["uid"]
     for path in (root / "dashboards").glob("*.py"):
         if f'uid="{uid}"' in path.read_text():
             return path
@@ -68,14 +48,14 @@ def built_json(root, uid: str) -> dict:
 @pytest.mark.parametrize("name", CORPUS)
 def test_the_built_module_is_the_original_dashboard(imported, name):
     root, _ = imported
-    original = corpus(name)
+    original = corpus_dashboard(name)
     assert differences(normalize(original), normalize(built_json(root, original["uid"]))) == []
 
 
 @pytest.mark.parametrize("name", CORPUS)
 def test_the_module_keeps_uid_title_panel_ids_and_rows(imported, name):
     root, _ = imported
-    original = corpus(name)
+    original = corpus_dashboard(name)
     built = built_json(root, original["uid"])
     assert (built["uid"], built["title"]) == (original["uid"], original["title"])
     ids = {p["id"] for p in original["panels"] if "repeatPanelId" not in p}
@@ -88,7 +68,7 @@ def test_the_module_keeps_uid_title_panel_ids_and_rows(imported, name):
 
 def test_generated_modules_pass_lints_syntax_checks(imported):
     root, _ = imported
-    result = run(root, "lint", "--format", "json")
+    result = Cli(root)("lint", "--format", "json")
     problems = json.loads(result.stdout)
     ours = [p for p in problems if p["path"] in {f"dashboards/{module_path(root, n).name}"
                                                  for n in CORPUS}]
@@ -200,7 +180,7 @@ def test_a_dashboard_dashsmith_built_imports_back_to_helper_calls(cli, project, 
 
 
 def test_the_api_envelope_gives_the_folder(cli, project, tmp_path):
-    envelope = {"dashboard": corpus("host_overview.json"),
+    envelope = {"dashboard": corpus_dashboard("host_overview.json"),
                 "meta": {"folderUid": "infra", "folderTitle": "Infrastructure"}}
     path = tmp_path / "host.json"
     path.write_text(json.dumps(envelope))
@@ -211,7 +191,7 @@ def test_the_api_envelope_gives_the_folder(cli, project, tmp_path):
 
 def test_dry_run_prints_the_module_and_writes_nothing(cli, project):
     before = sorted(os.listdir(project / "dashboards"))
-    result = cli("import", os.path.join(CORPUS_DIR, "llm_gateway.json"), "--dry-run")
+    result = cli("import", corpus_path("llm_gateway.json"), "--dry-run")
     assert result.exit_code == 0, result.output
     assert "# dashboards/llm_gateway.py" in result.output and 'uid="llm-gateway"' in result.output
     assert sorted(os.listdir(project / "dashboards")) == before
@@ -231,7 +211,7 @@ def _refused(cli, project, files, *options, expect: str):
 def test_not_json_is_refused(cli, project, tmp_path):
     bad = tmp_path / "broken.json"
     bad.write_text('{"title": "x", "panels": [')
-    good = os.path.join(CORPUS_DIR, "host_overview.json")
+    good = corpus_path("host_overview.json")
     _refused(cli, project, [good, bad], expect=f"{bad}: not JSON")
 
 
@@ -251,7 +231,7 @@ def test_a_dashboard_of_a_shape_grafana_does_not_write_is_refused(cli, project, 
 
 
 def test_a_dashboard_without_uid_is_refused(cli, project, tmp_path):
-    data = corpus("host_overview.json")
+    data = corpus_dashboard("host_overview.json")
     del data["uid"]
     bad = tmp_path / "no-uid.json"
     bad.write_text(json.dumps(data))
@@ -259,21 +239,21 @@ def test_a_dashboard_without_uid_is_refused(cli, project, tmp_path):
 
 
 def test_an_invalid_uid_is_refused(cli, project, tmp_path):
-    data = dict(corpus("host_overview.json"), uid="has spaces")
+    data = dict(corpus_dashboard("host_overview.json"), uid="has spaces")
     bad = tmp_path / "bad-uid.json"
     bad.write_text(json.dumps(data))
     _refused(cli, project, [bad], expect="uid 'has spaces' is invalid")
 
 
 def test_a_uid_the_project_declares_is_refused(cli, project, tmp_path):
-    data = dict(corpus("host_overview.json"), uid="ai-llm")
+    data = dict(corpus_dashboard("host_overview.json"), uid="ai-llm")
     bad = tmp_path / "clash.json"
     bad.write_text(json.dumps(data))
     _refused(cli, project, [bad], expect="uid 'ai-llm' is already declared at dashboards/ai.py:")
 
 
 def test_an_existing_module_is_kept_unless_forced(cli, project):
-    path = os.path.join(CORPUS_DIR, "host_overview.json")
+    path = corpus_path("host_overview.json")
     assert cli("import", path).exit_code == 0
     module = project / "dashboards" / "host_overview.py"
     module.write_text(module.read_text().replace('folder="Imported"', 'folder="Edited"'))
@@ -286,7 +266,7 @@ def test_an_existing_module_is_kept_unless_forced(cli, project):
 
 
 def test_a_title_taken_by_another_module_gets_another_file(cli, project, tmp_path):
-    data = dict(corpus("host_overview.json"), title="System", uid="system-copy")
+    data = dict(corpus_dashboard("host_overview.json"), title="System", uid="system-copy")
     path = tmp_path / "system.json"
     path.write_text(json.dumps(data))
     before = (project / "dashboards" / "system.py").read_text()
@@ -297,14 +277,14 @@ def test_a_title_taken_by_another_module_gets_another_file(cli, project, tmp_pat
 
 
 def test_two_inputs_with_one_uid_are_refused(cli, project, tmp_path):
-    first = os.path.join(CORPUS_DIR, "host_overview.json")
+    first = corpus_path("host_overview.json")
     second = tmp_path / "again.json"
-    second.write_text(json.dumps(dict(corpus("host_overview.json"), title="Other title")))
+    second.write_text(json.dumps(dict(corpus_dashboard("host_overview.json"), title="Other title")))
     _refused(cli, project, [first, second], expect="uid 'host-overview' is also in")
 
 
 def test_a_module_that_build_would_refuse_is_not_written(cli, project):
-    path = os.path.join(CORPUS_DIR, "host_overview.json")
+    path = corpus_path("host_overview.json")
     _refused(cli, project, [path], "--in-folder", "A/B/C/D/E",
              expect=f"{path}: `dashsmith build` would refuse the module it becomes: "
                     "dashboards/host_overview.py:12:1: error dashboard/folder folder 'A/B/C/D/E' "
@@ -316,7 +296,7 @@ def test_the_projects_own_build_errors_do_not_stop_an_import(cli, project):
     (project / "dashboards" / "deep.py").write_text(
         "from dashsmith import Dashboard\n"
         'deep = Dashboard(uid="deep", title="Deep", folder="A/B/C/D/E", rows=[])\n')
-    result = cli("import", os.path.join(CORPUS_DIR, "host_overview.json"))
+    result = cli("import", corpus_path("host_overview.json"))
     assert result.exit_code == 0, result.output
     assert (project / "dashboards" / "host_overview.py").exists()
     built = cli("build")

@@ -12,49 +12,33 @@ import pytest
 from grafana_client import GrafanaApi
 
 from dashsmith.grafana.equivalence import differences, normalize
-
-try:
-    from tests.grafana_emulator import GrafanaEmulator
-except ImportError:  # tests/ is not a package: pytest put tests/ itself on sys.path
-    from grafana_emulator import GrafanaEmulator
+from grafana_emulator.fixtures import emulator_fixtures
+from support.grafana import MARKER, NO_GRAFANA_ENV, PROMETHEUS_DATASOURCE
+from support.samples import corpus_dashboard
 
 TOKEN = "glsa_importtests_Hq4Lz8Wn2Xc6Vb1Mk9Pd3Rt7Sf5Gy0Ju"
-CORPUS_DIR = os.path.join(os.path.dirname(__file__), "import_corpus")
-CLEAN_ENV = dict.fromkeys(("GRAFANA_URL", "GRAFANA_TOKEN", "GRAFANA_TOKEN_FILE", "GRAFANA_USER",
-                          "GRAFANA_PASSWORD", "GRAFANA_CA_CERT", "GRAFANA_TIMEOUT",
-                          "GRAFANA_ORG_ID", "PROMETHEUS_URL"))
-MARKER = "managed-by:dashsmith"
+
+running, emu = emulator_fixtures(tokens={TOKEN: "Admin"}, datasources=[PROMETHEUS_DATASOURCE])
 
 
 def corpus(name: str) -> dict:
-    with open(os.path.join(CORPUS_DIR, name)) as handle:
-        data = json.load(handle)
+    data = corpus_dashboard(name)
     data["id"] = None  # as a dashboard imported through Grafana's UI: Grafana gives it an id
     return data
 
 
-@pytest.fixture(scope="module")
-def emulator():
-    with GrafanaEmulator(tokens={TOKEN: "Admin"}, datasources=[{
-            "uid": "prom-main", "name": "Prometheus", "type": "prometheus",
-            "url": "http://prometheus:9090", "isDefault": True}]) as emu:
-        yield emu
-
-
 @pytest.fixture
-def grafana(emulator):
+def grafana(emu):
     """The emulator holding two UI-made dashboards, one in a nested folder, one at the root."""
-    emulator.reset()
-    emulator.add_folder("Trading", uid="trd")
-    emulator.add_folder("Hosts", uid="hst7k", parent_uid="trd")
-    emulator.add_dashboard(corpus("host_overview.json"), folder_uid="hst7k")
-    emulator.add_dashboard(corpus("llm_gateway.json"))
-    yield emulator
-    assert emulator.server_errors == []
+    emu.add_folder("Trading", uid="trd")
+    emu.add_folder("Hosts", uid="hst7k", parent_uid="trd")
+    emu.add_dashboard(corpus("host_overview.json"), folder_uid="hst7k")
+    emu.add_dashboard(corpus("llm_gateway.json"))
+    return emu
 
 
 def env(emulator) -> dict:
-    return {**CLEAN_ENV, "GRAFANA_URL": emulator.url, "GRAFANA_TOKEN": TOKEN}
+    return {**NO_GRAFANA_ENV, "GRAFANA_URL": emulator.url, "GRAFANA_TOKEN": TOKEN}
 
 
 def module(project, name: str) -> str:
@@ -114,7 +98,7 @@ def test_unknown_uid_or_folder_is_refused_and_nothing_written(cli, project, graf
 
 
 def test_live_import_needs_a_url(cli):
-    result = cli("import", "--uid", "host-overview", env=CLEAN_ENV)
+    result = cli("import", "--uid", "host-overview", env=NO_GRAFANA_ENV)
     assert result.exit_code == 2 and "set GRAFANA_URL or --url" in result.output
 
 

@@ -4,19 +4,11 @@ ignores, and keeps every difference a user could see."""
 from __future__ import annotations
 
 import copy
-import json
-import os
 
 import pytest
 
 from dashsmith.grafana.equivalence import differences, normalize, same
-
-CORPUS_DIR = os.path.join(os.path.dirname(__file__), "import_corpus")
-
-
-def load(name: str) -> dict:
-    with open(os.path.join(CORPUS_DIR, name)) as handle:
-        return json.load(handle)
+from support.samples import CORPUS, corpus_dashboard
 
 
 def panel(dashboard: dict, panel_id: int) -> dict:
@@ -27,14 +19,14 @@ def panel(dashboard: dict, panel_id: int) -> dict:
     raise KeyError(panel_id)
 
 
-@pytest.mark.parametrize("name", sorted(os.listdir(CORPUS_DIR)))
+@pytest.mark.parametrize("name", CORPUS)
 def test_normalising_twice_changes_nothing(name):
-    once = normalize(load(name))
+    once = normalize(corpus_dashboard(name))
     assert normalize(copy.deepcopy(once)) == once
 
 
 def test_what_grafana_sets_on_save_is_ignored():
-    original = load("market_health.json")
+    original = corpus_dashboard("market_health.json")
     saved = copy.deepcopy(original)
     saved.update(id=999, version=58, iteration=1700000000000)
     panel(saved, 3)["pluginVersion"] = "11.4.0"
@@ -43,7 +35,7 @@ def test_what_grafana_sets_on_save_is_ignored():
 
 
 def test_null_is_read_as_left_out_and_defaults_as_left_out():
-    original = load("host_overview.json")
+    original = corpus_dashboard("host_overview.json")
     changed = copy.deepcopy(original)
     target = panel(changed, 3)
     target["timeFrom"] = None
@@ -62,7 +54,7 @@ def test_null_is_read_as_left_out_and_defaults_as_left_out():
      "templating.list[1].includeAll"),
 ])
 def test_a_visible_change_is_a_difference(change, where):
-    original = load("host_overview.json")
+    original = corpus_dashboard("host_overview.json")
     changed = copy.deepcopy(original)
     change(changed)
     found = differences(normalize(original), normalize(changed))
@@ -74,7 +66,7 @@ def test_true_is_not_one_but_eighty_point_zero_is_eighty():
 
 
 def test_grafanas_built_in_annotation_is_dropped_unless_changed():
-    original = load("triage_stage1_health.json")
+    original = corpus_dashboard("triage_stage1_health.json")
     names = [a["name"] for a in normalize(original)["annotations"]["list"]]
     assert names == ["Deploys"]
     disabled = copy.deepcopy(original)
@@ -84,14 +76,15 @@ def test_grafanas_built_in_annotation_is_dropped_unless_changed():
 
 
 def test_saved_repeat_copies_are_dropped():
-    ids = {p["id"] for p in normalize(load("pipeline_health.json"))["panels"]}
+    ids = {p["id"] for p in normalize(corpus_dashboard("pipeline_health.json"))["panels"]}
     assert 21 not in ids and 22 not in ids and {3, 4, 5} <= ids
 
 
 def test_options_grafana_computes_are_dropped_but_a_static_list_is_kept():
-    variables = {v["name"]: v for v in normalize(load("market_health.json"))["templating"]["list"]}
+    market = normalize(corpus_dashboard("market_health.json"))
+    variables = {v["name"]: v for v in market["templating"]["list"]}
     assert "options" not in variables["symbol"]  # custom: Grafana splits the query
-    pipeline = load("pipeline_health.json")
+    pipeline = corpus_dashboard("pipeline_health.json")
     pipeline["templating"]["list"][0]["refresh"] = 0  # never refreshed: the saved list is the list
     pipeline["templating"]["list"][0]["options"] = [{"text": "ingest", "value": "ingest"}]
     kept = normalize(pipeline)["templating"]["list"][0]
@@ -99,7 +92,8 @@ def test_options_grafana_computes_are_dropped_but_a_static_list_is_kept():
 
 
 def test_a_library_panel_is_its_reference():
-    dashboard = load("feature_store_health.json")
+    dashboard = corpus_dashboard("feature_store_health.json")
     reference = panel(dashboard, 7)
     reference["options"] = {"anything": True}  # Grafana replaces it with the library's model
-    assert differences(normalize(load("feature_store_health.json")), normalize(dashboard)) == []
+    original = corpus_dashboard("feature_store_health.json")
+    assert differences(normalize(original), normalize(dashboard)) == []

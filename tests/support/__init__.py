@@ -7,6 +7,8 @@ nothing here depends on how pytest imports conftest.py; conftest.py holds only f
 - cli:          Cli, running `dashsmith` in-process or as a subprocess
 - binaries:     require_binary, the live-program policy (skip, or fail under CI)
 - prometheus:   running_prometheus, a real Prometheus for a test, and reading its HTTP API
+- samples:      sample content several test files share (the import corpus)
+- grafana:      what tests that talk to a Grafana (or the emulator) share
 - expectations: what panels must show on the synthetic workload (tests/test_e2e_stack.py)
 """
 
