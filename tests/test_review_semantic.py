@@ -12,6 +12,9 @@ from dashsmith.review.matching import match, out_of_order
 from dashsmith.review.snapshot import CompiledRule, Snapshot
 from dashsmith.source import Source
 
+# Dashboard JSON made here, not a shared sample: each test's point is the exact panels, ids and
+# grid positions on either side of the comparison.
+
 
 def panel(title, *exprs, x=0, y=0, w=8, h=8, id=None, type="timeseries", **extra):
     return {"id": id or _id(title), "title": title, "type": type,
