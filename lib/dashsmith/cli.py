@@ -13,6 +13,7 @@ COMMANDS = {
     "lint": "dashsmith.lint.command:lint",
     "test": "dashsmith.lint.command:test",
     "deploy": "dashsmith.deploy.command:deploy",
+    "doctor": "dashsmith.doctor.command:doctor",
     "verify": "dashsmith.verify.command:verify",
     "demo": "dashsmith.verify.command:demo",
     "diff": "dashsmith.review.command:diff",
