@@ -39,6 +39,7 @@ from grafana_client.client import GrafanaException, GrafanaTimeoutError
 from . import retry
 
 JSONObject = dict[str, Any]
+_TIMEOUT_ERROR: Any = GrafanaTimeoutError  # its __init__ has no annotations
 
 # A LIST without `limit` answers one page of 50 (pkg/storage/unified/resource/server.go List);
 # asking for more per page means fewer round trips for a large estate.
@@ -79,9 +80,12 @@ class ApisError(GrafanaException):
 
     def __init__(self, status_code: int, response: Any, message: str, reason: str = "",
                  retried: bool = False):
-        super().__init__(status_code, response, message)  # type: ignore[no-untyped-call]
-        self.reason = reason
+        # GrafanaException.__init__, which has no annotations: the same three attributes
+        Exception.__init__(self, message)
+        self.status_code = status_code
+        self.response = response
         self.message = message
+        self.reason = reason
         self.retried = retried
 
     def __str__(self) -> str:
@@ -251,7 +255,7 @@ class ApisClient:
                                         timeout=client.timeout)
         except niquests.exceptions.Timeout as error:
             # as grafana-client does, so explain() says "no answer within Ns"
-            raise GrafanaTimeoutError(0, None, str(error)) from error  # type: ignore[no-untyped-call]
+            raise _TIMEOUT_ERROR(0, None, str(error)) from error
         status = response.status_code or 0
         try:
             answer = response.json() if response.content else None

@@ -9,9 +9,10 @@ Alertmanager configuration changed under them (retry.ROUTING_WRITE), as Terrafor
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from ..grafana import retry
@@ -99,7 +100,7 @@ def stale_contact_points(api, routing: Routing) -> list[str]:
 
 
 def apply(api, routing: Routing, environ: Mapping[str, str], root: str = "/", *,
-          delete: list[str] = (), disable_provenance: bool = False) -> dict:
+          delete: Sequence[str] = (), disable_provenance: bool = False) -> dict:
     """Make Grafana's notification setup match the declaration through a grafana_client
     GrafanaApi: mute timings, then contact points, then the policy tree, then the deletion of
     the contact points in `delete`. With `disable_provenance` they stay editable in Grafana's
@@ -116,16 +117,14 @@ def apply(api, routing: Routing, environ: Mapping[str, str], root: str = "/", *,
     live = _contact_point_uids(api)
     for point in points:
         if point["uid"] in live:
-            _write(lambda attempt, point=point: provisioning.update_contactpoint(
-                point["uid"], point, disable_provenance))
+            _write(functools.partial(_update_contact_point, api, point, disable_provenance))
             done["updated"] += 1
         else:
-            _write(lambda attempt, point=point: _create_contact_point(api, point, attempt,
-                                                                      disable_provenance))
+            _write(functools.partial(_create_contact_point, api, point, disable_provenance))
             done["created"] += 1
     _write(lambda attempt: provisioning.set_notification_policy_tree(tree, disable_provenance))
     for uid in delete:
-        _write(lambda attempt, uid=uid: _delete_contact_point(api, uid, attempt))
+        _write(functools.partial(_delete_contact_point, api, uid))
         done["deleted"] += 1
     return done
 
@@ -139,12 +138,15 @@ def _contact_point_uids(api) -> set[str]:
     return {p["uid"] for p in points if p.get("uid")}
 
 
-def _create_contact_point(api, point: dict, attempt: int, disable_provenance: bool) -> Any:
+def _update_contact_point(api, point: dict, disable_provenance: bool, attempt: int) -> Any:
+    return api.alertingprovisioning.update_contactpoint(point["uid"], point, disable_provenance)
+
+
+def _create_contact_point(api, point: dict, disable_provenance: bool, attempt: int) -> Any:
     # A retried create whose first attempt landed (its answer lost) would be refused as a
     # duplicate uid: the point is there, so it is updated instead.
     if attempt > 1 and point["uid"] in _contact_point_uids(api):
-        return api.alertingprovisioning.update_contactpoint(point["uid"], point,
-                                                            disable_provenance)
+        return _update_contact_point(api, point, disable_provenance, attempt)
     return api.alertingprovisioning.create_contactpoint(point, disable_provenance)
 
 
