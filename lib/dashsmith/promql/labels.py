@@ -8,11 +8,18 @@ or recording rules): the label flow through calls, aggregations and vector match
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from .operators import ABSENCE, SELECTING_AGGREGATIONS
 from .tree import Aggregate, Binary, Call, Node, Selector, String, Subquery, Unary, is_scalar
 
+Labels = frozenset[str] | None  # None: not known
+LabelsOf = Callable[[Selector], Labels]  # a selector's labels
+Memo = dict[int, Labels]  # by id() of the node
+_Output = Callable[[Node], Labels]
 
-def output_labels(node: Node, labels_of, memo: dict | None = None) -> frozenset[str] | None:
+
+def output_labels(node: Node, labels_of: LabelsOf, memo: Memo | None = None) -> Labels:
     """The labels a result of `node` can carry (an upper bound), or None if unknown.
     `labels_of(selector)` gives a selector's labels, or None when it does not know them;
     `memo` (a dict kept by the caller) saves recomputing shared subtrees."""
@@ -21,24 +28,30 @@ def output_labels(node: Node, labels_of, memo: dict | None = None) -> frozenset[
     key = id(node)
     if key in memo:
         return memo[key]
-    kind = type(node)
-    if kind is Selector:
+    found: Labels
+    if type(node) is Selector:
         found = labels_of(node)
-    elif node.scalar and kind is not Call:
+    elif node.scalar and type(node) is not Call:
         found = frozenset()
-    elif kind is Unary or kind is Subquery:
+    elif type(node) is Unary or type(node) is Subquery:
         found = output_labels(node.expr, labels_of, memo)
     else:
-        def output(child):
+        def output(child: Node) -> Labels:
             return output_labels(child, labels_of, memo)
 
-        combine = _COMBINE.get(kind)
-        found = combine(node, output) if combine else None
+        if type(node) is Call:
+            found = _call_labels(node, output)
+        elif type(node) is Aggregate:
+            found = _aggregate_labels(node, output)
+        elif type(node) is Binary:
+            found = _binary_labels(node, output)
+        else:
+            found = None
     memo[key] = found
     return found
 
 
-def _call_labels(call: Call, output) -> frozenset[str] | None:
+def _call_labels(call: Call, output: _Output) -> Labels:
     if call.returns_scalar or call.function in ("vector", "time"):
         return frozenset()
     if call.function in ABSENCE:
@@ -61,7 +74,7 @@ def _call_labels(call: Call, output) -> frozenset[str] | None:
     return inner
 
 
-def _aggregate_labels(aggregate: Aggregate, output) -> frozenset[str] | None:
+def _aggregate_labels(aggregate: Aggregate, output: _Output) -> Labels:
     inner = output(aggregate.expr)
     if aggregate.op in SELECTING_AGGREGATIONS:
         return inner
@@ -79,7 +92,7 @@ def _aggregate_labels(aggregate: Aggregate, output) -> frozenset[str] | None:
     return result
 
 
-def _binary_labels(binary: Binary, output) -> frozenset[str] | None:
+def _binary_labels(binary: Binary, output: _Output) -> Labels:
     if binary.op in ("and", "unless"):
         return output(binary.lhs)
     left, right = output(binary.lhs), output(binary.rhs)
@@ -101,10 +114,9 @@ def _binary_labels(binary: Binary, output) -> frozenset[str] | None:
     return left
 
 
-_COMBINE = {Call: _call_labels, Aggregate: _aggregate_labels, Binary: _binary_labels}
 
-
-def dropped_by(node: Node, label: str, labels_of, memo: dict | None = None) -> Node | None:
+def dropped_by(node: Node, label: str, labels_of: LabelsOf,
+               memo: Memo | None = None) -> Node | None:
     """The aggregation or vector matching under `node` (inclusive) that removed `label`, when
     its input had the label and its output has not."""
     memo = {} if memo is None else memo
@@ -121,7 +133,7 @@ def dropped_by(node: Node, label: str, labels_of, memo: dict | None = None) -> N
     return None
 
 
-def available_labels(node: Node, labels_of) -> frozenset[str] | None:
+def available_labels(node: Node, labels_of: LabelsOf) -> Labels:
     """Every label any selector under `node` has: what an aggregation could keep."""
     found: set[str] = set()
     for selector in node.walk():

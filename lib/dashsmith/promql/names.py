@@ -9,6 +9,6 @@ LABEL_NAME = re.compile(r"^[a-zA-Z_][a-zA-Z0-9_]*$")
 METRIC_NAME = re.compile(r"^[a-zA-Z_:][a-zA-Z0-9_:]*$")
 
 
-def is_label_name(name) -> bool:
+def is_label_name(name: object) -> bool:
     """A label name a rule may set: `__name__` is the metric's own and cannot be set."""
     return isinstance(name, str) and bool(LABEL_NAME.match(name)) and name != "__name__"

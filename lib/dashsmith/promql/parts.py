@@ -7,7 +7,9 @@ asks a live Prometheus about these; lint reads the plain tree of the same parse 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TypeGuard
 
 import promql_parser as pp
 
@@ -15,33 +17,34 @@ from .operators import ABSENCE, COMPARISONS
 from .tree import parse as parse_tree
 
 
-def parse(text: str):
+def parse(text: str) -> pp.Expr | None:
     """The AST of `text` (PromQL as Prometheus reads it, no Grafana variables), or None when
     promql-parser cannot read it (Prometheus will say why)."""
     return parse_tree(text, grafana=False).ast
 
 
-def show(node) -> str:
+def show(node: object) -> str:
     """A node as PromQL for a message: promql-parser prints `name{}` for a bare name."""
     return re.sub(r"(\w)\{\}", r"\1", str(node))
 
 
-def children(node) -> list:
-    kind = type(node)
-    if kind is pp.ParenExpr or kind is pp.UnaryExpr or kind is pp.SubqueryExpr:
+def children(node: pp.Expr) -> list[pp.Expr]:
+    if type(node) is pp.ParenExpr or type(node) is pp.UnaryExpr \
+            or type(node) is pp.SubqueryExpr:
         return [node.expr]
-    if kind is pp.AggregateExpr:
+    if type(node) is pp.AggregateExpr:
         return [node.expr] + ([node.param] if node.param is not None else [])
-    if kind is pp.Call:
+    if type(node) is pp.Call:
         return list(node.args)
-    if kind is pp.BinaryExpr:
+    if type(node) is pp.BinaryExpr:
         return [node.lhs, node.rhs]
-    if kind is pp.MatrixSelector:
+    if type(node) is pp.MatrixSelector:
         return [node.vector_selector]
     return []
 
 
-def selectors(node, *, in_absence: bool = False):
+def selectors(node: pp.Expr, *,
+              in_absence: bool = False) -> Iterator[tuple[pp.VectorSelector, bool]]:
     """(selector, inside absent()) for every vector selector under `node`."""
     if type(node) is pp.VectorSelector:
         yield node, in_absence
@@ -51,8 +54,8 @@ def selectors(node, *, in_absence: bool = False):
         yield from selectors(child, in_absence=inside)
 
 
-def metric_names(node) -> set[str]:
-    names = set()
+def metric_names(node: pp.Expr) -> set[str]:
+    names: set[str] = set()
     for selector, _ in selectors(node):
         name = selector.name or next((m.value for m in selector.matchers.matchers
                                       if m.name == "__name__" and str(m.op) == "MatchOp.Equal"),
@@ -62,31 +65,31 @@ def metric_names(node) -> set[str]:
     return names
 
 
-def is_vector(node) -> bool:
+def is_vector(node: pp.Expr) -> bool:
     """Whether the node can be evaluated alone as an instant or range query with series."""
-    kind = type(node)
-    if kind in (pp.NumberLiteral, pp.StringLiteral, pp.MatrixSelector, pp.SubqueryExpr):
+    if type(node) in (pp.NumberLiteral, pp.StringLiteral, pp.MatrixSelector, pp.SubqueryExpr):
         return False
-    if kind is pp.ParenExpr:
+    if type(node) is pp.ParenExpr:
         return is_vector(node.expr)
-    if kind is pp.Call:
-        return node.func.return_type != pp.ValueType.Scalar
-    if kind is pp.BinaryExpr:
+    if type(node) is pp.Call:
+        # bool(): the stubs type the enum's members as Any, so is the comparison.
+        return bool(node.func.return_type != pp.ValueType.Scalar)
+    if type(node) is pp.BinaryExpr:
         return is_vector(node.lhs) or is_vector(node.rhs)
     return True
 
 
-def function_name(node) -> str | None:
+def function_name(node: pp.Expr) -> str | None:
     return node.func.name if type(node) is pp.Call else None
 
 
-def is_comparison_filter(node) -> bool:
+def is_comparison_filter(node: pp.Expr) -> TypeGuard[pp.BinaryExpr]:
     if type(node) is not pp.BinaryExpr or str(node.op) not in COMPARISONS:
         return False
     return not (node.modifier is not None and node.modifier.return_bool)
 
 
-def with_bool(node) -> str:
+def with_bool(node: pp.BinaryExpr) -> str:
     """A comparison filter as a `bool` comparison: a series for every matched pair, whatever
     the values, so an empty answer means the two sides never match."""
     text, lhs, op = str(node), str(node.lhs), str(node.op)
@@ -103,13 +106,12 @@ class Condition:
     comparison: str  # the comparison as written, or "" when the branch is not one
 
 
-def conditions(node) -> list[Condition]:
+def conditions(node: pp.Expr) -> list[Condition]:
     """The conditions of an alert expression: each branch of `or`, both sides of `and`, the
     left of `unless`. absent() branches are left out (they hold when data is missing)."""
-    kind = type(node)
-    if kind is pp.ParenExpr:
+    if type(node) is pp.ParenExpr:
         return conditions(node.expr)
-    if kind is pp.BinaryExpr:
+    if type(node) is pp.BinaryExpr:
         op = str(node.op)
         if op in ("or", "and"):
             return conditions(node.lhs) + conditions(node.rhs)
@@ -119,6 +121,6 @@ def conditions(node) -> list[Condition]:
             sides = [side for side in (node.lhs, node.rhs) if is_vector(side)]
             operand = str(sides[0]) if len(sides) == 1 else with_bool(node)
             return [Condition(node, operand, str(node))]
-    if kind is pp.Call and node.func.name in ABSENCE:
+    if type(node) is pp.Call and node.func.name in ABSENCE:
         return []
     return [Condition(node, str(node), "")]

@@ -24,11 +24,14 @@ _BINARY = frozenset({"+", "-", "*", "/", "%", "^", "==", "!=", ">=", "<=", ">", 
                      "unless", "atan2"})
 _PAIRS = {")": "(", "]": "[", "}": "{"}
 
+_Token = tuple[str, str, int]  # (kind, text, offset)
 
-def _tokens(text: str) -> list[tuple[str, str, int]]:
+
+def _tokens(text: str) -> list[_Token]:
     """(kind, text, offset) of each PromQL token, spaces left out."""
+    # Every match has a group (`other` takes any character), so lastgroup is never None.
     return [(m.lastgroup, m.group(), m.start()) for m in _TOKEN.finditer(text)
-            if m.lastgroup != "space"]
+            if m.lastgroup is not None and m.lastgroup != "space"]
 
 
 def error_offset(text: str, message: str) -> int:
@@ -62,8 +65,8 @@ def error_offset(text: str, message: str) -> int:
     return _misplaced_token(tokens, len(text))
 
 
-def _unclosed(tokens, opening: str, end: int) -> int:
-    stack = []
+def _unclosed(tokens: list[_Token], opening: str, end: int) -> int:
+    stack: list[tuple[str, int]] = []
     for kind, token, offset in tokens:
         if kind == "open":
             stack.append((token, offset))
@@ -73,8 +76,8 @@ def _unclosed(tokens, opening: str, end: int) -> int:
     return candidates[-1] if candidates else end
 
 
-def _unmatched_close(tokens, end: int) -> int:
-    stack = []
+def _unmatched_close(tokens: list[_Token], end: int) -> int:
+    stack: list[str] = []
     for kind, token, offset in tokens:
         if kind == "open":
             stack.append(token)
@@ -85,7 +88,7 @@ def _unmatched_close(tokens, end: int) -> int:
     return end
 
 
-def _operand_offset(tokens, name: str) -> int:
+def _operand_offset(tokens: list[_Token], name: str) -> int:
     """The token `name` where it stands after a matcher operator, else its first place."""
     places = [(index, offset) for index, (_, token, offset) in enumerate(tokens) if token == name]
     for index, offset in places:
@@ -94,7 +97,7 @@ def _operand_offset(tokens, name: str) -> int:
     return places[0][1] if places else 0
 
 
-def _name_offset(tokens, name: str, text: str) -> int:
+def _name_offset(tokens: list[_Token], name: str, text: str) -> int:
     for index, (_, token, offset) in enumerate(tokens):
         if token == name and index + 1 < len(tokens) and tokens[index + 1][1] == "(":
             return offset
@@ -102,7 +105,7 @@ def _name_offset(tokens, name: str, text: str) -> int:
     return max(found, 0)
 
 
-def _misplaced_grouping(tokens, index: int) -> bool:
+def _misplaced_grouping(tokens: list[_Token], index: int) -> bool:
     """`by`/`without` that follows neither an aggregation name nor its parenthesised argument."""
     before = tokens[index - 1][1] if index else ""
     if before in AGGREGATIONS:
@@ -119,14 +122,14 @@ def _misplaced_grouping(tokens, index: int) -> bool:
     return True
 
 
-def _misplaced_token(tokens, end: int) -> int:
+def _misplaced_token(tokens: list[_Token], end: int) -> int:
     """A token where none of its kind can stand: two operands in a row, an operator with
     nothing after it, or a grouping after a function that is not an aggregation."""
-    def ends_operand(kind, token):
+    def ends_operand(kind: str, token: str) -> bool:
         return (kind in ("string", "number", "duration") or token in (")", "}", "]")
                 or (kind == "ident" and token not in _KEYWORDS))
 
-    def starts_operand(kind, token):
+    def starts_operand(kind: str, token: str) -> bool:
         return kind in ("string", "number") or (kind == "ident" and token not in _KEYWORDS)
 
     for index, (kind, token, offset) in enumerate(tokens):

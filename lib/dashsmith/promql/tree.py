@@ -11,10 +11,13 @@ as `Expression.ast` (see parts.py).
 
 from __future__ import annotations
 
+import builtins
 import functools
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import Any, TypeVar
 
 import promql_parser as pp
 
@@ -53,13 +56,13 @@ class Node:
     def children(self) -> list[Node]:
         return []
 
-    def ancestors(self):
+    def ancestors(self) -> Iterator[Node]:
         node = self.parent
         while node is not None:
             yield node
             node = node.parent
 
-    def walk(self):
+    def walk(self) -> Iterator[Node]:
         """This node and every node under it, parents before children."""
         stack = [self]
         while stack:
@@ -113,7 +116,7 @@ class Call(Node):
     args: list[Node]
     returns_scalar: bool = False
 
-    def children(self):
+    def children(self) -> list[Node]:
         return list(self.args)
 
     def __str__(self) -> str:
@@ -128,7 +131,7 @@ class Aggregate(Node):
     expr: Node
     param: Node | None = None
 
-    def children(self):
+    def children(self) -> list[Node]:
         return [n for n in (self.param, self.expr) if n is not None]
 
     def __str__(self) -> str:
@@ -148,11 +151,11 @@ class Binary(Node):
     group: str | None = None  # "left" or "right" (group_left / group_right)
     group_labels: tuple[str, ...] = ()
 
-    def children(self):
+    def children(self) -> list[Node]:
         return [self.lhs, self.rhs]
 
     @property
-    def is_filter(self) -> bool:
+    def is_filter(self) -> builtins.bool:  # `bool` here is the field
         """A comparison that drops series (no `bool`)."""
         return self.op in COMPARISONS and not self.bool
 
@@ -171,7 +174,7 @@ class Subquery(Node):
     range: float
     step: float | None = None
 
-    def children(self):
+    def children(self) -> list[Node]:
         return [self.expr]
 
 
@@ -179,7 +182,7 @@ class Subquery(Node):
 class Unary(Node):
     expr: Node
 
-    def children(self):
+    def children(self) -> list[Node]:
         return [self.expr]
 
 
@@ -208,7 +211,7 @@ class ParseError:
 
 class Expression:
     def __init__(self, text: str, substitution: variables.Substitution, root: Node | None,
-                 error: ParseError | None, ast=None):
+                 error: ParseError | None, ast: pp.Expr | None = None):
         self.text = text  # as written
         self.substitution = substitution
         self.root = root
@@ -255,16 +258,19 @@ def _parse(text: str, grafana: bool) -> Expression:
     return Expression(text, substitution, _Converter(substitution).node(ast), None, ast)
 
 
+_N = TypeVar("_N", bound=Node)
+
+
 class _Converter:
     """promql-parser's AST as plain nodes, with sentinel ranges mapped back to variables."""
 
     def __init__(self, substitution: variables.Substitution):
         self.substitution = substitution
 
-    def node(self, ast) -> Node:
-        kind = type(ast)
-        if kind is pp.ParenExpr:
+    def node(self, ast: pp.Expr) -> Node:
+        if type(ast) is pp.ParenExpr:
             return self.node(ast.expr)
+        kind = type(ast)
         method = _CONVERTERS.get(kind)
         if method is None:
             raise TypeError(f"unexpected PromQL node {kind.__name__}")
@@ -273,12 +279,12 @@ class _Converter:
             child.parent = made
         return made
 
-    def _scalar(self, made: Node) -> Node:
+    def _scalar(self, made: _N) -> _N:
         """Mark a node whose value is a scalar (a number, or an operation on numbers)."""
         made.scalar = True
         return made
 
-    def vector_selector(self, ast) -> Selector:
+    def vector_selector(self, ast: pp.VectorSelector) -> Selector:
         # Each attribute read copies that part of the parser's tree: read each once.
         found = ast.matchers
         matchers = tuple(Matcher(m.name, _MATCH_OPS[str(m.op)], m.value) for m in found.matchers)
@@ -287,7 +293,7 @@ class _Converter:
         offset = ast.offset
         return Selector(ast.name, matchers, offset=_seconds(offset) if offset is not None else None)
 
-    def matrix_selector(self, ast) -> Selector:
+    def matrix_selector(self, ast: pp.MatrixSelector) -> Selector:
         selector = self.vector_selector(ast.vector_selector)
         duration = ast.range
         selector.range = _seconds(duration)
@@ -298,22 +304,23 @@ class _Converter:
         occurrence = self.substitution.variable_at(f"{duration // _ONE_MS}ms")
         return occurrence.name if occurrence else None
 
-    def call(self, ast) -> Call:
+    def call(self, ast: pp.Call) -> Call:
         function = ast.func
         made = Call(function.name, [self.node(a) for a in ast.args],
                     returns_scalar=function.return_type == pp.ValueType.Scalar)
         return self._scalar(made) if made.returns_scalar else made
 
-    def aggregate(self, ast) -> Aggregate:
+    def aggregate(self, ast: pp.AggregateExpr) -> Aggregate:
         modifier = ast.modifier
-        grouping, labels = None, ()
+        grouping: str | None = None
+        labels: tuple[str, ...] = ()
         if modifier is not None:
             grouping = "by" if modifier.type == pp.AggModifierType.By else "without"
             labels = tuple(modifier.labels)
         param = self.node(ast.param) if ast.param is not None else None
         return Aggregate(str(ast.op), grouping, labels, self.node(ast.expr), param)
 
-    def binary(self, ast) -> Binary:
+    def binary(self, ast: pp.BinaryExpr) -> Binary:
         made = Binary(str(ast.op), self.node(ast.lhs), self.node(ast.rhs))
         modifier = ast.modifier
         if modifier is not None:
@@ -332,23 +339,26 @@ class _Converter:
                 made.group_labels = tuple(modifier.group_labels or ())
         return self._scalar(made) if made.lhs.scalar and made.rhs.scalar else made
 
-    def subquery(self, ast) -> Subquery:
-        step = ast.step
-        return Subquery(self.node(ast.expr), _seconds(ast.range),
+    def subquery(self, ast: pp.SubqueryExpr) -> Subquery:
+        step, duration = ast.step, ast.range
+        if duration is None:  # the grammar requires one: `expr[range:step]`
+            raise TypeError("PromQL subquery without a range")
+        return Subquery(self.node(ast.expr), _seconds(duration),
                         _seconds(step) if step is not None else None)
 
-    def unary(self, ast) -> Unary:
+    def unary(self, ast: pp.UnaryExpr) -> Unary:
         made = Unary(self.node(ast.expr))
         return self._scalar(made) if made.expr.scalar else made
 
-    def number(self, ast) -> Number:
+    def number(self, ast: pp.NumberLiteral) -> Number:
         return Number(ast.val)
 
-    def string(self, ast) -> String:
+    def string(self, ast: pp.StringLiteral) -> String:
         return String(ast.val)
 
 
-_CONVERTERS = {
+# Each method takes its own kind of parser node, which the lookup by type guarantees.
+_CONVERTERS: dict[type[pp.Expr], Callable[[_Converter, Any], Node]] = {
     pp.VectorSelector: _Converter.vector_selector,
     pp.MatrixSelector: _Converter.matrix_selector,
     pp.Call: _Converter.call,
