@@ -15,6 +15,7 @@ What it measures, each a behaviour that changed across releases (the shared note
 
 from __future__ import annotations
 
+import functools
 import secrets
 import time
 from collections.abc import Callable
@@ -123,13 +124,12 @@ def run(grafana: GrafanaApi, connection: Connection, info: ServerInfo, *,
     token = secrets.token_hex(4)
     result = ProbeResult(folder_uid=f"dashsmith-doctor-{token}",
                          dashboard_uid=f"dashsmith-doctor-{token}-d", search_wait=search_wait)
-    created: list[Callable[[], None]] = []
+    created: list[tuple[str, str]] = []  # (what, the path that deletes it), deletion order
     try:
         _write(connection, "create the scratch folder", lambda: grafana.client.POST(
             "/folders", json={"uid": result.folder_uid,
                               "title": f"dashsmith doctor probe {token}"}))
-        created.append(lambda: _delete(grafana, f"/folders/{result.folder_uid}",
-                                       f"folder {result.folder_uid}", result))
+        created.append((f"folder {result.folder_uid}", f"/folders/{result.folder_uid}"))
         _measure(grafana, connection, info, result, token, created, clock, sleep)
     except _Refused as refused:
         result.failure, result.failure_kind = str(refused), REFUSED
@@ -138,12 +138,12 @@ def run(grafana: GrafanaApi, connection: Connection, info: ServerInfo, *,
         # what retries could not get past (no answer, 50x, 429) is Grafana being unavailable
         result.failure_kind = UNREACHABLE if retry.is_transient(error) else FAILED
     finally:
-        _clean_up(created, connection, result)
+        _clean_up(grafana, created, connection, result)
     return result
 
 
 def _measure(grafana: GrafanaApi, connection: Connection, info: ServerInfo,
-             result: ProbeResult, token: str, created: list[Callable[[], None]],
+             result: ProbeResult, token: str, created: list[tuple[str, str]],
              clock: Callable[[], float], sleep: Callable[[float], None]) -> None:
     uid = result.dashboard_uid
     dashboard: dict[str, Any] = {"uid": uid, "title": f"dashsmith doctor probe {token}",
@@ -159,8 +159,7 @@ def _measure(grafana: GrafanaApi, connection: Connection, info: ServerInfo,
         return saved
 
     first = save(dashboard, None)
-    created.insert(0, lambda: _delete(grafana, f"/dashboards/uid/{uid}", f"dashboard {uid}",
-                                      result))
+    created.insert(0, (f"dashboard {uid}", f"/dashboards/uid/{uid}"))
     saved_at = clock()
     result.search_lag = _search_lag(grafana, uid, saved_at, result.search_wait, clock, sleep)
     again = save(dashboard, first)
@@ -223,28 +222,31 @@ def _write(connection: Connection, doing: str, fn: Callable[[], Any]) -> Any:
         raise
 
 
-def _delete(grafana: GrafanaApi, path: str, what: str, result: ProbeResult) -> None:
-    try:
-        retry.call(lambda attempt: grafana.client.DELETE(path))
-    except GrafanaClientError as error:
-        if error.status_code != 404:  # already gone is what the cleanup is for
-            raise
-    result.deleted.append(what)
-
-
-def _clean_up(created: list[Callable[[], None]], connection: Connection,
+def _clean_up(grafana: GrafanaApi, created: list[tuple[str, str]], connection: Connection,
               result: ProbeResult) -> None:
-    """Delete what the probe made (the dashboard, then its folder), each attempt on its own:
-    a failed one is recorded, with the uid, so that a person can delete it."""
-    for delete in created:
+    """Delete what the probe made (the dashboard, then its folder), each on its own: a failed
+    deletion is recorded with what to delete by hand."""
+    for what, path in created:
         try:
-            delete()
+            retry.call(functools.partial(_delete, grafana, path))
+        except GrafanaClientError as error:
+            if error.status_code != 404:  # already gone is what the cleanup is for
+                result.cleanup_errors.append(_undeleted(what, error, connection))
+                continue
         except Exception as error:  # noqa: BLE001 - recorded and reported, never hidden
-            result.cleanup_errors.append(connection.redact(explain(error, connection)))
+            result.cleanup_errors.append(_undeleted(what, error, connection))
+            continue
+        result.deleted.append(what)
     created.clear()
-    if result.cleanup_errors:
-        result.cleanup_errors.append(f"delete folder {result.folder_uid} (and dashboard "
-                                     f"{result.dashboard_uid}) by hand")
+
+
+def _delete(grafana: GrafanaApi, path: str, attempt: int) -> Any:
+    return grafana.client.DELETE(path)
+
+
+def _undeleted(what: str, error: BaseException, connection: Connection) -> str:
+    return connection.redact(f"{what} is still there ({explain(error, connection)}): delete it "
+                             "by hand")
 
 
 def _message(error: GrafanaException) -> str:
