@@ -6,6 +6,7 @@ A histogram `x` is scraped as `x_bucket` (with `le`), `x_sum` and `x_count`; a s
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import Enum
 
@@ -31,7 +32,7 @@ class Label:
     values: tuple[str, ...] = ()  # empty: any value
     help: str = ""
 
-    def __init__(self, name: str, values=(), help: str = ""):
+    def __init__(self, name: str, values: Iterable[str] = (), help: str = ""):
         object.__setattr__(self, "name", name)
         object.__setattr__(self, "values", tuple(values))
         object.__setattr__(self, "help", help)
@@ -46,7 +47,7 @@ class Metric:
     unit: str
     exporter: str
     buckets: tuple[float, ...] = ()
-    source: Source = field(default=None, compare=False)
+    source: Source = field(default_factory=caller, compare=False)
 
     def label(self, name: str) -> Label | None:
         return next((label for label in self.labels if label.name == name), None)
@@ -56,24 +57,33 @@ class Metric:
         return frozenset(label.name for label in self.labels) | TARGET_LABELS
 
 
-def _metric(kind: MetricType, name, help, labels, unit, exporter, buckets=()) -> Metric:
-    labels = tuple(label if isinstance(label, Label) else Label(label) for label in labels)
-    return Metric(name, kind, help, labels, unit, exporter, tuple(buckets), caller())
+# A metric's labels: a Label, or just its name.
+Labels = Iterable[Label | str]
 
 
-def Counter(name: str, help: str, *, labels=(), unit: str = "", exporter: str) -> Metric:
+def _metric(kind: MetricType, name: str, help: str, labels: Labels, unit: str, exporter: str,
+            buckets: Iterable[float] = ()) -> Metric:
+    return Metric(name, kind, help,
+                  tuple(label if isinstance(label, Label) else Label(label) for label in labels),
+                  unit, exporter, tuple(buckets), caller())
+
+
+def Counter(name: str, help: str, *, labels: Labels = (), unit: str = "",
+            exporter: str) -> Metric:
     return _metric(MetricType.COUNTER, name, help, labels, unit, exporter)
 
 
-def Gauge(name: str, help: str, *, labels=(), unit: str = "", exporter: str) -> Metric:
+def Gauge(name: str, help: str, *, labels: Labels = (), unit: str = "", exporter: str) -> Metric:
     return _metric(MetricType.GAUGE, name, help, labels, unit, exporter)
 
 
-def Histogram(name: str, help: str, *, labels=(), unit: str = "", exporter: str, buckets) -> Metric:
+def Histogram(name: str, help: str, *, labels: Labels = (), unit: str = "", exporter: str,
+              buckets: Iterable[float]) -> Metric:
     return _metric(MetricType.HISTOGRAM, name, help, labels, unit, exporter, buckets)
 
 
-def Summary(name: str, help: str, *, labels=(), unit: str = "", exporter: str) -> Metric:
+def Summary(name: str, help: str, *, labels: Labels = (), unit: str = "",
+            exporter: str) -> Metric:
     return _metric(MetricType.SUMMARY, name, help, labels, unit, exporter)
 
 
@@ -108,9 +118,10 @@ _PARTS = {
 
 
 class Catalog:
-    def __init__(self, metrics):
+    def __init__(self, metrics: Iterable[Metric]):
         self.declared: list[Metric] = list(metrics)  # in declaration order, duplicates kept
-        self.metrics: dict[str, Metric] = {m.name: m for m in sorted(metrics, key=lambda m: m.name)}
+        self.metrics: dict[str, Metric] = {m.name: m
+                                           for m in sorted(self.declared, key=lambda m: m.name)}
         self._series: dict[str, Series] = {}
         for metric in self.metrics.values():
             for suffix in _PARTS.get(metric.type, ("",)):
@@ -122,7 +133,7 @@ class Catalog:
     def series_names(self) -> list[str]:
         return sorted(self._series)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Metric]:
         return iter(self.metrics.values())
 
     def __len__(self) -> int:

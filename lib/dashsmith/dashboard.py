@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 import grafanalib.core as g
 
@@ -10,7 +12,7 @@ from .panels import Panel
 from .source import Source, caller
 
 DATASOURCE_VARIABLE = "datasource"
-DATASOURCE = {"type": "prometheus", "uid": "${%s}" % DATASOURCE_VARIABLE}
+DATASOURCE = {"type": "prometheus", "uid": f"${{{DATASOURCE_VARIABLE}}}"}
 
 
 @dataclass
@@ -54,7 +56,7 @@ class Dashboard:
     add_datasource_variable: bool = True  # the ${datasource} variable, unless declared
     extra: dict = field(default_factory=dict)  # dashboard fields laid over the rendered JSON
 
-    def panels(self):
+    def panels(self) -> Iterator[Panel]:
         """Every panel in reading order."""
         for item in self.rows:
             if isinstance(item, Row):
@@ -71,14 +73,16 @@ class Dashboard:
         return [datasource_variable(source=self.source)] + declared
 
 
-def datasource_variable(name: str = DATASOURCE_VARIABLE, *, source: Source | None = None) -> Variable:
+def datasource_variable(name: str = DATASOURCE_VARIABLE, *,
+                        source: Source | None = None) -> Variable:
     template = g.Template(name=name, label="Data source", query="prometheus", type="datasource",
                           default="Prometheus")
     return Variable(name, template, source or caller())
 
 
 def label_variable(name: str, metric: str, *, label: str | None = None, text: str | None = None,
-                   multi: bool = True, include_all: bool = True, **template_options) -> Variable:
+                   multi: bool = True, include_all: bool = True,
+                   **template_options: Any) -> Variable:
     """A variable holding the values of a label, from `label_values(metric, label)`."""
     label = label or name
     template = g.Template(
@@ -98,7 +102,7 @@ def label_variable(name: str, metric: str, *, label: str | None = None, text: st
 
 
 def custom_variable(name: str, values: list[str], *, default: str | None = None,
-                    text: str | None = None, **template_options) -> Variable:
+                    text: str | None = None, **template_options: Any) -> Variable:
     template = g.Template(name=name, label=text or name.capitalize(), query=",".join(values),
                           type="custom", default=default or values[0], **template_options)
     return Variable(name, template, caller())

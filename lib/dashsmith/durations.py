@@ -12,7 +12,7 @@ _WHOLE = re.compile(r"^(?:0|(?=\d)(\d+y)?(\d+w)?(\d+d)?(\d+h)?(\d+m)?(\d+s)?(\d+
 EXAMPLES = "e.g. 30s, 5m, 1h30m: units y w d h m s ms, largest first"
 
 
-def is_duration(text) -> bool:
+def is_duration(text: object) -> bool:
     return isinstance(text, str) and bool(_WHOLE.match(text.strip()))
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -34,11 +35,11 @@ class Estate:
     routing: Routing | None = None  # compiled to alertmanager.yml
     slos: list[SLO] = field(default_factory=list)  # already expanded into rules and dashboards
 
-    def groups(self):
+    def groups(self) -> Iterator[RuleGroup]:
         for rule_file in self.rule_files:
             yield from rule_file.groups
 
-    def rules(self):
+    def rules(self) -> Iterator[tuple[RuleGroup, Alert | Record | dict]]:
         """(group, rule) for every rule; dict rules come as declared (see validate)."""
         for group in self.groups():
             for rule in group.rules:

@@ -21,7 +21,8 @@ def folder_uid(path: str) -> str:
 
 def lineage(path: str) -> list[tuple[str, str, str | None]]:
     """(uid, title, parent uid) for each level, parent first."""
-    out, parent = [], None
+    out: list[tuple[str, str, str | None]] = []
+    parent: str | None = None
     names = parts(path)
     for depth in range(1, len(names) + 1):
         uid = folder_uid("/".join(names[:depth]))

@@ -7,7 +7,9 @@ when the dashboard is rendered.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import grafanalib.core as g
 
@@ -52,20 +54,20 @@ class Recipe:
     given: object = None
 
     @classmethod
-    def of(cls, obj) -> "Recipe":
+    def of(cls, obj: object) -> Recipe:
         return obj if isinstance(obj, Recipe) else cls(type(obj), None, obj)
 
-    def make(self):
+    def make(self) -> Any:  # a grafanalib object
         return self.given if self.kwargs is None else self.cls(**self.kwargs)
 
-    def get(self, name: str, default=None):
+    def get(self, name: str, default: Any = None) -> Any:
         """One of the object's arguments, without making it."""
         if self.kwargs is None:
             return getattr(self.given, name, default)
         return self.kwargs.get(name, default)
 
 
-def _recipe(cls: type, **kwargs) -> Recipe:
+def _recipe(cls: type, **kwargs: Any) -> Recipe:
     return Recipe(cls, kwargs)
 
 
@@ -85,8 +87,9 @@ class Panel:
     extra: dict = field(default_factory=dict)  # panel fields laid over the rendered panel
 
 
-def _queries(queries, legend: str, source: Source) -> list[Query]:
-    out = []
+def _queries(queries: Iterable[Query | str], legend: str | None,
+             source: Source) -> list[Query]:
+    out: list[Query] = []
     for query in queries:
         if isinstance(query, Query):
             out.append(query)
@@ -95,8 +98,11 @@ def _queries(queries, legend: str, source: Source) -> list[Query]:
     return out
 
 
-def _panel(grafana_panel, title, queries, legend, *, width, height, instant=False, thresholds=None,
-           panel_id=None, needs_queries=True, position=None, extra=None) -> Panel:
+def _panel(grafana_panel: object, title: str, queries: Sequence[Query | str], legend: str | None,
+           *, width: int | None, height: int, instant: bool = False,
+           thresholds: dict | None = None, panel_id: int | None = None,
+           needs_queries: bool = True, position: tuple[int, int] | None = None,
+           extra: dict | None = None) -> Panel:
     source = caller()
     return Panel(
         title=title,
@@ -114,12 +120,13 @@ def _panel(grafana_panel, title, queries, legend, *, width, height, instant=Fals
     )
 
 
-def timeseries(title: str, *queries, unit: str = "", description: str = "", legend: str = "",
-               stack: bool = False, fill: int = 10, min=None, max=None, thresholds: dict | None = None,
-               thresholds_style: str | None = None,
-               width: int | None = None, height: int = DEFAULT_HEIGHT, id: int | None = None,
+def timeseries(title: str, *queries: Query | str, unit: str = "", description: str = "",
+               legend: str = "", stack: bool = False, fill: int = 10, min: float | None = None,
+               max: float | None = None, thresholds: dict | None = None,
+               thresholds_style: str | None = None, width: int | None = None,
+               height: int = DEFAULT_HEIGHT, id: int | None = None,
                position: tuple[int, int] | None = None, extra: dict | None = None,
-               **grafanalib_options) -> Panel:
+               **grafanalib_options: Any) -> Panel:
     """A time series panel; `stack=True` stacks the series. Thresholds are drawn as lines
     unless `thresholds_style` says otherwise ('off', 'dashed', 'area', 'line+area', ...)."""
     grafana_panel = _recipe(
@@ -134,11 +141,11 @@ def timeseries(title: str, *queries, unit: str = "", description: str = "", lege
                   thresholds=thresholds, panel_id=id, position=position, extra=extra)
 
 
-def stat(title: str, *queries, unit: str = "", description: str = "", legend: str = "",
+def stat(title: str, *queries: Query | str, unit: str = "", description: str = "", legend: str = "",
          thresholds: dict | None = None, mappings: list | None = None, graph: bool = False,
          width: int | None = None, height: int = DEFAULT_HEIGHT, id: int | None = None,
          position: tuple[int, int] | None = None, extra: dict | None = None,
-         **grafanalib_options) -> Panel:
+         **grafanalib_options: Any) -> Panel:
     """A single value over the dashboard's time range (instant query)."""
     grafana_panel = _recipe(
         g.Stat,
@@ -152,11 +159,11 @@ def stat(title: str, *queries, unit: str = "", description: str = "", legend: st
                   thresholds=thresholds, panel_id=id, position=position, extra=extra)
 
 
-def gauge(title: str, *queries, unit: str = "", description: str = "", legend: str = "",
-          min: float = 0, max: float = 1, thresholds: dict | None = None,
+def gauge(title: str, *queries: Query | str, unit: str = "", description: str = "",
+          legend: str = "", min: float = 0, max: float = 1, thresholds: dict | None = None,
           width: int | None = None, height: int = DEFAULT_HEIGHT, id: int | None = None,
           position: tuple[int, int] | None = None, extra: dict | None = None,
-          **grafanalib_options) -> Panel:
+          **grafanalib_options: Any) -> Panel:
     grafana_panel = _recipe(g.GaugePanel, title=title, description=description,
                             format=unit or "none", min=min, max=max, calc="lastNotNull",
                             **_options(grafanalib_options))
@@ -164,11 +171,11 @@ def gauge(title: str, *queries, unit: str = "", description: str = "", legend: s
                   thresholds=thresholds, panel_id=id, position=position, extra=extra)
 
 
-def bargauge(title: str, *queries, unit: str = "", description: str = "", legend: str = "",
-             min: float = 0, max=None, thresholds: dict | None = None,
-             width: int | None = None, height: int = DEFAULT_HEIGHT, id: int | None = None,
-             position: tuple[int, int] | None = None, extra: dict | None = None,
-             **grafanalib_options) -> Panel:
+def bargauge(title: str, *queries: Query | str, unit: str = "", description: str = "",
+             legend: str = "", min: float = 0, max: float | None = None,
+             thresholds: dict | None = None, width: int | None = None, height: int = DEFAULT_HEIGHT,
+             id: int | None = None, position: tuple[int, int] | None = None,
+             extra: dict | None = None, **grafanalib_options: Any) -> Panel:
     # grafanalib writes bar gauges in Grafana 6's options.fieldOptions; fieldConfig is current.
     modern = {"fieldConfig": {"defaults": {"unit": unit or "none", "min": min, "max": max}},
               "options": {"reduceOptions": {"calcs": ["lastNotNull"], "values": False}}}
@@ -180,11 +187,11 @@ def bargauge(title: str, *queries, unit: str = "", description: str = "", legend
                   thresholds=thresholds, panel_id=id, position=position, extra=extra)
 
 
-def piechart(title: str, *queries, unit: str = "short", description: str = "", legend: str = "",
-             donut: bool = False, thresholds: dict | None = None, width: int | None = None,
-             height: int = DEFAULT_HEIGHT, id: int | None = None,
+def piechart(title: str, *queries: Query | str, unit: str = "short", description: str = "",
+             legend: str = "", donut: bool = False, thresholds: dict | None = None,
+             width: int | None = None, height: int = DEFAULT_HEIGHT, id: int | None = None,
              position: tuple[int, int] | None = None, extra: dict | None = None,
-             **grafanalib_options) -> Panel:
+             **grafanalib_options: Any) -> Panel:
     """Shares of a whole over the dashboard's time range (instant query)."""
     grafana_panel = _recipe(g.PieChartv2, title=title, description=description, unit=unit,
                             pieType="donut" if donut else "pie",
@@ -194,11 +201,11 @@ def piechart(title: str, *queries, unit: str = "short", description: str = "", l
                   thresholds=thresholds, panel_id=id, position=position, extra=extra)
 
 
-def table(title: str, *queries, unit: str = "", description: str = "", legend: str = "",
-          thresholds: dict | None = None,
-          width: int | None = None, height: int = DEFAULT_HEIGHT, id: int | None = None,
+def table(title: str, *queries: Query | str, unit: str = "", description: str = "",
+          legend: str = "", thresholds: dict | None = None, width: int | None = None,
+          height: int = DEFAULT_HEIGHT, id: int | None = None,
           position: tuple[int, int] | None = None, extra: dict | None = None,
-          **grafanalib_options) -> Panel:
+          **grafanalib_options: Any) -> Panel:
     """Rows of the latest values (instant query, table format)."""
     grafana_panel = _recipe(g.Table, title=title, description=description, unit=unit,
                             transformations=[{"id": "organize", "options": {
@@ -209,11 +216,11 @@ def table(title: str, *queries, unit: str = "", description: str = "", legend: s
     return panel
 
 
-def barchart(title: str, *queries, unit: str = "", description: str = "", legend: str = "",
-             interval: str = "", thresholds: dict | None = None, width: int | None = None,
-             height: int = DEFAULT_HEIGHT, id: int | None = None,
+def barchart(title: str, *queries: Query | str, unit: str = "", description: str = "",
+             legend: str = "", interval: str = "", thresholds: dict | None = None,
+             width: int | None = None, height: int = DEFAULT_HEIGHT, id: int | None = None,
              position: tuple[int, int] | None = None, extra: dict | None = None,
-             **grafanalib_options) -> Panel:
+             **grafanalib_options: Any) -> Panel:
     """Bars over time, one per `interval` (e.g. '1d' for a count per day)."""
     grafana_panel = _recipe(g.TimeSeries, title=title, description=description, unit=unit,
                             drawStyle="bars", fillOpacity=80, interval=interval or None,
@@ -224,7 +231,7 @@ def barchart(title: str, *queries, unit: str = "", description: str = "", legend
 
 def text(title: str, content: str, *, width: int | None = None, height: int = 4,
          id: int | None = None, position: tuple[int, int] | None = None,
-         extra: dict | None = None, **grafanalib_options) -> Panel:
+         extra: dict | None = None, **grafanalib_options: Any) -> Panel:
     """Markdown text; needs no query."""
     grafana_panel = _recipe(g.Text, title=title, content=content,
                             **{"mode": "markdown", **grafanalib_options})
@@ -232,7 +239,7 @@ def text(title: str, content: str, *, width: int | None = None, height: int = 4,
                   needs_queries=False, position=position, extra=extra)
 
 
-def panel(grafana_panel: g.Panel, *queries, thresholds: dict | None = None,
+def panel(grafana_panel: g.Panel, *queries: Query | str, thresholds: dict | None = None,
           width: int | None = None, height: int = DEFAULT_HEIGHT, id: int | None = None,
           position: tuple[int, int] | None = None, extra: dict | None = None) -> Panel:
     """Any grafanalib panel as it is; its own targets are kept unless `queries` are given."""

@@ -20,7 +20,7 @@ class Project:
         self.settings: Settings = settings_module.load(root)
 
     @classmethod
-    def find(cls, start: str | None = None) -> "Project":
+    def find(cls, start: str | None = None) -> Project:
         return cls(settings_module.find_root(start or os.getcwd()))
 
     @functools.cached_property

@@ -16,7 +16,7 @@ from __future__ import annotations
 class Selector:
     def __init__(self, *matchers: Selector | str):
         parts = (m.matchers if isinstance(m, Selector) else m for m in matchers)
-        self.matchers = ",".join(part for part in parts if part)
+        self.matchers: str = ",".join(part for part in parts if part)
 
     def __format__(self, more: str) -> str:
         return "{" + ",".join(m for m in (more, self.matchers) if m) + "}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import configparser
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 
 from . import durations
@@ -51,7 +52,8 @@ class Settings:
         return key_source(os.path.join(self.root, CONFIG_FILE), section, key)
 
 
-_DEFAULTS = {f.name: f.default for f in fields(Settings)}
+# The settings' defaults, all strings (`root` has none, `sections` a factory).
+_DEFAULTS = {f.name: f.default for f in fields(Settings) if isinstance(f.default, str)}
 
 
 def source_in(path: str, section: str, text: str) -> Source:
@@ -66,7 +68,7 @@ def key_source(path: str, section: str, key: str) -> Source:
     return _first_line(path, section, sets_key)
 
 
-def _first_line(path: str, section: str, matches) -> Source:
+def _first_line(path: str, section: str, matches: Callable[[str], object]) -> Source:
     try:
         with open(path, encoding="utf-8") as handle:
             lines = handle.read().splitlines()
@@ -118,9 +120,9 @@ def _parse_failure(error: configparser.Error) -> tuple[int, str]:
     if isinstance(error, configparser.ParsingError) and error.errors:
         return error.errors[0][0], "neither a [section] header nor a 'key = value' line"
     if isinstance(error, configparser.DuplicateOptionError):
-        return error.lineno, f"'{error.option}' is set twice in [{error.section}]"
+        return error.lineno or 1, f"'{error.option}' is set twice in [{error.section}]"
     if isinstance(error, configparser.DuplicateSectionError):
-        return error.lineno, f"[{error.section}] appears twice"
+        return error.lineno or 1, f"[{error.section}] appears twice"
     return getattr(error, "lineno", None) or 1, str(error)
 
 

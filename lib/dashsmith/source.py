@@ -15,7 +15,7 @@ class Source:
     line: int
     column: int = 0
 
-    def relative_to(self, root: str) -> "Source":
+    def relative_to(self, root: str) -> Source:
         try:
             path = os.path.relpath(self.file, root)
         except ValueError:
@@ -28,7 +28,7 @@ class Source:
 
 def _is_internal(filename: str) -> bool:
     # "<string>" frames are code that dataclasses and attrs generate (their __init__).
-    return filename.startswith(_PACKAGE_DIR) or filename.startswith("<")
+    return filename.startswith((_PACKAGE_DIR, "<"))
 
 
 def caller() -> Source:

@@ -13,7 +13,9 @@ content that grafanalib copies into a larger string — the object is made and r
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import orjson
 
@@ -22,13 +24,15 @@ _SENTINEL_MARK = b"dashsmith-content:"
 _KEY_OPTIONS = orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS
 
 
-def plain(obj):
+def plain(obj: object) -> dict:
     """grafanalib objects as plain dicts and lists, all the way down. orjson walks the tree in C
     and calls back only for grafanalib objects, which is many times faster than a Python walk."""
-    return orjson.loads(orjson.dumps(obj, default=_to_json_data, option=orjson.OPT_NON_STR_KEYS))
+    data: dict = orjson.loads(orjson.dumps(obj, default=_to_json_data,
+                                           option=orjson.OPT_NON_STR_KEYS))
+    return data
 
 
-def _to_json_data(obj):
+def _to_json_data(obj: object) -> Any:
     to_json = getattr(obj, "to_json_data", None)
     if to_json is None:
         raise TypeError(f"cannot render {type(obj).__name__} as JSON")
@@ -41,7 +45,7 @@ class _Template:
     slots: tuple[tuple[tuple, str], ...]  # (path into the JSON, content field)
 
     def fill(self, content: dict) -> dict:
-        data = orjson.loads(self.text)
+        data: dict = orjson.loads(self.text)
         for path, name in self.slots:
             *parents, last = path
             node = data
@@ -54,7 +58,7 @@ class _Template:
 class Templates:
     """A cache of rendered styles; one per build."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self._styles: dict[tuple, _Template | None] = {}
 
     def render(self, cls: type, kwargs: dict, content: tuple[str, ...]) -> dict:
@@ -86,7 +90,8 @@ def _make(cls: type, style: dict, content: tuple[str, ...]) -> _Template | None:
     return _Template(text, slots)
 
 
-def _slots(node, names: dict[str, str], path: tuple):
+def _slots(node: object, names: dict[str, str], path: tuple) -> Iterator[tuple[tuple, str]]:
+    items: Iterable[tuple[Any, object]]
     if isinstance(node, dict):
         items = node.items()
     elif isinstance(node, list):

@@ -8,8 +8,8 @@ values. `substitute()` does the replacing and keeps the map.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 _VARIABLE = re.compile(
     r"\$\{(?P<braced>\w+)(?::(?P<braced_format>[\w:]+))?\}"
@@ -129,9 +129,10 @@ def substitute(expr: str, value: Callable[[Occurrence], str]) -> Substitution:
 
 class Sentinels:
     """Stand-ins that parse in their place and are unique, so they map back to the variable:
-    durations are distinct odd millisecond counts (below 2**32 ms, the parser's limit), names and strings carry the variable name."""
+    durations are distinct odd millisecond counts (below 2**32 ms, the parser's limit), names
+    and strings carry the variable name."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self._durations: dict[str, str] = {}
 
     def __call__(self, occurrence: Occurrence) -> str:

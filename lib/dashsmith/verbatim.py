@@ -8,8 +8,9 @@ need them.
 from __future__ import annotations
 
 import copy
+from typing import Any
 
-from .panels import DEFAULT_HEIGHT, Panel, _panel
+from .panels import DEFAULT_HEIGHT, Panel, Query, _panel
 
 
 def merge(data: dict, extra: dict | None) -> dict:
@@ -25,13 +26,13 @@ def merge(data: dict, extra: dict | None) -> dict:
 class PluginPanel:
     """The type, title and data source of a panel grafanalib has no class for."""
 
-    def __init__(self, type: str, title: str, dataSource=None):
+    def __init__(self, type: str, title: str, dataSource: dict | str | None = None):
         self.type = type
         self.title = title
         self.dataSource = dataSource
 
     def to_json_data(self) -> dict:
-        data = {"type": self.type, "title": self.title}
+        data: dict[str, object] = {"type": self.type, "title": self.title}
         if self.dataSource is not None:
             data["datasource"] = self.dataSource
         return data
@@ -47,16 +48,17 @@ class LibraryPanelReference:
         self.dataSource = None
 
     def to_json_data(self) -> dict:
-        data = {"libraryPanel": {"name": self.name, "uid": self.uid}}
+        data: dict[str, object] = {"libraryPanel": {"name": self.name, "uid": self.uid}}
         if self.title is not None:
             data["title"] = self.title
         return data
 
 
-def plugin_panel(type: str, title: str, *queries, datasource=None, thresholds: dict | None = None,
+def plugin_panel(type: str, title: str, *queries: Query | str,
+                 datasource: dict | str | None = None, thresholds: dict | None = None,
                  width: int | None = None, height: int = DEFAULT_HEIGHT, id: int | None = None,
                  position: tuple[int, int] | None = None, fields: dict | None = None,
-                 **more_fields) -> Panel:
+                 **more_fields: Any) -> Panel:
     """A panel of a type the helpers and grafanalib do not cover (heatmap, logs, dashlist, a
     plugin's panel ...). Its JSON fields come as keywords, e.g. options={...},
     fieldConfig={...}, or in `fields` when a name is taken by a parameter (the old graph
