@@ -24,14 +24,15 @@ COMMANDS = {
 
 
 class LazyGroup(click.Group):
-    def list_commands(self, ctx):
+    def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(COMMANDS)
 
-    def get_command(self, ctx, name):
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         if name not in COMMANDS:
             return None
         module_name, attribute = COMMANDS[name].split(":")
-        return getattr(importlib.import_module(module_name), attribute)
+        command: click.Command = getattr(importlib.import_module(module_name), attribute)
+        return command
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -39,6 +40,6 @@ class LazyGroup(click.Group):
               help="Project directory (default: the nearest one with a [dashsmith] setup.cfg).")
 @click.version_option(package_name="dashsmith")
 @click.pass_context
-def main(ctx, project_dir):
+def main(ctx: click.Context, project_dir: str | None) -> None:
     """Grafana dashboards and Prometheus alert rules, declared in Python."""
     ctx.obj = project_dir  # commandline.load_project finds the project from it
