@@ -13,6 +13,9 @@ A case names one input, filled out to a complete, otherwise clean dashboard or r
 or declarations, linted as `dashsmith lint` lints a project (and built as `dashsmith build`
 builds it: a structural finding must stop the build, any other must not):
   declared: {dashboards: TEXT, alerts: TEXT, metrics: TEXT}   modules <package>/case.py
+            {PATH: TEXT}   any file of the project (a key with a `/`), e.g. alerts/routing.py
+                           in place of the routing every case has, or a generated module
+  settings: TEXT           more of the project's setup.cfg, e.g. a [dashsmith.instrument] section
 and may check the finding: `message` (a substring), `line`, `column` (in the file written:
 JSON indented by 2, so a panel's expression starts on line 28 at column 20; for declarations,
 in the module). Queries are checked against the catalog in tests/lint_cases/metrics/; the
@@ -129,8 +132,13 @@ def _declared_findings(case: dict, case_project: Project, tmp_path, rule: str) -
     exactly when one of them is structural, with the same finding."""
     root = tmp_path / "project"
     shutil.copytree(case_project.root, root, ignore=shutil.ignore_patterns("__pycache__"))
-    for package, text in case["declared"].items():
-        (root / package / "case.py").write_text(text)
+    for name, text in case["declared"].items():
+        path = root / name if "/" in name else root / name / "case.py"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    if "settings" in case:
+        with open(root / "setup.cfg", "a", encoding="utf-8") as handle:
+            handle.write("\n" + case["settings"])
     problems = [p for p in lint_project(Project(str(root)))
                 if p.rule not in PROJECT_WIDE or p.rule == rule]
     refused = [p for p in problems if BY_ID[p.rule].structural]

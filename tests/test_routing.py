@@ -14,6 +14,9 @@ import yaml
 
 from conftest import require_binary
 from dashsmith import serialize
+from dashsmith.checks import registry
+from dashsmith.checks.context import Context
+from dashsmith.lint import amtool as lint_amtool, lint_project
 from dashsmith.project import Project
 from dashsmith.routing import (Email, Inhibit, PagerDuty, Period, Receiver, Route, Routing, Slack,
                                Smtp, TimeInterval, Webhook, alertmanager, checks, intervals,
@@ -32,6 +35,16 @@ def estate():
 
 def receivers_of(estate, **labels):
     return resolve.receivers(estate.routing, labels)
+
+
+def findings(estate, *rule_ids: str) -> list:
+    """What these rules find in the declarations, as lint (and `dashsmith test`) runs them."""
+    context = Context(estate.catalog, estate.settings.scrape_interval, root=estate.settings.root)
+    return [problem for rule_id in rule_ids
+            for problem in registry.get(rule_id).declared(estate, context)]
+
+
+ROUTED = ("routing/missing", "routing/black-hole", "routing/expected-receivers")
 
 
 # --- the compiled file ---------------------------------------------------------------------
@@ -94,7 +107,7 @@ def test_grouping_and_timings_are_inherited(estate):
 
 
 def test_every_platform_alert_reaches_someone_and_slo_expectations_hold(estate):
-    assert checks.problems(estate) == []
+    assert findings(estate, *ROUTED) == []
     slo_alerts = [a for a in estate.alerts() if a.expect_receivers is not None]
     assert len(slo_alerts) == 4
 
@@ -366,7 +379,8 @@ def test_black_holes_and_wrong_expectations_are_reported_at_the_alert(project):
     path.write_text(path.read_text().replace('expect_page_receivers=["ai-page"]',
                                              'expect_page_receivers=["app-page"]', 1))
     estate = Project(str(project)).estate
-    found = {(p.rule, p.message, os.path.basename(p.source.file)) for p in checks.problems(estate)}
+    found = {(p.rule, p.message, os.path.basename(p.source.file))
+             for p in findings(estate, *ROUTED)}
     assert ("routing/black-hole", "alert AICostDailyProjection reaches only null, which notifies "
             "no one", "ai.py") in found
     assert ("routing/expected-receivers", "alert LLMAvailabilityFastBurn reaches ai-page, "
@@ -385,10 +399,10 @@ def test_report_lists_each_alert_with_its_receivers(estate):
 
 def test_amtool_check_reports_what_alertmanager_would_refuse(estate):
     amtool = require_binary("amtool")
-    assert checks.amtool_check(estate, amtool) == []
+    assert lint_amtool.check_config(amtool, estate) == []
     broken = Routing("r", [Receiver("r", [Webhook("not a url")])])
-    problems = checks.amtool_check(type(estate)(estate.settings, estate.catalog, [], [],
-                                                broken), amtool)
+    problems = lint_amtool.check_config(amtool, type(estate)(estate.settings, estate.catalog,
+                                                             [], [], broken))
     assert [p.rule for p in problems] == ["routing/amtool"]
     assert "alertmanager.yml" in problems[0].message and "FAILED" in problems[0].message
 
@@ -406,16 +420,18 @@ def test_lint_and_test_entry_points(project, monkeypatch):
                     'receiver="spare"))\n'
                     'routing.receivers.append(Receiver("unused", [Webhook("http://x")]))\n')
     estate = Project(str(project)).estate
-    assert sorted(p.rule for p in checks.lint(estate, None)) == \
+    assert sorted(p.rule for p in lint_project(Project(str(project)))
+                  if p.rule.startswith("routing/")) == \
         ["routing/black-hole", "routing/unused-receiver"]
-    lines, problems = checks.test(estate)
+    lines = checks.summary(estate)
     assert "  HighLLMCost {alertname=HighLLMCost,severity=warning} → spare (group_by alertname)" \
         in lines
-    assert [p.rule for p in problems] == ["routing/black-hole"]
+    tested = [rule.id for rule in registry.ALL if "test" in rule.commands()]
+    assert [p.rule for p in findings(estate, *tested)] == ["routing/black-hole"]
     monkeypatch.setenv("PATH", "")
     monkeypatch.setenv("DASHSMITH_REQUIRE_LIVE", "1")
-    with pytest.raises(checks.AmtoolMissing):
-        checks.find_amtool()
+    with pytest.raises(lint_amtool.AmtoolMissing):
+        lint_amtool.find()
 
 
 # --- through the commands -----------------------------------------------------------------

@@ -15,10 +15,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from . import folders, output, serialize, validate
-from .routing import alertmanager, validate as routing_validate
 from .estate import Estate
 from .problems import DeclarationError, Severity
 from .render import CompiledDashboard, render_dashboard, render_rule_file
+from .routing import alertmanager
 
 PROVISIONING_DASHBOARDS = "/etc/grafana/provisioning/dashboards/dashsmith"
 
@@ -33,7 +33,7 @@ class Build:
 
 def compile_estate(estate: Estate, max_for: str | None = None) -> Build:
     """Everything the estate compiles to; DeclarationError if it cannot be built."""
-    found = validate.problems(estate) + routing_validate.problems(estate.routing)
+    found = validate.problems(estate)
     errors = [p for p in found if p.severity is Severity.ERROR]
     if errors:
         raise DeclarationError(errors)

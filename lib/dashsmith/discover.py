@@ -14,6 +14,7 @@ from contextlib import contextmanager
 
 from . import slo
 from .catalog import Catalog, Metric
+from .checks.rules.routing_duplicate import RoutingDuplicate
 from .dashboard import Dashboard
 from .estate import Estate, RuleFile
 from .problems import DeclarationError, Problem, Severity
@@ -63,10 +64,8 @@ def _rule_files(modules) -> list[RuleFile]:
 def _routing(modules, root: str, problems: list[Problem]) -> Routing | None:
     """The project's one Routing declaration, if any."""
     found = [r for module in modules for r in _instances(module, Routing)]
-    first = found[0].source.relative_to(root) if found else None
-    for extra in found[1:]:
-        problems.append(Problem("routing/duplicate", Severity.ERROR, "a project has one "
-                                f"Routing; another is declared at {first}", extra.source))
+    first = str(found[0].source.relative_to(root)) if found else ""
+    problems += [RoutingDuplicate().second_routing(extra, first) for extra in found[1:]]
     return found[0] if found else None
 
 

@@ -2,7 +2,7 @@
 point at the Python line that declared the thing (or the line in a JSON/YAML file).
 
   lint_project(project)      the declared estate: what build refuses (validate), every lint
-                             rule, the alert unit tests' coverage, the alert routing's checks;
+                             rule (the alert unit tests' coverage and the routing's among them);
                              after suppressions
   lint_paths(paths, project) Grafana dashboard JSON and Prometheus rule files, also ones
                              dashsmith did not write
@@ -21,9 +21,8 @@ from ..checks.registry import ALL
 from ..checks.subjects import declared_rule_files
 from ..gc_pause import no_cycle_collection
 from ..problems import DeclarationError, Problem, Severity
-from ..routing import checks as routing_checks
 from ..settings import Settings
-from . import alert_tests, inputs as reading, promtool, runner, suppress
+from . import alert_tests, amtool, inputs as reading, promtool, runner, suppress
 
 __all__ = ["lint_paths", "lint_project"]
 
@@ -31,7 +30,7 @@ __all__ = ["lint_paths", "lint_project"]
 def lint_project(project, *, tools: bool = False) -> list[Problem]:
     """Every offline finding for the declared estate, after suppressions (sorted by place).
     With tools=True, also promtool's findings on the compiled rule files and amtool's on the
-    compiled routing (raises promtool.PromtoolMissing or routing's AmtoolMissing if a tool is
+    compiled routing (raises promtool.PromtoolMissing or amtool.AmtoolMissing if a tool is
     required and not installed)."""
     with no_cycle_collection():
         return _lint_project(project, tools)
@@ -47,9 +46,8 @@ def _lint_project(project, tools: bool) -> list[Problem]:
     if inputs.estate is not None:
         suite = alert_tests.load(settings, inputs.rules, compiled, inputs.problems)
     problems = runner.run(inputs, context, ALL, suite)
-    if inputs.estate is not None:
-        amtool = routing_checks.find_amtool() if tools else None
-        problems += routing_checks.lint(inputs.estate, amtool)
+    if tools and inputs.estate is not None:
+        problems += _amtool(inputs.estate, problems)
     if tools:
         problems = _with_promtool(problems, list(compiled.items()), inputs.rules)
     suppressions = suppress.project(settings, problems)
@@ -91,6 +89,16 @@ def _lint_paths(paths: list[str], project, tools: bool) -> list[Problem]:
 
 def _records(rules) -> list:
     return [rule for rule in rules if not rule.is_alert]
+
+
+def _amtool(estate, problems: list[Problem]) -> list[Problem]:
+    """amtool's findings on the compiled routing; none while the routing has errors of its own
+    (amtool would only refuse the same mistake again)."""
+    path = amtool.find()
+    if path is None or any(p.rule.startswith("routing/") and p.severity is Severity.ERROR
+                           for p in problems):
+        return []
+    return amtool.check_config(path, estate)
 
 
 def _with_promtool(problems: list[Problem], files, rules) -> list[Problem]:

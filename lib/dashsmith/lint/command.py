@@ -7,13 +7,14 @@ import os
 import click
 
 from .. import problem_formats
+from ..checks.context import Context
 from ..checks.registry import ALL, BY_ID
 from ..commandline import EXIT_PROBLEMS, fail, load_project, report_declaration_error
 from ..problems import DeclarationError, Problem, Severity
 from ..project import Project
-from ..routing import checks as routing_checks
+from ..routing import checks as routing
 from ..settings import NoProjectError, SettingsError
-from . import alert_tests, lint_paths, lint_project, promtool
+from . import alert_tests, amtool, lint_paths, lint_project, promtool
 
 FAIL_ON = {"error": Severity.ERROR, "warning": Severity.WARNING}
 
@@ -45,7 +46,7 @@ def lint(ctx, paths, output_format, fail_on, explain, no_tools):
             problems = lint_paths(list(paths), project, tools=not no_tools)
         else:
             problems = lint_project(project, tools=not no_tools)
-    except (promtool.PromtoolMissing, routing_checks.AmtoolMissing) as error:
+    except (promtool.PromtoolMissing, amtool.AmtoolMissing) as error:
         fail(str(error))
     # Paths as the user reads them: from the project's root, or from here without a project.
     base = project.root if project is not None else os.getcwd()
@@ -96,8 +97,11 @@ def test(ctx):
     if failed:
         click.echo(f"\n{len(failed)} of {len(results)} test file(s) failed: "
                    + ", ".join(os.path.relpath(p, project.root) for p in failed))
-    lines, problems = routing_checks.test(project.estate)
-    click.echo("\n".join(["", *lines]))
+    estate = project.estate
+    click.echo("\n".join(["", *routing.summary(estate)]))
+    context = Context(estate.catalog, project.settings.scrape_interval, root=project.root)
+    problems = [problem for rule in ALL if "test" in rule.commands()
+                for problem in rule.declared(estate, context)]
     for problem in problems:
         click.echo(str(project.relative(problem)), err=True)
     if failed or any(p.severity is Severity.ERROR for p in problems):

@@ -1,9 +1,9 @@
-"""Run the rules over what was read: each dashboard and its queries, each rule file, each rule
-and its expression, the alert unit tests. Dashboards pass one at a time, so a large estate is
-never held in memory at once.
+"""Run the rules over what was read: the declarations as a whole, each dashboard and its
+queries, each rule file, each rule and its expression, the alert unit tests. Dashboards pass
+one at a time, so a large estate is never held in memory at once.
 
 What was declared was checked as build checks it (validate): the structural rules look here
-only at what was read from files."""
+only at what was read from files, the others at everything."""
 
 from __future__ import annotations
 
@@ -29,6 +29,9 @@ def run(inputs: Inputs, context: Context, rules: list[Rule], suite=None) -> list
         for rule in chosen[site.kind]:
             problems.extend(rule.query(site, context))
 
+    if inputs.estate is not None:
+        for rule in declared_hooked["declared"]:
+            problems.extend(rule.declared(inputs.estate, context))
     for doc in inputs.dashboards:
         for rule in (hooked if doc.external else declared_hooked)["dashboard"]:
             problems.extend(rule.dashboard(doc, context))

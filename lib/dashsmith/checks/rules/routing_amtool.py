@@ -17,3 +17,7 @@ class RoutingAmtool(Rule):
     """
 
     id = "routing/amtool"
+
+    def refused(self, output: str, routing):
+        """amtool's complaint about the compiled routing, at the Routing declaration."""
+        return self.problem(f"amtool check-config: {output}", routing.source)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from ...routing.checks import is_black_hole, routed_alerts
 from ..rule import Rule
 
 
@@ -15,3 +16,10 @@ class RoutingBlackHole(Rule):
 
     id = "routing/black-hole"
     reported_by = ("lint", "test")
+
+    def declared(self, estate, context):
+        for item in routed_alerts(estate):
+            if all(is_black_hole(estate.routing, name) for name in item.receivers):
+                yield self.problem(f"alert {item.alert.name} reaches only "
+                                   f"{', '.join(item.receivers)}, which notifies no one",
+                                   item.alert.source)

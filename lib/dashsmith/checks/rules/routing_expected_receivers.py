@@ -1,5 +1,11 @@
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
+
+from ...estate import Estate
+from ...problems import Problem
+from ...routing.checks import routed_alerts
+from ..context import Context
 from ..rule import Rule
 
 
@@ -19,3 +25,14 @@ class RoutingExpectedReceivers(Rule):
 
     id = "routing/expected-receivers"
     reported_by = ("lint", "test")
+
+    def declared(self, estate: Estate, context: Context) -> Iterator[Problem]:
+        for item in routed_alerts(estate):
+            expected = item.alert.expect_receivers
+            if expected is not None and list(expected) != item.receivers:
+                yield self.problem(f"alert {item.alert.name} reaches {_names(item.receivers)}, "
+                                   f"expected {_names(expected)}", item.alert.source)
+
+
+def _names(names: Sequence[str]) -> str:
+    return ", ".join(names) if names else "(none)"

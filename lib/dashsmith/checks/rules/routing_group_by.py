@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from ...promql.names import LABEL_NAME
+from ...routing.resolve import GROUP_BY_ALL
 from ..rule import Rule
 
 
@@ -15,3 +17,12 @@ class RoutingGroupBy(Rule):
 
     id = "routing/group-by"
     structural = True
+
+    def declared(self, estate, context):
+        if estate.routing is None:
+            return
+        for route in estate.routing.root.walk():
+            for label in route.group_by or []:
+                if label != GROUP_BY_ALL and not LABEL_NAME.match(label):
+                    yield self.problem(f"group_by has '{label}', which is not a label name",
+                                       route.source)

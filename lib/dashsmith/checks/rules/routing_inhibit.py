@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from ...promql.names import LABEL_NAME
 from ..rule import Rule
 
 
@@ -8,7 +9,7 @@ class RoutingInhibit(Rule):
     holds something that is not a label name.
 
     Anti-pattern:
-        Inhibit(target='severity="warning"', by="", equal=["alertname"])
+        Inhibit(target='severity="warning"', by=[], equal=["alertname"])
 
     Best practice:
         Inhibit(target='severity="warning"', by='severity="critical"', equal=["alertname"])
@@ -16,3 +17,15 @@ class RoutingInhibit(Rule):
 
     id = "routing/inhibit"
     structural = True
+
+    def declared(self, estate, context):
+        if estate.routing is None:
+            return
+        for inhibit in estate.routing.inhibit:
+            if not inhibit.target or not inhibit.by:
+                yield self.problem("an inhibition needs matchers on both sides (target and by); "
+                                   "without, it matches every alert", inhibit.source)
+            for label in inhibit.equal:
+                if not LABEL_NAME.match(label):
+                    yield self.problem(f"equal has '{label}', which is not a label name",
+                                       inhibit.source)

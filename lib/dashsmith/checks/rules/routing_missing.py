@@ -16,3 +16,9 @@ class RoutingMissing(Rule):
 
     id = "routing/missing"
     severity = Severity.WARNING
+
+    def declared(self, estate, context):
+        if estate.routing is None and estate.alerts():
+            yield self.problem("alerts are declared but no Routing(...) is, so no "
+                               "alertmanager.yml is built and no alert reaches anyone",
+                               estate.rule_files[0].source)

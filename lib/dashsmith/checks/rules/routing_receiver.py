@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from ...routing.receivers import INTEGRATIONS
 from ..rule import Rule
 
 
@@ -16,3 +17,19 @@ class RoutingReceiver(Rule):
 
     id = "routing/receiver"
     structural = True
+
+    def declared(self, estate, context):
+        routing = estate.routing
+        if routing is None:
+            return
+        for receiver in routing.receivers:
+            for integration in receiver.integrations:
+                if not isinstance(integration, INTEGRATIONS):
+                    yield self.problem(f"receiver '{receiver.name}' has a "
+                                       f"{type(integration).__name__}; use Slack, Email, Webhook "
+                                       "or PagerDuty", receiver.source)
+        declared = {receiver.name for receiver in routing.receivers}
+        for route in routing.root.walk():
+            if route.receiver is not None and route.receiver not in declared:
+                yield self.problem(f"route sends to receiver '{route.receiver}', which is not "
+                                   "declared", route.source)

@@ -1,6 +1,16 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
+
+from ...estate import Estate
+from ...problems import Problem
+from ...routing.receivers import INTEGRATIONS
+from ...routing.secrets import Secret
+from ..context import Context
 from ..rule import Rule
+
+# The field of each integration that holds a credential.
+SECRET_FIELDS = {"Slack": "api_url", "PagerDuty": "routing_key"}
 
 
 class RoutingSecret(Rule):
@@ -18,3 +28,16 @@ class RoutingSecret(Rule):
 
     id = "routing/secret"
     structural = True
+
+    def declared(self, estate: Estate, context: Context) -> Iterator[Problem]:
+        if estate.routing is None:
+            return
+        for receiver in estate.routing.receivers:
+            for integration in receiver.integrations:
+                kind = type(integration).__name__
+                field = SECRET_FIELDS.get(kind)
+                if isinstance(integration, INTEGRATIONS) and field \
+                        and not isinstance(getattr(integration, field), Secret):
+                    yield self.problem(f"{kind} {field} of receiver '{receiver.name}' must be "
+                                       "secret_file(...) or secret_env(...), so that it is never "
+                                       "written into the build", integration.source)

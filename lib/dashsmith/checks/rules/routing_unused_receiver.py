@@ -16,3 +16,12 @@ class RoutingUnusedReceiver(Rule):
 
     id = "routing/unused-receiver"
     severity = Severity.WARNING
+
+    def declared(self, estate, context):
+        if estate.routing is None:
+            return
+        used = {route.receiver for route in estate.routing.root.walk()}
+        for receiver in estate.routing.receivers:
+            if receiver.name not in used:
+                yield self.problem(f"no route sends to receiver '{receiver.name}'",
+                                   receiver.source)
