@@ -170,6 +170,23 @@ def test_an_option_grafanalib_rejects_names_the_panel_line(cli, project, built_b
                    "panel 'Fill'")
 
 
+def test_a_dashboard_that_cannot_be_laid_out_names_the_dashboard_line(cli, project, built_before):
+    write(project, "dashboards/wide.py", """\
+        from dashsmith import Dashboard, Row, timeseries
+
+        dashboard = Dashboard(
+            uid="wide", title="Wide", folder="F",
+            rows=[Row("Only", [
+                timeseries("Up", "up", unit="short", description="d", legend="x", width="wide"),
+            ])],
+        )
+    """)
+    stderr = assert_refused(cli, project, built_before,
+                            "dashboards/wide.py:3:1: error dashboard/layout dashboard 'wide' "
+                            "cannot be rendered: TypeError:")
+    assert "Traceback" not in stderr and "1 problem(s)" in stderr
+
+
 @pytest.mark.parametrize("query", ['""', '"   "', 'Query("", legend="x")'])
 def test_panel_with_a_blank_query(cli, project, built_before, query):
     write(project, "dashboards/blank_query.py", f"""\

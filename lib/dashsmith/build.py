@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from . import folders, output, serialize, validate
 from .estate import Estate
 from .problems import DeclarationError, Severity
-from .render import CompiledDashboard, render_dashboard, render_rule_file
+from .render import CompiledDashboard, render_rule_file
 from .routing import alertmanager
 
 PROVISIONING_DASHBOARDS = "/etc/grafana/provisioning/dashboards/dashsmith"
@@ -34,10 +34,11 @@ class Build:
 def compile_estate(estate: Estate, max_for: str | None = None) -> Build:
     """Everything the estate compiles to; DeclarationError if it cannot be built."""
     found = validate.problems(estate)
-    errors = [p for p in found if p.severity is Severity.ERROR]
+    dashboards = sorted(validate.rendered(estate.dashboards, found), key=lambda d: d.uid)
+    errors = sorted((p for p in found if p.severity is Severity.ERROR),
+                    key=lambda p: (p.source, p.rule, p.message))
     if errors:
         raise DeclarationError(errors)
-    dashboards = sorted((render_dashboard(d) for d in estate.dashboards), key=lambda d: d.uid)
     rule_files = {rf.name: render_rule_file(rf, estate.settings, max_for)
                   for rf in sorted(estate.rule_files, key=lambda rf: rf.name)}
     routing = alertmanager.config(estate.routing) if estate.routing else None

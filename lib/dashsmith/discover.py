@@ -9,15 +9,15 @@ import importlib.machinery
 import importlib.util
 import os
 import sys
-import traceback
 from contextlib import contextmanager
 
 from . import slo
 from .catalog import Catalog, Metric
+from .checks.rules.declaration_import import DeclarationImport
 from .checks.rules.routing_duplicate import RoutingDuplicate
 from .dashboard import Dashboard
 from .estate import Estate, RuleFile
-from .problems import DeclarationError, Problem, Severity
+from .problems import DeclarationError, Problem
 from .routing import Routing
 from .rules import RuleGroup, rule_from_dict
 from .settings import Settings
@@ -104,8 +104,8 @@ def _modules(settings: Settings, directory: str, problems: list[Problem]):
             parts = parts[:-1]
         try:
             yield importlib.import_module(".".join(parts))
-        except Exception as error:  # any failure of user code is reported, not raised
-            problems.append(_import_problem(path, error))
+        except Exception as error:  # noqa: BLE001 - any failure of user code is a finding
+            problems.append(DeclarationImport().cannot_import(path, error))
 
 
 def _python_files(base: str) -> list[str]:
@@ -115,20 +115,6 @@ def _python_files(base: str) -> list[str]:
         found.extend(os.path.join(directory, f) for f in sorted(files)
                      if f.endswith(".py") and not f.startswith("test_"))
     return found
-
-
-def _import_problem(path: str, error: Exception) -> Problem:
-    if isinstance(error, SyntaxError) and error.filename:
-        source = Source(error.filename, error.lineno or 1, error.offset or 0)
-        message = f"cannot import: {error.msg}"
-    else:
-        root = os.path.dirname(os.path.dirname(os.path.abspath(path)))
-        frames = [f for f in traceback.extract_tb(error.__traceback__)
-                  if os.path.abspath(f.filename).startswith(root + os.sep)]
-        # The innermost frame in the project's own files, else the module itself.
-        source = Source(frames[-1].filename, frames[-1].lineno) if frames else Source(path, 1)
-        message = f"cannot import: {type(error).__name__}: {error}"
-    return Problem("declaration/import", Severity.ERROR, message, source)
 
 
 @contextmanager

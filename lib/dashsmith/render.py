@@ -13,7 +13,6 @@ from . import durations, folders
 from .dashboard import DATASOURCE, Dashboard, Row
 from .estate import RuleFile
 from .panels import Panel, Query
-from .problems import DeclarationError, Problem, Severity
 from .rules import Alert, Record
 from .settings import Settings
 from .source import Source
@@ -169,32 +168,41 @@ class _Layout:
         self.compiled.target_sources[(panel_id, ref_id)] = query.source
         instant = panel.instant if query.instant is None else query.instant
         table = issubclass(panel.recipe.cls, g.Table)
-        data = _TEMPLATES.render(g.Target, dict(
-            expr=query.expr,
-            legendFormat="" if query.legend is None else query.legend or "__auto",
-            refId=ref_id,
-            instant=instant,
-            interval=query.interval,
-            format=query.format or ("table" if table else "time_series"),
-            datasource=dict(DATASOURCE) if query.datasource is None else query.datasource,
-            hide=query.hide,
+        data = _TEMPLATES.render(g.Target, {
+            "expr": query.expr,
+            "legendFormat": "" if query.legend is None else query.legend or "__auto",
+            "refId": ref_id,
+            "instant": instant,
+            "interval": query.interval,
+            "format": query.format or ("table" if table else "time_series"),
+            "datasource": dict(DATASOURCE) if query.datasource is None else query.datasource,
+            "hide": query.hide,
             # grafanalib's default of 2 halves every query's resolution; Grafana's own is 1.
-            intervalFactor=1 if query.interval_factor is None else query.interval_factor,
-        ), TARGET_CONTENT)
+            "intervalFactor": 1 if query.interval_factor is None else query.interval_factor,
+        }, TARGET_CONTENT)
         data["range"] = not instant
         return merge(data, query.extra)
 
 
+class PanelRefused(Exception):
+    """grafanalib refused a panel's options (a keyword its class does not take, a value it
+    rejects): the panel, and grafanalib's reason. The panel/options rule reports it."""
+
+    def __init__(self, panel: Panel, reason: Exception):
+        super().__init__(str(reason))
+        self.panel = panel
+        self.reason = reason
+
+
 def _panel_json(panel: Panel) -> dict:
-    """The panel's grafanalib JSON; an option grafanalib rejects is reported at the panel."""
+    """The panel's grafanalib JSON; PanelRefused if grafanalib rejects an option."""
     recipe = panel.recipe
     try:
         if recipe.kwargs is None:
             return plain(recipe.given)
         return _TEMPLATES.render(recipe.cls, recipe.kwargs, PANEL_CONTENT)
     except (TypeError, ValueError) as error:
-        raise DeclarationError([Problem("panel/options", Severity.ERROR,
-                                        f"panel '{panel.title}': {error}", panel.source)])
+        raise PanelRefused(panel, error) from error
 
 
 def _ref_id(index: int) -> str:

@@ -10,12 +10,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from .. import validate
-from ..checks.rules.dashboard_layout import DashboardLayout
 from ..checks.rules.file_format import FileFormat
 from ..checks.subjects import DashboardDoc, GroupDoc, RuleDoc, RuleFileDoc, is_rule, is_rule_file
 from ..estate import Estate
 from ..problems import DeclarationError, Problem
-from ..render import render_dashboard
 from ..source import Source
 from . import locate
 
@@ -46,17 +44,7 @@ def declared(project) -> Inputs:
 
 
 def _declared_dashboards(estate: Estate, problems: list[Problem]) -> Iterator[DashboardDoc]:
-    reported = {p.source for p in problems if p.rule == DashboardLayout.id}
-    for dashboard in estate.dashboards:
-        try:
-            compiled = render_dashboard(dashboard)
-        except DeclarationError as error:  # what build reports, as build reports it
-            problems.extend(p for p in error.problems if p not in problems)
-            continue
-        except Exception as error:  # noqa: BLE001 - any failure of the renderer is a finding
-            if dashboard.source not in reported:  # else validate said why
-                problems.append(DashboardLayout().cannot_render(dashboard, error))
-            continue
+    for compiled in validate.rendered(estate.dashboards, problems):
         yield DashboardDoc(
             compiled.json, compiled.source, False,
             panel_source=lambda panel, c=compiled: c.panel_sources.get(panel.get("id"), c.source),

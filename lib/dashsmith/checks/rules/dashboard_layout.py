@@ -8,9 +8,9 @@ class DashboardLayout(Rule):
     """A dashboard's rows hold something that is not a Row or a panel, or it cannot be laid
     out.
 
-    Build refuses rows that are not Row(...) or dashsmith panels; lint also reports a
-    declaration the renderer fails on (e.g. a width that is not a number) instead of
-    crashing.
+    Build refuses rows that are not Row(...) or dashsmith panels, and a declaration the
+    renderer fails on (e.g. a width that is not a number), at the dashboard's call; lint
+    reports the same instead of crashing.
 
     Anti-pattern:
         rows=[g.TimeSeries(title="Raw grafanalib panel")]
@@ -36,6 +36,7 @@ class DashboardLayout(Rule):
                                        f"{type(item).__name__}", dashboard.source)
 
     def cannot_render(self, dashboard, error: Exception):
-        """A declared dashboard the renderer failed on, which the checks above let through."""
+        """A declared dashboard the renderer failed on (validate.rendered), which the checks
+        above let through."""
         return self.problem(f"dashboard '{dashboard.uid}' cannot be rendered: "
                             f"{type(error).__name__}: {error}", dashboard.source)

@@ -1,5 +1,10 @@
 from __future__ import annotations
 
+import os
+import traceback
+
+from ...problems import Problem
+from ...source import Source
 from ..rule import Rule
 
 
@@ -20,3 +25,15 @@ class DeclarationImport(Rule):
 
     id = "declaration/import"
     structural = True
+
+    def cannot_import(self, path: str, error: Exception) -> Problem:
+        """The module at `path` raised `error` as it was imported: the finding is at the line
+        that raised, the innermost in the project's own files (else the module's first)."""
+        if isinstance(error, SyntaxError) and error.filename:
+            return self.problem(f"cannot import: {error.msg}",
+                                Source(error.filename, error.lineno or 1, error.offset or 0))
+        root = os.path.dirname(os.path.dirname(os.path.abspath(path)))
+        frames = [frame for frame in traceback.extract_tb(error.__traceback__)
+                  if os.path.abspath(frame.filename).startswith(root + os.sep)]
+        source = Source(frames[-1].filename, frames[-1].lineno or 1) if frames else Source(path, 1)
+        return self.problem(f"cannot import: {type(error).__name__}: {error}", source)
