@@ -30,10 +30,10 @@ class Diff:
     summary: str = ""  # one line about an added or removed entity
     source: Source | None = None  # where it is declared (the new side, unless removed)
     fields: list[FieldChange] = field(default_factory=list)
-    children: list["Diff"] = field(default_factory=list)
+    children: list[Diff] = field(default_factory=list)
 
     def to_json(self) -> dict:
-        data = {"kind": self.kind, "name": self.name, "status": self.status}
+        data: dict[str, object] = {"kind": self.kind, "name": self.name, "status": self.status}
         if self.title:
             data["title"] = self.title
         if self.summary:
@@ -60,7 +60,7 @@ class Report:
 
     def counts(self) -> dict[str, dict[str, int]]:
         """{'dashboards': {'changed': 2, ...}, 'panels': {...}, 'rules': {...}}"""
-        out = {"dashboards": {}, "panels": {}, "rules": {}}
+        out: dict[str, dict[str, int]] = {"dashboards": {}, "panels": {}, "rules": {}}
         for dashboard in self.dashboards:
             _count(out["dashboards"], dashboard.status)
             for child in dashboard.children:
@@ -86,5 +86,5 @@ def where(source: Source) -> str:
     return f"{source.file}:{source.line}"
 
 
-def _count(counts: dict, status: str) -> None:
+def _count(counts: dict[str, int], status: str) -> None:
     counts[status] = counts.get(status, 0) + 1

@@ -7,16 +7,20 @@ from __future__ import annotations
 
 import json
 import os
+from typing import TYPE_CHECKING
 
 import click
 
 from ..commandline import EXIT_PROBLEMS, fail, load_project, report_declaration_error
-from ..grafana.connection import connection_options
+from ..grafana.connection import Connection, connection_options
 from ..output import OutputError, replace_tree
 from ..problems import DeclarationError
 from . import render_markdown, render_text, semantic, snapshot
 from .changes import ADDED, REMOVED, Report
 from .snapshot import Snapshot, SnapshotError
+
+if TYPE_CHECKING:
+    from .preview_data import DashboardData
 
 PREVIEW_TIMEOUT = 15.0  # seconds per query: a range query over a dashboard's whole span
 
@@ -35,7 +39,8 @@ PREVIEW_TIMEOUT = 15.0  # seconds per query: a range query over a dashboard's wh
               help="Where DIR will be published; the markdown report links the pictures there.")
 @connection_options
 @click.pass_context
-def diff(ctx, base, live, fmt, previews_dir, preview_url, connection):
+def diff(ctx: click.Context, base: str | None, live: bool, fmt: str, previews_dir: str | None,
+         preview_url: str | None, connection: Connection | None) -> None:
     """What changes in dashboards and alert rules, panel by panel and rule by rule."""
     if bool(base) == bool(live):
         raise click.UsageError("give either --base REF or --live")
@@ -46,8 +51,10 @@ def diff(ctx, base, live, fmt, previews_dir, preview_url, connection):
         head = snapshot.of_project(project)
         if live:
             from .live import of_grafana
+            assert connection is not None  # --live needs a URL: checked above
             old, head = of_grafana(connection, head)
         else:
+            assert base  # either --base or --live: checked above
             old = snapshot.at_ref(project, base)
     except DeclarationError as error:
         report_declaration_error(project, error)
@@ -59,7 +66,7 @@ def diff(ctx, base, live, fmt, previews_dir, preview_url, connection):
     ctx.exit(EXIT_PROBLEMS if report else 0)
 
 
-def _rendered(report: Report, fmt: str, links: dict) -> str:
+def _rendered(report: Report, fmt: str, links: dict[str, render_markdown.Preview]) -> str:
     if fmt == "json":
         return json.dumps(report.to_json(), indent=2, ensure_ascii=False) + "\n"
     if fmt == "markdown":
@@ -73,9 +80,10 @@ def _previews(report: Report, old: Snapshot, head: Snapshot, directory: str,
     from .preview import render
     sides = {"base": {d.uid: d for d in old.dashboards},
              "head": {d.uid: d for d in head.dashboards}}
-    files, links = {}, {}
+    files: dict[str, bytes] = {}
+    links: dict[str, render_markdown.Preview] = {}
     for diff in report.dashboards:
-        names = {}
+        names: dict[str, str] = {}
         for side, dashboards in sides.items():
             wanted = diff.status != (ADDED if side == "base" else REMOVED)
             dashboard = dashboards.get(diff.name)
@@ -110,7 +118,8 @@ def _write(directory: str, files: dict[str, bytes]) -> None:
               help="With --prometheus: the time range shown, back from now (default: the "
                    "dashboard's own, e.g. 6h).")
 @click.pass_context
-def preview(ctx, out, uids, prometheus, span):
+def preview(ctx: click.Context, out: str | None, uids: tuple[str, ...], prometheus: str | None,
+            span: str | None) -> None:
     """Pictures (PNG and SVG) of each dashboard's layout, with data from Prometheus if given."""
     from .preview import render
     project = load_project(ctx)
@@ -122,7 +131,7 @@ def preview(ctx, out, uids, prometheus, span):
     unknown = sorted(set(uids) - {d.uid for d in build.dashboards})
     if unknown:
         fail(f"no dashboard with uid {', '.join(unknown)}")
-    files = {}
+    files: dict[str, bytes] = {}
     for dashboard in dashboards:
         data = _data(dashboard.json, prometheus, span, project.settings.scrape_interval) \
             if prometheus else None
@@ -134,7 +143,7 @@ def preview(ctx, out, uids, prometheus, span):
     click.echo(f"drew {len(dashboards)} dashboards into {os.path.relpath(out)}")
 
 
-def _data(dashboard: dict, url: str, span: str | None, scrape_interval: str):
+def _data(dashboard: dict, url: str, span: str | None, scrape_interval: str) -> DashboardData:
     from ..prometheus.api import Prometheus, Unreachable
     from .preview_data import Window, fetch
     span = span or _dashboard_span(dashboard)

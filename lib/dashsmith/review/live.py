@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import dataclasses
 
+from grafana_client import GrafanaApi
+
 from .. import folders
 from ..grafana.connection import Connection, GrafanaUnavailable, connect, explain
 from ..grafana.content import normalize_dashboard
@@ -28,8 +30,12 @@ def of_grafana(connection: Connection, head: Snapshot) -> tuple[Snapshot, Snapsh
         unmarked = [d.uid for d in head.dashboards if d.uid not in live]
         live.update(fetch_live_dashboards(grafana, uids=unmarked) if unmarked else {})
         paths = _FolderPaths(grafana, head)
+        # A dashboard read from Grafana has no declaration behind it (the report shows none).
+        # CompiledDashboard (render.py) types its source as always given: until it says
+        # `Source | None`, this is the one place that knows better.
         dashboards = [CompiledDashboard(uid, str(data.get("title", "")).strip(),
-                                        paths.of(folder_uid), data, source=None)
+                                        paths.of(folder_uid), data,
+                                        source=None)  # type: ignore[arg-type]
                       for uid, (folder_uid, data) in sorted(live.items())]
     except GrafanaUnavailable as error:
         raise SnapshotError(str(error)) from None
@@ -46,7 +52,7 @@ class _FolderPaths:
     """Folder uid → title path ('Parent/Child'), as the build names folders. The build's own
     folders are known by their derived uids; any other is read from Grafana."""
 
-    def __init__(self, grafana, head: Snapshot):
+    def __init__(self, grafana: GrafanaApi, head: Snapshot):
         self.grafana = grafana
         self.known = {"": ""}
         for dashboard in head.dashboards:

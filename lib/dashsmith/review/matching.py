@@ -5,25 +5,27 @@ from __future__ import annotations
 import bisect
 import difflib
 from collections import defaultdict
-from typing import Callable, Sequence, TypeVar
+from collections.abc import Callable, Sequence
+from typing import TypeVar
 
 T = TypeVar("T")
 
 
 def match(old: Sequence[T], new: Sequence[T], identities: Sequence[Callable[[T], object]],
-          similarity: Callable[[T, T], float] | None = None, threshold: float = 0.7):
+          similarity: Callable[[T, T], float] | None = None,
+          threshold: float = 0.7) -> tuple[list[tuple[T, T]], list[T], list[T]]:
     """Pairs (old, new): first by each identity in turn (an identity of None matches nothing;
     equal identities pair in order), then what is left by similarity at or above `threshold`
     (a rename). Returns (pairs, removed, added), each in its side's order."""
     pairs: list[tuple[T, T]] = []
     old_left, new_left = list(old), list(new)
     for identity in identities:
-        waiting = defaultdict(list)
+        waiting: defaultdict[object, list[T]] = defaultdict(list)
         for item in new_left:
             key = identity(item)
             if key is not None:
                 waiting[key].append(item)
-        unmatched = []
+        unmatched: list[T] = []
         for item in old_left:
             candidates = waiting.get(identity(item))
             if candidates:
@@ -41,10 +43,14 @@ def match(old: Sequence[T], new: Sequence[T], identities: Sequence[Callable[[T],
     return pairs, old_left, new_left
 
 
-def _by_similarity(old, new, similarity, threshold):
-    scored = sorted(((similarity(o, n), i, j) for i, o in enumerate(old) for j, n in enumerate(new)),
+def _by_similarity(old: Sequence[T], new: Sequence[T], similarity: Callable[[T, T], float],
+                   threshold: float) -> list[tuple[T, T]]:
+    scored = sorted(((similarity(o, n), i, j)
+                     for i, o in enumerate(old) for j, n in enumerate(new)),
                     key=lambda s: (-s[0], s[1], s[2]))
-    used_old, used_new, pairs = set(), set(), []
+    used_old: set[int] = set()
+    used_new: set[int] = set()
+    pairs: list[tuple[T, T]] = []
     for score, i, j in scored:
         if score < threshold:
             break
@@ -67,7 +73,9 @@ def out_of_order(old_positions: Sequence[int]) -> set[int]:
     if not old_positions:
         return set()
     # Patience sorting with back links: O(n log n).
-    tails, tail_index, previous = [], [], [-1] * len(old_positions)
+    tails: list[int] = []
+    tail_index: list[int] = []
+    previous = [-1] * len(old_positions)
     for i, value in enumerate(old_positions):
         k = bisect.bisect_left(tails, value)
         if k == len(tails):
@@ -77,7 +85,8 @@ def out_of_order(old_positions: Sequence[int]) -> set[int]:
             tails[k] = value
             tail_index[k] = i
         previous[i] = tail_index[k - 1] if k else -1
-    kept, i = set(), tail_index[-1]
+    kept: set[int] = set()
+    i = tail_index[-1]
     while i != -1:
         kept.add(i)
         i = previous[i]

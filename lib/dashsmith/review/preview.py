@@ -11,17 +11,22 @@ from __future__ import annotations
 import io
 import math
 import textwrap
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from typing import Any
 
 from matplotlib import rc_context
+from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 from matplotlib.ticker import FuncFormatter, MaxNLocator
+from matplotlib.typing import RcKeyType
 
-from .preview_data import DashboardData, PanelData
+from ..prometheus.api import Series
+from .preview_data import DashboardData, PanelData, Window
 from .units import format_value
 
 GRID_COLUMNS = 24
@@ -38,10 +43,15 @@ PALETTE = ["#73bf69", "#f2cc0c", "#5794f2", "#ff9830", "#f2495c", "#b877d9", "#8
            "#ff7383", "#56a64b", "#e0b400", "#3274d9", "#fa6400"]
 NAMED = {"green": "#73bf69", "red": "#f2495c", "orange": "#ff9830", "yellow": "#fade2a",
          "blue": "#5794f2", "purple": "#b877d9", "dark-red": "#c4162a", "text": TEXT}
-STYLE = {"svg.fonttype": "none", "text.parse_math": False, "svg.hashsalt": "dashsmith", "font.size": 7,
-         "font.family": "DejaVu Sans", "text.color": TEXT, "axes.edgecolor": BORDER,
-         "axes.labelcolor": MUTED, "xtick.color": MUTED, "ytick.color": MUTED,
-         "axes.linewidth": 0.6, "xtick.labelsize": 6, "ytick.labelsize": 6}
+STYLE: dict[RcKeyType, Any] = {
+    "svg.fonttype": "none", "text.parse_math": False, "svg.hashsalt": "dashsmith",
+    "font.size": 7, "font.family": "DejaVu Sans", "text.color": TEXT, "axes.edgecolor": BORDER,
+    "axes.labelcolor": MUTED, "xtick.color": MUTED, "ytick.color": MUTED,
+    "axes.linewidth": 0.6, "xtick.labelsize": 6, "ytick.labelsize": 6}
+
+
+Area = tuple[float, float, float, float]  # x, y, width, height in px, y downwards
+Drawn = list[tuple[str, Series]]  # (legend, series) of a panel
 
 
 @dataclass(frozen=True)
@@ -82,7 +92,7 @@ def _grid(panel: dict) -> dict:
 
 
 class _Drawing:
-    def __init__(self, figure: Figure, width: int, height: int, data):
+    def __init__(self, figure: Figure, width: int, height: int, data: DashboardData | None):
         self.figure, self.width, self.height, self.data = figure, width, height, data
         # One axes over the whole picture in px, y downwards, for boxes and text.
         self.canvas = figure.add_axes((0, 0, 1, 1))
@@ -102,7 +112,14 @@ class _Drawing:
             else:
                 self.panel(panel)
 
-    def box(self, panel: dict) -> tuple[float, float, float, float]:
+    @property
+    def window(self) -> Window:
+        """The time range of the data: only panels with data are drawn over time."""
+        if self.data is None:
+            raise ValueError("a panel drawn over time needs data")
+        return self.data.window
+
+    def box(self, panel: dict) -> Area:
         grid = _grid(panel)
         return (grid["x"] * COLUMN + GAP / 2, HEADER + grid["y"] * ROW + GAP / 2,
                 grid["w"] * COLUMN - GAP, grid["h"] * ROW - GAP)
@@ -134,19 +151,20 @@ class _Drawing:
         else:
             self.panel_data(panel, inner, self.data.panels.get(panel.get("id"), PanelData()))
 
-    def lines(self, area, lines: list[str], colour, monospace: bool = False) -> None:
+    def lines(self, area: Area, lines: list[str], colour: str | list[str],
+              monospace: bool = False) -> None:
         """Lines wrapped to the area's width, as many as fit; `colour` is one colour or one
         per line."""
         x, y, w, h = area
         colours = colour if isinstance(colour, list) else [colour] * len(lines)
         room = max(int((w - 4) // (5.4 if monospace else 4.6)), 8)
-        wrapped = [(part, c) for line, c in zip(lines, colours)
+        wrapped = [(part, c) for line, c in zip(lines, colours, strict=True)
                    for part in textwrap.wrap(line, room) or [""]]
         for index, (line, c) in enumerate(wrapped[: max(int(h // 11), 0)]):
             self.canvas.text(x + 2, y + index * 11, line, va="top", color=c, fontsize=6.5,
                              family="monospace" if monospace else "DejaVu Sans")
 
-    def panel_data(self, panel: dict, area, data: PanelData) -> None:
+    def panel_data(self, panel: dict, area: Area, data: PanelData) -> None:
         if data.error and not data.series:
             self.lines(area, ["⚠ " + data.error], ERROR)
             return
@@ -155,10 +173,10 @@ class _Drawing:
             self.canvas.text(x + w / 2, y + h / 2, "No data", ha="center", va="center",
                              color=MUTED, fontsize=9)
             return
-        draw = _DRAWERS.get(panel.get("type"), _timeseries)
+        draw = _DRAWERS.get(panel.get("type", ""), _timeseries)
         draw(self, panel, area, data.series[:MAX_SERIES])
 
-    def axes(self, area, **options):
+    def axes(self, area: Area, **options: Any) -> Axes:
         x, y, w, h = area
         ax = self.figure.add_axes((x / self.width, 1 - (y + h) / self.height, w / self.width,
                                    h / self.height), facecolor=PANEL, **options)
@@ -166,7 +184,8 @@ class _Drawing:
             ax.spines[side].set_visible(False)
         return ax
 
-    def value_text(self, area, value: str, colour: str, label: str = "", gid=None) -> None:
+    def value_text(self, area: Area, value: str, colour: str, label: str = "",
+                   gid: str | None = None) -> None:
         x, y, w, h = area
         size = max(min(h * 0.45, w / max(len(value), 1) * 1.4, 36), 7)
         self.canvas.text(x + w / 2, y + h / 2, value, ha="center", va="center", color=colour,
@@ -178,14 +197,16 @@ class _Drawing:
 
 # --- one function per panel type ---------------------------------------------------------
 
-def _timeseries(drawing: _Drawing, panel: dict, area, series) -> None:
+def _timeseries(drawing: _Drawing, panel: dict, area: Area, series: Drawn) -> None:
     x, y, w, h = area
     ax = drawing.axes((x + 34, y, w - 34, h - 12))
     defaults = _defaults(panel)
     custom = defaults.get("custom") or {}
     stacked = (custom.get("stacking") or {}).get("mode") == "normal"
     bars = custom.get("drawStyle") == "bars"
-    base = [0.0] * len(series[0][1].times) if stacked else None
+    base: list[float] | None = [0.0] * len(series[0][1].times) if stacked else None
+    # The x values are datetimes, which matplotlib's date converter takes; its stubs type x as
+    # numbers and arrays only, hence the type: ignore[arg-type] on each call that passes them.
     for index, (label, s) in enumerate(series):
         times = [_time(t) for t in s.times]
         colour = PALETTE[index % len(PALETTE)]
@@ -193,18 +214,22 @@ def _timeseries(drawing: _Drawing, panel: dict, area, series) -> None:
         if bars:
             width = (s.times[-1] - s.times[0]) / max(len(s.times), 1) / 86400 * 0.8 \
                 if len(s.times) > 1 else 0.01
-            ax.bar(times, s.values, width=width, color=colour, label=label, gid=gid)
-        elif stacked and len(s.values) == len(base):
-            top = [b + v for b, v in zip(base, s.values)]
-            ax.fill_between(times, base, top, color=colour, alpha=0.35, linewidth=0)
-            ax.plot(times, top, color=colour, linewidth=1, label=label, gid=gid)
+            ax.bar(times, s.values, width=width, color=colour, label=label,  # type: ignore[arg-type]
+                   gid=gid)
+        elif base is not None and len(s.values) == len(base):  # stacked
+            top = [b + v for b, v in zip(base, s.values, strict=True)]
+            ax.fill_between(times, base, top,  # type: ignore[arg-type]
+                            color=colour, alpha=0.35, linewidth=0)
+            ax.plot(times, top, color=colour, linewidth=1, label=label,  # type: ignore[arg-type]
+                    gid=gid)
             base = top
         else:
-            ax.plot(times, s.values, color=colour, linewidth=1, label=label, gid=gid)
+            ax.plot(times, s.values, color=colour, linewidth=1,  # type: ignore[arg-type]
+                    label=label, gid=gid)
     for value, colour in _threshold_lines(panel):
         ax.axhline(value, color=colour, linewidth=0.8, linestyle="--")
-    window = drawing.data.window
-    ax.set_xlim(_time(window.start), _time(window.end))
+    window = drawing.window
+    ax.set_xlim(_time(window.start), _time(window.end))  # type: ignore[arg-type]
     locator = AutoDateLocator(maxticks=6)
     ax.xaxis.set_major_locator(locator)
     ax.xaxis.set_major_formatter(ConciseDateFormatter(locator, show_offset=False))
@@ -217,7 +242,7 @@ def _timeseries(drawing: _Drawing, panel: dict, area, series) -> None:
                   labelcolor=TEXT, handlelength=1)
 
 
-def _stat(drawing: _Drawing, panel: dict, area, series) -> None:
+def _stat(drawing: _Drawing, panel: dict, area: Area, series: Drawn) -> None:
     x, y, w, h = area
     unit = _defaults(panel).get("unit")
     shown = series[:4]
@@ -230,7 +255,7 @@ def _stat(drawing: _Drawing, panel: dict, area, series) -> None:
                            gid=f"panel-{panel.get('id')}-series-{index}")
 
 
-def _gauge(drawing: _Drawing, panel: dict, area, series) -> None:
+def _gauge(drawing: _Drawing, panel: dict, area: Area, series: Drawn) -> None:
     x, y, w, h = area
     _stat(drawing, panel, (x, y, w, h - 12), series[:1])
     defaults = _defaults(panel)
@@ -242,7 +267,7 @@ def _gauge(drawing: _Drawing, panel: dict, area, series) -> None:
                                        color=_threshold_colour(panel, value, PALETTE[0])))
 
 
-def _bargauge(drawing: _Drawing, panel: dict, area, series) -> None:
+def _bargauge(drawing: _Drawing, panel: dict, area: Area, series: Drawn) -> None:
     x, y, w, h = area
     ax = drawing.axes((x + min(w * 0.3, 120), y, w - min(w * 0.3, 120) - 50, h))
     values = [_last(s.values) for _, s in series]
@@ -259,12 +284,12 @@ def _bargauge(drawing: _Drawing, panel: dict, area, series) -> None:
     ax.spines["bottom"].set_visible(False)
     top = max([v for v in values if not math.isnan(v)] + [0])
     ax.set_xlim(0, (_defaults(panel).get("max") or top or 1))
-    for position, value in zip(positions, values):
+    for position, value in zip(positions, values, strict=True):
         ax.text(1.02, position, format_value(value, unit), transform=ax.get_yaxis_transform(),
                 va="center", fontsize=6.5, color=TEXT)
 
 
-def _piechart(drawing: _Drawing, panel: dict, area, series) -> None:
+def _piechart(drawing: _Drawing, panel: dict, area: Area, series: Drawn) -> None:
     x, y, w, h = area
     values = [max(_last(s.values), 0) for _, s in series]
     values = [0 if math.isnan(v) else v for v in values]
@@ -281,11 +306,12 @@ def _piechart(drawing: _Drawing, panel: dict, area, series) -> None:
                        wedgeprops={"width": 0.45 if donut else 1, "linewidth": 0})
     for index, wedge in enumerate(wedges):
         wedge.set_gid(f"panel-{panel.get('id')}-series-{index}")
-    legend = [f"{label}  {value / total:.0%}" for (label, _), value in zip(series, values)]
+    legend = [f"{label}  {value / total:.0%}"
+              for (label, _), value in zip(series, values, strict=True)]
     drawing.lines((x + side + 8, y, w - side - 8, h), legend, colours)
 
 
-def _table(drawing: _Drawing, panel: dict, area, series) -> None:
+def _table(drawing: _Drawing, panel: dict, area: Area, series: Drawn) -> None:
     x, y, w, h = area
     unit = _defaults(panel).get("unit")
     columns = sorted({k for _, s in series for k in s.labels if k != "__name__"})[:5]
@@ -294,9 +320,12 @@ def _table(drawing: _Drawing, panel: dict, area, series) -> None:
     shown = rows[: max(int(h // 14) - 1, 1)]
     ax = drawing.axes(area)
     ax.set_axis_off()
+    # bbox as [xmin, ymin, width, height], which Table documents and takes; its stubs allow
+    # only a Bbox (whose bounds would round the height differently).
     table = ax.table(cellText=shown, colLabels=columns + ["Value"], loc="upper center",
-                     cellLoc="left", bbox=(0, 1 - 14 * (len(shown) + 1) / h, 1,
-                                          14 * (len(shown) + 1) / h))
+                     cellLoc="left",
+                     bbox=(0, 1 - 14 * (len(shown) + 1) / h, 1,  # type: ignore[arg-type]
+                           14 * (len(shown) + 1) / h))
     table.auto_set_font_size(False)
     table.set_fontsize(6)
     for (row, _), cell in table.get_celld().items():
@@ -306,8 +335,9 @@ def _table(drawing: _Drawing, panel: dict, area, series) -> None:
     table.set_gid(f"panel-{panel.get('id')}-series-0")
 
 
-_DRAWERS = {"timeseries": _timeseries, "graph": _timeseries, "stat": _stat, "gauge": _gauge,
-            "singlestat": _stat, "bargauge": _bargauge, "piechart": _piechart, "table": _table}
+_DRAWERS: dict[str, Callable[[_Drawing, dict, Area, Drawn], None]] = {
+    "timeseries": _timeseries, "graph": _timeseries, "stat": _stat, "gauge": _gauge,
+    "singlestat": _stat, "bargauge": _bargauge, "piechart": _piechart, "table": _table}
 
 
 # --- helpers -----------------------------------------------------------------------------
@@ -345,7 +375,7 @@ def _time(seconds: float) -> datetime:
     return datetime.fromtimestamp(seconds, timezone.utc)
 
 
-def _last(values: list[float]) -> float:
+def _last(values: Sequence[float]) -> float:
     for value in reversed(values):
         if not math.isnan(value):
             return value

@@ -45,14 +45,14 @@ class PanelData:
 @dataclass
 class DashboardData:
     window: Window
-    panels: dict[int, PanelData]  # by panel id
+    panels: dict[int | None, PanelData]  # by panel id (None: a panel JSON gives none)
 
 
 def fetch(dashboard: dict, prometheus: Prometheus, window: Window) -> DashboardData:
     """Data for every visible panel with queries. A query Prometheus (or a proxy before it)
     refuses becomes the panel's error; a Prometheus that does not answer raises Unreachable."""
     values = variable_values(dashboard)
-    out = {}
+    out: dict[int | None, PanelData] = {}
     for panel in panels_with_queries(dashboard):
         data = PanelData()
         for target in panel.get("targets") or []:

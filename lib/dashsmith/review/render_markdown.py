@@ -8,6 +8,7 @@ long values are named in the bullet (only the words that differ) and shown whole
 from __future__ import annotations
 
 import html
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .changes import ADDED, REMOVED, Diff, FieldChange, Report, where
@@ -16,6 +17,8 @@ from .wording import SYMBOLS, changed_parts, heading, is_long, show, summary_lin
 MARKER = "<!-- dashsmith-diff -->"  # lets a CI job find and update its earlier comment
 COLLAPSE_OVER = 15  # list lines; a longer list goes inside <details>
 _CHANGED_PART = 40  # characters of the differing words shown in a bullet
+# A field's bullet, and the diff blocks of its long values that follow the list.
+_Item = tuple[str, list[str]]
 
 
 @dataclass(frozen=True)
@@ -47,7 +50,8 @@ def render(report: Report, previews: dict[str, Preview] | None = None) -> str:
 
 def _dashboard(diff: Diff, preview: Preview | None) -> list[str]:
     symbol = SYMBOLS[diff.status]
-    out = [f"#### {symbol} Dashboard **{_text(diff.title)}** ({_code(diff.name)}) {diff.status}", ""]
+    out = [f"#### {symbol} Dashboard **{_text(diff.title)}** ({_code(diff.name)}) {diff.status}",
+           ""]
     facts = [_code(where(diff.source))] if diff.source else []
     if diff.summary:
         facts.insert(0, _text(diff.summary))
@@ -63,10 +67,12 @@ def _dashboard(diff: Diff, preview: Preview | None) -> list[str]:
     return out + _section(items + list(diff.children), path, collapse=diff.status == ADDED)
 
 
-def _section(entries: list, path: list[str] = (), collapse: bool = False) -> list[str]:
+def _section(entries: Sequence[_Item | Diff], path: Sequence[str] = (),
+             collapse: bool = False) -> list[str]:
     """A bullet list of field items (already text) and entities, then the diff blocks of its
     long values; collapsed when long."""
-    lines, blocks = [], []
+    lines: list[str] = []
+    blocks: list[str] = []
     for entry in entries:
         if isinstance(entry, Diff):
             _entity(entry, list(path), 0, lines, blocks)
@@ -80,7 +86,7 @@ def _section(entries: list, path: list[str] = (), collapse: bool = False) -> lis
     return lines + [""] + blocks
 
 
-def _tally(entries: list) -> str:
+def _tally(entries: Sequence[_Item | Diff]) -> str:
     """'2 variables, 3 rows, 9 panels' for what a collapsed list holds."""
     kinds: dict[str, int] = {}
     for entry in entries:
@@ -89,7 +95,8 @@ def _tally(entries: list) -> str:
     return ", ".join(f"{n} {kind}{'' if n == 1 else 's'}" for kind, n in kinds.items())
 
 
-def _entity(diff: Diff, path: list[str], depth: int, lines: list, blocks: list) -> None:
+def _entity(diff: Diff, path: list[str], depth: int, lines: list[str],
+            blocks: list[str]) -> None:
     indent = "  " * depth
     name = f"{diff.kind} **{_text(diff.name)}**" if diff.kind != "dashboard" else heading(diff)
     line = f"{indent}- {SYMBOLS[diff.status]} {name}"
@@ -108,14 +115,15 @@ def _entity(diff: Diff, path: list[str], depth: int, lines: list, blocks: list) 
 
 
 def _field_item(change: FieldChange, path: list[str], depth: int,
-                added: bool = False) -> tuple[str, list[str]]:
+                added: bool = False) -> _Item:
     indent = "  " * depth
     name = f"{indent}- {_text(change.field)}"
     if added:
         return f"{name}: {_code(_one_line(show(change.new)))}", []
     if is_long(change.old, change.new):
-        removed, added = changed_parts(str(change.old), str(change.new))
-        text = f"{name} changed: {_code(_clip(removed) or '…')} → {_code(_clip(added) or '…')}"
+        removed, inserted = changed_parts(str(change.old), str(change.new))
+        text = (f"{name} changed: {_code(_clip(removed) or '…')} → "
+                f"{_code(_clip(inserted) or '…')}")
         return text, _diff_block(_where(path, change), str(change.old), str(change.new))
     return f"{name}: {_code(show(change.old))} → {_code(show(change.new))}", []
 

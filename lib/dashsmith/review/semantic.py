@@ -30,8 +30,10 @@ RULE_RENAME_SIMILARITY = 0.9
 
 
 def compare(base: Snapshot, head: Snapshot) -> Report:
+    rules: list[Diff] = []
     rules_compared = base.rules is not None and head.rules is not None
-    rules = _rules(base, head) if rules_compared else []
+    if base.rules is not None and head.rules is not None:
+        rules = _rules(base, base.rules, head, head.rules)
     return Report(base.label, head.label, _dashboards(base, head), rules, rules_compared)
 
 
@@ -101,7 +103,8 @@ class _Panel:
 
 def _panel_list(d: CompiledDashboard) -> list[_Panel]:
     """Every row and panel in reading order; a collapsed row's panels follow the row."""
-    panels, row = [], ""
+    panels: list[_Panel] = []
+    row = ""
     for data in d.json.get("panels") or []:
         if data.get("type") == "row":
             row = (data.get("title") or "").strip()
@@ -130,7 +133,7 @@ def _panels_compared(old: CompiledDashboard, new: CompiledDashboard, base: Snaps
     pairs.sort(key=lambda pair: news.index(pair[1]))
     moved = _moved(pairs, olds)
 
-    placed = []  # (position in the new dashboard, diff)
+    placed: list[tuple[int, Diff]] = []  # (position in the new dashboard, diff)
     for o, n in pairs:
         fields = compare_fields(_panel_fields(o), _panel_fields(n), PANEL_FIELDS)
         if o.data.get("type") != n.data.get("type"):
@@ -182,7 +185,7 @@ def _panel_fields(p: _Panel) -> dict:
 def _added_panel(p: _Panel, dashboard: CompiledDashboard, head: Snapshot) -> Diff:
     panel_id = p.data.get("id")
     queries = [Diff("query", t.get("refId", ""), ADDED, summary=str(t.get("expr", "")),
-                    source=head.relative(dashboard.target_sources.get((panel_id, t.get("refId")))))
+                    source=head.relative(_target_source(dashboard, panel_id, t.get("refId"))))
                for t in _targets(p.data)]
     return Diff(p.kind, p.title, ADDED, summary=_panel_summary(p), source=head.relative(p.source),
                 children=queries)
@@ -205,7 +208,7 @@ def _size(p: _Panel) -> str:
     return f"w={p.grid.get('w')} h={p.grid.get('h')}"
 
 
-def _thresholds(thresholds) -> str:
+def _thresholds(thresholds: object) -> str:
     """Grafana's steps as 'green, 5 orange, 10 red' (the base colour first)."""
     if not isinstance(thresholds, dict) or not isinstance(thresholds.get("steps"), list):
         return ""
@@ -216,14 +219,14 @@ def _thresholds(thresholds) -> str:
     return mode + ", ".join(steps) if steps else ""
 
 
-def _legend(legend) -> str:
+def _legend(legend: object) -> str:
     if not isinstance(legend, dict):
         return ""
     return " ".join(f"{key}={','.join(map(str, value)) if isinstance(value, list) else value}"
                     for key, value in flatten(legend).items())
 
 
-def _number(value) -> str:
+def _number(value: object) -> str:
     return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
 
 
@@ -233,16 +236,25 @@ def _targets(panel: dict) -> list[dict]:
     return [t for t in panel.get("targets") or [] if isinstance(t, dict)]
 
 
+def _target_source(dashboard: CompiledDashboard, panel_id: object,
+                   ref_id: object) -> Source | None:
+    """Where a target is declared; None for one the build did not make (an id or refId of
+    another type, as JSON may hold, is none of its)."""
+    if isinstance(panel_id, int) and isinstance(ref_id, str):
+        return dashboard.target_sources.get((panel_id, ref_id))
+    return None
+
+
 def _queries(old: _Panel, new: _Panel, old_dashboard: CompiledDashboard,
              new_dashboard: CompiledDashboard, head: Snapshot) -> list[Diff]:
     pairs, removed, added = match(_targets(old.data), _targets(new.data),
                                   [lambda t: t.get("expr"), lambda t: t.get("refId")])
     panel_id = new.data.get("id")
 
-    def source(target):
-        return head.relative(new_dashboard.target_sources.get((panel_id, target.get("refId"))))
+    def source(target: dict) -> Source | None:
+        return head.relative(_target_source(new_dashboard, panel_id, target.get("refId")))
 
-    diffs = []
+    diffs: list[Diff] = []
     for o, n in sorted(pairs, key=lambda pair: str(pair[1].get("refId"))):
         fields = compare_fields(_query_fields(o), _query_fields(n), QUERY_FIELDS)
         if o.get("refId") != n.get("refId"):
@@ -273,23 +285,27 @@ def _variables(old: CompiledDashboard, new: CompiledDashboard, base: Snapshot,
                head: Snapshot) -> list[Diff]:
     pairs, removed, added = match(_variable_list(old), _variable_list(new),
                                   [lambda v: v.get("name")])
-    diffs = []
+    diffs: list[Diff] = []
     for o, n in pairs:
         fields = compare_fields(flatten(o, covered=("name",)), flatten(n, covered=("name",)),
                                 VARIABLE_FIELDS)
         if fields:
             diffs.append(Diff("variable", n.get("name", ""), CHANGED, fields=fields,
-                              source=head.relative(new.variable_sources.get(n.get("name")))))
+                              source=head.relative(_variable_source(new, n.get("name")))))
     diffs += [_added_variable(n, new, head) for n in added]
     diffs += [Diff("variable", o.get("name", ""), REMOVED, summary=_variable_summary(o),
-                   source=base.relative(old.variable_sources.get(o.get("name"))))
+                   source=base.relative(_variable_source(old, o.get("name"))))
               for o in removed]
     return diffs
 
 
 def _added_variable(v: dict, dashboard: CompiledDashboard, head: Snapshot) -> Diff:
     return Diff("variable", v.get("name", ""), ADDED, summary=_variable_summary(v),
-                source=head.relative(dashboard.variable_sources.get(v.get("name"))))
+                source=head.relative(_variable_source(dashboard, v.get("name"))))
+
+
+def _variable_source(dashboard: CompiledDashboard, name: object) -> Source | None:
+    return dashboard.variable_sources.get(name) if isinstance(name, str) else None
 
 
 def _variable_summary(v: dict) -> str:
@@ -298,21 +314,22 @@ def _variable_summary(v: dict) -> str:
 
 # --- rules -------------------------------------------------------------------------------
 
-def _rules(base: Snapshot, head: Snapshot) -> list[Diff]:
+def _rules(base: Snapshot, base_rules: list[CompiledRule], head: Snapshot,
+           head_rules: list[CompiledRule]) -> list[Diff]:
     pairs, removed, added = match(
-        base.rules, head.rules,
+        base_rules, head_rules,
         [lambda r: (r.kind, r.name, r.file, r.group, _labels(r)),
          lambda r: (r.kind, r.name, r.file, r.group), lambda r: (r.kind, r.name)],
         similarity=_rule_similarity, threshold=RULE_RENAME_SIMILARITY)
-    placed = []
+    placed: list[tuple[int, Diff]] = []
     for o, n in pairs:
         fields = compare_fields(_rule_fields(o), _rule_fields(n), RULE_FIELDS)
         if fields:
-            placed.append((head.rules.index(n), Diff(n.kind, n.name, CHANGED, fields=fields,
+            placed.append((head_rules.index(n), Diff(n.kind, n.name, CHANGED, fields=fields,
                                                      source=head.relative(n.source))))
     for n in added:
         facts = {k: v for k, v in _rule_fields(n).items() if k not in ("name", "group")}
-        placed.append((head.rules.index(n), Diff(
+        placed.append((head_rules.index(n), Diff(
             n.kind, n.name, ADDED, summary=_group(n), source=head.relative(n.source),
             fields=[FieldChange(k, None, v) for k, v in facts.items()])))
     diffs = [diff for _, diff in sorted(placed, key=lambda p: p[0])]
@@ -365,10 +382,9 @@ def flatten(value: Any, prefix: str = "", covered: tuple[str, ...] = ()) -> dict
     return out
 
 
-def _is_scalar(value) -> bool:
+def _is_scalar(value: object) -> bool:
     return not isinstance(value, (dict, list))
 
 
 def _is_covered(path: str, covered: tuple[str, ...]) -> bool:
-    return any(path == c or path.startswith(c + ".") or path.startswith(c + "[")
-               for c in covered)
+    return any(path == c or path.startswith((c + ".", c + "[")) for c in covered)

@@ -12,6 +12,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -62,11 +63,13 @@ class Snapshot:
 def compiled_rules(estate: Estate, build: Build) -> list[CompiledRule]:
     """The build's rules, each with the source line of its declaration. render_rule_file keeps
     the estate's order of groups and rules, so the two are walked side by side."""
-    rules = []
+    rules: list[CompiledRule] = []
     for rule_file in estate.rule_files:
         data = build.rule_files.get(rule_file.name, {"groups": []})
-        for group, group_data in zip(rule_file.groups, data["groups"]):
-            for rule, rule_data in zip(group.rules, group_data["rules"]):
+        # Not strict: a rule file the build has not rendered has no groups, so nothing to pair.
+        for group, group_data in zip(rule_file.groups, data["groups"], strict=False):
+            # Strict: render_rule_file renders every rule of a group, one for one.
+            for rule, rule_data in zip(group.rules, group_data["rules"], strict=True):
                 rules.append(CompiledRule(rule_file.name, group.name, rule_data,
                                           getattr(rule, "source", group.source)))
     return sorted(rules, key=lambda r: (r.file, r.group))
@@ -93,9 +96,10 @@ def at_ref(project: Project, ref: str) -> Snapshot:
         except DeclarationError as error:
             problems = "\n".join(f"  {p.source.relative_to(root)}: {p.message}"
                                  for p in error.problems)
-            raise SnapshotError(f"the declarations at {ref} cannot be built:\n{problems}")
+            raise SnapshotError(f"the declarations at {ref} cannot be built:\n{problems}") \
+                from error
         except SettingsError as error:
-            raise SnapshotError(f"at {ref}: {error}")
+            raise SnapshotError(f"at {ref}: {error}") from error
 
 
 def _is_project(root: str) -> bool:
@@ -109,8 +113,8 @@ def _git(directory: str, *args: str) -> str:
     try:
         result = subprocess.run(["git", "-C", directory, *args], capture_output=True, text=True,
                                 timeout=120)
-    except FileNotFoundError:
-        raise SnapshotError("git is not installed")
+    except FileNotFoundError as error:
+        raise SnapshotError("git is not installed") from error
     if result.returncode != 0:
         raise SnapshotError(f"git {' '.join(args)}: {result.stderr.strip()}")
     return result.stdout.strip()
@@ -119,20 +123,21 @@ def _git(directory: str, *args: str) -> str:
 def _git_toplevel(directory: str) -> str:
     try:
         return os.path.realpath(_git(directory, "rev-parse", "--show-toplevel"))
-    except SnapshotError:
-        raise SnapshotError(f"{directory} is not inside a git repository; --base needs one")
+    except SnapshotError as error:
+        raise SnapshotError(f"{directory} is not inside a git repository; --base needs one") \
+            from error
 
 
 def _resolve(repo: str, ref: str) -> str:
     try:
         return _git(repo, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
-    except SnapshotError:
+    except SnapshotError as error:
         raise SnapshotError(f"unknown git ref '{ref}' (for a pull request's base branch, fetch "
-                            "it first, e.g. actions/checkout with fetch-depth: 0)")
+                            "it first, e.g. actions/checkout with fetch-depth: 0)") from error
 
 
 @contextmanager
-def _worktree(repo: str, commit: str):
+def _worktree(repo: str, commit: str) -> Iterator[str]:
     """A detached checkout of `commit` in a temp dir, removed afterwards."""
     parent = tempfile.mkdtemp(prefix="dashsmith-diff-")
     tree = os.path.join(parent, "tree")

@@ -13,7 +13,7 @@ LONG = 30  # longer values (and any with a newline) get an inline diff instead o
 _TOKEN = re.compile(r"\d+(?:\.\d+)?\w*|\w+|\s+|[^\w\s]")
 
 
-def show(value) -> str:
+def show(value: object) -> str:
     if value is None or value == "":
         return "(none)"
     if isinstance(value, bool):
@@ -25,7 +25,7 @@ def show(value) -> str:
     return str(value)
 
 
-def is_long(old, new) -> bool:
+def is_long(old: object, new: object) -> bool:
     """Both are text and one is long: worth a word diff rather than old → new."""
     return isinstance(old, str) and isinstance(new, str) and bool(old) and bool(new) \
         and any(len(v) > LONG or "\n" in v for v in (old, new))
@@ -77,10 +77,11 @@ def summary_line(report: Report) -> str:
     return ", ".join(parts) if parts else "no changes"
 
 
-def _counted(noun: str, counts: dict) -> str:
-    words = []
+def _counted(noun: str, counts: dict[str, int]) -> str:
+    words: list[str] = []
     for status in (CHANGED, ADDED, REMOVED):
         if status in counts:
             n = counts[status]
-            words.append(f"{n} {status}" if words else f"{n} {noun}{'' if n == 1 else 's'} {status}")
+            words.append(f"{n} {status}" if words
+                         else f"{n} {noun}{'' if n == 1 else 's'} {status}")
     return ", ".join(words)
