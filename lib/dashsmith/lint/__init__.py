@@ -16,13 +16,14 @@ from __future__ import annotations
 
 import os
 
+from ..checks import suppress
 from ..checks.context import Context
 from ..checks.registry import ALL
 from ..checks.subjects import declared_rule_files
 from ..gc_pause import no_cycle_collection
 from ..problems import DeclarationError, Problem, Severity
 from ..settings import Settings
-from . import alert_tests, amtool, inputs as reading, promtool, runner, suppress
+from . import alert_tests, amtool, inputs as reading, promtool, runner
 
 __all__ = ["lint_paths", "lint_project"]
 
@@ -50,9 +51,8 @@ def _lint_project(project, tools: bool) -> list[Problem]:
         problems += _amtool(inputs.estate, problems)
     if tools:
         problems = _with_promtool(problems, list(compiled.items()), inputs.rules)
-    suppressions = suppress.project(settings, problems)
-    suppressions += suppress.comments(_declaration_files(settings, problems), problems)
-    return _sorted(suppress.apply(problems, suppressions))
+    suppressions = suppress.of_project(settings, problems)  # a malformed one is a finding
+    return _sorted(suppress.apply(problems, suppressions, "lint"))
 
 
 def lint_paths(paths: list[str], project=None, *, tools: bool = False) -> list[Problem]:
@@ -84,7 +84,7 @@ def _lint_paths(paths: list[str], project, tools: bool) -> list[Problem]:
     for suppression in suppressions:
         suppression.used.update(suppression.rules)  # other files may need it: never "unused"
     suppressions += suppress.comments(rule_paths, problems)
-    return _sorted(suppress.apply(problems, suppressions))
+    return _sorted(suppress.apply(problems, suppressions, "lint"))
 
 
 def _records(rules) -> list:
@@ -111,19 +111,6 @@ def _with_promtool(problems: list[Problem], files, rules) -> list[Problem]:
         if (os.path.abspath(problem.source.file), problem.source.line) not in errors_at:
             problems.append(problem)
     return problems
-
-
-def _declaration_files(settings, problems: list[Problem]) -> set[str]:
-    """Where suppression comments can be: the declaration modules, and any file a finding is in."""
-    files = set()
-    for name in ("dashboards", "alerts", "catalog"):
-        for directory, subdirs, names in os.walk(settings.path(name)):
-            subdirs[:] = [d for d in subdirs if not d.startswith((".", "__"))]
-            files.update(os.path.join(directory, n) for n in names if n.endswith(".py"))
-    files.update(p.source.file for p in problems
-                 if p.source.file.endswith((".py", ".yml", ".yaml"))
-                 and os.path.isfile(p.source.file))
-    return files
 
 
 def _sorted(problems: list[Problem]) -> list[Problem]:

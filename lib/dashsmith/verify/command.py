@@ -9,6 +9,7 @@ import time
 import click
 
 from .. import durations, problem_formats as report
+from ..checks import suppress
 from ..commandline import (
     EXIT_PROBLEMS,
     duration_option,
@@ -16,7 +17,7 @@ from ..commandline import (
     load_project,
     report_declaration_error,
 )
-from ..problems import DeclarationError, Severity
+from ..problems import DeclarationError, Problem, Severity
 from ..prometheus.api import Prometheus, Unreachable
 from .checks import verify as run_checks
 from .queries import TimeRange
@@ -42,7 +43,11 @@ _FAIL_ON = {"error": Severity.ERROR, "warning": Severity.WARNING}
 def verify(ctx, url, range_, scrape_interval, fmt, fail_on):
     """Evaluate every panel query and rule expression on a live Prometheus: report queries that
     show nothing (and the selector or operation to blame), catalog types the live metadata
-    contradicts, catalog metrics nothing reads, and alerts that can never fire."""
+    contradicts, catalog metrics nothing reads, and alerts that can never fire.
+
+    lint's suppressions apply ([dashsmith.lint] in setup.cfg, `# dashsmith: disable=...`
+    comments); one of a verify finding that suppresses nothing is reported.
+    """
     project = load_project(ctx)
     try:
         build = project.build()
@@ -53,10 +58,12 @@ def verify(ctx, url, range_, scrape_interval, fmt, fail_on):
                                scrape_interval or project.settings.scrape_interval))
     prometheus = Prometheus(url)
     try:
-        problems = [project.relative(p) for p in
-                    run_checks(project.estate, build, prometheus, time_range)]
+        found = run_checks(project.estate, build, prometheus, time_range)
     except Unreachable as error:
         fail(f"cannot query Prometheus: {error}")
+    malformed: list[Problem] = []  # lint reports those (lint/config); verify leaves them out
+    suppressions = suppress.of_project(project.settings, malformed)
+    problems = [project.relative(p) for p in suppress.apply(found, suppressions, "verify")]
     problems.sort(key=lambda p: (p.source.file, p.source.line, -p.severity, p.rule))
     if fmt == "json":
         click.echo(report.as_json(problems))

@@ -2,14 +2,17 @@ from __future__ import annotations
 
 from ..rule import Rule
 
+# The commands that apply suppressions, each to the findings it reports.
+HONOURED_BY = ("lint", "verify")
+
 
 class LintConfig(Rule):
     """A suppression is malformed: no reason, an unknown rule, or a rule that cannot be off.
 
     Suppressions are written in setup.cfg for the whole project, one per line with a
-    reason, or as a comment on (or just above) the declaring line. Structural rules (those
-    build refuses) cannot be disabled, nor can rules lint does not report (verify's and
-    deploy's findings).
+    reason, or as a comment on (or just above) the declaring line; lint and verify apply
+    them. Structural rules (those build refuses) cannot be disabled, nor can rules neither
+    of them reports (deploy's findings).
 
     Anti-pattern:
         [dashsmith.lint]
@@ -33,10 +36,10 @@ class LintConfig(Rule):
                       "lists them)"
         elif rule.structural:
             message = f"cannot disable '{rule_id}': build refuses it, so lint reports it"
-        elif "lint" not in rule.commands():
+        elif not set(HONOURED_BY) & set(rule.commands()):
             commands = " and ".join(f"`dashsmith {c}`" for c in rule.commands())
-            message = (f"cannot disable '{rule_id}': {commands} reports it, and lint's "
-                       "suppressions do not apply there")
+            message = (f"cannot disable '{rule_id}': {commands} reports it, and suppressions "
+                       "do not apply there")
         elif rule.id.startswith("lint/"):
             message = f"cannot disable '{rule_id}'"
         elif not reason:

@@ -8,7 +8,8 @@ class UnusedSuppression(Rule):
     """A suppression suppresses nothing.
 
     The rule it turns off finds nothing there (any more): the suppression would only hide
-    the next, unrelated mistake. Remove it.
+    the next, unrelated mistake. Remove it. Reported by the command that reports the rule:
+    lint for its own, verify for what it finds on a live Prometheus.
 
     Anti-pattern:
         # dashsmith: disable=alert/for -- fires on the first scrape by design
@@ -20,6 +21,7 @@ class UnusedSuppression(Rule):
 
     id = "lint/unused-suppression"
     severity = Severity.WARNING
+    reported_by = ("lint", "verify")
 
     def unused(self, rule_id: str, project_wide: bool, source):
         where = "in this project" if project_wide else "here"

@@ -1,4 +1,6 @@
-"""Turning rules off, always with a reason, and saying when that is no longer needed.
+"""Turning rules off, always with a reason, and saying when that is no longer needed. lint and
+verify honour the same suppressions (rules.lint_config.HONOURED_BY), each for the ids it
+reports.
 
 For the whole project, in setup.cfg:
 
@@ -10,9 +12,10 @@ For one declaration, a comment on its line or the line above (also in YAML rule 
 
     # dashsmith: disable=panel/description,panel/unit -- a heading panel, no data
 
-A suppression without a reason, of an unknown rule, of a structural rule or of a rule lint
-does not report is a `lint/config` error; one that suppresses nothing is a
-`lint/unused-suppression` warning.
+A suppression without a reason, of an unknown rule, of a structural rule or of a rule that
+only other commands report (deploy's) is a `lint/config` error, which lint reports; one that
+suppresses nothing is a `lint/unused-suppression` warning, from the command that reports the
+rule it turns off.
 """
 
 from __future__ import annotations
@@ -21,12 +24,13 @@ import os
 import re
 from dataclasses import dataclass, field
 
-from ..checks import pysource
-from ..checks.registry import BY_ID
-from ..checks.rules.lint_config import LintConfig
-from ..checks.rules.lint_unused_suppression import UnusedSuppression
 from ..problems import Problem
+from ..settings import DIRECTORIES
 from ..source import Source
+from . import pysource
+from .registry import BY_ID
+from .rules.lint_config import LintConfig
+from .rules.lint_unused_suppression import UnusedSuppression
 
 SECTION = "dashsmith.lint"
 _COMMENT = re.compile(r"#\s*dashsmith\s*:\s*(?P<body>.*?)\s*$")
@@ -52,6 +56,14 @@ class Suppression:
         lines = {source.line, pysource.declaring_line(source)}
         return (bool(lines & {self.source.line, self.source.line + 1})
                 and os.path.abspath(source.file) == self.file)
+
+
+def of_project(settings, problems: list[Problem]) -> list[Suppression]:
+    """setup.cfg's suppressions and the comments in the declaration modules (and in any file
+    one of `problems` is in). A malformed one is left out, and added to `problems` as a
+    lint/config finding."""
+    return project(settings, problems) + comments(declaration_files(settings, problems),
+                                                  problems)
 
 
 def project(settings, problems: list[Problem]) -> list[Suppression]:
@@ -96,6 +108,19 @@ def comments(files, problems: list[Problem]) -> list[Suppression]:
     return found
 
 
+def declaration_files(settings, problems: list[Problem]) -> set[str]:
+    """Where suppression comments can be: the declaration modules, and any file a finding is in."""
+    files = set()
+    for name in DIRECTORIES:
+        for directory, subdirs, names in os.walk(settings.path(name)):
+            subdirs[:] = [d for d in subdirs if not d.startswith((".", "__"))]
+            files.update(os.path.join(directory, n) for n in names if n.endswith(".py"))
+    files.update(p.source.file for p in problems
+                 if p.source.file.endswith((".py", ".yml", ".yaml"))
+                 and os.path.isfile(p.source.file))
+    return files
+
+
 def _valid(rule: str, reason: str, source: Source, problems: list[Problem]) -> bool:
     refusal = LintConfig().refusal(rule, BY_ID.get(rule), reason, source)
     if refusal is not None:
@@ -103,8 +128,10 @@ def _valid(rule: str, reason: str, source: Source, problems: list[Problem]) -> b
     return refusal is None
 
 
-def apply(problems: list[Problem], suppressions: list[Suppression]) -> list[Problem]:
-    """The problems no suppression covers, plus one for each suppression that covered none."""
+def apply(problems: list[Problem], suppressions: list[Suppression], command: str
+          ) -> list[Problem]:
+    """The problems no suppression covers, plus one for each suppression of a rule `command`
+    reports that covered none (another command's rules it cannot see)."""
     kept = []
     for problem in problems:
         covering = [s for s in suppressions if s.covers(problem)]
@@ -114,7 +141,7 @@ def apply(problems: list[Problem], suppressions: list[Suppression]) -> list[Prob
             kept.append(problem)
     for suppression in suppressions:
         for rule in suppression.rules:
-            if rule not in suppression.used:
+            if rule not in suppression.used and command in BY_ID[rule].commands():
                 kept.append(UnusedSuppression().unused(rule, suppression.file is None,
                                                        suppression.source))
     return kept

@@ -1,0 +1,82 @@
+"""verify honours lint's suppressions for what it reports: a `# dashsmith: disable=` comment
+at a panel, or setup.cfg's [dashsmith.lint] section, turns a verify finding off, and one that
+suppresses nothing is reported, as lint reports its own. Against a real Prometheus that scrapes
+only itself."""
+
+from __future__ import annotations
+
+import textwrap
+import time
+
+import pytest
+
+from support import Cli
+from support.prometheus import api, running_prometheus
+
+CONFIG = ("global: {scrape_interval: 1s}\nscrape_configs:\n"
+          "  - job_name: prometheus\n    static_configs: [{targets: ['{address}']}]\n")
+DASHBOARD = '''\
+from dashsmith import Dashboard, timeseries
+
+dashboard = Dashboard(uid="verified", title="Verified", folder="Tests", rows=[
+    timeseries("Up", 'sum(up{{job="prometheus"}})', unit="short", description="d", legend="up"),
+{comment}    timeseries("Exporter", 'sum(up{{job="exporter"}})', unit="short", description="d",
+               legend="up"),
+])
+'''
+
+
+@pytest.fixture(scope="module")
+def prometheus(tmp_path_factory):
+    with running_prometheus(tmp_path_factory.mktemp("prometheus"), CONFIG) as url:
+        deadline = time.monotonic() + 30
+        while not api(url, "/api/v1/query", query='up{job="prometheus"}'):
+            assert time.monotonic() < deadline, "Prometheus did not scrape itself"
+            time.sleep(0.2)
+        yield url
+
+
+def _project(root, *, comment: str = "", settings: str = "") -> Cli:
+    (root / "dashboards").mkdir(parents=True)
+    (root / "setup.cfg").write_text("[dashsmith]\nscrape_interval = 1s\n"
+                                    + textwrap.dedent(settings))
+    text = DASHBOARD.format(comment=f"    {comment}\n" if comment else "")
+    (root / "dashboards" / "verified.py").write_text(text)
+    return Cli(root)
+
+
+def _verify(cli: Cli, url: str):
+    return cli.subprocess("verify", "--prometheus", url, "--range", "1m")
+
+
+def test_a_verify_finding_without_suppression(tmp_path, prometheus):
+    result = _verify(_project(tmp_path), prometheus)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert result.stdout.startswith("dashboards/verified.py:5:1: error promql/series dashboard "
+                                    "'Verified' panel 'Exporter' query A returned no series")
+
+
+def test_a_comment_at_the_panel_turns_it_off(tmp_path, prometheus):
+    cli = _project(tmp_path, comment="# dashsmith: disable=promql/series -- not deployed yet")
+    result = _verify(cli, prometheus)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "promql/series" not in result.stdout
+
+
+def test_the_project_wide_setting_turns_it_off(tmp_path, prometheus):
+    cli = _project(tmp_path, settings="""\
+        [dashsmith.lint]
+        disable =
+            promql/series: the exporter is not deployed yet
+        """)
+    result = _verify(cli, prometheus)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.strip() == ""
+
+
+def test_a_suppression_of_a_verify_finding_that_is_gone_is_reported_by_verify(tmp_path, prometheus):
+    cli = _project(tmp_path, comment="# dashsmith: disable=promql/empty -- no data on purpose")
+    result = _verify(cli, prometheus)
+    assert "dashboards/verified.py:5:5: warning lint/unused-suppression 'promql/empty' is " \
+           "disabled but finds nothing here" in result.stdout, result.stdout
+    assert "promql/series" in result.stdout  # a suppression covers only the rules it names
