@@ -14,11 +14,11 @@ import time
 import pytest
 from grafana_client import GrafanaApi
 
-from conftest import require_binary, set_settings
 from dashsmith import folders
 from dashsmith.deploy import alerting
 from dashsmith.deploy.desired import desired_state
 from dashsmith.project import Project
+from support import require_binary, set_settings
 
 try:
     from tests.grafana_emulator import GrafanaEmulator
@@ -30,9 +30,9 @@ EDITOR_TOKEN = "glsa_deploytests_editor_Ab12Cd34Ef56Gh78Ij90"
 DATASOURCE = {"uid": "prom-main", "name": "Prometheus", "type": "prometheus",
               "url": "http://prometheus:9090", "isDefault": True}
 # Outside variables that would change what deploy connects to.
-CLEAN_ENV = {name: None for name in ("GRAFANA_URL", "GRAFANA_TOKEN", "GRAFANA_TOKEN_FILE",
-                                     "GRAFANA_USER", "GRAFANA_PASSWORD", "GRAFANA_CA_CERT",
-                                     "GRAFANA_TIMEOUT", "GRAFANA_ORG_ID", "PROMETHEUS_URL")}
+CLEAN_ENV = dict.fromkeys(("GRAFANA_URL", "GRAFANA_TOKEN", "GRAFANA_TOKEN_FILE", "GRAFANA_USER",
+                           "GRAFANA_PASSWORD", "GRAFANA_CA_CERT", "GRAFANA_TIMEOUT",
+                           "GRAFANA_ORG_ID", "PROMETHEUS_URL"))
 MARKER = "managed-by:dashsmith"
 
 
@@ -94,12 +94,13 @@ class Target:
         """Save the dashboard as someone in the UI would: new content, no dashsmith message."""
         current = self.dashboard(uid)
         data = {**current["dashboard"], **changes}
-        self.api.dashboard.update_dashboard({"dashboard": data, "folderUid": current["meta"]["folderUid"],
+        self.api.dashboard.update_dashboard({"dashboard": data,
+                                             "folderUid": current["meta"]["folderUid"],
                                              "overwrite": False, "message": "edited in the UI"})
 
     def add_dashboard(self, uid: str, title: str, folder_uid: str = "", tags=()) -> None:
-        self.api.dashboard.update_dashboard({"dashboard": {"uid": uid, "title": title, "tags": list(tags),
-                                                           "panels": []},
+        self.api.dashboard.update_dashboard({"dashboard": {"uid": uid, "title": title,
+                                                           "tags": list(tags), "panels": []},
                                              "folderUid": folder_uid, "overwrite": True})
 
     def rule_group(self, folder_uid: str, name: str) -> dict | None:
@@ -211,7 +212,8 @@ def test_code_change_updates_only_that_dashboard(cli, project, grafana):
     assert after["ai-llm"] == before["ai-llm"] + 1
     assert {uid: v for uid, v in after.items() if uid != "ai-llm"} == \
            {uid: v for uid, v in before.items() if uid != "ai-llm"}
-    assert grafana.dashboard("ai-llm")["dashboard"]["description"].startswith("Completions, token use")
+    assert grafana.dashboard("ai-llm")["dashboard"]["description"].startswith(
+        "Completions, token use")
 
 
 def test_dry_run_prints_the_plan_and_writes_nothing(cli, project, emulated, expected):
@@ -241,19 +243,21 @@ def test_nested_folders_are_created_parent_first(cli, project, emulated):
     assert result.exit_code == 0, result.output
     created = [r.body for r in emulated.emu.requests_matching("POST", "^/api/folders$")]
     order = [body["uid"] for body in created]
-    for uid, title, parent in folders.lineage("Trading Platform/AI/Models/Claude"):
+    for uid, _title, parent in folders.lineage("Trading Platform/AI/Models/Claude"):
         assert emulated.folder(uid)["parentUid" if parent else "uid"] == (parent or uid)
         if parent:
             assert order.index(parent) < order.index(uid)
-    assert emulated.emu.dashboard_folder("ai-llm") == folders.folder_uid("Trading Platform/AI/Models/Claude")
+    assert (emulated.emu.dashboard_folder("ai-llm")
+            == folders.folder_uid("Trading Platform/AI/Models/Claude"))
 
 
-# --- drift -----------------------------------------------------------------------------------------
+# --- drift ----------------------------------------------------------------------------------------
 
 def test_a_folder_renamed_in_grafana_is_not_renamed_back_without_force(cli, emulated):
     assert deploy(cli, emulated).exit_code == 0
     version = emulated.api.folder.get_folder("trading-platform")["version"]
-    emulated.api.folder.update_folder("trading-platform", title="Platform (team X)", version=version)
+    emulated.api.folder.update_folder("trading-platform", title="Platform (team X)",
+                                      version=version)
     result = deploy(cli, emulated)
     assert result.exit_code == 1
     assert ("folder trading-platform (Trading Platform): renamed or moved in Grafana (title "
@@ -268,8 +272,8 @@ def test_ui_edit_is_refused_with_a_diff_then_overwritten_with_force(cli, grafana
     grafana.ui_edit("postgresql", description="Edited by hand during an incident")
     result = deploy(cli, grafana)
     assert result.exit_code == 1, result.output
-    assert "! drifted   dashboard postgresql (Database): edited in Grafana since dashsmith deployed it" \
-        in result.output
+    assert ("! drifted   dashboard postgresql (Database): edited in Grafana since dashsmith "
+            "deployed it") in result.output
     assert '-  "description": "Edited by hand during an incident"' in result.output
     assert grafana.dashboard("postgresql")["dashboard"]["description"] == \
         "Edited by hand during an incident"
@@ -296,8 +300,10 @@ def test_dashboard_not_deployed_by_dashsmith_is_not_taken_over_without_force(cli
     grafana.add_dashboard("postgresql", "Someone else's database dashboard")
     result = deploy(cli, grafana)
     assert result.exit_code == 1
-    assert "dashboard postgresql (Database): in Grafana, but not deployed by dashsmith" in result.output
-    assert grafana.dashboard("postgresql")["dashboard"]["title"] == "Someone else's database dashboard"
+    assert ("dashboard postgresql (Database): in Grafana, but not deployed by dashsmith"
+            in result.output)
+    assert (grafana.dashboard("postgresql")["dashboard"]["title"]
+            == "Someone else's database dashboard")
     assert deploy(cli, grafana, "--force").exit_code == 0
     assert MARKER in grafana.dashboard("postgresql")["dashboard"]["tags"]
 
@@ -315,12 +321,13 @@ def test_edit_between_plan_and_save_is_caught_not_overwritten(cli, emulated):
     assert result.exit_code == 1, result.output
     assert "dashboard postgresql was changed in Grafana during this deploy (412" in result.output
     assert emulated.dashboard("postgresql")["dashboard"]["description"] != edit_text
-    assert emulated.dashboard("postgresql")["meta"]["version"] == max(emulated.emu.dashboard_versions("postgresql"))
+    assert (emulated.dashboard("postgresql")["meta"]["version"]
+            == max(emulated.emu.dashboard_versions("postgresql")))
     rerun = deploy(cli, emulated)
     assert rerun.exit_code == 1 and "drifted   dashboard postgresql" in rerun.output
 
 
-# --- prune -----------------------------------------------------------------------------------------
+# --- prune ----------------------------------------------------------------------------------------
 
 def test_prune_deletes_only_what_dashsmith_deployed(cli, project, grafana, expected):
     deploy(cli, grafana)
@@ -336,7 +343,8 @@ def test_prune_deletes_only_what_dashsmith_deployed(cli, project, grafana, expec
 
     pruned = deploy(cli, grafana, "--prune")
     assert pruned.exit_code == 0, pruned.output
-    assert "- delete    dashboard tradingagents-business (Business): no longer in code" in pruned.output
+    assert ("- delete    dashboard tradingagents-business (Business): no longer in code"
+            in pruned.output)
     assert grafana.dashboard("tradingagents-business") is None
     assert grafana.dashboard("deploytest-unmanaged") is not None
     assert all(grafana.dashboard(uid) for uid in expected.dashboards - {"tradingagents-business"})
@@ -351,8 +359,8 @@ def test_another_project_neither_takes_over_nor_prunes_what_this_one_deployed(cl
     emulated.emu.clear_requests()
     result = deploy(cli, emulated, "--prune")
     assert result.exit_code == 1
-    assert ("! drifted   dashboard ai-llm (AI / LLM): deployed by dashsmith project 'trading-platform', "
-            "not by this one ('team-b')") in result.output
+    assert ("! drifted   dashboard ai-llm (AI / LLM): deployed by dashsmith project "
+            "'trading-platform', not by this one ('team-b')") in result.output
     assert "tradingagents-business" not in result.output
     assert emulated.emu.writes() == []
     # another project's dashboard outside the code: its newest version entry is all it reads
@@ -423,7 +431,8 @@ def test_grafana_alerts_become_rule_groups_on_the_datasource(cli, grafana, expec
 def test_grafana_alerts_keep_only_recording_rules_in_prometheus(cli, project, emulated, expected):
     assert deploy(cli, emulated, "--grafana-alerts", **expected.secrets).exit_code == 0
     import yaml
-    ai = yaml.safe_load((project / "build" / "provisioning" / "prometheus" / "rules" / "ai.yml").read_text())
+    rules_dir = project / "build" / "provisioning" / "prometheus" / "rules"
+    ai = yaml.safe_load((rules_dir / "ai.yml").read_text())
     rules = [rule for group in ai["groups"] for rule in group["rules"]]
     assert rules and all("record" in rule for rule in rules)
 
@@ -443,7 +452,8 @@ def test_disable_provenance_setting_keeps_rules_editable(cli, project, emulated,
                             json=group, headers={"X-Disable-Provenance": "true"})
     result = deploy(cli, emulated, "--grafana-alerts", **expected.secrets)
     assert result.exit_code == 1
-    assert "rule-group ops-alerts/node (node): edited in Grafana since dashsmith deployed it" in result.output
+    assert ("rule-group ops-alerts/node (node): edited in Grafana since dashsmith deployed it"
+            in result.output)
 
 
 def test_grafana_alerts_also_apply_the_notification_routing(cli, emulated, expected):
@@ -473,18 +483,21 @@ def test_an_undeclared_contact_point_is_deleted_only_with_prune(cli, project, em
     kept = deploy(cli, emulated, "--grafana-alerts", **expected.secrets)
     assert kept.exit_code == 0, kept.output
     assert "(deploy --prune deletes them): dashsmith-retired-webhook-0" in kept.output
-    uids = lambda: {p["uid"] for p in emulated.api.alertingprovisioning.get_contactpoints()}
+    def uids():
+        return {p["uid"] for p in emulated.api.alertingprovisioning.get_contactpoints()}
     assert stale["uid"] in uids()
     refused = deploy(cli, emulated, "--grafana-alerts", "--prune", "--max-deletes", "0",
                      **expected.secrets)
-    assert refused.exit_code == 2 and "deletes 1 item(s), more than --max-deletes 0" in refused.output
+    assert refused.exit_code == 2
+    assert "deletes 1 item(s), more than --max-deletes 0" in refused.output
     planned = deploy(cli, emulated, "--grafana-alerts", "--prune", "--dry-run", "--format", "json",
                      **expected.secrets)
     plan = json.loads(planned.output)["plan"]
     assert (plan["deletes"], plan["contact_points_deleted"]) == (1, [stale["uid"]])
     pruned = deploy(cli, emulated, "--grafana-alerts", "--prune", **expected.secrets)
     assert pruned.exit_code == 0, pruned.output
-    assert "- delete    contact point dashsmith-retired-webhook-0: no longer in code" in pruned.output
+    assert ("- delete    contact point dashsmith-retired-webhook-0: no longer in code"
+            in pruned.output)
     assert stale["uid"] not in uids()
 
 
@@ -504,7 +517,7 @@ def test_a_missing_routing_secret_stops_grafana_alerts_before_any_write(cli, emu
         pytest.skip("the project's routing reads no secret from the environment")
     missing = sorted(expected.secrets)[:2]
     result = deploy(cli, emulated, "--grafana-alerts",
-                    **{**expected.secrets, **{name: None for name in missing}})
+                    **{**expected.secrets, **dict.fromkeys(missing)})
     assert result.exit_code == 2
     assert "notification routing: environment variables not set: " in result.output
     assert all(f"{name} (receiver" in result.output for name in missing)  # both, in one run
@@ -512,7 +525,7 @@ def test_a_missing_routing_secret_stops_grafana_alerts_before_any_write(cli, emu
     assert emulated.emu.writes() == []
 
 
-# --- faults ----------------------------------------------------------------------------------------
+# --- faults ---------------------------------------------------------------------------------------
 
 def test_503s_are_retried(cli, emulated, expected):
     emulated.emu.faults.add(r"^/api/dashboards/db$", method="POST", status=503, times=3)
@@ -614,8 +627,8 @@ def test_partial_failure_names_what_was_applied_and_a_rerun_converges(cli, emula
     result = deploy(cli, emulated, "--concurrency", "1")
     assert result.exit_code == 1
     folders_, dashboards = len(expected.folders), len(expected.dashboards)
-    assert f"{folders_} created, 0 updated, 0 unchanged, 0 drifted, 0 deleted, {dashboards} failed" \
-        in result.output
+    assert (f"{folders_} created, 0 updated, 0 unchanged, 0 drifted, 0 deleted, {dashboards} "
+            "failed") in result.output
     assert "failed — not applied:\n    dashboard ai-llm: 500 database is locked" in result.output
     assert "applied:\n    created folder trading-platform" in result.output
     emulated.emu.faults.clear()
@@ -642,7 +655,7 @@ def test_exhausted_retries_are_reported_as_failures(cli, emulated, expected):
     assert "503 Service Unavailable" in result.output
 
 
-# --- pre-flight ------------------------------------------------------------------------------------
+# --- pre-flight -----------------------------------------------------------------------------------
 
 def test_bad_token_is_a_clear_error_that_never_shows_the_token(cli, emulated):
     wrong = "glsa_wrongtoken_S3cr3tValueThatMustNotLeak_0123"
@@ -706,7 +719,8 @@ def test_an_editor_deploys_dashboards(cli, emulated, expected):
 
 
 def test_unreachable_grafana(cli):
-    result = cli("deploy", env={**CLEAN_ENV, "GRAFANA_URL": "http://127.0.0.1:9", "GRAFANA_TOKEN": TOKEN})
+    result = cli("deploy", env={**CLEAN_ENV, "GRAFANA_URL": "http://127.0.0.1:9",
+                                "GRAFANA_TOKEN": TOKEN})
     assert result.exit_code == 2
     assert "cannot check /api/health at http://127.0.0.1:9: connection failed" in result.output
 
