@@ -261,7 +261,7 @@ def test_verify_reports_wrong_types_impossible_alerts_and_unread_metrics(warm, p
 
     one("catalog/type", "metrics/ai.py",
         "ai_active_requests is a counter in the catalog, but Prometheus's metadata says gauge")
-    one("alerts/never-true", "alerts/postgres.py", "'PostgresqlConnectionsExhausted' can never fire",
+    one("alert/never-true", "alerts/postgres.py", "'PostgresqlConnectionsExhausted' can never fire",
         'no series on the left {instance=', 'has a match on the right {job="postgres"}')
     one("promql/series", "alerts/ai.py", "'AIRateLimited'", 'error_type=~"rate_limited"',
         "error_type is one of: ")

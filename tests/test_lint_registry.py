@@ -94,6 +94,18 @@ def test_each_rule_is_one_documented_file(rule: Rule):
 def test_ids_are_unique_and_shaped():
     assert len(registry.BY_ID) == len(registry.ALL)
     assert all(RULE_ID.match(rule.id) for rule in registry.ALL)
+    former = [former for rule in registry.ALL for former in rule.former_ids]
+    assert len(set(former)) == len(former) and not set(former) & set(registry.BY_ID)
+
+
+def test_a_renamed_rule_is_explained_under_its_former_id(cli):
+    result = cli("lint", "--explain", "alerts/never-true")
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("'alerts/never-true' is deprecated: it is this rule's "
+                                    "former id, which suppressions still accept; write "
+                                    "'alert/never-true'.\n\nalert/never-true (warning) "
+                                    "(reported by dashsmith verify)")
+    assert "alerts/never-true" not in cli("lint", "--explain").output
 
 
 def test_an_unknown_id_is_refused():
@@ -111,6 +123,6 @@ def test_explain_knows_what_verify_and_deploy_report(cli):
     assert cli("lint", "--explain", "slo/bucket").output.startswith(
         "slo/bucket (error) (structural: build refuses it)")
     listing = cli("lint", "--explain").output
-    for rule_id in ("alerts/never-true", "catalog/unread", "slo/sli", "deploy/grafana-alerts",
+    for rule_id in ("alert/never-true", "catalog/unread", "slo/sli", "deploy/grafana-alerts",
                     "panel/options"):
         assert rule_id in listing

@@ -36,6 +36,18 @@ def prometheus(tmp_path_factory):
         yield url
 
 
+# An alert whose two sides never match (job on the left, instance on the right): it can
+# never fire, whatever the values.
+NEVER_TRUE = '''\
+from dashsmith import Alert, RuleGroup
+
+group = RuleGroup("never", [
+    Alert("NeverFires", expr="sum by (job) (up) < on (instance) sum by (instance) (up)",
+          for_="5m", severity="warning", summary="Never.", description="Never fires."),
+])
+'''
+
+
 def _project(root, *, comment: str = "", settings: str = "") -> Cli:
     (root / "dashboards").mkdir(parents=True)
     (root / "setup.cfg").write_text("[dashsmith]\nscrape_interval = 1s\n"
@@ -80,3 +92,20 @@ def test_a_suppression_of_a_verify_finding_that_is_gone_is_reported_by_verify(tm
     assert "dashboards/verified.py:5:5: warning lint/unused-suppression 'promql/empty' is " \
            "disabled but finds nothing here" in result.stdout, result.stdout
     assert "promql/series" in result.stdout  # a suppression covers only the rules it names
+
+
+def test_a_suppression_under_the_former_id_of_a_renamed_rule_still_applies(tmp_path, prometheus):
+    cli = _project(tmp_path, comment="# dashsmith: disable=promql/series -- not deployed yet",
+                   settings="""\
+        [dashsmith.lint]
+        disable =
+            alerts/never-true: written before the rule was alert/never-true
+        """)
+    (tmp_path / "alerts").mkdir()
+    (tmp_path / "alerts" / "never.py").write_text(NEVER_TRUE)
+    result = _verify(cli, prometheus)
+    assert result.returncode == 0 and result.stdout.strip() == "", result.stdout + result.stderr
+    (tmp_path / "setup.cfg").write_text("[dashsmith]\nscrape_interval = 1s\n")
+    result = _verify(cli, prometheus)
+    assert "alerts/never.py:4:1: warning alert/never-true alert 'NeverFires' can never fire" \
+        in result.stdout, result.stdout

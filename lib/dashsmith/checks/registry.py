@@ -32,6 +32,7 @@ def _discover() -> list[Rule]:
 
 ALL: list[Rule] = _discover()
 BY_ID: dict[str, Rule] = {rule.id: rule for rule in ALL}
+BY_FORMER_ID: dict[str, Rule] = {former: rule for rule in ALL for former in rule.former_ids}
 
 
 class UnknownRule(KeyError):
@@ -44,3 +45,8 @@ def get(rule_id: str) -> Rule:
         return BY_ID[rule_id]
     except KeyError:
         raise UnknownRule(rule_id) from None
+
+
+def named(rule_id: str) -> Rule | None:
+    """The rule a user means by `rule_id`: its id, or an id it had before a rename."""
+    return BY_ID.get(rule_id) or BY_FORMER_ID.get(rule_id)

@@ -35,6 +35,9 @@ HOOKS = ("declared", "rule_file", "dashboard", "rule", "query", "alert_tests")
 
 class Rule:
     id: str = ""
+    # Ids the rule had before a rename: suppressions still accept them, and `--explain` says
+    # they are deprecated.
+    former_ids: tuple[str, ...] = ()
     severity: Severity = Severity.ERROR
     structural: bool = False  # build refuses it, so it cannot be turned off
     reported_by: tuple[str, ...] = ()  # the commands reporting it; see commands()

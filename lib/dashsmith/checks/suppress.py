@@ -28,7 +28,7 @@ from ..problems import Problem
 from ..settings import DIRECTORIES
 from ..source import Source
 from . import pysource
-from .registry import BY_ID
+from .registry import BY_ID, named
 from .rules.lint_config import LintConfig
 from .rules.lint_unused_suppression import UnusedSuppression
 
@@ -78,10 +78,10 @@ def project(settings, problems: list[Problem]) -> list[Suppression]:
         for entry in (e.strip() for e in value.splitlines()):
             if not entry:
                 continue
-            rule, _, reason = entry.partition(":")
+            written, _, reason = entry.partition(":")
             source = settings.source(SECTION, entry)
-            rule = rule.strip()
-            if _valid(rule, reason.strip(), source, problems):
+            rule = _valid(written.strip(), reason.strip(), source, problems)
+            if rule is not None:
                 found.append(Suppression((rule,), source))
     return found
 
@@ -101,16 +101,17 @@ def comments(files, problems: list[Problem]) -> list[Suppression]:
             if match is None:
                 problems.append(LintConfig().not_understood(source))
                 continue
-            rules = tuple(r.strip() for r in match.group("ids").split(","))
-            if all(_valid(r, (match.group("reason") or "").strip(), source, problems)
-                   for r in rules):
-                found.append(Suppression(rules, source, path))
+            reason = (match.group("reason") or "").strip()
+            rules = [_valid(written.strip(), reason, source, problems)
+                     for written in match.group("ids").split(",")]
+            if None not in rules:
+                found.append(Suppression(tuple(r for r in rules if r is not None), source, path))
     return found
 
 
 def declaration_files(settings, problems: list[Problem]) -> set[str]:
     """Where suppression comments can be: the declaration modules, and any file a finding is in."""
-    files = set()
+    files: set[str] = set()
     for name in DIRECTORIES:
         for directory, subdirs, names in os.walk(settings.path(name)):
             subdirs[:] = [d for d in subdirs if not d.startswith((".", "__"))]
@@ -121,11 +122,15 @@ def declaration_files(settings, problems: list[Problem]) -> set[str]:
     return files
 
 
-def _valid(rule: str, reason: str, source: Source, problems: list[Problem]) -> bool:
-    refusal = LintConfig().refusal(rule, BY_ID.get(rule), reason, source)
+def _valid(written: str, reason: str, source: Source, problems: list[Problem]) -> str | None:
+    """The id of the rule `written` turns off (a former id names the rule's id now); None,
+    with a lint/config finding in `problems`, when it cannot be turned off so."""
+    rule = named(written)
+    refusal = LintConfig().refusal(written, rule, reason, source)
     if refusal is not None:
         problems.append(refusal)
-    return refusal is None
+        return None
+    return rule.id if rule is not None else None
 
 
 def apply(problems: list[Problem], suppressions: list[Suppression], command: str

@@ -8,7 +8,7 @@ import click
 
 from .. import problem_formats
 from ..checks.context import Context
-from ..checks.registry import ALL, BY_ID
+from ..checks.registry import ALL, named
 from ..commandline import EXIT_PROBLEMS, fail, load_project, report_declaration_error
 from ..problems import DeclarationError, Problem, Severity
 from ..project import Project
@@ -113,16 +113,20 @@ def _explain(rule_id: str) -> str:
         width = max(len(rule.id) for rule in ALL)
         return "\n".join(f"{rule.id:<{width}}  {rule.severity!s:<7}  {rule.summary()}"
                          for rule in sorted(ALL, key=lambda r: r.id))
-    rule = BY_ID.get(rule_id)
+    rule = named(rule_id)
     if rule is None:
         fail(f"no rule '{rule_id}'; `dashsmith lint --explain` lists them")
+    renamed = ""
+    if rule.id != rule_id:
+        renamed = (f"'{rule_id}' is deprecated: it is this rule's former id, which suppressions "
+                   f"still accept; write '{rule.id}'.\n\n")
     if rule.structural:
         kind = " (structural: build refuses it)"
     elif "lint" not in rule.commands():
         kind = f" (reported by {' and '.join(f'dashsmith {c}' for c in rule.commands())})"
     else:
         kind = ""
-    return f"{rule.id} ({rule.severity}){kind}\n\n{rule.explanation()}"
+    return f"{renamed}{rule.id} ({rule.severity}){kind}\n\n{rule.explanation()}"
 
 
 def _optional_project(ctx) -> Project | None:

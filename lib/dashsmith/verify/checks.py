@@ -8,7 +8,7 @@
   variable/values    a template variable's query found no values
   catalog/type       the live metadata gives a metric another type than the catalog
   catalog/unread     a catalog metric no panel, variable or rule reads
-  alerts/never-true  an alert condition that returned no series at all over the range
+  alert/never-true   an alert condition that returned no series at all over the range
 """
 
 from __future__ import annotations
@@ -142,7 +142,7 @@ class Verifier:
                 what = f"the two sides of `{expressions.show(condition.node)}` never matched"
             else:
                 what = f"`{expressions.show(operand or condition.node)}` returned no series"
-            self.add("alerts/never-true", Severity.WARNING,
+            self.add("alert/never-true", Severity.WARNING,
                      f"{where} can never fire: over the last {durations.format(self.time.range)} "
                      f"{what}; {reason}", rule.source)
 

@@ -4,7 +4,7 @@ from ...problems import Severity
 from ..rule import Rule
 
 
-class AlertsNeverTrue(Rule):
+class AlertNeverTrue(Rule):
     """A condition of an alert returned no series at all over the range (verify).
 
     Each branch of `or` and both sides of `and` are checked: the compared operand, or for a
@@ -20,6 +20,7 @@ class AlertsNeverTrue(Rule):
           - max by (instance) (pg_stat_activity_count) < 10
     """
 
-    id = "alerts/never-true"
+    id = "alert/never-true"
+    former_ids = ("alerts/never-true",)  # its namespace was the one plural one
     severity = Severity.WARNING
     reported_by = ("verify",)
