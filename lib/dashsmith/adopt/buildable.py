@@ -10,9 +10,10 @@ import os
 from ..build import compile_estate
 from ..dashboard import Dashboard
 from ..problems import DeclarationError, Problem
+from ..project import Project
 
 
-def refusals(project, generated: dict[str, Dashboard]) -> dict[str, list[Problem]]:
+def refusals(project: Project, generated: dict[str, Dashboard]) -> dict[str, list[Problem]]:
     """Build's errors in the generated modules, by module: `generated` maps the path each is
     to be written at to the dashboard it declares. Errors elsewhere in the project are left to
     build: they are not the import's doing."""

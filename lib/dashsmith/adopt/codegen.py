@@ -66,7 +66,7 @@ def module_name(title: str) -> str:
     return name
 
 
-def _variable(original: dict, carried: list[str]):
+def _variable(original: dict, carried: list[str]) -> Call:
     try:
         node, fields = fit_variable(original)
     except ValueError as error:
@@ -75,10 +75,11 @@ def _variable(original: dict, carried: list[str]):
     return node
 
 
-def _rows(original: dict, carried: list[str], origin: str) -> list:
+def _rows(original: dict, carried: list[str], origin: str) -> list[Call]:
     """Top-level items in reading order: a row holds the panels below it up to the next row
     (a collapsed one holds its own); panels outside any row stay loose."""
-    items, current = [], None
+    items: list[Call] = []
+    current: Call | None = None
     for panel in sorted(_kept(original.get("panels", [])), key=position):
         if panel.get("type") == "row":
             current = _row(panel)
@@ -97,7 +98,7 @@ def _kept(panels: list) -> list:
 
 
 def _row(panel: dict) -> Call:
-    kwargs = {}
+    kwargs: dict[str, object] = {}
     if panel.get("collapsed"):
         kwargs["collapsed"] = True
     if panel.get("repeat"):
@@ -124,7 +125,8 @@ def _quoted(text: str) -> str:
 
 def _dashboard_kwargs(original: dict, folder: str, variables: list, rows: list) -> dict:
     normal = normalize(original)
-    kwargs = {"uid": original["uid"], "title": original["title"], "folder": folder}
+    kwargs: dict[str, object] = {"uid": original["uid"], "title": original["title"],
+                                 "folder": folder}
     if normal.get("tags"):
         kwargs["tags"] = normal["tags"]
     if normal.get("description"):
@@ -166,7 +168,7 @@ def _dashboard_extra(node: Call, original: dict) -> dict:
 
 
 def _warnings(original: dict) -> list[str]:
-    out = []
+    out: list[str] = []
     if original.get("__inputs"):
         names = ", ".join(f"${{{i.get('name')}}}" for i in original["__inputs"])
         out.append(f"exported for sharing externally: it refers to {names}, which only "

@@ -13,12 +13,15 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterable
 
 import click
 
 from ..commandline import EXIT_ERROR, fail, load_project, report_declaration_error
-from ..grafana.connection import GrafanaUnavailable, connect, connection_options
+from ..dashboard import Dashboard
+from ..grafana.connection import Connection, GrafanaUnavailable, connect, connection_options
 from ..problems import DeclarationError
+from ..project import Project
 from . import buildable, codegen, live, roundtrip
 from .inputs import ImportFailed, Imported, read_file
 
@@ -43,8 +46,9 @@ DEFAULT_FOLDER = "Imported"
 @click.option("--dry-run", is_flag=True, help="Print the modules; write nothing.")
 @connection_options
 @click.pass_context
-def import_dashboards(ctx, connection, files, uids, folders, everything, in_folder, force,
-                      dry_run):
+def import_dashboards(ctx: click.Context, connection: Connection | None, files: tuple[str, ...],
+                      uids: tuple[str, ...], folders: tuple[str, ...], everything: bool,
+                      in_folder: str | None, force: bool, dry_run: bool) -> None:
     """Turn Grafana dashboards into Python declarations under dashboards/."""
     project = load_project(ctx)
     if not (files or uids or folders or everything):
@@ -71,7 +75,7 @@ def import_dashboards(ctx, connection, files, uids, folders, everything, in_fold
         _report(os.path.relpath(path, project.root), module)
 
 
-def _declared(project) -> dict[str, str]:
+def _declared(project: Project) -> dict[str, str]:
     """uid → 'file:line' of every dashboard the project declares."""
     try:
         estate = project.estate
@@ -80,7 +84,8 @@ def _declared(project) -> dict[str, str]:
     return {d.uid: str(d.source.relative_to(project.root)) for d in estate.dashboards}
 
 
-def _from_grafana(connection, uids, folders, everything, skip: set[str]):
+def _from_grafana(connection: Connection | None, uids: Iterable[str], folders: Iterable[str],
+                  everything: bool, skip: set[str]) -> tuple[list[Imported], list[str]]:
     if connection is None:
         raise ImportFailed("--uid, --folder and --all read Grafana: set GRAFANA_URL or --url")
     try:
@@ -91,8 +96,12 @@ def _from_grafana(connection, uids, folders, everything, skip: set[str]):
         raise ImportFailed(str(error)) from None
 
 
-def _generate(inputs: list[Imported], in_folder, project, declared: dict, force: bool):
-    out, uids, paths, dashboards = [], {}, {}, {}
+def _generate(inputs: list[Imported], in_folder: str | None, project: Project,
+              declared: dict[str, str], force: bool) -> list[tuple[str, codegen.Module]]:
+    out: list[tuple[str, codegen.Module]] = []
+    uids: dict[str, str] = {}  # uid → the input it came from
+    paths: dict[str, str] = {}  # module path → the input it came from
+    dashboards: dict[str, Dashboard] = {}  # module path → the dashboard it declares
     directory = project.settings.path("dashboards")
     for imported in inputs:
         folder = imported.folder if imported.folder is not None else in_folder or DEFAULT_FOLDER
@@ -119,7 +128,8 @@ def _generate(inputs: list[Imported], in_folder, project, declared: dict, force:
     return out
 
 
-def _refuse_what_build_refuses(project, dashboards: dict, origins: dict) -> None:
+def _refuse_what_build_refuses(project: Project, dashboards: dict[str, Dashboard],
+                               origins: dict[str, str]) -> None:
     """ImportFailed naming an input whose module the next `dashsmith build` would refuse
     (e.g. --in-folder nested deeper than Grafana allows)."""
     for path, problems in buildable.refusals(project, dashboards).items():
@@ -128,8 +138,8 @@ def _refuse_what_build_refuses(project, dashboards: dict, origins: dict) -> None
                            f"becomes: {found}")
 
 
-def _target(imported: Imported, module, directory: str, root: str, declared: dict, force: bool,
-            taken: dict) -> str:
+def _target(imported: Imported, module: codegen.Module, directory: str, root: str,
+            declared: dict[str, str], force: bool, taken: dict[str, str]) -> str:
     """The module file: the one that declares this uid (replaced only with --force, and only
     if it declares nothing else), else the first free name of the title, the uid, title_2 ..."""
     where = declared.get(module.uid)
@@ -150,9 +160,9 @@ def _target(imported: Imported, module, directory: str, root: str, declared: dic
     raise ImportFailed(f"{imported.origin}: no free module name for '{module.title}'")
 
 
-def _write(modules) -> None:
+def _write(modules: list[tuple[str, codegen.Module]]) -> None:
     """All modules or none: each is staged next to its target, then renamed into place."""
-    staged = []
+    staged: list[tuple[str, str]] = []
     try:
         for path, module in modules:
             os.makedirs(os.path.dirname(path), exist_ok=True)
@@ -170,7 +180,7 @@ def _write(modules) -> None:
         fail(f"cannot write {error.filename}: {error.strerror}", EXIT_ERROR)
 
 
-def _report(path: str, module) -> None:
+def _report(path: str, module: codegen.Module) -> None:
     click.echo(f"wrote {path}: '{module.title}' (uid {module.uid}) in folder '{module.folder}'")
     if module.carried:
         click.echo("  carried verbatim (neither the helpers nor grafanalib express them):")

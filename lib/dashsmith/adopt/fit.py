@@ -6,14 +6,18 @@ verbatim.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from ..grafana.equivalence import canonical, same
 
 MISSING = object()
-Path = tuple
+Path = tuple[str, ...]  # keys into nested JSON objects
+# A JSON path → whether Grafana has a default for it, and the default.
+DefaultOf = Callable[[Path], tuple[bool, object]]
 
 
-def get(data, path: Path, default=MISSING):
+def get(data: object, path: Path, default: object = MISSING) -> Any:
+    """The JSON value at `path`, or `default`."""
     for key in path:
         if not isinstance(data, dict) or key not in data:
             return default
@@ -21,14 +25,14 @@ def get(data, path: Path, default=MISSING):
     return data
 
 
-def differences(target, built, path: Path = ()) -> list[Path]:
+def differences(target: object, built: object, path: Path = ()) -> list[Path]:
     """Paths of the leaves (non-objects) where `built` differs from `target`."""
     if isinstance(target, dict) and built is MISSING:
         built = {}
     elif isinstance(built, dict) and target is MISSING:
         target = {}
     if isinstance(target, dict) and isinstance(built, dict):
-        out = []
+        out: list[Path] = []
         for key in list(target) + [k for k in built if k not in target]:
             out += differences(target.get(key, MISSING), built.get(key, MISSING), path + (key,))
         return out
@@ -39,13 +43,14 @@ def differences(target, built, path: Path = ()) -> list[Path]:
     return []
 
 
-def overlay(target: dict, built: dict, default_of: Callable[[Path], tuple[bool, object]],
+def overlay(target: dict, built: dict, default_of: DefaultOf,
             path: Path = ()) -> tuple[dict, int]:
     """The fields to lay over `built` (with verbatim.merge) so that it normalises to `target`,
     and how many of them take away a field `target` does not have. A field is taken away by
     setting it to Grafana's default, or to null where there is none (Grafana reads both as
     left out)."""
-    extra, removed = {}, 0
+    extra: dict[str, object] = {}
+    removed = 0
     for key in list(target) + [k for k in built if k not in target]:
         want, have = target.get(key, MISSING), built.get(key, MISSING)
         where = path + (key,)
@@ -64,7 +69,7 @@ def overlay(target: dict, built: dict, default_of: Callable[[Path], tuple[bool, 
 
 
 def leaves(extra: dict, path: Path = ()) -> list[Path]:
-    out = []
+    out: list[Path] = []
     for key, value in extra.items():
         if isinstance(value, dict) and value:
             out += leaves(value, path + (key,))
@@ -75,7 +80,7 @@ def leaves(extra: dict, path: Path = ()) -> list[Path]:
 
 def summary(extra: dict) -> list[str]:
     """The fields of an extra dict, one line per field, or per top-level key when it has many."""
-    out = []
+    out: list[str] = []
     for key, value in extra.items():
         paths = leaves({key: value})
         if len(paths) <= 3:
@@ -86,7 +91,7 @@ def summary(extra: dict) -> list[str]:
 
 
 def fit_options(render: Callable[[dict], dict], target: dict, options: dict,
-                fields: dict[Path, str], default_of, skip: set[str]) -> dict:
+                fields: dict[Path, str], default_of: DefaultOf, skip: set[str]) -> dict:
     """grafanalib options (attribute → value) that make render(options) closer to `target`.
     `fields` maps JSON paths to the attributes that write them; an attribute the caller
     fixes itself (render raises TypeError) is left alone."""
@@ -119,9 +124,10 @@ def fit_options(render: Callable[[dict], dict], target: dict, options: dict,
     return _without_needless(render, target, options, skip)
 
 
-def _without_needless(render, target: dict, options: dict, skip: set[str]) -> dict:
+def _without_needless(render: Callable[[dict], dict], target: dict, options: dict,
+                      skip: set[str]) -> dict:
     """Drop the options that only mattered while others were unset."""
-    def misses(chosen):
+    def misses(chosen: dict) -> int:
         return len([p for p in differences(target, render(chosen)) if p[:1] not in skip_paths])
 
     skip_paths = {(key,) for key in skip}
@@ -135,7 +141,7 @@ def _without_needless(render, target: dict, options: dict, skip: set[str]) -> di
     return options
 
 
-def _field_for(path: Path, fields: dict[Path, str]):
+def _field_for(path: Path, fields: dict[Path, str]) -> tuple[Path, str] | None:
     for length in range(len(path), 0, -1):
         name = fields.get(path[:length])
         if name is not None:

@@ -9,6 +9,7 @@ transformed values) are left to the helpers or to verbatim fields.
 from __future__ import annotations
 
 import functools
+from typing import Any
 
 import attr
 
@@ -25,7 +26,7 @@ _PROBE = "\x00probe"
 def fields(cls: type) -> dict[Path, str]:
     """{json path: attribute} for the attributes of `cls` that write their value as it is."""
     base = plain(cls(**_required(cls)))
-    found = {}
+    found: dict[Path, str] = {}
     for field in attr.fields(cls):
         if field.name in NOT_OPTIONS or not field.init:
             continue
@@ -41,17 +42,19 @@ def fields(cls: type) -> dict[Path, str]:
     return found
 
 
-def _required(cls: type) -> dict:
+def _required(cls: type) -> dict[str, str]:
     return {_init_name(f): "x" for f in attr.fields(cls) if f.default is attr.NOTHING and f.init}
 
 
-def _init_name(field) -> str:
+def _init_name(field: attr.Attribute[Any]) -> str:
     return field.name.lstrip("_")
 
 
-def _probes(field) -> list:
-    default = field.default
-    if isinstance(default, attr.Factory):
+def _probes(field: attr.Attribute[Any]) -> list[object]:
+    default: Any = field.default  # any value, or a Factory making one
+    # attrs' stubs declare Factory as an overloaded function; it is a class (the default
+    # of a field given a factory is an instance of it).
+    if isinstance(default, attr.Factory):  # type: ignore[arg-type]
         default = default.factory()
     options = getattr(field.validator, "options", None)
     if options:
@@ -72,12 +75,12 @@ def _probes(field) -> list:
     return [_PROBE, 987653]
 
 
-def _where(base, probed, probe, path: Path = ()) -> Path | None:
+def _where(base: object, probed: object, probe: object, path: Path = ()) -> Path | None:
     """The one path where `probed` holds `probe` and `base` does not."""
     if _equal(probed, probe) and not _equal(base, probe):
         return path
     if isinstance(probed, dict):
-        hits = []
+        hits: list[Path] = []
         for key, value in probed.items():
             base_value = base.get(key) if isinstance(base, dict) else None
             hit = _where(base_value, value, probe, path + (key,))
@@ -87,5 +90,5 @@ def _where(base, probed, probe, path: Path = ()) -> Path | None:
     return None
 
 
-def _equal(a, b) -> bool:
+def _equal(a: object, b: object) -> bool:
     return type(a) is type(b) and a == b

@@ -34,11 +34,11 @@ def read_file(path: str) -> Imported:
     return from_json(path, data)
 
 
-def from_json(origin: str, data, folder: str | None = None) -> Imported:
+def from_json(origin: str, data: object, folder: str | None = None) -> Imported:
     """Dashboard JSON, or the {"dashboard": ..., "meta": ...} envelope Grafana's API returns."""
     if isinstance(data, dict) and isinstance(data.get("dashboard"), dict):
-        meta = data.get("meta") if isinstance(data.get("meta"), dict) else {}
-        folder = _folder_of(meta) if folder is None else folder
+        meta = data.get("meta")
+        folder = _folder_of(meta if isinstance(meta, dict) else {}) if folder is None else folder
         data = data["dashboard"]
     if not isinstance(data, dict) or not _looks_like_dashboard(data):
         raise ImportFailed(f"{origin}: not a Grafana dashboard (expected an object with a "

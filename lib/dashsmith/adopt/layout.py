@@ -63,7 +63,8 @@ def _drop_derived_ids(node: Call, elements: list, wanted: dict) -> None:
 def _elements(node: Call) -> list[tuple[Call, list]]:
     """Rows and panels in declaration order, each panel with the group its default width comes
     from: its row, or the run of loose panels it is in."""
-    out, run = [], []
+    out: list[tuple[Call, list]] = []
+    run: list[Call] = []
     for item in node.kwargs["rows"]:
         if item.name == "Row":
             out.append((item, []))
@@ -76,9 +77,9 @@ def _elements(node: Call) -> list[tuple[Call, list]]:
     return out
 
 
-def _run_from(items: list, first: Call) -> list:
+def _run_from(items: list, first: Call) -> list[Call]:
     start = next(i for i, item in enumerate(items) if item is first)
-    run = []
+    run: list[Call] = []
     for item in items[start:]:
         if item.name == "Row":
             break
@@ -104,8 +105,8 @@ def _simplify(element: Call, group: list) -> None:
             kwargs[key] = kwargs.pop(key)
 
 
-def _with(kwargs: dict, key: str, value, before: str) -> dict:
-    out = {}
+def _with(kwargs: dict, key: str, value: object, before: str) -> dict:
+    out: dict[str, object] = {}
     for name, item in kwargs.items():
         if name == before:
             out[key] = value
@@ -116,7 +117,7 @@ def _with(kwargs: dict, key: str, value, before: str) -> dict:
 
 
 def _grid_by_id(panels: list) -> dict:
-    out = {}
+    out: dict[object, object] = {}  # panel id → its gridPos
     for panel in panels:
         out[panel.get("id")] = panel.get("gridPos")
         out.update(_grid_by_id(panel.get("panels", [])))

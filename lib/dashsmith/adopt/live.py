@@ -3,19 +3,21 @@ title path dashsmith declares folders by). Uses the grafana package's connection
 
 from __future__ import annotations
 
-from ..grafana.connection import call
+from grafana_client import GrafanaApi
+
+from ..grafana.connection import Connection, call
 from ..grafana.reads import search_dashboards
 from .inputs import ImportFailed, Imported, from_json
 
 
-def fetch(grafana, connection, *, uids: list[str], folders: list[str], everything: bool,
-          skip: set[str]) -> tuple[list[Imported], list[str]]:
+def fetch(grafana: GrafanaApi, connection: Connection, *, uids: list[str], folders: list[str],
+          everything: bool, skip: set[str]) -> tuple[list[Imported], list[str]]:
     """The dashboards asked for: each uid (which must exist), every dashboard in each folder,
     or all of them; and the uids left out because they are in `skip` (the project declares
     them) and were asked for by folder or --all only."""
     hits = call(connection, lambda: search_dashboards(grafana), "list the dashboards")
     paths = _FolderPaths(grafana, connection)
-    wanted = []
+    wanted: list[str] = []
     known = {hit["uid"] for hit in hits}
     for uid in uids:
         if uid not in known:
@@ -28,7 +30,9 @@ def fetch(grafana, connection, *, uids: list[str], folders: list[str], everythin
         wanted += matching
     if everything:
         wanted += [hit["uid"] for hit in hits]
-    out, seen, skipped = [], set(), []
+    out: list[Imported] = []
+    seen: set[str] = set()
+    skipped: list[str] = []
     for uid in wanted:
         if uid in seen:
             continue
@@ -46,7 +50,7 @@ def fetch(grafana, connection, *, uids: list[str], folders: list[str], everythin
 class _FolderPaths:
     """Folder uid → title path ('Parent/Child'), read once per folder."""
 
-    def __init__(self, grafana, connection):
+    def __init__(self, grafana: GrafanaApi, connection: Connection):
         self.grafana, self.connection = grafana, connection
         self.known: dict[str, str] = {"": ""}
 

@@ -7,22 +7,30 @@ from __future__ import annotations
 import os
 import re
 import textwrap
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from .. import dashboard as model
 from ..grafana.equivalence import same
 from .pysource import WIDTH, Call, Name, source, walk
 
+if TYPE_CHECKING:
+    from .codegen import Module
 
-def hoist_datasources(node: Call) -> dict:
+# Where a data source is written: the kwargs (or dict) that hold it, its key, and its value.
+_Use = tuple[dict, str, object]
+
+
+def hoist_datasources(node: Call) -> dict[str, object]:
     """The dashboard's own data source is written DATASOURCE; another one written out more
     than once becomes a module constant."""
-    counts: dict[str, list] = {}
+    counts: dict[str, list[_Use]] = {}
     for holder, key, value in _datasource_uses(node):
         if same(value, model.DATASOURCE):
             holder[key] = Name("DATASOURCE", model.DATASOURCE)
             continue
         counts.setdefault(repr(value), []).append((holder, key, value))
-    names = set()
+    names: set[str] = set()
     for uses in counts.values():
         value = uses[0][2]
         if len(uses) < 2 or value is None:
@@ -34,7 +42,7 @@ def hoist_datasources(node: Call) -> dict:
     return {n.text: n.value for n in walk(node) if isinstance(n, Name) and n.text != "DATASOURCE"}
 
 
-def _datasource_uses(node):
+def _datasource_uses(node: object) -> Iterator[_Use]:
     if isinstance(node, Call):
         for key, value in list(node.kwargs.items()):
             if key in ("datasource", "dataSource") and not isinstance(value, Name):
@@ -48,7 +56,7 @@ def _datasource_uses(node):
             yield from _datasource_uses(item)
 
 
-def _constant_name(value, taken: set) -> str:
+def _constant_name(value: object, taken: set[str]) -> str:
     kind = value.get("type", "datasource") if isinstance(value, dict) else str(value)
     base = re.sub(r"[^A-Z0-9]+", "_", kind.upper()).strip("_") or "DATASOURCE"
     name, number = base, 2
@@ -68,7 +76,7 @@ IMPORTS = {
 }
 
 
-def module_text(module, origin: str) -> str:
+def module_text(module: Module, origin: str) -> str:
     """The module for a codegen.Module."""
     node = module.dashboard
     used = sorted({n.name for n in walk(node) if isinstance(n, Call)} |
@@ -106,7 +114,8 @@ def _import(module: str, names: list[str]) -> str:
     if len(line) <= WIDTH:
         return line
     head = f"from {module} import ("
-    lines, current = [], head
+    lines: list[str] = []
+    current = head
     for name in sorted(names):
         piece = name + ", "
         if len(current + piece.rstrip()) > WIDTH:

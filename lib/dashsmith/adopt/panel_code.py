@@ -6,7 +6,9 @@ that needs the least carried verbatim wins.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any, Protocol
 
 import grafanalib.core as g
 
@@ -16,7 +18,7 @@ from ..grafana import defaults as grafana_defaults
 from ..grafana.equivalence import normalize_panel, same
 from ..panels import DEFAULT_HEIGHT, Query
 from ..render import render_dashboard
-from .fit import differences, fit_options, get, leaves, overlay, summary
+from .fit import Path, differences, fit_options, get, leaves, overlay, summary
 from .grafanalib_fields import fields
 from .pysource import Call, evaluate
 
@@ -37,15 +39,21 @@ class Candidate:
     """How one kind of declaration is written for a panel type."""
 
     name: str  # printed name
-    function: object
+    function: Callable[..., Any]
     grafana_class: type | None  # its fields are the grafanalib options
     helper: bool  # a project helper taking title, *queries, **options
     instant: bool = False  # what the declaration assumes for its queries
-    extract: object = None  # original → helper keyword arguments
+    extract: Callable[[dict], dict] | None = None  # original → helper keyword arguments
+
+
+class _Make(Protocol):
+    """A candidate declaration with these grafanalib options and verbatim fields."""
+
+    def __call__(self, options: dict, extra: dict | None = None) -> Call: ...
 
 
 def _unit_and_description(panel: dict) -> dict:
-    out = {}
+    out: dict[str, object] = {}
     unit = get(panel, ("fieldConfig", "defaults", "unit"), "")
     if unit not in ("", "none"):  # Grafana shows both as no unit
         out["unit"] = unit
@@ -54,8 +62,8 @@ def _unit_and_description(panel: dict) -> dict:
     return out
 
 
-def _min_max(panel: dict, default_min, default_max) -> dict:
-    out = {}
+def _min_max(panel: dict, default_min: float | None, default_max: float | None) -> dict:
+    out: dict[str, object] = {}
     low = get(panel, ("fieldConfig", "defaults", "min"), None)
     high = get(panel, ("fieldConfig", "defaults", "max"), None)
     if not same(low, default_min):
@@ -65,7 +73,7 @@ def _min_max(panel: dict, default_min, default_max) -> dict:
     return out
 
 
-def thresholds_argument(panel: dict):
+def thresholds_argument(panel: dict) -> dict | None:
     """The helpers' {value: color} form of the panel's thresholds; None when it has another form
     (percentage mode, steps without a base) and must be carried verbatim."""
     thresholds = get(panel, ("fieldConfig", "defaults", "thresholds"), None)
@@ -75,7 +83,8 @@ def thresholds_argument(panel: dict):
     if thresholds.get("mode", "absolute") != "absolute" or not steps or \
             steps[0].get("value") is not None:
         return None
-    out = {} if steps[0].get("color") == "green" else {None: steps[0].get("color")}
+    out: dict[float | None, str] = ({} if steps[0].get("color") == "green"
+                                    else {None: steps[0].get("color")})
     for step in steps[1:]:
         if step.get("value") is None or step.get("value") in out:
             return None
@@ -179,7 +188,8 @@ def fit_panel(original: dict) -> FittedPanel:
     if kind in CLASSES:
         candidates.append(Candidate(f"g.{CLASSES[kind].__name__}", CLASSES[kind], CLASSES[kind],
                                     False))
-    best, reasons = None, []
+    best: FittedPanel | None = None
+    reasons: list[str] = []
     for fit in [lambda: _fit_plugin(original, target)] + \
                [lambda c=c: _fit(c, original, target) for c in candidates]:
         try:
@@ -194,7 +204,7 @@ def fit_panel(original: dict) -> FittedPanel:
     return best
 
 
-def render_panel(panel) -> dict:
+def render_panel(panel: object) -> dict:
     """A declared panel rendered on its own, normalised."""
     dashboard = Dashboard(uid="import", title="import", folder="import", rows=[panel],
                           add_datasource_variable=False)
@@ -203,17 +213,18 @@ def render_panel(panel) -> dict:
 
 def _fit(candidate: Candidate, original: dict, target: dict) -> FittedPanel:
     queries = [_query(t, original, candidate, i) for i, t in enumerate(original.get("targets", []))]
-    base = {"id": original.get("id"), "position": _position(original)}
+    base: dict[str, object] = {"id": original.get("id"), "position": _position(original)}
     base.update(width=_grid(original, "w"), height=_grid(original, "h"))
     if candidate.helper:
         base.update(candidate.extract(original) if candidate.extract else {})
         title = original.get("title", "")
+        args: list[object]
         if candidate.function is helpers.text:
             args = [title, get(original, ("options", "content"), "")]
         else:
             args = [title, *queries]
 
-        def make(options, extra=None):
+        def make(options: dict, extra: dict | None = None) -> Call:
             return Call(candidate.name, candidate.function, args,
                         {**base, **options, **({"extra": extra} if extra else {})})
     else:
@@ -221,13 +232,15 @@ def _fit(candidate: Candidate, original: dict, target: dict) -> FittedPanel:
         if thresholds:
             base["thresholds"] = thresholds
 
-        def make(options, extra=None):
+        def make(options: dict, extra: dict | None = None) -> Call:
             grafana = Call(candidate.name, candidate.function, [],
                            {"title": original.get("title", ""), **options})
             return Call("panel", helpers.panel, [grafana, *queries],
                         {**base, **({"extra": extra} if extra else {})})
-    fitted = _finish(make, target, original.get("type", ""), fields(candidate.grafana_class),
-                     queries, _repeat(original))
+    # Every candidate fitted here has a grafanalib class (plugin panels are fitted apart).
+    options_of = fields(candidate.grafana_class) if candidate.grafana_class is not None else {}
+    fitted = _finish(make, target, original.get("type", ""), options_of, queries,
+                     _repeat(original))
     return _shared_legend(fitted, target) if candidate.helper else fitted
 
 
@@ -253,7 +266,8 @@ def _repeat(panel: dict) -> dict:
     """grafanalib's Repeat for a repeated panel (an object, so not found by probing)."""
     if not panel.get("repeat"):
         return {}
-    kwargs = {"direction": panel.get("repeatDirection", "h"), "variable": panel["repeat"]}
+    kwargs: dict[str, object] = {"direction": panel.get("repeatDirection", "h"),
+                                 "variable": panel["repeat"]}
     if panel.get("maxPerRow"):
         kwargs["maxPerRow"] = panel["maxPerRow"]
     return {"repeat": Call("g.Repeat", g.Repeat, [], kwargs)}
@@ -263,8 +277,8 @@ def _fit_plugin(original: dict, target: dict) -> FittedPanel:
     kind = original.get("type", "")
     candidate = Candidate("plugin_panel", verbatim.plugin_panel, None, False)
     queries = [_query(t, original, candidate, i) for i, t in enumerate(original.get("targets", []))]
-    base = {"id": original.get("id"), "position": _position(original),
-            "width": _grid(original, "w"), "height": _grid(original, "h")}
+    base: dict[str, object] = {"id": original.get("id"), "position": _position(original),
+                               "width": _grid(original, "w"), "height": _grid(original, "h")}
     datasource = original.get("datasource")
     if datasource is not None and not (queries and same(datasource, DATASOURCE)):
         base["datasource"] = datasource
@@ -272,7 +286,7 @@ def _fit_plugin(original: dict, target: dict) -> FittedPanel:
     if thresholds and "fieldConfig" in original:
         base["thresholds"] = thresholds
 
-    def make(options, extra=None):
+    def make(options: dict, extra: dict | None = None) -> Call:
         extra = dict(extra or {})
         clashing = {k: extra.pop(k) for k in list(extra) if k in PLUGIN_PARAMETERS}
         return Call("plugin_panel", verbatim.plugin_panel,
@@ -283,8 +297,8 @@ def _fit_plugin(original: dict, target: dict) -> FittedPanel:
 
 def _library(original: dict, target: dict) -> FittedPanel:
     reference = original["libraryPanel"]
-    kwargs = {"id": original.get("id"), "position": _position(original),
-              "width": _grid(original, "w"), "height": _grid(original, "h")}
+    kwargs: dict[str, object] = {"id": original.get("id"), "position": _position(original),
+                                 "width": _grid(original, "w"), "height": _grid(original, "h")}
     if "title" in original:
         kwargs["title"] = original["title"]
     node = Call("library_panel", verbatim.library_panel,
@@ -294,12 +308,13 @@ def _library(original: dict, target: dict) -> FittedPanel:
     return FittedPanel(node)
 
 
-def _finish(make, target: dict, kind: str, grafanalib_fields: dict, queries: list,
-            options: dict | None = None, extra_as_fields: bool = False) -> FittedPanel:
-    def default_of(path):
+def _finish(make: _Make, target: dict, kind: str, grafanalib_fields: dict[Path, str],
+            queries: list, options: dict | None = None,
+            extra_as_fields: bool = False) -> FittedPanel:
+    def default_of(path: Path) -> tuple[bool, object]:
         return grafana_defaults.panel_default(kind, path)
 
-    def render(options):
+    def render(options: dict) -> dict:
         return render_panel(evaluate(make(options)))
 
     try:
@@ -327,13 +342,13 @@ PLUGIN_PARAMETERS = {"type", "title", "datasource", "thresholds", "width", "heig
                      "position", "fields"}
 
 
-def _without(data: dict, keys: set) -> dict:
+def _without(data: dict, keys: set[str]) -> dict:
     return {k: v for k, v in data.items() if k not in keys}
 
 
 def _fit_queries(queries: list, target: dict, built: dict) -> list[str]:
     """Set each Query's extra to what its target still lacks; return the paths carried."""
-    paths = []
+    paths: list[str] = []
     wanted, have = target.get("targets", []), built.get("targets", [])
     if len(wanted) != len(have):
         raise CannotFit("queries")
@@ -349,9 +364,9 @@ def _fit_queries(queries: list, target: dict, built: dict) -> list[str]:
     return paths
 
 
-def _query(target: dict, panel: dict, candidate: Candidate, index: int):
+def _query(target: dict, panel: dict, candidate: Candidate, index: int) -> Call | str:
     """A Query for one target: a bare string when the panel's defaults already fit it."""
-    kwargs = {}
+    kwargs: dict[str, object] = {}
     legend = target.get("legendFormat")
     if legend in (None, ""):
         kwargs["legend"] = None
@@ -386,11 +401,11 @@ def _letters(index: int) -> str:
     return letters
 
 
-def _position(panel: dict):
+def _position(panel: dict) -> tuple[int, int]:
     grid = panel.get("gridPos") or {}
     return (grid.get("x", 0), grid.get("y", 0))
 
 
-def _grid(panel: dict, key: str):
+def _grid(panel: dict, key: str) -> int | None:
     return (panel.get("gridPos") or {}).get(key, DEFAULT_HEIGHT if key == "h" else None)
 

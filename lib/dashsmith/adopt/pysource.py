@@ -7,7 +7,9 @@ A `Call` both prints and evaluates, so what is printed is exactly what was check
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 WIDTH = 100
 INDENT = "    "
@@ -16,7 +18,7 @@ INDENT = "    "
 @dataclass
 class Call:
     name: str  # as printed, e.g. "timeseries" or "g.Template"
-    function: object  # what it evaluates with
+    function: Callable[..., Any]  # what it evaluates with
     args: list = field(default_factory=list)
     kwargs: dict = field(default_factory=dict)
     hug: bool = False  # print a trailing list argument as `name(..., [` ... `])`
@@ -28,7 +30,10 @@ class Name:
     value: object
 
 
-def evaluate(node):
+# A node is a Call, a Name, or a Python literal (str, number, bool, None, list, tuple, dict)
+# whose items are nodes: hence `object` below, narrowed by isinstance.
+
+def evaluate(node: object) -> Any:
     if isinstance(node, Call):
         return node.function(*map(evaluate, node.args),
                              **{k: evaluate(v) for k, v in node.kwargs.items()})
@@ -43,9 +48,10 @@ def evaluate(node):
     return node
 
 
-def walk(node):
+def walk(node: object) -> Iterator[object]:
     """`node` and everything inside it."""
     yield node
+    inside: Iterable[object]
     if isinstance(node, Call):
         inside = [*node.args, *node.kwargs.values()]
     elif isinstance(node, (list, tuple)):
@@ -58,7 +64,8 @@ def walk(node):
         yield from walk(item)
 
 
-def source(node, indent: int = 0, prefix: str = "", tail: str = "", bare: bool = False) -> str:
+def source(node: object, indent: int = 0, prefix: str = "", tail: str = "",
+           bare: bool = False) -> str:
     """`node` printed at `indent` levels after `prefix`, followed by `tail`. A bare position
     (a positional argument, a list item) lets a long string continue as adjacent literals."""
     pad = INDENT * indent
@@ -77,7 +84,7 @@ def source(node, indent: int = 0, prefix: str = "", tail: str = "", bare: bool =
 def literal(text: str) -> str:
     """A string literal: double quotes unless the text has double quotes and no single ones."""
     quote = "'" if '"' in text and "'" not in text else '"'
-    out = []
+    out: list[str] = []
     for char in text:
         if char == "\\":
             out.append("\\\\")
@@ -94,7 +101,7 @@ def literal(text: str) -> str:
     return quote + "".join(out) + quote
 
 
-def _flat(node) -> str | None:
+def _flat(node: object) -> str | None:
     """One-line text of `node`, or None when it must span lines."""
     if isinstance(node, str):
         return None if "\n" in node.rstrip("\n") or node.count("\n") > 1 else literal(node)
@@ -103,14 +110,15 @@ def _flat(node) -> str | None:
     if isinstance(node, Name):
         return node.text
     if isinstance(node, Call):
-        parts = [_flat(a) for a in node.args] + [_kwarg(k, v) for k, v in node.kwargs.items()]
-        return None if None in parts else f"{node.name}({', '.join(parts)})"
+        parts = _all([_flat(a) for a in node.args]
+                     + [_kwarg(k, v) for k, v in node.kwargs.items()])
+        return None if parts is None else f"{node.name}({', '.join(parts)})"
     if isinstance(node, dict):
-        parts = [_pair(k, v) for k, v in node.items()]
-        return None if None in parts else "{" + ", ".join(parts) + "}"
+        parts = _all([_pair(k, v) for k, v in node.items()])
+        return None if parts is None else "{" + ", ".join(parts) + "}"
     if isinstance(node, (list, tuple)):
-        parts = [_flat(item) for item in node]
-        if None in parts:
+        parts = _all([_flat(item) for item in node])
+        if parts is None:
             return None
         if isinstance(node, tuple):
             return "(" + ", ".join(parts) + ("," if len(parts) == 1 else "") + ")"
@@ -118,17 +126,23 @@ def _flat(node) -> str | None:
     raise TypeError(f"cannot print {type(node).__name__}")
 
 
-def _kwarg(name: str, value) -> str | None:
+def _all(parts: list[str | None]) -> list[str] | None:
+    """The parts, if every one is on one line (None: one is not)."""
+    flat = [part for part in parts if part is not None]
+    return flat if len(flat) == len(parts) else None
+
+
+def _kwarg(name: str, value: object) -> str | None:
     flat = _flat(value)
     return None if flat is None else f"{name}={flat}"
 
 
-def _pair(key, value) -> str | None:
+def _pair(key: object, value: object) -> str | None:
     flat = _flat(value)
     return None if flat is None else f"{_key(key)}: {flat}"
 
 
-def _key(key) -> str:
+def _key(key: object) -> str | None:
     """A dict key: always one literal, even a string with line breaks."""
     return literal(key) if isinstance(key, str) else _flat(key)
 
@@ -136,9 +150,9 @@ def _key(key) -> str:
 def _call(node: Call, indent: int, prefix: str, tail: str) -> str:
     pad = INDENT * indent
     if node.hug and node.args and isinstance(node.args[-1], list):
-        head = [_flat(a) for a in node.args[:-1]]
-        after = [_kwarg(k, v) for k, v in node.kwargs.items()]
-        if None not in head and None not in after:
+        head = _all([_flat(a) for a in node.args[:-1]])
+        after = _all([_kwarg(k, v) for k, v in node.kwargs.items()])
+        if head is not None and after is not None:
             opening = f"{pad}{prefix}{node.name}({''.join(h + ', ' for h in head)}["
             closing = "]" + "".join(", " + a for a in after) + ")" + tail
             if len(opening) <= WIDTH and len(pad + closing) <= WIDTH:
@@ -152,9 +166,12 @@ def _call(node: Call, indent: int, prefix: str, tail: str) -> str:
     return "\n".join(lines)
 
 
-def _container(node, indent: int, prefix: str, tail: str) -> str:
+_BRACKETS: dict[type, tuple[str, str]] = {dict: ("{", "}"), list: ("[", "]"), tuple: ("(", ")")}
+
+
+def _container(node: list | tuple | dict, indent: int, prefix: str, tail: str) -> str:
     pad = INDENT * indent
-    opening, closing = {dict: "{}", list: "[]", tuple: "()"}[type(node)]
+    opening, closing = _BRACKETS[type(node)]
     lines = [pad + prefix + opening]
     if isinstance(node, dict):
         lines += [source(value, indent + 1, prefix=f"{_key(key)}: ", tail=",")
@@ -182,14 +199,15 @@ def _long_string(text: str, indent: int, prefix: str, tail: str, bare: bool) -> 
 def split_string(text: str, width: int) -> list[str]:
     """Pieces of `text` whose literals fit in `width`: a piece ends after each newline, and
     long lines break after a space. Joined, the pieces are `text` again."""
-    pieces = []
+    pieces: list[str] = []
     for line in text.splitlines(keepends=True):
         pieces += _split_line(line, width)
     return pieces or [""]
 
 
 def _split_line(line: str, width: int) -> list[str]:
-    out, current = [], ""
+    out: list[str] = []
+    current = ""
     for word in _words(line):
         if current and len(literal(current + word)) > width:
             out.append(current)
@@ -202,7 +220,8 @@ def _split_line(line: str, width: int) -> list[str]:
 
 def _words(line: str) -> list[str]:
     """The line cut after each run of spaces, so every word keeps its trailing spaces."""
-    words, current = [], ""
+    words: list[str] = []
+    current = ""
     for index, char in enumerate(line):
         current += char
         if char == " " and (index + 1 == len(line) or line[index + 1] != " "):

@@ -10,7 +10,7 @@ from ..render import render_dashboard
 
 def declared_by(text: str, path: str) -> Dashboard:
     """The one Dashboard that the module `text` (to be written at `path`) declares."""
-    namespace = {"__name__": "dashsmith_import_check", "__file__": path}
+    namespace: dict[str, object] = {"__name__": "dashsmith_import_check", "__file__": path}
     exec(compile(text, path, "exec"), namespace)  # noqa: S102 - text we generated ourselves
     found = [v for v in namespace.values() if isinstance(v, Dashboard)]
     if len(found) != 1:

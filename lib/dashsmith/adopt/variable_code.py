@@ -34,7 +34,7 @@ def fit_variable(original: dict) -> tuple[Call, list[str]]:
     return _template(original, target)
 
 
-def render_variable(variable) -> dict:
+def render_variable(variable: object) -> dict:
     dashboard = Dashboard(uid="import", title="import", folder="import", rows=[],
                           variables=[variable], add_datasource_variable=False)
     return normalize_variable(render_dashboard(dashboard).json["templating"]["list"][0])
@@ -43,7 +43,8 @@ def render_variable(variable) -> dict:
 def _helper_candidates(original: dict, target: dict) -> list[Call]:
     name, kind = original.get("name", ""), original.get("type", "query")
     query = target.get("query", "")
-    candidates = []
+    candidates: list[Call] = []
+    kwargs: dict[str, object]
     if kind == "datasource":
         candidates.append(Call("datasource_variable", model.datasource_variable,
                                [name] if name != model.DATASOURCE_VARIABLE else [], {}))
@@ -83,14 +84,14 @@ def _helper_candidates(original: dict, target: dict) -> list[Call]:
 def _template(original: dict, target: dict) -> tuple[Call, list[str]]:
     name = original.get("name", "")
     query = target.get("query", "")
-    base = {"name": name, "query": query}
+    base: dict[str, object] = {"name": name, "query": query}
     if original.get("type", "query") != "query":
         base["type"] = original["type"]  # first: what else matters depends on it
     current = target.get("current", {}).get("value")
     if current is not None:
         base["default"] = current
 
-    def make(options, extra=None):
+    def make(options: dict, extra: dict | None = None) -> Call:
         kwargs = {**base, **options}
         ordered = {k: kwargs.pop(k) for k in TEMPLATE_ORDER if k in kwargs}
         template = Call("g.Template", g.Template, [], {**ordered, **kwargs})
@@ -98,7 +99,7 @@ def _template(original: dict, target: dict) -> tuple[Call, list[str]]:
             return template
         return Call("Variable", model.Variable, [name, template], {"extra": extra})
 
-    def render(options):
+    def render(options: dict) -> dict:
         return render_variable(evaluate(make(options)))
 
     options = fit_options(render, target, {}, fields(g.Template),
