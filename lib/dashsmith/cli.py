@@ -20,6 +20,7 @@ COMMANDS = {
     "preview": "dashsmith.review.command:preview",
     "import": "dashsmith.adopt.command:import_dashboards",
     "instrument": "dashsmith.instrument_command:instrument",
+    "bridge": "dashsmith.bridge_command:bridge",
 }
 
 
