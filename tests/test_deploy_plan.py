@@ -12,7 +12,7 @@ from hypothesis import given, strategies as st
 from dashsmith.deploy.alerting import DesiredGroup, group_hash, normalize_group
 from dashsmith.deploy.desired import Desired, DesiredDashboard, folder_tree
 from dashsmith.deploy.live import Live, LiveDashboard, LiveFolder, LiveGroup
-from dashsmith.deploy.plan import Action, compute
+from dashsmith.deploy.plan import Action, PlanOptions, make_plan
 from dashsmith.grafana import retry
 from dashsmith.grafana.connection import Secret, connection_from
 from dashsmith.grafana.content import content_hash, dashboard_hash, normalize_dashboard
@@ -56,7 +56,7 @@ def live_dashboard(uid="d1", *, content="code", recorded="code", managed=True, f
 def plan_for(dashboards=(), live=(), **options):
     desired = Desired([], list(dashboards))
     state = Live(dashboards={d.uid: d for d in live})
-    return compute(desired, state, **{"project": PROJECT, **options})
+    return make_plan(state, desired, PlanOptions(PROJECT, **options))
 
 
 def only(plan):
@@ -175,7 +175,7 @@ def test_folders_are_created_respelled_or_left_alone():
     desired = Desired(folder_tree(["A/Big Data", "C"]), [])
     live = Live(folders={"a": LiveFolder("a", "A", None, 1),
                          "a-big-data": LiveFolder("a-big-data", "big  data", "a", 3)})
-    changes = {c.key: c for c in compute(desired, live, project=PROJECT).changes}
+    changes = {c.key: c for c in make_plan(live, desired, PlanOptions(PROJECT)).changes}
     assert changes["a"].action is Action.UNCHANGED
     assert changes["c"].action is Action.CREATE
     respelled = changes["a-big-data"]  # the same uid from the code's new spelling
@@ -188,10 +188,10 @@ def test_a_folder_renamed_or_moved_in_grafana_is_drift(title, parent):
     desired = Desired(folder_tree(["A/Big Data"]), [])
     live = Live(folders={"a": LiveFolder("a", "A", None, 1),
                          "a-big-data": LiveFolder("a-big-data", title, parent, 3)})
-    change = compute(desired, live, project=PROJECT).changes[1]
+    change = make_plan(live, desired, PlanOptions(PROJECT)).changes[1]
     assert change.action is Action.DRIFTED and change.blocked
     assert change.reason.startswith("renamed or moved in Grafana (")
-    forced = compute(desired, live, project=PROJECT, force=True).changes[1]
+    forced = make_plan(live, desired, PlanOptions(PROJECT, force=True)).changes[1]
     assert forced.writes and forced.version == 3
 
 
@@ -219,8 +219,8 @@ def live_group(want: DesiredGroup, *, content=None, recorded=None, project=PROJE
 
 
 def plan_groups(desired=(), live=(), **options):
-    return compute(Desired([], [], list(desired)), Live(groups={g.key: g for g in live}),
-                   **{"project": PROJECT, **options})
+    return make_plan(Live(groups={g.key: g for g in live}), Desired([], [], list(desired)),
+                     PlanOptions(PROJECT, **options))
 
 
 def test_rule_groups_follow_the_same_rules_as_dashboards():

@@ -1,14 +1,17 @@
 """`dashsmith deploy`: the estate into Grafana through its HTTP API, or into files to mount.
 
-The run, in order (each step a module):
+The run, in order (each step a module; command.py names the phases):
 
-  desired           the build → what Grafana should hold (folders, dashboards, rule groups)
+  desired           the build → what Grafana should hold (folders, dashboards, rule groups and,
+                    through notifications, the routing: contact points, policy tree, mute timings)
   live              what Grafana holds now, read without writing (the "refresh")
-  plan              desired + live → a Plan: create / update / unchanged / drifted / delete,
-                    computed without side effects (a value: printed by --dry-run, then applied)
-  apply             the Plan, in order (folders parent-first, dashboards, rule groups,
-                    deletes), with bounded concurrency, retries and optimistic locking
-  report            the plan and the outcome as text or JSON
+  plan              make_plan(live, desired, options) → a Plan: every change, each with what it
+                    saw in Grafana and what it sends, computed without side effects; the safety
+                    limits are the plan's own checks
+  apply             apply(grafana, plan) → a Result: the Plan, in order (folders parent-first,
+                    dashboards, rule groups, deletes, routing), with bounded concurrency, retries
+                    and optimistic locking
+  report            the plan and the result as text or JSON
   prometheus_rules  rule files into a directory, then /-/reload and a check that they loaded
   provisioning      the path without GRAFANA_URL: files for Grafana's file provisioning
 

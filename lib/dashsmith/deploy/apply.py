@@ -1,5 +1,8 @@
 """Apply a Plan, exactly: folders parent-first (one nesting level at a time), then dashboards,
-then rule groups, then deletions; writes within a phase run on at most `concurrency` threads.
+then rule groups, then deletions, then the notification routing (mute timings, contact points,
+the policy tree that names them, then the contact points it no longer names). Writes within a
+phase run on at most `concurrency` threads; routing writes one at a time, since Grafana saves
+its whole notification configuration for each.
 
 Every dashboard save sends the version the plan saw with `overwrite: false`, so an edit made
 in Grafana between plan and save is refused by Grafana (412, or 409 on the newest versions)
@@ -7,22 +10,38 @@ and reported, never overwritten. A save retried after a transient failure may fi
 first attempt did land: the refusal is then checked against the version history (is the newest
 version dashsmith's save of this very content?) and counted as done.
 
-One failure does not stop the others; what depends on a failed folder is not attempted. The
-Result names every item and what happened to it, so a rerun (which plans again from what
-Grafana then holds) converges.
+One failure does not stop the others; what depends on a failed write (a folder's contents, the
+policy tree on its contact points and mute timings) is not attempted. The Result names every
+item and what happened to it, so a rerun (which plans again from what Grafana then holds)
+converges.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from urllib.parse import quote
 
 from grafana_client.client import GrafanaClientError
 
 from ..grafana import reads, retry, workers
 from ..grafana.connection import explain
 from ..grafana.ownership import deploy_message, recorded_deploy
-from .live import group_path, read_group
-from .plan import DASHBOARD, FOLDER, RULE_GROUP, Action, Change, Plan
+from . import notifications
+from .live import ROUTING_PATH, group_path, read_group
+from .plan import (
+    CONTACT_POINT,
+    DASHBOARD,
+    FOLDER,
+    ITEM_KINDS,
+    MUTE_TIMING,
+    POLICY_TREE,
+    ROUTING_KINDS,
+    RULE_GROUP,
+    Action,
+    Change,
+    Plan,
+)
 
 CONFLICT_STATUSES = (409, 412)
 DISABLE_PROVENANCE = {"X-Disable-Provenance": "true"}
@@ -50,7 +69,13 @@ class Result:
     outcomes: tuple[Outcome, ...]
 
     def counts(self) -> dict[str, int]:
-        return {status: sum(1 for o in self.outcomes if o.status == status) for status in STATUSES}
+        """Of the folders, dashboards and rule groups (the routing is reported as one unit)."""
+        items = [o for o in self.outcomes if o.change.kind in ITEM_KINDS]
+        return {status: sum(1 for o in items if o.status == status) for status in STATUSES}
+
+    @property
+    def routing(self) -> list[Outcome]:
+        return [o for o in self.outcomes if o.change.kind in ROUTING_KINDS]
 
     @property
     def ok(self) -> bool:
@@ -64,11 +89,13 @@ class Conflict(Exception):
     """Grafana refused a conditional write: someone changed the item since the plan read it."""
 
 
-def apply(grafana, plan: Plan, *, project: str, concurrency: int = 4,
-          disable_provenance: bool = False, done=None) -> Result:
-    """Execute `plan`, saving as `project`; `done()` is called after each write (for a
-    progress bar)."""
-    runner = _Runner(grafana, project, concurrency, disable_provenance, done)
+def apply(grafana, plan: Plan, *, secrets: Mapping[str, str] | None = None,
+          concurrency: int = 4, done=None) -> Result:
+    """Execute `plan`, saving as its project; `secrets`: the value behind each placeholder in
+    its contact points (notifications); `done()` is called after each write (for a progress
+    bar)."""
+    runner = _Runner(grafana, plan.project, concurrency, plan.options.disable_provenance,
+                     secrets or {}, done)
     outcomes: dict[int, Outcome] = {}
     for index, change in enumerate(plan.changes):
         if not change.writes:
@@ -82,58 +109,89 @@ def apply(grafana, plan: Plan, *, project: str, concurrency: int = 4,
     phases = [
         [(i, c) for i, c in indexed if c.kind == DASHBOARD and c.operation != "delete"],
         [(i, c) for i, c in indexed if c.kind == RULE_GROUP and c.operation != "delete"],
-        [(i, c) for i, c in indexed if c.operation == "delete"],
+        [(i, c) for i, c in indexed if c.kind in ITEM_KINDS and c.operation == "delete"],
     ]
     for phase in phases:
         outcomes.update(runner.run(phase))
+    routing = [
+        [(i, c) for i, c in indexed if c.kind == MUTE_TIMING],
+        [(i, c) for i, c in indexed if c.kind == CONTACT_POINT and c.operation != "delete"],
+        [(i, c) for i, c in indexed if c.kind == POLICY_TREE],
+        [(i, c) for i, c in indexed if c.kind == CONTACT_POINT and c.operation == "delete"],
+    ]
+    for phase in routing:
+        outcomes.update(runner.run(phase, concurrency=1))
     return Result(tuple(outcomes[i] for i in range(len(plan.changes))))
 
 
 class _Runner:
-    def __init__(self, grafana, project: str, concurrency: int, disable_provenance: bool, done):
+    def __init__(self, grafana, project: str, concurrency: int, disable_provenance: bool,
+                 secrets: Mapping[str, str], done):
         self.grafana = grafana
         self.project = project
         self.concurrency = concurrency
         self.disable_provenance = disable_provenance
+        self.secrets = secrets
         self.done = done
         self.failed_folders: set[str] = set()
+        self.failed_routing: set[str] = set()  # the routing kinds of which a write failed
 
-    def run(self, items: list[tuple[int, Change]]) -> dict[int, Outcome]:
+    def run(self, items: list[tuple[int, Change]],
+            concurrency: int | None = None) -> dict[int, Outcome]:
         out, todo = {}, []
         for index, change in items:
-            if change.folder_uid in self.failed_folders and change.operation != "delete":
-                out[index] = Outcome(change, FAILED, f"not attempted: folder {change.folder_uid} "
-                                                     "could not be written")
-                if change.kind == FOLDER:
-                    self.failed_folders.add(change.key)
+            missing = self._missing(change)
+            if missing:
+                out[index] = Outcome(change, FAILED, f"not attempted: {missing}")
+                self._failed(change)
                 if self.done:
                     self.done()
             else:
                 todo.append((index, change))
-        for (index, change), _, error in workers.run_all(self._write, todo, self.concurrency,
+        for (index, change), _, error in workers.run_all(self._write, todo,
+                                                          concurrency or self.concurrency,
                                                           self.done):
             out[index] = self._outcome(change, error)
         return out
 
-    def _outcome(self, change: Change, error: BaseException | None) -> Outcome:
-        if error is None:
-            return Outcome(change, _DONE[change.operation])
+    def _missing(self, change: Change) -> str | None:
+        """What `change` needs that could not be written, if anything."""
+        if change.kind in ITEM_KINDS:
+            if change.folder_uid in self.failed_folders and change.operation != "delete":
+                return f"folder {change.folder_uid} could not be written"
+            return None
+        if change.kind == POLICY_TREE and self.failed_routing & {MUTE_TIMING, CONTACT_POINT}:
+            return "a contact point or mute timing it names could not be written"
+        if change.operation == "delete" and POLICY_TREE in self.failed_routing:
+            return "the policy tree, which may still name it, could not be set"
+        return None
+
+    def _failed(self, change: Change) -> None:
         if change.kind == FOLDER:
             self.failed_folders.add(change.key)
+        if change.kind in ROUTING_KINDS:
+            self.failed_routing.add(change.kind)
+
+    def _outcome(self, change: Change, error: BaseException | None) -> Outcome:
+        if error is None:
+            return Outcome(change, _DONE[str(change.operation)])
+        self._failed(change)
         if isinstance(error, Conflict):
             return Outcome(change, DRIFTED, str(error))
         return Outcome(change, FAILED, explain(error))
 
     def _write(self, item: tuple[int, Change]) -> None:
         _, change = item
-        write = {FOLDER: self._folder, DASHBOARD: self._dashboard, RULE_GROUP: self._group}
+        write = {FOLDER: self._folder, DASHBOARD: self._dashboard, RULE_GROUP: self._group,
+                 MUTE_TIMING: self._mute_timing, CONTACT_POINT: self._contact_point,
+                 POLICY_TREE: self._policy_tree}
         write[change.kind](change)
 
     # --- folders -----------------------------------------------------------------------------
 
     def _folder(self, change: Change) -> None:
         api = self.grafana.folder
-        fields = change.payload
+        fields = change.payload or {}
         if change.operation == "create":
             def create(attempt):
                 try:
@@ -163,11 +221,11 @@ class _Runner:
         if change.operation == "delete":
             self._delete_dashboard(change)
             return
-        dashboard = dict(change.payload)
+        dashboard = dict(change.payload or {})
         if change.operation == "update" and change.version is not None:
             dashboard["version"] = change.version
         envelope = {"dashboard": dashboard, "folderUid": change.folder_uid,
-                    "message": deploy_message(change.hash, self.project), "overwrite": False}
+                    "message": deploy_message(change.hash or "", self.project), "overwrite": False}
         self._conditional(lambda: self.grafana.dashboard.update_dashboard(envelope),
                           lambda: self._newest_save(change.key) == (change.hash, self.project),
                           f"dashboard {change.key}")
@@ -183,7 +241,7 @@ class _Runner:
                            "not deleted")
         self._delete(lambda: self.grafana.dashboard.delete_dashboard(change.key))
 
-    def _newest_save(self, uid: str) -> tuple[str, str] | None:
+    def _newest_save(self, uid: str) -> tuple[str, str | None] | None:
         """(hash, project) of the newest version, if dashsmith saved it."""
         newest = reads.newest_version(self.grafana, uid)
         recorded = recorded_deploy(reads.saved_message(self.grafana, uid, newest)) \
@@ -198,15 +256,74 @@ class _Runner:
         folder_uid, name = change.key.split("/", 1)
         path = group_path(folder_uid, name)
         current = read_group(self.grafana, folder_uid, name, self.project)
-        if (current.content_hash if current else None) != change.seen:
+        if (current.content_hash if current else None) != change.seen.hash:
             raise Conflict(f"rule group {change.key} was changed in Grafana during this deploy; "
                            "nothing was overwritten — run deploy again to see the difference")
         if change.operation == "delete":
             self._delete(lambda: self.grafana.client.DELETE(path))
             return
-        headers = DISABLE_PROVENANCE if self.disable_provenance else {}
         retry.call(lambda attempt: self.grafana.client.PUT(path, json=change.payload,
-                                                           headers=headers))
+                                                           headers=self._provenance))
+
+    # --- notification routing ----------------------------------------------------------------
+    # Written as a whole: there is no version to send back (a saved plan is checked against
+    # what Grafana holds before it is applied, preconditions.py). Each write saves Grafana's
+    # whole Alertmanager configuration, so one that met another's change (409) is sent again
+    # (retry.ROUTING_WRITE).
+
+    @property
+    def _provenance(self) -> dict[str, str]:
+        return DISABLE_PROVENANCE if self.disable_provenance else {}
+
+    def _mute_timing(self, change: Change) -> None:
+        path = f"{ROUTING_PATH}/mute-timings"
+        named = f"{path}/{quote(change.key)}"
+
+        def update():
+            self.grafana.client.PUT(named, json=change.payload, headers=self._provenance)
+        if change.operation == "create":
+            self._create(lambda: self.grafana.client.POST(path, json=change.payload,
+                                                          headers=self._provenance),
+                         update, lambda: reads.get(self.grafana, named) is not None)
+            return
+        self._routing_write(update)
+
+    def _contact_point(self, change: Change) -> None:
+        path = f"{ROUTING_PATH}/contact-points"
+        named = f"{path}/{quote(change.key)}"
+        if change.operation == "delete":
+            self._delete(lambda: self.grafana.client.DELETE(named), retry.ROUTING_WRITE)
+            return
+        point = notifications.revealed(change.payload or {}, self.secrets)
+
+        def update():
+            self.grafana.client.PUT(named, json=point, headers=self._provenance)
+        if change.operation == "create":
+            self._create(lambda: self.grafana.client.POST(path, json=point,
+                                                          headers=self._provenance),
+                         update, lambda: change.key in {p.get("uid") for p in
+                                                        reads.get(self.grafana, path) or []})
+            return
+        self._routing_write(update)
+
+    def _policy_tree(self, change: Change) -> None:
+        self._routing_write(lambda: self.grafana.client.PUT(
+            f"{ROUTING_PATH}/policies", json=change.payload, headers=self._provenance))
+
+    @staticmethod
+    def _routing_write(send) -> None:
+        retry.call(lambda attempt: send(), retry.ROUTING_WRITE)
+
+    @staticmethod
+    def _create(create, update, exists) -> None:
+        """A create of a fixed uid or name (routing). A retry whose first attempt landed (its
+        answer lost) would be refused as a duplicate: the item is there, so it is updated."""
+        def attempt(number):
+            if number > 1 and exists():
+                update()
+            else:
+                create()
+        retry.call(attempt, retry.ROUTING_WRITE)
 
     # --- shared ------------------------------------------------------------------------------
 
@@ -227,14 +344,14 @@ class _Runner:
         retry.call(attempt)
 
     @staticmethod
-    def _delete(send) -> None:
+    def _delete(send, policy: retry.Policy = retry.DEFAULT) -> None:
         def attempt(number):
             try:
                 send()
             except GrafanaClientError as error:
                 if error.status_code != 404:  # gone already (perhaps by our first attempt)
                     raise
-        retry.call(attempt)
+        retry.call(attempt, policy)
 
 
 def _message(error: GrafanaClientError) -> str:

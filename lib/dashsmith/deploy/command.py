@@ -11,6 +11,7 @@ import sys
 import traceback
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import NoReturn
 
 import click
 
@@ -25,7 +26,6 @@ from . import (
     existing_folders,
     live,
     notifications,
-    plan as planning,
     prometheus_rules,
     provisioning,
     report,
@@ -40,6 +40,7 @@ from .config import (
     deploy_settings,
 )
 from .desired import desired_state
+from .plan import Plan, PlanOptions, make_plan
 
 DEFAULT_MAX_DELETES = 5
 READS_PER_WRITE = 2
@@ -220,69 +221,42 @@ def _reload_prometheus(options: Options, rule_files) -> bool | None:
 
 
 # --- through the API -------------------------------------------------------------------------
+# Terraform's phases: pre-flight, read what Grafana holds, plan (a value, without I/O), check the
+# plan, print it, apply it, report.
 
 def _deploy(project, connection, build, settings: DeploySettings, rule_files,
             options: Options) -> int:
+    grafana, datasource_uid = _preflight(project, connection, options)
+    desired, secrets = _desired(project, build, settings, datasource_uid, options)
+    desired, current = _read_live(grafana, connection, desired, settings, options)
+    plan = make_plan(current, desired, _plan_options(settings, connection, options))
+    _print_plan(connection, plan, options)
+    _check(plan, options)
+    if options.dry_run:
+        return _dry_run(plan, options)
+    _write_local(build, settings, rule_files, project.settings.path("out"))
+    result = _apply(grafana, plan, secrets, options)
+    reloaded = _reload_prometheus(options, rule_files)
+    return _report(plan, result, reloaded, options)
+
+
+# --- pre-flight and the desired state --------------------------------------------------------
+
+def _connect(connection, options: Options):
     log = (lambda line: click.echo(line, err=True)) if options.verbose >= 2 else None
     try:
-        grafana = connect(connection, pool_size=options.read_concurrency, log=log)
-        datasource_uid = _datasource_uid(grafana, project.settings.datasource, connection)
+        return connect(connection, pool_size=options.read_concurrency, log=log)
     except GrafanaUnavailable as error:
         fail(str(error))
-    desired = desired_state(build.dashboards, *_alert_groups(project, build, settings,
-                                                             datasource_uid, options))
-    routing, routing_lines = _routing(project, options)
-    the_plan = _plan(grafana, connection, desired, settings, options)
-    stale = _stale_contact_points(grafana, connection, routing)
-    routing_lines += notifications.stale_lines(stale, options.prune)
-    _print_plan(connection, the_plan, routing_lines, options)
-    deleted_points = stale if options.prune else []
-    plan_json = report.plan_json(the_plan, deleted_points)
-    if plan_json["deletes"] > options.max_deletes:
-        _emit_json(options, plan=plan_json)
-        fail(f"the plan deletes {plan_json['deletes']} item(s), more than --max-deletes "
-             f"{options.max_deletes}; nothing was changed")
-    if options.dry_run:
-        _emit_json(options, plan=plan_json)
-        return EXIT_PROBLEMS if any(c.blocked for c in the_plan.changes) else 0
-    _write_local(build, settings, rule_files, project.settings.path("out"))
-    with report.progress("deploying", len(the_plan.writes), not options.json) as advance:
-        result = apply(grafana, the_plan, project=settings.project, concurrency=options.concurrency,
-                       disable_provenance=settings.disable_provenance, done=advance)
-    _echo(options, report.result_text(result, verbose=options.verbose >= 1))
-    routed, routing_done = True, None
-    if routing:
-        routed, line, routing_done = notifications.apply(
-            grafana, routing, delete=deleted_points,
-            disable_provenance=settings.disable_provenance)
-        _echo(options, [line])
-    reloaded = _reload_prometheus(options, rule_files)
-    _emit_json(options, plan=plan_json, result=report.result_json(result),
-               routing=None if routing is None else {"applied": routed, **(routing_done or {})},
-               prometheus=None if reloaded is None else {"reloaded": reloaded})
-    return 0 if result.ok and routed and reloaded is not False else EXIT_PROBLEMS
 
 
-def _stale_contact_points(grafana, connection, routing) -> list[str]:
-    if routing is None:
-        return []
+def _preflight(project, connection, options: Options):
+    """(the client, the uid of the data source the rule groups query)."""
+    grafana = _connect(connection, options)
     try:
-        return notifications.stale(grafana, routing)
-    except Exception as error:  # noqa: BLE001 - any failure to read means we cannot plan
-        fail(connection.redact(f"cannot read the contact points of Grafana at {connection.url}: "
-                               f"{explain(error, connection)}; nothing was changed"))
-
-
-def _routing(project, options: Options):
-    """(the estate's Routing, what applying it means) with --grafana-alerts; every secret it
-    needs is read now, before any write."""
-    routing = project.estate.routing if options.grafana_alerts else None
-    if routing is None:
-        return None, []
-    try:
-        return routing, notifications.check(routing)
-    except notifications.RoutingUnavailable as error:
-        fail(f"{error}; nothing was changed")
+        return grafana, _datasource_uid(grafana, project.settings.datasource, connection)
+    except GrafanaUnavailable as error:
+        fail(str(error))
 
 
 def _datasource_uid(grafana, name: str, connection) -> str:
@@ -302,6 +276,13 @@ def _datasource_uid(grafana, name: str, connection) -> str:
     return found["uid"]
 
 
+def _desired(project, build, settings: DeploySettings, datasource_uid: str, options: Options):
+    """(the desired state, the secret behind each placeholder in its contact points)."""
+    groups, extra_folders = _alert_groups(project, build, settings, datasource_uid, options)
+    routing, secrets = _routing(project, options)
+    return desired_state(build.dashboards, groups, extra_folders, routing), secrets
+
+
 def _alert_groups(project, build, settings: DeploySettings, datasource_uid: str,
                   options: Options):
     """(groups, extra folders) for desired_state: empty without --grafana-alerts."""
@@ -316,7 +297,22 @@ def _alert_groups(project, build, settings: DeploySettings, datasource_uid: str,
     return groups, [settings.grafana_alerts_folder]
 
 
-def _plan(grafana, connection, desired, settings: DeploySettings, options: Options):
+def _routing(project, options: Options):
+    """(the routing Grafana should hold, its secrets) with --grafana-alerts; every secret is
+    read now, before any write."""
+    routing = project.estate.routing if options.grafana_alerts else None
+    if routing is None:
+        return None, {}
+    try:
+        return notifications.desired_routing(routing)
+    except notifications.RoutingUnavailable as error:
+        fail(f"{error}; nothing was changed")
+
+
+# --- what Grafana holds, and the plan --------------------------------------------------------
+
+def _read_live(grafana, connection, desired, settings: DeploySettings, options: Options):
+    """(the desired state on Grafana's existing folders, what Grafana holds)."""
     try:
         desired, renames = existing_folders.reuse(grafana, desired)
         if renames and not options.json:
@@ -329,20 +325,57 @@ def _plan(grafana, connection, desired, settings: DeploySettings, options: Optio
                                 grafana_alerts=options.grafana_alerts,
                                 concurrency=options.read_concurrency, done=advance)
     except Exception as error:  # noqa: BLE001 - any failure to read means we cannot plan
-        fail(connection.redact(f"cannot read the current state of Grafana at {connection.url}: "
-                               f"{explain(error, connection)}; nothing was changed"))
-    return planning.compute(desired, current, project=settings.project, prune=options.prune,
-                            force=options.force, max_deletes=options.max_deletes)
+        _cannot_read(connection, error)
+    return desired, current
 
 
-def _print_plan(connection, the_plan, routing_lines: list[str], options: Options) -> None:
+def _cannot_read(connection, error: Exception) -> NoReturn:
+    fail(connection.redact(f"cannot read the current state of Grafana at {connection.url}: "
+                           f"{explain(error, connection)}; nothing was changed"))
+
+
+def _plan_options(settings: DeploySettings, connection, options: Options) -> PlanOptions:
+    return PlanOptions(settings.project, connection.url, connection.org_id, options.force,
+                       options.prune, settings.disable_provenance)
+
+
+def _print_plan(connection, plan: Plan, options: Options) -> None:
     if options.json:
         return
     click.echo(f"Grafana {connection.url}" + (" — dry run, nothing will be written"
                                               if options.dry_run else ""))
-    _echo(options, report.plan_text(the_plan, verbose=options.verbose >= 1,
+    _echo(options, report.plan_text(plan, verbose=options.verbose >= 1,
                                     diffs=options.dry_run or options.verbose >= 1))
-    _echo(options, routing_lines)
+
+
+def _check(plan: Plan, options: Options) -> None:
+    """The plan's own safety limits: refused as a whole before any write."""
+    refusals = plan.refusals(options.max_deletes)
+    if refusals:
+        _emit_json(options, plan=report.plan_json(plan, options.max_deletes))
+        fail("; ".join(refusals) + "; nothing was changed")
+
+
+def _dry_run(plan: Plan, options: Options) -> int:
+    _emit_json(options, plan=report.plan_json(plan, options.max_deletes))
+    return EXIT_PROBLEMS if plan.left_alone else 0
+
+
+# --- apply and report ------------------------------------------------------------------------
+
+def _apply(grafana, plan: Plan, secrets: dict[str, str], options: Options):
+    with report.progress("deploying", len(plan.writes), not options.json) as advance:
+        result = apply(grafana, plan, secrets=secrets, concurrency=options.concurrency,
+                       done=advance)
+    _echo(options, report.result_text(result, verbose=options.verbose >= 1))
+    return result
+
+
+def _report(plan: Plan, result, reloaded: bool | None, options: Options) -> int:
+    _emit_json(options, plan=report.plan_json(plan, options.max_deletes),
+               result=report.result_json(result), routing=report.routing_json(result),
+               prometheus=None if reloaded is None else {"reloaded": reloaded})
+    return 0 if result.ok and reloaded is not False else EXIT_PROBLEMS
 
 
 def _echo(options: Options, lines: list[str]) -> None:

@@ -1,17 +1,19 @@
 """What Grafana should hold after a deploy, from the build: folders (parent first), dashboards
 (with dashsmith's marker and the hash of their normalized content) and, with --grafana-alerts,
-rule groups."""
+rule groups and the notification routing; and a digest of it all, which a plan records."""
 
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from .. import folders
-from ..grafana.content import dashboard_hash, normalize_dashboard
+from ..grafana.content import content_hash, dashboard_hash, normalize_dashboard
 from ..grafana.ownership import with_marker
 from ..source import Source
 from .alerting import DesiredGroup
+from .notifications import DesiredRouting
 
 
 @dataclass(frozen=True)
@@ -46,14 +48,17 @@ class Desired:
     folders: list[DesiredFolder]
     dashboards: list[DesiredDashboard]
     groups: list[DesiredGroup] = field(default_factory=list)
+    routing: DesiredRouting | None = None
+    digest: str = ""  # of the build's desired state (desired_state), before existing folders
 
     @property
     def hashes(self) -> dict[str, str]:
         return {d.uid: d.hash for d in self.dashboards}
 
 
-def desired_state(compiled_dashboards, groups: list[DesiredGroup] = (),
-                  extra_folders: list[str] = ()) -> Desired:
+def desired_state(compiled_dashboards, groups: Sequence[DesiredGroup] = (),
+                  extra_folders: Sequence[str] = (),
+                  routing: DesiredRouting | None = None) -> Desired:
     """`compiled_dashboards`: render.CompiledDashboard values (Build.dashboards);
     `extra_folders`: folder paths needed by something else (the alert rules' folder)."""
     paths = [d.folder for d in compiled_dashboards] + list(extra_folders)
@@ -63,7 +68,20 @@ def desired_state(compiled_dashboards, groups: list[DesiredGroup] = (),
         folder_uid = compiled.folder_uid if folders.parts(compiled.folder) else ""  # root
         dashboards.append(DesiredDashboard(compiled.uid, compiled.title, folder_uid, saved,
                                            dashboard_hash(compiled.json), compiled.source))
-    return Desired(folder_tree(paths), dashboards, list(groups))
+    tree = folder_tree(paths)
+    return Desired(tree, dashboards, list(groups), routing,
+                   _digest(tree, dashboards, groups, routing))
+
+
+def _digest(tree, dashboards, groups, routing: DesiredRouting | None) -> str:
+    """sha256 of everything the desired state sends (secrets as their placeholders)."""
+    return content_hash({
+        "folders": [[f.uid, f.title, f.parent_uid] for f in tree],
+        "dashboards": [[d.uid, d.folder_uid, d.hash] for d in dashboards],
+        "rule_groups": [[g.key, g.hash] for g in groups],
+        "routing": None if routing is None else [list(routing.contact_points),
+                                                 routing.policy_tree,
+                                                 list(routing.mute_timings)]})
 
 
 def folder_tree(paths) -> list[DesiredFolder]:

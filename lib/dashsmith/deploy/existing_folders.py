@@ -25,7 +25,8 @@ def reuse(grafana, desired: Desired) -> tuple[Desired, dict[str, str]]:
     for folder in desired.folders:  # parents first
         if folder.uid in uids or folder.uid in keep:
             continue
-        parent = renames.get(folder.parent_uid, folder.parent_uid) or ""
+        parent = folder.parent_uid or ""  # "" at the root
+        parent = renames.get(parent, parent)
         same = [hit["uid"] for hit in existing
                 if hit["title"] == folder.title and (hit.get("folderUid") or "") == parent]
         if len(same) == 1:
@@ -40,4 +41,4 @@ def _renamed(desired: Desired, renames: dict[str, str]) -> Desired:
     folders = [dataclasses.replace(f, uid=uid(f.uid), parent_uid=uid(f.parent_uid))
                for f in desired.folders]
     dashboards = [dataclasses.replace(d, folder_uid=uid(d.folder_uid)) for d in desired.dashboards]
-    return Desired(folders, dashboards, desired.groups)
+    return dataclasses.replace(desired, folders=folders, dashboards=dashboards)

@@ -6,6 +6,9 @@ the newest entry of its version history says who saved it last: if that is this 
 dashsmith deploy of the code's hash, the dashboard is unchanged and its content need not be
 read at all. Otherwise the content and the version history are read, so the plan can tell
 "changed in code" from "edited in Grafana" and this project's dashboards from another's.
+
+With the notification routing in the code, Grafana's contact points, policy tree and mute
+timings are read too, each as the hash of what Grafana answers (what a plan saw of them).
 """
 
 from __future__ import annotations
@@ -58,11 +61,21 @@ class LiveGroup:
         return f"{self.folder_uid}/{self.name}"
 
 
+@dataclass(frozen=True)
+class LiveRouting:
+    """Grafana's notification setup, each item as the hash of what Grafana answers for it."""
+
+    contact_points: dict[str, str] = field(default_factory=dict)  # uid → hash
+    policy_tree: str | None = None
+    mute_timings: dict[str, str] = field(default_factory=dict)  # name → hash
+
+
 @dataclass
 class Live:
     folders: dict[str, LiveFolder] = field(default_factory=dict)
     dashboards: dict[str, LiveDashboard] = field(default_factory=dict)
     groups: dict[str, LiveGroup] = field(default_factory=dict)
+    routing: LiveRouting = field(default_factory=LiveRouting)
 
 
 def read(grafana, desired: Desired, *, project: str, grafana_alerts: bool, concurrency: int,
@@ -70,7 +83,7 @@ def read(grafana, desired: Desired, *, project: str, grafana_alerts: bool, concu
     """Grafana's current state as far as `desired`, and knowing what `project` deployed that the
     code no longer declares (to prune it, or list it), needs."""
     live = Live()
-    found = workers.run_all_or_raise(lambda f: _folder(grafana, f.uid), desired.folders,
+    found = workers.run_all_or_raise(lambda f: read_folder(grafana, f.uid), desired.folders,
                                      concurrency, done)
     live.folders = {f.uid: f for f in found if f is not None}
     hits = {hit["uid"]: hit for hit in reads.search_dashboards(grafana)}
@@ -82,6 +95,8 @@ def read(grafana, desired: Desired, *, project: str, grafana_alerts: bool, concu
     live.dashboards = {d.uid: d for d in dashboards if d is not None}
     if grafana_alerts:
         live.groups = _groups(grafana, desired, project, concurrency)
+    if desired.routing is not None:
+        live.routing = read_routing(grafana)
     return live
 
 
@@ -91,7 +106,7 @@ def reads_needed(desired: Desired) -> int:
     return len(desired.folders) + len(desired.dashboards)
 
 
-def _folder(grafana, uid: str) -> LiveFolder | None:
+def read_folder(grafana, uid: str) -> LiveFolder | None:
     data = reads.get(grafana, f"/folders/{uid}")
     if data is None:
         return None
@@ -164,3 +179,15 @@ def read_group(grafana, folder_uid: str, name: str, project: str) -> LiveGroup |
     return LiveGroup(folder_uid, name, recorded is not None,
                      recorded.hash if recorded else None, recorded.project if recorded else None,
                      live_group_hash(body), normalize_group(body))
+
+
+ROUTING_PATH = "/v1/provisioning"
+
+
+def read_routing(grafana) -> LiveRouting:
+    points = reads.get(grafana, f"{ROUTING_PATH}/contact-points") or []
+    tree = reads.get(grafana, f"{ROUTING_PATH}/policies")
+    timings = reads.get(grafana, f"{ROUTING_PATH}/mute-timings") or []
+    return LiveRouting({p["uid"]: content_hash(p) for p in points if p.get("uid")},
+                       None if tree is None else content_hash(tree),
+                       {t["name"]: content_hash(t) for t in timings if t.get("name")})

@@ -1,7 +1,13 @@
-"""The plan: desired + live → what deploy does to each folder, dashboard and rule group.
+"""The plan: desired + live → every change deploy makes to Grafana, as one value.
 
-A pure function of its inputs (no I/O), so a plan is a value: --dry-run prints it, apply
-executes exactly it. Every item ends in one of five actions:
+make_plan() is a pure function of its inputs (no I/O), so a plan is a value, as Terraform's:
+--dry-run prints it, --plan-out saves it (plan_file), apply executes exactly it, and the safety
+limits are checks of the plan itself (Plan.refusals, Plan.left_alone, Plan.changed_since).
+
+Each Change is one item — a folder, dashboard, rule group, contact point, mute timing or the
+notification policy tree — with what the plan saw of it in Grafana (`seen`: the precondition a
+write needs to still hold) and what apply sends (`payload`). Every item ends in one of five
+actions:
 
   create     not in Grafana
   update     in Grafana, different from the code, and not changed there since dashsmith wrote it
@@ -15,22 +21,36 @@ executes exactly it. Every item ends in one of five actions:
 
 Folders are never deleted: deleting a folder deletes everything in it, dashsmith's or not. A
 folder renamed or moved in Grafana is drift like an edited dashboard.
+
+The notification routing (contact points, mute timings, the policy tree) has no version
+history to tell an edit in Grafana from the code's: it is written as a whole on every deploy
+(update, never drifted), and the contact points dashsmith deployed (uid prefix "dashsmith-")
+that the code no longer declares are deletes like a dashboard's.
 """
 
 from __future__ import annotations
 
 import difflib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import Any
 
 from .. import folders, serialize
 from ..grafana.equivalence import normalize as equivalent_form
+from ..routing.grafana import UID_PREFIX
 from .alerting import DesiredGroup, normalize_group
 from .desired import Desired, DesiredDashboard, DesiredFolder
 from .live import Live, LiveDashboard, LiveGroup
+from .notifications import DesiredRouting
 
 FOLDER, DASHBOARD, RULE_GROUP = "folder", "dashboard", "rule-group"
-KINDS = (FOLDER, DASHBOARD, RULE_GROUP)
+MUTE_TIMING, CONTACT_POINT, POLICY_TREE = "mute-timing", "contact-point", "policy-tree"
+# What the summary counts item by item; the routing is reported as one unit (report.py).
+ITEM_KINDS = (FOLDER, DASHBOARD, RULE_GROUP)
+ROUTING_KINDS = (MUTE_TIMING, CONTACT_POINT, POLICY_TREE)
+KINDS = ITEM_KINDS + ROUTING_KINDS
+POLICY_TREE_KEY = "root"  # Grafana holds one policy tree per organisation
 
 
 class Action(str, Enum):
@@ -45,21 +65,48 @@ class Action(str, Enum):
 
 
 @dataclass(frozen=True)
+class Seen:
+    """What the plan read of one item in Grafana: the precondition of writing it. Absent, or
+    present at a version (folders and dashboards, whose saves Grafana makes conditional on it)
+    or with the hash of what Grafana answered (what has no version: rule groups, contact
+    points, mute timings, the policy tree)."""
+
+    exists: bool = False
+    version: int | None = None
+    hash: str | None = None
+
+    def __str__(self) -> str:
+        if not self.exists:
+            return "absent"
+        if self.version is not None:
+            return f"version {self.version}"
+        return f"content {self.hash[:12]}" if self.hash else "present"
+
+
+ABSENT = Seen()
+
+
+@dataclass(frozen=True)
 class Change:
-    kind: str  # FOLDER, DASHBOARD or RULE_GROUP
-    key: str  # a uid; for a rule group "<folder uid>/<group name>"
+    kind: str  # one of KINDS
+    key: str  # a uid; a rule group's "<folder uid>/<group name>"; a mute timing's name
     title: str
     action: Action
     reason: str = ""
     operation: str | None = None  # what apply sends: create | update | delete | None
     blocked: bool = False  # drifted without --force: apply leaves it alone
-    version: int | None = None  # the version seen, sent back so a concurrent edit is refused
+    seen: Seen = ABSENT  # what the plan read in Grafana; apply needs it to still hold
+    owner: str | None = None  # the dashsmith project that deployed it (None: none did)
     folder_uid: str = ""  # dashboards and groups: their folder; folders: the parent
-    payload: dict | None = None  # what apply writes (dashboard JSON, folder fields, group body)
+    payload: dict | None = None  # what apply writes (dashboard JSON, folder fields, group body…)
     hash: str | None = None  # of the desired content
-    seen: str | None = None  # rule groups: the content hash the plan read (checked before writing)
     diff: tuple[str, ...] = ()  # unified diff, Grafana → code
     source: str = ""  # where the code declares it
+
+    @property
+    def version(self) -> int | None:
+        """The version seen, sent back with a save so that a concurrent edit is refused."""
+        return self.seen.version
 
     @property
     def writes(self) -> bool:
@@ -67,21 +114,51 @@ class Change:
 
 
 @dataclass(frozen=True)
-class Plan:
-    changes: tuple[Change, ...]
-    # dashsmith's items that are no longer in the code, kept because --prune was not given
-    kept: tuple[Change, ...] = ()
-    max_deletes: int | None = None
+class PlanOptions:
+    """What a plan is made for: the project deploying (it owns what it saved, nothing else),
+    the Grafana it was read from, and the choices of the command line and setup.cfg."""
+
+    project: str
+    grafana: str = ""  # the URL, as shown
+    org_id: int | None = None
     force: bool = False
     prune: bool = False
-    notes: tuple[str, ...] = field(default=())
+    disable_provenance: bool = False  # rule groups and routing sent as editable in the UI
+
+
+@dataclass(frozen=True)
+class Plan:
+    changes: tuple[Change, ...]
+    options: PlanOptions
+    # dashsmith's items that are no longer in the code, kept because --prune was not given
+    kept: tuple[Change, ...] = ()
+    desired_hash: str = ""  # of the desired state the plan was made from (Desired.digest)
+    notes: tuple[str, ...] = field(default=())  # what the code declares and Grafana cannot hold
+
+    @property
+    def project(self) -> str:
+        return self.options.project
 
     def of(self, kind: str) -> list[Change]:
         return [c for c in self.changes if c.kind == kind]
 
+    @property
+    def items(self) -> list[Change]:
+        """The folders, dashboards and rule groups (the summary counts these)."""
+        return [c for c in self.changes if c.kind in ITEM_KINDS]
+
+    @property
+    def routing(self) -> list[Change]:
+        return [c for c in self.changes if c.kind in ROUTING_KINDS]
+
     def counts(self) -> dict[str, int]:
-        return {action.value: sum(1 for c in self.changes if c.action is action)
-                for action in Action}
+        """Of the items (the routing is reported as one unit)."""
+        items = self.items
+        return {action.value: sum(1 for c in items if c.action is action) for action in Action}
+
+    @property
+    def writes(self) -> list[Change]:
+        return [c for c in self.changes if c.writes]
 
     @property
     def deletes(self) -> list[Change]:
@@ -91,14 +168,34 @@ class Plan:
     def drifted(self) -> list[Change]:
         return [c for c in self.changes if c.action is Action.DRIFTED]
 
+    # --- the safety limits: checks of the plan itself -------------------------------------
+
     @property
-    def writes(self) -> list[Change]:
-        return [c for c in self.changes if c.writes]
+    def left_alone(self) -> list[Change]:
+        """Drifted without --force: apply does not touch them, and the deploy exits 1."""
+        return [c for c in self.changes if c.blocked]
+
+    def refusals(self, max_deletes: int) -> list[str]:
+        """Why the plan must not be applied at all (empty: it may be). It deletes more than
+        `max_deletes`, or something this project did not deploy."""
+        found = []
+        if len(self.deletes) > max_deletes:
+            found.append(f"the plan deletes {len(self.deletes)} item(s), more than "
+                         f"--max-deletes {max_deletes}")
+        found += [f"the plan deletes {c.kind} {c.key}, which this project ('{self.project}') "
+                  "did not deploy" for c in self.deletes if c.owner != self.project]
+        return found
+
+    def changed_since(self, now: Mapping[tuple[str, str], Seen]) -> list[str]:
+        """What Grafana holds now (`now`: (kind, key) → Seen) that is not what the plan saw,
+        of each item it writes: one line each. Empty: the plan still applies as it is."""
+        return [f"{c.kind} {c.key}: {c.seen} when planned, {now.get((c.kind, c.key), ABSENT)} now"
+                for c in self.writes if now.get((c.kind, c.key), ABSENT) != c.seen]
 
 
-def compute(desired: Desired, live: Live, *, project: str, prune: bool = False,
-            force: bool = False, max_deletes: int | None = None) -> Plan:
-    """`project`: the name this project deploys under; it owns what it saved, nothing else."""
+def make_plan(live: Live, desired: Desired, options: PlanOptions) -> Plan:
+    """What deploying `desired` over what Grafana holds (`live`) changes."""
+    force, project = options.force, options.project
     changes = [_folder(f, live, force) for f in desired.folders]
     changes += [_dashboard(d, live.dashboards.get(d.uid), force, project)
                 for d in desired.dashboards]
@@ -113,20 +210,27 @@ def compute(desired: Desired, live: Live, *, project: str, prune: bool = False,
                          key=lambda g: g.key)
     removals = [_dashboard_removal(d, force) for d in gone]
     removals += [_group_removal(g, force) for g in gone_groups]
-    if prune:
-        return Plan(tuple(changes + removals), (), max_deletes, force, prune)
-    return Plan(tuple(changes), tuple(removals), max_deletes, force, prune)
+    routing = desired.routing
+    if routing is not None:
+        changes += _routing(routing, live)
+        removals += _contact_point_removals(routing, live, project)
+    notes = routing.notes if routing is not None else ()
+    if options.prune:
+        return Plan(tuple(changes + removals), options, (), desired.digest, notes)
+    return Plan(tuple(changes), options, tuple(removals), desired.digest, notes)
 
 
 # --- folders ---------------------------------------------------------------------------------
 
 def _folder(folder: DesiredFolder, live: Live, force: bool) -> Change:
     current = live.folders.get(folder.uid)
-    base = {"kind": FOLDER, "key": folder.uid, "title": folder.path,
-            "folder_uid": folder.parent_uid or "",
-            "payload": {"uid": folder.uid, "title": folder.title, "parentUid": folder.parent_uid}}
+    base: dict[str, Any] = {
+        "kind": FOLDER, "key": folder.uid, "title": folder.path,
+        "folder_uid": folder.parent_uid or "",
+        "payload": {"uid": folder.uid, "title": folder.title, "parentUid": folder.parent_uid}}
     if current is None:
         return Change(action=Action.CREATE, reason="new", operation="create", **base)
+    base["seen"] = Seen(True, version=current.version)
     differences = []
     if current.title != folder.title:
         differences.append(f"title '{current.title}' → '{folder.title}'")
@@ -134,8 +238,7 @@ def _folder(folder: DesiredFolder, live: Live, force: bool) -> Change:
         differences.append(f"parent {current.parent_uid or '(root)'} → "
                            f"{folder.parent_uid or '(root)'}")
     if not differences:
-        return Change(action=Action.UNCHANGED, version=current.version, **base)
-    base["version"] = current.version
+        return Change(action=Action.UNCHANGED, **base)
     if _respelled(folder, current):
         return Change(action=Action.UPDATE, reason="; ".join(differences), operation="update",
                       **base)
@@ -157,11 +260,12 @@ def _respelled(folder: DesiredFolder, current) -> bool:
 
 def _dashboard(want: DesiredDashboard, have: LiveDashboard | None, force: bool,
                project: str) -> Change:
-    base = {"kind": DASHBOARD, "key": want.uid, "title": want.title, "folder_uid": want.folder_uid,
-            "payload": want.json, "hash": want.hash, "source": str(want.source)}
+    base: dict[str, Any] = {"kind": DASHBOARD, "key": want.uid, "title": want.title,
+                            "folder_uid": want.folder_uid, "payload": want.json,
+                            "hash": want.hash, "source": str(want.source)}
     if have is None:
         return Change(action=Action.CREATE, reason="new", operation="create", **base)
-    base.update(version=have.version,
+    base.update(seen=Seen(True, version=have.version), owner=have.recorded_project,
                 diff=_diff(have.normalized, want.normalized) if have.normalized else ())
     same_content = have.content_hash == want.hash or _imported(want, have)
     if same_content and have.managed and have.folder_uid == want.folder_uid:
@@ -201,7 +305,7 @@ def _imported(want: DesiredDashboard, have: LiveDashboard) -> bool:
     return equivalent_form(have.normalized) == equivalent_form(want.normalized)
 
 
-def _drifted(reason: str, operation: str, force: bool, base: dict) -> Change:
+def _drifted(reason: str, operation: str, force: bool, base: dict[str, Any]) -> Change:
     if force:
         reason += f"; --force: {operation} anyway"
     return Change(action=Action.DRIFTED, reason=reason, operation=operation, blocked=not force,
@@ -209,8 +313,9 @@ def _drifted(reason: str, operation: str, force: bool, base: dict) -> Change:
 
 
 def _dashboard_removal(have: LiveDashboard, force: bool) -> Change:
-    base = {"kind": DASHBOARD, "key": have.uid, "title": have.title, "folder_uid": have.folder_uid,
-            "version": have.version}
+    base: dict[str, Any] = {"kind": DASHBOARD, "key": have.uid, "title": have.title,
+                            "folder_uid": have.folder_uid, "seen": Seen(True, version=have.version),
+                            "owner": have.recorded_project}
     if have.content_hash is not None and have.content_hash != have.recorded_hash:
         return _drifted("no longer in code, but edited in Grafana since dashsmith deployed it",
                         "delete", force, base)
@@ -228,11 +333,13 @@ def _diff(live: dict | None, code: dict) -> tuple[str, ...]:
 # --- rule groups -----------------------------------------------------------------------------
 
 def _group(want: DesiredGroup, have: LiveGroup | None, force: bool, project: str) -> Change:
-    base = {"kind": RULE_GROUP, "key": want.key, "title": want.name, "folder_uid": want.folder_uid,
-            "payload": want.body, "hash": want.hash, "source": str(want.source)}
+    base: dict[str, Any] = {"kind": RULE_GROUP, "key": want.key, "title": want.name,
+                            "folder_uid": want.folder_uid, "payload": want.body,
+                            "hash": want.hash, "source": str(want.source)}
     if have is None:
         return Change(action=Action.CREATE, reason="new", operation="create", **base)
-    base.update(diff=_diff(have.normalized, normalize_group(want.body)), seen=have.content_hash)
+    base.update(diff=_diff(have.normalized, normalize_group(want.body)),
+                seen=Seen(True, hash=have.content_hash), owner=have.recorded_project)
     if have.content_hash == want.hash and have.managed:
         return Change(action=Action.UNCHANGED, **base)
     if have.recorded_project not in (None, project):
@@ -254,9 +361,47 @@ def _group_update_reason(want: DesiredGroup, have: LiveGroup) -> str:
 
 
 def _group_removal(have: LiveGroup, force: bool) -> Change:
-    base = {"kind": RULE_GROUP, "key": have.key, "title": have.name, "folder_uid": have.folder_uid,
-            "seen": have.content_hash}
+    base: dict[str, Any] = {"kind": RULE_GROUP, "key": have.key, "title": have.name,
+                            "folder_uid": have.folder_uid,
+                            "seen": Seen(True, hash=have.content_hash),
+                            "owner": have.recorded_project}
     if have.content_hash is not None and have.content_hash != have.recorded_hash:
         return _drifted("no longer in code, but edited in Grafana since dashsmith deployed it",
                         "delete", force, base)
     return Change(action=Action.DELETE, reason="no longer in code", operation="delete", **base)
+
+
+# --- notification routing --------------------------------------------------------------------
+
+WHOLE = "written as a whole on every deploy"
+
+
+def _routing(want: DesiredRouting, live: Live) -> list[Change]:
+    """Mute timings, then contact points, then the policy tree that names them (apply's
+    order): each written, never unchanged or drifted (see the module docstring)."""
+    have = live.routing
+    changes = [_written(MUTE_TIMING, t["name"], t["name"], have.mute_timings.get(t["name"]), t)
+               for t in want.mute_timings]
+    changes += [_written(CONTACT_POINT, p["uid"], p["name"], have.contact_points.get(p["uid"]), p)
+                for p in want.contact_points]
+    changes.append(_written(POLICY_TREE, POLICY_TREE_KEY, "notification policy tree",
+                            have.policy_tree, want.policy_tree))
+    return changes
+
+
+def _written(kind: str, key: str, title: str, seen_hash: str | None, payload: dict) -> Change:
+    if seen_hash is None:
+        return Change(kind, key, title, Action.CREATE, "new", "create", payload=payload)
+    return Change(kind, key, title, Action.UPDATE, WHOLE, "update",
+                  seen=Seen(True, hash=seen_hash), payload=payload)
+
+
+def _contact_point_removals(want: DesiredRouting, live: Live, project: str) -> list[Change]:
+    """dashsmith's contact points (its uid prefix is the marker) that the code no longer
+    declares. They record no project: Grafana's notification setup is one per organisation,
+    deployed by one project."""
+    declared = {p["uid"] for p in want.contact_points}
+    return [Change(CONTACT_POINT, uid, uid, Action.DELETE, "no longer in code", "delete",
+                   seen=Seen(True, hash=seen_hash), owner=project)
+            for uid, seen_hash in sorted(live.routing.contact_points.items())
+            if uid.startswith(UID_PREFIX) and uid not in declared]
