@@ -18,9 +18,10 @@ builds it: a structural finding must stop the build, any other must not):
   settings: TEXT           more of the project's setup.cfg, e.g. a [dashsmith.instrument] section
 and may check the finding: `message` (a substring), `line`, `column` (in the file written:
 JSON indented by 2, so a panel's expression starts on line 28 at column 20; for declarations,
-in the module). Queries are checked against the catalog in tests/lint_cases/metrics/; the
-declarations' project routes every alert to one webhook, and has no alert unit tests
-(test/coverage is tested in test_lint_alert_tests.py).
+in the module, or in setup.cfg for a finding about a setting: `settings` starts on its line
+4). Queries are checked against the catalog in tests/lint_cases/metrics/; the declarations'
+project routes every alert to one webhook, and has no alert unit tests (test/coverage is
+tested in test_lint_alert_tests.py).
 """
 
 from __future__ import annotations

@@ -149,6 +149,23 @@ def test_routing_findings_are_lint_findings(project, cli):
     assert cli("lint", "--explain", "routing/unused-receiver").exit_code == 0
 
 
+def test_a_stale_application_metrics_module_is_a_finding_that_does_not_stop_build(project, cli):
+    """Like a stale lockfile: lint reports the module `dashsmith instrument` generated at its
+    first line that differs from what the catalog generates now; build goes on."""
+    assert cli("instrument").exit_code == 0
+    assert "instrument/stale" not in cli("lint", "--no-tools").output
+    catalog = project / "metrics" / "app.py"
+    catalog.write_text(catalog.read_text().replace('"tradingagents_active_analyses"',
+                                                   '"tradingagents_analyses_running"'))
+    result = cli.subprocess("lint", "--no-tools")
+    assert result.returncode == 1
+    module = "app/tradingagents/monitoring/prometheus_metrics.py"
+    line = _line((project / module).read_text(), "tradingagents_active_analyses")
+    assert f"{module}:{line}:1: error instrument/stale {module} is out of date with the catalog " \
+           "(metrics/): run `dashsmith instrument` to regenerate it" in result.stdout
+    assert cli("build").exit_code == 0
+
+
 def test_json_format(project, cli):
     _write(project, "dashboards/broken.py", BROKEN_DASHBOARD)
     result = cli("lint", "--no-tools", "--format", "json")

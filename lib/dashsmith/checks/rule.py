@@ -3,7 +3,8 @@ catches; then why, an `Anti-pattern:` and a `Best practice:`), and the checks it
 
 A rule overrides the hooks for what it looks at; the runners call only those:
   declared(estate, context)   the Python declarations as a whole (metrics, dashboards as
-                              declared); build runs these too
+                              declared, the routing, the generated metrics module); build
+                              runs the structural rules' too, lint every rule's
   rule_file(doc, context)     a Prometheus rule file: a module under alerts/ as build compiles
                               it, or a file read from a path (subjects.RuleFileDoc)
   dashboard(doc, context)     a Grafana dashboard (JSON, with the lines behind it)

@@ -73,9 +73,10 @@ class Stale:
 
 
 def stale(estate: Estate) -> Stale | None:
-    """Why the generated module does not match the catalog, for lint; None when it does, when
-    the project generates none, or when it has not been generated yet (`instrument --check`
-    reports a missing one: an application cannot run without it anyway)."""
+    """Why the generated module does not match the catalog, for lint (the instrument/stale
+    rule, which build does not run); None when it does, when the project generates none, or
+    when it has not been generated yet (`instrument --check` reports a missing one: an
+    application cannot run without it anyway)."""
     try:
         generated = generate(estate)
     except ConfigError as error:
