@@ -525,6 +525,169 @@ def test_a_missing_routing_secret_stops_grafana_alerts_before_any_write(cli, emu
     assert emulated.emu.writes() == []
 
 
+def test_routing_writes_that_meet_a_concurrent_change_are_sent_again(cli, emulated, expected):
+    if expected.routing is None:
+        pytest.skip("the project declares no routing")
+    emulated.emu.routing_conflicts(2)  # someone else saves Grafana's alerting configuration
+    result = deploy(cli, emulated, "--grafana-alerts", **expected.secrets)
+    assert result.exit_code == 0, result.output
+    assert "policy tree set" in result.output
+    assert [r.status for r in emulated.emu.writes()].count(409) == 2
+
+
+# --- saved plans: --plan-out FILE, then --plan FILE -----------------------------------------------
+
+AI_EDIT = ("Completions, tokens, spend", "Completions, token use, spend")
+
+
+def save_plan(cli, project, target: Target, path, *args, **env) -> None:
+    """Change the AI dashboard in the code and save the plan that updates it (nothing applied)."""
+    edit(project, "dashboards/ai.py", *AI_EDIT)
+    saved = deploy(cli, target, *args, "--dry-run", "--plan-out", str(path), **env)
+    assert saved.exit_code == 0, saved.output
+
+
+def test_a_saved_plan_is_applied_exactly_without_building_or_planning_again(cli, project,
+                                                                             emulated, tmp_path):
+    assert deploy(cli, emulated).exit_code == 0
+    saved = tmp_path / "plan.json"
+    edit(project, "dashboards/ai.py", *AI_EDIT)
+    emulated.emu.clear_requests()
+    planned = deploy(cli, emulated, "--dry-run", "--plan-out", str(saved))
+    assert planned.exit_code == 0, planned.output
+    assert "~ update    dashboard ai-llm (AI / LLM): changed in code" in planned.output
+    assert f"plan saved to {saved}" in planned.output
+    assert emulated.emu.writes() == []
+    again = tmp_path / "again.json"
+    assert deploy(cli, emulated, "--dry-run", "--plan-out", str(again)).exit_code == 0
+    assert again.read_bytes() == saved.read_bytes()  # the same plan, the same file
+
+    # The code changes after the plan was made, even into something that does not build:
+    # the plan is applied as it was made.
+    edit(project, "dashboards/system.py", "CPU, memory", "Processor, memory")
+    edit(project, "dashboards/agents.py", 'uid="tradingagents-agents"', 'uid="agents !"')
+    before = emulated.versions()
+    emulated.emu.clear_requests()
+    applied = deploy(cli, emulated, "--plan", str(saved))
+    assert applied.exit_code == 0, applied.output
+    assert f"Grafana {emulated.url} — the plan in {saved}" in applied.output
+    assert "0 created, 1 updated," in applied.output
+    assert [(r.method, r.path) for r in emulated.emu.writes()] == [("POST", "/api/dashboards/db")]
+    assert "token use" in emulated.dashboard("ai-llm")["dashboard"]["description"]
+    assert emulated.versions() == {**before, "ai-llm": before["ai-llm"] + 1}
+
+    # A plan applies once: what it wrote is no longer as it saw it.
+    twice = deploy(cli, emulated, "--plan", str(saved))
+    assert twice.exit_code == 1
+    assert "dashboard ai-llm: version" in twice.output
+
+
+def test_a_saved_plan_is_refused_when_grafana_changed_since(cli, project, emulated, tmp_path):
+    assert deploy(cli, emulated).exit_code == 0
+    saved = tmp_path / "plan.json"
+    save_plan(cli, project, emulated, saved)
+    version = emulated.dashboard("ai-llm")["meta"]["version"]
+    emulated.ui_edit("ai-llm", description="edited in the UI after the plan")
+    emulated.emu.clear_requests()
+    refused = deploy(cli, emulated, "--plan", str(saved))
+    assert refused.exit_code == 1
+    assert (f"{saved}: Grafana changed since the plan was made; nothing was changed (deploy "
+            "--plan-out makes a new plan):") in refused.output
+    assert (f"dashboard ai-llm: version {version} when planned, version {version + 1} now"
+            in refused.output)
+    assert emulated.emu.writes() == []
+    assert (emulated.dashboard("ai-llm")["dashboard"]["description"]
+            == "edited in the UI after the plan")
+
+
+def test_a_plan_file_changed_by_hand_or_made_for_another_grafana_is_refused(cli, project,
+                                                                           emulated, tmp_path):
+    assert deploy(cli, emulated).exit_code == 0
+    saved = tmp_path / "plan.json"
+    save_plan(cli, project, emulated, saved)
+    emulated.emu.clear_requests()
+
+    by_hand = tmp_path / "by-hand.json"
+    by_hand.write_text(saved.read_text().replace("token use", "token usage"))
+    refused = deploy(cli, emulated, "--plan", str(by_hand))
+    assert refused.exit_code == 1
+    assert (f"{by_hand}: the plan was changed since dashsmith wrote it (its checksum does not "
+            "match); make a new one with deploy --plan-out; nothing was changed") in refused.output
+
+    other_url = emulated.url.replace("127.0.0.1", "localhost")
+    elsewhere = cli("deploy", "--plan", str(saved), env=emulated.env(GRAFANA_URL=other_url))
+    assert elsewhere.exit_code == 1
+    assert (f"{saved}: a plan for Grafana at {emulated.url}, not for {other_url}; nothing was "
+            "changed") in elsewhere.output
+
+    not_a_plan = tmp_path / "dashboard.json"
+    not_a_plan.write_text('{"title": "a dashboard"}')
+    wrong_file = deploy(cli, emulated, "--plan", str(not_a_plan))
+    assert wrong_file.exit_code == 1
+    assert f"{not_a_plan}: not a dashsmith plan (deploy --plan-out writes one)" in wrong_file.output
+
+    set_settings(project, "dashsmith.deploy", project="team-b")
+    theirs = deploy(cli, emulated, "--plan", str(saved))
+    assert theirs.exit_code == 1
+    assert (f"{saved}: a plan of project 'trading-platform', not of this one ('team-b')"
+            in theirs.output)
+    assert emulated.emu.requests == []  # refused before connecting
+    assert "token use" not in emulated.dashboard("ai-llm")["dashboard"]["description"]
+
+
+def test_max_deletes_is_checked_on_the_plan_when_saved_and_when_applied(cli, project, emulated,
+                                                                        tmp_path):
+    assert deploy(cli, emulated).exit_code == 0
+    for name in ("business.py", "agents.py"):
+        (project / "dashboards" / name).unlink()
+    too_many = tmp_path / "too-many.json"
+    over = deploy(cli, emulated, "--prune", "--max-deletes", "1", "--dry-run", "--plan-out",
+                  str(too_many))
+    assert over.exit_code == 2
+    assert "deletes 2 item(s), more than --max-deletes 1; nothing was changed" in over.output
+    assert not too_many.exists()
+
+    saved = tmp_path / "plan.json"
+    assert deploy(cli, emulated, "--prune", "--dry-run", "--plan-out", str(saved)).exit_code == 0
+    emulated.emu.clear_requests()
+    refused = deploy(cli, emulated, "--plan", str(saved), "--max-deletes", "1")
+    assert refused.exit_code == 2
+    assert "deletes 2 item(s), more than --max-deletes 1; nothing was changed" in refused.output
+    assert emulated.emu.writes() == []
+    replanned = deploy(cli, emulated, "--plan", str(saved), "--prune")
+    assert replanned.exit_code == 2
+    assert "give them to the deploy that saves it (--plan-out)" in replanned.output
+
+    applied = deploy(cli, emulated, "--plan", str(saved))
+    assert applied.exit_code == 0, applied.output
+    assert emulated.dashboard("tradingagents-agents") is None
+    assert emulated.dashboard("tradingagents-business") is None
+
+
+def test_a_saved_plan_holds_no_secret_and_reads_them_when_applied(cli, emulated, expected,
+                                                                  tmp_path):
+    if not expected.secrets:
+        pytest.skip("the project's routing reads no secret from the environment")
+    saved = tmp_path / "plan.json"
+    planned = deploy(cli, emulated, "--grafana-alerts", "--dry-run", "--plan-out", str(saved),
+                     **expected.secrets)
+    assert planned.exit_code == 0, planned.output
+    assert not [value for value in expected.secrets.values() if value in saved.read_text()]
+
+    missing = deploy(cli, emulated, "--plan", str(saved))
+    assert missing.exit_code == 2
+    assert "notification routing: environment variables not set: " in missing.output
+    assert emulated.emu.writes() == []
+
+    applied = deploy(cli, emulated, "--plan", str(saved), **expected.secrets)
+    assert applied.exit_code == 0, applied.output
+    assert f"{expected.alert_items} created" in applied.output
+    assert "policy tree set" in applied.output
+    stored = json.dumps(emulated.api.alertingprovisioning.get_contactpoints())
+    assert "${secret:" not in stored  # each placeholder was sent as its secret
+    assert any(value in stored for value in expected.secrets.values())
+
+
 # --- faults ---------------------------------------------------------------------------------------
 
 def test_503s_are_retried(cli, emulated, expected):

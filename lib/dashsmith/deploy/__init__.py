@@ -8,6 +8,8 @@ The run, in order (each step a module; command.py names the phases):
   plan              make_plan(live, desired, options) → a Plan: every change, each with what it
                     saw in Grafana and what it sends, computed without side effects; the safety
                     limits are the plan's own checks
+  plan_file         a Plan saved to a file (--plan-out) and read back (--plan)
+  preconditions     what a saved plan's writes find in Grafana now (is it still as planned?)
   apply             apply(grafana, plan) → a Result: the Plan, in order (folders parent-first,
                     dashboards, rule groups, deletes, routing), with bounded concurrency, retries
                     and optimistic locking

@@ -1,7 +1,8 @@
 """`dashsmith deploy`: build, lint, then either deploy through Grafana's HTTP API (GRAFANA_URL
-set) or write the file-provisioning tree (not set). Exit status: 0 everything applied; 1 drift
-left alone or a partial failure (the report names what was and was not applied); 2 could not
-start (nothing was written)."""
+set) or write the file-provisioning tree (not set); or apply a saved plan (--plan FILE). Exit
+status: 0 everything applied; 1 drift left alone, a partial failure (the report names what was
+and was not applied) or a saved plan refused (nothing was written); 2 could not start (nothing
+was written)."""
 
 from __future__ import annotations
 
@@ -26,6 +27,8 @@ from . import (
     existing_folders,
     live,
     notifications,
+    plan_file,
+    preconditions,
     prometheus_rules,
     provisioning,
     report,
@@ -40,7 +43,7 @@ from .config import (
     deploy_settings,
 )
 from .desired import desired_state
-from .plan import Plan, PlanOptions, make_plan
+from .plan import CONTACT_POINT, Plan, PlanOptions, make_plan
 
 DEFAULT_MAX_DELETES = 5
 READS_PER_WRITE = 2
@@ -57,6 +60,8 @@ class Options:
     grafana_alerts: bool
     prometheus_url: str | None
     verbose: int
+    plan_out: str | None = None  # save the plan here
+    plan_file: str | None = None  # apply the plan saved here
 
     @property
     def read_concurrency(self) -> int:
@@ -90,9 +95,15 @@ class Options:
                    "(default: $PROMETHEUS_URL).")
 @click.option("-v", "--verbose", count=True,
               help="-v: list unchanged and applied items, show diffs; -vv: every HTTP request.")
+@click.option("--plan-out", metavar="FILE",
+              help="Also save the plan to FILE, for deploy --plan FILE (with --dry-run: only "
+                   "save it).")
+@click.option("--plan", "plan_file", metavar="FILE",
+              help="Apply the plan saved in FILE exactly (no build, no new plan), if nothing "
+                   "it writes changed in Grafana since it was made.")
 @click.pass_context
 def deploy(ctx, connection, dry_run, output_format, force, prune, max_deletes, concurrency,
-           grafana_alerts, prometheus_url, verbose):
+           grafana_alerts, prometheus_url, verbose, plan_out, plan_file):
     """Deploy the dashboards (and alert rules) to Grafana, or write them for file provisioning.
 
     With GRAFANA_URL (or --url) set: plan, print, apply. Credentials come from GRAFANA_TOKEN,
@@ -102,7 +113,8 @@ def deploy(ctx, connection, dry_run, output_format, force, prune, max_deletes, c
     project = load_project(ctx)
     settings = _settings(project)
     options = Options(dry_run, output_format == "json", force, prune, max_deletes,
-                      concurrency or settings.concurrency, grafana_alerts, prometheus_url, verbose)
+                      concurrency or settings.concurrency, grafana_alerts, prometheus_url, verbose,
+                      plan_out, plan_file)
     with _secrets_hidden(connection, verbose):
         sys.exit(_run(project, settings, connection, options))
 
@@ -123,6 +135,9 @@ def _secrets_hidden(connection, verbose: int):
 
 
 def _run(project, settings: DeploySettings, connection, options: Options) -> int:
+    _check_plan_options(connection, options)
+    if options.plan_file:
+        return _deploy_saved(connection, settings, options.plan_file, options)
     _check_outputs(project, settings)
     build = _checked_build(project)
     rule_files = prometheus_rules.rule_files(build, options.grafana_alerts)
@@ -135,6 +150,18 @@ def _run(project, settings: DeploySettings, connection, options: Options) -> int
         return _deploy(project, connection, build, settings, rule_files, options)
     finally:
         gc.unfreeze()
+
+
+def _check_plan_options(connection, options: Options) -> None:
+    if not (options.plan_out or options.plan_file):
+        return
+    if connection is None:
+        fail("a plan is Grafana's: set GRAFANA_URL (or --url) for --plan-out and --plan")
+    if options.plan_file and options.plan_out:
+        fail("--plan applies a saved plan as it is; --plan-out saves a new one: give one")
+    if options.plan_file and (options.force or options.prune or options.grafana_alerts):
+        fail("--force, --prune and --grafana-alerts shape a plan: give them to the deploy "
+             "that saves it (--plan-out); --plan applies it as it was made")
 
 
 def _settings(project) -> DeploySettings:
@@ -222,7 +249,8 @@ def _reload_prometheus(options: Options, rule_files) -> bool | None:
 
 # --- through the API -------------------------------------------------------------------------
 # Terraform's phases: pre-flight, read what Grafana holds, plan (a value, without I/O), check the
-# plan, print it, apply it, report.
+# plan, print it, apply it, report. A saved plan (--plan FILE) skips the build and the planning:
+# it is checked against what Grafana holds now instead.
 
 def _deploy(project, connection, build, settings: DeploySettings, rule_files,
             options: Options) -> int:
@@ -232,12 +260,27 @@ def _deploy(project, connection, build, settings: DeploySettings, rule_files,
     plan = make_plan(current, desired, _plan_options(settings, connection, options))
     _print_plan(connection, plan, options)
     _check(plan, options)
+    if options.plan_out:
+        _save(plan, options.plan_out, options)
     if options.dry_run:
         return _dry_run(plan, options)
     _write_local(build, settings, rule_files, project.settings.path("out"))
     result = _apply(grafana, plan, secrets, options)
     reloaded = _reload_prometheus(options, rule_files)
     return _report(plan, result, reloaded, options)
+
+
+def _deploy_saved(connection, settings: DeploySettings, path: str, options: Options) -> int:
+    plan = _load(path, connection, settings)
+    grafana = _connect(connection, options)
+    secrets = _saved_secrets(plan)
+    _check_unchanged_since(grafana, connection, plan, options)
+    _print_plan(connection, plan, options)
+    _check(plan, options)
+    if options.dry_run:
+        return _dry_run(plan, options)
+    result = _apply(grafana, plan, secrets, options)
+    return _report(plan, result, None, options)
 
 
 # --- pre-flight and the desired state --------------------------------------------------------
@@ -342,8 +385,9 @@ def _plan_options(settings: DeploySettings, connection, options: Options) -> Pla
 def _print_plan(connection, plan: Plan, options: Options) -> None:
     if options.json:
         return
-    click.echo(f"Grafana {connection.url}" + (" — dry run, nothing will be written"
-                                              if options.dry_run else ""))
+    saved = f" — the plan in {options.plan_file}" if options.plan_file else ""
+    click.echo(f"Grafana {connection.url}{saved}" + (" — dry run, nothing will be written"
+                                                    if options.dry_run else ""))
     _echo(options, report.plan_text(plan, verbose=options.verbose >= 1,
                                     diffs=options.dry_run or options.verbose >= 1))
 
@@ -359,6 +403,48 @@ def _check(plan: Plan, options: Options) -> None:
 def _dry_run(plan: Plan, options: Options) -> int:
     _emit_json(options, plan=report.plan_json(plan, options.max_deletes))
     return EXIT_PROBLEMS if plan.left_alone else 0
+
+
+# --- saved plans -----------------------------------------------------------------------------
+
+def _save(plan: Plan, path: str, options: Options) -> None:
+    try:
+        plan_file.save(plan, path)
+    except plan_file.PlanFileError as error:
+        fail(f"{error}; nothing was changed")
+    _echo(options, [f"plan saved to {path} (deploy --plan {path} applies it)"])
+
+
+def _load(path: str, connection, settings: DeploySettings) -> Plan:
+    try:
+        return plan_file.load(path, project=settings.project, grafana=connection.url,
+                              org_id=connection.org_id)
+    except plan_file.PlanFileError as error:
+        fail(f"{error}; nothing was changed", EXIT_PROBLEMS)
+
+
+def _saved_secrets(plan: Plan) -> dict[str, str]:
+    """The secrets of the plan's contact points, read from the environment (or their files)
+    now: a plan file holds none."""
+    try:
+        return notifications.secret_values(c.payload or {} for c in plan.of(CONTACT_POINT)
+                                           if c.writes and c.operation != "delete")
+    except notifications.RoutingUnavailable as error:
+        fail(f"{error}; nothing was changed")
+
+
+def _check_unchanged_since(grafana, connection, plan: Plan, options: Options) -> None:
+    """Every item the plan writes is still as the plan saw it in Grafana; otherwise the plan
+    is refused as a whole (a new one shows what changed)."""
+    try:
+        now = preconditions.read(grafana, plan, concurrency=options.read_concurrency)
+    except Exception as error:  # noqa: BLE001 - any failure to read means we cannot check
+        _cannot_read(connection, error)
+    changed = plan.changed_since(now)
+    if changed:
+        fail(f"{options.plan_file}: Grafana changed since the plan was made; nothing was "
+             "changed (deploy --plan-out makes a new plan):\n"
+             + "\n".join(f"    {line}" for line in changed), EXIT_PROBLEMS)
 
 
 # --- apply and report ------------------------------------------------------------------------
