@@ -71,8 +71,8 @@ class Emulator:
 
 def _handler(emulator: Emulator):
     class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
+        # HTTP/1.0, one request a connection: after down() no kept-alive connection still
+        # answers, as none would from a store that is gone.
         def _serve(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length) if length else b""

@@ -87,7 +87,7 @@ class Bridge:
         wait = min(MAX_BACKOFF, self.interval * 2 ** (self.failures - 1))
         if retry_after is not None:
             wait = max(wait, retry_after)
-        log.warning("%s: poll failed (%s): %s; next try in %.0fs", self.store.name, reason,
+        log.warning("%s: poll failed (%s): %s; next try in %.1fs", self.store.name, reason,
                     message, wait)
         return wait
 

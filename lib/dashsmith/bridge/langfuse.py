@@ -109,8 +109,9 @@ class Langfuse:
                 counts.add(TRACES, (self.name, name), traces)
                 counts.add(TRACE_DURATION, (self.name, name),
                            number(row.get("sum_latency")) / 1000)
-                if row.get("level") == "ERROR":
-                    counts.add(TRACE_ERRORS, (self.name, name), traces)
+                # 0 too, so that every trace name has an error series to divide
+                counts.add(TRACE_ERRORS, (self.name, name),
+                           traces if row.get("level") == "ERROR" else 0)
         for row in self.rows(query(MODELS_QUERY, start, end)):
             model = row.get("providedModelName")
             counts.add(GENERATIONS, (self.name, model), number(row.get("count_count")))

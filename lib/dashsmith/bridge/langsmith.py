@@ -29,6 +29,7 @@ from typing import Any
 
 import requests
 from langsmith import Client, utils as ls_utils
+from urllib3 import exceptions as urllib3_errors
 from urllib3.util.retry import Retry
 
 from .budget import RequestBudget, Stopped
@@ -169,6 +170,14 @@ def _reason(error: Exception) -> tuple[str, str]:
     if isinstance(error, (ls_utils.LangSmithRequestTimeout, requests.exceptions.Timeout)):
         return "timeout", "timed out"
     if isinstance(error, ls_utils.LangSmithConnectionError):
+        # With Retry(0) urllib3 reports a read timeout as MaxRetryError(ReadTimeoutError),
+        # which requests raises as a ConnectionError.
+        cause = error.__cause__.args[0] if error.__cause__ and error.__cause__.args else None
+        reason = getattr(cause, "reason", None)
+        # NewConnectionError (refused) is a ConnectTimeoutError in urllib3's class tree.
+        if isinstance(reason, urllib3_errors.TimeoutError) \
+                and not isinstance(reason, urllib3_errors.NewConnectionError):
+            return "timeout", "timed out"
         return "unreachable", "cannot connect"
     if isinstance(error, ls_utils.LangSmithAPIError):
         return "server_error", "server error (500)"
