@@ -8,7 +8,7 @@ import subprocess
 
 import yaml
 
-from conftest import require_binary
+from support import require_binary
 
 DASHBOARD_UIDS = {
     "ai-llm": "trading-platform-ai",
@@ -26,7 +26,8 @@ def tree(root) -> dict[str, bytes]:
     for directory, _, files in os.walk(root):
         for name in files:
             path = os.path.join(directory, name)
-            out[os.path.relpath(path, root)] = open(path, "rb").read()
+            with open(path, "rb") as handle:
+                out[os.path.relpath(path, root)] = handle.read()
     return out
 
 
@@ -103,7 +104,8 @@ def test_max_for_caps_every_for_and_changes_nothing_else(cli, project, tmp_path)
     cli("build", "--out", str(tmp_path / "short"), "--max-for", "30s")
     normal = yaml.safe_load((tmp_path / "normal/rules/ai.yml").read_text())
     short = yaml.safe_load((tmp_path / "short/rules/ai.yml").read_text())
-    for before, after in zip(normal["groups"][0]["rules"], short["groups"][0]["rules"]):
+    for before, after in zip(normal["groups"][0]["rules"], short["groups"][0]["rules"],
+                             strict=True):
         if "for" in before:
             assert after.pop("for") == "30s"
             before.pop("for")
@@ -114,7 +116,8 @@ def test_max_for_caps_every_for_and_changes_nothing_else(cli, project, tmp_path)
 def test_panel_ids_do_not_move_when_a_panel_is_inserted(cli, project):
     def ids():
         cli("build")
-        data = json.loads((project / "build/dashboards/trading-platform-ai/ai-llm.json").read_text())
+        path = project / "build/dashboards/trading-platform-ai/ai-llm.json"
+        data = json.loads(path.read_text())
         return {p["title"]: p["id"] for p in data["panels"]}
 
     before = ids()
@@ -134,8 +137,9 @@ def test_layout_fills_rows_left_to_right_on_the_24_column_grid(cli, project):
     data = json.loads((project / "build/dashboards/trading-platform-ai/ai-llm.json").read_text())
     grid = {p["title"]: p["gridPos"] for p in data["panels"]}
     assert grid["Traffic"] == {"h": 1, "w": 24, "x": 0, "y": 0}
-    assert [grid[t]["x"] for t in ("Completions Rate", "Token Usage", "Active Requests")] == [0, 8, 16]
-    assert {grid[t]["y"] for t in ("Completions Rate", "Token Usage", "Active Requests")} == {1}
+    traffic = ("Completions Rate", "Token Usage", "Active Requests")
+    assert [grid[t]["x"] for t in traffic] == [0, 8, 16]
+    assert {grid[t]["y"] for t in traffic} == {1}
     assert grid["Spend"]["y"] == 9
     cells = set()
     for panel in data["panels"]:

@@ -4,10 +4,10 @@ and name real alerts; `dashsmith test` runs them against freshly compiled rules.
 from __future__ import annotations
 
 import pytest
-from conftest import Cli, require_binary
 
 from dashsmith.lint import lint_project
 from dashsmith.project import Project
+from support import Cli, require_binary
 
 ALERTS = '''\
 from dashsmith import Alert, RuleGroup
@@ -126,7 +126,8 @@ def test_a_test_naming_an_unknown_alert(small):
     text = _tests(small, DOWN_FIRES, DOWN_SILENT, FLAPPING_FIRES,
                   "\n  - interval: 1m\n    alert_rule_test:\n"
                   "      - {eval_time: 5m, alertname: ServiceDwn, exp_alerts: []}\n")
-    line = next(i for i, l in enumerate(text.splitlines(), 1) if "ServiceDwn" in l)
+    line = next(i for i, text_line in enumerate(text.splitlines(), 1)
+                if "ServiceDwn" in text_line)
     assert _found(small) == [("test/unknown-alert", "service.test.yml", line,
                               "test names alert 'ServiceDwn', which service.yml does not define")]
 

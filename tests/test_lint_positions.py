@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import textwrap
 
-from conftest import require_binary
+from support import require_binary
 
 
 def _line_of(path, needle: str) -> tuple[int, str]:

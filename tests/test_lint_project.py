@@ -7,11 +7,11 @@ import json
 import textwrap
 
 from click.testing import CliRunner
-from conftest import require_binary
 
 from dashsmith.cli import main
 from dashsmith.lint import lint_project
 from dashsmith.project import Project
+from support import require_binary
 
 BROKEN_DASHBOARD = '''\
 from dashsmith import Dashboard, Query, timeseries
@@ -105,7 +105,8 @@ def test_alert_findings_point_at_the_alert(project, cli):
                and "sum by (le) (rate(tradingagents_analysis_duration_seconds_bucket[5m]))" in line
                for line in lines), result.output
     assert any(line.startswith(f"alerts/broken.py:{bare}:1: warning alert/for") for line in lines)
-    assert any(line.startswith(f"alerts/broken.py:{bare}:1: error alert/severity") for line in lines)
+    assert any(line.startswith(f"alerts/broken.py:{bare}:1: error alert/severity")
+               for line in lines)
     # No unit tests for the new alerts either.
     assert any(f"alerts/broken.py:{bare}:1: warning test/coverage" in line for line in lines)
 
@@ -172,7 +173,8 @@ def test_json_format(project, cli):
     findings = json.loads(result.stdout)
     syntax = next(f for f in findings if f["rule"] == "promql/syntax")
     assert syntax == {"path": "dashboards/broken.py",
-                      "line": _line(BROKEN_DASHBOARD, '"sum(rate(ai_errors_total'), "column": 17, "severity": "error", "rule": "promql/syntax",
+                      "line": _line(BROKEN_DASHBOARD, '"sum(rate(ai_errors_total'),
+                      "column": 17, "severity": "error", "rule": "promql/syntax",
                       "message": syntax["message"]}
 
 

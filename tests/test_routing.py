@@ -5,25 +5,44 @@ from __future__ import annotations
 
 import itertools
 import os
-from datetime import datetime
 import stat
 import subprocess
+from datetime import datetime
 
 import pytest
 import yaml
 
-from conftest import require_binary
 from dashsmith import serialize
 from dashsmith.checks import registry
 from dashsmith.checks.context import Context
 from dashsmith.lint import amtool as lint_amtool, lint_project
 from dashsmith.project import Project
-from dashsmith.routing import (Email, Inhibit, PagerDuty, Period, Receiver, Route, Routing, Slack,
-                               Smtp, TimeInterval, Webhook, alertmanager, checks, intervals,
-                               resolve)
+from dashsmith.routing import (
+    Email,
+    Inhibit,
+    PagerDuty,
+    Period,
+    Receiver,
+    Route,
+    Routing,
+    Slack,
+    Smtp,
+    TimeInterval,
+    Webhook,
+    alertmanager,
+    checks,
+    intervals,
+    resolve,
+)
 from dashsmith.routing.matchers import Matcher, parse
-from dashsmith.routing.secrets import (SecretError, materialise, resolve_receivers, secret_env,
-                                       secret_file)
+from dashsmith.routing.secrets import (
+    SecretError,
+    materialise,
+    resolve_receivers,
+    secret_env,
+    secret_file,
+)
+from support import require_binary
 
 ALERTMANAGER_YML = "alertmanager/alertmanager.yml"
 
@@ -203,7 +222,7 @@ def test_matching_agrees_with_amtool_on_every_label_combination(tmp_path):
     values = {"team": ["a", "b", "c", None], "severity": ["critical", "crit", "info", None],
               "env": ["prod", "stage", "dev", None]}
     for combination in itertools.product(*values.values()):
-        labels = {k: v for k, v in zip(values, combination) if v is not None}
+        labels = {k: v for k, v in zip(values, combination, strict=True) if v is not None}
         labels["alertname"] = "X"
         result = subprocess.run([amtool, "config", "routes", "test", f"--config.file={config}",
                                  *[f"{k}={v}" for k, v in labels.items()]],

@@ -10,11 +10,11 @@ import urllib.request
 
 import pytest
 
-from conftest import REPO
 from dashsmith.catalog import Catalog
 from dashsmith.project import Project
 from dashsmith.verify.exporter import WorkloadError, check_coverage, make_server
 from dashsmith.verify.workload import FAULTS, Traffic, Workload, quantile
+from support import REPO
 
 BUCKETS = {"ai_latency_seconds": (1, 2, 3, 5, 7.5, 10),
            "ai_time_to_first_token_seconds": (0.25, 0.5, 1),
@@ -41,7 +41,7 @@ def test_counters_grow_at_the_configured_rates():
     traffic = Traffic(workload, BUCKETS, clock)
     clock.now = 60
     values = traffic.values()
-    for (provider, model), per_minute in workload.completions_per_minute().items():
+    for (_provider, model), per_minute in workload.completions_per_minute().items():
         assert _value(values, "ai_completions_total", model=model) == pytest.approx(per_minute)
     cost = _value(values, "ai_cost_usd_total") * 60  # one minute's spend, per hour
     assert cost == pytest.approx(workload.cost_per_hour()["anthropic"])
@@ -73,8 +73,8 @@ def test_histograms_are_cumulative_and_count_every_observation():
     for (family, labels, part), count in values.items():
         if part != "count":
             continue
-        bounds = sorted(p for (f, l, p), _ in values.items()
-                        if f == family and l == labels and isinstance(p, float))
+        bounds = sorted(p for (f, series_labels, p), _ in values.items()
+                        if f == family and series_labels == labels and isinstance(p, float))
         counts = [values[(family, labels, le)] for le in bounds]
         assert counts == sorted(counts) and counts[-1] == pytest.approx(count)
 

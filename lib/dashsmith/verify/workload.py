@@ -16,8 +16,8 @@ import dataclasses
 import json
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 EXPORTER = "tradingagents"  # the catalog's exporter name for what this workload serves
 
@@ -134,7 +134,7 @@ class Workload:
         return json.dumps(dataclasses.asdict(self))
 
     @classmethod
-    def from_json(cls, text: str) -> "Workload":
+    def from_json(cls, text: str) -> Workload:
         data = json.loads(text)
         data["models"] = tuple(Model(**m) for m in data["models"])
         data["agents"] = tuple(Agent(**{**a, "durations": _distribution(a["durations"])})
