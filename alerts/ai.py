@@ -101,3 +101,50 @@ ai = RuleGroup("ai", [
                     "completed in the last 10 minutes.",
     ),
 ])
+
+
+# What the LLM trace store (`dashsmith bridge`, metrics/bridge.py) says about the same calls:
+# the quality of the answers, and whether its cost agrees with the application's own count.
+# The recorded series are what the AI / LLM dashboard's Trace Quality row draws.
+llm_traces = RuleGroup("llm-traces", [
+    Record("store_score_name:llm_score_count:increase1h",
+           "sum by (store, score_name) (increase(llm_score_count[1h]))"),
+    Record("store_score_name:llm_score:mean1h",
+           "sum by (store, score_name) (increase(llm_score_sum[1h]))"
+           " / store_score_name:llm_score_count:increase1h"),
+    Record("store:llm_generation_cost_usd:increase1h",
+           "sum by (store) (increase(llm_generation_cost_usd_total[1h]))"),
+    Record("job:ai_cost_usd:increase1h", "sum by (job) (increase(ai_cost_usd_total[1h]))"),
+    Alert(
+        "LLMQualityScoreLow",
+        expr=f"""
+          store_score_name:llm_score:mean1h < {config.LLM_SCORE_MINIMUM}
+          and store_score_name:llm_score_count:increase1h >= {config.LLM_SCORE_MIN_COUNT}
+        """,
+        for_="15m",
+        severity="warning",
+        summary="An LLM quality score is below its threshold.",
+        description="The mean {{ $labels.score_name }} score in {{ $labels.store }} over the "
+                    'last hour is {{ printf "%.2f" $value }} (minimum '
+                    f"{config.LLM_SCORE_MINIMUM}).",
+    ),
+    # Compared only when the bridge was up for the whole hour: while the store is down its
+    # counters stand still, and the window it catches up on afterwards holds more than an hour.
+    Alert(
+        "LLMTraceCostDisagrees",
+        expr=f"""
+          abs(store:llm_generation_cost_usd:increase1h
+              - on () group_left sum(job:ai_cost_usd:increase1h))
+            / on () group_left sum(job:ai_cost_usd:increase1h)
+          > {config.LLM_TRACE_COST_DISAGREEMENT}
+          and on () sum(job:ai_cost_usd:increase1h) >= {config.LLM_COST_COMPARED_FROM_USD}
+          and on (store) min by (store) (min_over_time(llm_bridge_up[1h])) == 1
+        """,
+        for_="30m",
+        severity="warning",
+        summary="The trace store's LLM cost and the application's disagree.",
+        description="Over the last hour {{ $labels.store }}'s cost differs from the "
+                    "application's ai_cost_usd_total by {{ $value | humanizePercentage }} of "
+                    f"it (allowed {config.LLM_TRACE_COST_DISAGREEMENT:.0%}).",
+    ),
+])

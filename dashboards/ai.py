@@ -93,5 +93,46 @@ dashboard = Dashboard(
                 description="95th percentile of the wait for the first streamed token.",
             ),
         ]),
+        Row("Trace Quality", [
+            timeseries(
+                "Mean Score by Name",
+                # What LLMQualityScoreLow judges, so the line is its threshold.
+                "store_score_name:llm_score:mean1h",
+                legend="{{store}} {{score_name}}",
+                unit="short",
+                thresholds={config.LLM_SCORE_MINIMUM: "red"},
+                description="Mean evaluation and feedback score over the last hour, by name, "
+                            "from the trace store (dashsmith bridge); the line is the "
+                            "LLMQualityScoreLow threshold.",
+            ),
+            timeseries(
+                "Scores and Feedback per Hour",
+                "store_score_name:llm_score_count:increase1h",
+                legend="{{store}} {{score_name}}",
+                unit="short",
+                description="Scores and feedback recorded in the trace store over the last "
+                            "hour, by name.",
+            ),
+            timeseries(
+                "Cost per Trace",
+                "sum by (store, trace_name) "
+                "(increase(llm_trace_cost_usd_total[$__rate_interval])) / "
+                "sum by (store, trace_name) (increase(llm_traces_total[$__rate_interval]))",
+                legend="{{store}} {{trace_name}}",
+                unit="currencyUSD",
+                description="Mean LLM cost of a trace, by trace name, as the trace store "
+                            "prices it.",
+            ),
+            timeseries(
+                "Trace Store vs Application Cost",
+                Query("store:llm_generation_cost_usd:increase1h", legend="{{store}}"),
+                Query(f"sum(job:ai_cost_usd:increase1h{JOB})", legend="application"),
+                unit="currencyUSD",
+                description="LLM spend over the last hour as the trace store counts it and as "
+                            "the application counts it (ai_cost_usd_total); "
+                            "LLMTraceCostDisagrees fires when they differ by more than "
+                            f"{config.LLM_TRACE_COST_DISAGREEMENT:.0%}.",
+            ),
+        ]),
     ],
 )

@@ -29,6 +29,18 @@ AI_P95_SECONDS = {"fast": 5, "medium": 20}
 AI_HOURLY_BUDGET_USD = 10
 AI_DAILY_BUDGET_USD = 200
 
+# LLM trace store (`dashsmith bridge`, metrics/bridge.py). LLMQualityScoreLow fires when a score's
+# mean over the last hour is below LLM_SCORE_MINIMUM (scores and feedback on a 0-1 scale, as
+# LLM-as-a-judge evaluators and thumbs up/down give them) and at least LLM_SCORE_MIN_COUNT were
+# recorded in that hour (one bad rating is not a trend).
+LLM_SCORE_MINIMUM = 0.7
+LLM_SCORE_MIN_COUNT = 10
+# LLMTraceCostDisagrees fires when the trace store's LLM cost over the last hour differs from
+# the application's own (ai_cost_usd_total) by more than this share of the application's, while
+# the application spent at least LLM_COST_COMPARED_FROM_USD in that hour.
+LLM_TRACE_COST_DISAGREEMENT = 0.2
+LLM_COST_COMPARED_FROM_USD = 0.5
+
 # Application
 ANALYSIS_ERROR_RATIO = 0.1
 ANALYSIS_P95_SECONDS = 300
