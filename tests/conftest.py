@@ -9,9 +9,8 @@ import pytest
 
 from support import Cli, copy_project
 
-# Re-exported for `from conftest import ...` until test_build, test_deploy, test_deploy_files,
-# test_lint_alert_tests, test_lint_positions, test_lint_project, test_routing and
-# test_verify_workload move over to `from support import ...`; then these lines go.
+# Re-exported for `from conftest import ...` until test_deploy_files moves over to
+# `from support import ...`; then these lines go.
 from support import REPO, require_binary, set_settings  # noqa: F401  isort: skip
 
 
