@@ -1,6 +1,8 @@
-"""LLM calls made by the trading platform (Claude), exported by the application."""
+"""LLM calls made by the trading platform (Claude), exported by the application: the catalog
+when [dashsmith] ai_metrics = app (metrics/genai.py has the OpenTelemetry GenAI metrics)."""
 
 from dashsmith import Counter, Gauge, Histogram, Label
+from metrics import config
 
 PROVIDER = Label("provider", ["anthropic"], help="LLM provider (OpenTelemetry gen_ai.provider.name)")
 MODEL = Label("model", help="Model id, e.g. claude-haiku-4-5-20251001")
@@ -17,7 +19,7 @@ ERROR_TYPE = Label("error_type", [
 LATENCY_BUCKETS = (0.25, 0.5, 1, 2, 3, 5, 7.5, 10, 15, 20, 30, 45, 60, 90, 120)
 FIRST_TOKEN_BUCKETS = (0.1, 0.25, 0.5, 0.75, 1, 1.5, 2, 3, 5, 10, 20)
 
-METRICS = [
+_METRICS = [
     Counter("ai_completions_total", "Successful LLM completions.",
             labels=[PROVIDER, MODEL], unit="completions", exporter="tradingagents"),
     Counter("ai_errors_total", "LLM calls that failed, by error type.",
@@ -37,3 +39,7 @@ METRICS = [
     Gauge("ai_active_requests", "LLM calls in flight.", unit="requests",
           exporter="tradingagents"),
 ]
+
+# The catalog holds the metrics of the source the project reads, so lint and verify judge
+# queries by what that source exports.
+METRICS = _METRICS if config.AI_METRICS == "app" else []

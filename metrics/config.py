@@ -3,6 +3,15 @@ they are judged by (thresholds). An alert and the panel that draws its threshold
 number here, so changing it moves both."""
 
 from dashsmith import Selector
+from dashsmith.project_settings import of_module
+
+# --- Where the AI metrics come from -----------------------------------------------------------
+# setup.cfg's [dashsmith] ai_metrics: the application's own ai_* counters (app), or the
+# OpenTelemetry GenAI metrics its instrumentation emits (otel-genai); otel_metric_names says how
+# those arrive in Prometheus. metrics/ai_source.py holds what each source's queries read.
+_SETTINGS = of_module(__file__)
+AI_METRICS = _SETTINGS.ai_metrics
+OTEL_METRIC_NAMES = _SETTINGS.otel_metric_names
 
 # --- Selectors --------------------------------------------------------------------------------
 # In a query's f-string a selector writes itself with its braces: f"up{APP_TARGET}" is
@@ -28,6 +37,9 @@ AI_RATE_LIMITED_PER_SECOND = 0.1
 AI_P95_SECONDS = {"fast": 5, "medium": 20}
 AI_HOURLY_BUDGET_USD = 10
 AI_DAILY_BUDGET_USD = 200
+# GenAI metrics carry the model, not the platform's tier: a tier is the models it calls. Regexes
+# over the model id, as label_replace and label matchers read them.
+AI_MODEL_TIERS = {"fast": "claude-haiku-.*", "medium": "claude-sonnet-.*"}
 
 # LLM trace store (`dashsmith bridge`, metrics/bridge.py). LLMQualityScoreLow fires when a score's
 # mean over the last hour is below LLM_SCORE_MINIMUM (scores and feedback on a 0-1 scale, as

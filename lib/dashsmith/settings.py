@@ -17,6 +17,8 @@ SECTION = "dashsmith"
 # existing directory: a typo would otherwise build, or lint, without those declarations. A missing
 # default directory is a project without that kind of declaration (e.g. no alerts).
 DIRECTORIES = ("dashboards", "alerts", "catalog")
+# The settings that take one of a few words.
+CHOICES = {"ai_metrics": ("app", "otel-genai"), "otel_metric_names": ("underscores", "utf8")}
 
 
 class SettingsError(Exception):
@@ -37,6 +39,13 @@ class Settings:
     runbook_url: str = "docs/runbook.md"
     datasource: str = "Prometheus"
     scrape_interval: str = "15s"
+    # Where the AI / LLM metrics come from (docs/ai-metrics.md): the application's own ai_*
+    # counters (app), or the OpenTelemetry GenAI metrics its instrumentation emits (otel-genai).
+    ai_metrics: str = "app"
+    # How the GenAI metric and label names arrive in Prometheus: dots as underscores (the
+    # Prometheus exporter, and OTLP's default translation), or as they are (utf8: Prometheus 3
+    # with otlp.translation_strategy NoUTF8EscapingWithSuffixes).
+    otel_metric_names: str = "underscores"
     # Other [dashsmith.*] sections (e.g. dashsmith.lint), as read, for the commands that use them.
     sections: dict = field(default_factory=dict, compare=False)
 
@@ -155,6 +164,8 @@ def _problem(root: str, key: str, value: str) -> str | None:
         return _directory_problem(root, value, default=_DEFAULTS[key])
     if key == "scrape_interval":
         return _interval_problem(value)
+    if key in CHOICES and value not in CHOICES[key]:
+        return f"must be one of: {', '.join(CHOICES[key])}"
     return None
 
 
