@@ -1,19 +1,24 @@
 """LLM calls: failing, rate limited, slow, over budget, or stopped."""
 
-from dashsmith import Alert, Record, RuleGroup
 from metrics import config
+from metrics.ai_source import AI
+
+from dashsmith import Alert, Record, RuleGroup
 
 FAST = config.AI_P95_SECONDS["fast"]
 MEDIUM = config.AI_P95_SECONDS["medium"]
 
 ai = RuleGroup("ai", [
+    # With GenAI metrics spend is tokens × prices: one constant series per model and token type
+    # (metrics/prices.py, setup.cfg [dashsmith.prices]) that the cost queries multiply by.
+    *AI.records(),
     # The error ratio is read by two alerts and by the AI / LLM dashboard's Error Rate panel,
     # which draws their thresholds; it keeps job for the dashboard's job variable. A provider
     # whose completions all fail still has a ratio (the `or` fills the missing completions
     # series with 0).
-    Record("provider:ai_errors:rate5m", "sum by (job, provider) (rate(ai_errors_total[5m]))"),
+    Record("provider:ai_errors:rate5m", f"sum by (job, provider) ({AI.errors(window='5m')})"),
     Record("provider:ai_completions:rate5m",
-           "sum by (job, provider) (rate(ai_completions_total[5m]))"),
+           f"sum by (job, provider) ({AI.completions(window='5m')})"),
     Record(
         "provider:ai_error_ratio:rate5m",
         """
@@ -24,7 +29,8 @@ ai = RuleGroup("ai", [
     ),
     Record(
         "provider_tier:ai_latency_seconds:p95_5m",
-        "histogram_quantile(0.95, sum by (le, provider, tier) (rate(ai_latency_seconds_bucket[5m])))",
+        "histogram_quantile(0.95, sum by (le, provider, tier) "
+        f"({AI.latency_buckets(window='5m')}))",
     ),
     Alert(
         "AIErrorRatioHigh",
@@ -47,7 +53,7 @@ ai = RuleGroup("ai", [
     Alert(
         "AIRateLimited",
         expr=f"""
-          sum by (provider) (rate(ai_errors_total{{error_type=~"rate_limit_error|overloaded_error"}}[5m]))
+          sum by (provider) ({AI.errors(window="5m", matching=AI.rate_limited)})
           > {config.AI_RATE_LIMITED_PER_SECOND}
         """,
         for_="10m",
@@ -70,7 +76,8 @@ ai = RuleGroup("ai", [
     ),
     Alert(
         "AICostOverHourlyBudget",
-        expr=f"sum(increase(ai_cost_usd_total[1h])) > {config.AI_HOURLY_BUDGET_USD}",
+        expr=f"sum({AI.cost_usd(window='1h', function='increase')})"
+             f" > {config.AI_HOURLY_BUDGET_USD}",
         for_="5m",
         severity="warning",
         summary="LLM spend is above the hourly budget.",
@@ -79,7 +86,7 @@ ai = RuleGroup("ai", [
     ),
     Alert(
         "AICostDailyProjection",
-        expr=f"sum(rate(ai_cost_usd_total[6h])) * 86400 > {config.AI_DAILY_BUDGET_USD}",
+        expr=f"sum({AI.cost_usd(window='6h')}) * 86400 > {config.AI_DAILY_BUDGET_USD}",
         for_="30m",
         severity="info",
         summary="At the current pace LLM spend will pass the daily budget.",
@@ -90,9 +97,9 @@ ai = RuleGroup("ai", [
     # never started). The analyses per minute come first so that they are the alert's value.
     Alert(
         "AINoCompletions",
-        expr="""
+        expr=f"""
           sum(rate(tradingagents_analyses_total[10m])) * 60 > 0
-          and on () (sum(rate(ai_completions_total[10m])) == 0 or absent(ai_completions_total))
+          and on () (sum({AI.completions(window="10m")}) == 0 or absent({AI.calls_metric}))
         """,
         for_="5m",
         severity="critical",
@@ -114,7 +121,8 @@ llm_traces = RuleGroup("llm-traces", [
            " / store_score_name:llm_score_count:increase1h"),
     Record("store:llm_generation_cost_usd:increase1h",
            "sum by (store) (increase(llm_generation_cost_usd_total[1h]))"),
-    Record("job:ai_cost_usd:increase1h", "sum by (job) (increase(ai_cost_usd_total[1h]))"),
+    Record("job:ai_cost_usd:increase1h",
+           f"sum by (job) ({AI.cost_usd(window='1h', function='increase')})"),
     Alert(
         "LLMQualityScoreLow",
         expr=f"""

@@ -1,8 +1,10 @@
 """AI / LLM: how much the Claude calls cost, how fast they answer and how often they fail."""
 
-from dashsmith import Dashboard, Query, Row, label_variable, piechart, stat, timeseries
 from metrics import config
+from metrics.ai_source import AI, RANGE, RATE
 from metrics.config import JOB
+
+from dashsmith import Dashboard, Query, Row, label_variable, piechart, stat, timeseries
 
 dashboard = Dashboard(
     uid="ai-llm",
@@ -10,19 +12,19 @@ dashboard = Dashboard(
     folder="Trading Platform/AI",
     tags=["ai", "llm", "tradingagents"],
     description="Completions, tokens, spend, latency and errors of the platform's LLM calls.",
-    variables=[label_variable("job", "ai_completions_total")],
+    variables=[label_variable("job", AI.calls_metric)],
     rows=[
         Row("Traffic", [
             timeseries(
                 "Completions Rate",
-                f"sum by (provider, model) (rate(ai_completions_total{JOB}[$__rate_interval])) * 60",
+                f"sum by (provider, model) ({AI.completions(JOB, RATE)}) * 60",
                 legend="{{provider}} {{model}}",
                 unit="reqpm",
                 description="Successful completions per minute, by provider and model.",
             ),
             timeseries(
                 "Token Usage",
-                f"sum by (type) (rate(ai_tokens_total{JOB}[$__rate_interval]))",
+                f"sum by (type) ({AI.tokens(JOB, RATE)})",
                 legend="{{type}}",
                 unit="suffix: tok/s",
                 stack=True,
@@ -30,11 +32,11 @@ dashboard = Dashboard(
             ),
             stat(
                 "Active Requests",
-                f"sum(ai_active_requests{JOB})",
+                f"sum({AI.in_flight(JOB, RATE)})",
                 legend="in flight",
                 unit="short",
                 graph=True,
-                description="LLM calls in flight right now.",
+                description=AI.in_flight_description,
             ),
         ]),
         Row("Spend", [
@@ -42,7 +44,7 @@ dashboard = Dashboard(
                 "Cost $/hour",
                 # The pace of spend. AICostOverHourlyBudget judges the whole last hour's spend,
                 # which reaches the budget line when this pace holds above it for an hour.
-                f"sum by (provider) (rate(ai_cost_usd_total{JOB}[$__rate_interval])) * 3600",
+                f"sum by (provider) ({AI.cost_usd(JOB, RATE)}) * 3600",
                 legend="{{provider}}",
                 unit="currencyUSD",
                 thresholds={config.AI_HOURLY_BUDGET_USD: "red"},
@@ -50,17 +52,27 @@ dashboard = Dashboard(
             ),
             piechart(
                 "Model Distribution",
-                f"sum by (model) (increase(ai_completions_total{JOB}[$__range]))",
+                f"sum by (model) ({AI.completions(JOB, RANGE, 'increase')})",
                 legend="{{model}}",
                 unit="short",
                 description="Share of completions per model over the dashboard's time range.",
             ),
+            # Spend computed from tokens leaves out a model without a price: its traffic is
+            # shown here, never as $0 (lint's cost/unpriced-model names it too).
+            *([timeseries(
+                "Unpriced Tokens",
+                f"sum by (model, type) ({AI.unpriced_tokens(JOB, RATE)})",
+                legend="{{model}} {{type}}",
+                unit="suffix: tok/s",
+                description="Tokens per second of models without a price (metrics/prices.py, "
+                            "setup.cfg [dashsmith.prices]), which Cost $/hour leaves out.",
+            )] if AI.prices_tokens else []),
         ]),
         Row("Quality", [
             timeseries(
                 "Latency P95",
                 "histogram_quantile(0.95, sum by (le, provider, tier) "
-                f"(rate(ai_latency_seconds_bucket{JOB}[$__rate_interval])))",
+                f"({AI.latency_buckets(JOB, RATE)}))",
                 legend="{{provider}} {{tier}}",
                 unit="s",
                 description="95th percentile of call duration, per tier (Grafana shows ms below 1 s).",
@@ -78,7 +90,7 @@ dashboard = Dashboard(
             ),
             timeseries(
                 "Errors by Type",
-                f"sum by (error_type) (rate(ai_errors_total{JOB}[$__rate_interval]))",
+                f"sum by (error_type) ({AI.errors(JOB, RATE)})",
                 legend="{{error_type}}",
                 unit="ops",
                 stack=True,
@@ -87,7 +99,7 @@ dashboard = Dashboard(
             timeseries(
                 "Time to First Token P95",
                 "histogram_quantile(0.95, sum by (le, tier) "
-                f"(rate(ai_time_to_first_token_seconds_bucket{JOB}[$__rate_interval])))",
+                f"({AI.first_token_buckets(JOB, RATE)}))",
                 legend="{{tier}}",
                 unit="s",
                 description="95th percentile of the wait for the first streamed token.",
