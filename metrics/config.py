@@ -40,6 +40,11 @@ AI_DAILY_BUDGET_USD = 200
 # GenAI metrics carry the model, not the platform's tier: a tier is the models it calls. Regexes
 # over the model id, as label_replace and label matchers read them.
 AI_MODEL_TIERS = {"fast": "claude-haiku-.*", "medium": "claude-sonnet-.*"}
+# The models the platform calls: the ids it asks for and the dated ids that answer. With GenAI
+# metrics spend is tokens × prices, and lint's cost/unpriced-model warns about a model here
+# without a price (metrics/prices.py, setup.cfg [dashsmith.prices]).
+AI_MODELS = ["claude-haiku-4-5", "claude-haiku-4-5-20251001",
+             "claude-sonnet-4-5", "claude-sonnet-4-5-20250929"]
 
 # LLM trace store (`dashsmith bridge`, metrics/bridge.py). LLMQualityScoreLow fires when a score's
 # mean over the last hour is below LLM_SCORE_MINIMUM (scores and feedback on a 0-1 scale, as

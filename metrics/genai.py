@@ -74,8 +74,9 @@ _CALL_LABELS = [
     Label(PROVIDER, help="gen_ai.provider.name (semantic conventions v1.37 on), e.g. anthropic"),
     Label(SYSTEM, help="gen_ai.system: the provider under v1.36 and earlier"),
     Label(OPERATION, help="gen_ai.operation.name, e.g. chat"),
-    Label(REQUEST_MODEL, help="The model asked for, e.g. claude-haiku-4-5"),
-    Label(RESPONSE_MODEL, help="The model that answered, e.g. claude-haiku-4-5-20251001"),
+    # "" where a series of the family lacks it: OpenLLMetry sets no model on a failed call.
+    Label(REQUEST_MODEL, [*config.AI_MODELS, ""], help="The model asked for"),
+    Label(RESPONSE_MODEL, [*config.AI_MODELS, ""], help="The model that answered"),
     Label(metric_name("server.address")),
     Label(metric_name("server.port")),
     # Added by the Prometheus exporter (the instrumentation's scope) and by OpenLIT.

@@ -34,6 +34,10 @@ PRICED_AS = "priced_as"
 # The token types a price applies to, as the token series label them: GenAI's
 # gen_ai.token.type values (input, output) and the application's cache token types.
 TOKEN_TYPES = ("input", "output", "cache_read", "cache_creation")
+# The labels that name the model a call went to: the application's, and GenAI's (as Prometheus
+# stores them by default, and as UTF-8 names).
+MODEL_LABELS = ("model", "gen_ai_response_model", "gen_ai_request_model",
+                "gen_ai.response.model", "gen_ai.request.model")
 # A dated model id, e.g. claude-haiku-4-5-20251001: the name, then -YYYYMMDD. In PromQL
 # (label_replace anchors it) and in Python (fullmatch) alike.
 DATED_MODEL = r"(.+?)(?:-[0-9]{8})?"
