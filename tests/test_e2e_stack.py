@@ -20,6 +20,7 @@ from dashsmith.routing import resolve
 from dashsmith.rules import Alert
 from dashsmith.verify.queries import TimeRange, resolve_variables, runnable, targets
 from dashsmith.verify.stack import DATABASE, Stack
+from langfuse_emulator import stack as bridged
 from support import REPO, Cli, edit, require_binary
 from support.expectations import EXPECTATIONS, check
 
@@ -43,8 +44,12 @@ def stack():
     live = Stack(Project(REPO), scrape_interval=SCRAPE, max_for="2s")
     live.start()
     try:
+        # The LLM trace store as the bridge exports it, pricing the calls as the workload does.
+        live.trace_store = bridged.start(live, live.workload.cost_per_hour()["anthropic"])
         yield live
     finally:
+        if getattr(live, "trace_store", None):
+            live.trace_store.stop()
         live.stop()
 
 
@@ -198,6 +203,35 @@ def test_database_panels_see_the_test_database_connections(warm):
             warm.release(session)
 
 
+def test_trace_quality_panels_show_what_the_trace_store_holds(warm):
+    """The AI / LLM Trace Quality row, through the bridge and the real Prometheus: the mean
+    score and the cost per trace are the emulator's; its cost agrees with the application's."""
+    store = warm.trace_store
+
+    def shown(title: str, label: str) -> dict:
+        return _panel_series(warm, "ai-llm", title, label)
+
+    def settled():
+        return shown("Mean Score by Name", "score_name").get(bridged.SCORE_NAME) is not None
+    assert wait_until(settled, timeout=20), shown("Mean Score by Name", "score_name")
+    assert abs(shown("Mean Score by Name", "score_name")[bridged.SCORE_NAME] - bridged.SCORE) \
+        < 1e-9
+    assert shown("Scores and Feedback per Hour", "score_name")[bridged.SCORE_NAME] > 0
+    per_trace = shown("Cost per Trace", "trace_name")[bridged.TRACE_NAME]
+    assert abs(per_trace - store.cost_per_trace) < 1e-9 * max(1.0, store.cost_per_trace), \
+        (per_trace, store.cost_per_trace)
+    costs = shown("Trace Store vs Application Cost", "store")
+    assert costs["langfuse"] > 0 and costs[""] > 0, costs
+    # The store's side (what the recorded series sums) is the emulator's price times the traces
+    # Prometheus saw counted, read at one instant. (The
+    # two sides themselves differ here by the bridge's later first scrape: increase() over an
+    # hour of a few minutes' data; LLMTraceCostDisagrees waits for LLM_COST_COMPARED_FROM_USD.)
+    priced = warm.prometheus.query(
+        "sum by (store) (increase(llm_generation_cost_usd_total[1h]))"
+        " / sum by (store) (increase(llm_traces_total[1h]))", time.time())
+    assert len(priced) == 1 and abs(priced[0].last - store.cost_per_trace) < 1e-9, priced
+
+
 # --- "Done when": a broken panel query fails with the panel and the reason -------------------
 
 BREAKAGES = [
@@ -283,9 +317,9 @@ FAULTS = [
                      "AIErrorRatioCritical": {"provider": "anthropic"}, "HighErrorRate": {}},
      {"LLMAvailabilityFastBurn", "LLMAvailabilitySlowBurn"}),
     ("cost-burst", {"AICostOverHourlyBudget": {}, "AICostDailyProjection": {},
-                    "HighLLMCost": {}}, set()),
-    ("traffic-stop", {"AINoCompletions": {}}, set()),
-    ("scrape-failure", {"AppTargetDown": {"job": "tradingagents"}}, set()),
+                    "HighLLMCost": {}}, {"LLMTraceCostDisagrees"}),
+    ("traffic-stop", {"AINoCompletions": {}}, {"LLMTraceCostDisagrees"}),
+    ("scrape-failure", {"AppTargetDown": {"job": "tradingagents"}}, {"LLMTraceCostDisagrees"}),
     ("database-down", {"PostgresqlDown": {"job": "postgres"}}, {"PostgresqlExporterScrapeError"}),
 ]
 FIRE_TIMEOUT = 30
