@@ -35,7 +35,7 @@ def test_a_mistyped_panel_keyword_is_reported_as_build_reports_it(project, cli):
 
 def test_a_query_error_points_at_its_character_in_the_python_file(project, cli):
     dashboard = project / "dashboards" / "ai.py"
-    _replace(dashboard, "[$__rate_interval])) * 60", "[$__rate_interval])) * * 60")
+    _replace(dashboard, "(JOB, RATE)}) * 60", "(JOB, RATE)}) * * 60")
     line, text = _line_of(dashboard, "* * 60")
     result = cli("lint", "--no-tools", "--format", "github")
     column = text.index("* 60") + 1  # the second operator has nothing before it
@@ -45,10 +45,10 @@ def test_a_query_error_points_at_its_character_in_the_python_file(project, cli):
 
 def test_a_multi_line_alert_expression_error_points_at_its_line_and_column(project, cli):
     alerts = project / "alerts" / "ai.py"
-    _replace(alerts, "overloaded_error\"}}[5m]))", "overloaded_error\"}}[5m])")
-    line, text = _line_of(alerts, "overloaded_error\"}}[5m])")
+    _replace(alerts, "matching=AI.rate_limited)})", "matching=AI.rate_limited)}")
+    line, text = _line_of(alerts, "matching=AI.rate_limited)}")
     result = cli("lint", "--no-tools")
-    column = text.index("(rate(") + 1  # the parenthesis left open
+    column = text.index("({AI.errors") + 1  # the parenthesis left open
     assert (f"alerts/ai.py:{line}:{column}: error promql/syntax cannot parse: unclosed left "
             "parenthesis") in result.output, result.output
 

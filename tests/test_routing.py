@@ -459,7 +459,7 @@ def test_dashsmith_test_routes_every_alert_and_fails_on_a_wrong_expectation(cli,
     require_binary("promtool")
     result = cli("test")
     assert result.exit_code == 0, result.output
-    assert "routing: 32 alerts through 11 receivers" in result.output
+    assert "routing: 34 alerts through 11 receivers" in result.output
     assert "  LLMAvailabilityFastBurn {alertname=LLMAvailabilityFastBurn,severity=critical} → " \
            "ai-page (group_by alertname)" in result.output
     path = project / "alerts" / "slo.py"
