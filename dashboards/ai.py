@@ -12,7 +12,7 @@ dashboard = Dashboard(
     folder="Trading Platform/AI",
     tags=["ai", "llm", "tradingagents"],
     description="Completions, tokens, spend, latency and errors of the platform's LLM calls.",
-    variables=[label_variable("job", AI.calls_metric)],
+    variables=[label_variable("job", AI.calls_metric), label_variable("store", "llm_bridge_up")],
     rows=[
         Row("Traffic", [
             timeseries(
@@ -109,7 +109,7 @@ dashboard = Dashboard(
             timeseries(
                 "Mean Score by Name",
                 # What LLMQualityScoreLow judges, so the line is its threshold.
-                "store_score_name:llm_score:mean1h",
+                'store_score_name:llm_score:mean1h{store=~"$store"}',
                 legend="{{store}} {{score_name}}",
                 unit="short",
                 thresholds={config.LLM_SCORE_MINIMUM: "red"},
@@ -119,7 +119,7 @@ dashboard = Dashboard(
             ),
             timeseries(
                 "Scores and Feedback per Hour",
-                "store_score_name:llm_score_count:increase1h",
+                'store_score_name:llm_score_count:increase1h{store=~"$store"}',
                 legend="{{store}} {{score_name}}",
                 unit="short",
                 description="Scores and feedback recorded in the trace store over the last "
@@ -128,8 +128,8 @@ dashboard = Dashboard(
             timeseries(
                 "Cost per Trace",
                 "sum by (store, trace_name) "
-                "(increase(llm_trace_cost_usd_total[$__rate_interval])) / "
-                "sum by (store, trace_name) (increase(llm_traces_total[$__rate_interval]))",
+                '(increase(llm_trace_cost_usd_total{store=~"$store"}[$__rate_interval])) / '
+                'sum by (store, trace_name) (increase(llm_traces_total{store=~"$store"}[$__rate_interval]))',
                 legend="{{store}} {{trace_name}}",
                 unit="currencyUSD",
                 description="Mean LLM cost of a trace, by trace name, as the trace store "
@@ -137,8 +137,9 @@ dashboard = Dashboard(
             ),
             timeseries(
                 "Trace Store vs Application Cost",
-                Query("store:llm_generation_cost_usd:increase1h", legend="{{store}}"),
+                'store:llm_generation_cost_usd:increase1h{store=~"$store"}',
                 Query(f"sum(job:ai_cost_usd:increase1h{JOB})", legend="application"),
+                legend="{{store}}",
                 unit="currencyUSD",
                 description="LLM spend over the last hour as the trace store counts it and as "
                             "the application counts it (ai_cost_usd_total); "
