@@ -904,7 +904,8 @@ def test_declaration_error_stops_before_connecting(cli, project, emulated):
 
 def test_lint_error_stops_before_connecting(cli, project, emulated):
     # a query on a metric the catalog does not declare is a lint error
-    edit(project, "dashboards/ai.py", "sum(ai_active_requests{", "sum(ai_requests_in_flight_typo{")
+    edit(project, "dashboards/ai.py", "sum(job:ai_cost_usd:increase1h{",
+         "sum(ai_requests_in_flight_typo{")
     result = deploy(cli, emulated)
     assert result.exit_code == 2, result.output
     assert "dashboards/ai.py" in result.output and "nothing was deployed" in result.output

@@ -8,6 +8,8 @@ ownership must come from what the server stores, on every release."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 try:
@@ -79,3 +81,47 @@ def test_an_edit_in_the_ui_is_drift_and_is_left_alone(cli, emu):
     assert result.exit_code == 1, result.output
     assert "! drifted   dashboard postgresql (Database)" in result.output
     assert emu.dashboard("postgresql")["description"] == "Edited by hand during an incident"
+
+
+# --- knowing the server --------------------------------------------------------------------------
+
+def test_the_plan_names_the_grafana_and_the_api_deploy_uses(cli, emu):
+    result = deploy(cli, emu, "--dry-run")
+    assert result.exit_code == 0, result.output
+    api = "/api (legacy)" if emu.version.startswith("11.") else "dashboard.grafana.app/v1"
+    if emu.version.startswith("12."):
+        api = "dashboard.grafana.app/v1beta1"
+    assert f"Grafana {emu.version} · dashboards via {api} · namespace default" in result.output
+
+    as_json = json.loads(deploy(cli, emu, "--dry-run", "--format", "json").output)
+    assert as_json["server"]["version"] == emu.version
+    assert as_json["server"]["dashboard_api"] == api
+
+
+# The emulator does not serve GET /api/access-control/user/permissions (it answers 404: the
+# permissions are unverified and deploy goes on); a fault gives the answer a real Grafana gives
+# a Viewer's token (pkg/services/accesscontrol/api/api.go getUserPermissions).
+VIEWER_PERMISSIONS = {"dashboards:read": ["dashboards:*"], "folders:read": ["folders:*"],
+                      "datasources:query": ["datasources:*"]}
+
+
+def test_a_token_that_cannot_write_is_named_before_the_plan_and_nothing_is_written(cli, emu):
+    emu.faults.add("^/api/access-control/user/permissions$", method="GET", status=200,
+                   body=VIEWER_PERMISSIONS, times=None)
+    result = deploy(cli, emu)
+    assert result.exit_code == 2, result.output
+    assert "may not create folders (folders:create); create dashboards (dashboards:create)" \
+        in result.output
+    assert "nothing was changed" in result.output
+    assert TOKEN not in result.output
+    assert emu.writes() == []
+    assert emu.requests_matching("GET", "^/api/search") == []  # stopped before reading
+
+
+def test_permissions_deploy_needs_let_it_go_on(cli, emu):
+    granted = {action: ["*"] for action in ("folders:create", "dashboards:create",
+                                            "dashboards:write", "folders:write")}
+    emu.faults.add("^/api/access-control/user/permissions$", method="GET", status=200,
+                   body=granted, times=None)
+    result = deploy(cli, emu)
+    assert result.exit_code == 0, result.output

@@ -17,8 +17,9 @@ from typing import NoReturn
 import click
 
 from ..commandline import EXIT_PROBLEMS, fail, load_project, report_declaration_error
-from ..grafana import reads
 from ..grafana.connection import GrafanaUnavailable, connect, connection_options, explain
+from ..grafana.permissions import DEPLOY, DEPLOY_REQUIREMENTS, read_permissions
+from ..grafana.server import ServerInfo, detect
 from ..output import OutputError, check_replaceable, replace_tree
 from ..problems import DeclarationError, Severity
 from ..prometheus.api import PrometheusError
@@ -254,33 +255,34 @@ def _reload_prometheus(options: Options, rule_files) -> bool | None:
 
 def _deploy(project, connection, build, settings: DeploySettings, rule_files,
             options: Options) -> int:
-    grafana, datasource_uid = _preflight(project, connection, options)
+    grafana, server = _preflight(connection, options)
+    datasource_uid = _datasource_uid(server, project.settings.datasource, connection)
     desired, secrets = _desired(project, build, settings, datasource_uid, options)
-    desired, current = _read_live(grafana, connection, desired, settings, options)
+    desired, current = _read_live(grafana, connection, server, desired, settings, options)
     plan = make_plan(current, desired, _plan_options(settings, connection, options))
-    _print_plan(connection, plan, options)
-    _check(plan, options)
+    _print_plan(connection, server, plan, options)
+    _check(server, plan, options)
     if options.plan_out:
         _save(plan, options.plan_out, options)
     if options.dry_run:
-        return _dry_run(plan, options)
+        return _dry_run(server, plan, options)
     _write_local(build, settings, rule_files, project.settings.path("out"))
     result = _apply(grafana, plan, secrets, options)
     reloaded = _reload_prometheus(options, rule_files)
-    return _report(plan, result, reloaded, options)
+    return _report(server, plan, result, reloaded, options)
 
 
 def _deploy_saved(connection, settings: DeploySettings, path: str, options: Options) -> int:
     plan = _load(path, connection, settings)
-    grafana = _connect(connection, options)
+    grafana, server = _preflight(connection, options)
     secrets = _saved_secrets(plan)
     _check_unchanged_since(grafana, connection, plan, options)
-    _print_plan(connection, plan, options)
-    _check(plan, options)
+    _print_plan(connection, server, plan, options)
+    _check(server, plan, options)
     if options.dry_run:
-        return _dry_run(plan, options)
+        return _dry_run(server, plan, options)
     result = _apply(grafana, plan, secrets, options)
-    return _report(plan, result, None, options)
+    return _report(server, plan, result, None, options)
 
 
 # --- pre-flight and the desired state --------------------------------------------------------
@@ -293,30 +295,44 @@ def _connect(connection, options: Options):
         fail(str(error))
 
 
-def _preflight(project, connection, options: Options):
-    """(the client, the uid of the data source the rule groups query)."""
+def _preflight(connection, options: Options) -> tuple:
+    """(the client, what Grafana this is): connected, detected, and the credentials checked
+    for what this deploy needs, all before any write."""
     grafana = _connect(connection, options)
     try:
-        return grafana, _datasource_uid(grafana, project.settings.datasource, connection)
+        server = detect(grafana, connection)
     except GrafanaUnavailable as error:
         fail(str(error))
+    _check_permissions(grafana, connection, options)
+    return grafana, server
 
 
-def _datasource_uid(grafana, name: str, connection) -> str:
-    """The data source's uid, from the settings Grafana's frontend boots with: they list every
-    data source the account may query (GET /api/datasources/name/:name needs datasources:read,
-    which only Admins have, and deploying dashboards needs an Editor)."""
-    try:
-        settings = reads.get(grafana, "/frontend/settings") or {}
-    except Exception as error:  # noqa: BLE001
-        raise GrafanaUnavailable(f"cannot read Grafana's settings at {connection.url}: "
-                                 f"{explain(error, connection)}") from None
-    found = (settings.get("datasources") or {}).get(name)
-    if not found or not found.get("uid"):
-        raise GrafanaUnavailable(
-            f"Grafana at {connection.url} has no data source named '{name}' (setting "
-            "'datasource') that this account can query")
-    return found["uid"]
+def _check_permissions(grafana, connection, options: Options) -> None:
+    """Stops (exit 2) when Grafana lists the caller's permissions and one this deploy needs is
+    not among them: a token that cannot write is named here, not by a dozen refused saves.
+    Where Grafana does not list them (permissions.py), the writes themselves will tell."""
+    permissions = read_permissions(grafana, connection)
+    wanted = {DEPLOY, "deploy --prune" if options.prune else "",
+              "deploy --grafana-alerts" if options.grafana_alerts else ""}
+    missing = [str(grant.requirement) for grant in permissions.grants(DEPLOY_REQUIREMENTS)
+               if grant.granted is False and (grant.requirement.needed_for in wanted
+                                              or (options.force and "--force" in
+                                                  grant.requirement.needed_for))]
+    if missing:
+        fail(connection.redact(
+            f"the credentials for Grafana at {connection.url} may not "
+            f"{'; '.join(missing)} (from {permissions.source}); nothing was changed"))
+
+
+def _datasource_uid(server: ServerInfo, name: str, connection) -> str:
+    """The data source's uid, from the settings Grafana's frontend boots with (ServerInfo read
+    them): they list every data source the account may query (GET /api/datasources/name/:name
+    needs datasources:read, which only Admins have, and deploying dashboards needs an Editor)."""
+    uid = server.datasource_uid(name)
+    if not uid:
+        fail(f"Grafana at {connection.url} has no data source named '{name}' (setting "
+             "'datasource') that this account can query")
+    return uid
 
 
 def _desired(project, build, settings: DeploySettings, datasource_uid: str, options: Options):
@@ -354,7 +370,8 @@ def _routing(project, options: Options):
 
 # --- what Grafana holds, and the plan --------------------------------------------------------
 
-def _read_live(grafana, connection, desired, settings: DeploySettings, options: Options):
+def _read_live(grafana, connection, server: ServerInfo, desired, settings: DeploySettings,
+               options: Options):
     """(the desired state on Grafana's existing folders, what Grafana holds)."""
     try:
         desired, renames = existing_folders.reuse(grafana, desired)
@@ -382,26 +399,28 @@ def _plan_options(settings: DeploySettings, connection, options: Options) -> Pla
                        options.prune, settings.disable_provenance)
 
 
-def _print_plan(connection, plan: Plan, options: Options) -> None:
+def _print_plan(connection, server: ServerInfo, plan: Plan, options: Options) -> None:
     if options.json:
         return
     saved = f" — the plan in {options.plan_file}" if options.plan_file else ""
     click.echo(f"Grafana {connection.url}{saved}" + (" — dry run, nothing will be written"
                                                     if options.dry_run else ""))
+    click.echo(server.describe())
     _echo(options, report.plan_text(plan, verbose=options.verbose >= 1,
                                     diffs=options.dry_run or options.verbose >= 1))
 
 
-def _check(plan: Plan, options: Options) -> None:
+def _check(server: ServerInfo, plan: Plan, options: Options) -> None:
     """The plan's own safety limits: refused as a whole before any write."""
     refusals = plan.refusals(options.max_deletes)
     if refusals:
-        _emit_json(options, plan=report.plan_json(plan, options.max_deletes))
+        _emit_json(options, server=server.as_json(),
+                   plan=report.plan_json(plan, options.max_deletes))
         fail("; ".join(refusals) + "; nothing was changed")
 
 
-def _dry_run(plan: Plan, options: Options) -> int:
-    _emit_json(options, plan=report.plan_json(plan, options.max_deletes))
+def _dry_run(server: ServerInfo, plan: Plan, options: Options) -> int:
+    _emit_json(options, server=server.as_json(), plan=report.plan_json(plan, options.max_deletes))
     return EXIT_PROBLEMS if plan.left_alone else 0
 
 
@@ -457,8 +476,9 @@ def _apply(grafana, plan: Plan, secrets: dict[str, str], options: Options):
     return result
 
 
-def _report(plan: Plan, result, reloaded: bool | None, options: Options) -> int:
-    _emit_json(options, plan=report.plan_json(plan, options.max_deletes),
+def _report(server: ServerInfo, plan: Plan, result, reloaded: bool | None,
+            options: Options) -> int:
+    _emit_json(options, server=server.as_json(), plan=report.plan_json(plan, options.max_deletes),
                result=report.result_json(result), routing=report.routing_json(result),
                prometheus=None if reloaded is None else {"reloaded": reloaded})
     return 0 if result.ok and reloaded is not False else EXIT_PROBLEMS
