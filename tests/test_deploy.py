@@ -32,7 +32,9 @@ DATASOURCE = {"uid": "prom-main", "name": "Prometheus", "type": "prometheus",
 # Outside variables that would change what deploy connects to.
 CLEAN_ENV = dict.fromkeys(("GRAFANA_URL", "GRAFANA_TOKEN", "GRAFANA_TOKEN_FILE", "GRAFANA_USER",
                            "GRAFANA_PASSWORD", "GRAFANA_CA_CERT", "GRAFANA_TIMEOUT",
-                           "GRAFANA_ORG_ID", "PROMETHEUS_URL"))
+                           "GRAFANA_ORG_ID", "PROMETHEUS_URL")) | {
+    # These tests are about Grafana; tests/test_rules_delivery.py delivers the rules.
+    "DASHSMITH_RULES": "none"}
 MARKER = "managed-by:dashsmith"
 
 

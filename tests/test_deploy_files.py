@@ -59,30 +59,25 @@ def test_grafana_alerts_need_grafana(cli, project):
     assert result.exit_code == 2 and "set GRAFANA_URL" in result.output
 
 
-def test_rules_go_into_the_configured_directory_only_if_it_is_dashsmiths(cli, project, tmp_path):
+def test_rules_go_into_the_configured_directory_beside_files_dashsmith_did_not_write(
+        cli, project, tmp_path):
     rules_dir = tmp_path / "prometheus-rules"
+    rules_dir.mkdir()
+    (rules_dir / "team-b.yml").write_text("groups: []\n")  # another team's: left alone
     set_settings(project, "dashsmith.deploy", prometheus_rules_dir=rules_dir)
     assert cli("deploy", env=NO_GRAFANA).exit_code == 0
-    assert {(name, group) for name, group in rule_groups_declared(project)} == {
-        (path, group["name"]) for path in os.listdir(rules_dir) if path.endswith(".yml")
+    ours = {path for path in os.listdir(rules_dir) if path != "team-b.yml"}
+    assert rule_groups_declared(project) == {
+        (path, group["name"]) for path in ours
         for group in yaml.safe_load((rules_dir / path).read_text())["groups"]}
+    assert (rules_dir / "team-b.yml").read_text() == "groups: []\n"
 
-    foreign = tmp_path / "shared-rules"
-    foreign.mkdir()
-    (foreign / "team-b.yml").write_text("groups: []\n")
-    with open(project / "setup.cfg") as handle:
-        text = handle.read().replace(str(rules_dir), str(foreign))
-    (project / "setup.cfg").write_text(text)
-    line = text.splitlines().index(f"prometheus_rules_dir = {foreign}") + 1
-    built = (project / "build" / "dashboards").stat().st_mtime_ns
-    (project / "dashboards" / "business.py").unlink()  # a change the refused deploy must not write
+    taken = sorted(ours)[0]  # a file of the same name that dashsmith did not write
+    (rules_dir / taken).write_text("groups: []\n")
     result = cli("deploy", env=NO_GRAFANA)
-    assert result.exit_code == 2
-    assert (f"setup.cfg:{line}:1: [dashsmith.deploy] prometheus_rules_dir: {foreign} exists and "
-            "was not written by dashsmith") in result.output
-    assert "nothing was written" in result.output
-    assert os.listdir(foreign) == ["team-b.yml"]
-    assert (project / "build" / "dashboards").stat().st_mtime_ns == built  # build/ untouched
+    assert result.exit_code == 1
+    assert f"{taken} in " in result.output and "was not written by dashsmith" in result.output
+    assert (rules_dir / taken).read_text() == "groups: []\n"
 
 
 def test_unknown_deploy_setting_is_an_error(cli, project):

@@ -23,7 +23,9 @@ DATASOURCE = {"uid": "prom-main", "name": "Prometheus", "type": "prometheus",
 RELEASES = ("11.3.0", "11.6.0", "12.4.0", "13.0.0", "13.2.3")
 CLEAN_ENV = dict.fromkeys(("GRAFANA_URL", "GRAFANA_TOKEN", "GRAFANA_TOKEN_FILE", "GRAFANA_USER",
                            "GRAFANA_PASSWORD", "GRAFANA_CA_CERT", "GRAFANA_TIMEOUT",
-                           "GRAFANA_ORG_ID", "PROMETHEUS_URL"))
+                           "GRAFANA_ORG_ID", "PROMETHEUS_URL")) | {
+    # These tests are about Grafana; tests/test_rules_delivery.py delivers the rules.
+    "DASHSMITH_RULES": "none"}
 
 
 @pytest.fixture(params=RELEASES)

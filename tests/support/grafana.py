@@ -11,7 +11,9 @@ PROMETHEUS_DATASOURCE = {"uid": "prom-main", "name": "Prometheus", "type": "prom
 # where None unsets a variable.
 NO_GRAFANA_ENV: dict[str, str | None] = dict.fromkeys((
     "GRAFANA_URL", "GRAFANA_TOKEN", "GRAFANA_TOKEN_FILE", "GRAFANA_USER", "GRAFANA_PASSWORD",
-    "GRAFANA_CA_CERT", "GRAFANA_TIMEOUT", "GRAFANA_ORG_ID", "PROMETHEUS_URL"))
+    "GRAFANA_CA_CERT", "GRAFANA_TIMEOUT", "GRAFANA_ORG_ID", "PROMETHEUS_URL")) | {
+    # Tests that deploy to Grafana are not about the rules (tests/test_rules_delivery.py is).
+    "DASHSMITH_RULES": "none"}
 
 # The tag that marks a dashboard in Grafana as dashsmith's (spelled out: what users see).
 MARKER = "managed-by:dashsmith"

@@ -22,7 +22,6 @@ from ..grafana.permissions import DEPLOY, DEPLOY_REQUIREMENTS, read_permissions
 from ..grafana.server import ServerInfo, detect
 from ..output import OutputError, check_replaceable, replace_tree
 from ..problems import DeclarationError, Severity
-from ..prometheus.api import PrometheusError
 from . import (
     alerting,
     existing_folders,
@@ -33,12 +32,12 @@ from . import (
     prometheus_rules,
     provisioning,
     report,
+    rules_delivery,
 )
 from .apply import apply
 from .config import (
     DEFAULT_CONCURRENCY,
     MAX_CONCURRENCY,
-    SECTION,
     ConfigError,
     DeploySettings,
     deploy_settings,
@@ -178,13 +177,19 @@ def _check_outputs(project, settings: DeploySettings) -> None:
         check_replaceable(project.settings.path("out"))
     except OutputError as error:
         fail(str(error))
-    if settings.prometheus_rules_dir:
-        try:
-            check_replaceable(settings.prometheus_rules_dir)
-        except OutputError as error:
-            where = project.settings.key_source(SECTION, "prometheus_rules_dir")
-            fail(f"{where.relative_to(project.root)}: [{SECTION}] prometheus_rules_dir: {error}; "
-                 "nothing was written")
+
+
+def _rules_delivery(project, settings: DeploySettings, connection,
+                    options: Options) -> rules_delivery.Delivery:
+    """Where the rules go: refused before anything is written if nowhere (rules_delivery)."""
+    try:
+        return rules_delivery.delivery(settings, project.settings.path("out"),
+                                       prometheus_url=options.prometheus_url,
+                                       grafana_alerts=options.grafana_alerts,
+                                       through_grafana=connection is not None,
+                                       force=options.force)
+    except rules_delivery.Undelivered as error:
+        fail(f"{error}; nothing was written")
 
 
 def _checked_build(project):
@@ -204,48 +209,52 @@ def _checked_build(project):
 
 # --- without Grafana -------------------------------------------------------------------------
 
-def _provision(project, build, settings: DeploySettings, rule_files, options: Options) -> int:
+def _provision(project, build, rule_files, delivery: rules_delivery.Delivery,
+               options: Options) -> int:
     if options.grafana_alerts:
         fail("--grafana-alerts deploys through Grafana's API: set GRAFANA_URL (or --url)")
     out = project.settings.path("out")
     written = {"out": os.path.relpath(out), "dashboards": len(build.dashboards),
                "rule_files": len(rule_files), "written": not options.dry_run}
+    rule_changes = rules_delivery.plan(delivery, rule_files)
+    _echo(options, rules_delivery.plan_lines(delivery, rule_changes,
+                                             verbose=options.verbose >= 1))
     if options.dry_run:
         _echo(options, [f"dry run: would write {len(build.dashboards)} dashboards and "
                         f"{len(rule_files)} rule files into {written['out']}/"])
         _emit_json(options, provisioning=written)
         return 0
-    _write_local(build, settings, rule_files, out)
+    _write_local(build, rule_files, out)
     _echo(options, [f"wrote {len(build.dashboards)} dashboards and {len(rule_files)} rule files "
                     f"into {written['out']}/provisioning/"])
-    reloaded = _reload_prometheus(options, rule_files)
+    delivered = _deliver_rules(delivery, rule_changes, rule_files, options)
     _echo(options, provisioning.instructions(out, project.root))
-    _emit_json(options, provisioning=written,
-               prometheus=None if reloaded is None else {"reloaded": reloaded})
-    return 0 if reloaded is not False else EXIT_PROBLEMS
+    _emit_json(options, provisioning=written, **_rules_json(delivered))
+    return 0 if delivered.ok else EXIT_PROBLEMS
 
 
-def _write_local(build, settings: DeploySettings, rule_files, out: str) -> None:
+def _write_local(build, rule_files, out: str) -> None:
     try:
         replace_tree(out, prometheus_rules.build_tree(build, rule_files))
-        if settings.prometheus_rules_dir:
-            prometheus_rules.write_rules_dir(settings.prometheus_rules_dir, rule_files)
     except OutputError as error:
         fail(str(error))
 
 
-def _reload_prometheus(options: Options, rule_files) -> bool | None:
-    """None without a Prometheus URL; otherwise whether the rules loaded (reported either way)."""
-    if not options.prometheus_url:
-        return None
-    try:
-        groups = prometheus_rules.reload_and_check(options.prometheus_url, rule_files)
-    except PrometheusError as error:
-        click.echo(f"dashsmith: {error}", err=True)
-        return False
-    if not options.json:
-        click.echo(f"Prometheus at {options.prometheus_url} reloaded: {groups} rule groups loaded")
-    return True
+def _deliver_rules(delivery: rules_delivery.Delivery, rule_changes, rule_files,
+                   options: Options) -> rules_delivery.Delivered:
+    delivered = rules_delivery.deliver(delivery, rule_changes, rule_files)
+    if options.json:
+        return delivered
+    for line in delivered.lines:
+        click.echo(line, err=not delivered.ok)
+    return delivered
+
+
+def _rules_json(delivered: rules_delivery.Delivered | None) -> dict:
+    if delivered is None:
+        return {}
+    return {"rules": delivered.json(),
+            "prometheus": None if delivered.reloaded is None else {"reloaded": delivered.reloaded}}
 
 
 # --- through the API -------------------------------------------------------------------------
@@ -254,26 +263,35 @@ def _reload_prometheus(options: Options, rule_files) -> bool | None:
 # it is checked against what Grafana holds now instead.
 
 def _deploy(project, connection, build, settings: DeploySettings, rule_files,
-            options: Options) -> int:
+            delivery: rules_delivery.Delivery, options: Options) -> int:
     grafana, server = _preflight(connection, options)
     datasource_uid = _datasource_uid(server, project.settings.datasource, connection)
     desired, secrets = _desired(project, build, settings, datasource_uid, options)
     desired, current = _read_live(grafana, connection, server, desired, settings, options)
     plan = make_plan(current, desired, _plan_options(settings, connection, options))
+    rule_changes = rules_delivery.plan(delivery, rule_files)
+    plan = rules_delivery.with_rules(plan, rule_changes)
     _print_plan(connection, server, plan, options)
+    _echo(options, rules_delivery.plan_lines(delivery, rule_changes,
+                                             verbose=options.verbose >= 1))
     _check(server, plan, options)
     if options.plan_out:
         _save(plan, options.plan_out, options)
     if options.dry_run:
         return _dry_run(server, plan, options)
-    _write_local(build, settings, rule_files, project.settings.path("out"))
-    result = _apply(grafana, plan, secrets, options)
-    reloaded = _reload_prometheus(options, rule_files)
-    return _report(server, plan, result, reloaded, options)
+    _write_local(build, rule_files, project.settings.path("out"))
+    result = _apply(grafana, rules_delivery.without_rules(plan), secrets, options)
+    delivered = _deliver_rules(delivery, rule_changes, rule_files, options)
+    return _report(server, plan, result, delivered, options)
 
 
 def _deploy_saved(connection, settings: DeploySettings, path: str, options: Options) -> int:
     plan = _load(path, connection, settings)
+    if rules_delivery.rule_changes(plan):
+        # Their preconditions are the engine's, not Grafana's: a new deploy delivers them.
+        _echo(options, ["rules: a saved plan applies its changes to Grafana only; the rule "
+                        "groups it lists are delivered by a deploy without --plan"])
+        plan = rules_delivery.without_rules(plan)
     grafana, server = _preflight(connection, options)
     secrets = _saved_secrets(plan)
     _check_unchanged_since(grafana, connection, plan, options)
@@ -383,7 +401,8 @@ def _read_live(grafana, connection, server: ServerInfo, desired, settings: Deplo
                              not options.json) as advance:
             current = live.read(grafana, desired, project=settings.project,
                                 grafana_alerts=options.grafana_alerts,
-                                concurrency=options.read_concurrency, done=advance)
+                                concurrency=options.read_concurrency, done=advance,
+                                server=server)
     except Exception as error:  # noqa: BLE001 - any failure to read means we cannot plan
         _cannot_read(connection, error)
     return desired, current
@@ -476,12 +495,12 @@ def _apply(grafana, plan: Plan, secrets: dict[str, str], options: Options):
     return result
 
 
-def _report(server: ServerInfo, plan: Plan, result, reloaded: bool | None,
-            options: Options) -> int:
+def _report(server: ServerInfo, plan: Plan, result,
+            delivered: rules_delivery.Delivered | None, options: Options) -> int:
     _emit_json(options, server=server.as_json(), plan=report.plan_json(plan, options.max_deletes),
                result=report.result_json(result), routing=report.routing_json(result),
-               prometheus=None if reloaded is None else {"reloaded": reloaded})
-    return 0 if result.ok and reloaded is not False else EXIT_PROBLEMS
+               **_rules_json(delivered))
+    return 0 if result.ok and (delivered is None or delivered.ok) else EXIT_PROBLEMS
 
 
 def _echo(options: Options, lines: list[str]) -> None:

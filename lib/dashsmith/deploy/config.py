@@ -11,6 +11,13 @@
   project                the name this project deploys under (letters, digits, . _ -; default:
                          the project directory's name). Several projects may deploy to one
                          Grafana: each updates and prunes only what it saved itself.
+  rules                  where the alert and recording rules are delivered: prometheus (the
+                         rule files into prometheus_rules_dir, /-/reload, checked loaded;
+                         needs PROMETHEUS_URL), grafana (--grafana-alerts), ruler (a Mimir,
+                         Cortex or Loki ruler; needs RULER_URL) or none (this deploy need not
+                         deliver them). Unset: whatever is configured (PROMETHEUS_URL,
+                         RULER_URL, --grafana-alerts); a deploy to Grafana with none of them
+                         refuses to run. DASHSMITH_RULES overrides it for one run.
   concurrency            writes in flight at once (1-32, default 4); --concurrency overrides
                          it. Raise it for a Grafana on PostgreSQL or MySQL; on SQLite (one
                          writer) more only queue.
@@ -28,6 +35,7 @@ SECTION = "dashsmith.deploy"
 DEFAULT_CONCURRENCY = 4
 MAX_CONCURRENCY = 32
 _PROJECT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$")
+RULES_TARGETS = ("prometheus", "ruler", "grafana", "none")
 _TRUE, _FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
 
 
@@ -42,6 +50,7 @@ class DeploySettings:
     disable_provenance: bool = False
     concurrency: int = DEFAULT_CONCURRENCY
     project: str = ""  # deploy_settings() always sets it
+    rules: str | None = None  # one of RULES_TARGETS; None: whatever is configured
 
 
 def deploy_settings(settings) -> DeploySettings:
@@ -63,6 +72,8 @@ def deploy_settings(settings) -> DeploySettings:
                                                 section["disable_provenance"])
     if "concurrency" in section:
         values["concurrency"] = _concurrency(settings, section["concurrency"])
+    if section.get("rules", "").strip():
+        values["rules"] = _rules(settings, section["rules"])
     values["project"] = _project(settings, section.get("project", "").strip())
     return DeploySettings(**values)
 
@@ -97,3 +108,11 @@ def _concurrency(settings, text: str) -> int:
         return int(value)
     raise ConfigError(f"{_where(settings, 'concurrency')}: [{SECTION}] concurrency = "
                       f"{text!r}: use a whole number from 1 to {MAX_CONCURRENCY}")
+
+
+def _rules(settings, text: str) -> str:
+    value = text.strip().lower()
+    if value in RULES_TARGETS:
+        return value
+    raise ConfigError(f"{_where(settings, 'rules')}: [{SECTION}] rules = {text!r}: use one of "
+                      f"{' | '.join(RULES_TARGETS)}")

@@ -154,6 +154,10 @@ class Prometheus(_Client):
         groups: list[dict] = self._api("GET", "rules").get("groups", [])
         return groups
 
+    def format_query(self, expr: str) -> str:
+        """`expr` as Prometheus prints it once parsed (QueryError if it does not parse)."""
+        return str(self._api("GET", "format_query", {"query": expr}))
+
     def targets_up(self) -> bool:
         """Whether every scrape target has been scraped successfully."""
         targets = self._api("GET", "targets", {"state": "active"})["activeTargets"]

@@ -1,0 +1,283 @@
+"""Where the alert and recording rules go, as part of the plan, and proof that they arrived.
+
+Every deploy names the engine that evaluates the rules ([dashsmith.deploy] rules, or what is
+configured: PROMETHEUS_URL, RULER_URL, --grafana-alerts), plans each rule group against what
+that engine holds (a Change of kind PROMETHEUS_RULE_GROUP, next to Grafana's changes in the
+same Plan: the same five actions, the same checks), delivers it, and then checks the engine
+loaded it. A deploy to Grafana that would deliver the rules nowhere refuses to run, unless the
+setting says `rules = none`.
+
+  prometheus  the rule files into rules_dir (prometheus_rules.py), /-/reload, /api/v1/rules
+  grafana     --grafana-alerts: the alerts are Grafana rule groups (plan.RULE_GROUP); the
+              recording rules stay in the Prometheus rule files
+  none        the setup delivers them some other way (or not at all); the rule files are
+              still written
+
+A Prometheus rule file mirrors the code: a group removed from the code is removed from its file
+(a delete, counted against --max-deletes); a file dashsmith did not write, or one edited since
+(its mark's hash), is drift: left alone unless --force.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from dataclasses import dataclass
+from typing import Any
+
+from ..output import OutputError
+from ..prometheus.api import PrometheusError
+from . import prometheus_rules
+from .config import RULES_TARGETS, SECTION, DeploySettings
+from .plan import Action, Change, Plan, Seen
+
+PROMETHEUS_RULE_GROUP = "prometheus-rule-group"
+KINDS = (PROMETHEUS_RULE_GROUP,)
+OVERRIDE = "DASHSMITH_RULES"  # the setting, for one run
+_SYMBOL = {Action.CREATE: "+", Action.UPDATE: "~", Action.UNCHANGED: "=", Action.DRIFTED: "!",
+           Action.DELETE: "-"}
+
+
+class Undelivered(Exception):
+    """The setup delivers the rules nowhere, or not where the setting says: one line."""
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """Where this deploy delivers the rules."""
+
+    target: str | None  # one of RULES_TARGETS; None: nowhere (files only, without Grafana)
+    project: str
+    rules_dir: str  # where the Prometheus rule files go
+    in_build: bool  # rules_dir is the build tree's: written with it, as a whole
+    prometheus_url: str | None = None
+    force: bool = False
+
+    @property
+    def where(self) -> str:
+        return os.path.relpath(self.rules_dir)
+
+
+def delivery(settings: DeploySettings, out_dir: str, *, prometheus_url: str | None,
+             grafana_alerts: bool, through_grafana: bool, force: bool) -> Delivery:
+    """Undelivered if the setting asks for a target that is not configured, or (deploying
+    through Grafana's API) nothing delivers the rules and the setting does not say none."""
+    wanted = _wanted(settings)
+    if grafana_alerts:
+        configured: str | None = "grafana"
+    else:
+        configured = "prometheus" if prometheus_url else None
+    if wanted == "prometheus" and not prometheus_url:
+        raise Undelivered(f"[{SECTION}] rules = prometheus: set PROMETHEUS_URL (or "
+                          "--prometheus-url) to the Prometheus that reads the rule files, so "
+                          "that deploy reloads it and checks the rules loaded")
+    if wanted == "grafana" and not grafana_alerts:
+        raise Undelivered(f"[{SECTION}] rules = grafana: deploy with --grafana-alerts")
+    if wanted == "ruler":
+        raise Undelivered(f"[{SECTION}] rules = ruler: this dashsmith cannot deliver to a "
+                          "ruler yet")
+    if configured is None and wanted is None and through_grafana:
+        raise Undelivered(
+            "the alert rules would be delivered nowhere: set PROMETHEUS_URL (the Prometheus "
+            "that reads them) or deploy with --grafana-alerts; if they reach their engine some "
+            f"other way, say so in setup.cfg: [{SECTION}] rules = none")
+    rules_dir = settings.prometheus_rules_dir or os.path.join(out_dir,
+                                                              prometheus_rules.BUILD_RULES_DIR)
+    return Delivery(configured or wanted, settings.project, rules_dir,
+                    not settings.prometheus_rules_dir, prometheus_url, force)
+
+
+def _wanted(settings: DeploySettings) -> str | None:
+    override = os.environ.get(OVERRIDE, "").strip().lower()
+    if not override:
+        return settings.rules
+    if override not in RULES_TARGETS:
+        raise Undelivered(f"{OVERRIDE}={override}: use one of {' | '.join(RULES_TARGETS)}")
+    return override
+
+
+# --- the plan --------------------------------------------------------------------------------
+
+def plan(to: Delivery, files_for_rules: dict[str, dict]) -> list[Change]:
+    """A change for every rule group of the Prometheus rule files, and for every group of this
+    project's files that the code no longer has."""
+    on_disk = prometheus_rules.read_rules_dir(to.rules_dir)
+    changes = []
+    for name, data in sorted(files_for_rules.items()):
+        have = on_disk.get(name)
+        changes += [_group(to, name, group, have) for group in data["groups"]]
+        if have is not None and _ours(to, have):
+            wanted = {g["name"] for g in data["groups"]}
+            changes += [_removal(to, have, group) for group_name, group in have.groups.items()
+                        if group_name not in wanted]
+    changes += [_removal(to, have, group) for name, have in sorted(on_disk.items())
+                if name not in files_for_rules and _ours(to, have)
+                for group in have.groups.values()]
+    return changes
+
+
+def with_rules(grafana_plan: Plan, changes: list[Change]) -> Plan:
+    return dataclasses.replace(grafana_plan, changes=grafana_plan.changes + tuple(changes))
+
+
+def without_rules(any_plan: Plan) -> Plan:
+    """The plan's changes to Grafana only (what apply.apply writes)."""
+    return dataclasses.replace(any_plan, changes=tuple(
+        c for c in any_plan.changes if c.kind not in KINDS))
+
+
+def rule_changes(any_plan: Plan) -> list[Change]:
+    return [c for c in any_plan.changes if c.kind in KINDS]
+
+
+def _ours(to: Delivery, have: prometheus_rules.RuleFile) -> bool:
+    return have.owner == to.project or have.owner == ""
+
+
+def _key(name: str, group_name: str) -> str:
+    return f"{name}{prometheus_rules.SUFFIX}/{group_name}"
+
+
+def _group(to: Delivery, name: str, group: dict, have: prometheus_rules.RuleFile | None) -> Change:
+    base: dict[str, Any] = {"kind": PROMETHEUS_RULE_GROUP, "key": _key(name, group["name"]),
+                            "title": group["name"], "folder_uid": name, "payload": group,
+                            "hash": prometheus_rules.group_hash(group)}
+    current = have.groups.get(group["name"]) if have else None
+    if have is not None:
+        base["owner"] = to.project if have.owner == "" else have.owner
+    if current is not None:
+        base["seen"] = Seen(True, hash=prometheus_rules.group_hash(current))
+        if base["seen"].hash == base["hash"]:
+            return Change(action=Action.UNCHANGED, **base)
+    operation = "update" if current is not None else "create"
+    drift = _file_drift(to, name, have)
+    if drift:
+        return _drifted(drift, operation, to.force, base)
+    if current is None:
+        return Change(action=Action.CREATE, reason="new", operation="create", **base)
+    return Change(action=Action.UPDATE, reason="changed in code", operation="update", **base)
+
+
+def _file_drift(to: Delivery, name: str, have: prometheus_rules.RuleFile | None) -> str:
+    """Why the file `name` may not be written over (empty: it may)."""
+    file = f"{name}{prometheus_rules.SUFFIX}"
+    if have is None:
+        return ""
+    if have.owner is None:
+        return f"{file} in {to.where} was not written by dashsmith"
+    if have.owner not in ("", to.project):
+        return (f"{file} in {to.where} was written by dashsmith project '{have.owner}', not "
+                f"by this one ('{to.project}')")
+    if have.edited:
+        return f"{file} in {to.where} was edited since dashsmith wrote it"
+    return ""
+
+
+def _removal(to: Delivery, have: prometheus_rules.RuleFile, group: dict) -> Change:
+    base: dict[str, Any] = {"kind": PROMETHEUS_RULE_GROUP, "key": _key(have.name, group["name"]),
+                            "title": group["name"], "folder_uid": have.name,
+                            "seen": Seen(True, hash=prometheus_rules.group_hash(group)),
+                            "owner": to.project}
+    drift = _file_drift(to, have.name, have)
+    if drift:
+        return _drifted(f"no longer in code, but {drift}", "delete", to.force, base)
+    return Change(action=Action.DELETE, reason="no longer in code", operation="delete", **base)
+
+
+def _drifted(reason: str, operation: str, force: bool, base: dict[str, Any]) -> Change:
+    if force:
+        reason += f"; --force: {operation} anyway"
+    return Change(action=Action.DRIFTED, reason=reason, operation=operation, blocked=not force,
+                  **base)
+
+
+# --- saying so -------------------------------------------------------------------------------
+
+def plan_lines(to: Delivery, changes: list[Change], *, verbose: bool = False) -> list[str]:
+    """One line for the target and the counts; a line per group that changes (every group
+    with `verbose`)."""
+    lines = [f"rules → {_target(to)}"]
+    for change in changes:
+        if change.action is Action.UNCHANGED and not verbose:
+            continue
+        reason = f": {change.reason}" if change.reason else ""
+        lines.append(f"  {_SYMBOL[change.action]} {str(change.action):<9} {change.kind} "
+                     f"{change.key}{reason}")
+    counts = {action: sum(1 for c in changes if c.action is action) for action in Action}
+    lines.append(f"rules plan: {counts[Action.CREATE]} to create, {counts[Action.UPDATE]} to "
+                 f"update, {counts[Action.UNCHANGED]} unchanged, {counts[Action.DRIFTED]} "
+                 f"drifted, {counts[Action.DELETE]} to delete")
+    return lines
+
+
+def _target(to: Delivery) -> str:
+    files = f"rule files in {to.where}/"
+    if to.prometheus_url:
+        engine = f"Prometheus at {to.prometheus_url} ({files}, reloaded and checked)"
+    else:
+        engine = f"{files} (no Prometheus reloaded: PROMETHEUS_URL is not set)"
+    if to.target == "grafana":
+        return f"Grafana-managed alerts (the rule groups above); recording rules: {engine}"
+    if to.target == "none":
+        return f"{engine}; [{SECTION}] rules = none: delivered outside this deploy"
+    return engine
+
+
+# --- delivering ------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Delivered:
+    ok: bool
+    lines: tuple[str, ...]
+    reloaded: bool | None  # None: no Prometheus to reload
+    not_loaded: tuple[str, ...] = ()
+
+    def json(self) -> dict:
+        return {"ok": self.ok, "reloaded": self.reloaded, "not_loaded": list(self.not_loaded)}
+
+
+def write(to: Delivery, changes: list[Change], files_for_rules: dict[str, dict]) -> None:
+    """Write the rule files whose groups the plan writes, remove this project's files whose
+    groups it all deletes (OutputError if it cannot). In the build tree, the build's own write
+    has done it."""
+    if to.in_build:
+        return
+    blocked = {c.folder_uid for c in changes if c.blocked}
+    touched = {c.folder_uid for c in changes if c.writes} - blocked
+    prometheus_rules.write_rule_files(
+        to.rules_dir,
+        {name: prometheus_rules.marked(to.project, files_for_rules[name])
+         for name in sorted(touched) if name in files_for_rules},
+        sorted(name for name in touched if name not in files_for_rules))
+
+
+def deliver(to: Delivery, changes: list[Change], files_for_rules: dict[str, dict]) -> Delivered:
+    """Write, reload and check: what happened, in lines to print."""
+    left_alone = [c for c in changes if c.blocked]
+    drift = ([f"rules left alone (deploy --force writes them): "
+              f"{', '.join(c.key for c in left_alone)}"] if left_alone else [])
+    try:
+        write(to, changes, files_for_rules)
+    except OutputError as error:
+        return Delivered(False, (f"rules not delivered: {error}",), None)
+    written = sum(1 for c in changes if c.writes)
+    if not to.prometheus_url:
+        return Delivered(not left_alone, (f"rules: {written} group change(s) written to "
+                                          f"{to.where}/; no Prometheus reloaded", *drift), None)
+    try:
+        prometheus_rules.reload(to.prometheus_url)
+        missing = prometheus_rules.not_loaded(to.prometheus_url, files_for_rules)
+    except PrometheusError as error:
+        return Delivered(False, (f"rules not loaded: {error}", *drift), False)
+    if missing:
+        shown = [f"    {line}" for line in missing[:20]]
+        more = [f"    … {len(missing) - 20} more"] if len(missing) > 20 else []
+        return Delivered(False, (f"rules not loaded: Prometheus at {to.prometheus_url} "
+                                 f"reloaded but has not loaded {len(missing)} rule group(s) or "
+                                 "rule(s) as deployed (if none loaded, check that its "
+                                 "rule_files include the directory deploy writes):",
+                                 *shown, *more, *drift),
+                         True, tuple(missing))
+    groups = sum(len(d["groups"]) for d in files_for_rules.values())
+    return Delivered(not left_alone, (f"Prometheus at {to.prometheus_url} reloaded: {groups} "
+                                      "rule groups loaded, every rule as deployed", *drift), True)

@@ -1,0 +1,252 @@
+"""The alert and recording rules reach the engine that evaluates them, as part of deploy's plan:
+to a real Prometheus (Debian's, started here) through the rule files and /-/reload, checked
+through /api/v1/rules; and a deploy that would deliver them nowhere never passes silently."""
+
+from __future__ import annotations
+
+import json
+import os
+
+import niquests
+import pytest
+import yaml
+
+from support import set_settings
+from support.grafana import NO_GRAFANA_ENV, PROMETHEUS_DATASOURCE
+from support.prometheus import running_prometheus
+
+try:
+    from tests.grafana_emulator import GrafanaEmulator
+except ImportError:  # tests/ is not a package: pytest put tests/ itself on sys.path
+    from grafana_emulator import GrafanaEmulator
+
+TOKEN = "glsa_rulesdelivery_Xq7Zt9Lm2Pw4Rv8Kc3Hs6Nd1Bf5Jg0Ty"
+# Nothing from outside decides where the rules go: each test says.
+CLEAN = {**NO_GRAFANA_ENV, "DASHSMITH_RULES": None}
+
+
+@pytest.fixture(scope="module")
+def grafana_emulator():
+    with GrafanaEmulator(tokens={TOKEN: "Admin"}, datasources=[PROMETHEUS_DATASOURCE]) as emu:
+        yield emu
+
+
+@pytest.fixture
+def grafana(grafana_emulator):
+    grafana_emulator.reset()
+    yield grafana_emulator
+    assert grafana_emulator.server_errors == []
+
+
+@pytest.fixture
+def rules_dir(project, tmp_path):
+    directory = tmp_path / "prometheus-rules"
+    set_settings(project, "dashsmith.deploy", prometheus_rules_dir=directory)
+    return directory
+
+
+@pytest.fixture
+def prometheus(tmp_path, rules_dir):
+    """A real Prometheus whose rule_files read `rules_dir`; its base URL."""
+    home = tmp_path / "prometheus"
+    home.mkdir()
+    config = f"global:\n  evaluation_interval: 1m\nrule_files:\n  - {rules_dir}/*.yml\n"
+    with running_prometheus(home, config, lifecycle=True) as url:
+        yield url
+
+
+def env(grafana=None, **extra) -> dict:
+    through = {"GRAFANA_URL": grafana.url, "GRAFANA_TOKEN": TOKEN} if grafana else {}
+    return {**CLEAN, **through, **extra}
+
+
+def declared_groups(project) -> dict[tuple[str, str], dict]:
+    """(file, group) → group, of the rule files the build writes."""
+    rules = project / "build" / "rules"
+    return {(path, group["name"]): group for path in os.listdir(rules)
+            for group in yaml.safe_load((rules / path).read_text())["groups"]}
+
+
+def loaded(url: str) -> dict[tuple[str, str], dict]:
+    groups = niquests.get(f"{url}/api/v1/rules", timeout=5).json()["data"]["groups"]
+    return {(os.path.basename(g["file"]), g["name"]): g for g in groups}
+
+
+def edit(project, relative: str, old: str, new: str) -> None:
+    path = project / relative
+    text = path.read_text()
+    assert old in text, f"{old!r} not in {relative}"
+    path.write_text(text.replace(old, new, 1))
+
+
+def plan_lines(output: str) -> list[str]:
+    return [line.strip() for line in output.splitlines() if "prometheus-rule-group" in line]
+
+
+# --- nowhere ---------------------------------------------------------------------------------
+
+def test_a_deploy_to_grafana_that_delivers_the_rules_nowhere_refuses_in_one_line(
+        cli, project, grafana):
+    result = cli("deploy", env=env(grafana))
+    assert result.exit_code == 2
+    [line] = [line for line in result.output.splitlines() if "delivered nowhere" in line]
+    assert "PROMETHEUS_URL" in line and "rules = none" in line and "nothing was written" in line
+    assert not (project / "build").exists()
+    assert grafana.writes() == []
+
+
+def test_rules_none_says_the_rules_are_delivered_elsewhere(cli, project, grafana):
+    set_settings(project, "dashsmith.deploy", rules="none")
+    result = cli("deploy", env=env(grafana))
+    assert result.exit_code == 0, result.output
+    assert "rules = none: delivered outside this deploy" in result.output
+
+
+def test_rules_prometheus_without_a_prometheus_url_refuses(cli, project, grafana):
+    set_settings(project, "dashsmith.deploy", rules="prometheus")
+    result = cli("deploy", env=env(grafana))
+    assert result.exit_code == 2
+    assert "rules = prometheus: set PROMETHEUS_URL" in result.output
+    assert not (project / "build").exists()
+
+
+def test_an_unknown_rules_target_names_its_line(cli, project):
+    set_settings(project, "dashsmith.deploy", rules="alertmanager")
+    line = (project / "setup.cfg").read_text().splitlines().index("rules = alertmanager") + 1
+    result = cli("deploy", env=env())
+    assert result.exit_code == 2
+    assert (f"setup.cfg:{line}:1: [dashsmith.deploy] rules = 'alertmanager': use one of "
+            "prometheus | ruler | grafana | none") in result.output
+
+
+# --- Prometheus: plan, write, reload, confirm ------------------------------------------------
+
+def test_deploy_plans_every_group_delivers_it_and_proves_prometheus_loaded_it(
+        cli, project, grafana, prometheus, rules_dir):
+    first = cli("deploy", env=env(grafana, PROMETHEUS_URL=prometheus))
+    assert first.exit_code == 0, first.output
+    declared = declared_groups(project)
+    assert f"rules → Prometheus at {prometheus}" in first.output
+    assert sorted(plan_lines(first.output)) == sorted(
+        f"+ create    prometheus-rule-group {file}/{group}: new" for file, group in declared)
+    assert (f"Prometheus at {prometheus} reloaded: {len(declared)} rule groups loaded, every "
+            "rule as deployed") in first.output
+    have = loaded(prometheus)
+    assert set(have) == set(declared)
+    for key, group in declared.items():
+        assert [r["name"] for r in have[key]["rules"]] == [
+            r.get("alert") or r.get("record") for r in group["rules"]]
+    # each file is marked as this project's, with the hash of what it holds
+    text = (rules_dir / "node.yml").read_text()
+    assert text.startswith("# Written by dashsmith deploy (project trading-platform, sha256:")
+
+    again = cli("deploy", "-v", env=env(grafana, PROMETHEUS_URL=prometheus))
+    assert again.exit_code == 0, again.output
+    assert f"rules plan: 0 to create, 0 to update, {len(declared)} unchanged, 0 drifted, " \
+           "0 to delete" in again.output
+
+
+def test_a_changed_alert_is_an_update_and_prometheus_evaluates_the_new_expression(
+        cli, project, grafana, prometheus):
+    assert cli("deploy", env=env(grafana, PROMETHEUS_URL=prometheus)).exit_code == 0
+    edit(project, "alerts/node.py", '"1 - node_memory_MemAvailable_bytes',
+         '"1 - 1 * node_memory_MemAvailable_bytes')
+    result = cli("deploy", env=env(grafana, PROMETHEUS_URL=prometheus))
+    assert result.exit_code == 0, result.output
+    assert plan_lines(result.output) == [
+        "~ update    prometheus-rule-group node.yml/node: changed in code"]
+    [memory] = [r for r in loaded(prometheus)[("node.yml", "node")]["rules"]
+                if r["name"] == "instance:node_memory_utilisation:ratio"]
+    assert "1 * node_memory_MemAvailable_bytes" in memory["query"]
+
+
+def test_a_group_removed_from_the_code_is_deleted_from_prometheus(
+        cli, project, grafana, prometheus):
+    assert cli("deploy", env=env(grafana, PROMETHEUS_URL=prometheus)).exit_code == 0
+    edit(project, "alerts/node.py", 'RuleGroup("node", [', 'RuleGroup("hosts", [')
+    result = cli("deploy", env=env(grafana, PROMETHEUS_URL=prometheus))
+    assert result.exit_code == 0, result.output
+    assert plan_lines(result.output) == [
+        "+ create    prometheus-rule-group node.yml/hosts: new",
+        "- delete    prometheus-rule-group node.yml/node: no longer in code"]
+    assert ("node.yml", "node") not in loaded(prometheus)
+    assert ("node.yml", "hosts") in loaded(prometheus)
+
+
+def test_the_plan_lists_the_rule_groups_in_json_and_in_a_saved_plan(
+        cli, project, grafana, prometheus, tmp_path):
+    result = cli("deploy", "--dry-run", "--format", "json",
+                 env=env(grafana, PROMETHEUS_URL=prometheus))
+    assert result.exit_code == 0, result.output
+    changes = json.loads(result.output)["plan"]["changes"]
+    rules = [c for c in changes if c["kind"] == "prometheus-rule-group"]
+    assert cli("build", env=env()).exit_code == 0  # for declared_groups: a dry run writes nothing
+    assert {c["key"] for c in rules} == {f"{f}/{g}" for f, g in declared_groups(project)}
+    assert {c["action"] for c in rules} == {"create"}
+    assert loaded(prometheus) == {}  # a dry run writes nothing
+
+    saved = tmp_path / "plan.json"
+    assert cli("deploy", "--dry-run", "--plan-out", str(saved),
+               env=env(grafana, PROMETHEUS_URL=prometheus)).exit_code == 0
+    applied = cli("deploy", "--plan", str(saved), env=env(grafana, PROMETHEUS_URL=prometheus))
+    assert applied.exit_code == 0, applied.output
+    assert "a saved plan applies its changes to Grafana only" in applied.output
+
+
+def test_a_rule_file_edited_by_hand_is_drift_left_alone_until_force(
+        cli, project, grafana, prometheus, rules_dir):
+    assert cli("deploy", env=env(grafana, PROMETHEUS_URL=prometheus)).exit_code == 0
+    path = rules_dir / "node.yml"
+    path.write_text(path.read_text() + "# edited by hand\n")
+    edit(project, "alerts/node.py", '"1 - node_memory_MemAvailable_bytes',
+         '"1 - 1 * node_memory_MemAvailable_bytes')
+    edited = path.read_text()
+    result = cli("deploy", env=env(grafana, PROMETHEUS_URL=prometheus))
+    assert result.exit_code == 1
+    assert "! drifted   prometheus-rule-group node.yml/node: node.yml in " in result.output
+    assert "was edited since dashsmith wrote it" in result.output
+    assert path.read_text() == edited
+    forced = cli("deploy", "--force", env=env(grafana, PROMETHEUS_URL=prometheus))
+    assert forced.exit_code == 0, forced.output
+    assert "# edited by hand" not in path.read_text()
+
+
+# --- Prometheus refusing ---------------------------------------------------------------------
+
+def test_a_failed_reload_says_prometheus_keeps_the_rules_it_had(cli, project, tmp_path,
+                                                               rules_dir):
+    other = tmp_path / "team-b"
+    other.mkdir()
+    home = tmp_path / "prometheus"
+    home.mkdir()
+    config = (f"global:\n  evaluation_interval: 1m\n"
+              f"rule_files:\n  - {rules_dir}/*.yml\n  - {other}/*.yml\n")
+    with running_prometheus(home, config, lifecycle=True) as url:
+        assert cli("deploy", env=env(PROMETHEUS_URL=url)).exit_code == 0
+        before = loaded(url)
+        # another team's broken file: Prometheus refuses the reload as a whole
+        (other / "broken.yml").write_text("groups:\n  - name: broken\n    rules:\n"
+                                          "      - alert: Broken\n        expr: sum(\n")
+        edit(project, "alerts/node.py", '"1 - node_memory_MemAvailable_bytes',
+             '"1 - 1 * node_memory_MemAvailable_bytes')
+        result = cli("deploy", env=env(PROMETHEUS_URL=url))
+        assert result.exit_code == 1
+        assert "could not reload" in result.output
+        assert "Prometheus keeps evaluating the rules it had before this deploy" in result.output
+        after = loaded(url)
+    assert after.keys() == before.keys()
+    [memory] = [r for r in after[("node.yml", "node")]["rules"]
+                if r["name"] == "instance:node_memory_utilisation:ratio"]
+    assert "1 * node_memory" not in memory["query"]  # still the old rule
+
+
+def test_a_prometheus_without_the_lifecycle_api_is_named(cli, project, tmp_path, rules_dir,
+                                                         grafana):
+    home = tmp_path / "prometheus"
+    home.mkdir()
+    config = f"rule_files:\n  - {rules_dir}/*.yml\n"
+    with running_prometheus(home, config, lifecycle=False) as url:
+        result = cli("deploy", env=env(grafana, PROMETHEUS_URL=url))
+    assert result.exit_code == 1
+    assert "start it with --web.enable-lifecycle" in result.output
+    assert "rules not loaded" in result.output
