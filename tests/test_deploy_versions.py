@@ -127,3 +127,98 @@ def test_permissions_deploy_needs_let_it_go_on(cli, emu):
                    body=granted, times=None)
     result = deploy(cli, emu)
     assert result.exit_code == 0, result.output
+
+
+# --- what 12+ stores: schema v2, other tools' edits and dashboards, search lag -------------------
+
+UNIFIED = RELEASES[2:]  # 12.4, 13.0, 13.2: dashboards in unified storage behind /apis
+
+
+@pytest.fixture(params=UNIFIED)
+def emu12(request):
+    with GrafanaEmulator(version=request.param, tokens={TOKEN: "Admin"},
+                         datasources=[DATASOURCE]) as emulator:
+        yield emulator
+        assert emulator.server_errors == []
+
+
+def test_a_dashboard_turned_into_schema_v2_in_the_ui_is_drift_and_the_rest_deploys(
+        cli, project, emu12):
+    assert deploy(cli, emu12).exit_code == 0
+    emu12.ui_save_v2("postgresql", tabs=True)
+    edit(project, "dashboards/ai.py", '"Completions Rate"', '"Completion Rate"')
+    result = deploy(cli, emu12)
+    assert result.exit_code == 1, result.output
+    assert ("! drifted   dashboard postgresql (Database): converted to a dynamic dashboard "
+            "(schema v2) in Grafana") in result.output
+    assert "~ update    dashboard ai-llm (AI / LLM): changed in code" in result.output
+    assert emu12.dashboard_api_version("postgresql").startswith("v2")
+
+
+def test_force_alone_does_not_overwrite_a_v2_dashboard_and_names_what_would_be_lost(
+        cli, emu12):
+    assert deploy(cli, emu12).exit_code == 0
+    emu12.ui_save_v2("postgresql", tabs=True)
+    result = deploy(cli, emu12, "--force")
+    assert result.exit_code == 1, result.output
+    assert "--force alone does not overwrite it: that loses tabs 'Overview'" in result.output
+    assert "add --force-v2 postgresql to confirm" in result.output
+    assert emu12.dashboard_api_version("postgresql").startswith("v2")
+
+    result = deploy(cli, emu12, "--force", "--force-v2", "postgresql")
+    assert result.exit_code == 0, result.output
+    assert "--force-v2: overwrite with the code's v1 dashboard, losing tabs 'Overview'" \
+        in result.output
+    assert not emu12.dashboard_api_version("postgresql").startswith("v2")
+    assert deploy(cli, emu12).exit_code == 0
+
+
+def test_a_kubectl_edit_that_keeps_dashsmiths_annotations_is_drift_never_pruned(
+        cli, project, emu12):
+    assert deploy(cli, emu12).exit_code == 0
+    emu12.k8s_edit("tradingagents-business", {"description": "edited with kubectl"})
+    result = deploy(cli, emu12)
+    assert result.exit_code == 1, result.output
+    assert ("! drifted   dashboard tradingagents-business (Business): edited in Grafana since "
+            "dashsmith deployed it") in result.output
+
+    (project / "dashboards" / "business.py").unlink()
+    result = deploy(cli, emu12, "--prune")
+    assert result.exit_code == 1, result.output
+    assert "no longer in code, but edited in Grafana since dashsmith deployed it" in result.output
+    assert emu12.dashboard("tradingagents-business")["description"] == "edited with kubectl"
+
+
+def test_search_lag_makes_no_duplicate_and_no_false_failure(cli, emu12):
+    emu12.search_lag(60)
+    first = deploy(cli, emu12)
+    assert first.exit_code == 0, first.output
+    emu12.clear_requests()
+    again = deploy(cli, emu12)
+    assert again.exit_code == 0, again.output
+    assert "\n0 created, 0 updated, " in again.output
+    assert emu12.writes() == []
+
+
+def test_a_dashboard_another_tool_manages_is_named_and_left_alone_even_with_force(cli, emu12):
+    assert deploy(cli, emu12).exit_code == 0
+    stored = emu12.dashboard("postgresql")
+    emu12.add_dashboard({**stored, "description": "Terraform's"}, emu12.dashboard_folder(
+        "postgresql"), manager=("terraform", "tf-id"))
+    for args in ((), ("--force",)):
+        result = deploy(cli, emu12, *args)
+        assert result.exit_code == 1, result.output
+        assert ("! drifted   dashboard postgresql (Database): managed by terraform:tf-id; "
+                "left alone") in result.output
+        assert "failed — not applied" not in result.output
+        assert emu12.dashboard("postgresql")["description"] == "Terraform's"
+
+
+def test_a_file_provisioned_dashboard_is_named_and_left_alone(cli, emu):
+    assert deploy(cli, emu).exit_code == 0
+    emu.ui_edit("postgresql", {"description": "from a file"})
+    emu.provision("postgresql")
+    result = deploy(cli, emu, "--force")
+    assert result.exit_code == 1, result.output
+    assert "managed by classic-file-provisioning:postgresql.json; left alone" in result.output
+    assert emu.dashboard("postgresql")["description"] == "from a file"

@@ -226,9 +226,11 @@ class _Runner:
             dashboard["version"] = change.version
         envelope = {"dashboard": dashboard, "folderUid": change.folder_uid,
                     "message": deploy_message(change.hash or "", self.project), "overwrite": False}
+        # A create refused as "already exists" may be this very save landing twice, or, on
+        # 12+, search having been behind: what the uid holds decides (no duplicate is made).
         self._conditional(lambda: self.grafana.dashboard.update_dashboard(envelope),
                           lambda: self._newest_save(change.key) == (change.hash, self.project),
-                          f"dashboard {change.key}")
+                          f"dashboard {change.key}", check_first=change.operation == "create")
 
     def _delete_dashboard(self, change: Change) -> None:
         # DELETE takes no version: check just before that nobody saved it since the plan.
@@ -327,16 +329,18 @@ class _Runner:
 
     # --- shared ------------------------------------------------------------------------------
 
-    def _conditional(self, send, landed, what: str) -> None:
-        """A write Grafana refuses (409/412) if the item changed since the plan. A refusal of
-        a retry whose first attempt landed (`landed()`) counts as done."""
+    def _conditional(self, send, landed, what: str, check_first: bool = False) -> None:
+        """A write Grafana refuses (409/412: both mean "changed since the plan", 412 up to
+        13.0, 409 from 13.1) if the item changed since the plan. A refusal of a retry whose
+        first attempt landed (`landed()`) counts as done; with `check_first`, of any
+        attempt."""
         def attempt(number):
             try:
                 send()
             except GrafanaClientError as error:
                 if error.status_code not in CONFLICT_STATUSES:
                     raise
-                if number > 1 and landed():
+                if (number > 1 or check_first) and landed():
                     return
                 raise Conflict(f"{what} was changed in Grafana during this deploy "
                                f"({error.status_code}: {_message(error)}); nothing was "

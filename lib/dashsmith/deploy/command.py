@@ -62,6 +62,7 @@ class Options:
     verbose: int
     plan_out: str | None = None  # save the plan here
     plan_file: str | None = None  # apply the plan saved here
+    force_v2: tuple[str, ...] = ()  # v2 dashboards --force may overwrite with their v1 code
 
     @property
     def read_concurrency(self) -> int:
@@ -78,6 +79,11 @@ class Options:
 @click.option("--force", is_flag=True,
               help="Overwrite (or with --prune delete) dashboards edited in Grafana since "
                    "dashsmith deployed them, and take over ones it did not deploy.")
+@click.option("--force-v2", "force_v2", metavar="UID", multiple=True,
+              help="With --force: also overwrite dashboard UID, which was turned into a dynamic "
+                   "dashboard (schema v2) in Grafana, with the code's v1 dashboard; the plan "
+                   "names what of its v2 layout is lost (tabs, rows, conditional rendering). "
+                   "Repeat for several.")
 @click.option("--prune", is_flag=True,
               help="Delete dashboards and rule groups dashsmith deployed that are no longer in "
                    "the code (never anything without dashsmith's marker).")
@@ -102,8 +108,8 @@ class Options:
               help="Apply the plan saved in FILE exactly (no build, no new plan), if nothing "
                    "it writes changed in Grafana since it was made.")
 @click.pass_context
-def deploy(ctx, connection, dry_run, output_format, force, prune, max_deletes, concurrency,
-           grafana_alerts, prometheus_url, verbose, plan_out, plan_file):
+def deploy(ctx, connection, dry_run, output_format, force, force_v2, prune, max_deletes,
+           concurrency, grafana_alerts, prometheus_url, verbose, plan_out, plan_file):
     """Deploy the dashboards (and alert rules) to Grafana, or write them for file provisioning.
 
     With GRAFANA_URL (or --url) set: plan, print, apply. Credentials come from GRAFANA_TOKEN,
@@ -114,7 +120,7 @@ def deploy(ctx, connection, dry_run, output_format, force, prune, max_deletes, c
     settings = _settings(project)
     options = Options(dry_run, output_format == "json", force, prune, max_deletes,
                       concurrency or settings.concurrency, grafana_alerts, prometheus_url, verbose,
-                      plan_out, plan_file)
+                      plan_out, plan_file, tuple(force_v2))
     with _secrets_hidden(connection, verbose):
         sys.exit(_run(project, settings, connection, options))
 
@@ -139,27 +145,31 @@ def _run(project, settings: DeploySettings, connection, options: Options) -> int
     if options.plan_file:
         return _deploy_saved(connection, settings, options.plan_file, options)
     _check_outputs(project, settings)
+    delivery = _rules_delivery(project, settings, connection, options)
     build = _checked_build(project)
     rule_files = prometheus_rules.rule_files(build, options.grafana_alerts)
     if connection is None:
-        return _provision(project, build, settings, rule_files, options)
+        return _provision(project, build, rule_files, delivery, options)
     # The build (thousands of objects per dashboard) stays as it is from here on: frozen, it
     # is not walked again and again by Python's cycle collector while requests are in flight.
     gc.freeze()
     try:
-        return _deploy(project, connection, build, settings, rule_files, options)
+        return _deploy(project, connection, build, settings, rule_files, delivery, options)
     finally:
         gc.unfreeze()
 
 
 def _check_plan_options(connection, options: Options) -> None:
+    if options.force_v2 and not options.force:
+        fail("--force-v2 confirms what --force overwrites: give --force too")
     if not (options.plan_out or options.plan_file):
         return
     if connection is None:
         fail("a plan is Grafana's: set GRAFANA_URL (or --url) for --plan-out and --plan")
     if options.plan_file and options.plan_out:
         fail("--plan applies a saved plan as it is; --plan-out saves a new one: give one")
-    if options.plan_file and (options.force or options.prune or options.grafana_alerts):
+    if options.plan_file and (options.force or options.prune or options.grafana_alerts
+                              or options.force_v2):
         fail("--force, --prune and --grafana-alerts shape a plan: give them to the deploy "
              "that saves it (--plan-out); --plan applies it as it was made")
 
@@ -415,7 +425,7 @@ def _cannot_read(connection, error: Exception) -> NoReturn:
 
 def _plan_options(settings: DeploySettings, connection, options: Options) -> PlanOptions:
     return PlanOptions(settings.project, connection.url, connection.org_id, options.force,
-                       options.prune, settings.disable_provenance)
+                       options.prune, settings.disable_provenance, options.force_v2)
 
 
 def _print_plan(connection, server: ServerInfo, plan: Plan, options: Options) -> None:

@@ -3,9 +3,20 @@
 Reading is as cheap as the truth allows. One search lists every dashboard with its folder and
 tags (so which carry dashsmith's marker). For each dashboard in the code or with the marker,
 the newest entry of its version history says who saved it last: if that is this project's
-dashsmith deploy of the code's hash, the dashboard is unchanged and its content need not be
-read at all. Otherwise the content and the version history are read, so the plan can tell
-"changed in code" from "edited in Grafana" and this project's dashboards from another's.
+dashsmith deploy of the code's hash, and the content the entry carries (`data`) hashes to it,
+the dashboard is unchanged and its content need not be read at all. Otherwise the content and
+the version history are read, so the plan can tell "changed in code" from "edited in Grafana"
+and this project's dashboards from another's.
+
+What the Grafana is (ServerInfo) changes what a read can prove:
+- 12+: the save message is the grafana.app/message annotation, which survives another tool's
+  GET-modify-PUT (kubectl, scripts): only the content proves who made it, so the shortcut needs
+  the entry's data to hash as recorded. Search is eventually consistent there, so a dashboard
+  of the code that search misses is looked up by its uid before it is taken for absent.
+- a dashboard stored as schema v2 (a 406 from 12.x's legacy GET, meta.apiVersion v2* on 13.x)
+  is read whole through its v2 API version, for the plan to name what a v1 save would lose.
+- another tool's dashboard (grafana.app/managerId on 12+, meta.provisioned on any release) is
+  named as such, for the plan to leave alone.
 
 With the notification routing in the code, Grafana's contact points, policy tree and mute
 timings are read too, each as the hash of what Grafana answers (what a plan saw of them).
@@ -16,9 +27,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
+from grafana_client.client import GrafanaClientError
+
 from ..grafana import reads, workers
+from ..grafana.apis import ApisClient
 from ..grafana.content import content_hash, normalize_dashboard
-from ..grafana.ownership import MARKER_TAG, Recorded, recorded_deploy
+from ..grafana.dynamic import is_v2_api_version, lost_structure
+from ..grafana.ownership import MARKER_TAG, Recorded, foreign_manager, recorded_deploy
+from ..grafana.server import ServerInfo
 from .alerting import HASH_ANNOTATION, live_group_hash, normalize_group, recorded_group
 from .desired import Desired
 
@@ -44,6 +60,13 @@ class LiveDashboard:
     recorded_project: str | None = None  # the project that wrote it
     content_hash: str | None = None  # of the normalized live content
     normalized: dict | None = None  # the live content, when it was read
+    manager: str | None = None  # "terraform:tf-id": another tool manages it (left alone)
+    # stored as schema v2 (a dynamic dashboard): what a v1 save over it would lose
+    v2_lost: tuple[str, ...] | None = None
+
+    @property
+    def is_v2(self) -> bool:
+        return self.v2_lost is not None
 
 
 @dataclass(frozen=True)
@@ -79,18 +102,25 @@ class Live:
 
 
 def read(grafana, desired: Desired, *, project: str, grafana_alerts: bool, concurrency: int,
-         done=None) -> Live:
+         done=None, server: ServerInfo | None = None) -> Live:
     """Grafana's current state as far as `desired`, and knowing what `project` deployed that the
-    code no longer declares (to prune it, or list it), needs."""
+    code no longer declares (to prune it, or list it), needs. Without `server`, Grafana is
+    taken for an 11.x one (SQL storage, no /apis)."""
     live = Live()
     found = workers.run_all_or_raise(lambda f: read_folder(grafana, f.uid), desired.folders,
                                      concurrency, done)
     live.folders = {f.uid: f for f in found if f is not None}
     hits = {hit["uid"]: hit for hit in reads.search_dashboards(grafana)}
     hashes = desired.hashes
+    if server is not None and server.search_eventually_consistent:
+        unseen = [uid for uid in hashes if uid not in hits]
+        for hit in workers.run_all_or_raise(lambda uid: _lookup(grafana, uid), unseen,
+                                            concurrency):
+            if hit is not None:
+                hits[hit["uid"]] = hit
     wanted = [uid for uid in hits if uid in hashes or MARKER_TAG in hits[uid]["tags"]]
     dashboards = workers.run_all_or_raise(
-        lambda uid: _dashboard(grafana, hits[uid], hashes.get(uid), project), wanted,
+        lambda uid: _dashboard(grafana, hits[uid], hashes.get(uid), project, server), wanted,
         concurrency, done)
     live.dashboards = {d.uid: d for d in dashboards if d is not None}
     if grafana_alerts:
@@ -114,30 +144,102 @@ def read_folder(grafana, uid: str) -> LiveFolder | None:
                       int(data.get("version") or 0))
 
 
-def _dashboard(grafana, hit: dict, desired_hash: str | None, project: str) -> LiveDashboard | None:
+def _lookup(grafana, uid: str) -> dict | None:
+    """A search hit for `uid`, from the dashboard itself (search may not list it yet); None if
+    there is no such dashboard."""
+    try:
+        answer = reads.get(grafana, f"/dashboards/uid/{uid}")
+    except GrafanaClientError as error:
+        if error.status_code != 406:
+            raise
+        return {"uid": uid, "title": uid, "folderUid": "", "tags": []}  # schema v2: it exists
+    if answer is None:
+        return None
+    return {"uid": uid, "title": answer["dashboard"].get("title", uid),
+            "folderUid": answer["meta"].get("folderUid") or "",
+            "tags": answer["dashboard"].get("tags") or []}
+
+
+def _dashboard(grafana, hit: dict, desired_hash: str | None, project: str,
+               server: ServerInfo | None = None) -> LiveDashboard | None:
     uid, title = hit["uid"], hit["title"]
     folder_uid, managed = hit.get("folderUid") or "", MARKER_TAG in (hit.get("tags") or [])
     newest = reads.newest_version(grafana, uid) or {}
     latest = _claimed(recorded_deploy(reads.saved_message(grafana, uid, newest)), project) \
         if newest else None
     if latest and (desired_hash is None
-                   or (latest.project == project and latest.hash == desired_hash)):
+                   or (latest.project == project and latest.hash == desired_hash)) \
+            and _holds(newest, latest.hash, server):
         # Saved last by a dashsmith deploy (this project's, of the code's content; or, for a
-        # dashboard not in the code, any project's): nothing more to read.
+        # dashboard not in the code, any project's), and still that content: nothing more to
+        # read.
         return LiveDashboard(uid, title, folder_uid, managed, version=newest.get("version"),
                              recorded_hash=latest.hash, recorded_project=latest.project,
                              content_hash=latest.hash)
-    answer = reads.get(grafana, f"/dashboards/uid/{uid}")
+    try:
+        answer = reads.get(grafana, f"/dashboards/uid/{uid}")
+    except GrafanaClientError as error:
+        if error.status_code != 406:  # 12.x: "dashboard api version not supported" (v2)
+            raise
+        return _v2_dashboard(grafana, uid, hit, managed, latest, project, server, None)
     if answer is None:  # deleted since the search
         return None
+    meta = answer["meta"]
+    if is_v2_api_version(meta.get("apiVersion")):  # 13.x answers a lossy v1 view of it
+        return _v2_dashboard(grafana, uid, hit, managed, latest, project, server, answer)
     normalized = normalize_dashboard(answer["dashboard"])
     recorded = latest or _claimed(_last_recorded(grafana, uid), project)
     return LiveDashboard(uid, answer["dashboard"].get("title", title),
-                         answer["meta"].get("folderUid") or "", managed,
-                         version=answer["meta"].get("version", answer["dashboard"].get("version")),
+                         meta.get("folderUid") or "", managed,
+                         version=meta.get("version", answer["dashboard"].get("version")),
                          recorded_hash=recorded.hash if recorded else None,
                          recorded_project=recorded.project if recorded else None,
-                         content_hash=content_hash(normalized), normalized=normalized)
+                         content_hash=content_hash(normalized), normalized=normalized,
+                         manager=_manager(grafana, uid, meta, project, server))
+
+
+def _holds(entry: dict, recorded_hash: str, server: ServerInfo | None) -> bool:
+    """Whether a version entry's content is what dashsmith recorded. Entries carry it as
+    `data` (GetDashboardVersions copies Data into each, 11.x to 13.x). On 12+ an entry without
+    it proves nothing: its message is an annotation another tool's edit keeps."""
+    data = entry.get("data")
+    if not isinstance(data, dict):
+        return server is None or not server.search_eventually_consistent
+    return content_hash(normalize_dashboard(data)) == recorded_hash
+
+
+def _manager(grafana, uid: str, meta: dict, project: str, server: ServerInfo | None
+             ) -> str | None:
+    """Who else manages the dashboard: file provisioning (meta.provisioned, any release), or
+    on 12+ the tool its grafana.app/managerId names (read through /apis: the legacy meta does
+    not carry it)."""
+    if meta.get("provisioned"):
+        return f"classic-file-provisioning:{meta.get('provisionedExternalId') or uid}"
+    resource = server.dashboards() if server is not None else None
+    if resource is None:
+        return None
+    found = ApisClient(grafana).get(resource, uid)
+    return foreign_manager(((found or {}).get("metadata") or {}).get("annotations"), project)
+
+
+def _v2_dashboard(grafana, uid: str, hit: dict, managed: bool, latest: Recorded | None,
+                  project: str, server: ServerInfo | None, legacy: dict | None) -> LiveDashboard:
+    """A dashboard stored as schema v2, read through the v2 API when the server serves one."""
+    resource = server.dashboards_v2() if server is not None else None
+    found = ApisClient(grafana).get(resource, uid) if resource is not None else None
+    metadata = (found or {}).get("metadata") or {}
+    spec = (found or {}).get("spec") or {}
+    annotations = metadata.get("annotations") or {}
+    meta = (legacy or {}).get("meta") or {}
+    recorded = latest or _claimed(_last_recorded(grafana, uid), project)
+    return LiveDashboard(
+        uid, str(spec.get("title") or hit.get("title") or uid),
+        annotations.get("grafana.app/folder") or meta.get("folderUid") or hit.get("folderUid")
+        or "", managed or MARKER_TAG in (spec.get("tags") or []),
+        version=metadata.get("generation", meta.get("version")),
+        recorded_hash=recorded.hash if recorded else None,
+        recorded_project=recorded.project if recorded else None,
+        manager=foreign_manager(annotations, project), v2_lost=lost_structure(spec))
 
 
 def _claimed(recorded: Recorded | None, project: str) -> Recorded | None:

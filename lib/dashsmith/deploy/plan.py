@@ -19,6 +19,12 @@ actions:
   delete     (--prune) deployed by this project, no longer in the code, and not changed since
              dashsmith wrote it; nothing else is ever deleted, with or without --force
 
+Two kinds of dashboard are drifted whatever the content: one another tool manages (Terraform,
+Git Sync, file provisioning…), left alone even with --force; and one a person turned into a
+dynamic dashboard (schema v2), which --force overwrites only when its uid is also given to
+--force-v2, since saving the code's v1 JSON over it loses what v1 cannot hold (tabs,
+conditional rendering…), named in the plan.
+
 Folders are never deleted: deleting a folder deletes everything in it, dashsmith's or not. A
 folder renamed or moved in Grafana is drift like an edited dashboard.
 
@@ -37,6 +43,7 @@ from enum import Enum
 from typing import Any
 
 from .. import folders, serialize
+from ..grafana.dynamic import V2_REASON
 from ..grafana.equivalence import normalize as equivalent_form
 from ..routing.grafana import UID_PREFIX
 from .alerting import DesiredGroup, normalize_group
@@ -124,6 +131,8 @@ class PlanOptions:
     force: bool = False
     prune: bool = False
     disable_provenance: bool = False  # rule groups and routing sent as editable in the UI
+    # dashboards stored as schema v2 that --force may overwrite with their v1 code (--force-v2)
+    force_v2: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -197,11 +206,12 @@ def make_plan(live: Live, desired: Desired, options: PlanOptions) -> Plan:
     """What deploying `desired` over what Grafana holds (`live`) changes."""
     force, project = options.force, options.project
     changes = [_folder(f, live, force) for f in desired.folders]
-    changes += [_dashboard(d, live.dashboards.get(d.uid), force, project)
+    changes += [_dashboard(d, live.dashboards.get(d.uid), force, project, options.force_v2)
                 for d in desired.dashboards]
     wanted = {d.uid for d in desired.dashboards}
     gone = sorted((d for uid, d in live.dashboards.items()
-                   if uid not in wanted and d.managed and d.recorded_project == project),
+                   if uid not in wanted and d.managed and d.recorded_project == project
+                   and d.manager is None),
                   key=lambda d: d.uid)
     changes += [_group(g, live.groups.get(g.key), force, project) for g in desired.groups]
     wanted_groups = {g.key for g in desired.groups}
@@ -259,7 +269,7 @@ def _respelled(folder: DesiredFolder, current) -> bool:
 # --- dashboards ------------------------------------------------------------------------------
 
 def _dashboard(want: DesiredDashboard, have: LiveDashboard | None, force: bool,
-               project: str) -> Change:
+               project: str, force_v2: tuple[str, ...] = ()) -> Change:
     base: dict[str, Any] = {"kind": DASHBOARD, "key": want.uid, "title": want.title,
                             "folder_uid": want.folder_uid, "payload": want.json,
                             "hash": want.hash, "source": str(want.source)}
@@ -267,6 +277,10 @@ def _dashboard(want: DesiredDashboard, have: LiveDashboard | None, force: bool,
         return Change(action=Action.CREATE, reason="new", operation="create", **base)
     base.update(seen=Seen(True, version=have.version), owner=have.recorded_project,
                 diff=_diff(have.normalized, want.normalized) if have.normalized else ())
+    if have.manager is not None:
+        return _left_to(have.manager, base)
+    if have.v2_lost is not None:
+        return _v2_drifted(have.v2_lost, force, want.uid in force_v2, base)
     same_content = have.content_hash == want.hash or _imported(want, have)
     if same_content and have.managed and have.folder_uid == want.folder_uid:
         return Change(action=Action.UNCHANGED, **base)
@@ -305,6 +319,28 @@ def _imported(want: DesiredDashboard, have: LiveDashboard) -> bool:
     return equivalent_form(have.normalized) == equivalent_form(want.normalized)
 
 
+def _left_to(manager: str, base: dict[str, Any]) -> Change:
+    """Another tool's dashboard: never written, not even with --force (Grafana would refuse a
+    save it does not allow, and the tool would write its own content back)."""
+    return Change(action=Action.DRIFTED, reason=f"managed by {manager}; left alone (even with "
+                  "--force)", operation="update", blocked=True, **base)
+
+
+def _v2_drifted(lost: tuple[str, ...], force: bool, confirmed: bool,
+                base: dict[str, Any]) -> Change:
+    """A dashboard of the code stored as schema v2: saving the code's v1 JSON over it throws
+    away what only v2 holds, so --force needs that confirmed for this uid (--force-v2 UID)."""
+    what = ", ".join(lost) if lost else "its v2 layout"
+    reason = V2_REASON
+    if force and confirmed:
+        reason += f"; --force-v2: overwrite with the code's v1 dashboard, losing {what}"
+    elif force:
+        reason += (f"; --force alone does not overwrite it: that loses {what} "
+                   f"(add --force-v2 {base['key']} to confirm)")
+    return Change(action=Action.DRIFTED, reason=reason, operation="update",
+                  blocked=not (force and confirmed), **base)
+
+
 def _drifted(reason: str, operation: str, force: bool, base: dict[str, Any]) -> Change:
     if force:
         reason += f"; --force: {operation} anyway"
@@ -316,6 +352,8 @@ def _dashboard_removal(have: LiveDashboard, force: bool) -> Change:
     base: dict[str, Any] = {"kind": DASHBOARD, "key": have.uid, "title": have.title,
                             "folder_uid": have.folder_uid, "seen": Seen(True, version=have.version),
                             "owner": have.recorded_project}
+    if have.v2_lost is not None:
+        return _drifted(f"no longer in code, but {V2_REASON}", "delete", force, base)
     if have.content_hash is not None and have.content_hash != have.recorded_hash:
         return _drifted("no longer in code, but edited in Grafana since dashsmith deployed it",
                         "delete", force, base)

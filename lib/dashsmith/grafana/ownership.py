@@ -48,3 +48,34 @@ def recorded_deploy(message: str | None) -> Recorded | None:
     """What a dashsmith save message records; None for any other message."""
     found = _MESSAGE_PATTERN.match((message or "").strip())
     return Recorded(found.group(1), found.group(2)) if found else None
+
+
+# --- another tool's objects -------------------------------------------------------------------
+# On 12+ an object can be stamped as managed by a tool (pkg/apimachinery/utils/meta.go): it
+# counts as managed only when grafana.app/managerId is set and not empty, the kind coming from
+# grafana.app/managedBy (repo for Git Sync, terraform, kubectl, plugin, grafana,
+# classic-file-provisioning, classic-api-provisioning; GetManagerProperties). dashsmith leaves
+# such a dashboard alone, even with --force, as grafanactl skips objects others manage.
+MANAGED_BY = "grafana.app/managedBy"
+MANAGER_ID = "grafana.app/managerId"
+MANAGER_ALLOWS_EDITS = "grafana.app/managerAllowsEdits"
+# How dashsmith stamps its own objects on the /apis path: the kind a generic tool uses (as
+# grafanactl does), its project as the identity.
+DASHSMITH_MANAGER_KIND = "kubectl"
+
+
+def manager_of(annotations: dict | None) -> tuple[str, str] | None:
+    """(kind, identity) of the tool managing an object, from its annotations; None if none."""
+    annotations = annotations or {}
+    identity = str(annotations.get(MANAGER_ID) or "")
+    if not identity:
+        return None
+    return str(annotations.get(MANAGED_BY) or "unknown"), identity
+
+
+def foreign_manager(annotations: dict | None, project: str) -> str | None:
+    """"terraform:tf-id" when a tool other than this dashsmith project manages the object."""
+    manager = manager_of(annotations)
+    if manager is None or manager == (DASHSMITH_MANAGER_KIND, project):
+        return None
+    return f"{manager[0]}:{manager[1]}"
