@@ -12,6 +12,8 @@ import json
 
 import pytest
 
+from dashsmith.project import Project
+
 try:
     from tests.grafana_emulator import GrafanaEmulator
 except ImportError:  # tests/ is not a package: pytest put tests/ itself on sys.path
@@ -222,3 +224,27 @@ def test_a_file_provisioned_dashboard_is_named_and_left_alone(cli, emu):
     assert result.exit_code == 1, result.output
     assert "managed by classic-file-provisioning:postgresql.json; left alone" in result.output
     assert emu.dashboard("postgresql")["description"] == "from a file"
+
+
+# --- alerting ------------------------------------------------------------------------------------
+
+def test_keep_firing_for_reaches_grafana_where_it_is_kept_and_is_named_where_not(cli, project,
+                                                                                 emu):
+    edit(project, "alerts/postgres.py", 'expr="pg_up == 0",\n        for_="1m",',
+         'expr="pg_up == 0",\n        for_="1m",\n        keep_firing_for="5m",')
+    secrets = {s.env: "x" for s in Project(str(project)).estate.routing.secrets() if s.env}
+    result = cli("deploy", "--grafana-alerts", env={**CLEAN_ENV, "GRAFANA_URL": emu.url,
+                                                    "GRAFANA_TOKEN": TOKEN, **secrets})
+    assert result.exit_code == 0, result.output
+    down_rule = next(rule for rule in map(emu.alert_rule, list(emu.store.alert_rules))
+                     if rule["title"] == "PostgresqlDown")
+    down = [line for line in result.output.splitlines() if "has no keep_firing_for" in line]
+    if emu.version.startswith("11."):
+        assert down and "PostgresqlDown" in down[0]
+        assert down_rule.get("keep_firing_for") in (None, "0s")
+    else:
+        assert not down
+        assert down_rule["keep_firing_for"] == "5m"
+        again = cli("deploy", "--grafana-alerts", env={**CLEAN_ENV, "GRAFANA_URL": emu.url,
+                                                       "GRAFANA_TOKEN": TOKEN, **secrets})
+        assert again.exit_code == 0 and "\n0 created, 0 updated, " in again.output, again.output

@@ -58,9 +58,12 @@ class DesiredGroup:
 
 
 def rule_groups(estate, rule_files: dict[str, dict], datasource_uid: str, folder_path: str, *,
-                project: str, editable: bool) -> tuple[list[DesiredGroup], list[Problem]]:
+                project: str, editable: bool, keep_firing_for: bool = True
+                ) -> tuple[list[DesiredGroup], list[Problem]]:
     """Grafana rule groups for every alert group (groups of only recording rules are left
-    out), and the problems that stop the translation (with the declaring line)."""
+    out), and the problems that stop the translation (with the declaring line).
+    `keep_firing_for`: whether the server keeps the field (ServerInfo.supports_keep_firing_for;
+    without it, it is not sent, and dropped_keep_firing_for() names the alerts concerned)."""
     folder_uid = folders.folder_uid(folder_path)
     groups, problems, seen = [], [], {}
     for rule_file in estate.rule_files:
@@ -81,7 +84,7 @@ def rule_groups(estate, rule_files: dict[str, dict], datasource_uid: str, folder
                 problems.append(problem)
                 continue
             groups.append(_group(folder_uid, declared.name, interval, alerts, datasource_uid,
-                                 declared.source, project, editable))
+                                 declared.source, project, editable, keep_firing_for))
     return groups, problems
 
 
@@ -98,9 +101,9 @@ def _interval(text: str | None, source: Source) -> tuple[int, Problem | None]:
 
 
 def _group(folder_uid: str, name: str, interval: int, alerts: list[dict], datasource_uid: str,
-           source: Source, project: str, editable: bool) -> DesiredGroup:
+           source: Source, project: str, editable: bool, keep_firing_for: bool) -> DesiredGroup:
     uids = _rule_uids(folder_uid, name, [alert["alert"] for alert in alerts])
-    rules = [_rule(alert, uid, name, folder_uid, datasource_uid)
+    rules = [_rule(alert, uid, name, folder_uid, datasource_uid, keep_firing_for)
              for alert, uid in zip(alerts, uids, strict=True)]
     body = {"title": name, "folderUid": folder_uid, "interval": interval, "rules": rules}
     digest = group_hash(body, editable)
@@ -122,7 +125,24 @@ def _rule_uids(folder_uid: str, group: str, names: list[str]) -> list[str]:
     return out
 
 
-def _rule(alert: dict, uid: str, group: str, folder_uid: str, datasource_uid: str) -> dict:
+def dropped_keep_firing_for(rule_files: dict[str, dict]) -> list[str]:
+    """The alerts with keep_firing_for, which a Grafana without the field (before 12.0) would
+    drop silently: deploy says so instead."""
+    return [rule["alert"] for data in rule_files.values() for group in data["groups"]
+            for rule in group["rules"] if "alert" in rule and rule.get("keep_firing_for")]
+
+
+def _rule(alert: dict, uid: str, group: str, folder_uid: str, datasource_uid: str,
+          keep_firing_for: bool = True) -> dict:
+    rule = _rule_body(alert, uid, group, folder_uid, datasource_uid)
+    if keep_firing_for and alert.get("keep_firing_for"):
+        # Grafana-managed rules keep firing as Prometheus's do from 12.0 (grafana PR #100750;
+        # definitions.ProvisionedAlertRule keep_firing_for, a duration string)
+        rule["keep_firing_for"] = alert["keep_firing_for"]
+    return rule
+
+
+def _rule_body(alert: dict, uid: str, group: str, folder_uid: str, datasource_uid: str) -> dict:
     return {
         "uid": uid,
         "title": alert["alert"],
@@ -172,6 +192,11 @@ def normalize_rule(rule: dict) -> dict:
     out = {key: rule.get(key) for key in _RULE_FIELDS}
     out["isPaused"] = bool(out["isPaused"])
     out["for"] = durations.parse(rule.get("for") or "0s")
+    # In seconds, as `for`; absent when zero, which 12+ answers as "0s" for every rule and which
+    # leaves the hash of a group without it as before the field was sent
+    keep = durations.parse(rule.get("keep_firing_for") or "0s")
+    if keep:
+        out["keep_firing_for"] = keep
     out["labels"] = dict(rule.get("labels") or {})
     out["annotations"] = {k: v for k, v in (rule.get("annotations") or {}).items()
                           if k not in _MARKERS}

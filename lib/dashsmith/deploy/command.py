@@ -197,9 +197,17 @@ def _rules_delivery(project, settings: DeploySettings, connection,
                                        prometheus_url=options.prometheus_url,
                                        grafana_alerts=options.grafana_alerts,
                                        through_grafana=connection is not None,
-                                       force=options.force)
+                                       force=options.force, prune=options.prune,
+                                       concurrency=options.concurrency)
     except rules_delivery.Undelivered as error:
         fail(f"{error}; nothing was written")
+
+
+def _plan_rules(delivery: rules_delivery.Delivery, rule_files) -> list:
+    try:
+        return rules_delivery.plan(delivery, rule_files)
+    except rules_delivery.Undelivered as error:
+        fail(f"{error}; nothing was changed")
 
 
 def _checked_build(project):
@@ -226,7 +234,7 @@ def _provision(project, build, rule_files, delivery: rules_delivery.Delivery,
     out = project.settings.path("out")
     written = {"out": os.path.relpath(out), "dashboards": len(build.dashboards),
                "rule_files": len(rule_files), "written": not options.dry_run}
-    rule_changes = rules_delivery.plan(delivery, rule_files)
+    rule_changes = _plan_rules(delivery, rule_files)
     _echo(options, rules_delivery.plan_lines(delivery, rule_changes,
                                              verbose=options.verbose >= 1))
     if options.dry_run:
@@ -276,10 +284,10 @@ def _deploy(project, connection, build, settings: DeploySettings, rule_files,
             delivery: rules_delivery.Delivery, options: Options) -> int:
     grafana, server = _preflight(connection, options)
     datasource_uid = _datasource_uid(server, project.settings.datasource, connection)
-    desired, secrets = _desired(project, build, settings, datasource_uid, options)
+    desired, secrets = _desired(project, build, settings, datasource_uid, server, options)
     desired, current = _read_live(grafana, connection, server, desired, settings, options)
     plan = make_plan(current, desired, _plan_options(settings, connection, options))
-    rule_changes = rules_delivery.plan(delivery, rule_files)
+    rule_changes = _plan_rules(delivery, rule_files)
     plan = rules_delivery.with_rules(plan, rule_changes)
     _print_plan(connection, server, plan, options)
     _echo(options, rules_delivery.plan_lines(delivery, rule_changes,
@@ -363,24 +371,33 @@ def _datasource_uid(server: ServerInfo, name: str, connection) -> str:
     return uid
 
 
-def _desired(project, build, settings: DeploySettings, datasource_uid: str, options: Options):
+def _desired(project, build, settings: DeploySettings, datasource_uid: str, server: ServerInfo,
+             options: Options):
     """(the desired state, the secret behind each placeholder in its contact points)."""
-    groups, extra_folders = _alert_groups(project, build, settings, datasource_uid, options)
+    groups, extra_folders = _alert_groups(project, build, settings, datasource_uid, server,
+                                          options)
     routing, secrets = _routing(project, options)
     return desired_state(build.dashboards, groups, extra_folders, routing), secrets
 
 
 def _alert_groups(project, build, settings: DeploySettings, datasource_uid: str,
-                  options: Options):
+                  server: ServerInfo, options: Options):
     """(groups, extra folders) for desired_state: empty without --grafana-alerts."""
     if not options.grafana_alerts:
         return [], []
+    keep_firing_for = server.supports_keep_firing_for
     groups, problems = alerting.rule_groups(project.estate, build.rule_files, datasource_uid,
                                             settings.grafana_alerts_folder,
                                             project=settings.project,
-                                            editable=settings.disable_provenance)
+                                            editable=settings.disable_provenance,
+                                            keep_firing_for=keep_firing_for)
     if problems:
         report_declaration_error(project, DeclarationError(problems))
+    dropped = [] if keep_firing_for else alerting.dropped_keep_firing_for(build.rule_files)
+    if dropped:
+        click.echo(f"dashsmith: {server.describe().split(' · ')[0]} has no keep_firing_for "
+                   f"(it came in 12.0): {', '.join(dropped)} will stop firing as soon as the "
+                   "condition clears", err=True)
     return groups, [settings.grafana_alerts_folder]
 
 
