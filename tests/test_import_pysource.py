@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import ast
 
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 
 from dashsmith.adopt.pysource import WIDTH, Call, literal, source, split_string
 

@@ -4,8 +4,7 @@ layouts with rows, and random variables."""
 
 from __future__ import annotations
 
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from dashsmith.adopt import codegen, roundtrip
 from dashsmith.adopt.inputs import from_json
@@ -20,7 +19,8 @@ exprs = st.sampled_from([
     "histogram_quantile(0.95, sum by (le) (rate(latency_seconds_bucket[5m])))",
     "up", 'count by (instance) (up{job="node"}) > 0', 'rate(x{path=~"/api/.*\\\\.json"}[5m])',
     "sum(rate(errors_total[5m]))   /   sum(rate(requests_total[5m]))" + " * 100" * 12,
-    "sum by (route) (increase(requests_total[$__range]))\n/\nsum(increase(requests_total[$__range]))",
+    "sum by (route) (increase(requests_total[$__range]))\n/\n"
+    "sum(increase(requests_total[$__range]))",
 ])
 colors = st.sampled_from(["green", "red", "orange", "#F2CC0C", "transparent", "blue"])
 
@@ -120,7 +120,8 @@ def panel(draw, panel_id, grid):
                           "properties": [{"id": "unit", "value": "ms"}]}]
         data["fieldConfig"] = {"defaults": defaults, "overrides": overrides}
         if draw(st.booleans()):
-            data["transformations"] = [{"id": "organize", "options": {"excludeByName": {"Time": True}}}]
+            data["transformations"] = [{"id": "organize",
+                                        "options": {"excludeByName": {"Time": True}}}]
         if draw(st.booleans()):
             data.update(repeat="job", repeatDirection=draw(st.sampled_from(["h", "v"])))
     options = {k: draw(v) for k, v in OPTIONS.get(kind, {}).items() if draw(st.booleans())}
@@ -188,8 +189,9 @@ def dashboard(draw):
     data = {"uid": "random-board", "title": draw(words), "schemaVersion": 39,
             "panels": draw(layout()),
             "templating": {"list": [draw(variable(n)) for n in names]}}
-    for key, strategy in {"refresh": st.sampled_from(["", "30s", "1m"]), "timezone":
-                          st.sampled_from(["", "utc", "browser"]), "graphTooltip": st.integers(0, 2),
+    for key, strategy in {"refresh": st.sampled_from(["", "30s", "1m"]),
+                          "timezone": st.sampled_from(["", "utc", "browser"]),
+                          "graphTooltip": st.integers(0, 2),
                           "tags": st.lists(words, max_size=2), "liveNow": st.booleans()}.items():
         if draw(st.booleans()):
             data[key] = draw(strategy)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import orjson
 
 from ..checks.rules.dashboard_uid import UID_PATTERN
+from ..grafana.equivalence import upgrade_rows
 
 
 class ImportFailed(Exception):
@@ -52,10 +53,8 @@ def from_json(origin: str, data: object, folder: str | None = None) -> Imported:
                            "A-Z a-z 0-9 _ -")
     if not str(data.get("title") or "").strip():
         raise ImportFailed(f"{origin}: the dashboard has no title")
-    if data.get("rows"):
-        raise ImportFailed(f"{origin}: a pre-5.0 dashboard (rows of spans); open and save it "
-                           "in Grafana first so it has panels with grid positions")
-    return Imported(origin, data, folder)
+    # rows of spans (before Grafana 5) laid out on the grid, as Grafana does when it loads them
+    return Imported(origin, upgrade_rows(data), folder)
 
 
 def _looks_like_dashboard(data: dict) -> bool:

@@ -4,7 +4,7 @@ only where they are not the ones dashsmith derives from the titles."""
 
 from __future__ import annotations
 
-from ..grafana.equivalence import normalize
+from ..grafana.equivalence import normalize, normalize_panels
 from ..panels import DEFAULT_HEIGHT
 from ..render import GRID_WIDTH, render_dashboard
 from .inputs import ImportFailed
@@ -18,7 +18,7 @@ def fit_layout(node: Call, original: dict) -> None:
     for element, group in elements:
         _simplify(element, group)
     for _ in range(len(elements) + 1):
-        built = _grid_by_id(render_dashboard(evaluate(node)).json.get("panels", []))
+        built = _built_grid(node)
         wrong = next((e for e, _ in elements if built.get(e.kwargs.get("id")) !=
                       wanted.get(e.kwargs.get("id"))), None)
         if wrong is None:
@@ -56,7 +56,7 @@ def _drop_derived_ids(node: Call, elements: list, wanted: dict) -> None:
             continue
         kept = element.kwargs
         element.kwargs = {k: v for k, v in kept.items() if k != "id"}
-        if _grid_by_id(render_dashboard(evaluate(node)).json.get("panels", [])) != wanted:
+        if _built_grid(node) != wanted:
             element.kwargs = kept
 
 
@@ -114,6 +114,11 @@ def _with(kwargs: dict, key: str, value: object, before: str) -> dict:
     if key not in out:
         out[key] = value
     return out
+
+
+def _built_grid(node: Call) -> dict:
+    """The grid positions of what `node` declares, as Grafana lays them out."""
+    return _grid_by_id(normalize_panels(render_dashboard(evaluate(node)).json.get("panels", [])))
 
 
 def _grid_by_id(panels: list) -> dict:

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from .. import dashboard as model
-from ..grafana.equivalence import same
+from ..grafana.equivalence import same_datasource
 from .pysource import WIDTH, Call, Name, source, walk
 
 if TYPE_CHECKING:
@@ -26,11 +26,11 @@ def hoist_datasources(node: Call) -> dict[str, object]:
     than once becomes a module constant."""
     counts: dict[str, list[_Use]] = {}
     for holder, key, value in _datasource_uses(node):
-        if same(value, model.DATASOURCE):
+        if same_datasource(value, model.DATASOURCE):
             holder[key] = Name("DATASOURCE", model.DATASOURCE)
             continue
         counts.setdefault(repr(value), []).append((holder, key, value))
-    names: set[str] = set()
+    names = {"DATASOURCE"}  # dashsmith's own, imported by that name
     for uses in counts.values():
         value = uses[0][2]
         if len(uses) < 2 or value is None:
@@ -57,7 +57,14 @@ def _datasource_uses(node: object) -> Iterator[_Use]:
 
 
 def _constant_name(value: object, taken: set[str]) -> str:
-    kind = value.get("type", "datasource") if isinstance(value, dict) else str(value)
+    """MIXED for Grafana's mixed data source, LOKI for ${loki}, else the type (PROMETHEUS)."""
+    uid = value.get("uid") if isinstance(value, dict) else value
+    if uid == "-- Mixed --":
+        kind = "mixed"
+    elif isinstance(uid, str) and uid.startswith("$"):
+        kind = uid.strip("${}")
+    else:
+        kind = value.get("type", "datasource") if isinstance(value, dict) else str(value)
     base = re.sub(r"[^A-Z0-9]+", "_", kind.upper()).strip("_") or "DATASOURCE"
     name, number = base, 2
     while name in taken:

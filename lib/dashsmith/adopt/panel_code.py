@@ -15,7 +15,7 @@ import grafanalib.core as g
 from .. import panels as helpers, verbatim
 from ..dashboard import DATASOURCE, Dashboard
 from ..grafana import defaults as grafana_defaults
-from ..grafana.equivalence import normalize_panel, same
+from ..grafana.equivalence import normalize_panel, ref_id, same, same_datasource
 from ..panels import DEFAULT_HEIGHT, Query
 from ..render import render_dashboard
 from .fit import Path, differences, fit_options, get, leaves, overlay, summary
@@ -280,7 +280,7 @@ def _fit_plugin(original: dict, target: dict) -> FittedPanel:
     base: dict[str, object] = {"id": original.get("id"), "position": _position(original),
                                "width": _grid(original, "w"), "height": _grid(original, "h")}
     datasource = original.get("datasource")
-    if datasource is not None and not (queries and same(datasource, DATASOURCE)):
+    if datasource is not None and not (queries and same_datasource(datasource, DATASOURCE)):
         base["datasource"] = datasource
     thresholds = thresholds_argument(original)
     if thresholds and "fieldConfig" in original:
@@ -377,7 +377,7 @@ def _query(target: dict, panel: dict, candidate: Candidate, index: int) -> Call 
         kwargs["instant"] = instant
     if target.get("interval"):
         kwargs["interval"] = target["interval"]
-    if target.get("refId") and target["refId"] != _letters(index):
+    if target.get("refId") and target["refId"] != ref_id(index):
         kwargs["ref_id"] = target["refId"]
     table = candidate.grafana_class is g.Table
     if target.get("format", "time_series") != ("table" if table else "time_series"):
@@ -385,20 +385,12 @@ def _query(target: dict, panel: dict, candidate: Candidate, index: int) -> Call 
     if target.get("intervalFactor", 1) != 1:
         kwargs["interval_factor"] = target["intervalFactor"]
     datasource = target.get("datasource", panel.get("datasource"))
-    if datasource is not None and not same(datasource, DATASOURCE):
+    if datasource is not None and not same_datasource(datasource, DATASOURCE):
         kwargs["datasource"] = datasource
     if target.get("hide"):
         kwargs["hide"] = True
     expr = target.get("expr", "")
     return Call("Query", Query, [expr], kwargs) if kwargs else expr
-
-
-def _letters(index: int) -> str:
-    letters, index = "", index + 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(ord("A") + rest) + letters
-    return letters
 
 
 def _position(panel: dict) -> tuple[int, int]:

@@ -11,7 +11,7 @@ import grafanalib.core as g
 from .. import dashboard as model
 from ..dashboard import DATASOURCE, Dashboard
 from ..grafana import defaults as grafana_defaults
-from ..grafana.equivalence import normalize_variable, same
+from ..grafana.equivalence import normalize_variable, same_datasource
 from ..render import render_dashboard
 from .fit import differences, fit_options, overlay, summary
 from .grafanalib_fields import fields
@@ -49,7 +49,7 @@ def _helper_candidates(original: dict, target: dict) -> list[Call]:
         candidates.append(Call("datasource_variable", model.datasource_variable,
                                [name] if name != model.DATASOURCE_VARIABLE else [], {}))
     match = LABEL_VALUES.match(query) if isinstance(query, str) else None
-    if kind == "query" and match and same(original.get("datasource"), DATASOURCE):
+    if kind == "query" and match and same_datasource(original.get("datasource"), DATASOURCE):
         kwargs = {}
         if match["label"] != name:
             kwargs["label"] = match["label"]
@@ -70,7 +70,7 @@ def _helper_candidates(original: dict, target: dict) -> list[Call]:
         candidates.append(Call("label_variable", model.label_variable,
                                [name, match["metric"]], kwargs))
     if kind == "custom" and isinstance(query, str) and query:
-        values = query.split(",")
+        values = query.split(",")  # normalised: trimmed
         kwargs = {}
         current = target.get("current", {}).get("value")
         if current != values[0]:

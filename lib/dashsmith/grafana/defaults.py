@@ -22,6 +22,8 @@ class OneOf:
         self.values = values
 
 
+# Grafana's grid: 24 columns; rows always span it.
+GRID_WIDTH = 24
 HIDE_FROM = {"legend": False, "tooltip": False, "viz": False}
 REDUCE_OPTIONS = {"calcs": ["lastNotNull"], "fields": "", "values": False}
 TOOLTIP = {"mode": "single", "sort": "none", "maxHeight": 600, "hideZeros": False}
@@ -216,11 +218,18 @@ def _lookup(spec, path: tuple) -> tuple[bool, object]:
         if not isinstance(spec, dict) or key not in spec:
             return False, None
         spec = spec[key]
-    if isinstance(spec, OneOf):
-        return True, spec.values[0]
     if isinstance(spec, Each):
         return False, None
-    return True, spec
+    return True, _value(spec)
+
+
+def _value(spec):
+    """A spec as the JSON value it stands for: the first spelling of a OneOf, no Each."""
+    if isinstance(spec, OneOf):
+        return spec.values[0]
+    if isinstance(spec, dict):
+        return {k: _value(v) for k, v in spec.items() if not isinstance(v, Each)}
+    return spec
 
 
 def target_default(path: tuple) -> tuple[bool, object]:

@@ -19,6 +19,8 @@ equal look and behave the same in Grafana:
 
 from __future__ import annotations
 
+import re
+
 import orjson
 
 from . import defaults as D
@@ -26,7 +28,7 @@ from . import defaults as D
 
 def normalize(dashboard: dict) -> dict:
     """The comparable form of a dashboard; malformed parts are left as they are."""
-    data = canonical(dashboard)
+    data = canonical(upgrade_rows(dashboard))
     for key in D.IGNORED_DASHBOARD_KEYS:
         data.pop(key, None)
     if data.get("refresh") is False:
@@ -49,6 +51,104 @@ def normalize(dashboard: dict) -> dict:
         data["panels"] = normalize_panels(data["panels"])
     strip(data, D.DASHBOARD)
     return drop_empty(data)
+
+
+# The rows-era layout: 12 spans across; heights in pixels, 30 px grid cells with 8 px margins.
+_SPANS = 12
+_CELL_PIXELS = 30 + 8
+_MIN_PANEL_PIXELS = 90
+_ROW_PIXELS = 250
+_PANEL_SPAN = 4
+
+
+def upgrade_rows(dashboard: dict) -> dict:
+    """A pre-5.0 dashboard (`rows` of panels with spans and pixel heights) laid out on the grid
+    as Grafana lays it out when it loads one (its DashboardMigrator, schema 16): row panels
+    only if some row is collapsed, repeated or shows its title; each row's panels packed left
+    to right, wrapping below. Any other dashboard is returned as it is."""
+    rows = dashboard.get("rows")
+    if not isinstance(rows, list) or not rows or dashboard.get("panels"):
+        return dashboard
+    rows = [r for r in rows if isinstance(r, dict) and not r.get("repeatIteration")]
+    ids = [p.get("id") for r in rows for p in r.get("panels") or [] if isinstance(p, dict)]
+    next_id = max([i for i in ids if isinstance(i, int)], default=0) + 1
+    show_rows = any(r.get("collapse") or r.get("showTitle") or r.get("repeat") for r in rows)
+    panels: list[dict] = []
+    y = 0
+    for row in rows:
+        height = _grid_height(row.get("height") or _ROW_PIXELS)
+        row_panel: dict | None = None
+        if show_rows:
+            row_panel = {"id": next_id, "type": "row", "title": row.get("title", ""),
+                         "collapsed": bool(row.get("collapse")), "panels": [],
+                         "gridPos": {"x": 0, "y": y, "w": GRID_WIDTH, "h": height}}
+            if row.get("repeat"):
+                row_panel["repeat"] = row["repeat"]
+            next_id += 1
+            y += 1
+        area = _RowArea(height, y)
+        for panel in row.get("panels") or []:
+            if not isinstance(panel, dict):
+                continue
+            width = int(float(panel.get("span") or _PANEL_SPAN)) * (GRID_WIDTH // _SPANS)
+            panel = {k: v for k, v in panel.items() if k != "span"}
+            panel_height = _grid_height(panel["height"]) if panel.get("height") else height
+            x, at = area.place(width)
+            y = area.y
+            panel["gridPos"] = {"x": x, "y": y + at, "w": width, "h": panel_height}
+            area.add(panel["gridPos"])
+            (row_panel["panels"] if row_panel is not None and row_panel["collapsed"]
+             else panels).append(panel)
+        if row_panel is not None:
+            panels.append(row_panel)
+        if not (row_panel is not None and row_panel["collapsed"]):
+            y += height
+    upgraded = {k: v for k, v in dashboard.items() if k != "rows"}
+    upgraded["panels"] = panels
+    return upgraded
+
+
+GRID_WIDTH = D.GRID_WIDTH
+
+
+def _grid_height(height) -> int:
+    if isinstance(height, str):
+        digits = re.match(r"\s*(\d+)", height)
+        height = int(digits[1]) if digits else _ROW_PIXELS
+    return -(-max(height, _MIN_PANEL_PIXELS) // _CELL_PIXELS)
+
+
+class _RowArea:
+    """Grafana's RowArea: how far down each column of a row is filled."""
+
+    def __init__(self, height: int, y: int):
+        self.height, self.y = height, y
+        self.filled = [0] * GRID_WIDTH
+
+    def add(self, grid: dict) -> None:
+        for column in range(grid["x"], min(grid["x"] + grid["w"], GRID_WIDTH)):
+            bottom = grid["y"] + grid["h"] - self.y
+            if not self.filled[column] or bottom > self.filled[column]:
+                self.filled[column] = bottom
+
+    def place(self, width: int, wrapped: bool = False) -> tuple[int, int]:
+        start = end = None
+        for column in range(GRID_WIDTH - 1, -1, -1):
+            if self.height - self.filled[column] <= 0:
+                break
+            if end is None:
+                end = column
+            elif column < GRID_WIDTH - 1 and self.filled[column] <= self.filled[column + 1]:
+                start = column
+            else:
+                break
+        if start is not None and end is not None and end - start >= width - 1:
+            return start, max(self.filled[start:])
+        if wrapped:  # wider than the grid: Grafana gives up; put it at the left
+            return 0, 0
+        self.y += self.height
+        self.filled = [0] * GRID_WIDTH
+        return self.place(width, wrapped=True)
 
 
 def _list(data: dict, key: str) -> list | None:
@@ -77,6 +177,40 @@ def same(a, b) -> bool:
 
 def _dump(value) -> bytes:
     return orjson.dumps(canonical(value), option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS)
+
+
+# A data source given as a dashboard variable: $name or ${name}.
+_VARIABLE_REFERENCE = re.compile(r"^\$\{?(\w+)\}?$")
+# Grafana's own data sources, which older dashboards name by a string.
+_SPECIAL_DATASOURCES = {"-- Mixed --": "datasource", "-- Dashboard --": "datasource",
+                        "-- Grafana --": "grafana"}
+
+
+def datasource_reference(value):
+    """A panel's, query's, variable's or annotation's data source as Grafana resolves it: a
+    variable ($name, ${name}, {"uid": "$name"}) is {"uid": "${name}"} whatever type it is
+    written with (the variable's current data source decides the type), and a string naming
+    one of Grafana's own data sources is the object Grafana migrates it to."""
+    uid = value.get("uid") if isinstance(value, dict) else value
+    if isinstance(uid, str):
+        variable = _VARIABLE_REFERENCE.match(uid)
+        if variable:
+            rest = {k: v for k, v in value.items() if k not in ("uid", "type")} \
+                if isinstance(value, dict) else {}
+            return {"uid": f"${{{variable[1]}}}", **rest}
+        if isinstance(value, str) and value in _SPECIAL_DATASOURCES:
+            return {"type": _SPECIAL_DATASOURCES[value], "uid": value}
+    return value
+
+
+def same_datasource(a, b) -> bool:
+    return same(datasource_reference(canonical(a)), datasource_reference(canonical(b)))
+
+
+def _with_datasource(data: dict, key: str = "datasource") -> dict:
+    if data.get(key) is not None:
+        data[key] = datasource_reference(data[key])
+    return data
 
 
 def strip(data: dict, spec: dict) -> dict:
@@ -121,7 +255,10 @@ def normalize_panels(panels: list) -> list:
 
 
 def is_repeat_copy(panel) -> bool:
-    return isinstance(panel, dict) and ("repeatPanelId" in panel or "repeatIteration" in panel)
+    """A copy Grafana saved of a repeated panel or row (null marks are no copy: Grafana sets
+    them to null on the original when it saves)."""
+    return isinstance(panel, dict) and (panel.get("repeatPanelId") is not None or
+                                        panel.get("repeatIteration") is not None)
 
 
 def position(panel) -> tuple[int, int]:
@@ -135,9 +272,11 @@ def _number(value) -> float:
 
 
 def normalize_panel(panel: dict) -> dict:
-    panel = canonical(panel)
+    panel = _with_datasource(canonical(panel))
     if "libraryPanel" in panel:
         return _only(panel, D.LIBRARY_PANEL_KEYS)
+    if isinstance(panel.get("gridPos"), dict):
+        panel["gridPos"] = _grid(panel["gridPos"], panel.get("type", ""))
     kind = panel.get("type", "")
     if kind == "row":
         panel = _only(panel, D.ROW_KEYS)
@@ -155,10 +294,19 @@ def normalize_panel(panel: dict) -> dict:
         field_defaults.pop(key, None)
     if isinstance(panel.get("targets"), list):
         panel["targets"] = [_target(t, panel.get("datasource")) if isinstance(t, dict) else t
-                            for t in panel["targets"]]
+                            for t in _with_ref_ids(panel["targets"])]
     strip(panel, D.PANEL)
     strip(panel, D.PANEL_TYPES.get(kind, {}))
     return drop_empty(panel)
+
+
+def _grid(grid: dict, kind: str) -> dict:
+    """A grid position as Grafana lays it out: x and y that are left out are 0 (Grafana and
+    grafonnet omit zeros), and a row spans the width, one unit high, whatever it says."""
+    grid = {"x": 0, "y": 0, **grid}
+    if kind == "row":
+        grid.update(x=0, w=D.GRID_WIDTH, h=1)
+    return grid
 
 
 def get_object(data: dict, *path: str) -> dict:
@@ -172,8 +320,32 @@ def _only(data: dict, keys: set) -> dict:
     return {k: v for k, v in data.items() if k in keys}
 
 
+def _with_ref_ids(targets: list) -> list:
+    """The queries with the refIds Grafana gives those without one when it loads the panel:
+    the first letter (A, B, ... Z, AA ...) no other query of the panel has."""
+    taken = {t.get("refId") for t in targets if isinstance(t, dict)}
+    out = []
+    for target in targets:
+        if isinstance(target, dict) and not target.get("refId"):
+            ref = next(r for r in map(ref_id, range(len(targets) + len(taken) + 1))
+                       if r not in taken)
+            taken.add(ref)
+            target = {**target, "refId": ref}
+        out.append(target)
+    return out
+
+
+def ref_id(index: int) -> str:
+    """The index-th query's refId as Grafana names them: A ... Z, AA, AB ..."""
+    letters, index = "", index + 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
 def _target(target: dict, panel_datasource) -> dict:
-    target = dict(target)
+    target = _with_datasource(dict(target))
     for key in D.IGNORED_TARGET_KEYS:
         target.pop(key, None)
     if panel_datasource is not None and same(target.get("datasource"), panel_datasource):
@@ -187,7 +359,7 @@ def _target(target: dict, panel_datasource) -> dict:
 
 
 def normalize_variable(variable: dict) -> dict:
-    variable = canonical(variable)
+    variable = _with_datasource(canonical(variable))
     kind = variable.get("type", "query")
     query = variable.get("query")
     if isinstance(query, dict) and query.get("refId") == D.PROMETHEUS_VARIABLE_REF:
@@ -204,8 +376,14 @@ def normalize_variable(variable: dict) -> dict:
         variable.pop("options", None)
     if kind == "query":
         strip(variable, {"refresh": 1})
+    elif kind == "interval":
+        # 2 (Grafana's default): the auto interval follows the time range; 1: it does not
+        variable.setdefault("refresh", 2)
     else:
         variable.pop("refresh", None)
+    if kind == "custom" and isinstance(query, str) and "\\," not in query:
+        # Grafana splits a custom variable's values at commas and trims each
+        variable["query"] = ",".join(value.strip() for value in query.split(","))
     if kind != "interval":
         for key in ("auto", "auto_count", "auto_min"):
             variable.pop(key, None)
@@ -223,7 +401,7 @@ def normalize_annotation(annotation: dict) -> dict | None:
                 rest, D.BUILTIN_ANNOTATION):
             return None
         return annotation
-    return strip(dict(annotation), D.ANNOTATION)
+    return strip(_with_datasource(dict(annotation)), D.ANNOTATION)
 
 
 def differences(expected, actual, path: str = "") -> list[str]:

@@ -1,0 +1,145 @@
+"""Dashboards as people really have them (grafonnet's output, old Grafana, exports of mixed
+data sources) import, build back to the same dashboard, and read like hand-written modules.
+Each dashboard here is the least that shows one shape."""
+
+from __future__ import annotations
+
+import copy
+import json
+
+import pytest
+
+from dashsmith.grafana.equivalence import differences, normalize
+
+PROMETHEUS_VARIABLE = {"name": "datasource", "type": "datasource", "query": "prometheus",
+                       "current": {"text": "Prometheus", "value": "Prometheus"}}
+
+
+def dashboard(*panels: dict, variables: list | None = None, **fields) -> dict:
+    return {"uid": "shape", "title": "Shape", "schemaVersion": 39, "panels": list(panels),
+            "templating": {"list": [PROMETHEUS_VARIABLE] if variables is None else variables},
+            **fields}
+
+
+def timeseries(panel_id: int, title: str, *exprs: str, **fields) -> dict:
+    return {"id": panel_id, "type": "timeseries", "title": title,
+            "datasource": {"type": "prometheus", "uid": "${datasource}"},
+            "gridPos": {"h": 8, "w": 12, "x": 0, "y": 0},
+            "targets": [{"expr": e, "refId": chr(ord("A") + i)} for i, e in enumerate(exprs)],
+            **fields}
+
+
+def imported(cli, project, tmp_path, data: dict) -> tuple[str, dict]:
+    """The module `dashsmith import` writes for `data`, and the JSON `dashsmith build` makes
+    of it (which must be the same dashboard)."""
+    path = tmp_path / "shape.json"
+    path.write_text(json.dumps(data))
+    result = cli("import", str(path))
+    assert result.exit_code == 0, result.output
+    assert cli("build").exit_code == 0
+    [built] = list((project / "build" / "dashboards").glob(f"*/{data['uid']}.json"))
+    built_json = json.loads(built.read_text())
+    assert differences(normalize(data), normalize(built_json)) == []
+    [module] = [p for p in (project / "dashboards").glob("*.py")
+                if f'uid="{data["uid"]}"' in p.read_text()]
+    return module.read_text(), built_json
+
+
+def test_panels_of_the_mixed_data_source_share_a_constant_that_is_not_datasource(
+        cli, project, tmp_path):
+    mixed = {"type": "datasource", "uid": "-- Mixed --"}
+    panels = [timeseries(i, f"Mixed {i}", "up", datasource=mixed) for i in (1, 2)]
+    panels[1]["gridPos"]["x"] = 12
+    text, _ = imported(cli, project, tmp_path, dashboard(*panels))
+    assert 'MIXED = {"type": "datasource", "uid": "-- Mixed --"}' in text
+    assert text.count("datasource=MIXED") == 2 and "\nDATASOURCE =" not in text
+
+
+def test_a_data_source_variable_written_as_a_string_or_without_type_is_the_dashboards(
+        cli, project, tmp_path):
+    panels = [timeseries(1, "String", "up", datasource="$datasource"),
+              timeseries(2, "Without type", "up", datasource={"uid": "$datasource"})]
+    panels[1]["gridPos"]["x"] = 12
+    text, _ = imported(cli, project, tmp_path, dashboard(*panels))
+    assert "datasource=" not in text and "$datasource" not in text
+
+
+def test_queries_without_ref_ids_get_grafanas_letters_and_nothing_is_carried(
+        cli, project, tmp_path):
+    panel = timeseries(1, "Requests", "sum(rate(a_total[5m]))", "sum(rate(b_total[5m]))")
+    for target in panel["targets"]:
+        del target["refId"]
+    text, built = imported(cli, project, tmp_path, dashboard(panel))
+    assert "refId" not in text and "extra=" not in text
+    assert [t["refId"] for t in built["panels"][0]["targets"]] == ["A", "B"]
+
+
+def test_grid_positions_without_zeros_are_at_the_left_and_top(cli, project, tmp_path):
+    first = timeseries(1, "Left", "up", gridPos={"h": 8, "w": 12})
+    second = timeseries(2, "Right", "up", gridPos={"h": 8, "w": 12, "x": 12})
+    _, built = imported(cli, project, tmp_path, dashboard(first, second))
+    assert [p["gridPos"] for p in built["panels"]] == [
+        {"h": 8, "w": 12, "x": 0, "y": 0}, {"h": 8, "w": 12, "x": 12, "y": 0}]
+
+
+def test_a_row_grafonnet_gives_no_width_and_a_null_repeat_iteration_is_kept(
+        cli, project, tmp_path):
+    row = {"id": 1, "type": "row", "title": "Overview", "collapsed": False,
+           "gridPos": {"h": 1, "w": 0, "x": 0, "y": 0}, "repeatIteration": None, "panels": []}
+    panel = timeseries(2, "Inside", "up", gridPos={"h": 8, "w": 24, "x": 0, "y": 1})
+    text, built = imported(cli, project, tmp_path, dashboard(row, panel))
+    assert 'Row("Overview", [' in text
+    assert [p["type"] for p in built["panels"]] == ["row", "timeseries"]
+
+
+def test_a_pre_5_dashboard_of_rows_is_laid_out_as_grafana_loads_it(cli, project, tmp_path):
+    def old(panel_id: int, span: int) -> dict:
+        panel = timeseries(panel_id, f"Panel {panel_id}", "up", span=span)
+        del panel["gridPos"]
+        return panel
+    data = {"uid": "old-rows", "title": "Old rows", "schemaVersion": 14,
+            "rows": [{"title": "First", "height": "250px", "showTitle": True,
+                      "panels": [old(1, 6), old(2, 6), old(3, 12)]},
+                     {"title": "Second", "collapse": True, "panels": [old(4, 4)]}],
+            "templating": {"list": [PROMETHEUS_VARIABLE]}}
+    text, built = imported(cli, project, tmp_path, data)
+    assert 'Row("First", [' in text and 'Row("Second", [' in text
+    grid = {p["title"]: p["gridPos"] for p in built["panels"]}
+    # 250 px is 7 grid units; a span is 2 of Grafana's 24 columns; a full row wraps below
+    assert grid["Panel 1"] == {"h": 7, "w": 12, "x": 0, "y": 1}
+    assert grid["Panel 2"] == {"h": 7, "w": 12, "x": 12, "y": 1}
+    assert grid["Panel 3"] == {"h": 7, "w": 24, "x": 0, "y": 8}
+    [second] = [p for p in built["panels"] if p.get("title") == "Second"]
+    assert second["collapsed"] and second["panels"][0]["gridPos"]["w"] == 8
+
+
+def test_custom_variable_values_are_trimmed_as_grafana_trims_them(cli, project, tmp_path):
+    interval = {"name": "step", "type": "custom", "query": "15s, 1m, 5m", "label": "Step",
+                "current": {"text": "1m", "value": "1m"}}
+    text, _ = imported(cli, project, tmp_path,
+                       dashboard(variables=[PROMETHEUS_VARIABLE, interval]))
+    assert 'custom_variable("step", ["15s", "1m", "5m"], default="1m")' in text
+
+
+def test_an_interval_variable_that_follows_the_time_range_keeps_doing_so(cli, project, tmp_path):
+    interval = {"name": "interval", "type": "interval", "query": "1m,5m,1h", "auto": True,
+                "refresh": 2, "current": {"text": "auto", "value": "$__auto_interval_interval"}}
+    _, built = imported(cli, project, tmp_path,
+                        dashboard(variables=[PROMETHEUS_VARIABLE, interval]))
+    [variable] = [v for v in built["templating"]["list"] if v["name"] == "interval"]
+    assert variable["refresh"] == 2
+
+
+@pytest.mark.parametrize("change", [
+    lambda d: d["templating"]["list"][1].update(refresh=1),
+    lambda d: d["panels"][0].update(datasource={"type": "prometheus", "uid": "${other}"}),
+    lambda d: d["panels"][0]["targets"][0].update(refId="B"),
+    lambda d: d["panels"][0].update(gridPos={"h": 8, "w": 12, "x": 1}),
+])
+def test_the_comparison_still_sees_a_change_in_behaviour(change):
+    interval = {"name": "interval", "type": "interval", "query": "1m,5m", "refresh": 2}
+    original = dashboard(timeseries(1, "A", "up", gridPos={"h": 8, "w": 12}),
+                         variables=[PROMETHEUS_VARIABLE, interval])
+    changed = copy.deepcopy(original)
+    change(changed)
+    assert differences(normalize(original), normalize(changed)) != []
