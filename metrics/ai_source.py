@@ -22,14 +22,13 @@ from __future__ import annotations
 from dashsmith import Events, Latency, Record, Selector
 from dashsmith.prices import DATED_MODEL, PRICED_AS, PRICE_SERIES
 from dashsmith.project_settings import of_module
-from dashsmith.slo.declaration import bucket_regex
+# WINDOW: where the SLO expansion writes each alert window into an SLI.
+from dashsmith.slo.declaration import WINDOW, bucket_regex
 from metrics import config, genai
 from metrics.prices import CLAUDE
 
 RATE = "$__rate_interval"
 RANGE = "$__range"
-# Where the SLO expansion writes each alert window into an SLI.
-WINDOW = "{{.window}}"
 
 
 def _select(name: str, selector: Selector | None, *matchers: str) -> str:
