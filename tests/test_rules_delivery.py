@@ -11,6 +11,7 @@ import niquests
 import pytest
 import yaml
 
+from dashsmith.project import Project
 from support import set_settings
 from support.grafana import NO_GRAFANA_ENV, PROMETHEUS_DATASOURCE
 from support.prometheus import running_prometheus
@@ -100,6 +101,15 @@ def test_rules_none_says_the_rules_are_delivered_elsewhere(cli, project, grafana
     result = cli("deploy", env=env(grafana))
     assert result.exit_code == 0, result.output
     assert "rules = none: delivered outside this deploy" in result.output
+
+
+def test_grafana_managed_alerts_are_the_rules_target_of_the_same_plan(cli, project, grafana):
+    routing = Project(str(project)).estate.routing
+    secrets = {s.env: f"value-of-{s.env.lower()}" for s in routing.secrets() if s.env}
+    result = cli("deploy", "--grafana-alerts", env=env(grafana, **secrets))
+    assert result.exit_code == 0, result.output
+    assert "rules → Grafana-managed alerts (the rule groups above)" in result.output
+    assert "create    rule-group" in result.output
 
 
 def test_rules_prometheus_without_a_prometheus_url_refuses(cli, project, grafana):

@@ -1,9 +1,10 @@
 """deploy's settings: the [dashsmith.deploy] section of setup.cfg.
 
-  prometheus_rules_dir   a directory for the Prometheus rule files, which deploy replaces
-                         as a whole (it must be dashsmith's: empty, or written by it before);
-                         relative to the project. Unset: the rule files are only written into
-                         the build tree (<out>/provisioning/prometheus/rules/).
+  prometheus_rules_dir   the directory Prometheus reads the rule files from (rules_dir);
+                         relative to the project. deploy replaces and removes only the files
+                         it wrote there for this project (each is marked); other files stay.
+                         Unset: the rule files are only written into the build tree
+                         (<out>/provisioning/prometheus/rules/).
   grafana_alerts_folder  the folder (a title path) of the rule groups --grafana-alerts deploys.
   disable_provenance     true: send X-Disable-Provenance, so the rules stay editable in
                          Grafana's UI (deploy then detects edits as drift); false (default):

@@ -8,6 +8,9 @@ loaded it. A deploy to Grafana that would deliver the rules nowhere refuses to r
 setting says `rules = none`.
 
   prometheus  the rule files into rules_dir (prometheus_rules.py), /-/reload, /api/v1/rules
+  ruler       a Mimir, Cortex or Loki ruler over HTTP (RULER_URL; ruler/): one namespace per
+              rule file, each group set or deleted alone, then its /api/v1/rules until every
+              group is evaluated (a ruler picks up new groups on its next poll)
   grafana     --grafana-alerts: the alerts are Grafana rule groups (plan.RULE_GROUP); the
               recording rules stay in the Prometheus rule files
   none        the setup delivers them some other way (or not at all); the rule files are
@@ -15,25 +18,34 @@ setting says `rules = none`.
 
 A Prometheus rule file mirrors the code: a group removed from the code is removed from its file
 (a delete, counted against --max-deletes); a file dashsmith did not write, or one edited since
-(its mark's hash), is drift: left alone unless --force.
+(its mark's hash), is drift: left alone unless --force. In a ruler, a group of this project's
+namespaces that the code no longer has is deleted with --prune (kept and listed without); one
+changed in the ruler since dashsmith set it is drift (ruler/groups.py says how it is told).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import os
+import time
 from dataclasses import dataclass
 from typing import Any
 
+from ..grafana import workers
+from ..grafana.content import content_hash
 from ..output import OutputError
 from ..prometheus.api import PrometheusError
+from ..ruler import groups as ruler_groups
+from ..ruler.client import Ruler, RulerConnection, RulerError
 from . import prometheus_rules
 from .config import RULES_TARGETS, SECTION, DeploySettings
 from .plan import Action, Change, Plan, Seen
 
 PROMETHEUS_RULE_GROUP = "prometheus-rule-group"
-KINDS = (PROMETHEUS_RULE_GROUP,)
+RULER_RULE_GROUP = "ruler-rule-group"
+KINDS = (PROMETHEUS_RULE_GROUP, RULER_RULE_GROUP)
 OVERRIDE = "DASHSMITH_RULES"  # the setting, for one run
+RULER_LOAD_TIMEOUT = 120.0  # seconds; Mimir's ruler polls for new groups every minute
 _SYMBOL = {Action.CREATE: "+", Action.UPDATE: "~", Action.UNCHANGED: "=", Action.DRIFTED: "!",
            Action.DELETE: "-"}
 
@@ -52,6 +64,10 @@ class Delivery:
     in_build: bool  # rules_dir is the build tree's: written with it, as a whole
     prometheus_url: str | None = None
     force: bool = False
+    prune: bool = False
+    ruler: RulerConnection | None = None
+    concurrency: int = 4
+    ruler_load_timeout: float = RULER_LOAD_TIMEOUT
 
     @property
     def where(self) -> str:
@@ -59,12 +75,16 @@ class Delivery:
 
 
 def delivery(settings: DeploySettings, out_dir: str, *, prometheus_url: str | None,
-             grafana_alerts: bool, through_grafana: bool, force: bool) -> Delivery:
+             grafana_alerts: bool, through_grafana: bool, force: bool, prune: bool = False,
+             concurrency: int = 4) -> Delivery:
     """Undelivered if the setting asks for a target that is not configured, or (deploying
     through Grafana's API) nothing delivers the rules and the setting does not say none."""
     wanted = _wanted(settings)
+    ruler = ruler_connection()
     if grafana_alerts:
         configured: str | None = "grafana"
+    elif ruler is not None and wanted in (None, "ruler"):
+        configured = "ruler"
     else:
         configured = "prometheus" if prometheus_url else None
     if wanted == "prometheus" and not prometheus_url:
@@ -73,18 +93,40 @@ def delivery(settings: DeploySettings, out_dir: str, *, prometheus_url: str | No
                           "that deploy reloads it and checks the rules loaded")
     if wanted == "grafana" and not grafana_alerts:
         raise Undelivered(f"[{SECTION}] rules = grafana: deploy with --grafana-alerts")
-    if wanted == "ruler":
-        raise Undelivered(f"[{SECTION}] rules = ruler: this dashsmith cannot deliver to a "
-                          "ruler yet")
+    if wanted == "ruler" and ruler is None:
+        raise Undelivered(f"[{SECTION}] rules = ruler: set RULER_URL (and RULER_TENANT, and "
+                          "RULER_TOKEN or RULER_USER and RULER_PASSWORD if it asks)")
     if configured is None and wanted is None and through_grafana:
         raise Undelivered(
             "the alert rules would be delivered nowhere: set PROMETHEUS_URL (the Prometheus "
-            "that reads them) or deploy with --grafana-alerts; if they reach their engine some "
+            "that reads them) or RULER_URL (a Mimir, Cortex or Loki ruler), or deploy with "
+            "--grafana-alerts; if they reach their engine some "
             f"other way, say so in setup.cfg: [{SECTION}] rules = none")
     rules_dir = settings.prometheus_rules_dir or os.path.join(out_dir,
                                                               prometheus_rules.BUILD_RULES_DIR)
     return Delivery(configured or wanted, settings.project, rules_dir,
-                    not settings.prometheus_rules_dir, prometheus_url, force)
+                    not settings.prometheus_rules_dir, prometheus_url, force, prune,
+                    ruler if configured == "ruler" else None, concurrency,
+                    _seconds("RULER_LOAD_TIMEOUT", RULER_LOAD_TIMEOUT))
+
+
+def ruler_connection() -> RulerConnection | None:
+    """From RULER_URL, RULER_TENANT (X-Scope-OrgID), RULER_TOKEN or RULER_USER and
+    RULER_PASSWORD; None without RULER_URL."""
+    url = os.environ.get("RULER_URL", "").strip()
+    if not url:
+        return None
+    def variable(name: str) -> str | None:
+        return os.environ.get(name, "").strip() or None
+    return RulerConnection(url, tenant=variable("RULER_TENANT"), token=variable("RULER_TOKEN"),
+                           user=variable("RULER_USER"), password=variable("RULER_PASSWORD"))
+
+
+def _seconds(variable: str, default: float) -> float:
+    try:
+        return float(os.environ.get(variable, "") or default)
+    except ValueError:
+        raise Undelivered(f"{variable}: use a number of seconds") from None
 
 
 def _wanted(settings: DeploySettings) -> str | None:
@@ -99,8 +141,10 @@ def _wanted(settings: DeploySettings) -> str | None:
 # --- the plan --------------------------------------------------------------------------------
 
 def plan(to: Delivery, files_for_rules: dict[str, dict]) -> list[Change]:
-    """A change for every rule group of the Prometheus rule files, and for every group of this
-    project's files that the code no longer has."""
+    """A change for every rule group of the rule files, and for every group this project
+    delivered that the code no longer has. Undelivered if the ruler cannot be read."""
+    if to.ruler is not None:
+        return _ruler_plan(to, files_for_rules)
     on_disk = prometheus_rules.read_rules_dir(to.rules_dir)
     changes = []
     for name, data in sorted(files_for_rules.items()):
@@ -184,6 +228,77 @@ def _removal(to: Delivery, have: prometheus_rules.RuleFile, group: dict) -> Chan
     return Change(action=Action.DELETE, reason="no longer in code", operation="delete", **base)
 
 
+# --- a ruler ---------------------------------------------------------------------------------
+
+KEPT = "no longer in code: kept (deploy --prune deletes it)"
+
+
+def _ruler_plan(to: Delivery, files_for_rules: dict[str, dict]) -> list[Change]:
+    """One list of the tenant's groups; nothing of other namespaces is looked at."""
+    assert to.ruler is not None
+    try:
+        held = Ruler(to.ruler).namespaces()
+    except RulerError as error:
+        raise Undelivered(f"cannot read the rule groups of the ruler: {error}") from None
+    changes = []
+    wanted: set[tuple[str, str]] = set()
+    for name, data in sorted(files_for_rules.items()):
+        namespace = ruler_groups.namespace(to.project, name)
+        have = {g.get("name"): g for g in held.get(namespace, [])}
+        for group in data["groups"]:
+            wanted.add((namespace, group["name"]))
+            changes.append(_ruler_group(to, namespace, group, have.get(group["name"])))
+    for namespace, groups in sorted(held.items()):
+        if ruler_groups.owned(to.project, namespace):
+            changes += [_ruler_removal(to, namespace, group) for group in groups
+                        if (namespace, group.get("name")) not in wanted]
+    return changes
+
+
+def _ruler_group(to: Delivery, namespace: str, group: dict, have: dict | None) -> Change:
+    body = ruler_groups.marked(group, to.project)
+    base: dict[str, Any] = {"kind": RULER_RULE_GROUP, "key": f"{namespace}/{group['name']}",
+                            "title": group["name"], "folder_uid": namespace, "payload": body,
+                            "hash": ruler_groups.group_hash(group)}
+    if have is None:
+        return Change(action=Action.CREATE, reason="new", operation="create", **base)
+    base.update(seen=Seen(True, hash=content_hash(have)), owner=to.project)
+    recorded = ruler_groups.recorded(have)
+    if recorded == ruler_groups.recorded(body) and \
+            ruler_groups.normalized(have) == ruler_groups.normalized(body):
+        return Change(action=Action.UNCHANGED, **base)
+    drift = _ruler_drift(to, have, recorded)
+    if drift:
+        return _drifted(drift, "update", to.force, base)
+    return Change(action=Action.UPDATE, reason="changed in code", operation="update", **base)
+
+
+def _ruler_drift(to: Delivery, have: dict, recorded: tuple[str, str] | None) -> str:
+    """Why a group in this project's namespace may not be written over (empty: it may)."""
+    if recorded is None:
+        if any("alert" in rule for rule in have.get("rules") or []):
+            return "in the ruler, but not set by dashsmith (its alerts carry no dashsmith mark)"
+        return ""  # recording rules only: nothing to tell an edit by (ruler/groups.py)
+    if recorded[0] != to.project:
+        return (f"set by dashsmith project '{recorded[0]}', not by this one "
+                f"('{to.project}')")
+    if recorded[1] != ruler_groups.group_hash(have):
+        return "changed in the ruler since dashsmith set it"
+    return ""
+
+
+def _ruler_removal(to: Delivery, namespace: str, have: dict) -> Change:
+    base: dict[str, Any] = {"kind": RULER_RULE_GROUP, "key": f"{namespace}/{have.get('name')}",
+                            "title": str(have.get("name")), "folder_uid": namespace,
+                            "seen": Seen(True, hash=content_hash(have)), "owner": to.project}
+    if not to.prune:
+        return Change(action=Action.UNCHANGED, reason=KEPT, **base)
+    drift = _ruler_drift(to, have, ruler_groups.recorded(have))
+    if drift:
+        return _drifted(f"no longer in code, but {drift}", "delete", to.force, base)
+    return Change(action=Action.DELETE, reason="no longer in code", operation="delete", **base)
+
+
 def _drifted(reason: str, operation: str, force: bool, base: dict[str, Any]) -> Change:
     if force:
         reason += f"; --force: {operation} anyway"
@@ -198,7 +313,7 @@ def plan_lines(to: Delivery, changes: list[Change], *, verbose: bool = False) ->
     with `verbose`)."""
     lines = [f"rules → {_target(to)}"]
     for change in changes:
-        if change.action is Action.UNCHANGED and not verbose:
+        if change.action is Action.UNCHANGED and not (verbose or change.reason):
             continue
         reason = f": {change.reason}" if change.reason else ""
         lines.append(f"  {_SYMBOL[change.action]} {str(change.action):<9} {change.kind} "
@@ -211,6 +326,9 @@ def plan_lines(to: Delivery, changes: list[Change], *, verbose: bool = False) ->
 
 
 def _target(to: Delivery) -> str:
+    if to.ruler is not None:
+        tenant = f" (tenant {to.ruler.tenant})" if to.ruler.tenant else ""
+        return f"the ruler at {to.ruler.url}{tenant}, a namespace per rule file"
     files = f"rule files in {to.where}/"
     if to.prometheus_url:
         engine = f"Prometheus at {to.prometheus_url} ({files}, reloaded and checked)"
@@ -256,6 +374,8 @@ def deliver(to: Delivery, changes: list[Change], files_for_rules: dict[str, dict
     left_alone = [c for c in changes if c.blocked]
     drift = ([f"rules left alone (deploy --force writes them): "
               f"{', '.join(c.key for c in left_alone)}"] if left_alone else [])
+    if to.ruler is not None:
+        return _deliver_to_ruler(to, changes, drift)
     try:
         write(to, changes, files_for_rules)
     except OutputError as error:
@@ -281,3 +401,87 @@ def deliver(to: Delivery, changes: list[Change], files_for_rules: dict[str, dict
     groups = sum(len(d["groups"]) for d in files_for_rules.values())
     return Delivered(not left_alone, (f"Prometheus at {to.prometheus_url} reloaded: {groups} "
                                       "rule groups loaded, every rule as deployed", *drift), True)
+
+
+class _Changed(Exception):
+    """The group changed in the ruler between the plan and its write."""
+
+
+def _deliver_to_ruler(to: Delivery, changes: list[Change], drift: list[str]) -> Delivered:
+    """Each group set or deleted on its own (a ruler has no batch), `concurrency` at once; a
+    group rewritten only if it is still as planned (no version to send: read just before)."""
+    assert to.ruler is not None
+    ruler = Ruler(to.ruler)
+
+    def write(change: Change) -> None:
+        namespace, name = change.folder_uid, change.title
+        if change.operation != "create":
+            now = ruler.group(namespace, name)
+            if (content_hash(now) if now is not None else None) != change.seen.hash:
+                raise _Changed(f"{change.key} was changed in the ruler during this deploy; "
+                               "not overwritten — run deploy again to see the difference")
+        if change.operation == "delete":
+            ruler.delete_group(namespace, name)
+        else:
+            ruler.set_group(namespace, change.payload or {})
+
+    outcomes = workers.run_all(write, [c for c in changes if c.writes], to.concurrency)
+    failed = [f"    {c.key}: {to.ruler.redact(str(error))}" for c, _, error in outcomes if error]
+    written = len(outcomes) - len(failed)
+    if failed:
+        return Delivered(False, (f"rules: {written} group(s) written to the ruler; "
+                                 f"{len(failed)} not:", *failed, *drift), None)
+    deployed = {(c.folder_uid, c.title): c.payload or {} for c in changes
+                if c.operation != "delete" and c.payload is not None}
+    try:
+        missing = _not_evaluated(ruler, deployed, to.ruler_load_timeout)
+    except RulerError as error:
+        return Delivered(False, (f"rules: {written} group(s) written; cannot check what the "
+                                 f"ruler evaluates: {error}", *drift), False)
+    if missing:
+        shown = [f"    {line}" for line in missing[:20]]
+        return Delivered(False, (f"rules not loaded: {written} group(s) written, but after "
+                                 f"{to.ruler_load_timeout:g}s the ruler at {to.ruler.url} does "
+                                 f"not evaluate {len(missing)} group(s) or rule(s) as deployed:",
+                                 *shown, *drift), False, tuple(missing))
+    return Delivered(not drift, (f"the ruler at {to.ruler.url}: {written} group(s) written; "
+                                 f"{len(deployed)} rule groups loaded, every rule as deployed",
+                                 *drift), True)
+
+
+def _not_evaluated(ruler: Ruler, deployed: dict[tuple[str, str], dict],
+                   timeout: float) -> list[str]:
+    """What of `deployed` ((namespace, name) → group) the ruler does not evaluate as deployed;
+    a group not there yet is waited for, up to `timeout` (the ruler loads on its next poll)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        loaded = {(g.get("file"), g.get("name")): g for g in ruler.loaded()}
+        absent = [f"{ns}/{name}: not loaded" for ns, name in sorted(deployed)
+                  if (ns, name) not in loaded]
+        if not absent or time.monotonic() >= deadline:
+            break
+        time.sleep(min(1.0, max(0.0, deadline - time.monotonic())))
+    problems = list(absent)
+    for (namespace, name), group in sorted(deployed.items()):
+        found = loaded.get((namespace, name))
+        if found is not None:
+            problems += [f"{namespace}/{name}: {p}" for p in _ruler_rule_problems(group, found)]
+    return problems
+
+
+def _ruler_rule_problems(group: dict, loaded: dict) -> list[str]:
+    """A ruler shows each rule's expression as it was set (Mimir: rl.Rule.GetExpr())."""
+    rules = loaded.get("rules") or []
+    problems = []
+    for index, rule in enumerate(group.get("rules") or []):
+        name = rule.get("alert") or rule.get("record")
+        have = rules[index] if index < len(rules) else None
+        if have is None or have.get("name") != name:
+            problems.append(f"rule {name}: not loaded")
+            continue
+        if "".join(str(rule["expr"]).split()) != "".join(str(have.get("query", "")).split()):
+            problems.append(f"rule {name}: loaded with expression {have.get('query')!r}, not "
+                            "the one deployed")
+        if have.get("health") == "err":
+            problems.append(f"rule {name}: unhealthy: {have.get('lastError') or 'error'}")
+    return problems

@@ -1,0 +1,275 @@
+"""The rules delivered to a ruler over HTTP (Grafana Mimir's API, which Cortex and Loki share),
+through the CLI: against the emulator in tests/ruler_emulator, and against a real ruler when
+RULER_TEST_URL (with RULER_TEST_TENANT, and RULER_TEST_TOKEN if it asks) is set."""
+
+from __future__ import annotations
+
+import os
+import uuid
+
+import pytest
+
+from dashsmith.ruler.client import Ruler, RulerConnection
+from support import set_settings
+from support.grafana import NO_GRAFANA_ENV, PROMETHEUS_DATASOURCE
+
+try:
+    from tests.grafana_emulator import GrafanaEmulator
+    from tests.ruler_emulator import CONFIG, RulerEmulator
+except ImportError:  # tests/ is not a package: pytest put tests/ itself on sys.path
+    from grafana_emulator import GrafanaEmulator
+    from ruler_emulator import CONFIG, RulerEmulator
+
+TENANT = "team-a"
+PROJECT = "trading-platform"  # setup.cfg's [dashsmith.deploy] project
+RULER_VARIABLES = ("RULER_URL", "RULER_TENANT", "RULER_TOKEN", "RULER_USER", "RULER_PASSWORD",
+                   "RULER_LOAD_TIMEOUT", "DASHSMITH_RULES")
+CLEAN = {**NO_GRAFANA_ENV, **dict.fromkeys(RULER_VARIABLES)}
+GRAFANA_TOKEN = "glsa_rulerdelivery_Xq7Zt9Lm2Pw4Rv8Kc3Hs6Nd1Bf5Jg0Ty"
+
+
+@pytest.fixture
+def ruler():
+    with RulerEmulator() as emulator:
+        yield emulator
+
+
+def env(ruler, **extra) -> dict:
+    return {**CLEAN, "RULER_URL": ruler.url, "RULER_TENANT": TENANT, "RULER_LOAD_TIMEOUT": "5",
+            **extra}
+
+
+def plan_lines(output: str) -> list[str]:
+    return [line.strip() for line in output.splitlines() if "ruler-rule-group" in line]
+
+
+def edit(project, relative: str, old: str, new: str) -> None:
+    path = project / relative
+    text = path.read_text()
+    assert old in text, f"{old!r} not in {relative}"
+    path.write_text(text.replace(old, new, 1))
+
+
+def namespace(file: str) -> str:
+    return f"{PROJECT}:{file}"
+
+
+# --- plan, deliver, confirm ------------------------------------------------------------------
+
+def test_first_deploy_sets_every_group_in_a_namespace_per_file_and_sees_it_evaluated(
+        cli, project, ruler):
+    result = cli("deploy", env=env(ruler))
+    assert result.exit_code == 0, result.output
+    held = ruler.groups(TENANT)
+    assert held and all(ns.startswith(f"{PROJECT}:") for ns in held)
+    assert namespace("node") in held and "node" in held[namespace("node")]
+    lines = plan_lines(result.output)
+    assert len(lines) == sum(len(groups) for groups in held.values())
+    assert "+ create    ruler-rule-group trading-platform:node/node: new" in lines
+    assert f"rules → the ruler at {ruler.url} (tenant {TENANT})" in result.output
+    assert "rule groups loaded, every rule as deployed" in result.output
+    # each alerting rule carries the project and the hash of the group as deployed
+    alert = next(r for r in held[namespace("node")]["node"]["rules"] if "alert" in r)
+    assert alert["annotations"]["dashsmith_project"] == PROJECT
+    assert len(alert["annotations"]["dashsmith_hash"]) == 64
+
+
+def test_a_redeploy_of_the_same_code_writes_nothing_after_one_list(cli, project, ruler):
+    assert cli("deploy", env=env(ruler)).exit_code == 0
+    ruler.requests.clear()
+    result = cli("deploy", env=env(ruler))
+    assert result.exit_code == 0, result.output
+    assert ruler.writes() == []
+    assert [r for r in ruler.requests if r[1].startswith(CONFIG)] == [("GET", CONFIG)]
+    assert "rules plan: 0 to create, 0 to update" in result.output
+
+
+def test_a_changed_alert_updates_only_its_group(cli, project, ruler):
+    assert cli("deploy", env=env(ruler)).exit_code == 0
+    edit(project, "alerts/node.py", '"1 - node_memory_MemAvailable_bytes',
+         '"1 - 1 * node_memory_MemAvailable_bytes')
+    ruler.requests.clear()
+    result = cli("deploy", env=env(ruler))
+    assert result.exit_code == 0, result.output
+    assert plan_lines(result.output) == [
+        "~ update    ruler-rule-group trading-platform:node/node: changed in code"]
+    assert ruler.writes() == [("POST", f"{CONFIG}/trading-platform%3Anode")]
+    memory = ruler.groups(TENANT)[namespace("node")]["node"]["rules"][0]
+    assert "1 - 1 * node_memory_MemAvailable_bytes" in memory["expr"]
+
+
+def test_a_group_changed_in_the_ruler_is_drift_left_alone_until_force(cli, project, ruler):
+    assert cli("deploy", env=env(ruler)).exit_code == 0
+    group = ruler.groups(TENANT)[namespace("node")]["node"]
+    alert = next(r for r in group["rules"] if "alert" in r)
+    alert["expr"] = "vector(1)"  # by hand, marks kept
+    ruler.put(TENANT, namespace("node"), group)
+    result = cli("deploy", env=env(ruler))
+    assert result.exit_code == 1
+    assert ("! drifted   ruler-rule-group trading-platform:node/node: changed in the ruler "
+            "since dashsmith set it") in plan_lines(result.output)
+    assert ruler.groups(TENANT)[namespace("node")]["node"] == group
+    assert cli("deploy", "--force", env=env(ruler)).exit_code == 0
+    assert ruler.groups(TENANT)[namespace("node")]["node"] != group
+
+
+def test_only_this_projects_namespaces_are_touched_and_pruned(cli, project, ruler):
+    foreign = {"name": "theirs", "rules": [{"record": "x:y", "expr": "vector(1)"}]}
+    ruler.put(TENANT, "other-team:api", foreign)
+    ruler.put(TENANT, "by-hand", foreign)
+    assert cli("deploy", env=env(ruler)).exit_code == 0
+    edit(project, "alerts/node.py", 'RuleGroup("node", [', 'RuleGroup("hosts", [')
+    kept = cli("deploy", env=env(ruler))
+    assert kept.exit_code == 0, kept.output
+    assert ("= unchanged ruler-rule-group trading-platform:node/node: no longer in code: kept "
+            "(deploy --prune deletes it)") in plan_lines(kept.output)
+    assert "node" in ruler.groups(TENANT)[namespace("node")]
+    pruned = cli("deploy", "--prune", env=env(ruler))
+    assert pruned.exit_code == 0, pruned.output
+    assert "- delete    ruler-rule-group trading-platform:node/node: no longer in code" in \
+        plan_lines(pruned.output)
+    held = ruler.groups(TENANT)
+    assert set(held[namespace("node")]) == {"hosts"}
+    assert held["other-team:api"] == {"theirs": foreign} and held["by-hand"] == {"theirs": foreign}
+    assert not [w for w in ruler.writes() if "other-team" in w[1] or "by-hand" in w[1]]
+
+
+def test_the_tenant_keeps_deploys_apart(cli, project, ruler):
+    assert cli("deploy", env=env(ruler)).exit_code == 0
+    assert cli("deploy", env=env(ruler, RULER_TENANT="team-b")).exit_code == 0
+    assert ruler.groups("team-a") == ruler.groups("team-b")
+    assert ruler.groups("team-c") == {}
+
+
+# --- the setup -------------------------------------------------------------------------------
+
+def test_rules_ruler_without_a_ruler_url_refuses(cli, project):
+    set_settings(project, "dashsmith.deploy", rules="ruler")
+    result = cli("deploy", env=CLEAN)
+    assert result.exit_code == 2
+    assert "rules = ruler: set RULER_URL" in result.output
+    assert not (project / "build").exists()
+
+
+def test_with_grafana_too_the_dashboards_go_to_grafana_and_the_rules_to_the_ruler(
+        cli, project, ruler):
+    with GrafanaEmulator(tokens={GRAFANA_TOKEN: "Admin"},
+                         datasources=[PROMETHEUS_DATASOURCE]) as grafana:
+        result = cli("deploy", env=env(ruler, GRAFANA_URL=grafana.url,
+                                       GRAFANA_TOKEN=GRAFANA_TOKEN))
+        assert result.exit_code == 0, result.output
+        assert grafana.writes()
+    assert ruler.groups(TENANT)
+    assert "rule groups loaded" in result.output
+
+
+# --- faults ----------------------------------------------------------------------------------
+
+def test_a_ruler_without_the_tenant_header_is_named(cli, project, ruler):
+    result = cli("deploy", env=env(ruler, RULER_TENANT=None))
+    assert result.exit_code == 2
+    assert "cannot read the rule groups of the ruler" in result.output
+    assert "401: no org id (check RULER_TENANT and the credentials)" in result.output
+    assert ruler.writes() == []
+
+
+def test_a_token_is_sent_and_never_printed(cli, project):
+    with RulerEmulator(token="s3cret-ruler-token") as ruler:
+        refused = cli("deploy", env=env(ruler, RULER_TOKEN="wrong-token-value"))
+        assert refused.exit_code == 2 and "401: unauthorized" in refused.output
+        assert "wrong-token-value" not in refused.output
+        accepted = cli("deploy", env=env(ruler, RULER_TOKEN="s3cret-ruler-token"))
+        assert accepted.exit_code == 0, accepted.output
+        assert "s3cret-ruler-token" not in accepted.output
+
+
+def test_basic_auth(cli, project):
+    with RulerEmulator(basic=("deployer", "pa55word")) as ruler:
+        result = cli("deploy", env=env(ruler, RULER_USER="deployer", RULER_PASSWORD="pa55word"))
+        assert result.exit_code == 0, result.output
+
+
+def test_transient_failures_are_retried(cli, project, ruler):
+    ruler.fail(503, times=2)
+    ruler.fail(502, times=1, method="POST")
+    result = cli("deploy", env=env(ruler))
+    assert result.exit_code == 0, result.output
+    assert ruler.groups(TENANT)
+
+
+def test_a_refused_write_names_the_group_and_the_rest_are_delivered(cli, project, ruler):
+    ruler.fail(400, times=1, method="POST")
+    result = cli("deploy", "--concurrency", "1", env=env(ruler))
+    assert result.exit_code == 1
+    assert "1 not:" in result.output and "answered POST" in result.output and "400" in result.output
+    rerun = cli("deploy", env=env(ruler))
+    assert rerun.exit_code == 0, rerun.output
+    assert len(plan_lines(rerun.output)) == 1  # the one that failed, created now
+
+
+def test_a_group_the_ruler_never_loads_fails_the_deploy(cli, project, ruler):
+    ruler.never_load(namespace("node"), "node")
+    result = cli("deploy", env=env(ruler, RULER_LOAD_TIMEOUT="1"))
+    assert result.exit_code == 1
+    assert "rules not loaded" in result.output
+    assert "trading-platform:node/node: not loaded" in result.output
+
+
+def test_an_unhealthy_rule_fails_the_deploy(cli, project, ruler):
+    ruler.unhealthy(namespace("node"), "node", "many-to-many matching not allowed")
+    result = cli("deploy", env=env(ruler))
+    assert result.exit_code == 1
+    assert "unhealthy: many-to-many matching not allowed" in result.output
+
+
+def test_the_deploy_waits_for_the_ruler_to_pick_the_groups_up(cli, project):
+    with RulerEmulator(load_delay=1.5) as ruler:
+        result = cli("deploy", env=env(ruler))
+        assert result.exit_code == 0, result.output
+        assert "rule groups loaded" in result.output
+
+
+# --- a real ruler ----------------------------------------------------------------------------
+
+def test_against_a_real_ruler(cli, project):
+    url = os.environ.get("RULER_TEST_URL")
+    if not url:
+        pytest.skip("RULER_TEST_URL is not set")
+    project_name = f"dashsmith-test-{uuid.uuid4().hex[:8]}"
+    set_settings(project, "dashsmith.deploy", project=project_name)
+    real = {**CLEAN, "RULER_URL": url, "RULER_TENANT": os.environ.get("RULER_TEST_TENANT"),
+            "RULER_TOKEN": os.environ.get("RULER_TEST_TOKEN"), "RULER_LOAD_TIMEOUT": "180"}
+    connection = RulerConnection(url, tenant=real["RULER_TENANT"], token=real["RULER_TOKEN"])
+    try:
+        first = cli("deploy", env=real)
+        assert first.exit_code == 0, first.output
+        again = cli("deploy", env=real)
+        assert again.exit_code == 0 and "0 to create, 0 to update" in again.output
+    finally:
+        client = Ruler(connection)
+        for name in client.namespaces():
+            if name.startswith(f"{project_name}:"):
+                client.delete_namespace(name)
+
+
+# --- the emulator answers as Mimir's handlers do (pkg/ruler/api.go) ---------------------------
+
+def test_the_emulator_speaks_mimirs_statuses_and_bodies(ruler):
+    import niquests
+    headers = {"X-Scope-OrgID": TENANT}
+    base = ruler.url + CONFIG
+    empty = niquests.get(base, headers=headers, timeout=5)
+    assert (empty.status_code, empty.text) == (404, "no rule groups found\n")  # ListRules
+    bad = niquests.post(f"{base}/ns", data=b"{: nope", headers=headers, timeout=5)
+    assert (bad.status_code, bad.text) == (400, "unable to decoded rule group\n")  # ErrBadRuleGroup
+    invalid = niquests.post(f"{base}/ns", data=b"name: g\nrules:\n  - expr: up\n",
+                            headers=headers, timeout=5)
+    assert invalid.status_code == 400 and "one of 'record' or 'alert' must be set" in invalid.text
+    group = b"name: g\nrules:\n  - alert: A\n    expr: up == 0\n    for: 300s\n"
+    created = niquests.post(f"{base}/ns", data=group, headers=headers, timeout=5)
+    assert created.status_code == 202 and created.json()["status"] == "success"  # respondAccepted
+    read = niquests.get(f"{base}/ns/g", headers=headers, timeout=5)
+    assert "for: 5m" in read.text  # model.Duration, as FromProto gives it back
+    assert niquests.delete(f"{base}/ns/missing", headers=headers, timeout=5).status_code == 404
+    assert niquests.delete(f"{base}/ns", headers=headers, timeout=5).status_code == 202
+    assert niquests.get(base, timeout=5).status_code == 401  # no X-Scope-OrgID
