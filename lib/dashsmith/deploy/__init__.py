@@ -14,7 +14,11 @@ The run, in order (each step a module; command.py names the phases):
                     dashboards, rule groups, deletes, routing), with bounded concurrency, retries
                     and optimistic locking
   report            the plan and the result as text or JSON
+  rules_delivery    where the rules go ([dashsmith.deploy] rules): their changes in the plan,
+                    delivered, then checked loaded by the engine
   prometheus_rules  rule files into a directory, then /-/reload and a check that they loaded
+  ruler_groups      dashsmith's rule groups in a Mimir/Cortex/Loki ruler (the ruler package's
+                    client): namespaces, marks, comparison
   provisioning      the path without GRAFANA_URL: files for Grafana's file provisioning
 
 Talking to Grafana (the connection, retries, reads, bounded concurrency, what both sides are

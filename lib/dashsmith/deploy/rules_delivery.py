@@ -20,7 +20,7 @@ A Prometheus rule file mirrors the code: a group removed from the code is remove
 (a delete, counted against --max-deletes); a file dashsmith did not write, or one edited since
 (its mark's hash), is drift: left alone unless --force. In a ruler, a group of this project's
 namespaces that the code no longer has is deleted with --prune (kept and listed without); one
-changed in the ruler since dashsmith set it is drift (ruler/groups.py says how it is told).
+changed in the ruler since dashsmith set it is drift (ruler_groups.py says how it is told).
 """
 
 from __future__ import annotations
@@ -35,9 +35,8 @@ from ..grafana import workers
 from ..grafana.content import content_hash
 from ..output import OutputError
 from ..prometheus.api import PrometheusError
-from ..ruler import groups as ruler_groups
 from ..ruler.client import Ruler, RulerConnection, RulerError
-from . import prometheus_rules
+from . import prometheus_rules, ruler_groups
 from .config import RULES_TARGETS, SECTION, DeploySettings
 from .plan import Action, Change, Plan, Seen
 
@@ -278,7 +277,7 @@ def _ruler_drift(to: Delivery, have: dict, recorded: tuple[str, str] | None) -> 
     if recorded is None:
         if any("alert" in rule for rule in have.get("rules") or []):
             return "in the ruler, but not set by dashsmith (its alerts carry no dashsmith mark)"
-        return ""  # recording rules only: nothing to tell an edit by (ruler/groups.py)
+        return ""  # recording rules only: nothing to tell an edit by (ruler_groups.py)
     if recorded[0] != to.project:
         return (f"set by dashsmith project '{recorded[0]}', not by this one "
                 f"('{to.project}')")

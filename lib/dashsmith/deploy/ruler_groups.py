@@ -18,8 +18,8 @@ Prometheus prints them, empty fields left out), so a group read back as it was s
 from __future__ import annotations
 
 from .. import durations
-from ..deploy.alerting import HASH_ANNOTATION, PROJECT_ANNOTATION
 from ..grafana.content import content_hash
+from .alerting import HASH_ANNOTATION, PROJECT_ANNOTATION
 
 SEPARATOR = ":"
 _MARKERS = (HASH_ANNOTATION, PROJECT_ANNOTATION)
