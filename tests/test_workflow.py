@@ -93,10 +93,12 @@ def test_the_comment_finds_its_earlier_comment_by_the_reports_marker():
     assert f"'{MARKER}'" in comment["with"]["script"]
 
 
-def test_the_deploy_job_uses_the_grafana_secrets():
+def test_the_deploy_job_uses_the_grafana_secrets_and_those_of_the_rules_engine():
     [deploy] = [s for s in steps("deploy") if "dashsmith deploy" in s.get("run", "")]
-    assert deploy["env"] == {"GRAFANA_URL": "${{ secrets.GRAFANA_URL }}",
-                             "GRAFANA_TOKEN": "${{ secrets.GRAFANA_TOKEN }}"}
+    assert deploy["env"] == {
+        name: f"${{{{ secrets.{name} }}}}"
+        for name in ("GRAFANA_URL", "GRAFANA_TOKEN", "RULER_URL", "RULER_TENANT", "RULER_TOKEN",
+                     "PROMETHEUS_URL")}
 
 
 def test_the_pre_commit_hook_runs_lint():
