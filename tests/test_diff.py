@@ -123,12 +123,13 @@ def changed(repo: Repo, message: str = "change"):
 
 # --- nothing changed ---------------------------------------------------------------------
 
-def test_an_unchanged_build_reports_nothing_and_exits_0(repo):
+def test_an_unchanged_build_says_no_changes_and_exits_0(repo):
     repo.write("README.md", "only documentation changed\n")
     repo.commit("docs")
     result = repo.diff()
     assert result.exit_code == 0
-    assert result.output == ""
+    assert result.output == ("No changes. The dashboards and alert rules in HEAD~1 and working "
+                             "tree are the same.\n")
     as_json = json.loads(repo.diff("--format", "json").output)
     assert as_json["changed"] is False and as_json["dashboards"] == [] and as_json["rules"] == []
     markdown = repo.diff("--format", "markdown")
@@ -140,7 +141,7 @@ def test_a_reformatted_declaration_is_no_change(repo):
     repo.edit(SAMPLE, 'stat("Up", "sum(up)", unit="short")',
               'stat(\n                "Up",\n                "sum(up)",\n                unit="short",\n            )')
     result = changed(repo)
-    assert (result.exit_code, result.output) == (0, "")
+    assert result.exit_code == 0 and result.output.startswith("No changes.")
 
 
 # --- panels ------------------------------------------------------------------------------
@@ -465,9 +466,46 @@ def test_outside_a_git_repository_exits_2(cli):
     assert "is not inside a git repository" in result.output
 
 
-def test_base_or_live_is_required(cli):
-    assert cli("diff").exit_code == 2
-    assert cli("diff", "--base", "HEAD", "--live").exit_code == 2
+def test_base_and_live_together_are_a_usage_error(cli):
+    result = cli("diff", "--base", "HEAD", "--live")
+    assert result.exit_code == 2
+    assert "give either --base REF or --live, not both" in result.output
+
+
+# --- without --base ----------------------------------------------------------------------
+
+def test_without_base_a_branch_is_compared_with_its_merge_base_with_main(repo):
+    fork = repo.git("rev-parse", "HEAD").strip()
+    repo.git("checkout", "-q", "-b", "feature")
+    repo.edit(SAMPLE, 'unit="reqps"', 'unit="reqpm"')
+    repo.commit("on the branch")
+    repo.edit(SAMPLE, 'stat("Up", "sum(up)", unit="short")', 'stat("Up", "sum(up)", unit="none")')
+    result = repo.cli("diff")
+    assert result.exit_code == 1
+    assert result.stderr == (f"comparing with the merge base of main and HEAD ({fork[:12]}): "
+                             "give --base REF to compare with another commit\n")
+    # The branch's commits and the uncommitted edit, as a pull request would show them.
+    assert "    unit: reqps → reqpm" in result.stdout.splitlines()
+    assert "    unit: short → none" in result.stdout.splitlines()
+    assert result.stdout.startswith(f"dashsmith diff: main (merge base {fork[:12]}) → working tree")
+
+
+def test_without_base_on_the_default_branch_the_uncommitted_edits_are_compared(repo):
+    head = repo.git("rev-parse", "HEAD").strip()
+    repo.edit(SAMPLE, 'unit="reqps"', 'unit="reqpm"')
+    result = repo.cli("diff")
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"comparing with HEAD ({head[:12]}), which is where main is")
+    assert result.stdout.startswith("dashsmith diff: HEAD → working tree")
+
+
+def test_without_base_or_default_branch_head_is_the_base(repo):
+    repo.git("branch", "-m", "main", "trunk")
+    result = repo.cli("diff")
+    assert result.exit_code == 0
+    assert "no origin/HEAD, main, master to take a merge base with" in result.stderr
+    assert result.stdout == ("No changes. The dashboards and alert rules in HEAD and working "
+                             "tree are the same.\n")
 
 
 def test_the_temporary_worktree_is_removed(repo):

@@ -50,7 +50,9 @@ def where(source, project) -> str:
 def test_what_was_deployed_is_no_change(cli, emu, build):
     deploy_by_hand(emu, build)
     result = live(cli, emu)
-    assert (result.exit_code, result.output) == (0, "")
+    assert result.exit_code == 0
+    assert result.output == (f"No changes. The dashboards in Grafana {emu.url} and working tree "
+                             "are the same.\n")
 
 
 def test_an_edit_in_grafana_shows_what_deploying_would_undo(cli, emu, build, project):

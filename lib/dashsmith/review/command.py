@@ -27,7 +27,9 @@ PREVIEW_TIMEOUT = 15.0  # seconds per query: a range query over a dashboard's wh
 
 @click.command()
 @click.option("--base", metavar="REF",
-              help="Compare with the project as committed at this git ref (e.g. origin/main).")
+              help="Compare with the project as committed at this git ref (e.g. origin/main). "
+                   "Default: the merge base of HEAD and the default branch (origin/HEAD, main "
+                   "or master), else HEAD.")
 @click.option("--live", is_flag=True,
               help="Compare with the dashboards deployed in Grafana (connection as for deploy).")
 @click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text",
@@ -42,8 +44,8 @@ PREVIEW_TIMEOUT = 15.0  # seconds per query: a range query over a dashboard's wh
 def diff(ctx: click.Context, base: str | None, live: bool, fmt: str, previews_dir: str | None,
          preview_url: str | None, connection: Connection | None) -> None:
     """What changes in dashboards and alert rules, panel by panel and rule by rule."""
-    if bool(base) == bool(live):
-        raise click.UsageError("give either --base REF or --live")
+    if base and live:
+        raise click.UsageError("give either --base REF or --live, not both")
     if live and connection is None:
         raise click.UsageError("--live needs Grafana's URL: --url or GRAFANA_URL")
     project = load_project(ctx)
@@ -53,9 +55,13 @@ def diff(ctx: click.Context, base: str | None, live: bool, fmt: str, previews_di
             from .live import of_grafana
             assert connection is not None  # --live needs a URL: checked above
             old, head = of_grafana(connection, head)
-        else:
-            assert base  # either --base or --live: checked above
+        elif base:
             old = snapshot.at_ref(project, base)
+        else:
+            default = snapshot.default_base(project)
+            # On stderr: stdout is the report, which CI pipes into a comment.
+            click.echo(default.why, err=True)
+            old = snapshot.at_ref(project, default.commit, label=default.label)
     except DeclarationError as error:
         report_declaration_error(project, error)
     except SnapshotError as error:

@@ -14,9 +14,10 @@ COLOURS = {"+": "green", "-": "red", "~": "yellow"}
 
 
 def render(report: Report) -> str:
-    """Nothing at all when nothing changed."""
     if not report:
-        return ""
+        # Said, not left silent, as `terraform plan` does: an empty output reads as a failure.
+        compared = "dashboards and alert rules" if report.rules_compared else "dashboards"
+        return f"No changes. The {compared} in {report.base} and {report.head} are the same.\n"
     lines = [f"dashsmith diff: {report.base} → {report.head}"]
     for diff in report.dashboards:
         lines += _entity(diff, 0)

@@ -24,6 +24,10 @@ from ..render import CompiledDashboard
 from ..settings import SettingsError, find_root
 from ..source import Source
 
+# Where a clone's default branch may be, most telling first: origin/HEAD is what the remote calls
+# its default; a repository with no remote has main or master.
+DEFAULT_BRANCHES = ("origin/HEAD", "main", "master")
+
 
 class SnapshotError(Exception):
     """A side of the comparison could not be built; the message says why."""
@@ -81,18 +85,19 @@ def of_project(project: Project, label: str = "working tree") -> Snapshot:
     return Snapshot(label, project.root, build.dashboards, compiled_rules(project.estate, build))
 
 
-def at_ref(project: Project, ref: str) -> Snapshot:
-    """The project as committed at `ref`. A ref that has no dashsmith project at this path
-    (the change that introduces one) is an empty snapshot."""
+def at_ref(project: Project, ref: str, label: str | None = None) -> Snapshot:
+    """The project as committed at `ref`, named `label` (default: the ref). A ref that has no
+    dashsmith project at this path (the change that introduces one) is an empty snapshot."""
+    label = label or ref
     repo = _git_toplevel(project.root)
     commit = _resolve(repo, ref)
     inside = os.path.relpath(os.path.realpath(project.root), repo)
     with _worktree(repo, commit) as tree:
         root = os.path.normpath(os.path.join(tree, inside))
         if not _is_project(root):
-            return Snapshot(ref, root, [], [])
+            return Snapshot(label, root, [], [])
         try:
-            return of_project(Project(root), label=ref)
+            return of_project(Project(root), label=label)
         except DeclarationError as error:
             problems = "\n".join(f"  {p.source.relative_to(root)}: {p.message}"
                                  for p in error.problems)
@@ -100,6 +105,38 @@ def at_ref(project: Project, ref: str) -> Snapshot:
                 from error
         except SettingsError as error:
             raise SnapshotError(f"at {ref}: {error}") from error
+
+
+@dataclass(frozen=True)
+class DefaultBase:
+    """The base `dashsmith diff` compares with when given none, as `git diff` would be read in
+    review: the merge base of HEAD and the default branch (only this branch's changes), or HEAD
+    when there is no default branch (only the uncommitted changes)."""
+
+    commit: str
+    label: str  # how the report names it
+    why: str  # a sentence for the user
+
+
+def default_base(project: Project) -> DefaultBase:
+    repo = _git_toplevel(project.root)
+    head = _resolve(repo, "HEAD")
+    for branch in DEFAULT_BRANCHES:
+        try:
+            tip = _git(repo, "rev-parse", "--verify", "--quiet", f"{branch}^{{commit}}")
+            commit = _git(repo, "merge-base", tip, head)
+        except SnapshotError:
+            continue
+        short = commit[:12]
+        if commit == head:
+            return DefaultBase(commit, "HEAD", f"comparing with HEAD ({short}), which is where "
+                               f"{branch} is: give --base REF to compare with another commit")
+        return DefaultBase(commit, f"{branch} (merge base {short})",
+                           f"comparing with the merge base of {branch} and HEAD ({short}): give "
+                           "--base REF to compare with another commit")
+    return DefaultBase(head, "HEAD", f"comparing with HEAD ({head[:12]}): no "
+                       f"{', '.join(DEFAULT_BRANCHES)} to take a merge base with; give --base "
+                       "REF to compare with another commit")
 
 
 def _is_project(root: str) -> bool:
