@@ -391,6 +391,54 @@ def test_markdown_links_published_previews_and_collapses_long_lists(repo, tmp_pa
     assert "<details><summary>2 variables, 2 rows, 4 panels</summary>" in text
 
 
+MANY = """\
+from dashsmith import Dashboard, Row, timeseries
+
+dashboards = [
+    Dashboard(uid=f"many-{n}", title=f"Many {n}", folder="Many", rows=[
+        Row("Traffic", [
+            timeseries(f"Panel {p}", f"sum by (job, instance, route, status) (rate("
+                       f"http_requests_total{{{{job='api-{n}', route=~'/v1/.*', panel='{p}'}}}}[5m]))")
+            for p in range(12)
+        ]),
+    ])
+    for n in range(60)
+]
+"""
+
+
+def test_a_long_markdown_report_is_shortened_to_fit_a_github_comment(repo):
+    repo.write("dashboards/many.py", MANY)
+    repo.commit("many dashboards")
+    repo.edit("dashboards/many.py", "[5m]", "[$__rate_interval]")
+    result = repo.diff("--format", "markdown", base="HEAD")
+    assert result.exit_code == 1
+    text = result.output
+    assert len(text) <= 65_000  # the whole report is about 350,000 characters
+    assert ("> Shortened to fit a GitHub comment: left out are the whole values of long fields "
+            "(queries, descriptions) and the changes inside the last ") in text
+    assert "`dashsmith diff --base HEAD` shows the whole report" in text
+    # Every dashboard is still named: the first with their changes (folded), the last in a line.
+    for n in range(60):
+        assert f"#### ~ Dashboard **Many {n}** (`many-{n}`) changed" in text
+    assert "<details><summary>12 panels</summary>" in text
+    assert "_12 panels with changes, left out to fit the comment_" in text
+    whole = repo.diff("--format", "markdown", "--max-chars", "1000000", base="HEAD").output
+    assert len(whole) > 65_000 and "Shortened" not in whole
+
+
+def test_a_markdown_report_cut_to_max_chars_says_how_many_sections_are_left_out(repo):
+    repo.write("dashboards/many.py", MANY)
+    repo.commit("many dashboards")
+    repo.edit("dashboards/many.py", "[5m]", "[$__rate_interval]")
+    text = repo.diff("--format", "markdown", "--max-chars", "3000", base="HEAD").output
+    assert len(text) <= 3000
+    assert "**60 dashboards changed (720 panels changed)**" in text
+    cut = int(text.split(" sections altogether")[0].rsplit("the last ", 1)[1])
+    shown = text.count("#### ~ Dashboard")
+    assert shown + cut == 60 and shown > 0
+
+
 def test_colour_only_on_a_terminal(repo):
     import pty
     repo.edit(SAMPLE, 'unit="reqps"', 'unit="reqpm"')

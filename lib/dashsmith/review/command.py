@@ -39,10 +39,14 @@ PREVIEW_TIMEOUT = 15.0  # seconds per query: a range query over a dashboard's wh
                    "DIR/head/<uid>.png (and .svg); the markdown report names them.")
 @click.option("--preview-url", metavar="URL",
               help="Where DIR will be published; the markdown report links the pictures there.")
+@click.option("--max-chars", type=click.IntRange(min=1000), default=render_markdown.MAX_CHARS,
+              show_default=True,
+              help="markdown: shorten the report to at most this many characters, saying what "
+                   "it leaves out (a GitHub comment holds 65,536).")
 @connection_options
 @click.pass_context
 def diff(ctx: click.Context, base: str | None, live: bool, fmt: str, previews_dir: str | None,
-         preview_url: str | None, connection: Connection | None) -> None:
+         preview_url: str | None, max_chars: int, connection: Connection | None) -> None:
     """What changes in dashboards and alert rules, panel by panel and rule by rule."""
     if base and live:
         raise click.UsageError("give either --base REF or --live, not both")
@@ -68,15 +72,16 @@ def diff(ctx: click.Context, base: str | None, live: bool, fmt: str, previews_di
         fail(str(error))
     report = semantic.compare(old, head)
     links = _previews(report, old, head, previews_dir, preview_url) if previews_dir else {}
-    click.echo(_rendered(report, fmt, links), nl=False)
+    click.echo(_rendered(report, fmt, links, max_chars), nl=False)
     ctx.exit(EXIT_PROBLEMS if report else 0)
 
 
-def _rendered(report: Report, fmt: str, links: dict[str, render_markdown.Preview]) -> str:
+def _rendered(report: Report, fmt: str, links: dict[str, render_markdown.Preview],
+              max_chars: int) -> str:
     if fmt == "json":
         return json.dumps(report.to_json(), indent=2, ensure_ascii=False) + "\n"
     if fmt == "markdown":
-        return render_markdown.render(report, links)
+        return render_markdown.render(report, links, max_chars)
     return render_text.render(report)
 
 

@@ -3,6 +3,12 @@
 Each changed dashboard is a section with one bullet per panel, variable and query change;
 long values are named in the bullet (only the words that differ) and shown whole as a
 ```diff block in a collapsed <details> after the list. A long list is collapsed too.
+
+A comment has to fit GitHub's limit (65,536 characters; the API refuses a longer body). A
+report that does not fit is shortened as tfcmt and Atlantis shorten a plan, one step at a time
+until it fits, and says what it left out: first the whole values of long fields go, then each
+dashboard's list becomes one summary line, from the last dashboard up, then the last sections
+are dropped.
 """
 
 from __future__ import annotations
@@ -15,6 +21,9 @@ from .changes import ADDED, REMOVED, Diff, FieldChange, Report, where
 from .wording import SYMBOLS, changed_parts, heading, is_long, show, summary_line
 
 MARKER = "<!-- dashsmith-diff -->"  # lets a CI job find and update its earlier comment
+# GitHub's limit on a comment body is 65,536 characters; below it, room for the lines a CI job
+# adds (the link to the pictures).
+MAX_CHARS = 65_000
 COLLAPSE_OVER = 15  # list lines; a longer list goes inside <details>
 _CHANGED_PART = 40  # characters of the differing words shown in a bullet
 # A field's bullet, and the diff blocks of its long values that follow the list.
@@ -31,24 +40,73 @@ class Preview:
     linked: bool = True
 
 
-def render(report: Report, previews: dict[str, Preview] | None = None) -> str:
+# How much of each section a comment holds, from all to least.
+FULL, NO_VALUES, OUTLINE = "full", "no values", "outline"
+
+
+def render(report: Report, previews: dict[str, Preview] | None = None,
+           max_chars: int = MAX_CHARS) -> str:
+    """The comment, at most `max_chars` long (shortened as the module says)."""
     previews = previews or {}
-    out = [MARKER, f"### Monitoring changes: {_code(report.base)} → {_code(report.head)}", ""]
+    head = [MARKER, f"### Monitoring changes: {_code(report.base)} → {_code(report.head)}", ""]
     if not report:
-        out.append("No changes to dashboards or alert rules.")
-        return "\n".join(out) + "\n"
-    out += [f"**{summary_line(report)}**", ""]
-    for diff in report.dashboards:
-        out += _dashboard(diff, previews.get(diff.name))
+        return "\n".join(head + ["No changes to dashboards or alert rules."]) + "\n"
+    head += [f"**{summary_line(report)}**", ""]
+    text = _joined(head, _sections(report, previews, FULL))
+    if len(text) <= max_chars:
+        return text
+    # Sections without their long values, as many as fit, the rest as one line each; then, if
+    # even that is too long, the last sections dropped.
+    detailed = _sections(report, previews, NO_VALUES)
+    outlined = _sections(report, previews, OUTLINE)
+    for kept in range(len(detailed), -1, -1):
+        note = _left_out(report, outlined=len(detailed) - kept, cut=0)
+        text = _joined(head + note, detailed[:kept] + outlined[kept:])
+        if len(text) <= max_chars:
+            return text
+    for shown in range(len(outlined) - 1, -1, -1):
+        note = _left_out(report, outlined=shown, cut=len(outlined) - shown)
+        text = _joined(head + note, outlined[:shown])
+        if len(text) <= max_chars:
+            return text
+    return text
+
+
+def _sections(report: Report, previews: dict[str, Preview], detail: str) -> list[list[str]]:
+    """The report's parts in order, one per dashboard, then the rules: at each detail, the
+    same parts."""
+    sections = [_dashboard(diff, previews.get(diff.name), detail) for diff in report.dashboards]
     if report.rules:
-        out += ["#### Alert and recording rules", ""]
-        out += _section(report.rules)
+        rules = [_outline_line(rule) for rule in report.rules] + [""] if detail == OUTLINE \
+            else _section(report.rules, detail=detail)
+        sections.append(["#### Alert and recording rules", "", *rules])
     if not report.rules_compared:
-        out += [f"_Alert and recording rules are not compared with {report.base}._", ""]
-    return "\n".join(out) + "\n"
+        sections.append([f"_Alert and recording rules are not compared with {report.base}._",
+                         ""])
+    return sections
 
 
-def _dashboard(diff: Diff, preview: Preview | None) -> list[str]:
+def _joined(head: list[str], sections: list[list[str]]) -> str:
+    return "\n".join(head + [line for section in sections for line in section]) + "\n"
+
+
+def _left_out(report: Report, outlined: int, cut: int) -> list[str]:
+    """The note on a shortened comment: what is not in it, and where to see it whole."""
+    gone = ["the whole values of long fields (queries, descriptions)"]
+    if outlined:
+        gone.append(f"the changes inside the last {outlined} sections (one line each below)")
+    if cut:
+        gone.append(f"the last {cut} sections altogether")
+    return [f"> [!NOTE]\n> Shortened to fit a GitHub comment: left out are {_listed(gone)}. "
+            f"`dashsmith diff --base {report.base}` shows the whole report, as does this "
+            "job's summary.", ""]
+
+
+def _listed(parts: list[str]) -> str:
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def _dashboard(diff: Diff, preview: Preview | None, detail: str = FULL) -> list[str]:
     symbol = SYMBOLS[diff.status]
     out = [f"#### {symbol} Dashboard **{_text(diff.title)}** ({_code(diff.name)}) {diff.status}",
            ""]
@@ -61,16 +119,25 @@ def _dashboard(diff: Diff, preview: Preview | None) -> list[str]:
         out += [" · ".join(facts), ""]
     if diff.status == REMOVED:
         return out
+    if detail == OUTLINE:
+        return out + [f"_{_tally(list(diff.fields) + list(diff.children))} with changes, "
+                      "left out to fit the comment_", ""]
     path = [f"dashboard {diff.name}"]
     items = [_field_item(change, path, 0) for change in diff.fields]
     # A new dashboard's panel list is there to look up, not to read: always collapsed.
-    return out + _section(items + list(diff.children), path, collapse=diff.status == ADDED)
+    return out + _section(items + list(diff.children), path, collapse=diff.status == ADDED,
+                          detail=detail)
+
+
+def _outline_line(diff: Diff) -> str:
+    line = f"- {SYMBOLS[diff.status]} {diff.kind} **{_text(diff.name)}** {diff.status}"
+    return line + (f" · {_code(where(diff.source))}" if diff.source else "")
 
 
 def _section(entries: Sequence[_Item | Diff], path: Sequence[str] = (),
-             collapse: bool = False) -> list[str]:
+             collapse: bool = False, detail: str = FULL) -> list[str]:
     """A bullet list of field items (already text) and entities, then the diff blocks of its
-    long values; collapsed when long."""
+    long values (left out below FULL detail); collapsed when long."""
     lines: list[str] = []
     blocks: list[str] = []
     for entry in entries:
@@ -83,10 +150,10 @@ def _section(entries: Sequence[_Item | Diff], path: Sequence[str] = (),
     if collapse or len(lines) > COLLAPSE_OVER:
         lines = [f"<details><summary>{_tally(entries)}</summary>", ""] + lines + \
                 ["", "</details>"]
-    return lines + [""] + blocks
+    return lines + [""] + (blocks if detail == FULL else [])
 
 
-def _tally(entries: Sequence[_Item | Diff]) -> str:
+def _tally(entries: Sequence[_Item | Diff | FieldChange]) -> str:
     """'2 variables, 3 rows, 9 panels' for what a collapsed list holds."""
     kinds: dict[str, int] = {}
     for entry in entries:
