@@ -48,6 +48,7 @@ bench: $(STAMP)
 	$(BIN)/python scripts/bench_build.py
 	$(BIN)/python scripts/bench_lint.py
 	$(BIN)/python scripts/bench_deploy.py
+	$(BIN)/python scripts/bench_rules.py
 
 clean:
 	rm -rf build $(VENV)

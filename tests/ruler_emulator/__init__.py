@@ -28,6 +28,8 @@ What is stored is what a ruler gives back: durations as Prometheus prints them (
 empty fields left out. A stored group is evaluated (appears in /api/v1/rules) `load_delay`
 seconds after it was set, as the ruler picks it up on its next poll (-ruler.poll-interval).
 
+`latency` (seconds) delays every answer, as a ruler across a network would (the benchmark).
+
 Faults: fail(status, times, method=None) — the next `times` requests (of `method`) answer
 `status`; never_load(namespace, group) — the ruler keeps failing to load the group (absent from
 /api/v1/rules); unhealthy(namespace, group, error) — its rules evaluate with `error`.
@@ -48,13 +50,15 @@ PREFIX = "/prometheus"
 CONFIG = f"{PREFIX}/config/v1/rules"
 LOADED = f"{PREFIX}/api/v1/rules"
 _DURATION = re.compile(r"^((\d+)y)?((\d+)w)?((\d+)d)?((\d+)h)?((\d+)m)?((\d+)s)?((\d+)ms)?$")
+_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # Mimir's Go YAML is fast; so is libyaml
 _UNITS = (("y", 365 * 86400_000), ("w", 7 * 86400_000), ("d", 86400_000), ("h", 3600_000),
           ("m", 60_000), ("s", 1000), ("ms", 1))
 
 
 class RulerEmulator:
     def __init__(self, *, token: str | None = None, basic: tuple[str, str] | None = None,
-                 load_delay: float = 0.0):
+                 load_delay: float = 0.0, latency: float = 0.0):
+        self.latency = latency
         self.token = token
         self.basic = basic
         self.load_delay = load_delay
@@ -121,6 +125,8 @@ class RulerEmulator:
 
     def answer(self, method: str, raw_path: str, headers, body: bytes) -> tuple[int, str, bytes]:
         path = urllib.parse.urlsplit(raw_path).path
+        if self.latency:
+            time.sleep(self.latency)
         with self.lock:
             self.requests.append((method, path))
             for index, (status, only) in enumerate(self._failures):
@@ -171,17 +177,18 @@ class RulerEmulator:
                  if groups and namespace in (None, ns)}
         if not found:
             return 404, "text/plain", b"no rule groups found\n"
-        return 200, "application/yaml", yaml.safe_dump(found, sort_keys=False).encode()
+        return 200, "application/yaml", yaml.dump(found, Dumper=_DUMPER, sort_keys=False).encode()
 
     def _get(self, tenant: str, namespace: str, name: str):
         found = self.store.get(tenant, {}).get(namespace, {}).get(name)
         if found is None:
             return 404, "text/plain", b"group does not exist\n"
-        return 200, "application/yaml", yaml.safe_dump(found[0], sort_keys=False).encode()
+        return 200, "application/yaml", yaml.dump(found[0], Dumper=_DUMPER,
+                                                  sort_keys=False).encode()
 
     def _create(self, tenant: str, namespace: str, body: bytes):
         try:
-            group = yaml.safe_load(body)
+            group = yaml.load(body, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
             if not isinstance(group, dict):
                 raise ValueError
         except (yaml.YAMLError, ValueError):
