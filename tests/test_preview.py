@@ -135,6 +135,19 @@ def test_an_unknown_dashboard_exits_2(cli, tmp_path):
     assert "no dashboard with uid nope" in result.output
 
 
+def test_without_the_preview_extra_preview_says_what_to_install_and_exits_2(cli, tmp_path):
+    # An interpreter where matplotlib is not installed: importing it fails as it would then.
+    blocker = tmp_path / "no_matplotlib"
+    blocker.mkdir()
+    (blocker / "sitecustomize.py").write_text("import sys\nsys.modules['matplotlib'] = None\n")
+    path = os.pathsep.join([str(blocker), os.environ.get("PYTHONPATH", "")])
+    result = cli.subprocess("preview", "--out", str(tmp_path / "out"), env={"PYTHONPATH": path})
+    assert result.returncode == 2
+    assert result.stderr == ("dashsmith: pictures of dashboards need matplotlib, which comes with "
+                             "the preview extra: pip install 'dashsmith[preview]'\n")
+    assert not os.path.exists(tmp_path / "out")
+
+
 # --- with data -----------------------------------------------------------------------------
 
 class FakePrometheus:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import click
@@ -20,6 +21,7 @@ from .changes import ADDED, REMOVED, Report
 from .snapshot import Snapshot, SnapshotError
 
 if TYPE_CHECKING:
+    from .preview import Picture
     from .preview_data import DashboardData
 
 PREVIEW_TIMEOUT = 15.0  # seconds per query: a range query over a dashboard's whole span
@@ -88,7 +90,7 @@ def _rendered(report: Report, fmt: str, links: dict[str, render_markdown.Preview
 def _previews(report: Report, old: Snapshot, head: Snapshot, directory: str,
               url: str | None) -> dict[str, render_markdown.Preview]:
     """Draw the changed dashboards on both sides; their names (or links) for the report."""
-    from .preview import render
+    render = _renderer()
     sides = {"base": {d.uid: d for d in old.dashboards},
              "head": {d.uid: d for d in head.dashboards}}
     files: dict[str, bytes] = {}
@@ -99,7 +101,7 @@ def _previews(report: Report, old: Snapshot, head: Snapshot, directory: str,
             wanted = diff.status != (ADDED if side == "base" else REMOVED)
             dashboard = dashboards.get(diff.name)
             if wanted and dashboard is not None:
-                picture = render(dashboard.json)
+                picture = render(dashboard.json, None)
                 files[f"{side}/{diff.name}.png"] = picture.png
                 files[f"{side}/{diff.name}.svg"] = picture.svg
                 path = f"{side}/{diff.name}.png"
@@ -108,6 +110,18 @@ def _previews(report: Report, old: Snapshot, head: Snapshot, directory: str,
                                                    linked=bool(url))
     _write(directory, files)
     return links
+
+
+def _renderer() -> Callable[[dict, DashboardData | None], Picture]:
+    """preview.render; matplotlib, which draws, is an extra that a plain install lacks."""
+    try:
+        from .preview import render
+    except ModuleNotFoundError as error:
+        if error.name is None or error.name.split(".")[0] != "matplotlib":
+            raise
+        fail("pictures of dashboards need matplotlib, which comes with the preview extra: "
+             "pip install 'dashsmith[preview]'")
+    return render
 
 
 def _write(directory: str, files: dict[str, bytes]) -> None:
@@ -132,7 +146,7 @@ def _write(directory: str, files: dict[str, bytes]) -> None:
 def preview(ctx: click.Context, out: str | None, uids: tuple[str, ...], prometheus: str | None,
             span: str | None) -> None:
     """Pictures (PNG and SVG) of each dashboard's layout, with data from Prometheus if given."""
-    from .preview import render
+    render = _renderer()
     project = load_project(ctx)
     try:
         build = project.build()
