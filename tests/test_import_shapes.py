@@ -143,3 +143,37 @@ def test_the_comparison_still_sees_a_change_in_behaviour(change):
     changed = copy.deepcopy(original)
     change(changed)
     assert differences(normalize(original), normalize(changed)) != []
+
+
+def test_panels_without_an_id_or_with_another_panels_get_grafanas_next_ids(
+        cli, project, tmp_path):
+    first = timeseries(7, "Seven", "up")
+    second = timeseries(7, "Also seven", "up", gridPos={"h": 8, "w": 12, "x": 12, "y": 0})
+    third = timeseries(1, "None", "up", gridPos={"h": 8, "w": 12, "x": 0, "y": 8})
+    del third["id"]
+    _, built = imported(cli, project, tmp_path, dashboard(first, second, third))
+    assert [(p["title"], p["id"]) for p in built["panels"]] == [
+        ("Seven", 7), ("Also seven", 8), ("None", 9)]
+
+
+def test_a_panel_without_grid_position_has_grafanas_default_place(cli, project, tmp_path):
+    panel = timeseries(1, "Nowhere", "up")
+    del panel["gridPos"]
+    _, built = imported(cli, project, tmp_path, dashboard(panel))
+    assert built["panels"][0]["gridPos"] == {"h": 3, "w": 6, "x": 0, "y": 0}
+
+
+def test_a_query_of_another_kind_of_data_source_is_carried_whole(cli, project, tmp_path):
+    panel = timeseries(1, "From SQL", "up", datasource={"type": "postgres", "uid": "pg"})
+    panel["targets"] = [{"rawSql": "SELECT 1", "format": "table", "refId": "A"}]
+    text, built = imported(cli, project, tmp_path, dashboard(panel))
+    assert '"rawSql": "SELECT 1"' in text
+    assert built["panels"][0]["targets"][0].get("expr") is None  # null: Grafana reads no expr
+
+
+def test_the_queries_of_a_panel_that_shows_none_are_left_out(cli, project, tmp_path):
+    listing = {"id": 1, "type": "dashlist", "title": "Related", "datasource": "$datasource",
+               "gridPos": {"h": 8, "w": 12, "x": 0, "y": 0},
+               "targets": [{"expr": "", "refId": "A"}]}
+    text, _ = imported(cli, project, tmp_path, dashboard(listing))
+    assert 'plugin_panel("dashlist", "Related", width=12, id=1)' in text

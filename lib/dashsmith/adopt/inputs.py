@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import orjson
 
 from ..checks.rules.dashboard_uid import UID_PATTERN
-from ..grafana.equivalence import upgrade_rows
+from ..grafana.equivalence import upgrade_rows, with_panel_ids
 
 
 class ImportFailed(Exception):
@@ -54,7 +54,8 @@ def from_json(origin: str, data: object, folder: str | None = None) -> Imported:
     if not str(data.get("title") or "").strip():
         raise ImportFailed(f"{origin}: the dashboard has no title")
     # rows of spans (before Grafana 5) laid out on the grid, as Grafana does when it loads them
-    return Imported(origin, upgrade_rows(data), folder)
+    # and panels without an id (or with another's) numbered, as Grafana numbers them
+    return Imported(origin, with_panel_ids(upgrade_rows(data)), folder)
 
 
 def _looks_like_dashboard(data: dict) -> bool:

@@ -4,7 +4,7 @@ only where they are not the ones dashsmith derives from the titles."""
 
 from __future__ import annotations
 
-from ..grafana.equivalence import normalize, normalize_panels
+from ..grafana.equivalence import grid_position, is_repeat_copy, normalize
 from ..panels import DEFAULT_HEIGHT
 from ..render import GRID_WIDTH, render_dashboard
 from .inputs import ImportFailed
@@ -50,14 +50,29 @@ def _make_explicit(element: Call, grid: dict, got: dict) -> None:
 
 def _drop_derived_ids(node: Call, elements: list, wanted: dict) -> None:
     """Leave out the ids dashsmith would derive from the titles anyway (a dashboard that
-    dashsmith built, imported again)."""
-    for element, _ in elements:
-        if "id" not in element.kwargs:
-            continue
-        kept = element.kwargs
+    dashsmith built, imported again): all are left out, rendered once, and those that come
+    back different are put back; if the layout then differs at all, every id is kept."""
+    explicit = [(element, element.kwargs) for element, _ in elements if "id" in element.kwargs]
+    for element, kept in explicit:
         element.kwargs = {k: v for k, v in kept.items() if k != "id"}
-        if _built_grid(node) != wanted:
+    derived = dict(zip([id(e) for e, _ in elements],
+                       _ids_in_order(render_dashboard(evaluate(node)).json.get("panels", [])),
+                       strict=False))
+    for element, kept in explicit:
+        if derived.get(id(element)) != kept["id"]:
             element.kwargs = kept
+    if _built_grid(node) != wanted:
+        for element, kept in explicit:
+            element.kwargs = kept
+
+
+def _ids_in_order(panels: list) -> list:
+    """The ids of rendered rows and panels in declaration order (a row, then its panels)."""
+    out: list = []
+    for panel in panels:
+        out.append(panel.get("id"))
+        out += _ids_in_order(panel.get("panels") or [])
+    return out
 
 
 def _elements(node: Call) -> list[tuple[Call, list]]:
@@ -118,12 +133,16 @@ def _with(kwargs: dict, key: str, value: object, before: str) -> dict:
 
 def _built_grid(node: Call) -> dict:
     """The grid positions of what `node` declares, as Grafana lays them out."""
-    return _grid_by_id(normalize_panels(render_dashboard(evaluate(node)).json.get("panels", [])))
+    return _grid_by_id(render_dashboard(evaluate(node)).json.get("panels", []))
 
 
 def _grid_by_id(panels: list) -> dict:
-    out: dict[object, object] = {}  # panel id → its gridPos
+    out: dict[object, object] = {}  # panel id → its gridPos, as Grafana lays it out
     for panel in panels:
-        out[panel.get("id")] = panel.get("gridPos")
-        out.update(_grid_by_id(panel.get("panels", [])))
+        if is_repeat_copy(panel):
+            continue
+        grid = panel.get("gridPos")
+        out[panel.get("id")] = grid_position(grid, panel.get("type", "")) \
+            if isinstance(grid, dict) else grid
+        out.update(_grid_by_id(panel.get("panels") or []))
     return out

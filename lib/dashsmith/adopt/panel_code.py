@@ -15,8 +15,14 @@ import grafanalib.core as g
 from .. import panels as helpers, verbatim
 from ..dashboard import DATASOURCE, Dashboard
 from ..grafana import defaults as grafana_defaults
-from ..grafana.equivalence import normalize_panel, ref_id, same, same_datasource
-from ..panels import DEFAULT_HEIGHT, Query
+from ..grafana.equivalence import (
+    grid_position,
+    normalize_panel,
+    ref_id,
+    same,
+    same_datasource,
+)
+from ..panels import Query
 from ..render import render_dashboard
 from .fit import Path, differences, fit_options, get, leaves, overlay, summary
 from .grafanalib_fields import fields
@@ -190,15 +196,21 @@ def fit_panel(original: dict) -> FittedPanel:
                                     False))
     best: FittedPanel | None = None
     reasons: list[str] = []
-    for fit in [lambda: _fit_plugin(original, target)] + \
-               [lambda c=c: _fit(c, original, target) for c in candidates]:
+    # The least carried wins; on a tie, a helper (the later one: the more specific). A helper
+    # that needs nothing more than its own arguments is what a person would write: look no
+    # further.
+    for fit in [lambda c=c: _fit(c, original, target) for c in candidates] + \
+               [lambda: _fit_plugin(original, target)]:
         try:
             fitted = fit()
         except CannotFit as error:
             reasons.append(str(error))
             continue
-        if best is None or fitted.score <= best.score:
+        helper = fitted.node.name not in ("panel", "plugin_panel")
+        if best is None or fitted.score < best.score or (fitted.score == best.score and helper):
             best = fitted
+        if helper and fitted.score == 0:
+            break
     if best is None:
         raise CannotFit("; ".join(reasons))
     return best
@@ -212,19 +224,17 @@ def render_panel(panel: object) -> dict:
 
 
 def _fit(candidate: Candidate, original: dict, target: dict) -> FittedPanel:
-    queries = [_query(t, original, candidate, i) for i, t in enumerate(original.get("targets", []))]
+    queries = _queries(original, candidate)
     base: dict[str, object] = {"id": original.get("id"), "position": _position(original)}
     base.update(width=_grid(original, "w"), height=_grid(original, "h"))
     if candidate.helper:
         base.update(candidate.extract(original) if candidate.extract else {})
         title = original.get("title", "")
-        args: list[object]
-        if candidate.function is helpers.text:
-            args = [title, get(original, ("options", "content"), "")]
-        else:
-            args = [title, *queries]
+        content = get(original, ("options", "content"), "")
 
         def make(options: dict, extra: dict | None = None) -> Call:
+            # the queries as they are now: fitting them gives some an extra=
+            args = [title, content] if candidate.function is helpers.text else [title, *queries]
             return Call(candidate.name, candidate.function, args,
                         {**base, **options, **({"extra": extra} if extra else {})})
     else:
@@ -276,10 +286,10 @@ def _repeat(panel: dict) -> dict:
 def _fit_plugin(original: dict, target: dict) -> FittedPanel:
     kind = original.get("type", "")
     candidate = Candidate("plugin_panel", verbatim.plugin_panel, None, False)
-    queries = [_query(t, original, candidate, i) for i, t in enumerate(original.get("targets", []))]
+    queries = _queries(original, candidate)
     base: dict[str, object] = {"id": original.get("id"), "position": _position(original),
                                "width": _grid(original, "w"), "height": _grid(original, "h")}
-    datasource = original.get("datasource")
+    datasource = None if kind in grafana_defaults.DATALESS else original.get("datasource")
     if datasource is not None and not (queries and same_datasource(datasource, DATASOURCE)):
         base["datasource"] = datasource
     thresholds = thresholds_argument(original)
@@ -320,12 +330,21 @@ def _finish(make: _Make, target: dict, kind: str, grafanalib_fields: dict[Path, 
     try:
         options = fit_options(render, target, options or {}, grafanalib_fields, default_of,
                               skip=LAYOUT)
-        query_paths = _fit_queries(queries, target, render(options))
+        query_paths = _fit_queries(queries, target, render, options)
         built = render(options)
         extra, removed = overlay(_without(target, LAYOUT), _without(built, LAYOUT), default_of)
         node = make(options, extra)
-        if differences(target, render_panel(evaluate(node))):
-            raise CannotFit("does not render back")
+        left = differences(target, render_panel(evaluate(node)))
+        if any(path[0] == "targets" for path in left):
+            # the panel's own fields (its data source) change what its queries render
+            query_paths = _fit_queries(queries, target,
+                                       lambda chosen: render_panel(evaluate(make(chosen, extra))),
+                                       options)
+            node = make(options, extra)
+            left = differences(target, render_panel(evaluate(node)))
+        if left:
+            raise CannotFit(f"{node.name} does not render back its "
+                            f"{', '.join('.'.join(map(str, p)) for p in left[:3])}")
     except CannotFit:
         raise
     except Exception as error:  # noqa: BLE001 - grafanalib refuses a value, a helper fixes ...
@@ -346,22 +365,39 @@ def _without(data: dict, keys: set[str]) -> dict:
     return {k: v for k, v in data.items() if k not in keys}
 
 
-def _fit_queries(queries: list, target: dict, built: dict) -> list[str]:
-    """Set each Query's extra to what its target still lacks; return the paths carried."""
-    paths: list[str] = []
-    wanted, have = target.get("targets", []), built.get("targets", [])
-    if len(wanted) != len(have):
-        raise CannotFit("queries")
-    for index, (want, got) in enumerate(zip(wanted, have, strict=True)):
-        query = queries[index]
-        extra, _ = overlay(want, got, grafana_defaults.target_default)
-        if not extra:
-            continue
-        if not isinstance(query, Call):
-            query = queries[index] = Call("Query", Query, [query], {})
-        query.kwargs["extra"] = extra
-        paths += [f"targets[{index}].{line}" for line in summary(extra)]
-    return paths
+def _fit_queries(queries: list, target: dict, render: Callable[[dict], dict],
+                 options: dict) -> list[str]:
+    """Set each Query's extra to what its target still lacks; return the paths carried. Taking
+    one field away can bring another out (a query without `expr` renders `query`), so this
+    repeats until nothing changes."""
+    wanted = target.get("targets", [])
+    for _ in range(3):
+        have = render(options).get("targets", [])
+        if len(wanted) != len(have):
+            raise CannotFit("queries")
+        changed = False
+        for index, (want, got) in enumerate(zip(wanted, have, strict=True)):
+            extra, _ = overlay(want, got, grafana_defaults.target_default)
+            if not extra:
+                continue
+            query = queries[index]
+            if not isinstance(query, Call):
+                query = queries[index] = Call("Query", Query, [query], {})
+            query.kwargs["extra"] = {**query.kwargs.get("extra", {}), **extra}
+            changed = True
+        if not changed:
+            break
+    return [f"targets[{index}].{line}" for index, query in enumerate(queries)
+            if isinstance(query, Call) and query.kwargs.get("extra")
+            for line in summary(query.kwargs["extra"])]
+
+
+def _queries(panel: dict, candidate: Candidate) -> list[Call | str]:
+    """The panel's queries; none for a panel that shows no query data (text, dashboard list):
+    Grafana does not run them, and an empty one would stop the build."""
+    if panel.get("type") in grafana_defaults.DATALESS:
+        return []
+    return [_query(t, panel, candidate, i) for i, t in enumerate(panel.get("targets") or [])]
 
 
 def _query(target: dict, panel: dict, candidate: Candidate, index: int) -> Call | str:
@@ -394,10 +430,10 @@ def _query(target: dict, panel: dict, candidate: Candidate, index: int) -> Call 
 
 
 def _position(panel: dict) -> tuple[int, int]:
-    grid = panel.get("gridPos") or {}
-    return (grid.get("x", 0), grid.get("y", 0))
+    grid = grid_position(panel.get("gridPos"), panel.get("type", ""))
+    return (grid["x"], grid["y"])
 
 
-def _grid(panel: dict, key: str) -> int | None:
-    return (panel.get("gridPos") or {}).get(key, DEFAULT_HEIGHT if key == "h" else None)
+def _grid(panel: dict, key: str) -> int:
+    return int(grid_position(panel.get("gridPos"), panel.get("type", ""))[key])
 

@@ -24,6 +24,8 @@ class OneOf:
 
 # Grafana's grid: 24 columns; rows always span it.
 GRID_WIDTH = 24
+# A panel's place when its gridPos leaves a key out (PanelModel's defaults).
+GRID_POSITION = {"x": 0, "y": 0, "w": 6, "h": 3}
 HIDE_FROM = {"legend": False, "tooltip": False, "viz": False}
 REDUCE_OPTIONS = {"calcs": ["lastNotNull"], "fields": "", "values": False}
 TOOLTIP = {"mode": "single", "sort": "none", "maxHeight": 600, "hideZeros": False}

@@ -28,7 +28,7 @@ from . import defaults as D
 
 def normalize(dashboard: dict) -> dict:
     """The comparable form of a dashboard; malformed parts are left as they are."""
-    data = canonical(upgrade_rows(dashboard))
+    data = canonical(with_panel_ids(upgrade_rows(dashboard)))
     for key in D.IGNORED_DASHBOARD_KEYS:
         data.pop(key, None)
     if data.get("refresh") is False:
@@ -51,6 +51,39 @@ def normalize(dashboard: dict) -> dict:
         data["panels"] = normalize_panels(data["panels"])
     strip(data, D.DASHBOARD)
     return drop_empty(data)
+
+
+def with_panel_ids(dashboard: dict) -> dict:
+    """The dashboard with the panel ids Grafana gives on load to panels that have none, or one
+    an earlier panel has: the next after the highest, in reading order (a row's panels after
+    the row)."""
+    panels = dashboard.get("panels")
+    if not isinstance(panels, list):
+        return dashboard
+    ordered = sorted((p for p in panels if isinstance(p, dict)), key=position)
+    every = [p for top in ordered for p in [top, *(top.get("panels") or [])] if isinstance(p, dict)]
+    numbers = [p.get("id") for p in every if _is_number(p.get("id"))]
+    if len(set(numbers)) == len(every):
+        return dashboard
+    next_id = max(numbers, default=0) + 1
+    seen: set = set()
+    renumbered: dict[int, dict] = {}  # id() of a panel → the panel with its id
+    for panel in every:
+        if not _is_number(panel.get("id")) or not panel["id"] or panel["id"] in seen:
+            renumbered[id(panel)] = {**panel, "id": next_id}
+            next_id += 1
+        seen.add(renumbered.get(id(panel), panel)["id"])
+
+    def fixed(panel):
+        panel = renumbered.get(id(panel), panel)
+        if isinstance(panel, dict) and isinstance(panel.get("panels"), list):
+            panel = {**panel, "panels": [fixed(p) for p in panel["panels"]]}
+        return panel
+    return {**dashboard, "panels": [fixed(p) for p in panels]}
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 # The rows-era layout: 12 spans across; heights in pixels, 30 px grid cells with 8 px margins.
@@ -275,8 +308,7 @@ def normalize_panel(panel: dict) -> dict:
     panel = _with_datasource(canonical(panel))
     if "libraryPanel" in panel:
         return _only(panel, D.LIBRARY_PANEL_KEYS)
-    if isinstance(panel.get("gridPos"), dict):
-        panel["gridPos"] = _grid(panel["gridPos"], panel.get("type", ""))
+    panel["gridPos"] = grid_position(panel.get("gridPos"), panel.get("type", ""))
     kind = panel.get("type", "")
     if kind == "row":
         panel = _only(panel, D.ROW_KEYS)
@@ -300,10 +332,11 @@ def normalize_panel(panel: dict) -> dict:
     return drop_empty(panel)
 
 
-def _grid(grid: dict, kind: str) -> dict:
-    """A grid position as Grafana lays it out: x and y that are left out are 0 (Grafana and
-    grafonnet omit zeros), and a row spans the width, one unit high, whatever it says."""
-    grid = {"x": 0, "y": 0, **grid}
+def grid_position(grid, kind: str) -> dict:
+    """A panel's gridPos as Grafana lays it out: what is left out is Grafana's default (x and y
+    0, as Grafana and grafonnet omit zeros; 6 wide, 3 high), and a row spans the width, one
+    unit high, whatever it says."""
+    grid = {**D.GRID_POSITION, **(grid if isinstance(grid, dict) else {})}
     if kind == "row":
         grid.update(x=0, w=D.GRID_WIDTH, h=1)
     return grid
