@@ -71,7 +71,8 @@ def _variable(original: dict, carried: list[str]) -> Call:
         node, fields = fit_variable(original)
     except ValueError as error:
         raise ImportFailed(str(error)) from None
-    carried += [f"variable {original.get('name')}: {f}" for f in fields]
+    if fields:  # one line per variable, wrapped in the module's header
+        carried.append(f"variable {original.get('name')}: {', '.join(fields)}")
     return node
 
 
@@ -115,7 +116,8 @@ def _panel(panel: dict, carried: list[str], origin: str) -> Call:
         raise ImportFailed(f"{origin}: panel {panel.get('id')} {panel.get('title', '')!r} "
                            f"cannot be declared: {error}") from None
     where = f"panel {panel.get('id')} {_quoted(panel.get('title', ''))}"
-    carried += [f"{where}: {path}" for path in fitted.verbatim]
+    if fitted.verbatim:  # one line per panel, wrapped in the module's header
+        carried.append(f"{where}: {', '.join(fitted.verbatim)}")
     return fitted.node
 
 
