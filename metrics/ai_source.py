@@ -51,8 +51,6 @@ class AppMetrics:
     source = "app"
     calls_metric = "ai_completions_total"  # exists once the client has made a call
     latency_histogram = "ai_latency_seconds"
-    # A bucket boundary of ai_latency_seconds: the latency SLO counts the calls below it.
-    fast_latency_seconds = 5
     rate_limited = 'error_type=~"rate_limit_error|overloaded_error"'
     prices_tokens = False  # the application reports its spend itself
     in_flight_description = "LLM calls in flight right now."
@@ -78,10 +76,14 @@ class AppMetrics:
     def in_flight(self, selector=None, window=RATE):
         return _select("ai_active_requests", selector)
 
-    def fast_latency_sli(self):
-        """The latency SLO's events: fast-tier calls, and those below fast_latency_seconds."""
-        return Latency(self.latency_histogram, below=self.fast_latency_seconds,
-                       selector='tier="fast"')
+    def latency_bound(self, seconds: float) -> float:
+        """The bucket boundary a latency objective of `seconds` counts below."""
+        return seconds
+
+    def fast_latency_sli(self, below: float):
+        """The latency SLO's events: fast-tier calls, and those faster than `below` seconds (a
+        bucket boundary of ai_latency_seconds)."""
+        return Latency(self.latency_histogram, below=below, selector='tier="fast"')
 
     def records(self) -> list[Record]:
         return []
@@ -94,9 +96,6 @@ class GenAIMetrics:
     calls = genai.DURATION + "_count"
     calls_metric = _select(calls, None)
     latency_histogram = genai.DURATION
-    # The conventions' duration buckets double (…, 2.56, 5.12, …): 5.12 s is the boundary that
-    # stands for the application's 5 s.
-    fast_latency_seconds = 5.12
     rate_limited = _label_matcher(genai.ERROR_TYPE, "=~", "|".join(genai.RATE_LIMIT_ERRORS))
     prices_tokens = True
     in_flight_description = ("LLM calls in flight on average over the interval: seconds spent "
@@ -144,14 +143,20 @@ class GenAIMetrics:
         # Little's law: the seconds spent in calls per second is the mean number in flight.
         return _app_labels(f"rate({_select(genai.DURATION + '_sum', selector)}[{window}])")
 
-    def fast_latency_sli(self):
+    def latency_bound(self, seconds: float) -> float:
+        """The conventions' duration buckets double (…, 2.56, 5.12, …): an objective of 5 s
+        counts the calls below 5.12 s, the first boundary at or above it."""
+        return min(bound for bound in genai.DURATION_BUCKETS if bound >= seconds)
+
+    def fast_latency_sli(self, below: float):
         """The latency SLO's events: fast-tier calls (by model: the histogram has no tier), and
-        those below fast_latency_seconds. Latency writes the histogram's series by name, which
-        a UTF-8 name cannot be; Events says the same with quoted names."""
+        those faster than latency_bound(below). Latency writes the histogram's series by name,
+        which a UTF-8 name cannot be; Events says the same with quoted names."""
         fast = _label_matcher(genai.RESPONSE_MODEL, "=~", config.AI_MODEL_TIERS["fast"])
+        bound = self.latency_bound(below)
         if not genai.UTF8:
-            return Latency(self.latency_histogram, below=self.fast_latency_seconds, selector=fast)
-        below = f'le=~"{bucket_regex(self.fast_latency_seconds)}"'
+            return Latency(self.latency_histogram, below=bound, selector=fast)
+        below = f'le=~"{bucket_regex(bound)}"'
         calls = f"sum(rate({_select(genai.DURATION + '_count', None, fast)}[{WINDOW}]))"
         fast_enough = _select(genai.DURATION + "_bucket", None, fast, below)
         fast_enough = f"sum(rate({fast_enough}[{WINDOW}]))"

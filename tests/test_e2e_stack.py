@@ -236,20 +236,21 @@ def test_trace_quality_panels_show_what_the_trace_store_holds(warm):
 
 BREAKAGES = [
     # (what, panel, (old, new) in dashboards/ai.py, what the failure must say)
+    # The AI panels' queries are building blocks of metrics/ai_source.py: a breakage writes the
+    # panel's query out, wrong.
     ("wrong metric", "Completions Rate",
-     ("sum by (provider, model) (rate(ai_completions_total",
-      "sum by (provider, model) (rate(ai_completion_total"),
+     ("f\"sum by (provider, model) ({AI.completions(JOB, RATE)}) * 60\"",
+      "f\"sum by (provider, model) (rate(ai_completion_total{JOB}[$__rate_interval])) * 60\""),
      "there is no series named ai_completion_total"),
     ("wrong label value", "Latency P95",
-     ("(rate(ai_latency_seconds_bucket{JOB}",
-      "(rate(ai_latency_seconds_bucket{JOB:tier='slow'}"),
+     ("f\"({AI.latency_buckets(JOB, RATE)}))\"",
+      "f\"(rate(ai_latency_seconds_bucket{JOB:tier='slow'}[$__rate_interval])))\""),
      'no series of ai_latency_seconds_bucket has tier="slow"'),
     ("wrong label in by", "Token Usage",
-     ("sum by (type) (rate(ai_tokens_total", "sum by (kind) (rate(ai_tokens_total"),
+     ("sum by (type) ({AI.tokens(JOB, RATE)})", "sum by (kind) ({AI.tokens(JOB, RATE)})"),
      'no series {type="input"}'),
     ("missing * 60", "Completions Rate",
-     ("[$__rate_interval])) * 60\",\n                legend=\"{{provider}} {{model}}\"",
-      "[$__rate_interval]))\",\n                legend=\"{{provider}} {{model}}\""),
+     ("({AI.completions(JOB, RATE)}) * 60\"", "({AI.completions(JOB, RATE)})\""),
      "completions per minute, the workload makes 40"),
     ("dropped le", "Latency P95",
      ('"histogram_quantile(0.95, sum by (le, provider, tier) "',
@@ -282,8 +283,8 @@ def test_verify_reports_wrong_types_impossible_alerts_and_unread_metrics(warm, p
          'Counter("ai_active_requests"', unique=True)
     edit(project / "alerts" / "postgres.py", " - max by (instance) (pg_settings_superuser",
          " - max by (job) (pg_settings_superuser", unique=True)
-    edit(project / "alerts" / "ai.py", "rate_limit_error|overloaded_error", "rate_limited",
-         unique=True)
+    edit(project / "alerts" / "ai.py", "matching=AI.rate_limited",
+         "matching='error_type=~\"rate_limited\"'", unique=True)
     result = Cli(project)("verify", "--prometheus", warm.prometheus_url, "--range", RANGE,
                           "--scrape-interval", SCRAPE, "--format", "json")
     assert result.exit_code == 1

@@ -120,11 +120,11 @@ def _edit_slo(project, old: str, new: str) -> int:
 
 
 @pytest.mark.parametrize("old, new, message", [
-    ("below=5,", "below=6,", "error slo/bucket 6 s is not a bucket boundary of ai_latency_seconds "
+    ("below=5)", "below=6)", "error slo/bucket 6 s is not a bucket boundary of ai_latency_seconds "
                              "(buckets: 0.25, 0.5, 1, 2, 3, 5, 7.5, 10"),
     ("objective=99.5,", "objective=100,", "error slo/objective objective 100 is not a percentage"),
-    ('errors="sum(rate(ai_errors_total[{{.window}}])) or vector(0)"',
-     'errors="sum(rate(ai_errors_total[5m])) or vector(0)"', "error slo/sli SLI expression"),
+    ('errors=f"sum({AI.errors(window=WINDOW)}) or vector(0)"',
+     'errors=f"sum({AI.errors(window=\'5m\')}) or vector(0)"', "error slo/sli SLI expression"),
     ('period="30d",\n    # A', 'period="2d",\n    # A',
      "error slo/period period 2d must be longer"),
 ])
