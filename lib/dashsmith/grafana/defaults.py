@@ -155,6 +155,8 @@ IGNORED_BY_TYPE = {
 }
 # Field settings a panel type does not read (the Angular graph has its own thresholds list).
 IGNORED_FIELDS_BY_TYPE = {"graph": {"thresholds"}}
+# Graphs whose thresholds matter only when drawn, colour the series or are overridden.
+THRESHOLDS_DRAWN_ONLY = {"timeseries", "barchart", "trend", "xychart"}
 # Panels that show no query data: their query settings mean nothing.
 DATALESS = {"text", "row", "dashlist", "news", "alertlist", "annolist", "welcome",
             "gettingstarted"}

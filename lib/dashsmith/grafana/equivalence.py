@@ -324,6 +324,8 @@ def normalize_panel(panel: dict) -> dict:
     field_defaults = get_object(panel, "fieldConfig", "defaults")
     for key in D.IGNORED_FIELDS_BY_TYPE.get(kind, ()):
         field_defaults.pop(key, None)
+    if kind in D.THRESHOLDS_DRAWN_ONLY and not thresholds_shown(panel):
+        field_defaults.pop("thresholds", None)
     if isinstance(panel.get("targets"), list):
         panel["targets"] = [_target(t, panel.get("datasource")) if isinstance(t, dict) else t
                             for t in _with_ref_ids(panel["targets"])]
@@ -340,6 +342,18 @@ def grid_position(grid, kind: str) -> dict:
     if kind == "row":
         grid.update(x=0, w=D.GRID_WIDTH, h=1)
     return grid
+
+
+def thresholds_shown(panel: dict) -> bool:
+    """Whether a graph's thresholds show: drawn (as lines or areas), colouring the series, or
+    set by an override."""
+    field_defaults = get_object(panel, "fieldConfig", "defaults")
+    style = get_object(field_defaults, "custom", "thresholdsStyle").get("mode", "off")
+    color = get_object(field_defaults, "color").get("mode")
+    overrides = get_object(panel, "fieldConfig").get("overrides") or []
+    return style != "off" or color == "thresholds" or \
+        get_object(field_defaults, "custom").get("gradientMode") == "scheme" or \
+        "thresholds" in str(overrides)
 
 
 def get_object(data: dict, *path: str) -> dict:
