@@ -16,6 +16,7 @@ from PIL import Image
 
 from dashsmith.project import Project
 from dashsmith.review.units import format_value
+from support import edit
 from support.prometheus import api, running_prometheus
 
 PANEL_COLOUR = (0x18, 0x1B, 0x1F)
@@ -156,6 +157,7 @@ class FakePrometheus:
 
     def __init__(self):
         self.queries: list[str] = []
+        self.ranges: dict[str, tuple[float, float, float]] = {}  # query: (start, end, step)
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -163,6 +165,9 @@ class FakePrometheus:
                 length = int(self.headers.get("Content-Length", 0))
                 form = urllib.parse.parse_qs(self.rfile.read(length).decode())
                 fake.queries.append(form["query"][0])
+                if self.path.endswith("/query_range"):
+                    fake.ranges[form["query"][0]] = tuple(
+                        float(form[k][0]) for k in ("start", "end", "step"))
                 status, body = fake.answer(self.path, form)
                 data = json.dumps(body).encode()
                 self.send_response(status)
@@ -238,11 +243,30 @@ def test_panels_draw_their_data(cli, project, tmp_path):
     svg = (tmp_path / "out" / "review-preview.svg").read_text()
     assert "⚠ query A: parse error" in svg
     assert ">3 s<" in svg and ">50%<" not in svg  # bar gauge values in the panel's unit
-    # Queries ran as Grafana runs them: a 1h range in 200 steps of 18 s, scraped every 15 s.
+    # Queries ran as Grafana runs them: a 1h range over 640 px is a step of 5 s, raised to the
+    # 15 s scrape interval; $__rate_interval is then max(15 s + 15 s, 4 × 15 s).
     assert 'sum by (job) (rate(requests_total{job=~".+"}[1m]))' in prometheus.queries
     assert "sum(increase(requests_total[1h]))" in prometheus.queries
     assert not any("$" in query for query in prometheus.queries)
     assert "sum(up)" not in prometheus.queries  # the collapsed row's panel is not drawn
+
+
+def test_each_query_runs_at_grafanas_step_for_its_panel(cli, project, tmp_path):
+    write_sample(project)
+    with FakePrometheus() as prometheus:
+        result = cli("preview", "--out", str(tmp_path / "out"), "--dashboard", "review-preview",
+                     "--prometheus", prometheus.url, "--range", "30d")
+    assert result.exit_code == 0, result.output
+    day = 86400
+    # "Per Day" has a min interval of 1d: one point a day, on midnights (UTC), as Grafana
+    # aligns a range to its step; 30 bars, not one every 3.6 hours.
+    start, end, step = prometheus.ranges["sum(increase(requests_total[1d]))"]
+    assert step == day and start % day == 0 and end % day == 0
+    assert (end - start) / step == 30
+    # "Requests", 8 of 24 columns wide (640 px on a 1920 px screen): 30d / 640 is 67.5 min,
+    # which Grafana rounds to 1h; $__rate_interval is 1h + the 15 s scrape interval.
+    requests = 'sum by (job) (rate(requests_total{job=~".+"}[1h15s]))'
+    assert prometheus.ranges[requests][2] == 3600
 
 
 def test_an_unreachable_prometheus_exits_2(cli, tmp_path):
@@ -268,8 +292,12 @@ def test_data_from_a_real_prometheus(cli, project, tmp_path):
                      '    timeseries("Up", "up"),\n'
                      '    stat("Targets Up", "sum(up)"),\n'
                      '])\n')
+    # The data source's scrape interval as this Prometheus's: the step is never below it, and a
+    # 15 s step aligned to a multiple of 15 s could end before its first sample.
+    edit(os.path.join(project, "setup.cfg"), "scrape_interval = 15s", "scrape_interval = 1s")
     with running_prometheus(tmp_path, SELF_SCRAPING) as url:
         wait_for_its_own_series(url)
+        time.sleep(1)  # the range ends at a whole step (1 s) before now: past the first sample
         result = cli("preview", "--out", str(tmp_path / "out"), "--dashboard", "review-live",
                      "--prometheus", url, "--range", "5m")
     assert result.exit_code == 0, result.output

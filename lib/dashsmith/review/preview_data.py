@@ -1,5 +1,7 @@
 """The data a preview draws: each panel's queries run against Prometheus as Grafana would run
-them, with its built-in and dashboard variables replaced by real values."""
+them, with its built-in and dashboard variables replaced by real values. Each query's step,
+`$__interval` and `$__rate_interval` follow from the panel's width, max data points and min
+interval as in Grafana (dashsmith.intervals), and its range is aligned to the step."""
 
 from __future__ import annotations
 
@@ -7,10 +9,9 @@ import re
 import time
 from dataclasses import dataclass, field
 
-from .. import durations, variables
+from .. import durations, intervals, variables
 from ..prometheus.api import Prometheus, QueryError, Series, Unreachable
 
-POINTS = 200  # a preview's time series have about this many points
 _LEGEND_LABEL = re.compile(r"\{\{\s*(\w+)\s*\}\}")
 
 
@@ -25,10 +26,6 @@ class Window:
     @property
     def start(self) -> float:
         return self.end - self.seconds
-
-    @property
-    def step(self) -> float:
-        return max(round(self.seconds / POINTS), 1)
 
     @classmethod
     def of(cls, span: str, scrape_interval: str, end: float | None = None) -> Window:
@@ -56,12 +53,14 @@ def fetch(dashboard: dict, prometheus: Prometheus, window: Window) -> DashboardD
     for panel in panels_with_queries(dashboard):
         data = PanelData()
         for target in panel.get("targets") or []:
-            expr = resolve(target.get("expr", ""), values, window)
+            interval = intervals.of_query(panel, target, window.seconds, window.scrape_interval)
+            expr = resolve(target.get("expr", ""), values, window, interval)
             try:
                 if target.get("instant"):
                     result = prometheus.query(expr, window.end)
                 else:
-                    result = prometheus.query_range(expr, window.start, window.end, window.step)
+                    start, end = interval.aligned(window.end, window.seconds)
+                    result = prometheus.query_range(expr, start, end, interval.step)
             except Unreachable as error:
                 if error.status is None:
                     raise
@@ -80,16 +79,17 @@ def panels_with_queries(dashboard: dict) -> list[dict]:
     return [p for p in dashboard.get("panels") or [] if p.get("targets")]
 
 
-def resolve(expr: str, values: dict[str, str], window: Window) -> str:
+def resolve(expr: str, values: dict[str, str], window: Window,
+            interval: intervals.QueryInterval) -> str:
     """The query with Grafana's variables replaced as Grafana would at this window."""
-    step = window.step
+    step = interval.step
     builtins = {
-        "__rate_interval": durations.format(max(step + window.scrape_interval,
-                                                4 * window.scrape_interval)),
+        "__rate_interval": durations.format(interval.rate_interval),
+        "__rate_interval_ms": str(round(interval.rate_interval * 1000)),
         "__interval": durations.format(step),
         "__auto": durations.format(step),
         "__range": durations.format(round(window.seconds)),
-        "__interval_ms": str(int(step * 1000)),
+        "__interval_ms": str(round(step * 1000)),
         "__range_ms": str(int(window.seconds * 1000)),
         "__range_s": str(int(window.seconds)),
         "__from": str(int(window.start * 1000)),

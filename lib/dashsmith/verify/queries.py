@@ -24,44 +24,19 @@ import re
 from dataclasses import dataclass, field
 
 from .. import durations, variables
+from ..intervals import (
+    GRID_COLUMNS,
+    SCREEN_PIXELS,
+    grafana_interval,
+    rate_interval,
+    round_interval as round_interval,  # read here by callers
+)
 from ..prometheus.api import Prometheus, QueryError
 from ..render import CompiledDashboard
 from ..source import Source
 
-SCREEN_PIXELS = 1920
-GRID_COLUMNS = 24
-SAFE_RESOLUTION = 11000  # Grafana never asks for more points than this
 _LABEL_VALUES = re.compile(
     r"^\s*label_values\(\s*(?:(?P<match>.+?)\s*,\s*)?(?P<label>\w+)\s*\)\s*$")
-
-# Grafana's "nice" intervals: (at most this many ms, becomes this many ms).
-_ROUNDING = [
-    (10, 1), (15, 10), (35, 20), (75, 50), (150, 100), (350, 200), (750, 500), (1500, 1000),
-    (3500, 2000), (7500, 5000), (12500, 10000), (17500, 15000), (25000, 20000),
-    (45000, 30000), (90000, 60000), (210000, 120000), (450000, 300000), (750000, 600000),
-    (1050000, 900000), (1500000, 1200000), (2700000, 1800000), (5400000, 3600000),
-    (9000000, 7200000), (16200000, 10800000), (32400000, 21600000), (86400000, 43200000),
-    (172800000, 86400000), (604800000, 86400000), (1814400000, 604800000),
-    (3628800000, 2592000000),
-]
-
-
-def round_interval(seconds: float) -> float:
-    millis = seconds * 1000
-    for limit, rounded in _ROUNDING:
-        if millis <= limit:
-            return rounded / 1000
-    return 31536000.0
-
-
-def grafana_interval(range_seconds: float, min_interval: float, max_data_points: int) -> float:
-    calculated = range_seconds / max_data_points
-    interval = min_interval if calculated < min_interval else round_interval(calculated)
-    return max(interval, round_interval(range_seconds / SAFE_RESOLUTION))
-
-
-def rate_interval(interval: float, scrape_interval: float) -> float:
-    return max(interval + scrape_interval, 4 * scrape_interval)
 
 
 @dataclass(frozen=True)
