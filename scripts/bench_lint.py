@@ -9,6 +9,13 @@
    `dashsmith build` of the same estate (the baseline: rendering is the work both share).
    Target: lint peak memory <= 300 MB.
 
+3. The real-world corpus (../shared/corpus, or --corpus DIR; skipped when absent): lint
+   --no-tools of its rule files (all files at once, and one file holding every group of them)
+   against `promtool check rules` on the same input, and lint of its dashboards; each lint
+   run outside any project, as a new user lints files, and its findings counted per rule id.
+   Also measured: the floor every lint run pays, `dashsmith --version` (interpreter start-up
+   and imports). Target: lint of the rules <= 1.0x promtool.
+
 Each command runs as a fresh process (after one warm-up run that compiles bytecode), in a
 temporary directory made here; time is wall clock (CPU time is printed too), memory the
 process's peak RSS. A command that fails (a finding, for lint) stops the benchmark: the
@@ -18,14 +25,17 @@ generated inputs lint clean.
 from __future__ import annotations
 
 import argparse
+import collections
+import json
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
-
-import yaml
+import time
 
 import benchlib
+import yaml
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TIME_TARGET = 1.0
@@ -87,6 +97,116 @@ def _median(results: list[tuple]) -> tuple:
     return tuple(sorted(values)[len(values) // 2] for values in zip(*results))
 
 
+def find_corpus(given: str | None) -> str | None:
+    path = given or os.path.join(os.path.dirname(REPO), "shared", "corpus")
+    return path if os.path.isdir(path) else None
+
+
+def corpus_files(corpus: str) -> tuple[list[str], list[str]]:
+    """(rule files, dashboards) under the corpus, in a stable order."""
+    rules, dashboards = [], []
+    for directory, subdirs, files in os.walk(corpus):
+        subdirs.sort()
+        for name in sorted(files):
+            path = os.path.join(directory, name)
+            if name.endswith((".yml", ".yaml")):
+                rules.append(path)
+            elif name.endswith(".json"):
+                dashboards.append(path)
+    return rules, dashboards
+
+
+def one_rule_file(paths: list[str], into: str) -> int:
+    """Every group of `paths` in one file (names made unique); the number of rules."""
+    groups = []
+    for number, path in enumerate(paths):
+        with open(path) as handle:
+            data = yaml.safe_load(handle) or {}
+        for group in data.get("groups") or []:
+            groups.append({**group, "name": f"{number}-{group.get('name')}"})
+    with open(into, "w") as handle:
+        yaml.safe_dump({"groups": groups}, handle, sort_keys=False)
+    return sum(len(group.get("rules") or []) for group in groups)
+
+
+def run_any(command: list[str], cwd: str) -> tuple[benchlib.Measurement, str]:
+    """One run of `command` whatever its exit status (lint exits 1 on findings, promtool on
+    an error): the measurement and its standard output."""
+    start = time.perf_counter()
+    with tempfile.TemporaryFile() as out:
+        process = subprocess.Popen(command, stdout=out, stderr=subprocess.DEVNULL, cwd=cwd,
+                                   env=benchlib.ENV)
+        _, status, usage = os.wait4(process.pid, 0)
+        wall = time.perf_counter() - start
+        out.seek(0)
+        output = out.read().decode()
+    if os.waitstatus_to_exitcode(status) not in (0, 1):
+        sys.exit(f"exit {os.waitstatus_to_exitcode(status)}: {' '.join(command[:6])} ...")
+    return benchlib.Measurement(wall, usage.ru_utime + usage.ru_stime,
+                                usage.ru_maxrss / 1024), output
+
+
+def _triple(m: benchlib.Measurement) -> tuple[float, float, float]:
+    return m.wall, m.cpu, m.peak_mb
+
+
+def bench_corpus(corpus: str, repeat: int, promtool: str | None) -> bool:
+    dashsmith = [sys.executable, "-m", "dashsmith"]
+    rules, dashboards = corpus_files(corpus)
+    ok = True
+    with tempfile.TemporaryDirectory(prefix="bench-lint-corpus-") as scratch:
+        merged = os.path.join(scratch, "all.rules.yml")
+        count = one_rule_file(rules, merged)
+        run_any([*dashsmith, "--version"], scratch)  # compiles bytecode
+        floor = _median([_triple(run_any([*dashsmith, "--version"], scratch)[0])
+                         for _ in range(repeat)])
+        python = _median([_triple(run_any([sys.executable, "-c", "pass"], scratch)[0])
+                          for _ in range(repeat)])
+        print(f"corpus {corpus}: {len(rules)} rule files ({count} rules), "
+              f"{len(dashboards)} dashboards")
+        print(f"  floor: dashsmith --version {floor[0]:.2f} s wall {floor[1]:.2f} s cpu "
+              "(interpreter and imports, paid by every run); the interpreter alone "
+              f"{python[0]:.2f} s wall {python[1]:.2f} s cpu")
+        by_id: collections.Counter[str] = collections.Counter()
+        in_project = [*dashsmith, "--project", REPO]
+        for label, paths, command in (
+                (f"{len(rules)} rule files", rules, dashsmith),
+                (f"one file, {count} rules", [merged], dashsmith),
+                (f"{len(rules)} rule files in this repository's project (its catalog: every "
+                 "unknown metric looked up)", rules, in_project)):
+            lint = [*command, "lint", "--no-tools", "--format", "json", *paths]
+            runs = []
+            for _ in range(repeat):
+                ours, output = run_any(lint, scratch)
+                theirs = run_any([promtool, "check", "rules", *paths], scratch)[0] \
+                    if promtool else None
+                runs.append((_triple(ours), _triple(theirs) if theirs else None))
+            lint_s, lint_cpu, lint_mb = _median([r[0] for r in runs])
+            print(f"  {label}:")
+            print(f"    dashsmith lint      {lint_s:7.2f} s {lint_cpu:7.2f} s {lint_mb:6.0f} MB")
+            if promtool:
+                tool_s, tool_cpu, tool_mb = _median([r[1] for r in runs])
+                print(f"    promtool check      {tool_s:7.2f} s {tool_cpu:7.2f} s "
+                      f"{tool_mb:6.0f} MB")
+                print(f"    ratio lint/promtool {lint_s / tool_s:.2f} wall, "
+                      f"{lint_cpu / tool_cpu:.2f} cpu (target <= {TIME_TARGET})")
+                ok &= lint_s / tool_s <= TIME_TARGET
+            ok &= lint_mb <= MEMORY_TARGET_MB
+            if command is dashsmith and paths is rules:
+                by_id.update(p["rule"] for p in json.loads(output or "[]"))
+        lint = [*dashsmith, "lint", "--no-tools", "--format", "json", *dashboards]
+        measured, output = run_any(lint, scratch)
+        by_id.update(p["rule"] for p in json.loads(output or "[]"))
+        print(f"  {len(dashboards)} dashboards:")
+        print(f"    dashsmith lint      {measured.wall:7.2f} s {measured.cpu:7.2f} s "
+              f"{measured.peak_mb:6.0f} MB")
+        ok &= measured.peak_mb <= MEMORY_TARGET_MB
+    print("  findings per rule id (rule files and dashboards, outside a project):")
+    for rule_id, number in sorted(by_id.items(), key=lambda item: (-item[1], item[0])):
+        print(f"    {number:6}  {rule_id}")
+    return ok
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--rules", type=int, default=10_000)
@@ -94,10 +214,21 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=1,
                         help="Run lint and promtool this many times, alternating, and compare "
                              "medians (a shared machine's load swings single runs).")
+    parser.add_argument("--corpus", help="The real-world corpus (default ../shared/corpus).")
+    parser.add_argument("--corpus-only", action="store_true",
+                        help="Measure only the corpus, not the synthetic inputs.")
     args = parser.parse_args()
     promtool = shutil.which("promtool")
-    dashsmith = [sys.executable, "-m", "dashsmith"]
+    corpus = find_corpus(args.corpus)
     ok = True
+    if corpus is not None:
+        ok &= bench_corpus(corpus, args.repeat, promtool)
+    elif args.corpus_only:
+        sys.exit("no corpus: pass --corpus DIR")
+    if args.corpus_only:
+        print("targets met" if ok else "targets NOT met")
+        return 0 if ok else 1
+    dashsmith = [sys.executable, "-m", "dashsmith"]
     with tempfile.TemporaryDirectory(prefix="bench-lint-") as scratch:
         root = os.path.join(scratch, "rules-project")
         project(root)
