@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import textwrap
 
+from dashsmith.checks.literals import quoted_columns
 from support import require_binary
 
 
@@ -98,3 +99,18 @@ def test_a_failing_alert_test_is_shown_under_its_file(project, cli):
     node = next(block for block in blocks if block.startswith("alerts/tests/node.test.yml"))
     assert "SUCCESS" in node and "FAILED" not in node
     assert "1 of 5 test file(s) failed: alerts/tests/ai.test.yml" in result.output
+
+
+def test_a_json_string_with_escapes_maps_each_character_to_its_column():
+    line = '  "expr": "up{job=\\"a\\"}\\n > 0",'
+    value, columns = quoted_columns(line, line.index('"up') + 2, '"')
+    assert value == 'up{job="a"}\n > 0'
+    assert [line[c - 1] for c in columns[:8]] == list('up{job=\\"')[:7] + ["\\"]
+    assert line[columns[value.index(">")] - 1] == ">"
+
+
+def test_a_single_quoted_yaml_value_reads_a_doubled_quote_as_one():
+    line = "    expr: 'up{job=''a''} > 0'"
+    value, columns = quoted_columns(line, line.index("'up") + 2, "'")
+    assert value == "up{job='a'} > 0"
+    assert line[columns[value.index(">")] - 1] == ">"

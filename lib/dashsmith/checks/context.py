@@ -3,6 +3,9 @@ the scrape interval, and what they have already seen (for duplicates)."""
 
 from __future__ import annotations
 
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+
 from .. import durations, promql
 from ..catalog import Catalog, Metric, MetricType, Series
 from ..source import Source
@@ -30,6 +33,8 @@ class Context:
         self._labels: dict[str | None, frozenset | None] = {}
         self._resolving: set[str] = set()
         self._seen: dict[tuple, Source] = {}
+        self._known_names: list[str] | None = None
+        self._near: dict[str, list[str]] = {}
 
     # --- series ---------------------------------------------------------------------------
 
@@ -47,6 +52,19 @@ class Context:
         """A name the catalog, a recording rule or Prometheus itself provides."""
         return (self.series(name) is not None or name in self.records
                 or name in PROMETHEUS_SERIES)
+
+    def near_names(self, name: str) -> list[str]:
+        """Up to two known names a typo away from `name` (a few edits, fewer for short
+        names): asked only for a finding that is reported, and answered once per name."""
+        if name not in self._near:
+            if self._known_names is None:
+                catalog = self.catalog.series_names() if self.catalog else []
+                self._known_names = sorted({*catalog, *self.records})
+            edits = max(1, min(3, len(name) // 8))
+            found = process.extract(name, self._known_names, scorer=Levenshtein.distance,
+                                    score_cutoff=edits, limit=2)
+            self._near[name] = [known for known, _, _ in sorted(found, key=lambda f: f[1])]
+        return self._near[name]
 
     def labels_of(self, selector: promql.Selector) -> frozenset[str] | None:
         """The labels series matching `selector` carry, or None if they are not known."""

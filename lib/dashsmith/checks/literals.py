@@ -12,6 +12,7 @@ from __future__ import annotations
 import bisect
 import codecs
 import re
+from collections.abc import Callable
 from typing import NamedTuple
 
 
@@ -68,6 +69,44 @@ def quoted_pieces(text: str, line: int, column: int, quote: str) -> list[Piece]:
     return pieces
 
 
+_JSON_ESCAPE = re.compile(r'\\(?:u[0-9a-fA-F]{4}|.)')
+_JSON_CHARS = {"b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t"}
+
+
+def quoted_columns(text: str, column: int, quote: str) -> tuple[str, list[int]]:
+    """quoted_pieces' value and each of its characters' columns, read a run of plain
+    characters at a time: what lint asks of every JSON query it reports on. Escapes are
+    read as JSON's; where YAML's differ, the value differs and the caller reads pieces."""
+    value: list[str] = []
+    columns: list[int] = []
+    i = column - 1
+    end = text.find(quote, i)
+    if quote == "'":
+        while end >= 0 and text.startswith("''", end):
+            value.append(text[i:end + 1])
+            columns += range(i + 1, end + 2)
+            i = end + 2
+            end = text.find(quote, i)
+        end = len(text) if end < 0 else end
+        value.append(text[i:end])
+        columns += range(i + 1, end + 1)
+        return "".join(value), columns
+    for escape in _JSON_ESCAPE.finditer(text, i):
+        if 0 <= end < escape.start():
+            break
+        value.append(text[i:escape.start()])
+        columns += range(i + 1, escape.start() + 1)
+        code = escape.group()[1:]
+        value.append(chr(int(code[1:], 16)) if len(code) == 5 else _JSON_CHARS.get(code, code))
+        columns.append(escape.start() + 1)
+        i = escape.end()
+        end = text.find(quote, i)
+    end = len(text) if end < 0 else end
+    value.append(text[i:end])
+    columns += range(i + 1, end + 1)
+    return "".join(value), columns
+
+
 def plain_pieces(text: str, line: int, column: int) -> list[Piece]:
     """A plain (unquoted) value starting at `column` of the line `text`."""
     return [Piece(char, line, number) for number, char in enumerate(text[column - 1:], column)]
@@ -76,6 +115,13 @@ def plain_pieces(text: str, line: int, column: int) -> list[Piece]:
 def position(pieces: list[Piece], text: str, offset: int) -> tuple[int, int] | None:
     """(line, column) where text[offset] was written, if `text` is the pieces' value (up to
     whitespace) or a part of it; else None. An offset past the end points just after it."""
+    locate = locator(pieces, text)
+    return locate(offset) if locate else None
+
+
+def locator(pieces: list[Piece], text: str) -> Callable[[int], tuple[int, int]] | None:
+    """position() for every offset of `text`, matched against the pieces once (a site with
+    many findings asks many times); None if `text` is not the pieces' value."""
     written = [p for p in pieces if p.char is None or not p.char.isspace()]
     chars = [(index, char) for index, char in enumerate(text) if not char.isspace()]
     if not chars or not written:
@@ -86,11 +132,16 @@ def position(pieces: list[Piece], text: str, offset: int) -> tuple[int, int] | N
     if match is None:
         return None
     covering = _covering(written, match)
-    wanted = next((n for n, (index, _) in enumerate(chars) if index >= offset), None)
-    if wanted is None:  # past the last character
-        last = covering[len(chars) - 1]
-        return last.line, last.column + 1
-    return covering[wanted].line, covering[wanted].column
+    indexes = [index for index, _ in chars]
+
+    def locate(offset: int) -> tuple[int, int]:
+        wanted = bisect.bisect_left(indexes, offset)
+        if wanted == len(indexes):  # past the last character
+            last = covering[len(chars) - 1]
+            return last.line, last.column + 1
+        return covering[wanted].line, covering[wanted].column
+
+    return locate
 
 
 def _within(written: list[Piece], subject: str):

@@ -13,9 +13,12 @@ object.
 
 from __future__ import annotations
 
+import functools
+import os
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import Literal
 
 from .. import promql
 from ..estate import Estate, RuleFile
@@ -221,6 +224,9 @@ class QuerySite:
     text_start: Source | None = None  # where the text starts in a JSON or YAML file
     _expression: promql.Expression | None = field(default=None, repr=False)
     _label_references: list | None = field(default=None, repr=False)  # see labels.py
+    # literals.locator's answer for the text, made once: a site may have many findings
+    _locate: Callable[[int], tuple[int, int]] | Literal[False] | None = field(default=None,
+                                                                             repr=False)
 
     @property
     def expression(self) -> promql.Expression:
@@ -276,9 +282,18 @@ class QuerySite:
             return Source(start.file, start.line + before.count("\n"),
                           max(start.column, 1) - 1 + column)
         if start.column:
-            found = literals.position(_value_pieces(start), self.text, offset)
-            if found:
-                return Source(start.file, *found)
+            line = _file_line(start.file, start.line)
+            quote = line[start.column - 2] if start.column >= 2 else ""
+            if quote in ("'", '"'):
+                value, columns = literals.quoted_columns(line, start.column, quote)
+                if value == self.text:  # the common case, without matching piece by piece
+                    column = columns[offset] if offset < len(columns) else (
+                        columns[-1] + 1 if columns else start.column)
+                    return Source(start.file, start.line, column)
+            if self._locate is None:
+                self._locate = literals.locator(_value_pieces(start), self.text) or False
+            if self._locate is not False:
+                return Source(start.file, *self._locate(offset))
         return Source(self.source.file, self.source.line, 0)
 
 
@@ -301,14 +316,26 @@ def _value_pieces(start: Source) -> list[literals.Piece]:
 
 
 def _file_line(path: str, line: int) -> str:
+    lines = _file_lines(path)
+    return lines[line - 1] if 0 < line <= len(lines) else ""
+
+
+def _file_lines(path: str) -> list[str]:
+    """The file's lines, read once per version of it (every finding in a file asks)."""
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return []
+    return _read_lines(path, stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=8)
+def _read_lines(path: str, mtime_ns: int, size: int) -> list[str]:
     try:
         with open(path, encoding="utf-8") as handle:
-            for number, text in enumerate(handle, 1):
-                if number == line:
-                    return text
+            return handle.readlines()
     except (OSError, UnicodeDecodeError):
-        pass
-    return ""
+        return []
 
 
 def _dicts(value) -> list[dict]:

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import difflib
-
 from ... import promql
 from ..rule import Rule
 
@@ -48,8 +46,7 @@ def _suggestion(name: str, context) -> str:
     if context.is_known(name + "_total"):
         return (f"did you mean '{name}_total'? (Prometheus client libraries append _total to "
                 "counter names)")
-    candidates = context.catalog.series_names() + sorted(context.records)
-    close = difflib.get_close_matches(name, candidates, n=2, cutoff=0.75)
+    close = context.near_names(name)
     if close:
         return "did you mean " + " or ".join(f"'{c}'" for c in close) + "?"
     return "declare it in the catalog, or correct the name"

@@ -4,7 +4,6 @@ import os
 from collections.abc import Iterator
 
 from ...estate import Estate
-from ...instrument import stale
 from ...problems import Problem
 from ...source import Source
 from ..context import Context
@@ -33,6 +32,9 @@ class InstrumentStale(Rule):
     id = "instrument/stale"
 
     def declared(self, estate: Estate, context: Context) -> Iterator[Problem]:
+        # Imported here: it brings prometheus_client, which every lint run would pay for.
+        from ...instrument import stale
+
         found = stale(estate)
         if found is None:
             return
