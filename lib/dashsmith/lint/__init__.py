@@ -14,6 +14,7 @@ too); the PromQL analysis they share is dashsmith.promql.
 
 from __future__ import annotations
 
+import bisect
 import os
 
 from ..checks import suppress
@@ -101,16 +102,41 @@ def _amtool(estate, problems: list[Problem]) -> list[Problem]:
     return amtool.check_config(path, estate)
 
 
+# What Prometheus itself refuses, which lint reports too: promtool's finding about the same
+# rule is the same problem, reported once (lint's, at the character it is about).
+_REFUSED_BY_PROMETHEUS = frozenset({"promql/syntax", "promql/empty", "rule/format", "rule/expr",
+                                    "rule/kind", "alert/for", "file/parse", "file/format"})
+
+
 def _with_promtool(problems: list[Problem], files, rules) -> list[Problem]:
     path = promtool.find()
     if path is None or not files:
         return problems
-    errors_at = {(os.path.abspath(p.source.file), p.source.line) for p in problems
-                 if p.severity is Severity.ERROR}
+    rule_at = _RuleAt(rules)
+    reported = {rule_at(p.source) for p in problems
+                if p.severity is Severity.ERROR and p.rule in _REFUSED_BY_PROMETHEUS}
     for problem in promtool.check_rules(path, files, rules):
-        if (os.path.abspath(problem.source.file), problem.source.line) not in errors_at:
+        if rule_at(problem.source) not in reported:
             problems.append(problem)
     return problems
+
+
+class _RuleAt:
+    """The rule (its file and first line) a source falls in; the file's start before its first
+    rule."""
+
+    def __init__(self, rules):
+        self.starts: dict[str, list[int]] = {}
+        for rule in rules:
+            self.starts.setdefault(os.path.abspath(rule.source.file), []).append(rule.source.line)
+        for lines in self.starts.values():
+            lines.sort()
+
+    def __call__(self, source) -> tuple[str, int]:
+        file = os.path.abspath(source.file)
+        lines = self.starts.get(file, [])
+        index = bisect.bisect_right(lines, source.line) - 1
+        return file, lines[index] if index >= 0 else 0
 
 
 def _sorted(problems: list[Problem]) -> list[Problem]:

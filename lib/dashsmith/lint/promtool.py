@@ -36,38 +36,78 @@ def find() -> str | None:
 
 def check_rules(promtool: str, files: list[tuple[str, dict | None]], rules) -> list[Problem]:
     """Findings of `promtool check rules` on each (path, compiled data or None): compiled data
-    is written to a temporary file first; a path alone is checked where it is."""
+    is written to a temporary file first; a path alone is checked where it is. One promtool
+    run checks every file (a process per file cost more than the checks).
+
+    Its duplicate-rules lint is off: rule/duplicate is lint's own, and knows that a rule
+    is a duplicate only when its labels can collide too (promtool compares names and labels
+    only, and the same problem should not be reported twice)."""
     locate = _Locator(rules)
-    problems = []
+    problems: list[Problem] = []
+    if not files:
+        return problems
     with tempfile.TemporaryDirectory(prefix="dashsmith-promtool-") as scratch:
+        names = {}
         for name, data in files:
             path = name
             if data is not None:
                 path = os.path.join(scratch, f"{name}.yml")
                 with open(path, "wb") as handle:
                     handle.write(serialize.to_yaml(data))
-            result = subprocess.run([promtool, "check", "rules", path], capture_output=True,
-                                    text=True, timeout=TIMEOUT)
-            problems += _findings(result.stderr, path, name, locate)
+            names[path] = name
+        # stderr into stdout: its "Checking FILE" lines say which file each finding is of.
+        result = subprocess.run([promtool, "check", "rules", "--lint=none", *names],
+                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                                timeout=TIMEOUT)
+        for path, output in _by_file(result.stdout, names):
+            problems += _findings(output, path, names[path], locate)
     return problems
 
 
+def _by_file(output: str, paths) -> list[tuple[str, str]]:
+    """promtool's output split at its "Checking FILE" lines: (file, what follows it)."""
+    blocks: list[tuple[str, list[str]]] = []
+    for line in output.splitlines():
+        checking = line[len("Checking "):] if line.startswith("Checking ") else ""
+        if checking in paths:
+            blocks.append((checking, []))
+        elif blocks:
+            blocks[-1][1].append(line)
+    return [(path, "\n".join(lines)) for path, lines in blocks]
+
+
+_UNMARSHAL_LINE = re.compile(r"^line (?P<line>\d+): (?P<message>.+)$")
+
+
 def _findings(output: str, path: str, name: str, locate) -> list[Problem]:
-    found, loose = [], []
-    for line in (line.strip() for line in output.splitlines()):
-        if not line or line == "FAILED:" or line.startswith("Checking "):
+    found: list[tuple[str, Source]] = []
+    loose: list[str] = []
+    listing: int | None = None  # the "unmarshal errors:" finding whose lines follow
+    listed: set[int] = set()  # such findings that did list lines: they are replaced by them
+    for raw in output.splitlines():
+        line = raw.strip()
+        if not line or line == "FAILED:" or line.startswith("SUCCESS: "):
             continue
         match = _FINDING.match(line)
+        unmarshal = _UNMARSHAL_LINE.match(line) if raw[:1].isspace() else None
         if match and match.group("file") == path:
             source = locate(name, match.group("group"), match.group("rule"),
                             match.group("line"), match.group("column"))
-            found.append(PromtoolCheckRules().problem(match.group("message"), source))
+            found.append((match.group("message"), source))
+            listing = len(found) - 1 if line.endswith("unmarshal errors:") else None
+        elif unmarshal and listing is not None:
+            # Go's YAML decoder lists each field it refused on a line of its own.
+            listed.add(listing)
+            found.append((f"yaml: {unmarshal.group('message')}",
+                          locate(name, None, None, unmarshal.group("line"), None)))
+        elif raw[:1].isspace() and found:
+            found[-1] = (f"{found[-1][0]} {line}", found[-1][1])
         else:
             loose.append(line)
-    if loose:  # e.g. the duplicate-rules lint, which spans lines and names no file
-        found.append(PromtoolCheckRules().problem(" ".join(loose), locate(name, None, None,
-                                                                         None, None)))
-    return found
+    found = [finding for index, finding in enumerate(found) if index not in listed]
+    if loose:  # a message that names no file: about the file as a whole
+        found.append((" ".join(loose), locate(name, None, None, None, None)))
+    return [PromtoolCheckRules().problem(message, source) for message, source in found]
 
 
 class _Locator:
