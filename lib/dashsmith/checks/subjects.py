@@ -168,6 +168,13 @@ def is_rule_file(data) -> bool:
     return isinstance(data, dict) and "groups" in data
 
 
+def is_empty_rule_file(data) -> bool:
+    """A rule file with nothing in it, which Prometheus loads as no rules: an empty file,
+    `null`, `{}`, `groups:` with no value."""
+    return data is None or data == {} or (isinstance(data, dict) and list(data) == ["groups"]
+                                          and data["groups"] is None)
+
+
 def declared_rule_files(estate: Estate) -> list[RuleFileDoc]:
     """Each module's rule file as build compiles it: the rules compiled as build writes them,
     entries that are no rule as declared (for rule/kind and rule/expr to say why)."""

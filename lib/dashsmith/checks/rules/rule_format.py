@@ -3,7 +3,7 @@ from __future__ import annotations
 from ... import durations
 from ...promql.names import LABEL_NAME, METRIC_NAME, is_label_name
 from ..rule import Rule
-from ..subjects import rule_kind
+from ..subjects import is_empty_rule_file, rule_kind
 
 NOT_A_DURATION = f"is not a Prometheus duration ({durations.EXAMPLES})"
 
@@ -12,7 +12,8 @@ class RuleFormat(Rule):
     """A rule file, group or rule is not shaped as Prometheus expects.
 
     A rule file is a mapping with 'groups', a list of groups, each with a unique 'name' and
-    a list of 'rules'; Prometheus refuses to load a file that is not. It also refuses a `for`,
+    a list of 'rules'; Prometheus refuses to load a file that is not. An empty file, `{}` or
+    a group without rules is no mistake: Prometheus loads it as no rules. It also refuses a `for`,
     `keep_firing_for` or group `interval` that is not a Prometheus duration (units largest
     first: 1h30m, not "90 minutes"), and label, annotation or recorded-metric names it does
     not accept. The same mistakes in Python declarations stop `dashsmith build`.
@@ -35,6 +36,8 @@ class RuleFormat(Rule):
     structural = True
 
     def rule_file(self, doc, context):
+        if is_empty_rule_file(doc.data):  # Prometheus loads it as no rules, as mixins ship it
+            return
         if not doc.is_rule_file:
             yield self.problem("not a Prometheus rule file: expected a mapping with 'groups'",
                                doc.source)
@@ -53,7 +56,7 @@ class RuleFormat(Rule):
 
     def _group(self, group, first_of: dict, context):
         data = group.data
-        if not isinstance(data, dict) or not isinstance(data.get("rules", []), list):
+        if not isinstance(data, dict) or not isinstance(data.get("rules") or [], list):
             yield self.problem("a group must be a mapping with 'name' and a list 'rules'",
                                group.source)
             return
