@@ -383,17 +383,22 @@ def is_scalar(node: Node) -> bool:
 
 def can_be_empty(node: Node) -> bool:
     """Whether the result can be empty, as an alert's must be to ever stop firing: a
-    comparison (without bool) or absent() decides."""
+    comparison (without bool), a filter (`and`, `unless`: `x unless on (cluster) count(up ==
+    1)` is an absence check), absent(), an info series selected by a label's value (its
+    state lives in the label: the series exists only in that state), or a deliberate vector()
+    (a dead man's switch is meant to fire always)."""
     if isinstance(node, Binary):
-        if node.is_filter:
+        if node.is_filter or node.op in ("and", "unless"):
             return True
         if node.op == "or":
             return can_be_empty(node.lhs) and can_be_empty(node.rhs)
-        if node.op == "unless":
-            return can_be_empty(node.lhs)
         return can_be_empty(node.lhs) or can_be_empty(node.rhs)
     if isinstance(node, Call):
-        return node.function in ABSENCE or any(can_be_empty(arg) for arg in node.args)
+        return (node.function in ABSENCE or node.function == "vector"
+                or any(can_be_empty(arg) for arg in node.args))
     if isinstance(node, (Aggregate, Unary, Subquery)):
         return can_be_empty(node.expr)
+    if isinstance(node, Selector):
+        return bool(node.name and node.name.endswith("_info")) and any(
+            m.op in ("=", "=~") and m.label != "__name__" and m.value for m in node.matchers)
     return False

@@ -25,4 +25,6 @@ METRICS = [
     Summary("rpc_duration_seconds", "RPC time, as a summary.", labels=["method"],
             exporter="tradingagents"),
     Gauge("up", "Scrape succeeded.", exporter="prometheus"),
+    Gauge("ai_provider_info", "The provider's state, in a label; always 1.",
+          labels=[PROVIDER, Label("state", ["up", "degraded"])], exporter="tradingagents"),
 ]
