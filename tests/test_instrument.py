@@ -335,7 +335,7 @@ def test_an_exporter_the_catalog_does_not_know_lists_those_it_does(cli, project)
     set_settings(project, "dashsmith.instrument", exporter="tradingagent")
     result = cli("instrument")
     assert result.exit_code == 2
-    assert ("the catalog declares no metric with exporter='tradingagent' (its exporters: node, "
+    assert ("the catalog declares no metric with exporter='tradingagent' (its exporters: llm-bridge, node, "
             "postgres, prometheus, tradingagents)") in result.output
 
 
