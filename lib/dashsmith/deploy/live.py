@@ -165,11 +165,18 @@ def _dashboard(grafana, hit: dict, desired_hash: str | None, project: str,
     uid, title = hit["uid"], hit["title"]
     folder_uid, managed = hit.get("folderUid") or "", MARKER_TAG in (hit.get("tags") or [])
     newest = reads.newest_version(grafana, uid) or {}
+    stored = _stored_hash(newest)
+    if desired_hash is not None and managed and stored == desired_hash:
+        # The newest version holds the code's content and dashsmith's marker: unchanged,
+        # whoever saved it (the plan needs no owner for that), so its message, which for a
+        # first version takes a second read (reads.saved_message), is not needed.
+        return LiveDashboard(uid, title, folder_uid, managed, version=newest.get("version"),
+                             content_hash=stored)
     latest = _claimed(recorded_deploy(reads.saved_message(grafana, uid, newest)), project) \
         if newest else None
     if latest and (desired_hash is None
                    or (latest.project == project and latest.hash == desired_hash)) \
-            and _holds(newest, latest.hash, server):
+            and _holds(stored, latest.hash, server):
         # Saved last by a dashsmith deploy (this project's, of the code's content; or, for a
         # dashboard not in the code, any project's), and still that content: nothing more to
         # read.
@@ -198,14 +205,20 @@ def _dashboard(grafana, hit: dict, desired_hash: str | None, project: str,
                          manager=_manager(grafana, uid, meta, project, server))
 
 
-def _holds(entry: dict, recorded_hash: str, server: ServerInfo | None) -> bool:
-    """Whether a version entry's content is what dashsmith recorded. Entries carry it as
-    `data` (GetDashboardVersions copies Data into each, 11.x to 13.x). On 12+ an entry without
-    it proves nothing: its message is an annotation another tool's edit keeps."""
+def _stored_hash(entry: dict) -> str | None:
+    """The content hash of a version entry's `data` (GetDashboardVersions copies Data into each
+    entry, 11.x to 13.x); None when it carries none."""
     data = entry.get("data")
-    if not isinstance(data, dict):
+    return content_hash(normalize_dashboard(data)) if isinstance(data, dict) else None
+
+
+def _holds(stored: str | None, recorded_hash: str, server: ServerInfo | None) -> bool:
+    """Whether the newest version's content (`stored`, its hash) is what dashsmith recorded.
+    On 12+ an entry without content proves nothing: its message is an annotation another
+    tool's edit keeps."""
+    if stored is None:
         return server is None or not server.search_eventually_consistent
-    return content_hash(normalize_dashboard(data)) == recorded_hash
+    return stored == recorded_hash
 
 
 def _manager(grafana, uid: str, meta: dict, project: str, server: ServerInfo | None
