@@ -16,6 +16,7 @@ builds it: a structural finding must stop the build, any other must not):
             {PATH: TEXT}   any file of the project (a key with a `/`), e.g. alerts/routing.py
                            in place of the routing every case has, or a generated module
   settings: TEXT           more of the project's setup.cfg, e.g. a [dashsmith.instrument] section
+                           (also for a case of files: the project they are linted in)
 and may check the finding: `message` (a substring), `line`, `column` (in the file written:
 JSON indented by 2, so a panel's expression starts on line 28 at column 20; for declarations,
 in the module, or in setup.cfg for a finding about a setting: `settings` starts on its line
@@ -111,6 +112,9 @@ def case_project(tmp_path_factory):
 def test_case(rule, outcome, case, case_project, tmp_path):
     if "declared" in case:
         problems = _declared_findings(case, case_project, tmp_path, rule)
+    elif "settings" in case:
+        problems = lint_paths([_write(case, tmp_path)], _with_settings(case, case_project,
+                                                                       tmp_path))
     else:
         problems = lint_paths([_write(case, tmp_path)], case_project)
     shown = "\n".join(str(p) for p in problems)
@@ -126,6 +130,15 @@ def test_case(rule, outcome, case, case_project, tmp_path):
     if "column" in case:
         assert problem.source.column == case["column"]
     assert "__var_" not in problem.message and "3141592" not in problem.message
+
+
+def _with_settings(case: dict, case_project: Project, tmp_path) -> Project:
+    """The cases' project with the case's `settings` added to its setup.cfg."""
+    root = tmp_path / "project"
+    shutil.copytree(case_project.root, root, ignore=shutil.ignore_patterns("__pycache__"))
+    with open(root / "setup.cfg", "a", encoding="utf-8") as handle:
+        handle.write("\n" + case["settings"])
+    return Project(str(root))
 
 
 def _declared_findings(case: dict, case_project: Project, tmp_path, rule: str) -> list:

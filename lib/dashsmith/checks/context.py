@@ -9,6 +9,7 @@ from rapidfuzz.distance import Levenshtein
 from .. import durations, promql
 from ..catalog import Catalog, Metric, MetricType, Series
 from ..source import Source
+from .rules.alert_severity import SEVERITIES
 
 # Series Prometheus makes itself, for every target or every alert; their labels vary.
 PROMETHEUS_SERIES = frozenset({
@@ -19,9 +20,10 @@ PROMETHEUS_SERIES = frozenset({
 
 class Context:
     def __init__(self, catalog: Catalog | None, scrape_interval: str, records=(),
-                 root: str | None = None):
+                 root: str | None = None, severities: tuple[str, ...] | None = None):
         self.catalog = catalog
         self.root = root
+        self.severities = severities or SEVERITIES  # what alert/severity allows
         try:
             self.scrape_interval = durations.parse(scrape_interval)
         except ValueError:

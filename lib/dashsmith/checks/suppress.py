@@ -29,10 +29,12 @@ from ..settings import DIRECTORIES
 from ..source import Source
 from . import pysource
 from .registry import BY_ID, named
+from .rules import alert_severity
 from .rules.lint_config import LintConfig
 from .rules.lint_unused_suppression import UnusedSuppression
 
 SECTION = "dashsmith.lint"
+SETTINGS = (alert_severity.SETTING,)  # [dashsmith.lint]'s settings besides `disable`
 _COMMENT = re.compile(r"#\s*dashsmith\s*:\s*(?P<body>.*?)\s*$")
 _DISABLE = re.compile(r"^disable\s*=\s*(?P<ids>[\w/\-]+(?:\s*,\s*[\w/\-]+)*)\s*"
                       r"(?:--\s*(?P<reason>.*))?$")
@@ -71,6 +73,8 @@ def project(settings, problems: list[Problem]) -> list[Suppression]:
     section = settings.sections.get(SECTION) or {}
     found = []
     for key, value in section.items():
+        if key in SETTINGS:  # read by the rule it is of
+            continue
         if key != "disable":
             problems.append(LintConfig().unknown_setting(SECTION, key,
                                                          settings.key_source(SECTION, key)))

@@ -20,6 +20,7 @@ import os
 from ..checks import suppress
 from ..checks.context import Context
 from ..checks.registry import ALL
+from ..checks.rules import alert_severity
 from ..checks.subjects import declared_rule_files
 from ..gc_pause import no_cycle_collection
 from ..problems import DeclarationError, Problem, Severity
@@ -42,7 +43,8 @@ def _lint_project(project, tools: bool) -> list[Problem]:
     inputs = reading.declared(project)
     settings = project.settings
     catalog = inputs.estate.catalog if inputs.estate else None
-    context = Context(catalog, settings.scrape_interval, _records(inputs.rules), project.root)
+    context = Context(catalog, settings.scrape_interval, _records(inputs.rules), project.root,
+                      _severities(settings))
     compiled = {rule_file.name: rule_file.data for rule_file in inputs.rule_files}
     suite = None
     if inputs.estate is not None:
@@ -65,10 +67,11 @@ def lint_paths(paths: list[str], project=None, *, tools: bool = False) -> list[P
 
 def _lint_paths(paths: list[str], project, tools: bool) -> list[Problem]:
     inputs = reading.from_paths(paths)
-    catalog, records, root = None, _records(inputs.rules), None
+    catalog, records, root, severities = None, _records(inputs.rules), None, None
     interval = Settings.scrape_interval  # the default of [dashsmith], without a project
     if project is not None:
         interval, root = project.settings.scrape_interval, project.root
+        severities = _severities(project.settings)
         try:
             estate = project.estate
         except DeclarationError:
@@ -77,7 +80,7 @@ def _lint_paths(paths: list[str], project, tools: bool) -> list[Problem]:
             catalog = estate.catalog
             records += _records(rule for rule_file in declared_rule_files(estate)
                                 for rule in rule_file.rules)
-    problems = runner.run(inputs, Context(catalog, interval, records, root), ALL)
+    problems = runner.run(inputs, Context(catalog, interval, records, root, severities), ALL)
     rule_paths = [rule_file.name for rule_file in inputs.rule_files]
     if tools:
         problems = _with_promtool(problems, [(path, None) for path in rule_paths], inputs.rules)
@@ -86,6 +89,10 @@ def _lint_paths(paths: list[str], project, tools: bool) -> list[Problem]:
         suppression.used.update(suppression.rules)  # other files may need it: never "unused"
     suppressions += suppress.comments(rule_paths, problems)
     return _sorted(suppress.apply(problems, suppressions, "lint"))
+
+
+def _severities(settings) -> tuple[str, ...]:
+    return alert_severity.allowed(settings.sections.get(suppress.SECTION) or {})
 
 
 def _records(rules) -> list:

@@ -49,7 +49,8 @@ class LintConfig(Rule):
         return self.problem(message, source)
 
     def unknown_setting(self, section: str, key: str, source):
-        return self.problem(f"[{section}] has no setting '{key}' (only 'disable')", source)
+        return self.problem(f"[{section}] has no setting '{key}' (only 'disable' and "
+                            "'severities')", source)
 
     def not_understood(self, source):
         return self.problem("control comment not understood: write '# dashsmith: "
