@@ -168,9 +168,10 @@ class _Builder:
             elif kind is sequence_start:
                 self._open([], event)
             elif kind in ends:
-                container, key, start = self.stack.pop()
+                container, key, start, merged = self.stack.pop()
                 if key is not _NO_KEY:
                     raise FormatError("invalid YAML: a key has no value", start.line + 1)
+                _merge(container, merged, start)
                 self._add(container, start, None, None)
             elif kind is yaml.AliasEvent:
                 if event.anchor not in self.anchors:
@@ -187,7 +188,7 @@ class _Builder:
     def _open(self, container, event):
         if event.anchor:
             self.anchors[event.anchor] = container
-        self.stack.append([container, _NO_KEY, event.start_mark])
+        self.stack.append([container, _NO_KEY, event.start_mark, []])
 
     def _add(self, value, mark, style, anchor):
         if anchor:
@@ -200,12 +201,18 @@ class _Builder:
         if type(container) is list:
             container.append(value)
         elif top[1] is _NO_KEY:
+            if value == "<<" and not style:  # a merge key, expanded when the mapping ends
+                top[1] = _MERGE
+                return
             if not isinstance(value, (str, int, float, bool)) or value is None:
                 raise FormatError("invalid YAML: a key must be a plain value", mark.line + 1)
             if value in container:
                 raise FormatError(f"invalid YAML: key '{value}' appears twice", mark.line + 1,
                                   mark.column + 1)
             top[1] = value
+        elif top[1] is _MERGE:
+            top[1] = _NO_KEY
+            top[3] += value if isinstance(value, list) else [value]
         else:
             key, top[1] = top[1], _NO_KEY
             container[key] = value
@@ -213,6 +220,20 @@ class _Builder:
 
 
 _NO_KEY = object()
+_MERGE = object()
+
+
+def _merge(container, merged: list, start) -> None:
+    """YAML's merge key (`<<: *common`, `<<: [*a, *b]`): the merged mappings' keys that the
+    mapping does not set itself, the first mapping listed winning; each at its own line."""
+    for source in merged:
+        if not isinstance(source, dict):
+            raise FormatError("invalid YAML: '<<' merges only mappings", start.line + 1)
+        for key, value in source.items():
+            if key not in container:
+                container[key] = value
+                if key in getattr(source, "value_lines", {}):
+                    container.value_lines[key] = source.value_lines[key]
 
 
 def _typed(value: str):
