@@ -326,8 +326,14 @@ def _finish(make: _Make, target: dict, kind: str, grafanalib_fields: dict[Path, 
     def default_of(path: Path) -> tuple[bool, object]:
         return grafana_defaults.panel_default(kind, path)
 
+    rendered: dict[str, dict] = {}  # the fitting tries the same declaration more than once
+
     def render(options: dict) -> dict:
-        return render_panel(evaluate(make(options)))
+        node = make(options)
+        key = repr(node)  # the whole declaration: fitting the queries changes them
+        if key not in rendered:
+            rendered[key] = render_panel(evaluate(node))
+        return rendered[key]
 
     try:
         options = fit_options(render, target, options or {}, grafanalib_fields, default_of,

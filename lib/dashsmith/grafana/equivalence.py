@@ -194,6 +194,8 @@ def _list(data: dict, key: str) -> list | None:
 def canonical(value):
     """A deep copy as Grafana would read it: no nulls or $$hashKey in objects, and numbers
     compared as JavaScript does (80.0 is 80)."""
+    if type(value) in _PLAIN:  # most of a dashboard: nothing to do
+        return value
     if isinstance(value, dict):
         return {k: canonical(v) for k, v in value.items() if v is not None and k != "$$hashKey"}
     if isinstance(value, list):
@@ -203,8 +205,13 @@ def canonical(value):
     return value
 
 
+_PLAIN = {str, int, bool}
+
+
 def same(a, b) -> bool:
     """Equality that, unlike Python's, tells true from 1."""
+    if type(a) is type(b) and type(a) in _PLAIN:  # the common case, without serialising
+        return bool(a == b)
     return _dump(a) == _dump(b)
 
 
