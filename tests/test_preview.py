@@ -124,7 +124,7 @@ def test_previews_of_the_same_build_are_the_same_bytes(cli, project, tmp_path):
 @pytest.mark.parametrize("value, unit, shown", [
     (0.1234, "percentunit", "12.3%"), (0.35, "s", "350 ms"), (90, "s", "1.5 min"),
     (1536, "bytes", "1.5 KiB"), (3.2, "currencyUSD", "$3.20"), (12500, "short", "12.5K"),
-    (4, "reqps", "4 req/s"), (2.5, "suffix: tok/s", "2.5 tok/s"), (7, "", "7"),
+    (4, "reqps", "4 req/s"), (2.5, "suffix: tok/s", "2.5 tok/s"), (7, "", "7"), (0, "s", "0 s"),
 ])
 def test_values_are_shown_in_the_panels_unit(value, unit, shown):
     assert format_value(value, unit) == shown
@@ -267,6 +267,42 @@ def test_each_query_runs_at_grafanas_step_for_its_panel(cli, project, tmp_path):
     # which Grafana rounds to 1h; $__rate_interval is 1h + the 15 s scrape interval.
     requests = 'sum by (job) (rate(requests_total{job=~".+"}[1h15s]))'
     assert prometheus.ranges[requests][2] == 3600
+
+
+BACKGROUND = (0x11, 0x12, 0x17)
+
+
+def test_graphs_keep_their_axis_labels_inside_the_panel_and_the_legend_below(cli, project,
+                                                                            tmp_path):
+    with FakePrometheus() as prometheus:
+        result = cli("preview", "--out", str(tmp_path / "out"), "--dashboard", "ai-llm",
+                     "--prometheus", prometheus.url)
+    assert result.exit_code == 0, result.output
+    build = Project(str(project)).build()
+    [dashboard] = [d for d in build.dashboards if d.uid == "ai-llm"]
+    image = Image.open(tmp_path / "out" / "ai-llm.png").convert("RGB")
+    svg = (tmp_path / "out" / "ai-llm.svg").read_text()
+    graphs = [p for p in visible_panels(dashboard.json) if p["type"] == "timeseries"]
+    assert graphs
+    for panel in graphs:
+        grid = panel["gridPos"]
+        # The gap left of the panel's box is empty: "8 req/min" is not cut at the edge.
+        top, bottom = 40 + grid["y"] * 30, 40 + (grid["y"] + grid["h"]) * 30
+        assert all(image.getpixel((grid["x"] * 50, row)) == BACKGROUND
+                   for row in range(top, bottom)), panel["title"]
+        # Each series has a legend item, below the lowest point of every line.
+        lowest = max(float(y) for n in range(2) for y in re.findall(
+            r"[ML] [\d.]+ ([\d.]+)", _group(svg, f"panel-{panel['id']}-series-{n}")))
+        for n in range(2):
+            legend = re.search(r' y="([\d.]+)"', _group(svg, f"panel-{panel['id']}-legend-{n}"))
+            assert legend and float(legend.group(1)) > lowest, panel["title"]
+
+
+def _group(svg: str, gid: str) -> str:
+    """The contents of the SVG group with this id."""
+    match = re.search(rf'<g id="{gid}">(.*?)</g>', svg, re.S)
+    assert match, gid
+    return match.group(1)
 
 
 def test_an_unreachable_prometheus_exits_2(cli, tmp_path):

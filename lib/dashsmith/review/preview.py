@@ -3,11 +3,13 @@ box at its grid position with its title, type, unit and queries; with data from 
 each box draws it the way its panel type does (lines, a stat value, pie shares, bar gauges,
 a table). One grid column is COLUMN px wide and one grid unit ROW px high, as in Grafana.
 
-In the SVG each panel is a group `panel-<id>` and each drawn series `panel-<id>-series-<n>`.
+In the SVG each panel is a group `panel-<id>`, each drawn series `panel-<id>-series-<n>` and
+its legend item `panel-<id>-legend-<n>`.
 """
 
 from __future__ import annotations
 
+import functools
 import io
 import math
 import textwrap
@@ -21,13 +23,15 @@ from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
 from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
 from matplotlib.patches import Rectangle
-from matplotlib.ticker import FuncFormatter, MaxNLocator
+from matplotlib.textpath import text_to_path
+from matplotlib.ticker import FuncFormatter, MaxNLocator, MultipleLocator
 from matplotlib.typing import RcKeyType
 
 from ..prometheus.api import Series
 from .preview_data import DashboardData, PanelData, Window
-from .units import format_value
+from .units import duration_tick_step, format_value
 
 GRID_COLUMNS = 24
 COLUMN = 50  # px per grid column: the picture is 1200 px wide
@@ -36,6 +40,11 @@ HEADER = 40  # px above the grid for the dashboard title
 GAP = 4  # px between neighbouring panels
 DPI = 100
 MAX_SERIES = 12  # more would be unreadable at this size
+TICK_FONT = 6  # pt, the axes' tick labels
+LEGEND_FONT = 6.5  # pt
+LEGEND_ROW = 11  # px per row of a legend below a graph
+X_LABELS = 15  # px below a graph for the time axis's labels
+NO_SWATCH = -1  # a legend item that is not a series ("+3 more")
 
 BACKGROUND, PANEL, BORDER = "#111217", "#181b1f", "#2c3235"
 TEXT, MUTED, ERROR = "#ccccdc", "#8e8e9e", "#f2495c"
@@ -47,7 +56,7 @@ STYLE: dict[RcKeyType, Any] = {
     "svg.fonttype": "none", "text.parse_math": False, "svg.hashsalt": "dashsmith",
     "font.size": 7, "font.family": "DejaVu Sans", "text.color": TEXT, "axes.edgecolor": BORDER,
     "axes.labelcolor": MUTED, "xtick.color": MUTED, "ytick.color": MUTED,
-    "axes.linewidth": 0.6, "xtick.labelsize": 6, "ytick.labelsize": 6}
+    "axes.linewidth": 0.6, "xtick.labelsize": TICK_FONT, "ytick.labelsize": TICK_FONT}
 
 
 Area = tuple[float, float, float, float]  # x, y, width, height in px, y downwards
@@ -184,6 +193,12 @@ class _Drawing:
             ax.spines[side].set_visible(False)
         return ax
 
+    def place(self, ax: Axes, area: Area) -> None:
+        """Move axes to an area given in px."""
+        x, y, w, h = area
+        ax.set_position((x / self.width, 1 - (y + h) / self.height, w / self.width,
+                         h / self.height))
+
     def value_text(self, area: Area, value: str, colour: str, label: str = "",
                    gid: str | None = None) -> None:
         x, y, w, h = area
@@ -198,8 +213,12 @@ class _Drawing:
 # --- one function per panel type ---------------------------------------------------------
 
 def _timeseries(drawing: _Drawing, panel: dict, area: Area, series: Drawn) -> None:
+    """Laid out as Grafana lays out a time series: the legend as a list below the graph, and
+    the y axis as wide as its longest tick label, so that neither covers nor cuts the other."""
     x, y, w, h = area
-    ax = drawing.axes((x + 34, y, w - 34, h - 12))
+    legend = _legend_rows(panel, [label for label, _ in series], w, h)
+    plot_h = h - X_LABELS - len(legend) * LEGEND_ROW
+    ax = drawing.axes((x + w - 1, y, 1, plot_h))  # placed once the y labels' width is known
     defaults = _defaults(panel)
     custom = defaults.get("custom") or {}
     stacked = (custom.get("stacking") or {}).get("mode") == "normal"
@@ -230,16 +249,62 @@ def _timeseries(drawing: _Drawing, panel: dict, area: Area, series: Drawn) -> No
         ax.axhline(value, color=colour, linewidth=0.8, linestyle="--")
     window = drawing.window
     ax.set_xlim(_time(window.start), _time(window.end))  # type: ignore[arg-type]
-    locator = AutoDateLocator(maxticks=6)
+    locator = AutoDateLocator(maxticks=max(int(w // 90), 2))
     ax.xaxis.set_major_locator(locator)
     ax.xaxis.set_major_formatter(ConciseDateFormatter(locator, show_offset=False))
-    ax.yaxis.set_major_locator(MaxNLocator(4))
+    ax.yaxis.set_major_locator(MaxNLocator(max(min(int(plot_h // 28), 5), 2)))
     unit = defaults.get("unit")
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: format_value(v, unit)))
-    ax.tick_params(length=2, pad=1)
-    if len(series) <= 6 and h > 90:
-        ax.legend(loc="upper left", fontsize=5.5, frameon=False, ncols=min(len(series), 3),
-                  labelcolor=TEXT, handlelength=1)
+    ax.tick_params(length=2, pad=2)
+    ax.grid(color=BORDER, linewidth=0.5)  # Grafana's faint grid, for reading values off
+    ax.set_axisbelow(True)
+    low, high = ax.get_ylim()
+    step = duration_tick_step(high - low, unit or "", max(min(int(plot_h // 28), 5), 2))
+    if step:
+        ax.yaxis.set_major_locator(MultipleLocator(step))
+    labels = [format_value(v, unit) for v in ax.get_yticks() if low <= v <= high]
+    left = max((_text_px(label, TICK_FONT) for label in labels), default=0) + 6
+    drawing.place(ax, (x + left, y, w - left - 4, plot_h))
+    for row, items in enumerate(legend):
+        row_top = y + plot_h + X_LABELS + row * LEGEND_ROW
+        for left_px, index, label in items:
+            if index == NO_SWATCH:
+                drawing.canvas.text(x + left_px, row_top + 4.5, label, va="center",
+                                    fontsize=LEGEND_FONT, color=MUTED)
+                continue
+            drawing.canvas.add_patch(Rectangle((x + left_px, row_top + 3.5), 10, 2,
+                                               color=PALETTE[index % len(PALETTE)]))
+            drawing.canvas.text(x + left_px + 13, row_top + 4.5, label, va="center",
+                                fontsize=LEGEND_FONT, color=TEXT,
+                                gid=f"panel-{panel.get('id')}-legend-{index}")
+
+
+def _legend_rows(panel: dict, labels: list[str], width: float,
+                 height: float) -> list[list[tuple[float, int, str]]]:
+    """The legend below a graph as rows of (x offset, series index, label), as many rows as
+    leave the graph most of the panel; what does not fit ends in "+N more"."""
+    legend = (panel.get("options") or {}).get("legend") or {}
+    if legend.get("showLegend") is False or legend.get("displayMode") == "hidden":
+        return []
+    most = max(int(height * 0.3 // LEGEND_ROW), 1)
+    rows: list[list[tuple[float, int, str]]] = [[]]
+    left = 0.0
+    for index, label in enumerate(labels):
+        label = _fit(label, width - 20, _text_px("m", LEGEND_FONT))
+        item = 13 + _text_px(label, LEGEND_FONT) + 10
+        if rows[-1] and left + item > width:
+            if len(rows) == most:
+                more = f"+{len(labels) - index} more"
+                if left + _text_px(more, LEGEND_FONT) > width:  # in place of the last label
+                    left, _, _ = rows[-1].pop()
+                    more = f"+{len(labels) - index + 1} more"
+                rows[-1].append((left, NO_SWATCH, more))
+                break
+            rows.append([])
+            left = 0.0
+        rows[-1].append((left, index, label))
+        left += item
+    return rows
 
 
 def _stat(drawing: _Drawing, panel: dict, area: Area, series: Drawn) -> None:
@@ -390,6 +455,14 @@ def _kind(panel: dict) -> str:
 def _text_lines(panel: dict) -> list[str]:
     content = (panel.get("options") or {}).get("content") or panel.get("content") or ""
     return [line.lstrip("#> ").strip() for line in content.splitlines() if line.strip()]
+
+
+@functools.lru_cache(maxsize=4096)
+def _text_px(text: str, points: float) -> float:
+    """The width in px of text in the pictures' font at this size, as it will be drawn."""
+    width, _, _ = text_to_path.get_text_width_height_descent(
+        text, FontProperties(family=STYLE["font.family"], size=points), ismath=False)
+    return float(width) * DPI / 72
 
 
 def _fit(text: str, width_px: float, px_per_char: float) -> str:

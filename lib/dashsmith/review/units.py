@@ -38,6 +38,25 @@ def format_value(value: float, unit: str | None) -> str:
     return f"{compact(value)} {unit}"
 
 
+# A time axis's tick steps, in seconds, as a clock reads them (not 1.33 min).
+_DURATION_STEPS = [m * 10.0 ** e for e in range(-6, 0) for m in (1, 2, 5)] + \
+    [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400,
+     172800, 604800]
+
+
+def duration_tick_step(span: float, unit: str, most: int) -> float | None:
+    """For an axis in a time unit: the tick step (in the unit) that puts at most `most` ticks
+    on `span`; None for other units, whose decimal steps read well."""
+    scale = {"s": 1, "ms": 1e-3, "µs": 1e-6, "ns": 1e-9}.get(unit)
+    if scale is None or span <= 0:
+        return None
+    seconds = span * scale
+    for step in _DURATION_STEPS:
+        if seconds / step <= most:
+            return step / scale
+    return None
+
+
 def compact(value: float) -> str:
     for size, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K")):
         if abs(value) >= size:
@@ -54,6 +73,8 @@ def _significant(value: float) -> str:
 
 
 def _duration(seconds: float) -> str:
+    if seconds == 0:
+        return "0 s"
     if abs(seconds) < 1e-3:
         return f"{_significant(seconds * 1e6)} µs"
     if abs(seconds) < 1:
