@@ -35,6 +35,7 @@ class Context:
         self._labels: dict[str | None, frozenset | None] = {}
         self._resolving: set[str] = set()
         self._seen: dict[tuple, Source] = {}
+        self._seen_items: dict[tuple, list] = {}
         self._known_names: list[str] | None = None
         self._near: dict[str, list[str]] = {}
 
@@ -122,6 +123,13 @@ class Context:
         return str(source.relative_to(self.root)) if self.root else str(source)
 
     # --- duplicates -----------------------------------------------------------------------
+
+    def seen(self, key: tuple, item) -> list:
+        """The items seen before under `key` (and remember `item` as seen)."""
+        earlier = self._seen_items.setdefault(key, [])
+        found = list(earlier)
+        earlier.append(item)
+        return found
 
     def first_seen(self, key: tuple, source: Source) -> Source | None:
         """Where `key` was seen before, or None (and remember it as seen here)."""
