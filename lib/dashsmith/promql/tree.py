@@ -400,5 +400,5 @@ def can_be_empty(node: Node) -> bool:
         return can_be_empty(node.expr)
     if isinstance(node, Selector):
         return bool(node.name and node.name.endswith("_info")) and any(
-            m.op in ("=", "=~") and m.label != "__name__" and m.value for m in node.matchers)
+            m.label != "__name__" and (m.value or m.op == "!=") for m in node.matchers)
     return False
