@@ -106,9 +106,14 @@ def _string_end(text: str, start: int) -> int:
 
 
 def _action(body: str, offset: int, result: Template, declared: set, blocks: list):
+    # Inside {{range}} and {{with}}, dot is the element or value, not the alert: its .Labels
+    # are a queried series' (`range query "..."`), which the alert's expression cannot tell.
+    rebound = any(keyword in ("range", "with") for keyword, _ in blocks)
     simple = _SIMPLE.fullmatch(body)
     if simple and (simple.group("function") or "humanize") in FUNCTIONS:
-        label = simple.group("label") or simple.group("field")
+        label = simple.group("label") or (None if rebound else simple.group("field"))
+        if simple.group("field") and rebound:
+            return
         if label:
             result.labels.append((label, offset + simple.start("label" if simple.group("label")
                                                                else "field")))
@@ -147,7 +152,7 @@ def _action(body: str, offset: int, result: Template, declared: set, blocks: lis
             result.errors.append((f"unexpected {token!r} in action", at))
         elif kind == "variable":
             _variable(token, at, result, declared)
-        elif kind == "field":
+        elif kind == "field" and not rebound:
             _field(token, at, result)
         elif kind == "ident" and token.split(".")[0] not in KEYWORDS | FUNCTIONS:
             result.errors.append((f"function {token.split('.')[0]!r} not defined", at))
