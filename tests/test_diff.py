@@ -407,6 +407,22 @@ dashboards = [
 """
 
 
+def test_the_pictures_of_changed_dashboards_are_on_one_page_the_comment_links_to(repo, tmp_path):
+    repo.edit(SAMPLE, 'unit="reqps"', 'unit="reqpm"')
+    page = "https://github.com/o/r/actions/runs/1/artifacts/2"
+    result = repo.cli("diff", "--base", "HEAD", "--format", "markdown", "--previews",
+                      str(tmp_path / "p"), "--preview-page", page)
+    assert result.exit_code == 1
+    assert f"[pictures before and after]({page}#review-sample)" in result.output
+    html = (tmp_path / "p" / "index.html").read_text()
+    section = html.split('<section id="review-sample">')[1].split("</section>")[0]
+    assert section.count('src="data:image/png;base64,') == 2  # before and after, in the page
+    assert "<figcaption>before</figcaption>" in section and "after</figcaption>" in section
+    # The link alone, without drawing again (as CI does once the page is uploaded).
+    linked = repo.cli("diff", "--base", "HEAD", "--format", "markdown", "--preview-page", page)
+    assert f"[pictures before and after]({page}#review-sample)" in linked.output
+
+
 def test_a_long_markdown_report_is_shortened_to_fit_a_github_comment(repo):
     repo.write("dashboards/many.py", MANY)
     repo.commit("many dashboards")

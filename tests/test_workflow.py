@@ -74,17 +74,40 @@ def test_the_workflow_runs_on_pull_requests_and_on_main():
 def test_the_review_job_lints_tests_diffs_comments_and_uploads_previews():
     runs = [step.get("run", "") for step in steps("review")]
     commands = [args[0] for run in runs for args in dashsmith_commands(run)]
-    assert commands == ["lint", "test", "diff", "preview"]
+    assert commands == ["lint", "test", "diff", "preview", "diff"]
     checkout = next(s for s in steps("review") if s.get("uses", "").startswith("actions/checkout"))
     assert checkout["with"]["fetch-depth"] == 0  # the base branch's history, for diff --base
-    [diff] = [a for run in runs for a in dashsmith_commands(run) if a[0] == "diff"]
-    assert diff[diff.index("--base") + 1] == "origin/${{ github.base_ref }}"
-    assert diff[diff.index("--format") + 1] == "markdown"
+    for diff in [a for run in runs for a in dashsmith_commands(run) if a[0] == "diff"]:
+        assert diff[diff.index("--base") + 1] == "origin/${{ github.base_ref }}"
+        assert diff[diff.index("--format") + 1] == "markdown"
     uses = [s.get("uses", "") for s in steps("review")]
     assert any(u.startswith("actions/upload-artifact") for u in uses)
     comment = next(s for s in steps("review") if s.get("uses", "").startswith("actions/github-script"))
     assert "<!-- dashsmith-diff -->" in comment["with"]["script"]
     assert workflow()["jobs"]["review"]["permissions"]["pull-requests"] == "write"
+
+
+def test_a_lint_failure_still_gives_the_diff_comment_and_pictures_and_a_red_job():
+    review = steps("review")
+    lint = next(i for i, s in enumerate(review) if "dashsmith lint" in s.get("run", ""))
+    for step in review[lint + 1:]:
+        # GitHub skips a step after a failed one unless its `if` says otherwise.
+        assert "!cancelled()" in step.get("if", ""), step["name"]
+        # continue-on-error would turn the job green with lint failing.
+        assert "continue-on-error" not in step, step["name"]
+    assert "continue-on-error" not in review[lint] and "if" not in review[lint]
+
+
+def test_the_comment_links_each_changed_dashboard_to_its_pictures():
+    review = steps("review")
+    [first, linked] = [a for s in review for a in dashsmith_commands(s.get("run", ""))
+                       if a[0] == "diff"]
+    assert first[first.index("--previews") + 1] == "previews/changed"
+    page = next(s for s in review if s.get("id") == "page")
+    assert page["uses"].startswith("actions/upload-artifact@v7")  # archive: false needs v7
+    assert page["with"] == {"path": "previews/changed/index.html", "archive": False,
+                            "retention-days": 14}
+    assert linked[linked.index("--preview-page") + 1] == "${{ steps.page.outputs.artifact-url }}"
 
 
 def test_the_comment_finds_its_earlier_comment_by_the_reports_marker():

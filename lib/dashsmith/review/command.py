@@ -16,7 +16,7 @@ from ..commandline import EXIT_PROBLEMS, fail, load_project, report_declaration_
 from ..grafana.connection import Connection, connection_options
 from ..output import OutputError, replace_tree
 from ..problems import DeclarationError
-from . import render_markdown, render_text, semantic, snapshot
+from . import gallery, render_markdown, render_text, semantic, snapshot
 from .changes import ADDED, REMOVED, Report
 from .snapshot import Snapshot, SnapshotError
 
@@ -38,9 +38,14 @@ PREVIEW_TIMEOUT = 15.0  # seconds per query: a range query over a dashboard's wh
               show_default=True, help="markdown: for a pull-request comment.")
 @click.option("--previews", "previews_dir", type=click.Path(file_okay=False), metavar="DIR",
               help="Also draw each changed dashboard before and after, as DIR/base/<uid>.png and "
-                   "DIR/head/<uid>.png (and .svg); the markdown report names them.")
+                   "DIR/head/<uid>.png (and .svg), all on one page DIR/index.html; the markdown "
+                   "report names them.")
 @click.option("--preview-url", metavar="URL",
               help="Where DIR will be published; the markdown report links the pictures there.")
+@click.option("--preview-page", metavar="URL",
+              help="Where DIR/index.html (every changed dashboard's pictures on one page) will "
+                   "be, e.g. its artifact URL; the markdown report links each dashboard there "
+                   "(URL#uid).")
 @click.option("--max-chars", type=click.IntRange(min=1000), default=render_markdown.MAX_CHARS,
               show_default=True,
               help="markdown: shorten the report to at most this many characters, saying what "
@@ -48,7 +53,8 @@ PREVIEW_TIMEOUT = 15.0  # seconds per query: a range query over a dashboard's wh
 @connection_options
 @click.pass_context
 def diff(ctx: click.Context, base: str | None, live: bool, fmt: str, previews_dir: str | None,
-         preview_url: str | None, max_chars: int, connection: Connection | None) -> None:
+         preview_url: str | None, preview_page: str | None, max_chars: int,
+         connection: Connection | None) -> None:
     """What changes in dashboards and alert rules, panel by panel and rule by rule."""
     if base and live:
         raise click.UsageError("give either --base REF or --live, not both")
@@ -73,7 +79,8 @@ def diff(ctx: click.Context, base: str | None, live: bool, fmt: str, previews_di
     except SnapshotError as error:
         fail(str(error))
     report = semantic.compare(old, head)
-    links = _previews(report, old, head, previews_dir, preview_url) if previews_dir else {}
+    links = _previews(report, old, head, previews_dir, preview_url, preview_page) \
+        if previews_dir or preview_page else {}
     click.echo(_rendered(report, fmt, links, max_chars), nl=False)
     ctx.exit(EXIT_PROBLEMS if report else 0)
 
@@ -87,29 +94,44 @@ def _rendered(report: Report, fmt: str, links: dict[str, render_markdown.Preview
     return render_text.render(report)
 
 
-def _previews(report: Report, old: Snapshot, head: Snapshot, directory: str,
-              url: str | None) -> dict[str, render_markdown.Preview]:
-    """Draw the changed dashboards on both sides; their names (or links) for the report."""
-    render = _renderer()
+def _previews(report: Report, old: Snapshot, head: Snapshot, directory: str | None,
+              url: str | None, page: str | None) -> dict[str, render_markdown.Preview]:
+    """Draw the changed dashboards on both sides into `directory`, with the page showing them
+    all; their names, or links to them (at `url` or on the `page`), for the report."""
     sides = {"base": {d.uid: d for d in old.dashboards},
              "head": {d.uid: d for d in head.dashboards}}
+    render = _renderer() if directory else None
     files: dict[str, bytes] = {}
     links: dict[str, render_markdown.Preview] = {}
+    shown: list[tuple[str, str, dict[str, bytes]]] = []
     for diff in report.dashboards:
         names: dict[str, str] = {}
+        pictures: dict[str, bytes] = {}
         for side, dashboards in sides.items():
             wanted = diff.status != (ADDED if side == "base" else REMOVED)
             dashboard = dashboards.get(diff.name)
-            if wanted and dashboard is not None:
+            if not wanted or dashboard is None:
+                continue
+            path = f"{side}/{diff.name}.png"
+            names[side] = f"{url.rstrip('/')}/{path}" if url else path
+            if render is not None:
                 picture = render(dashboard.json, None)
-                files[f"{side}/{diff.name}.png"] = picture.png
+                files[path] = pictures[_SIDE_NAMES[side]] = picture.png
                 files[f"{side}/{diff.name}.svg"] = picture.svg
-                path = f"{side}/{diff.name}.png"
-                names[side] = f"{url.rstrip('/')}/{path}" if url else path
-        links[diff.name] = render_markdown.Preview(names.get("base"), names.get("head"),
-                                                   linked=bool(url))
-    _write(directory, files)
+        if page:
+            links[diff.name] = render_markdown.Preview(page=f"{page}#{diff.name}")
+        else:
+            links[diff.name] = render_markdown.Preview(names.get("base"), names.get("head"),
+                                                       linked=bool(url))
+        shown.append((diff.name, diff.title or diff.name, pictures))
+    if directory:
+        files[gallery.PAGE] = gallery.page(f"Dashboards changed: {report.base} → {report.head}",
+                                           shown)
+        _write(directory, files)
     return links
+
+
+_SIDE_NAMES = {"base": "before", "head": "after"}
 
 
 def _renderer() -> Callable[[dict, DashboardData | None], Picture]:

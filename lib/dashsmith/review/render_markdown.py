@@ -33,11 +33,12 @@ _Item = tuple[str, list[str]]
 @dataclass(frozen=True)
 class Preview:
     """A dashboard's layout picture before and after the change: URLs when `linked`, else
-    file names (in the CI artifact holding the pictures)."""
+    file names (in the CI artifact holding the pictures); or the `page` showing both."""
 
-    before: str | None
-    after: str | None
+    before: str | None = None
+    after: str | None = None
     linked: bool = True
+    page: str | None = None
 
 
 # How much of each section a comment holds, from all to least.
@@ -207,6 +208,8 @@ def _diff_block(title: str, old: str, new: str) -> list[str]:
 
 
 def _preview_links(preview: Preview) -> str:
+    if preview.page:
+        return f"[pictures before and after]({preview.page})"
     shown = [(label, where) for label, where in (("before", preview.before),
                                                   ("after", preview.after)) if where]
     if preview.linked:
