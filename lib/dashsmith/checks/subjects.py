@@ -78,6 +78,22 @@ class DashboardDoc:
         return {v["name"] for v in self.variables()
                 if v.get("type") == "datasource" and isinstance(v.get("name"), str)}
 
+    def other_datasource_variables(self) -> set[str]:
+        """Data source variables of a plugin other than Prometheus (e.g. $loki_datasource):
+        the queries on them are not PromQL."""
+        return {v["name"] for v in self.variables()
+                if v.get("type") == "datasource" and isinstance(v.get("name"), str)
+                and isinstance(v.get("query"), str) and v["query"]
+                and v["query"].lower() != "prometheus"}
+
+    def reads_promql(self, datasource) -> bool:
+        """is_promql_datasource, knowing this dashboard's data source variables."""
+        if not is_promql_datasource(datasource):
+            return False
+        reference = datasource.get("uid") if isinstance(datasource, dict) else datasource
+        name = _variable_name(reference) if isinstance(reference, str) else None
+        return name is None or name not in self.other_datasource_variables()
+
 
 @dataclass(eq=False)
 class RuleDoc:
@@ -226,7 +242,9 @@ class QuerySite:
     panel: dict | None = None
     target: dict | None = None
     rule: RuleDoc | None = None
-    label_values: str | None = None  # the label a label_values() variable query reads
+    # the label a label_values() variable query reads; "" for a series selector's query, which
+    # reads every label but no value
+    label_values: str | None = None
     follows_lines: bool = False  # the expression's lines are the file's (YAML block scalar)
     text_start: Source | None = None  # where the text starts in a JSON or YAML file
     _expression: promql.Expression | None = field(default=None, repr=False)
@@ -359,11 +377,19 @@ def is_promql_datasource(datasource) -> bool:
     if isinstance(datasource, str):
         return datasource.startswith(("$", "[[")) or "prometheus" in datasource.lower() \
             or datasource in ("default", "-- Mixed --")
-    if isinstance(datasource, dict):
+    if isinstance(datasource, dict):  # a type given is the plugin's, whatever the uid
         uid = str(datasource.get("uid") or "")
         return datasource.get("type") in (None, "prometheus", "datasource") \
-            or uid.startswith(("$", "[["))
+            or (not datasource.get("type") and uid.startswith(("$", "[[")))
     return False
+
+
+_VARIABLE_REFERENCE = re.compile(r"^\$\{?(?P<a>\w+)\}?$|^\[\[(?P<b>\w+)\]\]$")
+
+
+def _variable_name(reference: str) -> str | None:
+    match = _VARIABLE_REFERENCE.match(reference.strip())
+    return (match.group("a") or match.group("b")) if match else None
 
 
 # --- the PromQL in a dashboard or a rule ------------------------------------------------------
@@ -375,7 +401,8 @@ _OTHER_FUNCTIONS = re.compile(r"^\s*(label_names|metrics)\s*\(.*\)\s*$", re.DOTA
 
 def variable_query(variable: dict) -> tuple[str, str | None, str | None] | None:
     """(function, PromQL, label) of a Prometheus query variable; None if it is no such
-    variable; function None when the query is none of Grafana's Prometheus functions."""
+    variable; function None when the query is none of Grafana's Prometheus functions nor a
+    series selector (whose series Grafana lists, function "series")."""
     if variable.get("type") != "query":
         return None
     datasource = variable.get("datasource")
@@ -395,21 +422,26 @@ def variable_query(variable: dict) -> tuple[str, str | None, str | None] | None:
         return "query_result", match.group("expr").strip(), None
     if _OTHER_FUNCTIONS.match(query):
         return "other", None, None
+    expression = promql.parse(query)
+    if isinstance(expression.root, promql.Selector) and expression.root.range is None:
+        return "series", query.strip(), ""  # Grafana lists the series' names and labels
     return None, None, None
 
 
 def dashboard_sites(doc: DashboardDoc) -> Iterator[QuerySite]:
     for panel in doc.panels():
         targets = panel.get("targets")
-        if not isinstance(targets, list) or not is_promql_datasource(panel.get("datasource")):
+        if not isinstance(targets, list) or not doc.reads_promql(panel.get("datasource")):
             continue
         for target in targets:
             if isinstance(target, dict) and isinstance(target.get("expr"), str) \
-                    and target["expr"].strip():
+                    and target["expr"].strip() and doc.reads_promql(target.get("datasource")):
                 yield QuerySite(target["expr"], doc.target_source(panel, target), "panel",
                                 dashboard=doc, panel=panel, target=target,
                                 text_start=doc.expr_start(target))
     for variable in doc.variables():
+        if not doc.reads_promql(variable.get("datasource")):
+            continue
         parsed = variable_query(variable)
         if parsed and parsed[1]:
             yield QuerySite(parsed[1], doc.variable_source(variable), "variable", dashboard=doc,

@@ -245,7 +245,7 @@ def parse(text: str, grafana: bool = True) -> Expression:
 @functools.lru_cache(maxsize=2048)
 def _parse(text: str, grafana: bool) -> Expression:
     if grafana:
-        substitution = variables.with_sentinels(text)
+        substitution = variables.substitute(text, _Sentinels(text))
     else:
         substitution = variables.Substitution(text, text, [])
     try:
@@ -256,6 +256,28 @@ def _parse(text: str, grafana: bool) -> Expression:
         return Expression(text, substitution, None,
                           ParseError(substitution.restore(message), min(offset, len(text))))
     return Expression(text, substitution, _Converter(substitution).node(ast), None, ast)
+
+
+# An aggregation's parameter (`topk($k, ...)`, `quantile by (job) ($q, ...)`): a number.
+_PARAMETER_BEFORE = re.compile(r"\b(?:topk|bottomk|limitk|limit_ratio|quantile)\s*"
+                               r"(?:(?:by|without)\s*\([^()]*\)\s*)?\(\s*$")
+
+
+class _Sentinels(variables.Sentinels):
+    """Grafana's stand-ins, with a number for a variable that is an aggregation's parameter
+    (the variable holds a count or a quantile there)."""
+
+    def __init__(self, text: str):
+        super().__init__()
+        self.text = text
+        self.numbers = 0
+
+    def __call__(self, occurrence: variables.Occurrence) -> str:
+        if occurrence.kind == "name" and _PARAMETER_BEFORE.search(self.text, 0,
+                                                                  occurrence.start):
+            self.numbers += 1
+            return str(7_100_000_001 + self.numbers)
+        return super().__call__(occurrence)
 
 
 _N = TypeVar("_N", bound=Node)

@@ -11,7 +11,8 @@ class PromqlSyntax(Rule):
     The finding names the column in the expression (for a multi-line rule expression, also
     its line). Grafana variables ($__rate_interval, ${job}, [[job]], $job) are replaced by
     stand-ins before parsing and shown as written; in Prometheus rules they do not exist.
-    A dashboard variable's query must be one of Grafana's Prometheus variable functions.
+    A dashboard variable's query must be one of Grafana's Prometheus variable functions, or a
+    series selector (Grafana lists the series it selects).
 
     Anti-pattern:
         sum(rate(ai_errors_total[$__rate_interval])
@@ -40,10 +41,12 @@ class PromqlSyntax(Rule):
 
     def dashboard(self, doc, context):
         for variable in doc.variables():
+            if not doc.reads_promql(variable.get("datasource")):
+                continue
             parsed = variable_query(variable)
             if parsed is not None and parsed[0] is None:
                 yield self.problem(
                     f"variable '{variable.get('name')}': {variable.get('query')!r} is not a "
                     "Prometheus variable query; use label_values(metric, label), "
-                    "label_names(), metrics(regex) or query_result(expr)",
+                    "label_names(), metrics(regex), query_result(expr) or a series selector",
                     doc.variable_source(variable))
