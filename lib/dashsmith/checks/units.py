@@ -40,3 +40,20 @@ CUSTOM_PREFIXES = ("prefix:", "suffix:", "si:", "count:", "currency:", "time:", 
 
 def is_unit(unit: str) -> bool:
     return unit in UNITS or (unit.startswith(CUSTOM_PREFIXES) and len(unit.split(":", 1)[1]) > 0)
+
+
+# Units written out as words, which Grafana prints as text instead of scaling: the id meant.
+_WORDS = {"seconds": "s", "second": "s", "sec": "s", "secs": "s", "milliseconds": "ms",
+          "millisecond": "ms", "microseconds": "µs", "nanoseconds": "ns", "minutes": "m",
+          "hours": "h", "days": "d", "byte": "bytes", "percentage": "percent",
+          "ratio": "percentunit", "requests/s": "reqps", "req/s": "reqps", "ops/s": "ops"}
+_BY_LOWER = {unit.lower(): unit for unit in sorted(UNITS)}
+
+
+def misspelt(unit: str) -> str | None:
+    """The Grafana unit id `unit` means when it is none but says one (another case, or a
+    word: 'seconds', 'Bytes'); None for an id, a custom unit, or other text (a suffix)."""
+    if is_unit(unit):
+        return None
+    text = unit.strip()
+    return _WORDS.get(text.lower()) or _BY_LOWER.get(text.lower())

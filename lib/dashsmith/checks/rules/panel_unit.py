@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from ... import promql
 from ...problems import Severity
 from .. import units
 from ..rule import Rule
@@ -10,11 +11,14 @@ _NUMERIC = frozenset({"timeseries", "graph", "stat", "gauge", "bargauge", "barch
 
 
 class PanelUnit(Rule):
-    """A panel that shows numbers has no unit, or a unit Grafana does not know.
+    """A panel that shows numbers has no unit, or a misspelt Grafana unit.
 
-    Without a unit, 0.05 could be a ratio, seconds or dollars. The unit must be a Grafana
-    unit id (s, percentunit, bytes, reqps, currencyUSD, ...) or a custom one such as
-    "suffix: tok/s"; anything else is printed as literal text.
+    Without a unit, 0.05 could be a ratio, seconds or dollars. The unit is a Grafana unit id
+    (s, percentunit, bytes, reqps, currencyUSD, ...), a custom one such as "suffix: tok/s",
+    or any other text, which Grafana prints after the value ("read/s"); only text that means
+    a unit Grafana knows better ("seconds", "Bytes") is a mistake: Grafana would not scale it.
+    A unit set per field (fieldConfig.overrides) or on a heatmap's axis counts; a panel of
+    counts (count(...)) or of an info series' value needs none.
 
     Anti-pattern:
         timeseries("Latency P95", "...")
@@ -34,20 +38,67 @@ class PanelUnit(Rule):
             unit = _unit(panel)
             title = panel.get("title", "")
             if not unit:
-                yield self.problem(f"panel '{title}' has no unit", doc.panel_source(panel))
-            elif not units.is_unit(unit):
-                yield self.problem(f"panel '{title}' has unit {unit!r}, which Grafana does not "
-                                   "know: use a unit id such as s, percentunit, bytes, short or "
-                                   "'suffix: <text>'", doc.panel_source(panel))
+                if not _unitless(panel):
+                    yield self.problem(f"panel '{title}' has no unit", doc.panel_source(panel))
+            elif units.misspelt(unit):
+                yield self.problem(f"panel '{title}' has unit {unit!r}, which Grafana prints as "
+                                   f"text: use its unit id {units.misspelt(unit)!r}",
+                                   doc.panel_source(panel))
 
 
 def _unit(panel: dict) -> str | None:
-    defaults = (panel.get("fieldConfig") or {}).get("defaults") or {}
+    """The panel's unit: its fields' default, else one set per field, else its axis's."""
+    config = panel.get("fieldConfig") or {}
+    defaults = config.get("defaults") or {} if isinstance(config, dict) else {}
     unit = defaults.get("unit") if isinstance(defaults, dict) else None
+    if not unit and isinstance(config, dict):
+        unit = next(iter(_override_units(config.get("overrides"))), None)
     if not unit:
         axes = panel.get("yaxes")
         if isinstance(axes, list) and axes and isinstance(axes[0], dict):
             unit = axes[0].get("format")
     if not unit:
+        options = panel.get("options")
+        axis = options.get("yAxis") if isinstance(options, dict) else None
+        unit = axis.get("unit") if isinstance(axis, dict) else None  # heatmap (Grafana 9+)
+    if not unit:
+        axis = panel.get("yAxis")
+        unit = axis.get("format") if isinstance(axis, dict) else None  # old heatmap
+    if not unit:
         unit = panel.get("format")
     return unit if isinstance(unit, str) else None
+
+
+def _override_units(overrides) -> list[str]:
+    return [prop["value"] for override in overrides if isinstance(override, dict)
+            for prop in override.get("properties") or [] if isinstance(prop, dict)
+            and prop.get("id") == "unit" and isinstance(prop.get("value"), str)
+            and prop["value"]] if isinstance(overrides, list) else []
+
+
+_COUNTING = frozenset({"count", "count_values"})
+
+
+def _unitless(panel: dict) -> bool:
+    """Every query counts series or reads an info series (its value is a 1)."""
+    expressions = [t.get("expr") for t in panel.get("targets") or [] if isinstance(t, dict)]
+    expressions = [e for e in expressions if isinstance(e, str) and e.strip()]
+    return bool(expressions) and all(_counts(promql.parse(e).root) for e in expressions)
+
+
+def _counts(root) -> bool:
+    if root is None:
+        return False
+    while isinstance(root, promql.Binary) and root.op in ("and", "unless", "or"):
+        root = root.lhs
+    if isinstance(root, promql.Aggregate) and root.op in _COUNTING:
+        return True
+    while isinstance(root, (promql.Aggregate, promql.Call)):  # sum(...), max(...), label_*
+        inner = [n for n in root.children() if not isinstance(n, (promql.Number,
+                                                                  promql.String))]
+        if len(inner) != 1:
+            return False
+        root = inner[0]
+        if isinstance(root, promql.Aggregate) and root.op in _COUNTING:
+            return True
+    return isinstance(root, promql.Selector) and bool(root.name) and root.name.endswith("_info")
