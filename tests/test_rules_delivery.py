@@ -200,7 +200,23 @@ def test_the_plan_lists_the_rule_groups_in_json_and_in_a_saved_plan(
                env=env(grafana, PROMETHEUS_URL=prometheus)).exit_code == 0
     applied = cli("deploy", "--plan", str(saved), env=env(grafana, PROMETHEUS_URL=prometheus))
     assert applied.exit_code == 0, applied.output
-    assert "a saved plan applies its changes to Grafana only" in applied.output
+    assert set(loaded(prometheus)) == set(declared_groups(project))  # delivered as planned
+
+
+def test_a_saved_plan_is_refused_if_the_rules_changed_where_they_are_delivered(
+        cli, project, grafana, prometheus, rules_dir, tmp_path):
+    saved = tmp_path / "plan.json"
+    assert cli("deploy", "--dry-run", "--plan-out", str(saved),
+               env=env(grafana, PROMETHEUS_URL=prometheus)).exit_code == 0
+    rules_dir.mkdir(exist_ok=True)
+    (rules_dir / "node.yml").write_text("groups: []\n")  # someone's file, since the plan
+    refused = cli("deploy", "--plan", str(saved), env=env(grafana, PROMETHEUS_URL=prometheus))
+    assert refused.exit_code == 1
+    assert "the rules changed where they are delivered since the plan was made" in refused.output
+    assert "prometheus-rule-group node.yml/node: node.yml in " in refused.output
+    assert "was not written by dashsmith now" in refused.output
+    assert (rules_dir / "node.yml").read_text() == "groups: []\n"
+    assert grafana.writes() == []
 
 
 def test_a_rule_file_edited_by_hand_is_drift_left_alone_until_force(

@@ -273,3 +273,25 @@ def test_the_emulator_speaks_mimirs_statuses_and_bodies(ruler):
     assert niquests.delete(f"{base}/ns/missing", headers=headers, timeout=5).status_code == 404
     assert niquests.delete(f"{base}/ns", headers=headers, timeout=5).status_code == 202
     assert niquests.get(base, timeout=5).status_code == 401  # no X-Scope-OrgID
+
+
+def test_a_saved_plan_sets_the_ruler_groups_it_planned_unless_they_changed_since(
+        cli, project, ruler, tmp_path):
+    with GrafanaEmulator(tokens={GRAFANA_TOKEN: "Admin"},
+                         datasources=[PROMETHEUS_DATASOURCE]) as grafana:
+        through = env(ruler, GRAFANA_URL=grafana.url, GRAFANA_TOKEN=GRAFANA_TOKEN)
+        saved = tmp_path / "plan.json"
+        assert cli("deploy", "--dry-run", "--plan-out", str(saved), env=through).exit_code == 0
+        assert ruler.writes() == []
+        ruler.put(TENANT, namespace("node"), {"name": "node", "rules": [
+            {"record": "x:y", "expr": "vector(1)"}]})  # set since the plan
+        refused = cli("deploy", "--plan", str(saved), env=through)
+        assert refused.exit_code == 1
+        assert "ruler-rule-group trading-platform:node/node: absent when planned" in \
+            refused.output
+        assert ruler.writes() == [] and grafana.writes() == []
+        ruler.store[TENANT].pop(namespace("node"))
+        applied = cli("deploy", "--plan", str(saved), env=through)
+        assert applied.exit_code == 0, applied.output
+        assert "rule groups loaded" in applied.output
+        assert "node" in ruler.groups(TENANT)[namespace("node")]

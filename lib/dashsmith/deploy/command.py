@@ -142,10 +142,10 @@ def _secrets_hidden(connection, verbose: int):
 
 def _run(project, settings: DeploySettings, connection, options: Options) -> int:
     _check_plan_options(connection, options)
-    if options.plan_file:
-        return _deploy_saved(connection, settings, options.plan_file, options)
-    _check_outputs(project, settings)
     delivery = _rules_delivery(project, settings, connection, options)
+    if options.plan_file:
+        return _deploy_saved(connection, settings, options.plan_file, delivery, options)
+    _check_outputs(project, settings)
     build = _checked_build(project)
     rule_files = prometheus_rules.rule_files(build, options.grafana_alerts)
     if connection is None:
@@ -303,22 +303,25 @@ def _deploy(project, connection, build, settings: DeploySettings, rule_files,
     return _report(server, plan, result, delivered, options)
 
 
-def _deploy_saved(connection, settings: DeploySettings, path: str, options: Options) -> int:
+def _deploy_saved(connection, settings: DeploySettings, path: str,
+                  delivery: rules_delivery.Delivery, options: Options) -> int:
     plan = _load(path, connection, settings)
-    if rules_delivery.rule_changes(plan):
-        # Their preconditions are the engine's, not Grafana's: a new deploy delivers them.
-        _echo(options, ["rules: a saved plan applies its changes to Grafana only; the rule "
-                        "groups it lists are delivered by a deploy without --plan"])
-        plan = rules_delivery.without_rules(plan)
+    try:  # the rules' preconditions are the engine's (or the rules directory's), not Grafana's
+        delivery, rule_changes, rule_files = rules_delivery.saved(delivery, plan)
+    except rules_delivery.Undelivered as error:
+        fail(f"{path}: {error}; nothing was changed", EXIT_PROBLEMS)
     grafana, server = _preflight(connection, options)
     secrets = _saved_secrets(plan)
-    _check_unchanged_since(grafana, connection, plan, options)
+    _check_unchanged_since(grafana, connection, rules_delivery.without_rules(plan), options)
     _print_plan(connection, server, plan, options)
+    _echo(options, rules_delivery.plan_lines(delivery, rule_changes,
+                                             verbose=options.verbose >= 1))
     _check(server, plan, options)
     if options.dry_run:
         return _dry_run(server, plan, options)
-    result = _apply(grafana, plan, secrets, options)
-    return _report(server, plan, result, None, options)
+    result = _apply(grafana, rules_delivery.without_rules(plan), secrets, options)
+    delivered = _deliver_rules(delivery, rule_changes, rule_files, options)
+    return _report(server, plan, result, delivered, options)
 
 
 # --- pre-flight and the desired state --------------------------------------------------------

@@ -38,7 +38,7 @@ from ..prometheus.api import PrometheusError
 from ..ruler.client import Ruler, RulerConnection, RulerError
 from . import prometheus_rules, ruler_groups
 from .config import RULES_TARGETS, SECTION, DeploySettings
-from .plan import Action, Change, Plan, Seen
+from .plan import ABSENT, Action, Change, Plan, Seen
 
 PROMETHEUS_RULE_GROUP = "prometheus-rule-group"
 RULER_RULE_GROUP = "ruler-rule-group"
@@ -171,6 +171,55 @@ def without_rules(any_plan: Plan) -> Plan:
 
 def rule_changes(any_plan: Plan) -> list[Change]:
     return [c for c in any_plan.changes if c.kind in KINDS]
+
+
+def saved(to: Delivery, saved_plan: Plan) -> tuple[Delivery, list[Change], dict[str, dict]]:
+    """What deploy --plan delivers of a saved plan: (where, its rule changes, the rule files
+    they make), if the rules are still as the plan saw them where `to` delivers them (the
+    rules' own precondition, as Grafana's items have theirs); Undelivered otherwise. The build
+    tree is not written by --plan, so rule files meant for it are written file by file."""
+    changes = rule_changes(saved_plan)
+    if not changes:
+        return to, [], {}
+    kind = RULER_RULE_GROUP if to.ruler is not None else PROMETHEUS_RULE_GROUP
+    other = sorted({c.kind for c in changes} - {kind})
+    if other:
+        raise Undelivered(f"the plan holds {other[0]} changes, but this deploy delivers the "
+                          f"rules to {_target(to)}")
+    files = _files_of(changes)
+    to = dataclasses.replace(to, in_build=False)
+    now = {c.key: c for c in plan(to, files)}
+    moved = [f"    {c.kind} {c.key}: {_moved(c, now.get(c.key))}" for c in changes
+             if c.writes and _moved(c, now.get(c.key))]
+    if moved:
+        raise Undelivered("the rules changed where they are delivered since the plan was made "
+                          "(deploy --plan-out makes a new plan):\n" + "\n".join(moved))
+    return to, changes, files
+
+
+def _moved(planned: Change, now: Change | None) -> str:
+    """How what `planned` writes over changed since (empty: it did not). Beside what the
+    group holds, a file's owner counts: a file of the same name that someone else wrote is
+    drift now, even where the group was absent then and is absent now."""
+    seen = now.seen if now is not None else ABSENT
+    if seen != planned.seen:
+        return f"{planned.seen} when planned, {seen} now"
+    if now is not None and now.blocked and not planned.blocked:
+        return f"{now.reason} now"
+    return ""
+
+
+def _files_of(changes: list[Change]) -> dict[str, dict]:
+    """The rule files the changes were planned from: each group the plan keeps, in order."""
+    files: dict[str, dict] = {}
+    for change in changes:
+        if change.operation == "delete" or change.payload is None:
+            continue
+        name = change.folder_uid
+        if change.kind == RULER_RULE_GROUP:
+            name = name.split(ruler_groups.SEPARATOR, 1)[1]
+        files.setdefault(name, {"groups": []})["groups"].append(change.payload)
+    return files
 
 
 def _ours(to: Delivery, have: prometheus_rules.RuleFile) -> bool:
