@@ -46,7 +46,7 @@ def is_unit(unit: str) -> bool:
 _WORDS = {"seconds": "s", "second": "s", "sec": "s", "secs": "s", "milliseconds": "ms",
           "millisecond": "ms", "microseconds": "µs", "nanoseconds": "ns", "minutes": "m",
           "hours": "h", "days": "d", "byte": "bytes", "percentage": "percent",
-          "ratio": "percentunit", "requests/s": "reqps", "req/s": "reqps", "ops/s": "ops"}
+          "ratio": "percentunit"}
 _BY_LOWER = {unit.lower(): unit for unit in sorted(UNITS)}
 
 

@@ -18,7 +18,9 @@ class PanelUnit(Rule):
     or any other text, which Grafana prints after the value ("read/s"); only text that means
     a unit Grafana knows better ("seconds", "Bytes") is a mistake: Grafana would not scale it.
     A unit set per field (fieldConfig.overrides) or on a heatmap's axis counts; a panel of
-    counts (count(...)) or of an info series' value needs none.
+    plain numbers of things needs none: counts, increases of a counter, gauges of items,
+    info series (no rate, no division, no unit in the metric's name, as Prometheus's naming
+    conventions put it there).
 
     Anti-pattern:
         timeseries("Latency P95", "...")
@@ -76,11 +78,18 @@ def _override_units(overrides) -> list[str]:
             and prop["value"]] if isinstance(overrides, list) else []
 
 
-_COUNTING = frozenset({"count", "count_values"})
+# Functions whose result is per second, a quantile of a measure or a prediction: a unit's.
+_MEASURING = frozenset({"rate", "irate", "deriv", "predict_linear", "histogram_quantile",
+                        "quantile_over_time", "avg_over_time", "stddev_over_time", "time",
+                        "timestamp", "histogram_avg", "histogram_fraction"})
+# Base units Prometheus metric names end in (its naming conventions), and ratios.
+_UNIT_WORDS = ("seconds", "bytes", "ratio", "percent", "celsius", "joules", "volts", "amperes",
+               "meters", "grams", "hertz", "watts", "bits", "milliseconds", "timestamp")
 
 
 def _unitless(panel: dict) -> bool:
-    """Every query counts series or reads an info series (its value is a 1)."""
+    """Every query is a plain number of things (count(...), increase(x_total[...]), a
+    gauge of items): Grafana shows it as the number it is."""
     expressions = [t.get("expr") for t in panel.get("targets") or [] if isinstance(t, dict)]
     expressions = [e for e in expressions if isinstance(e, str) and e.strip()]
     return bool(expressions) and all(_counts(promql.parse(e).root) for e in expressions)
@@ -89,16 +98,27 @@ def _unitless(panel: dict) -> bool:
 def _counts(root) -> bool:
     if root is None:
         return False
-    while isinstance(root, promql.Binary) and root.op in ("and", "unless", "or"):
-        root = root.lhs
-    if isinstance(root, promql.Aggregate) and root.op in _COUNTING:
-        return True
-    while isinstance(root, (promql.Aggregate, promql.Call)):  # sum(...), max(...), label_*
-        inner = [n for n in root.children() if not isinstance(n, (promql.Number,
-                                                                  promql.String))]
-        if len(inner) != 1:
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, promql.Aggregate) and node.op in ("count", "count_values"):
+            continue  # counts series, whatever they measure
+        if isinstance(node, promql.Call) and node.function in _MEASURING:
             return False
-        root = inner[0]
-        if isinstance(root, promql.Aggregate) and root.op in _COUNTING:
-            return True
-    return isinstance(root, promql.Selector) and bool(root.name) and root.name.endswith("_info")
+        if isinstance(node, promql.Binary) and node.op in ("/", "*", "%", "^", "atan2") \
+                and not (node.op == "*" and (_is_one(node) or node.group)):
+            return False
+        if isinstance(node, promql.Binary) and node.group:  # `* on (x) group_left(y) info`
+            stack.append(node.lhs if node.group == "left" else node.rhs)
+            continue
+        if isinstance(node, promql.Selector) and any(
+                word in (node.name or "").split("_") for word in _UNIT_WORDS):
+            return False
+        stack.extend(node.children())
+    return True
+
+
+def _is_one(node) -> bool:
+    """`x * 1`, `1 * x`: an idiom for dropping the name, no change of unit."""
+    return any(isinstance(side, promql.Number) and side.value == 1
+               for side in (node.lhs, node.rhs))
