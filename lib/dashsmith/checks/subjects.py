@@ -64,10 +64,28 @@ class DashboardDoc:
             found.extend(_dicts(row.get("panels")))
         return found
 
+    def sections(self) -> list[list[dict]]:
+        """The panels row by row: those before the first row, then each row's (a row panel
+        and the panels after it, or inside it when collapsed; an old-style row's own)."""
+        found: list[list[dict]] = [[]]
+        for panel in _dicts(self.json.get("panels")):
+            if panel.get("type") == "row":
+                found.append([])
+            found[-1].append(panel)
+            found[-1].extend(_dicts(panel.get("panels")))
+        for row in _dicts(self.json.get("rows")):
+            found.append(_dicts(row.get("panels")))
+        return found
+
     def data_panels(self) -> list[dict]:
         """The panels that show data: not rows, text and the like, nor library panels (whose
         content lives in Grafana's library)."""
-        return [p for p in self.panels() if p.get("type") not in DECORATIVE_PANEL_TYPES
+        return self.shown(self.panels())
+
+    @staticmethod
+    def shown(panels: list[dict]) -> list[dict]:
+        """Of `panels`, those that show data (see data_panels)."""
+        return [p for p in panels if p.get("type") not in DECORATIVE_PANEL_TYPES
                 and "libraryPanel" not in p]
 
     def variables(self) -> list[dict]:
