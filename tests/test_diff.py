@@ -433,7 +433,7 @@ def test_a_long_markdown_report_is_shortened_to_fit_a_github_comment(repo):
     assert len(text) <= 65_000  # the whole report is about 350,000 characters
     assert ("> Shortened to fit a GitHub comment: left out are the whole values of long fields "
             "(queries, descriptions) and the changes inside the last ") in text
-    assert "`dashsmith diff --base HEAD` shows the whole report" in text
+    assert "The whole report is in the CI job's summary, and `dashsmith diff` on the branch" in text
     # Every dashboard is still named: the first with their changes (folded), the last in a line.
     for n in range(60):
         assert f"#### ~ Dashboard **Many {n}** (`many-{n}`) changed" in text

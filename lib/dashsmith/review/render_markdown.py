@@ -61,12 +61,12 @@ def render(report: Report, previews: dict[str, Preview] | None = None,
     detailed = _sections(report, previews, NO_VALUES)
     outlined = _sections(report, previews, OUTLINE)
     for kept in range(len(detailed), -1, -1):
-        note = _left_out(report, outlined=len(detailed) - kept, cut=0)
+        note = _left_out(outlined=len(detailed) - kept, cut=0)
         text = _joined(head + note, detailed[:kept] + outlined[kept:])
         if len(text) <= max_chars:
             return text
     for shown in range(len(outlined) - 1, -1, -1):
-        note = _left_out(report, outlined=shown, cut=len(outlined) - shown)
+        note = _left_out(outlined=shown, cut=len(outlined) - shown)
         text = _joined(head + note, outlined[:shown])
         if len(text) <= max_chars:
             return text
@@ -91,7 +91,7 @@ def _joined(head: list[str], sections: list[list[str]]) -> str:
     return "\n".join(head + [line for section in sections for line in section]) + "\n"
 
 
-def _left_out(report: Report, outlined: int, cut: int) -> list[str]:
+def _left_out(outlined: int, cut: int) -> list[str]:
     """The note on a shortened comment: what is not in it, and where to see it whole."""
     gone = ["the whole values of long fields (queries, descriptions)"]
     if outlined:
@@ -99,8 +99,8 @@ def _left_out(report: Report, outlined: int, cut: int) -> list[str]:
     if cut:
         gone.append(f"the last {cut} sections altogether")
     return [f"> [!NOTE]\n> Shortened to fit a GitHub comment: left out are {_listed(gone)}. "
-            f"`dashsmith diff --base {report.base}` shows the whole report, as does this "
-            "job's summary.", ""]
+            "The whole report is in the CI job's summary, and `dashsmith diff` on the branch "
+            "prints it.", ""]
 
 
 def _listed(parts: list[str]) -> str:
