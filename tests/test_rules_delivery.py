@@ -96,6 +96,19 @@ def test_a_deploy_to_grafana_that_delivers_the_rules_nowhere_refuses_in_one_line
     assert grafana.writes() == []
 
 
+def test_without_grafana_the_build_trees_rule_files_are_the_deployment(cli, project):
+    assert cli("deploy", env=env()).exit_code == 0
+    edit(project, "alerts/node.py", '"1 - node_memory_MemAvailable_bytes',
+         '"1 - 1 * node_memory_MemAvailable_bytes')
+    result = cli("deploy", env=env())
+    assert result.exit_code == 0, result.output
+    assert plan_lines(result.output) == [
+        "~ update    prometheus-rule-group node.yml/node: changed in code"]
+    assert "no Prometheus reloaded" in result.output
+    rules = project / "build" / "provisioning" / "prometheus" / "rules"
+    assert "1 - 1 * node_memory_MemAvailable_bytes" in (rules / "node.yml").read_text()
+
+
 def test_rules_none_says_the_rules_are_delivered_elsewhere(cli, project, grafana):
     set_settings(project, "dashsmith.deploy", rules="none")
     result = cli("deploy", env=env(grafana))

@@ -86,11 +86,13 @@ def marked(project: str, data: dict) -> bytes:
     return MARK_LINE.format(project=project, digest=_digest(body)).encode() + body
 
 
-def read_rules_dir(directory: str) -> dict[str, RuleFile]:
-    """Every rule file in `directory` (none if it does not exist), by name."""
+def read_rules_dir(directory: str, *, all_dashsmiths: bool = False) -> dict[str, RuleFile]:
+    """Every rule file in `directory` (none if it does not exist), by name. `all_dashsmiths`:
+    the directory is in the build tree, whose every file dashsmith wrote (output.MARKER at
+    its top says so; deploy checks it before anything is written)."""
     if not os.path.isdir(directory):
         return {}
-    legacy = os.path.exists(os.path.join(directory, output.MARKER))
+    legacy = all_dashsmiths or os.path.exists(os.path.join(directory, output.MARKER))
     found = {}
     for entry in sorted(os.listdir(directory)):
         path = os.path.join(directory, entry)

@@ -67,6 +67,7 @@ class Delivery:
     ruler: RulerConnection | None = None
     concurrency: int = 4
     ruler_load_timeout: float = RULER_LOAD_TIMEOUT
+    from_saved_plan: bool = False  # deploy --plan: the build tree is not written
 
     @property
     def where(self) -> str:
@@ -144,7 +145,7 @@ def plan(to: Delivery, files_for_rules: dict[str, dict]) -> list[Change]:
     delivered that the code no longer has. Undelivered if the ruler cannot be read."""
     if to.ruler is not None:
         return _ruler_plan(to, files_for_rules)
-    on_disk = prometheus_rules.read_rules_dir(to.rules_dir)
+    on_disk = prometheus_rules.read_rules_dir(to.rules_dir, all_dashsmiths=to.in_build)
     changes = []
     for name, data in sorted(files_for_rules.items()):
         have = on_disk.get(name)
@@ -187,7 +188,7 @@ def saved(to: Delivery, saved_plan: Plan) -> tuple[Delivery, list[Change], dict[
         raise Undelivered(f"the plan holds {other[0]} changes, but this deploy delivers the "
                           f"rules to {_target(to)}")
     files = _files_of(changes)
-    to = dataclasses.replace(to, in_build=False)
+    to = dataclasses.replace(to, from_saved_plan=True)
     now = {c.key: c for c in plan(to, files)}
     moved = [f"    {c.kind} {c.key}: {_moved(c, now.get(c.key))}" for c in changes
              if c.writes and _moved(c, now.get(c.key))]
@@ -405,8 +406,8 @@ class Delivered:
 def write(to: Delivery, changes: list[Change], files_for_rules: dict[str, dict]) -> None:
     """Write the rule files whose groups the plan writes, remove this project's files whose
     groups it all deletes (OutputError if it cannot). In the build tree, the build's own write
-    has done it."""
-    if to.in_build:
+    has done it (but for deploy --plan, which does not write the build tree)."""
+    if to.in_build and not to.from_saved_plan:
         return
     blocked = {c.folder_uid for c in changes if c.blocked}
     touched = {c.folder_uid for c in changes if c.writes} - blocked
