@@ -31,6 +31,8 @@ class PanelDatasource(Rule):
             if not targets:
                 continue
             datasource = panel.get("datasource")
+            if _reuses_another_panel(datasource):
+                continue  # its data is another panel's query result, on that panel's source
             if _is_mixed(datasource):
                 wrong = [t for t in targets if _variable(t.get("datasource")) not in variables]
                 if wrong:
@@ -51,6 +53,13 @@ class PanelDatasource(Rule):
                                        f"{target.get('refId', '?')} uses {_describe(own)}, not "
                                        "the data source variable", doc.target_source(panel, target))
                     break
+
+
+def _reuses_another_panel(datasource) -> bool:
+    """Grafana's "-- Dashboard --" data source: the results of another panel's queries."""
+    uid = datasource.get("uid") if isinstance(datasource, dict) else datasource
+    return uid == "-- Dashboard --" or (isinstance(datasource, dict)
+                                        and datasource.get("type") == "dashboard")
 
 
 def _is_mixed(datasource) -> bool:
