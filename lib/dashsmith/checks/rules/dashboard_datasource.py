@@ -8,7 +8,8 @@ class DashboardDatasource(Rule):
 
     With a `datasource` variable (type datasource, query prometheus) the same dashboard works
     against any Prometheus, picked in Grafana, and panels refer to it as ${datasource}.
-    dashsmith adds one to every declared dashboard.
+    dashsmith adds one to every declared dashboard. A dashboard whose panels all read other
+    data sources (PostgreSQL, Loki) needs none.
 
     Anti-pattern:
         "templating": {"list": []}
@@ -21,7 +22,9 @@ class DashboardDatasource(Rule):
     id = "dashboard/datasource"
 
     def dashboard(self, doc, context):
-        if doc.data_panels() and not doc.datasource_variables():
+        reads_prometheus = any(doc.reads_promql(panel.get("datasource"))
+                               for panel in doc.data_panels())
+        if reads_prometheus and not doc.datasource_variables():
             yield self.problem(f"dashboard '{doc.title}' has no data source variable: add one "
                                "of type 'datasource' (query 'prometheus') named 'datasource'",
                                doc.source)
