@@ -31,7 +31,7 @@ from grafana_client.client import GrafanaClientError
 
 from ..grafana import reads, workers
 from ..grafana.apis import ApisClient
-from ..grafana.content import content_hash, normalize_dashboard
+from ..grafana.content import content_hash, dashboard_hash, normalize_dashboard
 from ..grafana.dynamic import is_v2_api_version, lost_structure
 from ..grafana.ownership import MARKER_TAG, Recorded, foreign_manager, recorded_deploy
 from ..grafana.server import ServerInfo
@@ -113,7 +113,8 @@ def read(grafana, desired: Desired, *, project: str, grafana_alerts: bool, concu
     hits = {hit["uid"]: hit for hit in reads.search_dashboards(grafana)}
     hashes = desired.hashes
     if server is not None and server.search_eventually_consistent:
-        unseen = [uid for uid in hashes if uid not in hits]
+        unseen = _existing([uid for uid in hashes if uid not in hits], len(hits), grafana,
+                           server)
         for hit in workers.run_all_or_raise(lambda uid: _lookup(grafana, uid), unseen,
                                             concurrency):
             if hit is not None:
@@ -142,6 +143,18 @@ def read_folder(grafana, uid: str) -> LiveFolder | None:
         return None
     return LiveFolder(data["uid"], data["title"], data.get("parentUid") or None,
                       int(data.get("version") or 0))
+
+
+def _existing(unseen: list[str], seen: int, grafana, server: ServerInfo) -> list[str]:
+    """Of the code's uids search did not list, those that may exist. When they outnumber what
+    search listed (a first deploy), one LIST of the stored dashboards (from storage, not the
+    lagging index; a page per 500) is cheaper than a GET each, and says which exist."""
+    resource = server.dashboards()
+    if resource is None or len(unseen) <= seen:
+        return unseen
+    stored = {(item.get("metadata") or {}).get("name")
+              for item in ApisClient(grafana).list(resource)}
+    return [uid for uid in unseen if uid in stored]
 
 
 def _lookup(grafana, uid: str) -> dict | None:
@@ -209,7 +222,7 @@ def _stored_hash(entry: dict) -> str | None:
     """The content hash of a version entry's `data` (GetDashboardVersions copies Data into each
     entry, 11.x to 13.x); None when it carries none."""
     data = entry.get("data")
-    return content_hash(normalize_dashboard(data)) if isinstance(data, dict) else None
+    return dashboard_hash(data) if isinstance(data, dict) else None
 
 
 def _holds(stored: str | None, recorded_hash: str, server: ServerInfo | None) -> bool:
