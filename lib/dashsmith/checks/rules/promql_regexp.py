@@ -28,14 +28,28 @@ class PromqlRegexp(Rule):
     severity = Severity.WARNING
 
     def query(self, site, context):
+        seen: dict[tuple[str, str, str], int] = {}  # a matcher written twice: its second place
         for selector in site.expression.selectors():
             for matcher in selector.matchers:
                 if not matcher.is_regex or matcher.has_variable:
                     continue
+                key = (matcher.label, matcher.op, matcher.value)
+                seen[key] = seen.get(key, 0) + 1
                 message = _regexp_smell(matcher)
                 if message:
-                    yield self.problem(message, site.at_offset(site.text.find(matcher.value)
-                                                    if matcher.value else None))
+                    yield self.problem(message, site.at_offset(
+                        _written_at(site.text, matcher, seen[key])))
+
+
+def _written_at(text: str, matcher: promql.Matcher, nth: int) -> int | None:
+    """Where the nth writing of the matcher's value starts in `text` (the label before it, so
+    `name!~"x"` is not found inside `queue_name!~"x"`); the first value found otherwise."""
+    pattern = re.compile(rf"(?<![\w.]){re.escape(matcher.label)}\s*{re.escape(matcher.op)}\s*"
+                         rf"[\"'`]({re.escape(matcher.value)})")
+    found = [m.start(1) for m in pattern.finditer(text)]
+    if found:
+        return found[min(nth, len(found)) - 1]
+    return text.find(matcher.value) if matcher.value else None
 
 
 def _regexp_smell(matcher: promql.Matcher) -> str | None:
