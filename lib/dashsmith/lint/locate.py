@@ -223,17 +223,18 @@ _NO_KEY = object()
 _MERGE = object()
 
 
-def _merge(container, merged: list, start) -> None:
+def _merge(container: Located, merged: list, start) -> None:
     """YAML's merge key (`<<: *common`, `<<: [*a, *b]`): the merged mappings' keys that the
     mapping does not set itself, the first mapping listed winning; each at its own line."""
     for source in merged:
         if not isinstance(source, dict):
             raise FormatError("invalid YAML: '<<' merges only mappings", start.line + 1)
+        lines = getattr(source, "value_lines", {})
         for key, value in source.items():
             if key not in container:
                 container[key] = value
-                if key in getattr(source, "value_lines", {}):
-                    container.value_lines[key] = source.value_lines[key]
+                if key in lines:
+                    container.value_lines[key] = lines[key]
 
 
 def _typed(value: str):

@@ -90,8 +90,8 @@ _UNIT_WORDS = ("seconds", "bytes", "ratio", "percent", "celsius", "joules", "vol
 def _unitless(panel: dict) -> bool:
     """Every query is a plain number of things (count(...), increase(x_total[...]), a
     gauge of items): Grafana shows it as the number it is."""
-    expressions = [t.get("expr") for t in panel.get("targets") or [] if isinstance(t, dict)]
-    expressions = [e for e in expressions if isinstance(e, str) and e.strip()]
+    written = [t.get("expr") for t in panel.get("targets") or [] if isinstance(t, dict)]
+    expressions: list[str] = [e for e in written if isinstance(e, str) and e.strip()]
     return bool(expressions) and all(_counts(promql.parse(e).root) for e in expressions)
 
 
