@@ -25,7 +25,8 @@ class FakeGrafana:
 
 
 def folder(uid, title, parent=""):
-    return {"uid": uid, "title": title, "type": "dash-folder", **({"folderUid": parent} if parent else {})}
+    return {"uid": uid, "title": title, "type": "dash-folder",
+            **({"folderUid": parent} if parent else {})}
 
 
 def desired(*paths, group_folder=None):

@@ -13,8 +13,8 @@ import yaml
 from conftest import REPO, require_binary, set_settings
 from live_prometheus import running_prometheus
 
-NO_GRAFANA = {name: None for name in ("GRAFANA_URL", "GRAFANA_TOKEN", "GRAFANA_USER",
-                                      "GRAFANA_PASSWORD", "PROMETHEUS_URL")}
+NO_GRAFANA = dict.fromkeys(("GRAFANA_URL", "GRAFANA_TOKEN", "GRAFANA_USER", "GRAFANA_PASSWORD",
+                            "PROMETHEUS_URL"))
 
 
 def rule_groups_declared(project) -> set[tuple[str, str]]:
@@ -36,7 +36,8 @@ def loaded_groups(url: str) -> set[tuple[str, str]]:
 
 # --- the provisioning tree --------------------------------------------------------------------
 
-def test_without_grafana_url_deploy_writes_the_provisioning_tree_and_says_how_to_mount_it(cli, project):
+def test_without_grafana_url_deploy_writes_the_provisioning_tree_and_says_how_to_mount_it(
+        cli, project):
     result = cli("deploy", env=NO_GRAFANA)
     assert result.exit_code == 0, result.output
     provisioning = project / "build" / "provisioning"
@@ -147,14 +148,16 @@ def test_compose_serves_grafana_on_3001_and_the_stack_the_plan_describes():
 def test_grafana_provisioning_links_point_at_what_deploy_writes(cli, project):
     assert cli("deploy", env=NO_GRAFANA).exit_code == 0
     provisioning = os.path.join(REPO, "docker", "grafana", "provisioning")
-    links = {os.path.relpath(os.path.join(d, name), provisioning): os.readlink(os.path.join(d, name))
+    links = {os.path.relpath(os.path.join(d, name), provisioning):
+             os.readlink(os.path.join(d, name))
              for d, dirs, files in os.walk(provisioning) for name in dirs + files
              if os.path.islink(os.path.join(d, name))}
     assert set(links) == {"dashboards/dashsmith.yaml", "dashboards/dashsmith",
                           "datasources/dashsmith.yaml"}
     for target in links.values():
         assert os.path.exists(in_container(target, project)), target
-    provider = yaml.safe_load(open(in_container(links["dashboards/dashsmith.yaml"], project)))
+    with open(in_container(links["dashboards/dashsmith.yaml"], project)) as handle:
+        provider = yaml.safe_load(handle)
     assert provider["providers"][0]["options"]["path"] == \
         "/etc/grafana/provisioning/dashboards/dashsmith"  # = the link dashboards/dashsmith
 
@@ -162,7 +165,8 @@ def test_grafana_provisioning_links_point_at_what_deploy_writes(cli, project):
 def test_compose_prometheus_config_and_rules_pass_promtool(cli, project, tmp_path):
     promtool = require_binary("promtool")
     assert cli("deploy", env=NO_GRAFANA).exit_code == 0
-    config = open(os.path.join(REPO, "docker", "prometheus", "prometheus.yml")).read()
+    with open(os.path.join(REPO, "docker", "prometheus", "prometheus.yml")) as handle:
+        config = handle.read()
     (rule_glob,) = yaml.safe_load(config)["rule_files"]
     local = tmp_path / "prometheus.yml"
     local.write_text(config.replace(rule_glob, in_container(rule_glob, project)))
