@@ -29,7 +29,7 @@ def config(routing: Routing, *, secrets_root: str = "/", webhook: str | None = N
 
 
 def _global(routing: Routing, secrets_root: str) -> dict:
-    data = {}
+    data: dict[str, str | bool] = {}
     if routing.resolve_timeout:
         data["resolve_timeout"] = routing.resolve_timeout
     smtp = routing.smtp

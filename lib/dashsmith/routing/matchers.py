@@ -6,8 +6,8 @@ as in Alertmanager (pkg/labels)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Iterable, Mapping
 
 from ..promql.names import LABEL_NAME
 

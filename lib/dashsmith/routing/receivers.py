@@ -4,8 +4,8 @@ deploy time (see secrets.py)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from ..source import Source, caller
 from .secrets import Secret
@@ -99,8 +99,8 @@ class Webhook:
     kind = "webhook"
 
     def alertmanager(self, path: SecretPath) -> dict:
-        data = ({"url_file": path(self.url)} if isinstance(self.url, Secret)
-                else {"url": self.url})
+        data: dict[str, str | bool | int] = (
+            {"url_file": path(self.url)} if isinstance(self.url, Secret) else {"url": self.url})
         data.update(send_resolved=self.send_resolved, max_alerts=self.max_alerts)
         return data
 

@@ -4,9 +4,9 @@ which is what `amtool config routes test` prints, and inhibition as Alertmanager
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Mapping, Sequence
 
 from . import intervals
 from .matchers import all_match
@@ -60,8 +60,8 @@ def _options(route: Route, parent: Destination | None) -> Destination:
         return own if own is not None else getattr(parent, name)
 
     return Destination(
-        receiver=route.receiver or parent.receiver,
-        group_by=tuple(route.group_by) if route.group_by is not None else parent.group_by,
+        receiver=route.receiver or _parent(parent).receiver,
+        group_by=tuple(route.group_by) if route.group_by is not None else _parent(parent).group_by,
         group_wait=pick("group_wait"),
         group_interval=pick("group_interval"),
         repeat_interval=pick("repeat_interval"),
@@ -70,6 +70,13 @@ def _options(route: Route, parent: Destination | None) -> Destination:
         active=tuple(route.active),
         route=route,
     )
+
+
+def _parent(parent: Destination | None) -> Destination:
+    """The parent's options; only the root has none, and it sets receiver and group_by."""
+    if parent is None:
+        raise ValueError("the root route must set receiver and group_by")
+    return parent
 
 
 def _match(route: Route, options: Destination, labels) -> list[Destination] | None:

@@ -8,8 +8,9 @@ reads the value from the environment or the file then and sends it in the reques
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Iterable, Mapping
+from typing import TYPE_CHECKING
 
 from ..source import Source, caller
 
@@ -112,16 +113,16 @@ def materialise(secrets: Iterable[Secret], environ: Mapping[str, str],
                 root: str = "/") -> list[str]:
     """Write each environment-declared secret to its file under `root` (mode 0600); the files
     written. Checks every variable first, so a missing one leaves nothing half written."""
-    pending = {s.path: s for s in secrets if s.env}
-    missing = sorted(f"{s.env} ({s.source})" for s in pending.values() if s.env not in environ)
+    pending = {s.path: (s, s.env) for s in secrets if s.env}
+    missing = sorted(f"{env} ({s.source})" for s, env in pending.values() if env not in environ)
     if missing:
         raise SecretError("environment variables not set: " + ", ".join(missing))
     written = []
-    for path, secret in sorted(pending.items()):
+    for path, (_secret, env) in sorted(pending.items()):
         target = rebased(path, root)
         os.makedirs(os.path.dirname(target), exist_ok=True)
         descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-            handle.write(environ[secret.env])
+            handle.write(environ[env])
         written.append(target)
     return written

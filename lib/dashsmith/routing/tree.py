@@ -17,7 +17,7 @@ from .secrets import Secret
 class Route:
     matchers: tuple[Matcher, ...] = ()  # dict, matcher string, Matcher, or a list of these
     receiver: str | None = None  # default: the parent's
-    routes: list["Route"] = field(default_factory=list)
+    routes: list[Route] = field(default_factory=list)
     continue_: bool = False
     group_by: list[str] | None = None  # ["..."] groups by every label
     group_wait: str | None = None
