@@ -123,7 +123,7 @@ class Bridge:
     def serve(self, host: str, port: int) -> int:
         """Serve /metrics on host:port in a thread; the port it listens on."""
         registry = CollectorRegistry(auto_describe=False)
-        registry.register(self)  # type: ignore[arg-type]
+        registry.register(self)
         server, _ = start_http_server(port, addr=host, registry=registry)
         return int(server.server_port)
 

@@ -89,7 +89,8 @@ class Counts(defaultdict):
         for key, value in dict(items).items():
             self[key] += value
 
-    def add(self, family: Family, labels: tuple[str, ...], value: float, part: str = "") -> None:
+    def add(self, family: Family, labels: tuple[str | None, ...], value: float,
+            part: str = "") -> None:
         if len(labels) != len(family.labels):
             raise ValueError(f"{family.name} takes labels {family.labels}, not {labels}")
         self[(sample(family, part), tuple(label or UNNAMED for label in labels))] += value

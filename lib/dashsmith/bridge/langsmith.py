@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, Literal
 
 import requests
 from langsmith import Client, utils as ls_utils
@@ -62,7 +62,7 @@ class BudgetedSession(requests.Session):
         super().__init__()
         self.budget = budget
 
-    def request(self, *args: Any, **kwargs: Any) -> requests.Response:  # type: ignore[override]
+    def request(self, *args: Any, **kwargs: Any) -> requests.Response:
         self.budget.acquire()
         return super().request(*args, **kwargs)
 
@@ -154,7 +154,8 @@ class translated_errors:
     def __enter__(self) -> None:
         return None
 
-    def __exit__(self, kind: type | None, error: BaseException | None, traceback: Any) -> bool:
+    def __exit__(self, kind: type | None, error: BaseException | None,
+                 traceback: Any) -> Literal[False]:
         if error is None or isinstance(error, (StoreError, Stopped)) \
                 or not isinstance(error, Exception):
             return False
