@@ -109,7 +109,7 @@ def _modules(settings: Settings, directory: str, problems: list[Problem]):
 
 
 def _python_files(base: str) -> list[str]:
-    found = []
+    found: list[str] = []
     for directory, subdirs, files in os.walk(base):
         subdirs[:] = sorted(d for d in subdirs if not d.startswith((".", "__")))
         found.extend(os.path.join(directory, f) for f in sorted(files)

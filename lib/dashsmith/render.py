@@ -102,7 +102,8 @@ class _Layout:
         self.y = 0
 
     def render(self, items) -> list[dict]:
-        out, loose = [], []
+        out: list[dict] = []
+        loose: list[Panel] = []
         for item in items:
             if isinstance(item, Row):
                 out += self._panels(loose, "")
@@ -227,7 +228,7 @@ def render_rule_file(rule_file: RuleFile, settings: Settings, max_for: str | Non
     """A Prometheus rule file ({'groups': [...]}) for one module under alerts/."""
     groups = []
     for group in rule_file.groups:
-        data = {"name": group.name}
+        data: dict[str, str | list[dict]] = {"name": group.name}
         if group.interval:
             data["interval"] = group.interval
         data["rules"] = [_rule(rule, settings, max_for) for rule in group.rules]
@@ -236,6 +237,7 @@ def render_rule_file(rule_file: RuleFile, settings: Settings, max_for: str | Non
 
 
 def _rule(rule: Alert | Record, settings: Settings, max_for: str | None) -> dict:
+    data: dict[str, str | dict[str, str]]
     if isinstance(rule, Record):
         data = {"record": rule.record, "expr": expression(rule.expr)}
         if rule.labels:
