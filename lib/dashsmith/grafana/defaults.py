@@ -63,7 +63,7 @@ PANEL = {
     "repeatDirection": "h", "description": "", "targets": [],
 }
 
-PANEL_TYPES = {
+PANEL_TYPES: dict[str, dict[str, object]] = {
     "timeseries": {
         "fieldConfig": _field_config(GRAPH_CUSTOM, "palette-classic"),
         "options": {"legend": LEGEND, "tooltip": TOOLTIP},

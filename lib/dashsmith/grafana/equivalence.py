@@ -20,6 +20,7 @@ equal look and behave the same in Grafana:
 from __future__ import annotations
 
 import re
+from typing import TypeGuard
 
 import orjson
 
@@ -62,7 +63,7 @@ def with_panel_ids(dashboard: dict) -> dict:
         return dashboard
     ordered = sorted((p for p in panels if isinstance(p, dict)), key=position)
     every = [p for top in ordered for p in [top, *(top.get("panels") or [])] if isinstance(p, dict)]
-    numbers = [p.get("id") for p in every if _is_number(p.get("id"))]
+    numbers = [n for n in (p.get("id") for p in every) if _is_number(n)]
     if len(set(numbers)) == len(every):
         return dashboard
     next_id = max(numbers, default=0) + 1
@@ -82,7 +83,7 @@ def with_panel_ids(dashboard: dict) -> dict:
     return {**dashboard, "panels": [fixed(p) for p in panels]}
 
 
-def _is_number(value) -> bool:
+def _is_number(value: object) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
@@ -301,7 +302,7 @@ def is_repeat_copy(panel) -> bool:
                                         panel.get("repeatIteration") is not None)
 
 
-def position(panel) -> tuple[int, int]:
+def position(panel) -> tuple[float, float]:
     grid = panel.get("gridPos") if isinstance(panel, dict) else None
     grid = grid if isinstance(grid, dict) else {}
     return _number(grid.get("y")), _number(grid.get("x"))
@@ -365,9 +366,10 @@ def thresholds_shown(panel: dict) -> bool:
 
 def get_object(data: dict, *path: str) -> dict:
     """The object at `path`, or an empty (detached) one."""
+    value: object = data
     for key in path:
-        data = data.get(key) if isinstance(data, dict) else None
-    return data if isinstance(data, dict) else {}
+        value = value.get(key) if isinstance(value, dict) else None
+    return value if isinstance(value, dict) else {}
 
 
 def _only(data: dict, keys: set) -> dict:

@@ -8,6 +8,9 @@ the given uids), read concurrently with retries.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from grafana_client.client import GrafanaClientError, GrafanaException
 
 from . import retry, workers
@@ -75,7 +78,7 @@ def single_version(grafana, uid: str, entry: dict) -> dict | None:
     for key in dict.fromkeys(k for k in (wanted, entry.get("id")) if k is not None):
         path = f"/dashboards/uid/{uid}/versions/{key}"
         try:
-            answer = retry.call(lambda attempt, path=path: grafana.client.GET(path))
+            answer = retry.call(_getter(grafana, path))
         except GrafanaException as error:  # a 500 is a GrafanaServerError, not a client error
             if error.status_code in (404, 500):
                 continue
@@ -83,6 +86,11 @@ def single_version(grafana, uid: str, entry: dict) -> dict | None:
         if isinstance(answer, dict) and answer.get("version") == wanted:
             return answer
     return None
+
+
+def _getter(grafana, path: str) -> Callable[[int], Any]:
+    """fn(attempt) for retry.call: GET `path`."""
+    return lambda attempt: grafana.client.GET(path)
 
 
 def search_dashboards(grafana, *, tag: str | None = None) -> list[dict]:
@@ -96,7 +104,8 @@ def search_folders(grafana) -> list[dict]:
 
 
 def search(grafana, kind: str, *, tag: str | None = None) -> list[dict]:
-    hits, page = [], 1
+    hits: list[dict] = []
+    page = 1
     while True:
         params = {"type": kind, "limit": SEARCH_PAGE, "page": page}
         if tag:

@@ -10,22 +10,28 @@ from typing import TypeVar
 T = TypeVar("T")
 R = TypeVar("R")
 
+# (item, result, None) or (item, None, error)
+Outcome = tuple[T, R, None] | tuple[T, None, BaseException]
+
 
 def run_all(fn: Callable[[T], R], items: Iterable[T], concurrency: int,
             done: Callable[[], None] | None = None
-            ) -> list[tuple[T, R | None, BaseException | None]]:
+            ) -> list[Outcome[T, R]]:
     """[(item, result, None) or (item, None, error)] in the order of `items`; `done()` is
     called after each item (for a progress bar)."""
     items = list(items)
     if not items:
         return []
-    outcomes: dict[int, tuple] = {}
+    outcomes: dict[int, Outcome[T, R]] = {}
     with ThreadPoolExecutor(max_workers=max(1, min(concurrency, len(items)))) as pool:
         futures = {pool.submit(fn, item): index for index, item in enumerate(items)}
         for future in as_completed(futures):
             index = futures[future]
             error = future.exception()
-            outcomes[index] = (items[index], None if error else future.result(), error)
+            if error:
+                outcomes[index] = (items[index], None, error)
+            else:
+                outcomes[index] = (items[index], future.result(), None)
             if done:
                 done()
     return [outcomes[index] for index in range(len(items))]
@@ -35,7 +41,9 @@ def run_all_or_raise(fn: Callable[[T], R], items: Iterable[T], concurrency: int,
                      done: Callable[[], None] | None = None) -> list[R]:
     """Results in the order of `items`; the first error (in that order) is raised."""
     outcomes = run_all(fn, items, concurrency, done)
-    for _, _, error in outcomes:
-        if error is not None:
-            raise error
-    return [result for _, result, _ in outcomes]
+    results: list[R] = []
+    for outcome in outcomes:
+        if outcome[2] is not None:
+            raise outcome[2]
+        results.append(outcome[1])
+    return results
