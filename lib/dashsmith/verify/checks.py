@@ -268,8 +268,9 @@ class Verifier:
 
     def _name_hint(self, name: str) -> str:
         catalog: Catalog = self.estate.catalog
-        if catalog.series(name):
-            metric = catalog.series(name).metric
+        series = catalog.series(name)
+        if series:
+            metric = series.metric
             return (f" (the catalog declares it for the {metric.exporter} exporter: is that "
                     "exporter scraped?)")
         for _, rule in self.estate.rules():

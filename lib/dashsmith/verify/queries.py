@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .. import durations, variables
@@ -170,6 +171,11 @@ class VariableValue:
     error: str = ""  # why there are no options
 
 
+def _known(values: dict[str, str]) -> Callable[[variables.Occurrence], str]:
+    """An occurrence's value if it names one of `values`, else its text unchanged."""
+    return lambda o: values.get(o.name, o.text)
+
+
 def resolve_variables(dashboard: CompiledDashboard, prometheus: Prometheus,
                       time: TimeRange) -> dict[str, VariableValue]:
     """Each template variable's value as Grafana would select it by default: "All" (its
@@ -183,8 +189,7 @@ def resolve_variables(dashboard: CompiledDashboard, prometheus: Prometheus,
             query = query.get("query", "")
         query = query or ""
         earlier = {n: v.value for n, v in resolved.items()}
-        query = variables.substitute(query,
-                                     lambda o, earlier=earlier: earlier.get(o.name, o.text)).text
+        query = variables.substitute(query, _known(earlier)).text
         if kind == "query":
             found = _label_values(query, prometheus, time)
         elif kind == "custom":

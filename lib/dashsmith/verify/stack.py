@@ -28,8 +28,10 @@ import tempfile
 import threading
 import time
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import IO
 
 from .. import durations, serialize
 from ..build import Build
@@ -149,6 +151,12 @@ class Process:
 
     def alive(self) -> bool:
         return self.popen.poll() is None
+
+    def stdin(self) -> IO[bytes]:
+        """The pipe to a process spawned with stdin=PIPE (a hold_connection session)."""
+        if self.popen.stdin is None:
+            raise StackError(f"{self.name} has no stdin pipe")
+        return self.popen.stdin
 
     def tail(self, lines: int = 15) -> str:
         try:
@@ -281,13 +289,14 @@ class Stack:
         process = self._spawn(f"psql-{len(self.processes)}", self._psql_command(database) + ["-q"],
                               stdin=subprocess.PIPE)
         if statements:
-            process.popen.stdin.write(statements.encode() + b"\n")
-            process.popen.stdin.flush()
+            stdin = process.stdin()
+            stdin.write(statements.encode() + b"\n")
+            stdin.flush()
         return process
 
     def release(self, process: Process):
         """End a session from hold_connection (its open transaction rolls back)."""
-        process.popen.stdin.close()
+        process.stdin().close()
         try:
             process.popen.wait(5)
         except subprocess.TimeoutExpired:
@@ -394,19 +403,20 @@ class Stack:
         for name, data in rule_files.items():
             with open(os.path.join(rules_dir, f"{name}.yml"), "wb") as file:
                 file.write(serialize.to_yaml(data))
-        config = {
+        scrape_configs: list[dict[str, object]] = [
+            {"job_name": job, "static_configs": [
+                {"targets": [f"127.0.0.1:{self.ports[port]}"]}]}
+            for job, (component, port) in JOBS.items() if component in self.components]
+        config: dict[str, object] = {
             "global": {"scrape_interval": self.scrape_interval,
                        "evaluation_interval": self.scrape_interval},
             "rule_files": [os.path.join(rules_dir, "*.yml")],
-            "scrape_configs": [
-                {"job_name": job, "static_configs": [
-                    {"targets": [f"127.0.0.1:{self.ports[port]}"]}]}
-                for job, (component, port) in JOBS.items() if component in self.components],
+            "scrape_configs": scrape_configs,
         }
         # postgres_exporter takes about a second to answer while PostgreSQL is down; scraped
         # with a shorter timeout it would look down itself and pg_up would never read 0.
         interval = durations.parse(self.scrape_interval)
-        for job in config["scrape_configs"]:
+        for job in scrape_configs:
             if job["job_name"] == "postgres" and interval < POSTGRES_EXPORTER_TIMEOUT:
                 job["scrape_interval"] = job["scrape_timeout"] = \
                     durations.format(POSTGRES_EXPORTER_TIMEOUT)
@@ -429,7 +439,7 @@ class Stack:
             checks.append(("alertmanager", self.alertmanager.ready))
         for component, port in JOBS.values():
             if component in self.components:
-                checks.append((component, lambda port=port: _answers(self.ports[port])))
+                checks.append((component, self._answering(port)))
         if "prometheus" in self.components:
             checks.append(("scrape targets", self._targets_up))
         for name, ready in checks:
@@ -438,6 +448,9 @@ class Stack:
                 if time.monotonic() > deadline:
                     raise StackError(f"{name} did not become ready in time")
                 time.sleep(0.1)
+
+    def _answering(self, port: str) -> Callable[[], bool]:
+        return lambda: _answers(self.ports[port])
 
     def _targets_up(self) -> bool:
         try:
@@ -462,6 +475,8 @@ class Stack:
                stdin=subprocess.DEVNULL) -> Process:
         log = os.path.join(self.root, f"{name}.log")
         with open(log, "wb") as out:
+            if sys.version_info < (3, 11):  # Popen's process_group is 3.11+
+                raise StackError("the verification stack needs Python 3.11 or later")
             popen = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, stdin=stdin,
                                      env=env, cwd=self.root, process_group=0,
                                      preexec_fn=_die_with_parent(death_signal),
