@@ -30,7 +30,10 @@ dashboard = Dashboard(uid="verified", title="Verified", folder="Tests", rows=[
 def prometheus(tmp_path_factory):
     with running_prometheus(tmp_path_factory.mktemp("prometheus"), CONFIG) as url:
         deadline = time.monotonic() + 30
-        while not api(url, "/api/v1/query", query='up{job="prometheus"}'):
+        # A few seconds of samples, not one: verify aligns its range to the query step (as
+        # Grafana does), and an aligned range can end before a lone first sample.
+        while not api(url, "/api/v1/query",
+                      query='count_over_time(up{job="prometheus"}[1m]) >= 5'):
             assert time.monotonic() < deadline, "Prometheus did not scrape itself"
             time.sleep(0.2)
         yield url
