@@ -18,7 +18,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from ..routing import grafana as routing_grafana
-from ..routing.secrets import Secret, SecretError, resolve_receivers
+from ..routing.secrets import Secret, SecretError, missing_secrets, resolve_receivers
 
 _PLACEHOLDER = re.compile(r"^\$\{secret:(env|file):(.+)\}$")
 
@@ -90,11 +90,7 @@ def secret_values(contact_points: Iterable[dict], environ: Mapping[str, str] = o
                 values[value] = Secret(name).read_file(root)
             except OSError as error:
                 unreadable.append(f"{name}: {error.strerror}")
-    problems = []
-    if missing:
-        problems.append("environment variables not set: " + ", ".join(sorted(missing)))
-    if unreadable:
-        problems.append("secret files not readable: " + ", ".join(sorted(unreadable)))
+    problems = missing_secrets(missing, unreadable)
     if problems:
-        raise RoutingUnavailable("notification routing: " + "; ".join(problems))
+        raise RoutingUnavailable("notification routing: " + problems)
     return values

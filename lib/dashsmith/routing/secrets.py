@@ -83,14 +83,21 @@ def resolve_receivers(routing: Routing, environ: Mapping[str, str],
             values[secret] = environ[secret.env] if secret.env else secret.read_file(root)
         except OSError as error:
             unreadable.append(f"{secret.path} ({users}): {error.strerror}")
+    problems = missing_secrets(missing, unreadable)
+    if problems:
+        raise SecretError(problems)
+    return values
+
+
+def missing_secrets(missing: list[str], unreadable: list[str]) -> str:
+    """One sentence naming every variable not set and every file not readable ("" if none):
+    a single run says everything that must be provided."""
     problems = []
     if missing:
         problems.append("environment variables not set: " + ", ".join(sorted(missing)))
     if unreadable:
         problems.append("secret files not readable: " + ", ".join(sorted(unreadable)))
-    if problems:
-        raise SecretError("; ".join(problems))
-    return values
+    return "; ".join(problems)
 
 
 def _receivers_by_secret(routing: Routing) -> dict[Secret, list[str]]:
