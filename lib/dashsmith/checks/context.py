@@ -105,16 +105,17 @@ class Context:
             return None
         self._resolving.add(name)
         found: set[str] = set()
+        result: frozenset[str] | None = None
         for rule in self.records[name]:
             expression = promql.parse(rule.expr, grafana=False)
             labels = (promql.output_labels(expression.root, self.labels_of)
                       if expression.root is not None else None)
             if labels is None:
-                found = None
                 break
             found |= labels | set(rule.labels())
+        else:
+            result = frozenset(found)
         self._resolving.discard(name)
-        result = frozenset(found) if found is not None else None
         self._record_labels[name] = result
         return result
 

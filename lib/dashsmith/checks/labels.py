@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from .. import promql
+from ..promql.labels import LabelsOf
 from . import gotemplate
 from .subjects import QuerySite
 
@@ -42,20 +43,20 @@ def _references(site: QuerySite, context):
         return
     labels_of = _Labels(context.labels_of)
     for node in expression.nodes():
-        kind = type(node)
-        if kind is promql.Selector:
+        # The node classes have no subclasses, so isinstance matches exactly type(node) is.
+        if isinstance(node, promql.Selector):
             yield from _matcher_references(site, node, context)
-        elif kind is promql.Aggregate and node.grouping == "by":
+        elif isinstance(node, promql.Aggregate) and node.grouping == "by":
             for label in node.labels:
                 found = _check(label, node.expr, labels_of, f"`{node}`", site)
                 if found:
                     yield found
-        elif kind is promql.Aggregate and node.grouping == "without":
+        elif isinstance(node, promql.Aggregate) and node.grouping == "without":
             yield from _removed_references(site, node, node.labels, [node.expr], labels_of)
-        elif kind is promql.Binary and node.matching == "ignoring":
+        elif isinstance(node, promql.Binary) and node.matching == "ignoring":
             yield from _removed_references(site, node, node.matching_labels,
                                            [node.lhs, node.rhs], labels_of)
-        if kind is promql.Binary and (node.matching == "on" or node.group):
+        if isinstance(node, promql.Binary) and (node.matching == "on" or node.group):
             yield from _matching_references(site, node, labels_of)
     root = expression.root
     if site.kind == "panel":
@@ -69,7 +70,7 @@ def _references(site: QuerySite, context):
                        f"label_values(..., {site.label_values})", site, written=False)
         if found:
             yield found
-    if site.kind == "rule" and site.rule.is_alert:
+    if site.kind == "rule" and site.rule is not None and site.rule.is_alert:
         yield from _template_references(site, root, labels_of)
 
 
@@ -138,11 +139,11 @@ def _template_references(site, root, labels_of):
 class _Labels:
     """labels_of for one query, remembering what the expression's parts yield."""
 
-    def __init__(self, labels_of):
+    def __init__(self, labels_of: LabelsOf) -> None:
         self.labels_of = labels_of
         self.memo: dict = {}
 
-    def __call__(self, selector):
+    def __call__(self, selector: promql.Selector) -> frozenset[str] | None:
         return self.labels_of(selector)
 
 

@@ -44,10 +44,11 @@ def python_pieces(segment: str, line: int, column: int) -> list[Piece] | None:
             if start is None:
                 return None
             prefix = start.group(1).lower()
-            i = _body(segment, start.end(), start.group(2), "r" in prefix, "f" in prefix, at,
-                      pieces)
-            if i is None:
+            end = _body(segment, start.end(), start.group(2), "r" in prefix, "f" in prefix, at,
+                        pieces)
+            if end is None:
                 return None
+            i = end
     return pieces
 
 
@@ -146,9 +147,10 @@ def locator(pieces: list[Piece], text: str) -> Callable[[int], tuple[int, int]] 
 
 def _within(written: list[Piece], subject: str):
     """`subject` as a part of the pieces' literal characters (a label_values selector)."""
-    if any(p.char is None for p in written):
+    chars = [p.char for p in written if p.char is not None]
+    if len(chars) != len(written):
         return None
-    value = "".join(p.char for p in written)
+    value = "".join(chars)
     start = value.find(subject)
     return _Span(start, start + len(subject)) if start >= 0 else None
 

@@ -417,7 +417,7 @@ _QUERY_RESULT = re.compile(r"^\s*query_result\s*\((?P<expr>.*)\)\s*$", re.DOTALL
 _OTHER_FUNCTIONS = re.compile(r"^\s*(label_names|metrics)\s*\(.*\)\s*$", re.DOTALL)
 
 
-def variable_query(variable: dict) -> tuple[str, str | None, str | None] | None:
+def variable_query(variable: dict) -> tuple[str | None, str | None, str | None] | None:
     """(function, PromQL, label) of a Prometheus query variable; None if it is no such
     variable; function None when the query is none of Grafana's Prometheus functions nor a
     series selector (whose series Grafana lists, function "series")."""

@@ -1,10 +1,13 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from ... import promql
-from ...problems import Severity
+from ...problems import Problem, Severity
+from ..context import Context
 from ..rule import Rule
+from ..subjects import QuerySite
 
 _REGEX_CHARACTERS = re.compile(r"[.*+?()\[\]{}|^$\\]")
 
@@ -27,7 +30,7 @@ class PromqlRegexp(Rule):
     id = "promql/regexp"
     severity = Severity.WARNING
 
-    def query(self, site, context):
+    def query(self, site: QuerySite, context: Context) -> Iterator[Problem]:
         seen: dict[tuple[str, str, str], int] = {}  # a matcher written twice: its second place
         for selector in site.expression.selectors():
             for matcher in selector.matchers:

@@ -1,9 +1,13 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from ... import durations
+from ...problems import Problem
 from ...promql.names import LABEL_NAME, METRIC_NAME, is_label_name
+from ..context import Context
 from ..rule import Rule
-from ..subjects import is_empty_rule_file, rule_kind
+from ..subjects import RuleFileDoc, is_empty_rule_file, rule_kind
 
 NOT_A_DURATION = f"is not a Prometheus duration ({durations.EXAMPLES})"
 
@@ -35,14 +39,15 @@ class RuleFormat(Rule):
     id = "rule/format"
     structural = True
 
-    def rule_file(self, doc, context):
+    def rule_file(self, doc: RuleFileDoc, context: Context) -> Iterator[Problem]:
         if is_empty_rule_file(doc.data):  # Prometheus loads it as no rules, as mixins ship it
             return
-        if not doc.is_rule_file:
+        data = doc.data
+        if not doc.is_rule_file or not isinstance(data, dict):  # is_rule_file: a dict
             yield self.problem("not a Prometheus rule file: expected a mapping with 'groups'",
                                doc.source)
             return
-        if not isinstance(doc.data["groups"], list):
+        if not isinstance(data["groups"], list):
             yield self.problem("'groups' must be a list of groups", doc.source)
             return
         first_of: dict[str, object] = {}  # group names are unique per file
@@ -50,7 +55,7 @@ class RuleFormat(Rule):
             yield from self._group(group, first_of, context)
             for entry, source in group.entries:
                 kind = rule_kind(entry)
-                if kind is not None:
+                if kind is not None and isinstance(entry, dict):  # a kind implies a dict
                     yield from (self.problem(message, source)
                                 for message in _rule_problems(kind, entry))
 
