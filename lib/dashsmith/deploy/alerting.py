@@ -65,7 +65,9 @@ def rule_groups(estate, rule_files: dict[str, dict], datasource_uid: str, folder
     `keep_firing_for`: whether the server keeps the field (ServerInfo.supports_keep_firing_for;
     without it, it is not sent, and dropped_keep_firing_for() names the alerts concerned)."""
     folder_uid = folders.folder_uid(folder_path)
-    groups, problems, seen = [], [], {}
+    groups: list[DesiredGroup] = []
+    problems: list[Problem] = []
+    seen: dict[str, Source] = {}
     for rule_file in estate.rule_files:
         rendered = rule_files[rule_file.name]["groups"]
         for declared, data in zip(rule_file.groups, rendered, strict=True):
@@ -116,7 +118,8 @@ def _rule_uids(folder_uid: str, group: str, names: list[str]) -> list[str]:
     """Stable rule uids (Grafana: at most 40 of A-Z a-z 0-9 - _), unique in the whole Grafana:
     Grafana moves a rule whose uid another group already holds. A readable part, then a hash of
     the exact folder, group and alert name (groups "node disk" and "node-disk" read alike)."""
-    out, seen = [], {}
+    out: list[str] = []
+    seen: dict[str, int] = {}
     for name in names:
         seen[name] = seen.get(name, 0) + 1  # a name twice in a group (Prometheus allows it)
         exact = f"{folder_uid}/{group}/{name}/{seen[name]}"

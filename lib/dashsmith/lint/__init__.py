@@ -16,12 +16,13 @@ from __future__ import annotations
 
 import bisect
 import os
+from collections.abc import Iterable
 
 from ..checks import suppress
 from ..checks.context import Context
 from ..checks.registry import ALL
 from ..checks.rules import alert_severity
-from ..checks.subjects import declared_rule_files
+from ..checks.subjects import RuleDoc, declared_rule_files
 from ..gc_pause import no_cycle_collection
 from ..problems import DeclarationError, Problem, Severity
 from ..settings import Settings
@@ -132,7 +133,7 @@ class _RuleAt:
     """The rule (its file and first line) a source falls in; the file's start before its first
     rule."""
 
-    def __init__(self, rules):
+    def __init__(self, rules: Iterable[RuleDoc]) -> None:
         self.starts: dict[str, list[int]] = {}
         for rule in rules:
             self.starts.setdefault(os.path.abspath(rule.source.file), []).append(rule.source.line)

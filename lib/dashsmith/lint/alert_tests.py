@@ -94,7 +94,7 @@ def _read(path: str, problems: list[Problem]) -> TestFile | None:
             if isinstance(test, dict) and isinstance(test.get("alertname"), str):
                 cases.append(Case(test["alertname"], bool(test.get("exp_alerts")),
                                   Source(path, locate.line_of(test))))
-    return TestFile(path, [str(f) for f in rule_files], cases, Source(path, data.line))
+    return TestFile(path, [str(f) for f in rule_files], cases, Source(path, locate.line_of(data)))
 
 
 def _compiled_name(written: str) -> str:

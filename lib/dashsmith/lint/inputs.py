@@ -14,6 +14,7 @@ from ..checks.rules.file_format import FileFormat
 from ..checks.subjects import DashboardDoc, GroupDoc, RuleDoc, RuleFileDoc, is_rule, is_rule_file
 from ..estate import Estate
 from ..problems import DeclarationError, Problem
+from ..render import CompiledDashboard
 from ..source import Source
 from . import locate
 
@@ -45,15 +46,28 @@ def declared(project) -> Inputs:
 
 def _declared_dashboards(estate: Estate, problems: list[Problem]) -> Iterator[DashboardDoc]:
     for compiled in validate.rendered(estate.dashboards, problems):
-        yield DashboardDoc(
-            compiled.json, compiled.source, False,
-            panel_source=lambda panel, c=compiled: c.panel_sources.get(panel.get("id"), c.source),
-            target_source=lambda panel, target, c=compiled: c.target_sources.get(
-                (panel.get("id"), target.get("refId")), c.panel_sources.get(panel.get("id"),
-                                                                            c.source)),
-            variable_source=lambda variable, c=compiled: c.variable_sources.get(
-                variable.get("name"), c.source),
-        )
+        yield _declared_dashboard(compiled)
+
+
+def _declared_dashboard(c: CompiledDashboard) -> DashboardDoc:
+    # The source maps never hold a None key, so a missing id, refId or name finds no entry.
+    def panel_source(panel: dict) -> Source:
+        panel_id = panel.get("id")
+        return c.source if panel_id is None else c.panel_sources.get(panel_id, c.source)
+
+    def target_source(panel: dict, target: dict) -> Source:
+        panel_id, ref_id = panel.get("id"), target.get("refId")
+        if panel_id is None:
+            return c.source
+        fallback = c.panel_sources.get(panel_id, c.source)
+        return fallback if ref_id is None else c.target_sources.get((panel_id, ref_id), fallback)
+
+    def variable_source(variable: dict) -> Source:
+        name = variable.get("name")
+        return c.source if name is None else c.variable_sources.get(name, c.source)
+
+    return DashboardDoc(c.json, c.source, False, panel_source=panel_source,
+                        target_source=target_source, variable_source=variable_source)
 
 
 # --- files given as paths -------------------------------------------------------------------

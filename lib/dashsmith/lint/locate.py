@@ -86,7 +86,8 @@ def json_string_start(text: str, obj, key: str) -> tuple[int, int] | None:
     pattern = re.compile(rf'"{re.escape(key)}"\s*:\s*"')
     for match in pattern.finditer(text, getattr(obj, "offset", 0)):
         try:
-            value = json.decoder.scanstring(text, match.end())[0]
+            # typeshed omits json.decoder.scanstring, which the module defines at runtime
+            value = json.decoder.scanstring(text, match.end())[0]  # type: ignore[attr-defined]
         except ValueError:
             continue
         if value == obj.get(key):
@@ -109,7 +110,8 @@ class _LocatingDecoder(json.JSONDecoder):
             return obj, end
 
         self.parse_object = parse_object
-        self.scan_once = json.scanner.py_make_scanner(self)
+        # typeshed omits json.scanner.py_make_scanner, which the module defines at runtime
+        self.scan_once = json.scanner.py_make_scanner(self)  # type: ignore[attr-defined]
 
 
 def load_yaml(text: str):
@@ -143,10 +145,10 @@ _NUMERIC_START = frozenset("0123456789+-.")
 class _Builder:
     """Plain data from parser events; mappings become `Located` with their lines."""
 
-    def __init__(self):
-        self.anchors = {}
+    def __init__(self) -> None:
+        self.anchors: dict[str, object] = {}
         self.stack: list[list] = []  # [container, pending key or _NO_KEY, start mark]
-        self.result = None
+        self.result: object = None
         self.documents = 0
 
     def build(self, events):

@@ -8,9 +8,11 @@ import re
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Iterable
 
 from .. import serialize
 from ..checks.rules.promtool_check_rules import PromtoolCheckRules
+from ..checks.subjects import RuleDoc
 from ..problems import Problem
 from ..source import Source
 
@@ -113,9 +115,9 @@ def _findings(output: str, path: str, name: str, locate) -> list[Problem]:
 class _Locator:
     """Where a promtool finding belongs: the rule it names, else the file."""
 
-    def __init__(self, rules):
-        self.by_position = {}
-        self.first = {}
+    def __init__(self, rules: Iterable[RuleDoc]) -> None:
+        self.by_position: dict[tuple[str, str, int], Source] = {}
+        self.first: dict[str, Source] = {}
         positions: dict[tuple[str, str], int] = {}
         for rule in rules:
             key = (rule.file, rule.group)

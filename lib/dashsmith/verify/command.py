@@ -40,7 +40,8 @@ _FAIL_ON = {"error": Severity.ERROR, "warning": Severity.WARNING}
 @click.option("--fail-on", type=click.Choice(sorted(_FAIL_ON)), default="error",
               show_default=True, help="Lowest severity that makes the exit status 1.")
 @click.pass_context
-def verify(ctx, url, range_, scrape_interval, fmt, fail_on):
+def verify(ctx: click.Context, url: str, range_: str, scrape_interval: str | None, fmt: str,
+           fail_on: str) -> None:
     """Evaluate every panel query and rule expression on a live Prometheus: report queries that
     show nothing (and the selector or operation to blame), catalog types the live metadata
     contradicts, catalog metrics nothing reads, and alerts that can never fire.

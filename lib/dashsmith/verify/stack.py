@@ -102,7 +102,7 @@ class NotificationSink:
     """Alertmanager's webhook notifications, received in this process: every receiver of the
     routing notifies here (`alertmanager.config(webhook=...)`), so a test sees who was told."""
 
-    def __init__(self, on_notification=None):
+    def __init__(self, on_notification: Callable[[dict], object] | None = None) -> None:
         self.received: list[dict] = []
         sink = self
 
