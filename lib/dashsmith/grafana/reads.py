@@ -8,9 +8,6 @@ the given uids), read concurrently with retries.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
 from grafana_client.client import GrafanaClientError, GrafanaException
 
 from . import retry, workers
@@ -76,21 +73,15 @@ def single_version(grafana, uid: str, entry: dict) -> dict | None:
     answer must be the version asked for. An unknown version answers 500 (not 404)."""
     wanted = entry.get("version")
     for key in dict.fromkeys(k for k in (wanted, entry.get("id")) if k is not None):
-        path = f"/dashboards/uid/{uid}/versions/{key}"
         try:
-            answer = retry.call(_getter(grafana, path))
+            answer = get(grafana, f"/dashboards/uid/{uid}/versions/{key}")  # None for a 404
         except GrafanaException as error:  # a 500 is a GrafanaServerError, not a client error
-            if error.status_code in (404, 500):
+            if error.status_code == 500:
                 continue
             raise
         if isinstance(answer, dict) and answer.get("version") == wanted:
             return answer
     return None
-
-
-def _getter(grafana, path: str) -> Callable[[int], Any]:
-    """fn(attempt) for retry.call: GET `path`."""
-    return lambda attempt: grafana.client.GET(path)
 
 
 def search_dashboards(grafana, *, tag: str | None = None) -> list[dict]:
