@@ -20,8 +20,8 @@ and the range function (rate or increase).
 from __future__ import annotations
 
 from dashsmith import Events, Latency, Record, Selector
-from dashsmith.prices import DATED_MODEL, PRICED_AS, PRICE_SERIES
-from dashsmith.project_settings import of_module
+from dashsmith.model.prices import DATED_MODEL, PRICED_AS, PRICE_SERIES
+from dashsmith.model.project_settings import of_module
 # WINDOW: where the SLO expansion writes each alert window into an SLI.
 from dashsmith.slo.declaration import WINDOW, bucket_regex
 from metrics import config, genai

@@ -3,7 +3,7 @@ they are judged by (thresholds). An alert and the panel that draws its threshold
 number here, so changing it moves both."""
 
 from dashsmith import Selector
-from dashsmith.project_settings import of_module
+from dashsmith.model.project_settings import of_module
 
 # --- Where the AI metrics come from -----------------------------------------------------------
 # setup.cfg's [dashsmith] ai_metrics: the application's own ai_* counters (app), or the

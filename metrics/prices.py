@@ -19,7 +19,7 @@ request's prompt length, which no token metric carries (add it in [dashsmith.pri
 rate most of your prompts pay).
 """
 
-from dashsmith.prices import Price, PriceTable
+from dashsmith.model.prices import Price, PriceTable
 
 CLAUDE = PriceTable(
     source="https://platform.claude.com/docs/en/about-claude/pricing",

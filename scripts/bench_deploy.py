@@ -42,15 +42,15 @@ from grafana_client import GrafanaApi
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(REPO, "tests"))
 
-from dashsmith.deploy import live  # noqa: E402
-from dashsmith.deploy.apply import apply  # noqa: E402
-from dashsmith.deploy.command import READS_PER_WRITE  # noqa: E402
-from dashsmith.deploy.config import DEFAULT_CONCURRENCY  # noqa: E402
-from dashsmith.deploy.desired import desired_state  # noqa: E402
-from dashsmith.deploy.plan import PlanOptions, make_plan  # noqa: E402
+from dashsmith.commands.deploy import live  # noqa: E402
+from dashsmith.commands.deploy.apply import apply  # noqa: E402
+from dashsmith.commands.deploy.command import READS_PER_WRITE  # noqa: E402
+from dashsmith.commands.deploy.config import DEFAULT_CONCURRENCY  # noqa: E402
+from dashsmith.commands.deploy.desired import desired_state  # noqa: E402
+from dashsmith.commands.deploy.plan import PlanOptions, make_plan  # noqa: E402
+from dashsmith.compiler.project import Project  # noqa: E402
 from dashsmith.grafana.connection import connect, connection_from  # noqa: E402
 from dashsmith.grafana.server import detect  # noqa: E402
-from dashsmith.project import Project  # noqa: E402
 from grafana_emulator import GrafanaEmulator  # noqa: E402
 from grafana_emulator.behaviour import FAMILIES  # noqa: E402
 

@@ -42,10 +42,10 @@ from dataclasses import dataclass, field
 import orjson
 from click.testing import CliRunner
 
-from dashsmith.adopt.roundtrip import declared_by
 from dashsmith.cli import main
+from dashsmith.commands.import_.roundtrip import declared_by
+from dashsmith.compiler.render import render_dashboard
 from dashsmith.grafana.equivalence import differences, normalize
-from dashsmith.render import render_dashboard
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DEFAULT_CORPUS = os.path.join(os.path.dirname(REPO), "shared", "corpus")

@@ -25,8 +25,8 @@ import time
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(REPO, "tests"))
 
-from dashsmith.deploy import ruler_groups, rules_delivery  # noqa: E402
-from dashsmith.deploy.config import DEFAULT_CONCURRENCY  # noqa: E402
+from dashsmith.commands.deploy import ruler_groups, rules_delivery  # noqa: E402
+from dashsmith.commands.deploy.config import DEFAULT_CONCURRENCY  # noqa: E402
 from dashsmith.ruler.client import Ruler, RulerConnection  # noqa: E402
 from ruler_emulator import CONFIG, RulerEmulator  # noqa: E402
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from dashsmith.project import Project
-from dashsmith.settings import SettingsError
+from dashsmith.compiler.project import Project
+from dashsmith.model.settings import SettingsError
 from support.binaries import require_binary
 from support.cli import Cli
 from support.project import copy_project, set_settings

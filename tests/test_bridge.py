@@ -23,9 +23,9 @@ from dashsmith.bridge.exporter import Bridge
 from dashsmith.bridge.families import ALL, Kind
 from dashsmith.bridge.langfuse import Langfuse
 from dashsmith.bridge.langsmith import LangSmith
-from dashsmith.catalog import MetricType
-from dashsmith.project import Project
-from dashsmith.verify.stack import free_port
+from dashsmith.commands.verify.stack import free_port
+from dashsmith.compiler.project import Project
+from dashsmith.model.catalog import MetricType
 from langfuse_emulator import LangfuseEmulator
 from langsmith_emulator import LangSmithEmulator
 from support import REPO

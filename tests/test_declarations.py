@@ -7,9 +7,9 @@ import re
 
 import pytest
 
-from dashsmith import catalog as catalog_module
-from dashsmith.project import Project
-from dashsmith.render import expression
+from dashsmith.compiler.project import Project
+from dashsmith.compiler.render import expression
+from dashsmith.model import catalog as catalog_module
 from support import REPO
 
 PROJECT = Project(REPO)

@@ -14,10 +14,10 @@ import time
 import pytest
 from grafana_client import GrafanaApi
 
-from dashsmith import folders
-from dashsmith.deploy import alerting
-from dashsmith.deploy.desired import desired_state
-from dashsmith.project import Project
+from dashsmith.commands.deploy import alerting
+from dashsmith.commands.deploy.desired import desired_state
+from dashsmith.compiler.project import Project
+from dashsmith.model import folders
 from support import require_binary, set_settings
 
 try:
@@ -939,7 +939,7 @@ def test_lint_error_stops_before_connecting(cli, project, emulated):
 
 
 def test_unexpected_errors_never_show_the_token_even_in_a_traceback(cli, emulated, monkeypatch):
-    from dashsmith.deploy import command
+    from dashsmith.commands.deploy import command
 
     def broken_apply(grafana, plan, **options):
         raise RuntimeError(f"request with Authorization: Bearer {TOKEN} failed")

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from dashsmith.deploy.alerting import DesiredGroup
-from dashsmith.deploy.desired import Desired, DesiredDashboard, folder_tree
-from dashsmith.deploy.existing_folders import reuse
-from dashsmith.source import Source
+from dashsmith.commands.deploy.alerting import DesiredGroup
+from dashsmith.commands.deploy.desired import Desired, DesiredDashboard, folder_tree
+from dashsmith.commands.deploy.existing_folders import reuse
+from dashsmith.model.source import Source
 
 
 @dataclass

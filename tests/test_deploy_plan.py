@@ -9,10 +9,10 @@ import pytest
 from grafana_client.client import GrafanaClientError, GrafanaServerError, GrafanaTimeoutError
 from hypothesis import given, strategies as st
 
-from dashsmith.deploy.alerting import DesiredGroup, group_hash, normalize_group
-from dashsmith.deploy.desired import Desired, DesiredDashboard, folder_tree
-from dashsmith.deploy.live import Live, LiveDashboard, LiveFolder, LiveGroup
-from dashsmith.deploy.plan import Action, PlanOptions, make_plan
+from dashsmith.commands.deploy.alerting import DesiredGroup, group_hash, normalize_group
+from dashsmith.commands.deploy.desired import Desired, DesiredDashboard, folder_tree
+from dashsmith.commands.deploy.live import Live, LiveDashboard, LiveFolder, LiveGroup
+from dashsmith.commands.deploy.plan import Action, PlanOptions, make_plan
 from dashsmith.grafana import retry
 from dashsmith.grafana.connection import Secret, connection_from
 from dashsmith.grafana.content import content_hash, dashboard_hash, normalize_dashboard
@@ -23,7 +23,7 @@ from dashsmith.grafana.ownership import (
     recorded_deploy,
     with_marker,
 )
-from dashsmith.source import Source
+from dashsmith.model.source import Source
 
 HERE = Source("dashboards/x.py", 1)
 

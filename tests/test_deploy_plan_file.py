@@ -9,8 +9,8 @@ import json
 
 import pytest
 
-from dashsmith.deploy import notifications, plan_file
-from dashsmith.deploy.plan import (
+from dashsmith.commands.deploy import notifications, plan_file
+from dashsmith.commands.deploy.plan import (
     ABSENT,
     CONTACT_POINT,
     DASHBOARD,
@@ -23,7 +23,7 @@ from dashsmith.deploy.plan import (
     PlanOptions,
     Seen,
 )
-from dashsmith.project import Project
+from dashsmith.compiler.project import Project
 from support import REPO
 
 OPTIONS = PlanOptions("trading", "https://grafana.example.com", None, prune=True)

@@ -12,7 +12,7 @@ import json
 
 import pytest
 
-from dashsmith.project import Project
+from dashsmith.compiler.project import Project
 
 try:
     from tests.grafana_emulator import GrafanaEmulator

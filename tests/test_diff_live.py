@@ -8,9 +8,9 @@ import json
 
 import pytest
 
-from dashsmith import folders
+from dashsmith.compiler.project import Project
 from dashsmith.grafana.ownership import with_marker
-from dashsmith.project import Project
+from dashsmith.model import folders
 from grafana_emulator.fixtures import emulator_fixtures
 
 TOKEN = "glsa_review"

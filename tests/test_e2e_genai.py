@@ -25,7 +25,7 @@ import yaml
 
 from anthropic_emulator import AnthropicEmulator
 from anthropic_emulator.workload import ANSWERED, HAIKU, PHASES, REPLIES, SONNET, UNPRICED
-from dashsmith.verify.stack import free_port
+from dashsmith.commands.verify.stack import free_port
 from support.cli import Cli
 from support.project import TESTS, copy_project, set_settings
 from support.prometheus import api, running_prometheus

@@ -15,9 +15,9 @@ import urllib.request
 
 import pytest
 
-from dashsmith.project import Project
-from dashsmith.verify import stack as stack_module
-from dashsmith.verify.stack import Stack, StackError, stray_processes
+from dashsmith.commands.verify import stack as stack_module
+from dashsmith.commands.verify.stack import Stack, StackError, stray_processes
+from dashsmith.compiler.project import Project
 from support import REPO, require_binary
 
 pytestmark = pytest.mark.live
@@ -31,11 +31,10 @@ def programs():
 
 def test_a_failing_test_inside_the_stack_leaves_no_process_and_no_temp_dir():
     stack = Stack(Project(REPO), components=("exporter", "node", "prometheus"))
-    with pytest.raises(RuntimeError, match="a test failed"):
-        with stack:
-            pids, root = stack.pids(), stack.root
-            assert len(stray_processes(pids)) >= len(pids)  # all running
-            raise RuntimeError("a test failed")
+    with pytest.raises(RuntimeError, match="a test failed"), stack:
+        pids, root = stack.pids(), stack.root
+        assert len(stray_processes(pids)) >= len(pids)  # all running
+        raise RuntimeError("a test failed")
     assert stray_processes(pids) == []
     assert not os.path.exists(root)
 

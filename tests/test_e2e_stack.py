@@ -14,12 +14,12 @@ from datetime import datetime, timezone
 
 import pytest
 
-from dashsmith.project import Project
-from dashsmith.render import expression
+from dashsmith.commands.verify.queries import TimeRange, resolve_variables, runnable, targets
+from dashsmith.commands.verify.stack import DATABASE, Stack
+from dashsmith.compiler.project import Project
+from dashsmith.compiler.render import expression
+from dashsmith.model.rules import Alert
 from dashsmith.routing import resolve
-from dashsmith.rules import Alert
-from dashsmith.verify.queries import TimeRange, resolve_variables, runnable, targets
-from dashsmith.verify.stack import DATABASE, Stack
 from langfuse_emulator import stack as bridged
 from support import REPO, Cli, edit, require_binary
 from support.expectations import EXPECTATIONS, check

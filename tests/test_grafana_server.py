@@ -8,11 +8,11 @@ import os
 
 import pytest
 
+from dashsmith.compiler.project import Project
 from dashsmith.grafana import retry
 from dashsmith.grafana.apis import AlreadyExists, ApisClient, Conflict, Forbidden, NotFound
 from dashsmith.grafana.connection import GrafanaUnavailable, connect, connection_from
 from dashsmith.grafana.server import ServerInfo, detect, parse_version
-from dashsmith.project import Project
 from dashsmith.routing import grafana as routing_grafana
 from grafana_emulator import GrafanaEmulator
 

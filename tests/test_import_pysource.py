@@ -7,7 +7,7 @@ import ast
 
 from hypothesis import given, settings, strategies as st
 
-from dashsmith.adopt.pysource import WIDTH, Call, literal, source, split_string
+from dashsmith.commands.import_.pysource import WIDTH, Call, literal, source, split_string
 
 text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=300)
 json_values = st.recursive(

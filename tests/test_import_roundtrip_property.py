@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from dashsmith.adopt import codegen, roundtrip
-from dashsmith.adopt.inputs import from_json
+from dashsmith.commands.import_ import codegen, roundtrip
+from dashsmith.commands.import_.inputs import from_json
 
 DS = {"type": "prometheus", "uid": "${datasource}"}
 OTHER_DS = {"type": "prometheus", "uid": "P1809F7CD0C75ACF3"}

@@ -12,11 +12,11 @@ import time
 
 import pytest
 
-from dashsmith.catalog import Catalog, MetricType
+from dashsmith.commands.verify.stack import free_port
+from dashsmith.compiler.project import Project
 from dashsmith.instrument import stale
 from dashsmith.instrument.config import instrument_settings
-from dashsmith.project import Project
-from dashsmith.verify.stack import free_port
+from dashsmith.model.catalog import Catalog, MetricType
 from support import set_settings
 from support.prometheus import api, running_prometheus
 

@@ -35,10 +35,10 @@ import shutil
 import pytest
 import yaml
 
+from dashsmith.linter.engine import lint_paths, lint_project
 from dashsmith.checks.registry import ALL, BY_ID
-from dashsmith.lint import lint_paths, lint_project
-from dashsmith.problems import DeclarationError
-from dashsmith.project import Project
+from dashsmith.compiler.project import Project
+from dashsmith.model.problems import DeclarationError
 
 CASES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "lint_cases")
 FILE_HOOKS = {"dashboard", "rule_file", "rule", "query"}

@@ -10,8 +10,8 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from dashsmith import promql
 from dashsmith.checks import gotemplate
-from dashsmith.lint import lint_paths
-from dashsmith.problems import Problem
+from dashsmith.linter.engine import lint_paths
+from dashsmith.model.problems import Problem
 
 FUZZ = settings(max_examples=150, deadline=None,
                 suppress_health_check=[HealthCheck.function_scoped_fixture,

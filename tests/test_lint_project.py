@@ -8,9 +8,9 @@ import textwrap
 
 from click.testing import CliRunner
 
+from dashsmith.linter.engine import lint_project
 from dashsmith.cli import main
-from dashsmith.lint import lint_project
-from dashsmith.project import Project
+from dashsmith.compiler.project import Project
 from support import require_binary
 
 BROKEN_DASHBOARD = '''\

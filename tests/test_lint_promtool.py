@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import textwrap
 
-from dashsmith.lint import promtool
+from dashsmith.linter import promtool
 from support import require_binary
 
 GOOD = '''\

@@ -14,8 +14,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from PIL import Image
 
-from dashsmith.project import Project
-from dashsmith.review.units import format_value
+from dashsmith.compiler.project import Project
+from dashsmith.preview.units import format_value
 from support import edit
 from support.prometheus import api, running_prometheus
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from dashsmith.prices import PRICE_SERIES, priced_as
-from dashsmith.problems import DeclarationError
-from dashsmith.project import Project
+from dashsmith.compiler.project import Project
+from dashsmith.model.prices import PRICE_SERIES, priced_as
+from dashsmith.model.problems import DeclarationError
 from support.cli import Cli
 from support.project import copy_project, edit, set_settings
 

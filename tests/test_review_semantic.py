@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import zlib
 
-from dashsmith.render import CompiledDashboard
-from dashsmith.review import semantic
-from dashsmith.review.changes import FieldChange
-from dashsmith.review.matching import match, out_of_order
-from dashsmith.review.snapshot import CompiledRule, Snapshot
-from dashsmith.source import Source
+from dashsmith.commands.diff import semantic
+from dashsmith.commands.diff.changes import FieldChange
+from dashsmith.commands.diff.matching import match, out_of_order
+from dashsmith.compiler.render import CompiledDashboard
+from dashsmith.compiler.snapshot import CompiledRule, Snapshot
+from dashsmith.model.source import Source
 
 # Dashboard JSON made here, not a shared sample: each test's point is the exact panels, ids and
 # grid positions on either side of the comparison.

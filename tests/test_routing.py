@@ -12,11 +12,12 @@ from datetime import datetime
 import pytest
 import yaml
 
-from dashsmith import serialize
 from dashsmith.checks import registry
+from dashsmith.linter import amtool as lint_amtool
 from dashsmith.checks.context import Context
-from dashsmith.lint import amtool as lint_amtool, lint_project
-from dashsmith.project import Project
+from dashsmith.linter.engine import lint_project
+from dashsmith.compiler import serialize
+from dashsmith.compiler.project import Project
 from dashsmith.routing import (
     Email,
     Inhibit,

@@ -9,10 +9,9 @@ import os
 import pytest
 from grafana_client import GrafanaApi
 
-from dashsmith.project import Project
+from dashsmith.compiler.project import Project
 from dashsmith.routing import grafana, resolve
 from dashsmith.routing.secrets import SecretError
-
 from grafana_emulator.fixtures import emulator_fixtures
 
 ADMIN = "glsa_admin"

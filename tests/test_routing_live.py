@@ -11,8 +11,8 @@ import urllib.request
 
 import pytest
 
-from dashsmith.project import Project
-from dashsmith.verify.stack import Stack
+from dashsmith.commands.verify.stack import Stack
+from dashsmith.compiler.project import Project
 from support import REPO, require_binary
 
 pytestmark = pytest.mark.live

@@ -11,7 +11,7 @@ import niquests
 import pytest
 import yaml
 
-from dashsmith.project import Project
+from dashsmith.compiler.project import Project
 from support import set_settings
 from support.grafana import NO_GRAFANA_ENV, PROMETHEUS_DATASOURCE
 from support.prometheus import running_prometheus

@@ -12,7 +12,7 @@ import subprocess
 import pytest
 import yaml
 
-from dashsmith.project import Project
+from dashsmith.compiler.project import Project
 from dashsmith.slo import SLO, Events, rule_group
 from dashsmith.slo.declaration import number
 from dashsmith.slo.rules import PAGE, TICKET

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import grafanalib.core as g
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 
-from dashsmith import bargauge, barchart, gauge, piechart, stat, table, text, timeseries
-from dashsmith.templates import Templates, plain
+from dashsmith import barchart, bargauge, gauge, piechart, stat, table, text, timeseries
+from dashsmith.compiler.templates import Templates, plain
 
 CONTENT = ("title", "description")
 words = st.text(min_size=0, max_size=30)

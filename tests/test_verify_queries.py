@@ -8,9 +8,7 @@ import socket
 import pytest
 
 from dashsmith import Dashboard, Query, label_variable, stat, timeseries
-from dashsmith.promql import parts
-from dashsmith.render import render_dashboard
-from dashsmith.verify.queries import (
+from dashsmith.commands.verify.queries import (
     TimeRange,
     grafana_interval,
     rate_interval,
@@ -19,6 +17,8 @@ from dashsmith.verify.queries import (
     runnable,
     targets,
 )
+from dashsmith.compiler.render import render_dashboard
+from dashsmith.promql import parts
 
 
 @pytest.mark.parametrize("seconds, rounded", [

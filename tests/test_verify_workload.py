@@ -10,10 +10,10 @@ import urllib.request
 
 import pytest
 
-from dashsmith.catalog import Catalog
-from dashsmith.project import Project
-from dashsmith.verify.exporter import WorkloadError, check_coverage, make_server
-from dashsmith.verify.workload import FAULTS, Traffic, Workload, quantile
+from dashsmith.commands.verify.exporter import WorkloadError, check_coverage, make_server
+from dashsmith.commands.verify.workload import FAULTS, Traffic, Workload, quantile
+from dashsmith.compiler.project import Project
+from dashsmith.model.catalog import Catalog
 from support import REPO
 
 BUCKETS = {"ai_latency_seconds": (1, 2, 3, 5, 7.5, 10),

@@ -111,7 +111,7 @@ def test_the_comment_links_each_changed_dashboard_to_its_pictures():
 
 
 def test_the_comment_finds_its_earlier_comment_by_the_reports_marker():
-    from dashsmith.review.render_markdown import MARKER
+    from dashsmith.commands.diff.render_markdown import MARKER
     comment = next(s for s in steps("review") if s.get("uses", "").startswith("actions/github-script"))
     assert f"'{MARKER}'" in comment["with"]["script"]
 

@@ -3,9 +3,9 @@
 The names below are what declaration modules use; see README.md for how they fit together.
 """
 
-from . import durations
-from .catalog import Counter, Gauge, Histogram, Label, Summary
-from .dashboard import (
+from dashsmith.model import durations
+from dashsmith.model.catalog import Counter, Gauge, Histogram, Label, Summary
+from dashsmith.model.dashboard import (
     DATASOURCE,
     Dashboard,
     Row,
@@ -14,8 +14,22 @@ from .dashboard import (
     datasource_variable,
     label_variable,
 )
-from .panels import Query, barchart, bargauge, gauge, panel, piechart, stat, table, text, timeseries
-from .routing import (
+from dashsmith.model.panels import (
+    Query,
+    barchart,
+    bargauge,
+    gauge,
+    panel,
+    piechart,
+    stat,
+    table,
+    text,
+    timeseries,
+)
+from dashsmith.model.rules import Alert, Record, RuleGroup
+from dashsmith.model.selectors import Selector
+from dashsmith.model.verbatim import library_panel, plugin_panel
+from dashsmith.routing import (
     Email,
     Inhibit,
     PagerDuty,
@@ -31,10 +45,7 @@ from .routing import (
     secret_env,
     secret_file,
 )
-from .rules import Alert, Record, RuleGroup
-from .selectors import Selector
-from .slo import SLO, Events, Latency
-from .verbatim import library_panel, plugin_panel
+from dashsmith.slo import SLO, Events, Latency
 
 __all__ = [
     "DATASOURCE", "Selector", "Variable", "durations", "library_panel", "plugin_panel",

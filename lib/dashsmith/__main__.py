@@ -1,3 +1,3 @@
-from .cli import main
+from dashsmith.cli import main
 
 main(prog_name="dashsmith")

@@ -9,18 +9,18 @@ import click
 
 # Subcommands live with the feature they drive and are imported only when used.
 COMMANDS = {
-    "build": "dashsmith.build_command:build",
-    "lint": "dashsmith.lint.command:lint",
-    "test": "dashsmith.lint.command:test",
-    "deploy": "dashsmith.deploy.command:deploy",
-    "doctor": "dashsmith.doctor.command:doctor",
-    "verify": "dashsmith.verify.command:verify",
-    "demo": "dashsmith.verify.command:demo",
-    "diff": "dashsmith.review.command:diff",
-    "preview": "dashsmith.review.command:preview",
-    "import": "dashsmith.adopt.command:import_dashboards",
-    "instrument": "dashsmith.instrument_command:instrument",
-    "bridge": "dashsmith.bridge_command:bridge",
+    "build": "dashsmith.commands.build:build",
+    "lint": "dashsmith.commands.lint:lint",
+    "test": "dashsmith.commands.lint:test",
+    "deploy": "dashsmith.commands.deploy.command:deploy",
+    "doctor": "dashsmith.commands.doctor.command:doctor",
+    "verify": "dashsmith.commands.verify.command:verify",
+    "demo": "dashsmith.commands.verify.command:demo",
+    "diff": "dashsmith.commands.diff.command:diff",
+    "preview": "dashsmith.commands.preview:preview",
+    "import": "dashsmith.commands.import_.command:import_dashboards",
+    "instrument": "dashsmith.commands.instrument:instrument",
+    "bridge": "dashsmith.commands.bridge:bridge",
 }
 
 

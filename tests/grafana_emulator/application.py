@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import threading
 import traceback
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from .auth import Credentials, authorize
 from .errors import ApiError, not_found_route, plain_error

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import base64
 import binascii
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Mapping
 
 from .errors import ApiError, access_denied, plain_error, structured_error
 from .http_types import Identity

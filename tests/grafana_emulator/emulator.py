@@ -11,7 +11,8 @@ from __future__ import annotations
 import copy
 import ssl
 import threading
-from typing import Any, Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
 
 from .alert_rule_model import to_json as alert_rule_json
 from .alert_rules import seed_rule

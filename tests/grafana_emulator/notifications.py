@@ -18,7 +18,8 @@ change nothing."""
 from __future__ import annotations
 
 import copy
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from .alert_rules import request_provenance
 from .errors import plain_error, structured_error

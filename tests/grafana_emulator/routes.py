@@ -8,8 +8,8 @@ handlers (a Kubernetes Status 403) and answer 404 on releases that do not serve 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 from urllib.parse import unquote
 
 from . import alert_rules, apis, dashboards, folders, instance, notifications, search

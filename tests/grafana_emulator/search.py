@@ -5,7 +5,8 @@ writes (search_index.py); the hit shape stays the legacy one (a guess for 12+)."
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from .errors import plain_error
 from .http_types import Request, Response, json_response

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import itertools
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from typing import Any
 
 from .behaviour import Behaviour, behaviour_for
 from .kube import ResourceVersionClock

@@ -2,7 +2,7 @@
 
 Each expectation names a panel and computes, from the workload's configuration alone, the value
 of each series it must draw (identified by some of its labels). `check()` runs the panel's
-queries as Grafana would (dashsmith.verify.queries) on a live Prometheus and returns one message
+queries as Grafana would (dashsmith.commands.verify.queries) on a live Prometheus and returns one message
 per difference, naming the panel, its Python line, the series and both numbers.
 """
 
@@ -12,11 +12,11 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from dashsmith.build import Build
-from dashsmith.catalog import Catalog
+from dashsmith.commands.verify.queries import TimeRange, resolve_variables, runnable, targets
+from dashsmith.commands.verify.workload import Workload
+from dashsmith.compiler.build import Build
+from dashsmith.model.catalog import Catalog
 from dashsmith.prometheus.api import Prometheus
-from dashsmith.verify.queries import TimeRange, resolve_variables, runnable, targets
-from dashsmith.verify.workload import Workload
 
 
 @dataclass(frozen=True)

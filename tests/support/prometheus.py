@@ -12,7 +12,7 @@ import urllib.request
 
 import pytest
 
-from dashsmith.verify.stack import free_port
+from dashsmith.commands.verify.stack import free_port
 
 from .binaries import require_binary
 

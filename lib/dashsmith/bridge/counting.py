@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any, Protocol
 
-from .families import Counts
+from dashsmith.bridge.families import Counts
 
 DAY = timedelta(days=1)
 

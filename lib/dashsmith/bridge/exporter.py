@@ -24,9 +24,9 @@ from prometheus_client.core import (
     SummaryMetricFamily,
 )
 
-from .budget import Stopped
-from .counting import DayTotals, Store, StoreError
-from .families import (
+from dashsmith.bridge.budget import Stopped
+from dashsmith.bridge.counting import DayTotals, Store, StoreError
+from dashsmith.bridge.families import (
     COUNTED,
     COUNTED_UNTIL,
     LAST_SUCCESS,

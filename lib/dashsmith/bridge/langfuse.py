@@ -23,10 +23,10 @@ from datetime import datetime
 
 import niquests
 
-from .budget import RequestBudget
-from .counting import StoreError, number
-from .credentials import Secret
-from .families import (
+from dashsmith.bridge.budget import RequestBudget
+from dashsmith.bridge.counting import StoreError, number
+from dashsmith.bridge.credentials import Secret
+from dashsmith.bridge.families import (
     GENERATIONS,
     GENERATION_COST,
     GENERATION_DURATION,

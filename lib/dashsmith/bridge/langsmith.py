@@ -32,10 +32,10 @@ from langsmith import Client, utils as ls_utils
 from urllib3 import exceptions as urllib3_errors
 from urllib3.util.retry import Retry
 
-from .budget import RequestBudget, Stopped
-from .counting import StoreError, number
-from .credentials import Secret
-from .families import (
+from dashsmith.bridge.budget import RequestBudget, Stopped
+from dashsmith.bridge.counting import StoreError, number
+from dashsmith.bridge.credentials import Secret
+from dashsmith.bridge.families import (
     GENERATIONS,
     GENERATION_COST,
     GENERATION_DURATION,

@@ -14,9 +14,9 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 
-from .budget import RequestBudget
-from .counting import Store
-from .credentials import CredentialError, secret, setting
+from dashsmith.bridge.budget import RequestBudget
+from dashsmith.bridge.counting import Store
+from dashsmith.bridge.credentials import CredentialError, secret, setting
 
 STORES = ("langfuse", "langsmith")
 # Requests an hour when --max-requests-per-hour is not given: under Langfuse Cloud Core's 100 an
@@ -28,13 +28,13 @@ def from_environment(kind: str, budget: RequestBudget, *, timeout: float,
                      environ: Mapping[str, str] | None = None) -> Store:
     environ = os.environ if environ is None else environ
     if kind == "langfuse":
-        from .langfuse import Langfuse
+        from dashsmith.bridge.langfuse import Langfuse
 
         return Langfuse(setting("LANGFUSE_HOST", "https://cloud.langfuse.com", environ),
                         secret("LANGFUSE_PUBLIC_KEY", environ),
                         secret("LANGFUSE_SECRET_KEY", environ), budget, timeout=timeout)
     if kind == "langsmith":
-        from .langsmith import LangSmith
+        from dashsmith.bridge.langsmith import LangSmith
 
         key = _first_secret(("LANGSMITH_API_KEY", "LANGCHAIN_API_KEY"), environ)
         endpoint = setting("LANGSMITH_ENDPOINT", "", environ) or \

@@ -1,5 +1,5 @@
 """Every check dashsmith makes on declarations and files, below the commands that report them:
-build refuses on the structural ones, lint reports them all.
+build refuses on the structural ones, the linter (dashsmith.linter) runs them all.
 
   registry    every rule by id (ALL, BY_ID), found in rules/: one file per rule, holding its
               check, its messages and its documentation
@@ -9,4 +9,5 @@ build refuses on the structural ones, lint reports them all.
   labels      where a query names a label, and whether the label can be there
   gotemplate, units, pysource, literals   what some rules need to know: Go templates,
               Grafana's units, and where in a Python or YAML file a character was written
+  suppress    what setup.cfg and `# dashsmith: disable=` comments turn off
 """

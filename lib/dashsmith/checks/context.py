@@ -6,10 +6,11 @@ from __future__ import annotations
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
-from .. import durations, promql
-from ..catalog import Catalog, Metric, MetricType, Series
-from ..source import Source
-from .rules.alert_severity import SEVERITIES
+from dashsmith import promql
+from dashsmith.checks.rules.alert_severity import SEVERITIES
+from dashsmith.model import durations
+from dashsmith.model.catalog import Catalog, Metric, MetricType, Series
+from dashsmith.model.source import Source
 
 # Series Prometheus makes itself, for every target or every alert; their labels vary.
 PROMETHEUS_SERIES = frozenset({

@@ -11,10 +11,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .. import promql
-from ..promql.labels import LabelsOf
-from . import gotemplate
-from .subjects import QuerySite
+from dashsmith import promql
+from dashsmith.checks import gotemplate
+from dashsmith.checks.subjects import QuerySite
+from dashsmith.promql.labels import LabelsOf
 
 UNKNOWN = "unknown"  # no series underneath has the label
 IMPOSSIBLE = "impossible"  # the series have it, the expression removed it

@@ -8,8 +8,8 @@ import ast
 import functools
 import os
 
-from ..source import Source
-from . import literals
+from dashsmith.checks import literals
+from dashsmith.model.source import Source
 
 
 def position(declared: Source, text: str, offset: int) -> Source:

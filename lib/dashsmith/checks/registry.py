@@ -7,8 +7,8 @@ from __future__ import annotations
 import importlib
 import pkgutil
 
-from . import rules as _rules_package
-from .rule import Rule
+from dashsmith.checks import rules as _rules_package
+from dashsmith.checks.rule import Rule
 
 
 def module_name(rule_id: str) -> str:

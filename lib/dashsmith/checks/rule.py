@@ -28,8 +28,8 @@ from __future__ import annotations
 
 import inspect
 
-from ..problems import Problem, Severity
-from ..source import Source
+from dashsmith.model.problems import Problem, Severity
+from dashsmith.model.source import Source
 
 HOOKS = ("declared", "rule_file", "dashboard", "rule", "query", "alert_tests")
 

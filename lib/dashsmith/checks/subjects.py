@@ -20,12 +20,12 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Literal
 
-from .. import promql
-from ..estate import Estate, RuleFile
-from ..render import render_rule_file
-from ..rules import Alert, Record, RuleGroup
-from ..source import Source
-from . import literals, pysource
+from dashsmith import promql
+from dashsmith.checks import literals, pysource
+from dashsmith.compiler.estate import Estate, RuleFile
+from dashsmith.compiler.render import render_rule_file
+from dashsmith.model.rules import Alert, Record, RuleGroup
+from dashsmith.model.source import Source
 
 # Panels that show no data of their own.
 DECORATIVE_PANEL_TYPES = frozenset({"row", "text", "news", "dashlist", "alertlist", "annolist",

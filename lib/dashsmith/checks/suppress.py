@@ -24,14 +24,14 @@ import os
 import re
 from dataclasses import dataclass, field
 
-from ..problems import Problem
-from ..settings import DIRECTORIES
-from ..source import Source
-from . import pysource
-from .registry import BY_ID, named
-from .rules import alert_severity
-from .rules.lint_config import LintConfig
-from .rules.lint_unused_suppression import UnusedSuppression
+from dashsmith.checks import pysource
+from dashsmith.checks.registry import BY_ID, named
+from dashsmith.checks.rules import alert_severity
+from dashsmith.checks.rules.lint_config import LintConfig
+from dashsmith.checks.rules.lint_unused_suppression import UnusedSuppression
+from dashsmith.model.problems import Problem
+from dashsmith.model.settings import DIRECTORIES
+from dashsmith.model.source import Source
 
 SECTION = "dashsmith.lint"
 SETTINGS = (alert_severity.SETTING,)  # [dashsmith.lint]'s settings besides `disable`

@@ -36,7 +36,7 @@ import niquests
 from grafana_client.api import GrafanaApi
 from grafana_client.client import GrafanaException, GrafanaTimeoutError
 
-from . import retry
+from dashsmith.grafana import retry
 
 JSONObject = dict[str, Any]
 _TIMEOUT_ERROR: Any = GrafanaTimeoutError  # its __init__ has no annotations

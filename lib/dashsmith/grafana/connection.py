@@ -26,7 +26,7 @@ import niquests
 from grafana_client import GrafanaApi
 from grafana_client.client import GrafanaException, GrafanaTimeoutError
 
-from . import retry
+from dashsmith.grafana import retry
 
 DEFAULT_TIMEOUT = 10.0
 _TOKEN_CHARACTERS = re.compile(r"^[\x21-\x7e]+$")  # printable ASCII, no spaces

@@ -7,9 +7,8 @@
   canonical JSON (rule groups are hashed by content_hash too).
 
 This is exact comparison: a dashboard edited in Grafana hashes differently. What Grafana
-merely fills in or ignores (so that two dashboards look and behave the same) is
-the question of
-import's normalisation (adopt.normalize).
+merely fills in or ignores (so that two dashboards look and behave the same) is the question
+of equivalence.py.
 """
 
 from __future__ import annotations
@@ -19,7 +18,7 @@ import re
 
 import orjson
 
-from .ownership import MARKER_TAG
+from dashsmith.grafana.ownership import MARKER_TAG
 
 _ADDED_BY_GRAFANA = ("id", "version")
 # A whole-number float as orjson writes it: "1.0" before ',', ']' or '}' (a literal-led pattern,

@@ -24,7 +24,7 @@ from typing import TypeGuard
 
 import orjson
 
-from . import defaults as D
+from dashsmith.grafana import defaults as D
 
 
 def normalize(dashboard: dict) -> dict:

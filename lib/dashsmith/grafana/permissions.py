@@ -21,8 +21,8 @@ from typing import Any
 from grafana_client.api import GrafanaApi
 from grafana_client.client import GrafanaClientError
 
-from . import retry
-from .connection import Connection, explain
+from dashsmith.grafana import retry
+from dashsmith.grafana.connection import Connection, explain
 
 PERMISSIONS_PATH = "/access-control/user/permissions"
 DEPLOY = "deploy"

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from grafana_client.client import GrafanaClientError, GrafanaException
 
-from . import retry, workers
-from .content import normalize_dashboard
-from .ownership import MARKER_TAG
+from dashsmith.grafana import retry, workers
+from dashsmith.grafana.content import normalize_dashboard
+from dashsmith.grafana.ownership import MARKER_TAG
 
 SEARCH_PAGE = 5000
 

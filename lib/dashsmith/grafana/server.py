@@ -35,8 +35,8 @@ from typing import Any
 
 from grafana_client.api import GrafanaApi
 
-from .apis import ApisClient, ApisError, Resource
-from .connection import Connection, GrafanaUnavailable, call, explain
+from dashsmith.grafana.apis import ApisClient, ApisError, Resource
+from dashsmith.grafana.connection import Connection, GrafanaUnavailable, call, explain
 
 DASHBOARD_GROUP = "dashboard.grafana.app"
 FOLDER_GROUP = "folder.grafana.app"

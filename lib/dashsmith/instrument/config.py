@@ -14,8 +14,8 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-from ..settings import Settings
-from ..source import Source
+from dashsmith.model.settings import Settings
+from dashsmith.model.source import Source
 
 SECTION = "dashsmith.instrument"
 KEYS = ("exporter", "output")

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import prometheus_client
 
-from ..catalog import Catalog, Metric, MetricType
+from dashsmith.model.catalog import Catalog, Metric, MetricType
 
 WIDTH = 100  # the module's line length, so that an application's linter accepts it
 TEXT_WIDTH = 72  # a help text longer than this is written as several literals

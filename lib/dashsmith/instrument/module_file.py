@@ -8,10 +8,15 @@ import os
 import tempfile
 from dataclasses import dataclass
 
-from ..estate import Estate
-from ..source import Source
-from .config import SECTION, ConfigError, InstrumentSettings, instrument_settings
-from .generate import InstrumentError, exporter_metrics, module_text
+from dashsmith.compiler.estate import Estate
+from dashsmith.instrument.config import (
+    SECTION,
+    ConfigError,
+    InstrumentSettings,
+    instrument_settings,
+)
+from dashsmith.instrument.generate import InstrumentError, exporter_metrics, module_text
+from dashsmith.model.source import Source
 
 
 @dataclass(frozen=True)

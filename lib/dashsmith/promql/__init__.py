@@ -13,24 +13,24 @@
 The names below are the tree and the label flow, as the lint rules use them.
 """
 
-from .labels import available_labels, dropped_by, output_labels
-from .operators import AGGREGATIONS, COMPARISONS, SET_OPERATORS
-from .tree import (
-                   Aggregate,
-                   Binary,
-                   Call,
-                   Expression,
-                   Matcher,
-                   Node,
-                   Number,
-                   ParseError,
-                   Selector,
-                   String,
-                   Subquery,
-                   Unary,
-                   can_be_empty,
-                   is_scalar,
-                   parse,
+from dashsmith.promql.labels import available_labels, dropped_by, output_labels
+from dashsmith.promql.operators import AGGREGATIONS, COMPARISONS, SET_OPERATORS
+from dashsmith.promql.tree import (
+           Aggregate,
+           Binary,
+           Call,
+           Expression,
+           Matcher,
+           Node,
+           Number,
+           ParseError,
+           Selector,
+           String,
+           Subquery,
+           Unary,
+           can_be_empty,
+           is_scalar,
+           parse,
 )
 
 __all__ = ["AGGREGATIONS", "COMPARISONS", "SET_OPERATORS", "Aggregate", "Binary", "Call",

@@ -10,8 +10,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from .operators import ABSENCE, SELECTING_AGGREGATIONS
-from .tree import Aggregate, Binary, Call, Node, Selector, String, Subquery, Unary, is_scalar
+from dashsmith.promql.operators import ABSENCE, SELECTING_AGGREGATIONS
+from dashsmith.promql.tree import (
+    Aggregate,
+    Binary,
+    Call,
+    Node,
+    Selector,
+    String,
+    Subquery,
+    Unary,
+    is_scalar,
+)
 
 Labels = frozenset[str] | None  # None: not known
 LabelsOf = Callable[[Selector], Labels]  # a selector's labels

@@ -13,8 +13,8 @@ from typing import TypeGuard
 
 import promql_parser as pp
 
-from .operators import ABSENCE, COMPARISONS
-from .tree import parse as parse_tree
+from dashsmith.promql.operators import ABSENCE, COMPARISONS
+from dashsmith.promql.tree import parse as parse_tree
 
 
 def parse(text: str) -> pp.Expr | None:

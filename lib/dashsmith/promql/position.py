@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from .operators import AGGREGATIONS
+from dashsmith.promql.operators import AGGREGATIONS
 
 _TOKEN = re.compile(r"""
     (?P<space>\s+)

@@ -21,9 +21,9 @@ from typing import Any, TypeVar
 
 import promql_parser as pp
 
-from .. import durations, variables
-from .operators import ABSENCE, COMPARISONS
-from .position import error_offset
+from dashsmith.model import durations, variables
+from dashsmith.promql.operators import ABSENCE, COMPARISONS
+from dashsmith.promql.position import error_offset
 
 _SENTINEL = re.compile(r"__var_\w+?__")
 _ONE_MS = timedelta(milliseconds=1)

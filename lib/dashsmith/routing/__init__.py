@@ -3,10 +3,10 @@ compiled to alertmanager.yml (alertmanager.py) and to Grafana contact points and
 notification policies (grafana.py); resolve.py routes an alert's labels as Alertmanager does,
 checks.py tests every alert against the tree."""
 
-from .matchers import Matcher, alertnames, alerts_of
-from .receivers import Email, PagerDuty, Receiver, Slack, Webhook
-from .secrets import Secret, secret_env, secret_file
-from .tree import Inhibit, Period, Route, Routing, Smtp, TimeInterval
+from dashsmith.routing.matchers import Matcher, alertnames, alerts_of
+from dashsmith.routing.receivers import Email, PagerDuty, Receiver, Slack, Webhook
+from dashsmith.routing.secrets import Secret, secret_env, secret_file
+from dashsmith.routing.tree import Inhibit, Period, Route, Routing, Smtp, TimeInterval
 
 __all__ = [
     "Email", "Inhibit", "Matcher", "PagerDuty", "Period", "Receiver", "Route", "Routing",

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from .. import durations
-from .secrets import Secret, rebased
-from .tree import Inhibit, Period, Route, Routing, TimeInterval
+from dashsmith.model import durations
+from dashsmith.routing.secrets import Secret, rebased
+from dashsmith.routing.tree import Inhibit, Period, Route, Routing, TimeInterval
 
 
 def config(routing: Routing, *, secrets_root: str = "/", webhook: str | None = None,

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..rules import Alert
-from . import resolve
+from dashsmith.model.rules import Alert
+from dashsmith.routing import resolve
 
 
 @dataclass

@@ -15,10 +15,10 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from ..grafana import retry
-from .alertmanager import route_options, time_interval
-from .secrets import resolve_receivers
-from .tree import Route, Routing
+from dashsmith.grafana import retry
+from dashsmith.routing.alertmanager import route_options, time_interval
+from dashsmith.routing.secrets import resolve_receivers
+from dashsmith.routing.tree import Route, Routing
 
 UID_PREFIX = "dashsmith-"  # contact points deploy owns, and deletes with --prune when undeclared
 

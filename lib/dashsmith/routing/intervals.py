@@ -9,7 +9,7 @@ import calendar
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
-from .tree import Period, TimeInterval
+from dashsmith.routing.tree import Period, TimeInterval
 
 WEEKDAYS = {name.lower(): (i + 1) % 7 for i, name in enumerate(calendar.day_name)}  # sunday=0
 MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}

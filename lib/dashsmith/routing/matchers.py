@@ -9,7 +9,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from ..promql.names import LABEL_NAME
+from dashsmith.promql.names import LABEL_NAME
 
 OPERATORS = ("=~", "!~", "!=", "=")  # longest first, for parsing
 _MATCHER = re.compile(r'^\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*(=~|!~|!=|=)\s*(.*?)\s*$', re.S)
@@ -117,8 +117,8 @@ def alertnames(names: Iterable[str]) -> Matcher:
 def alerts_of(*declarations) -> Matcher:
     """`alertname=~"..."` matching every alert of the given rule groups and SLOs: routes and
     inhibitions follow the alerts of a module as they are added or renamed."""
-    from ..rules import Alert, RuleGroup
-    from ..slo.declaration import SLO
+    from dashsmith.model.rules import Alert, RuleGroup
+    from dashsmith.slo.declaration import SLO
     names = []
     for item in declarations:
         if isinstance(item, RuleGroup):

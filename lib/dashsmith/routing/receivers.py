@@ -7,8 +7,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from ..source import Source, caller
-from .secrets import Secret
+from dashsmith.model.source import Source, caller
+from dashsmith.routing.secrets import Secret
 
 # The same Go templates work in Alertmanager and in Grafana's contact points.
 TITLE = ('[{{ .Status | toUpper }}{{ if eq .Status "firing" }}:{{ .Alerts.Firing | len }}'

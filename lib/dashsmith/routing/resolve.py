@@ -8,9 +8,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from . import intervals
-from .matchers import all_match
-from .tree import Route, Routing
+from dashsmith.routing import intervals
+from dashsmith.routing.matchers import all_match
+from dashsmith.routing.tree import Route, Routing
 
 GROUP_BY_ALL = "..."
 

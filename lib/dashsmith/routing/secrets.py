@@ -12,10 +12,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from ..source import Source, caller
+from dashsmith.model.source import Source, caller
 
 if TYPE_CHECKING:
-    from .tree import Routing
+    from dashsmith.routing.tree import Routing
 
 SECRETS_DIR = "/etc/alertmanager/secrets"
 

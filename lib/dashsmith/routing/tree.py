@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..source import Source, caller
-from .matchers import Matcher, matchers
-from .secrets import Secret
+from dashsmith.model.source import Source, caller
+from dashsmith.routing.matchers import Matcher, matchers
+from dashsmith.routing.secrets import Secret
 
 
 @dataclass

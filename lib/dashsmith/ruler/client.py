@@ -29,13 +29,14 @@ answer, 429, 502-504) are retried as deploy's Grafana calls are (grafana/retry.p
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import quote
 
 import niquests
 import yaml
 
-from ..grafana import retry
-from ..prometheus.api import _reason
+from dashsmith.grafana import retry
+from dashsmith.prometheus.api import _reason
 
 RULES_PATH = "/prometheus/config/v1/rules"
 LOADED_PATH = "/prometheus/api/v1/rules"
@@ -192,7 +193,7 @@ class Ruler:
                                       f"{status}: {text[:300]}{hint}")
 
     @staticmethod
-    def _yaml(answer: niquests.Response):
+    def _yaml(answer: niquests.Response) -> Any:
         try:
             return yaml.load(answer.content or b"", Loader=_LOADER)
         except yaml.YAMLError:

@@ -4,10 +4,10 @@ command (lint, verify, deploy, diff) handles them like any other."""
 
 from __future__ import annotations
 
-from .dashboard import slo_dashboard
-from .declaration import SLO, Events, Latency
-from .rules import rule_group
-from .validate import problems
+from dashsmith.slo.dashboard import slo_dashboard
+from dashsmith.slo.declaration import SLO, Events, Latency
+from dashsmith.slo.rules import rule_group
+from dashsmith.slo.validate import problems
 
 __all__ = ["SLO", "Events", "Latency", "problems", "rule_group", "slo_dashboard"]
 

@@ -3,10 +3,10 @@ SLI over time, all read from the SLO's recording rules."""
 
 from __future__ import annotations
 
-from ..dashboard import Dashboard, Row
-from ..panels import Query, stat, timeseries
-from .declaration import SLO, number
-from .rules import PAGE, TICKET, ratio
+from dashsmith.model.dashboard import Dashboard, Row
+from dashsmith.model.panels import Query, stat, timeseries
+from dashsmith.slo.declaration import SLO, number
+from dashsmith.slo.rules import PAGE, TICKET, ratio
 
 
 def slo_dashboard(slo: SLO) -> Dashboard:

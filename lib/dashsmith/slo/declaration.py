@@ -10,8 +10,8 @@ import textwrap
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from .. import durations
-from ..source import Source, caller
+from dashsmith.model import durations
+from dashsmith.model.source import Source, caller
 
 WINDOW = "{{.window}}"
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .. import durations
-from ..rules import Alert, Record, RuleGroup
-from .declaration import SLO, number
+from dashsmith.model import durations
+from dashsmith.model.rules import Alert, Record, RuleGroup
+from dashsmith.slo.declaration import SLO, number
 
 RATE_WINDOWS = ("5m", "30m", "1h", "2h", "6h", "1d", "3d")
 

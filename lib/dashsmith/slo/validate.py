@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import re
 
-from .. import durations
-from ..catalog import Catalog
-from ..problems import Problem, Severity
-from ..source import Source
-from .declaration import SLO, WINDOW, Events, Latency
-from .rules import LONGEST_WINDOW
+from dashsmith.model import durations
+from dashsmith.model.catalog import Catalog
+from dashsmith.model.problems import Problem, Severity
+from dashsmith.model.source import Source
+from dashsmith.slo.declaration import SLO, WINDOW, Events, Latency
+from dashsmith.slo.rules import LONGEST_WINDOW
 
 NAME = re.compile(r"^[a-z0-9]([a-z0-9-]{0,34}[a-z0-9])?$")
 

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-from ... import promql
-from ..rule import Rule
+from dashsmith import promql
+from dashsmith.checks.rule import Rule
 
 
 class AlertComparison(Rule):

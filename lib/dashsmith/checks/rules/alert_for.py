@@ -1,8 +1,9 @@
 from __future__ import annotations
 
-from ... import durations, promql
-from ...problems import Severity
-from ..rule import Rule
+from dashsmith import promql
+from dashsmith.checks.rule import Rule
+from dashsmith.model import durations
+from dashsmith.model.problems import Severity
 
 
 class AlertFor(Rule):

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import re
 
-from ...problems import Severity
-from ..rule import Rule
+from dashsmith.checks.rule import Rule
+from dashsmith.model.problems import Severity
 
 _CAMEL_CASE = re.compile(r"^[A-Z][A-Za-z0-9]*$")
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import re
 
-from ..rule import Rule
+from dashsmith.checks.rule import Rule
 
 # The severities an alert may have: critical pages, warning and info go to chat, none is the
 # deliberate "never notify" of an alert other alerts are built on (Watchdog, InfoInhibitor).

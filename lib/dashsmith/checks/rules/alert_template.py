@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-from .. import gotemplate
-from ..rule import Rule
+from dashsmith.checks import gotemplate
+from dashsmith.checks.rule import Rule
 
 
 class AlertTemplate(Rule):

@@ -1,8 +1,8 @@
 from __future__ import annotations
 
-from ... import promql
-from ...catalog import MetricType
-from ..rule import Rule
+from dashsmith import promql
+from dashsmith.checks.rule import Rule
+from dashsmith.model.catalog import MetricType
 
 # Functions that read a counter correctly, or only count or time its series.
 COUNTER_READERS = frozenset({"rate", "irate", "increase", "resets", "changes", "absent",

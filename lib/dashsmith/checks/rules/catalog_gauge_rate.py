@@ -1,8 +1,8 @@
 from __future__ import annotations
 
-from ... import promql
-from ...catalog import MetricType
-from ..rule import Rule
+from dashsmith import promql
+from dashsmith.checks.rule import Rule
+from dashsmith.model.catalog import MetricType
 
 COUNTER_FUNCTIONS = frozenset({"rate", "irate", "increase", "resets"})
 # The functions that assume a counter.

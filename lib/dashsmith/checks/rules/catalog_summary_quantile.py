@@ -1,8 +1,8 @@
 from __future__ import annotations
 
-from ... import promql
-from ...catalog import MetricType
-from ..rule import Rule
+from dashsmith import promql
+from dashsmith.checks.rule import Rule
+from dashsmith.model.catalog import MetricType
 
 # Aggregations that combine values, which a summary's precomputed quantiles cannot take.
 COMBINING = frozenset({"sum", "avg", "quantile", "stddev", "stdvar"})

@@ -1,8 +1,8 @@
 from __future__ import annotations
 
-from .. import labels
-from ..rule import Rule
-from ..subjects import variable_query
+from dashsmith.checks import labels
+from dashsmith.checks.rule import Rule
+from dashsmith.checks.subjects import variable_query
 
 
 class UnknownLabel(Rule):

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-from ..rule import Rule
-from .dashboard_uid import is_valid_uid
+from dashsmith.checks.rule import Rule
+from dashsmith.checks.rules.dashboard_uid import is_valid_uid
 
 
 class DashboardDuplicateUid(Rule):

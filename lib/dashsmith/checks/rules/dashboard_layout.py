@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-from ...dashboard import Row
-from ..rule import Rule
+from dashsmith.checks.rule import Rule
+from dashsmith.model.dashboard import Row
 
 
 class DashboardLayout(Rule):

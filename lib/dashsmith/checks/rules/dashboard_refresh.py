@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-from ... import durations
-from ..rule import Rule
+from dashsmith.checks.rule import Rule
+from dashsmith.model import durations
 
 MIN_REFRESH_SECONDS = 5  # Grafana's default min_refresh_interval
 

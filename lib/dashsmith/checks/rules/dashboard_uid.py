@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import re
 
-from ..rule import Rule
+from dashsmith.checks.rule import Rule
 
 UID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
 

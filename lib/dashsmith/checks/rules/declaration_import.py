@@ -3,9 +3,9 @@ from __future__ import annotations
 import os
 import traceback
 
-from ...problems import Problem
-from ...source import Source
-from ..rule import Rule
+from dashsmith.checks.rule import Rule
+from dashsmith.model.problems import Problem
+from dashsmith.model.source import Source
 
 
 class DeclarationImport(Rule):
@@ -14,7 +14,7 @@ class DeclarationImport(Rule):
     dashsmith imports every module under dashboards/, alerts/ and metrics/; an exception
     while importing one (a typo, a missing name) stops everything it declares from being
     built. The finding points at the line that raised. (Reported as the declarations are
-    loaded, by dashsmith.discover.)
+    loaded, by dashsmith.compiler.discover.)
 
     Anti-pattern:
         from dashsmith import timeserie

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-from ...source import Source
-from ..rule import Rule
+from dashsmith.checks.rule import Rule
+from dashsmith.model.source import Source
 
 
 class FileParse(Rule):

@@ -3,11 +3,11 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 
-from ...estate import Estate
-from ...problems import Problem
-from ...source import Source
-from ..context import Context
-from ..rule import Rule
+from dashsmith.checks.context import Context
+from dashsmith.checks.rule import Rule
+from dashsmith.compiler.estate import Estate
+from dashsmith.model.problems import Problem
+from dashsmith.model.source import Source
 
 
 class InstrumentStale(Rule):
@@ -33,7 +33,7 @@ class InstrumentStale(Rule):
 
     def declared(self, estate: Estate, context: Context) -> Iterator[Problem]:
         # Imported here: it brings prometheus_client, which every lint run would pay for.
-        from ...instrument import stale
+        from dashsmith.instrument import stale
 
         found = stale(estate)
         if found is None:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import re
 
-from ..rule import Rule
+from dashsmith.checks.rule import Rule
 
 _VARIABLE_REFERENCE = re.compile(r"^\$\{(\w+)\}$|^\$(\w+)$|^\[\[(\w+)\]\]$")
 

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-from ..rule import Rule
-from ..subjects import is_promql_datasource
+from dashsmith.checks.rule import Rule
+from dashsmith.checks.subjects import is_promql_datasource
 
 
 class PanelNoTargets(Rule):

@@ -2,11 +2,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ...problems import Problem
-from ..rule import Rule
+from dashsmith.checks.rule import Rule
+from dashsmith.model.problems import Problem
 
 if TYPE_CHECKING:
-    from ...render import PanelRefused
+    from dashsmith.compiler.render import PanelRefused
 
 
 class PanelOptions(Rule):

@@ -1,9 +1,9 @@
 from __future__ import annotations
 
-from ... import promql
-from ...problems import Severity
-from .. import units
-from ..rule import Rule
+from dashsmith import promql
+from dashsmith.checks import units
+from dashsmith.checks.rule import Rule
+from dashsmith.model.problems import Severity
 
 # Panels that show numbers, and so need a unit.
 _NUMERIC = frozenset({"timeseries", "graph", "stat", "gauge", "bargauge", "barchart", "piechart",

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-from .. import labels
-from ..rule import Rule
+from dashsmith.checks import labels
+from dashsmith.checks.rule import Rule
 
 
 class PromqlImpossible(Rule):

@@ -1,8 +1,8 @@
 from __future__ import annotations
 
-from ... import durations
-from ...problems import Severity
-from ..rule import Rule
+from dashsmith.checks.rule import Rule
+from dashsmith.model import durations
+from dashsmith.model.problems import Severity
 
 
 class PromqlRange(Rule):

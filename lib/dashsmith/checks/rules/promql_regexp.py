@@ -3,11 +3,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from ... import promql
-from ...problems import Problem, Severity
-from ..context import Context
-from ..rule import Rule
-from ..subjects import QuerySite
+from dashsmith import promql
+from dashsmith.checks.context import Context
+from dashsmith.checks.rule import Rule
+from dashsmith.checks.subjects import QuerySite
+from dashsmith.model.problems import Problem, Severity
 
 _REGEX_CHARACTERS = re.compile(r"[.*+?()\[\]{}|^$\\]")
 

@@ -1,8 +1,8 @@
 from __future__ import annotations
 
-from ... import variables
-from ..rule import Rule
-from ..subjects import variable_query
+from dashsmith.checks.rule import Rule
+from dashsmith.checks.subjects import variable_query
+from dashsmith.model import variables
 
 
 class PromqlSyntax(Rule):

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from ..rule import Rule
+from dashsmith.checks.rule import Rule
 
 
 class RoutingAmtool(Rule):

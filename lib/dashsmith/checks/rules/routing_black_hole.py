@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-from ...routing.checks import is_black_hole, routed_alerts
-from ..rule import Rule
+from dashsmith.checks.rule import Rule
+from dashsmith.routing.checks import is_black_hole, routed_alerts
 
 
 class RoutingBlackHole(Rule):

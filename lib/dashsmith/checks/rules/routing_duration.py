@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-from ... import durations
-from ..rule import Rule
+from dashsmith.checks.rule import Rule
+from dashsmith.model import durations
 
 TIMINGS = ("group_wait", "group_interval", "repeat_interval")
 

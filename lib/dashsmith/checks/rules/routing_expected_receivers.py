@@ -2,11 +2,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
-from ...estate import Estate
-from ...problems import Problem
-from ...routing.checks import routed_alerts
-from ..context import Context
-from ..rule import Rule
+from dashsmith.checks.context import Context
+from dashsmith.checks.rule import Rule
+from dashsmith.compiler.estate import Estate
+from dashsmith.model.problems import Problem
+from dashsmith.routing.checks import routed_alerts
 
 
 class RoutingExpectedReceivers(Rule):

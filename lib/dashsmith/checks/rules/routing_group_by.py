@@ -1,8 +1,8 @@
 from __future__ import annotations
 
-from ...promql.names import LABEL_NAME
-from ...routing.resolve import GROUP_BY_ALL
-from ..rule import Rule
+from dashsmith.checks.rule import Rule
+from dashsmith.promql.names import LABEL_NAME
+from dashsmith.routing.resolve import GROUP_BY_ALL
 
 
 class RoutingGroupBy(Rule):

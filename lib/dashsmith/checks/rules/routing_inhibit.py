@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-from ...promql.names import LABEL_NAME
-from ..rule import Rule
+from dashsmith.checks.rule import Rule
+from dashsmith.promql.names import LABEL_NAME
 
 
 class RoutingInhibit(Rule):

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-from ...routing.receivers import INTEGRATIONS
-from ..rule import Rule
+from dashsmith.checks.rule import Rule
+from dashsmith.routing.receivers import INTEGRATIONS
 
 
 class RoutingReceiver(Rule):

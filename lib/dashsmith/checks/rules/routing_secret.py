@@ -2,12 +2,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ...estate import Estate
-from ...problems import Problem
-from ...routing.receivers import INTEGRATIONS
-from ...routing.secrets import Secret
-from ..context import Context
-from ..rule import Rule
+from dashsmith.checks.context import Context
+from dashsmith.checks.rule import Rule
+from dashsmith.compiler.estate import Estate
+from dashsmith.model.problems import Problem
+from dashsmith.routing.receivers import INTEGRATIONS
+from dashsmith.routing.secrets import Secret
 
 # The field of each integration that holds a credential.
 SECRET_FIELDS = {"Slack": "api_url", "PagerDuty": "routing_key"}

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import re
 
-from ..rule import Rule
+from dashsmith.checks.rule import Rule
 
 CLOCK_RANGE = re.compile(r"^\s*([01]\d|2[0-3]):[0-5]\d\s*-\s*(([01]\d|2[0-3]):[0-5]\d|24:00)\s*$")
 

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import re
 
-from ... import promql
-from ..rule import Rule
+from dashsmith import promql
+from dashsmith.checks.rule import Rule
 
 
 class RuleDuplicate(Rule):

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-from ..rule import Rule
-from ..subjects import rule_kind
+from dashsmith.checks.rule import Rule
+from dashsmith.checks.subjects import rule_kind
 
 
 class RuleExpr(Rule):

@@ -2,12 +2,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ... import durations
-from ...problems import Problem
-from ...promql.names import LABEL_NAME, METRIC_NAME, is_label_name
-from ..context import Context
-from ..rule import Rule
-from ..subjects import RuleFileDoc, is_empty_rule_file, rule_kind
+from dashsmith.checks.context import Context
+from dashsmith.checks.rule import Rule
+from dashsmith.checks.subjects import RuleFileDoc, is_empty_rule_file, rule_kind
+from dashsmith.model import durations
+from dashsmith.model.problems import Problem
+from dashsmith.promql.names import LABEL_NAME, METRIC_NAME, is_label_name
 
 NOT_A_DURATION = f"is not a Prometheus duration ({durations.EXAMPLES})"
 

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-from ...problems import Severity
-from ..rule import Rule
+from dashsmith.checks.rule import Rule
+from dashsmith.model.problems import Severity
 
 
 class VariableValues(Rule):

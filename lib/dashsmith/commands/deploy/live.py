@@ -1,0 +1,326 @@
+"""What Grafana holds now, read without writing anything (Terraform's "refresh").
+
+Reading is as cheap as the truth allows. One search lists every dashboard with its folder and
+tags (so which carry dashsmith's marker). For each dashboard in the code or with the marker,
+the newest entry of its version history says who saved it last: if that is this project's
+dashsmith deploy of the code's hash, and the content the entry carries (`data`) hashes to it,
+the dashboard is unchanged and its content need not be read at all. Otherwise the content and
+the version history are read, so the plan can tell "changed in code" from "edited in Grafana"
+and this project's dashboards from another's.
+
+What the Grafana is (ServerInfo) changes what a read can prove:
+- 12+: the save message is the grafana.app/message annotation, which survives another tool's
+  GET-modify-PUT (kubectl, scripts): only the content proves who made it, so the shortcut needs
+  the entry's data to hash as recorded. Search is eventually consistent there, so a dashboard
+  of the code that search misses is looked up by its uid before it is taken for absent.
+- a dashboard stored as schema v2 (a 406 from 12.x's legacy GET, meta.apiVersion v2* on 13.x)
+  is read whole through its v2 API version, for the plan to name what a v1 save would lose.
+- another tool's dashboard (grafana.app/managerId on 12+, meta.provisioned on any release) is
+  named as such, for the plan to leave alone.
+
+With the notification routing in the code, Grafana's contact points, policy tree and mute
+timings are read too, each as the hash of what Grafana answers (what a plan saw of them).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from urllib.parse import quote
+
+from grafana_client.client import GrafanaClientError
+
+from dashsmith.commands.deploy.alerting import (
+    HASH_ANNOTATION,
+    live_group_hash,
+    normalize_group,
+    recorded_group,
+)
+from dashsmith.commands.deploy.desired import Desired
+from dashsmith.grafana import reads, workers
+from dashsmith.grafana.apis import ApisClient
+from dashsmith.grafana.content import content_hash, dashboard_hash, normalize_dashboard
+from dashsmith.grafana.dynamic import is_v2_api_version, lost_structure
+from dashsmith.grafana.ownership import MARKER_TAG, Recorded, foreign_manager, recorded_deploy
+from dashsmith.grafana.server import ServerInfo
+
+HISTORY_LIMIT = 100  # versions searched for dashsmith's last save when someone saved after it
+
+
+@dataclass(frozen=True)
+class LiveFolder:
+    uid: str
+    title: str
+    parent_uid: str | None
+    version: int
+
+
+@dataclass(frozen=True)
+class LiveDashboard:
+    uid: str
+    title: str
+    folder_uid: str  # "" at the root
+    managed: bool  # carries MARKER_TAG
+    version: int | None = None  # newest version (None: not read, not needed)
+    recorded_hash: str | None = None  # what dashsmith last wrote (from the version history)
+    recorded_project: str | None = None  # the project that wrote it
+    content_hash: str | None = None  # of the normalized live content
+    normalized: dict | None = None  # the live content, when it was read
+    manager: str | None = None  # "terraform:tf-id": another tool manages it (left alone)
+    # stored as schema v2 (a dynamic dashboard): what a v1 save over it would lose
+    v2_lost: tuple[str, ...] | None = None
+
+    @property
+    def is_v2(self) -> bool:
+        return self.v2_lost is not None
+
+
+@dataclass(frozen=True)
+class LiveGroup:
+    folder_uid: str
+    name: str
+    managed: bool
+    recorded_hash: str | None = None
+    recorded_project: str | None = None
+    content_hash: str | None = None
+    normalized: dict | None = None
+
+    @property
+    def key(self) -> str:
+        return f"{self.folder_uid}/{self.name}"
+
+
+@dataclass(frozen=True)
+class LiveRouting:
+    """Grafana's notification setup, each item as the hash of what Grafana answers for it."""
+
+    contact_points: dict[str, str] = field(default_factory=dict)  # uid → hash
+    policy_tree: str | None = None
+    mute_timings: dict[str, str] = field(default_factory=dict)  # name → hash
+
+
+@dataclass
+class Live:
+    folders: dict[str, LiveFolder] = field(default_factory=dict)
+    dashboards: dict[str, LiveDashboard] = field(default_factory=dict)
+    groups: dict[str, LiveGroup] = field(default_factory=dict)
+    routing: LiveRouting = field(default_factory=LiveRouting)
+
+
+def read(grafana, desired: Desired, *, project: str, grafana_alerts: bool, concurrency: int,
+         done=None, server: ServerInfo | None = None) -> Live:
+    """Grafana's current state as far as `desired`, and knowing what `project` deployed that the
+    code no longer declares (to prune it, or list it), needs. Without `server`, Grafana is
+    taken for an 11.x one (SQL storage, no /apis)."""
+    live = Live()
+    found = workers.run_all_or_raise(lambda f: read_folder(grafana, f.uid), desired.folders,
+                                     concurrency, done)
+    live.folders = {f.uid: f for f in found if f is not None}
+    hits = {hit["uid"]: hit for hit in reads.search_dashboards(grafana)}
+    hashes = desired.hashes
+    if server is not None and server.search_eventually_consistent:
+        unseen = _existing([uid for uid in hashes if uid not in hits], len(hits), grafana,
+                           server)
+        for hit in workers.run_all_or_raise(lambda uid: _lookup(grafana, uid), unseen,
+                                            concurrency):
+            if hit is not None:
+                hits[hit["uid"]] = hit
+    wanted = [uid for uid in hits if uid in hashes or MARKER_TAG in hits[uid]["tags"]]
+    dashboards = workers.run_all_or_raise(
+        lambda uid: _dashboard(grafana, hits[uid], hashes.get(uid), project, server), wanted,
+        concurrency, done)
+    live.dashboards = {d.uid: d for d in dashboards if d is not None}
+    if grafana_alerts:
+        live.groups = _groups(grafana, desired, project, concurrency)
+    if desired.routing is not None:
+        live.routing = read_routing(grafana)
+    return live
+
+
+def reads_needed(desired: Desired) -> int:
+    """How many items read() reads one by one for the code (for a progress bar); dashboards
+    with dashsmith's marker that the code no longer declares are read too, past it."""
+    return len(desired.folders) + len(desired.dashboards)
+
+
+def read_folder(grafana, uid: str) -> LiveFolder | None:
+    data = reads.get(grafana, f"/folders/{uid}")
+    if data is None:
+        return None
+    return LiveFolder(data["uid"], data["title"], data.get("parentUid") or None,
+                      int(data.get("version") or 0))
+
+
+def _existing(unseen: list[str], seen: int, grafana, server: ServerInfo) -> list[str]:
+    """Of the code's uids search did not list, those that may exist. When they outnumber what
+    search listed (a first deploy), one LIST of the stored dashboards (from storage, not the
+    lagging index; a page per 500) is cheaper than a GET each, and says which exist."""
+    resource = server.dashboards()
+    if resource is None or len(unseen) <= seen:
+        return unseen
+    stored = {(item.get("metadata") or {}).get("name")
+              for item in ApisClient(grafana).list(resource)}
+    return [uid for uid in unseen if uid in stored]
+
+
+def _lookup(grafana, uid: str) -> dict | None:
+    """A search hit for `uid`, from the dashboard itself (search may not list it yet); None if
+    there is no such dashboard."""
+    try:
+        answer = reads.get(grafana, f"/dashboards/uid/{uid}")
+    except GrafanaClientError as error:
+        if error.status_code != 406:
+            raise
+        return {"uid": uid, "title": uid, "folderUid": "", "tags": []}  # schema v2: it exists
+    if answer is None:
+        return None
+    return {"uid": uid, "title": answer["dashboard"].get("title", uid),
+            "folderUid": answer["meta"].get("folderUid") or "",
+            "tags": answer["dashboard"].get("tags") or []}
+
+
+def _dashboard(grafana, hit: dict, desired_hash: str | None, project: str,
+               server: ServerInfo | None = None) -> LiveDashboard | None:
+    uid, title = hit["uid"], hit["title"]
+    folder_uid, managed = hit.get("folderUid") or "", MARKER_TAG in (hit.get("tags") or [])
+    newest = reads.newest_version(grafana, uid) or {}
+    stored = _stored_hash(newest)
+    if desired_hash is not None and managed and stored == desired_hash:
+        # The newest version holds the code's content and dashsmith's marker: unchanged,
+        # whoever saved it (the plan needs no owner for that), so its message, which for a
+        # first version takes a second read (reads.saved_message), is not needed.
+        return LiveDashboard(uid, title, folder_uid, managed, version=newest.get("version"),
+                             content_hash=stored)
+    latest = _claimed(recorded_deploy(reads.saved_message(grafana, uid, newest)), project) \
+        if newest else None
+    if latest and (desired_hash is None
+                   or (latest.project == project and latest.hash == desired_hash)) \
+            and _holds(stored, latest.hash, server):
+        # Saved last by a dashsmith deploy (this project's, of the code's content; or, for a
+        # dashboard not in the code, any project's), and still that content: nothing more to
+        # read.
+        return LiveDashboard(uid, title, folder_uid, managed, version=newest.get("version"),
+                             recorded_hash=latest.hash, recorded_project=latest.project,
+                             content_hash=latest.hash)
+    try:
+        answer = reads.get(grafana, f"/dashboards/uid/{uid}")
+    except GrafanaClientError as error:
+        if error.status_code != 406:  # 12.x: "dashboard api version not supported" (v2)
+            raise
+        return _v2_dashboard(grafana, uid, hit, managed, latest, project, server, None)
+    if answer is None:  # deleted since the search
+        return None
+    meta = answer["meta"]
+    if is_v2_api_version(meta.get("apiVersion")):  # 13.x answers a lossy v1 view of it
+        return _v2_dashboard(grafana, uid, hit, managed, latest, project, server, answer)
+    normalized = normalize_dashboard(answer["dashboard"])
+    recorded = latest or _claimed(_last_recorded(grafana, uid), project)
+    return LiveDashboard(uid, answer["dashboard"].get("title", title),
+                         meta.get("folderUid") or "", managed,
+                         version=meta.get("version", answer["dashboard"].get("version")),
+                         recorded_hash=recorded.hash if recorded else None,
+                         recorded_project=recorded.project if recorded else None,
+                         content_hash=content_hash(normalized), normalized=normalized,
+                         manager=_manager(grafana, uid, meta, project, server))
+
+
+def _stored_hash(entry: dict) -> str | None:
+    """The content hash of a version entry's `data` (GetDashboardVersions copies Data into each
+    entry, 11.x to 13.x); None when it carries none."""
+    data = entry.get("data")
+    return dashboard_hash(data) if isinstance(data, dict) else None
+
+
+def _holds(stored: str | None, recorded_hash: str, server: ServerInfo | None) -> bool:
+    """Whether the newest version's content (`stored`, its hash) is what dashsmith recorded.
+    On 12+ an entry without content proves nothing: its message is an annotation another
+    tool's edit keeps."""
+    if stored is None:
+        return server is None or not server.search_eventually_consistent
+    return stored == recorded_hash
+
+
+def _manager(grafana, uid: str, meta: dict, project: str, server: ServerInfo | None
+             ) -> str | None:
+    """Who else manages the dashboard: file provisioning (meta.provisioned, any release), or
+    on 12+ the tool its grafana.app/managerId names (read through /apis: the legacy meta does
+    not carry it)."""
+    if meta.get("provisioned"):
+        return f"classic-file-provisioning:{meta.get('provisionedExternalId') or uid}"
+    resource = server.dashboards() if server is not None else None
+    if resource is None:
+        return None
+    found = ApisClient(grafana).get(resource, uid)
+    return foreign_manager(((found or {}).get("metadata") or {}).get("annotations"), project)
+
+
+def _v2_dashboard(grafana, uid: str, hit: dict, managed: bool, latest: Recorded | None,
+                  project: str, server: ServerInfo | None, legacy: dict | None) -> LiveDashboard:
+    """A dashboard stored as schema v2, read through the v2 API when the server serves one."""
+    resource = server.dashboards_v2() if server is not None else None
+    found = ApisClient(grafana).get(resource, uid) if resource is not None else None
+    metadata = (found or {}).get("metadata") or {}
+    spec = (found or {}).get("spec") or {}
+    annotations = metadata.get("annotations") or {}
+    meta = (legacy or {}).get("meta") or {}
+    recorded = latest or _claimed(_last_recorded(grafana, uid), project)
+    return LiveDashboard(
+        uid, str(spec.get("title") or hit.get("title") or uid),
+        annotations.get("grafana.app/folder") or meta.get("folderUid") or hit.get("folderUid")
+        or "", managed or MARKER_TAG in (spec.get("tags") or []),
+        version=metadata.get("generation", meta.get("version")),
+        recorded_hash=recorded.hash if recorded else None,
+        recorded_project=recorded.project if recorded else None,
+        manager=foreign_manager(annotations, project), v2_lost=lost_structure(spec))
+
+
+def _claimed(recorded: Recorded | None, project: str) -> Recorded | None:
+    return recorded.claimed(project) if recorded else None
+
+
+def _last_recorded(grafana, uid: str) -> Recorded | None:
+    for version in reads.versions(grafana, uid, limit=HISTORY_LIMIT) or []:
+        found = recorded_deploy(reads.saved_message(grafana, uid, version))
+        if found:
+            return found
+    return None
+
+
+def _groups(grafana, desired: Desired, project: str, concurrency: int) -> dict[str, LiveGroup]:
+    """The groups of the code, and every group carrying a dashsmith marker (of any project)."""
+    rules = reads.get(grafana, "/v1/provisioning/alert-rules") or []
+    keys = {group.key: (group.folder_uid, group.name) for group in desired.groups}
+    for rule in rules:
+        if HASH_ANNOTATION in (rule.get("annotations") or {}):
+            keys.setdefault(f"{rule['folderUID']}/{rule['ruleGroup']}",
+                            (rule["folderUID"], rule["ruleGroup"]))
+    groups = workers.run_all_or_raise(lambda key: read_group(grafana, *key, project),
+                                      list(keys.values()), concurrency)
+    return {g.key: g for g in groups if g is not None}
+
+
+def group_path(folder_uid: str, name: str) -> str:
+    return (f"/v1/provisioning/folder/{quote(folder_uid, safe='')}"
+            f"/rule-groups/{quote(name, safe='')}")
+
+
+def read_group(grafana, folder_uid: str, name: str, project: str) -> LiveGroup | None:
+    """None when the group has no rules (Grafana: it does not exist)."""
+    body = reads.get(grafana, group_path(folder_uid, name))
+    if not body or not body.get("rules"):
+        return None
+    recorded = _claimed(recorded_group(body), project)
+    return LiveGroup(folder_uid, name, recorded is not None,
+                     recorded.hash if recorded else None, recorded.project if recorded else None,
+                     live_group_hash(body), normalize_group(body))
+
+
+ROUTING_PATH = "/v1/provisioning"
+
+
+def read_routing(grafana) -> LiveRouting:
+    points = reads.get(grafana, f"{ROUTING_PATH}/contact-points") or []
+    tree = reads.get(grafana, f"{ROUTING_PATH}/policies")
+    timings = reads.get(grafana, f"{ROUTING_PATH}/mute-timings") or []
+    return LiveRouting({p["uid"]: content_hash(p) for p in points if p.get("uid")},
+                       None if tree is None else content_hash(tree),
+                       {t["name"]: content_hash(t) for t in timings if t.get("name")})

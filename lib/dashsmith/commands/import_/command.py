@@ -1,0 +1,190 @@
+"""`dashsmith import`: dashboards made in Grafana's UI become Python modules under dashboards/.
+
+    dashsmith import exported.json ...            files (Grafana's JSON, or the API's envelope)
+    dashsmith import --uid UID / --folder NAME / --all      from a live Grafana (deploy's
+                                                            connection settings)
+
+Every module is generated, run, built and compared with the original, and put through build's
+checks with the project's other declarations, before anything is written; any failure writes
+nothing.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterable
+
+import click
+
+from dashsmith.commands.commandline import EXIT_ERROR, fail, load_project, report_declaration_error
+from dashsmith.commands.import_ import buildable, codegen, live, roundtrip
+from dashsmith.commands.import_.inputs import ImportFailed, Imported, read_file
+from dashsmith.compiler.project import Project
+from dashsmith.grafana.connection import Connection, GrafanaUnavailable, connect, connection_options
+from dashsmith.model.dashboard import Dashboard
+from dashsmith.model.problems import DeclarationError
+
+DEFAULT_FOLDER = "Imported"
+
+
+@click.command("import")
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
+@click.option("--uid", "uids", multiple=True, metavar="UID",
+              help="Import this dashboard from Grafana (repeatable).")
+@click.option("--folder", "folders", multiple=True, metavar="NAME",
+              help="Import every dashboard in this Grafana folder: its title, its path "
+                   "('Parent/Child') or its uid (repeatable).")
+@click.option("--all", "everything", is_flag=True,
+              help="Import every dashboard in Grafana that the project does not declare yet.")
+@click.option("--in-folder", metavar="PATH",
+              help=f"Folder (title path) for dashboards from files that do not name one "
+                   f"(default: '{DEFAULT_FOLDER}'). Dashboards from Grafana keep their folder.")
+@click.option("--force", is_flag=True,
+              help="Replace the module that already declares a dashboard's uid (if it declares "
+                   "nothing else); with --folder/--all, also import declared dashboards again.")
+@click.option("--dry-run", is_flag=True, help="Print the modules; write nothing.")
+@connection_options
+@click.pass_context
+def import_dashboards(ctx: click.Context, connection: Connection | None, files: tuple[str, ...],
+                      uids: tuple[str, ...], folders: tuple[str, ...], everything: bool,
+                      in_folder: str | None, force: bool, dry_run: bool) -> None:
+    """Turn Grafana dashboards into Python declarations under dashboards/."""
+    project = load_project(ctx)
+    if not (files or uids or folders or everything):
+        raise click.UsageError("give JSON files, or --uid / --folder / --all to read Grafana")
+    declared = _declared(project)
+    try:
+        inputs = [read_file(path) for path in files]
+        if uids or folders or everything:
+            found, skipped = _from_grafana(connection, uids, folders, everything,
+                                           set() if force else set(declared))
+            inputs += found
+            for uid in skipped:
+                click.echo(f"skipped {uid}: already declared at {declared[uid]} (--force "
+                           "imports it again)")
+        modules = _generate(inputs, in_folder, project, declared, force)
+    except ImportFailed as error:
+        fail(f"{error}; nothing was written")
+    if dry_run:
+        for path, module in modules:
+            click.echo(f"# {os.path.relpath(path, project.root)}\n{module.text}")
+        return
+    _write(modules)
+    for path, module in modules:
+        _report(os.path.relpath(path, project.root), module)
+
+
+def _declared(project: Project) -> dict[str, str]:
+    """uid → 'file:line' of every dashboard the project declares."""
+    try:
+        estate = project.estate
+    except DeclarationError as error:
+        report_declaration_error(project, error)
+    return {d.uid: str(d.source.relative_to(project.root)) for d in estate.dashboards}
+
+
+def _from_grafana(connection: Connection | None, uids: Iterable[str], folders: Iterable[str],
+                  everything: bool, skip: set[str]) -> tuple[list[Imported], list[str]]:
+    if connection is None:
+        raise ImportFailed("--uid, --folder and --all read Grafana: set GRAFANA_URL or --url")
+    try:
+        grafana = connect(connection)
+        return live.fetch(grafana, connection, uids=list(uids), folders=list(folders),
+                          everything=everything, skip=skip)
+    except GrafanaUnavailable as error:
+        raise ImportFailed(str(error)) from None
+
+
+def _generate(inputs: list[Imported], in_folder: str | None, project: Project,
+              declared: dict[str, str], force: bool) -> list[tuple[str, codegen.Module]]:
+    out: list[tuple[str, codegen.Module]] = []
+    uids: dict[str, str] = {}  # uid → the input it came from
+    paths: dict[str, str] = {}  # module path → the input it came from
+    dashboards: dict[str, Dashboard] = {}  # module path → the dashboard it declares
+    directory = project.settings.path("dashboards")
+    for imported in inputs:
+        folder = imported.folder if imported.folder is not None else in_folder or DEFAULT_FOLDER
+        try:
+            module = codegen.generate(imported, folder)
+        except ImportFailed:
+            raise
+        except Exception as error:  # noqa: BLE001 - a shape of JSON the importer does not know
+            raise ImportFailed(f"{imported.origin}: cannot import: {type(error).__name__}: "
+                               f"{error}") from None
+        path = _target(imported, module, directory, project.root, declared, force, paths)
+        if module.uid in uids:
+            raise ImportFailed(f"{imported.origin}: uid '{module.uid}' is also in "
+                               f"{uids[module.uid]}")
+        dashboard = roundtrip.declared_by(module.text, path)
+        problems = roundtrip.mismatches(imported.dashboard, dashboard)
+        if problems:
+            raise ImportFailed(f"{imported.origin}: the generated module does not build the "
+                               f"same dashboard: {'; '.join(problems[:5])} (please report this)")
+        uids[module.uid], paths[path] = imported.origin, imported.origin
+        dashboards[path] = dashboard
+        out.append((path, module))
+    _refuse_what_build_refuses(project, dashboards, paths)
+    return out
+
+
+def _refuse_what_build_refuses(project: Project, dashboards: dict[str, Dashboard],
+                               origins: dict[str, str]) -> None:
+    """ImportFailed naming an input whose module the next `dashsmith build` would refuse
+    (e.g. --in-folder nested deeper than Grafana allows)."""
+    for path, problems in buildable.refusals(project, dashboards).items():
+        found = "; ".join(str(project.relative(p)) for p in problems)
+        raise ImportFailed(f"{origins[path]}: `dashsmith build` would refuse the module it "
+                           f"becomes: {found}")
+
+
+def _target(imported: Imported, module: codegen.Module, directory: str, root: str,
+            declared: dict[str, str], force: bool, taken: dict[str, str]) -> str:
+    """The module file: the one that declares this uid (replaced only with --force, and only
+    if it declares nothing else), else the first free name of the title, the uid, title_2 ..."""
+    where = declared.get(module.uid)
+    if where:
+        relative = where.split(":")[0]
+        others = [uid for uid, at in declared.items() if at.split(":")[0] == relative]
+        if not force or others != [module.uid]:
+            hint = "; pass --force to replace that module" if others == [module.uid] else ""
+            raise ImportFailed(f"{imported.origin}: uid '{module.uid}' is already declared at "
+                               f"{where}{hint}")
+        return os.path.join(root, relative)
+    names = [module.name, codegen.module_name(module.uid)]
+    names += [f"{module.name}_{number}" for number in range(2, 100)]
+    for name in names:
+        path = os.path.join(directory, name + ".py")
+        if not os.path.exists(path) and path not in taken:
+            return path
+    raise ImportFailed(f"{imported.origin}: no free module name for '{module.title}'")
+
+
+def _write(modules: list[tuple[str, codegen.Module]]) -> None:
+    """All modules or none: each is staged next to its target, then renamed into place."""
+    staged: list[tuple[str, str]] = []
+    try:
+        for path, module in modules:
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            handle, temporary = tempfile.mkstemp(prefix=".import-", suffix=".py",
+                                                 dir=os.path.dirname(path))
+            with os.fdopen(handle, "w", encoding="utf-8") as stream:
+                stream.write(module.text)
+            staged.append((temporary, path))
+        for temporary, path in staged:
+            os.replace(temporary, path)
+    except OSError as error:
+        for temporary, _ in staged:
+            if os.path.exists(temporary):
+                os.remove(temporary)
+        fail(f"cannot write {error.filename}: {error.strerror}", EXIT_ERROR)
+
+
+def _report(path: str, module: codegen.Module) -> None:
+    click.echo(f"wrote {path}: '{module.title}' (uid {module.uid}) in folder '{module.folder}'")
+    if module.carried:
+        click.echo("  carried verbatim (neither the helpers nor grafanalib express them):")
+        for line in module.carried:
+            click.echo(f"    {line}")
+    for warning in module.warnings:
+        click.echo(f"  warning: {warning}")

@@ -1,0 +1,71 @@
+"""Dashboards to import, read from files or from Grafana's API, checked before anything else
+happens: what is not a dashboard is refused with the name of where it came from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import orjson
+
+from dashsmith.checks.rules.dashboard_uid import UID_PATTERN
+from dashsmith.grafana.equivalence import upgrade_rows, with_panel_ids
+
+
+class ImportFailed(Exception):
+    """Input that cannot be imported; the message names where it came from."""
+
+
+@dataclass
+class Imported:
+    origin: str  # a file name, or "Grafana <uid>"
+    dashboard: dict  # Grafana's dashboard JSON
+    folder: str | None  # folder title path, when the input says
+
+
+def read_file(path: str) -> Imported:
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read()
+    except OSError as error:
+        raise ImportFailed(f"{path}: cannot read: {error.strerror}") from None
+    try:
+        data = orjson.loads(raw)
+    except orjson.JSONDecodeError as error:
+        raise ImportFailed(f"{path}: not JSON: {error}") from None
+    return from_json(path, data)
+
+
+def from_json(origin: str, data: object, folder: str | None = None) -> Imported:
+    """Dashboard JSON, or the {"dashboard": ..., "meta": ...} envelope Grafana's API returns."""
+    if isinstance(data, dict) and isinstance(data.get("dashboard"), dict):
+        meta = data.get("meta")
+        folder = _folder_of(meta if isinstance(meta, dict) else {}) if folder is None else folder
+        data = data["dashboard"]
+    if not isinstance(data, dict) or not _looks_like_dashboard(data):
+        raise ImportFailed(f"{origin}: not a Grafana dashboard (expected an object with a "
+                           "title and panels)")
+    uid = data.get("uid")
+    if not uid:
+        raise ImportFailed(f"{origin}: the dashboard has no uid; give it one in Grafana (or in "
+                           "the file) so deploys can find it again")
+    if not isinstance(uid, str) or not UID_PATTERN.match(uid) or uid == "general":
+        raise ImportFailed(f"{origin}: uid {uid!r} is invalid: use 1-40 characters of "
+                           "A-Z a-z 0-9 _ -")
+    if not str(data.get("title") or "").strip():
+        raise ImportFailed(f"{origin}: the dashboard has no title")
+    # rows of spans (before Grafana 5) laid out on the grid, as Grafana does when it loads them
+    # and panels without an id (or with another's) numbered, as Grafana numbers them
+    return Imported(origin, with_panel_ids(upgrade_rows(data)), folder)
+
+
+def _looks_like_dashboard(data: dict) -> bool:
+    panels = data.get("panels", [])
+    return "title" in data and isinstance(panels, list) and \
+        ("panels" in data or "templating" in data or "schemaVersion" in data)
+
+
+def _folder_of(meta: dict) -> str | None:
+    title = meta.get("folderTitle")
+    if not title or title == "General" and not meta.get("folderUid"):
+        return None
+    return str(title)

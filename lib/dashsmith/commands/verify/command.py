@@ -1,0 +1,120 @@
+"""`dashsmith verify`: the dashboards and alerts against a live Prometheus; `dashsmith demo`:
+the real stack with synthetic traffic, in the foreground."""
+
+from __future__ import annotations
+
+import signal
+import time
+
+import click
+
+from dashsmith.checks import suppress
+from dashsmith.commands import problem_formats as report
+from dashsmith.commands.commandline import (
+    EXIT_PROBLEMS,
+    duration_option,
+    fail,
+    load_project,
+    report_declaration_error,
+)
+from dashsmith.commands.verify.checks import verify as run_checks
+from dashsmith.commands.verify.queries import TimeRange
+from dashsmith.commands.verify.workload import FAULTS
+from dashsmith.model import durations
+from dashsmith.model.problems import DeclarationError, Problem, Severity
+from dashsmith.prometheus.api import Prometheus, Unreachable
+
+_FAIL_ON = {"error": Severity.ERROR, "warning": Severity.WARNING}
+
+
+@click.command()
+@click.option("--prometheus", "url", required=True, envvar="PROMETHEUS_URL", show_envvar=True,
+              help="Prometheus base URL, e.g. http://127.0.0.1:9090.")
+@click.option("--range", "range_", default="1h", show_default=True,
+              callback=lambda ctx, param, value: duration_option(value),
+              help="Time range the dashboards are looked at over (Grafana's $__range).")
+@click.option("--scrape-interval", callback=lambda ctx, param, value: duration_option(value),
+              help="The data source's scrape interval, from which $__rate_interval follows "
+                   "(default: the scrape_interval setting).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text",
+              show_default=True, help="As lint's: github writes workflow-command annotations.")
+@click.option("--fail-on", type=click.Choice(sorted(_FAIL_ON)), default="error",
+              show_default=True, help="Lowest severity that makes the exit status 1.")
+@click.pass_context
+def verify(ctx: click.Context, url: str, range_: str, scrape_interval: str | None, fmt: str,
+           fail_on: str) -> None:
+    """Evaluate every panel query and rule expression on a live Prometheus: report queries that
+    show nothing (and the selector or operation to blame), catalog types the live metadata
+    contradicts, catalog metrics nothing reads, and alerts that can never fire.
+
+    lint's suppressions apply ([dashsmith.lint] in setup.cfg, `# dashsmith: disable=...`
+    comments); one of a verify finding that suppresses nothing is reported.
+    """
+    project = load_project(ctx)
+    try:
+        build = project.build()
+    except DeclarationError as error:
+        report_declaration_error(project, error)
+    time_range = TimeRange(end=time.time(), range=durations.parse(range_),
+                           scrape_interval=durations.parse(
+                               scrape_interval or project.settings.scrape_interval))
+    prometheus = Prometheus(url)
+    try:
+        found = run_checks(project.estate, build, prometheus, time_range)
+    except Unreachable as error:
+        fail(f"cannot query Prometheus: {error}")
+    malformed: list[Problem] = []  # lint reports those (lint/config); verify leaves them out
+    suppressions = suppress.of_project(project.settings, malformed)
+    problems = [project.relative(p) for p in suppress.apply(found, suppressions, "verify")]
+    problems.sort(key=lambda p: (p.source.file, p.source.line, -p.severity, p.rule))
+    if fmt == "json":
+        click.echo(report.as_json(problems))
+    else:
+        for line in report.github(problems) if fmt == "github" else report.text(problems):
+            click.echo(line)
+    if fmt == "text":
+        click.echo(f"verify: {report.summary(problems)} against {url}", err=True)
+    if any(p.severity >= _FAIL_ON[fail_on] for p in problems):
+        ctx.exit(EXIT_PROBLEMS)
+
+
+@click.command()
+@click.option("--scrape-interval", default="1s", show_default=True,
+              callback=lambda ctx, param, value: duration_option(value),
+              help="Prometheus's scrape and rule evaluation interval.")
+@click.option("--max-for", default="30s", show_default=True,
+              callback=lambda ctx, param, value: duration_option(value),
+              help="Cap every alert's 'for' (as `build --max-for`) so faults fire while you watch.")
+def demo(scrape_interval, max_for):
+    """Run the real stack (Prometheus with the compiled rules, Alertmanager, node_exporter,
+    PostgreSQL and postgres_exporter, the synthetic exporter) in the foreground until Ctrl-C."""
+    from dashsmith.commands.verify.stack import Stack, StackError
+
+    project = load_project(click.get_current_context())
+    stack = Stack(project, scrape_interval=scrape_interval, max_for=max_for)
+    signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        click.echo("starting the stack ...", err=True)
+        stack.start()
+        click.echo(f"Prometheus:    {stack.prometheus_url}  "
+                   f"(alerts: {stack.prometheus_url}/alerts)")
+        click.echo(f"Alertmanager:  {stack.alertmanager_url}")
+        click.echo(f"Workload:      {stack.exporter_url}/metrics")
+        click.echo(f"Verify:        dashsmith verify --prometheus {stack.prometheus_url} "
+                   f"--scrape-interval {scrape_interval} --range 5m")
+        click.echo("Faults (switch with curl -X POST <workload>/fault/<name>; 'normal' ends it):")
+        for fault in FAULTS.values():
+            click.echo(f"  {fault.name:<20} {fault.description}")
+        click.echo("Ctrl-C stops the stack.")
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        click.echo("stopping ...", err=True)
+    except (StackError, DeclarationError, OSError) as error:
+        fail(f"the stack did not start: {error}")
+    finally:
+        stack.stop()
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt

@@ -1,0 +1,152 @@
+"""dashsmith lint: offline checks of PromQL, alert rules and dashboards, with findings that
+point at the Python line that declared the thing (or the line in a JSON/YAML file).
+
+  lint_project(project)      the declared estate: what build refuses (validate), every lint
+                             rule (the alert unit tests' coverage and the routing's among them);
+                             after suppressions
+  lint_paths(paths, project) Grafana dashboard JSON and Prometheus rule files, also ones
+                             dashsmith did not write
+
+With tools=True they also run `promtool check rules` (and `amtool check-config` on the
+routing). The rules live below the commands, in dashsmith.checks (one file each, used by build
+too); the PromQL analysis they share is dashsmith.promql.
+"""
+
+from __future__ import annotations
+
+import bisect
+import os
+from collections.abc import Iterable
+
+from dashsmith.checks import suppress
+from dashsmith.checks.context import Context
+from dashsmith.checks.registry import ALL
+from dashsmith.checks.rules import alert_severity
+from dashsmith.checks.subjects import RuleDoc, declared_rule_files
+from dashsmith.compiler.gc_pause import no_cycle_collection
+from dashsmith.linter import alert_tests, amtool, inputs as reading, promtool, runner
+from dashsmith.model.problems import DeclarationError, Problem, Severity
+from dashsmith.model.settings import Settings
+
+__all__ = ["lint_paths", "lint_project"]
+
+
+def lint_project(project, *, tools: bool = False) -> list[Problem]:
+    """Every offline finding for the declared estate, after suppressions (sorted by place).
+    With tools=True, also promtool's findings on the compiled rule files and amtool's on the
+    compiled routing (raises promtool.PromtoolMissing or amtool.AmtoolMissing if a tool is
+    required and not installed)."""
+    with no_cycle_collection():
+        return _lint_project(project, tools)
+
+
+def _lint_project(project, tools: bool) -> list[Problem]:
+    inputs = reading.declared(project)
+    settings = project.settings
+    catalog = inputs.estate.catalog if inputs.estate else None
+    context = Context(catalog, settings.scrape_interval, _records(inputs.rules), project.root,
+                      _severities(settings))
+    compiled = {rule_file.name: rule_file.data for rule_file in inputs.rule_files}
+    suite = None
+    if inputs.estate is not None:
+        suite = alert_tests.load(settings, inputs.rules, compiled, inputs.problems)
+    problems = runner.run(inputs, context, ALL, suite)
+    if tools and inputs.estate is not None:
+        problems += _amtool(inputs.estate, problems)
+    if tools:
+        problems = _with_promtool(problems, list(compiled.items()), inputs.rules)
+    suppressions = suppress.of_project(settings, problems)  # a malformed one is a finding
+    return _sorted(suppress.apply(problems, suppressions, "lint"))
+
+
+def lint_paths(paths: list[str], project=None, *, tools: bool = False) -> list[Problem]:
+    """Findings in dashboard JSON and rule YAML files (and directories of them). With a
+    project, its catalog, recording rules, scrape interval and suppressions apply."""
+    with no_cycle_collection():
+        return _lint_paths(paths, project, tools)
+
+
+def _lint_paths(paths: list[str], project, tools: bool) -> list[Problem]:
+    inputs = reading.from_paths(paths)
+    catalog, records, root, severities = None, _records(inputs.rules), None, None
+    interval = Settings.scrape_interval  # the default of [dashsmith], without a project
+    if project is not None:
+        interval, root = project.settings.scrape_interval, project.root
+        severities = _severities(project.settings)
+        try:
+            estate = project.estate
+        except DeclarationError:
+            estate = None
+        if estate is not None:
+            catalog = estate.catalog
+            records += _records(rule for rule_file in declared_rule_files(estate)
+                                for rule in rule_file.rules)
+    problems = runner.run(inputs, Context(catalog, interval, records, root, severities), ALL)
+    rule_paths = [rule_file.name for rule_file in inputs.rule_files]
+    if tools:
+        problems = _with_promtool(problems, [(path, None) for path in rule_paths], inputs.rules)
+    suppressions = suppress.project(project.settings, problems) if project else []
+    for suppression in suppressions:
+        suppression.used.update(suppression.rules)  # other files may need it: never "unused"
+    suppressions += suppress.comments(rule_paths, problems)
+    return _sorted(suppress.apply(problems, suppressions, "lint"))
+
+
+def _severities(settings) -> tuple[str, ...]:
+    return alert_severity.allowed(settings.sections.get(suppress.SECTION) or {})
+
+
+def _records(rules) -> list:
+    return [rule for rule in rules if not rule.is_alert]
+
+
+def _amtool(estate, problems: list[Problem]) -> list[Problem]:
+    """amtool's findings on the compiled routing; none while the routing has errors of its own
+    (amtool would only refuse the same mistake again)."""
+    path = amtool.find()
+    if path is None or any(p.rule.startswith("routing/") and p.severity is Severity.ERROR
+                           for p in problems):
+        return []
+    return amtool.check_config(path, estate)
+
+
+# What Prometheus itself refuses, which lint reports too: promtool's finding about the same
+# rule is the same problem, reported once (lint's, at the character it is about).
+_REFUSED_BY_PROMETHEUS = frozenset({"promql/syntax", "promql/empty", "rule/format", "rule/expr",
+                                    "rule/kind", "alert/for", "file/parse", "file/format"})
+
+
+def _with_promtool(problems: list[Problem], files, rules) -> list[Problem]:
+    path = promtool.find()
+    if path is None or not files:
+        return problems
+    rule_at = _RuleAt(rules)
+    reported = {rule_at(p.source) for p in problems
+                if p.severity is Severity.ERROR and p.rule in _REFUSED_BY_PROMETHEUS}
+    for problem in promtool.check_rules(path, files, rules):
+        if rule_at(problem.source) not in reported:
+            problems.append(problem)
+    return problems
+
+
+class _RuleAt:
+    """The rule (its file and first line) a source falls in; the file's start before its first
+    rule."""
+
+    def __init__(self, rules: Iterable[RuleDoc]) -> None:
+        self.starts: dict[str, list[int]] = {}
+        for rule in rules:
+            self.starts.setdefault(os.path.abspath(rule.source.file), []).append(rule.source.line)
+        for lines in self.starts.values():
+            lines.sort()
+
+    def __call__(self, source) -> tuple[str, int]:
+        file = os.path.abspath(source.file)
+        lines = self.starts.get(file, [])
+        index = bisect.bisect_right(lines, source.line) - 1
+        return file, lines[index] if index >= 0 else 0
+
+
+def _sorted(problems: list[Problem]) -> list[Problem]:
+    return sorted(problems, key=lambda p: (p.source.file, p.source.line, p.source.column,
+                                           p.rule, p.message))

@@ -1,0 +1,161 @@
+"""Prometheus's promtool, run on the rule files lint checks (`check rules`) and on the alert
+unit tests (`test rules`). It is optional, except where DASHSMITH_REQUIRE_LIVE is set (CI)."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Iterable
+
+from dashsmith.checks.rules.promtool_check_rules import PromtoolCheckRules
+from dashsmith.checks.subjects import RuleDoc
+from dashsmith.compiler import serialize
+from dashsmith.model.problems import Problem
+from dashsmith.model.source import Source
+
+REQUIRE_VARIABLE = "DASHSMITH_REQUIRE_LIVE"
+_FINDING = re.compile(r'^(?P<file>.+?): (?:(?P<line>\d+):(?P<column>\d+): )?'
+                      r'(?:group "(?P<group>[^"]*)", rule (?P<rule>\d+), "[^"]*": )?'
+                      r'(?P<message>.+)$')
+TIMEOUT = 300
+
+
+class PromtoolMissing(Exception):
+    pass
+
+
+def find() -> str | None:
+    """promtool's path; None if it is not installed and not required."""
+    path = shutil.which("promtool")
+    if path is None and os.environ.get(REQUIRE_VARIABLE):
+        raise PromtoolMissing(f"promtool is not installed (Debian package 'prometheus') and "
+                              f"{REQUIRE_VARIABLE} is set")
+    return path
+
+
+def check_rules(promtool: str, files: list[tuple[str, dict | None]], rules) -> list[Problem]:
+    """Findings of `promtool check rules` on each (path, compiled data or None): compiled data
+    is written to a temporary file first; a path alone is checked where it is. One promtool
+    run checks every file (a process per file cost more than the checks).
+
+    Its duplicate-rules lint is off: rule/duplicate is lint's own, and knows that a rule
+    is a duplicate only when its labels can collide too (promtool compares names and labels
+    only, and the same problem should not be reported twice)."""
+    locate = _Locator(rules)
+    problems: list[Problem] = []
+    if not files:
+        return problems
+    with tempfile.TemporaryDirectory(prefix="dashsmith-promtool-") as scratch:
+        names = {}
+        for name, data in files:
+            path = name
+            if data is not None:
+                path = os.path.join(scratch, f"{name}.yml")
+                with open(path, "wb") as handle:
+                    handle.write(serialize.to_yaml(data))
+            names[path] = name
+        # stderr into stdout: its "Checking FILE" lines say which file each finding is of.
+        result = subprocess.run([promtool, "check", "rules", "--lint=none", *names],
+                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                                timeout=TIMEOUT)
+        for path, output in _by_file(result.stdout, names):
+            problems += _findings(output, path, names[path], locate)
+    return problems
+
+
+def _by_file(output: str, paths) -> list[tuple[str, str]]:
+    """promtool's output split at its "Checking FILE" lines: (file, what follows it)."""
+    blocks: list[tuple[str, list[str]]] = []
+    for line in output.splitlines():
+        checking = line[len("Checking "):] if line.startswith("Checking ") else ""
+        if checking in paths:
+            blocks.append((checking, []))
+        elif blocks:
+            blocks[-1][1].append(line)
+    return [(path, "\n".join(lines)) for path, lines in blocks]
+
+
+_UNMARSHAL_LINE = re.compile(r"^line (?P<line>\d+): (?P<message>.+)$")
+
+
+def _findings(output: str, path: str, name: str, locate) -> list[Problem]:
+    found: list[tuple[str, Source]] = []
+    loose: list[str] = []
+    listing: int | None = None  # the "unmarshal errors:" finding whose lines follow
+    listed: set[int] = set()  # such findings that did list lines: they are replaced by them
+    for raw in output.splitlines():
+        line = raw.strip()
+        if not line or line == "FAILED:" or line.startswith("SUCCESS: "):
+            continue
+        match = _FINDING.match(line)
+        unmarshal = _UNMARSHAL_LINE.match(line) if raw[:1].isspace() else None
+        if match and match.group("file") == path:
+            source = locate(name, match.group("group"), match.group("rule"),
+                            match.group("line"), match.group("column"))
+            found.append((match.group("message"), source))
+            listing = len(found) - 1 if line.endswith("unmarshal errors:") else None
+        elif unmarshal and listing is not None:
+            # Go's YAML decoder lists each field it refused on a line of its own.
+            listed.add(listing)
+            found.append((f"yaml: {unmarshal.group('message')}",
+                          locate(name, None, None, unmarshal.group("line"), None)))
+        elif raw[:1].isspace() and found:
+            found[-1] = (f"{found[-1][0]} {line}", found[-1][1])
+        else:
+            loose.append(line)
+    found = [finding for index, finding in enumerate(found) if index not in listed]
+    if loose:  # a message that names no file: about the file as a whole
+        found.append((" ".join(loose), locate(name, None, None, None, None)))
+    return [PromtoolCheckRules().problem(message, source) for message, source in found]
+
+
+class _Locator:
+    """Where a promtool finding belongs: the rule it names, else the file."""
+
+    def __init__(self, rules: Iterable[RuleDoc]) -> None:
+        self.by_position: dict[tuple[str, str, int], Source] = {}
+        self.first: dict[str, Source] = {}
+        positions: dict[tuple[str, str], int] = {}
+        for rule in rules:
+            key = (rule.file, rule.group)
+            positions[key] = positions.get(key, 0) + 1
+            self.by_position[(rule.file, rule.group, positions[key])] = rule.source
+            self.first.setdefault(rule.file, rule.source)
+
+    def __call__(self, name, group, index, line, column) -> Source:
+        if group is not None and index is not None:
+            source = self.by_position.get((name, group, int(index)))
+            if source is not None:
+                return source
+        if line is not None and os.path.exists(name):
+            return Source(name, int(line), int(column or 0))
+        first = self.first.get(name)
+        return Source(first.file, first.line) if first else Source(name, 1)
+
+
+def test_rules(promtool: str, rule_files: dict[str, dict], test_paths: list[str]):
+    """Run the unit tests against freshly compiled rule files, one test file at a time so
+    each failure is reported under its file: [(test path, exit status, promtool's output)]."""
+    results = []
+    with tempfile.TemporaryDirectory(prefix="dashsmith-test-") as scratch:
+        for name, data in rule_files.items():
+            with open(os.path.join(scratch, f"{name}.yml"), "wb") as handle:
+                handle.write(serialize.to_yaml(data))
+        for path in test_paths:
+            copy = os.path.join(scratch, os.path.basename(path))
+            shutil.copyfile(path, copy)
+            result = subprocess.run([promtool, "test", "rules", copy], capture_output=True,
+                                    text=True, timeout=TIMEOUT, cwd=scratch)
+            output = (result.stdout + result.stderr).replace(scratch + os.sep, "")
+            results.append((path, result.returncode, _without_header(output)))
+    return results
+
+
+def _without_header(output: str) -> str:
+    """promtool's report without its "Unit Testing: <copy's name>" line (and blank lines)."""
+    lines = [line for line in output.splitlines()
+             if line.strip() and not line.startswith("Unit Testing:")]
+    return "\n".join(lines)

@@ -1,0 +1,108 @@
+"""A dashboard declaration: uid, title, folder, variables and rows of panels."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import grafanalib.core as g
+
+from dashsmith.model.panels import Panel
+from dashsmith.model.source import Source, caller
+
+DATASOURCE_VARIABLE = "datasource"
+DATASOURCE = {"type": "prometheus", "uid": f"${{{DATASOURCE_VARIABLE}}}"}
+
+
+@dataclass
+class Variable:
+    name: str
+    grafana: g.Template
+    source: Source = field(default_factory=caller, compare=False)
+    extra: dict = field(default_factory=dict)  # variable fields laid over the rendered one
+
+
+@dataclass
+class Row:
+    title: str
+    panels: list[Panel]
+    collapsed: bool = False
+    source: Source = field(default_factory=caller, compare=False)
+    id: int | None = None
+    y: int | None = None  # grid line; None: below the panels before it
+    repeat: str = ""  # a variable: one row per value
+    extra: dict = field(default_factory=dict)  # row fields laid over the rendered row
+
+
+@dataclass
+class Dashboard:
+    uid: str
+    title: str
+    folder: str  # folder title; "Parent/Child" nests
+    rows: list  # of Row, or of Panel for a dashboard without rows
+    tags: list[str] = field(default_factory=list)
+    description: str = ""
+    variables: list = field(default_factory=list)  # of Variable or grafanalib Template
+    time: tuple[str, str] = ("now-6h", "now")
+    refresh: str = "1m"
+    links: list = field(default_factory=list)
+    source: Source = field(default_factory=caller, compare=False)
+    annotations: list = field(default_factory=list)  # beyond Grafana's built-in one
+    timezone: str = "utc"
+    graph_tooltip: int = 1  # 0 none, 1 shared crosshair, 2 shared tooltip
+    editable: bool = True
+    schema_version: int | None = None  # None: the version dashsmith writes
+    add_datasource_variable: bool = True  # the ${datasource} variable, unless declared
+    extra: dict = field(default_factory=dict)  # dashboard fields laid over the rendered JSON
+
+    def panels(self) -> Iterator[Panel]:
+        """Every panel in reading order."""
+        for item in self.rows:
+            if isinstance(item, Row):
+                yield from item.panels
+            else:
+                yield item
+
+    def all_variables(self) -> list[Variable]:
+        """The data source variable every dashboard has, then the declared ones."""
+        declared = [v if isinstance(v, Variable) else Variable(v.name, v, self.source)
+                    for v in self.variables]
+        if not self.add_datasource_variable or any(v.name == DATASOURCE_VARIABLE for v in declared):
+            return declared
+        return [datasource_variable(source=self.source)] + declared
+
+
+def datasource_variable(name: str = DATASOURCE_VARIABLE, *,
+                        source: Source | None = None) -> Variable:
+    template = g.Template(name=name, label="Data source", query="prometheus", type="datasource",
+                          default="Prometheus")
+    return Variable(name, template, source or caller())
+
+
+def label_variable(name: str, metric: str, *, label: str | None = None, text: str | None = None,
+                   multi: bool = True, include_all: bool = True,
+                   **template_options: Any) -> Variable:
+    """A variable holding the values of a label, from `label_values(metric, label)`."""
+    label = label or name
+    template = g.Template(
+        name=name,
+        label=text or name.replace("_", " ").capitalize(),
+        query=f"label_values({metric}, {label})",
+        dataSource=DATASOURCE,
+        type="query",
+        refresh=2,  # on time range change
+        multi=multi,
+        includeAll=include_all,
+        allValue=".+" if include_all else None,
+        default="$__all" if include_all else None,
+        **template_options,
+    )
+    return Variable(name, template, caller())
+
+
+def custom_variable(name: str, values: list[str], *, default: str | None = None,
+                    text: str | None = None, **template_options: Any) -> Variable:
+    template = g.Template(name=name, label=text or name.capitalize(), query=",".join(values),
+                          type="custom", default=default or values[0], **template_options)
+    return Variable(name, template, caller())
