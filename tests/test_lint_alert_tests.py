@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from dashsmith.linter.engine import lint_project
 from dashsmith.compiler.project import Project
+from dashsmith.linter.engine import lint_project
 from support import Cli, require_binary
 
 ALERTS = '''\

@@ -35,9 +35,9 @@ import shutil
 import pytest
 import yaml
 
-from dashsmith.linter.engine import lint_paths, lint_project
 from dashsmith.checks.registry import ALL, BY_ID
 from dashsmith.compiler.project import Project
+from dashsmith.linter.engine import lint_paths, lint_project
 from dashsmith.model.problems import DeclarationError
 
 CASES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "lint_cases")

@@ -8,9 +8,9 @@ import textwrap
 
 from click.testing import CliRunner
 
-from dashsmith.linter.engine import lint_project
 from dashsmith.cli import main
 from dashsmith.compiler.project import Project
+from dashsmith.linter.engine import lint_project
 from support import require_binary
 
 BROKEN_DASHBOARD = '''\

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import textwrap
 
-from dashsmith.linter.engine import lint_project
 from dashsmith.compiler.project import Project
+from dashsmith.linter.engine import lint_project
 
 # A panel with no description: one panel/description warning.
 PLAIN = '''\

@@ -13,11 +13,11 @@ import pytest
 import yaml
 
 from dashsmith.checks import registry
-from dashsmith.linter import amtool as lint_amtool
 from dashsmith.checks.context import Context
-from dashsmith.linter.engine import lint_project
 from dashsmith.compiler import serialize
 from dashsmith.compiler.project import Project
+from dashsmith.linter import amtool as lint_amtool
+from dashsmith.linter.engine import lint_project
 from dashsmith.routing import (
     Email,
     Inhibit,
