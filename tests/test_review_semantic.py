@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import zlib
 
-from dashsmith.commands.diff import semantic
-from dashsmith.commands.diff.changes import FieldChange
-from dashsmith.commands.diff.matching import match, out_of_order
+from dashsmith.compare import semantic
+from dashsmith.compare.changes import FieldChange
+from dashsmith.compare.matching import match, out_of_order
 from dashsmith.compiler.render import CompiledDashboard
 from dashsmith.compiler.snapshot import CompiledRule, Snapshot
 from dashsmith.model.source import Source
@@ -100,20 +100,23 @@ def test_same_titles_in_two_rows_are_told_apart_by_row():
 def test_a_renamed_row_does_not_move_its_panels():
     old = dashboard(row("Traffic", 0), panel("Requests", "rate(requests[5m])", y=1))
     new = dashboard(row("Load", 0, id=9), panel("Requests", "rate(requests[5m])", y=1))
-    assert panel_changes(compare([old], [new])) == {"Load": [FieldChange("title", "Traffic", "Load")]}
+    assert panel_changes(compare([old], [new])) == {
+        "Load": [FieldChange("title", "Traffic", "Load")]}
 
 
 def test_a_renamed_panel_with_another_query_is_removed_and_added():
     old = dashboard(panel("Requests", "rate(requests_total[5m])"))
     new = dashboard(panel("Memory", "process_resident_memory_bytes"))
     [d] = compare([old], [new]).dashboards
-    assert [(c.name, c.status) for c in d.children] == [("Memory", "added"), ("Requests", "removed")]
+    assert [(c.name, c.status) for c in d.children] == [("Memory", "added"),
+                                                        ("Requests", "removed")]
 
 
 def test_a_changed_type_names_the_type_not_every_option():
     old = dashboard(panel("P", "up", type="stat", options={"colorMode": "value"}))
     new = dashboard(panel("P", "up", type="timeseries", options={"tooltip": {"mode": "single"}}))
-    assert panel_changes(compare([old], [new])) == {"P": [FieldChange("type", "stat", "timeseries")]}
+    assert panel_changes(compare([old], [new])) == {
+        "P": [FieldChange("type", "stat", "timeseries")]}
 
 
 def test_other_panel_options_are_reported_by_path():
@@ -141,14 +144,17 @@ def rule(name, expr, group="g", file="f", **fields):
 
 
 def test_a_rule_moved_to_another_group():
-    report = compare([], [], [rule("A", "up == 0", group="old")], [rule("A", "up == 0", group="new")])
+    report = compare([], [], [rule("A", "up == 0", group="old")],
+                     [rule("A", "up == 0", group="new")])
     [r] = report.rules
     assert r.fields == [FieldChange("group", "group old (rules/f.yml)", "group new (rules/f.yml)")]
 
 
 def test_rules_with_one_name_are_matched_by_their_labels():
-    old = [rule("Slow", "a > 1", labels={"tier": "fast"}), rule("Slow", "b > 1", labels={"tier": "slow"})]
-    new = [rule("Slow", "b > 2", labels={"tier": "slow"}), rule("Slow", "a > 1", labels={"tier": "fast"})]
+    old = [rule("Slow", "a > 1", labels={"tier": "fast"}),
+           rule("Slow", "b > 1", labels={"tier": "slow"})]
+    new = [rule("Slow", "b > 2", labels={"tier": "slow"}),
+           rule("Slow", "a > 1", labels={"tier": "fast"})]
     [r] = compare([], [], old, new).rules
     assert r.fields == [FieldChange("expr", "b > 1", "b > 2")]
 

@@ -1,8 +1,7 @@
 """`dashsmith diff`: two snapshots of the project (a git ref, the working tree or what Grafana
-holds) compared by meaning, panel by panel and rule by rule.
+holds) compared by meaning, panel by panel and rule by rule (the comparison is
+dashsmith.compare's, shared with deploy's plan).
 
   command          the click command; live: what Grafana holds, as a snapshot
-  semantic         the comparison (matching pairs renamed or moved panels and rules)
-  changes          what it finds, as data; wording: how a change reads
-  render_text, render_markdown   the report for a terminal and for a pull-request comment
+  render_markdown  the report for a pull-request comment
 """

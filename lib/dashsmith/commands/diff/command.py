@@ -17,8 +17,9 @@ from dashsmith.commands.commandline import (
     report_declaration_error,
     write_tree,
 )
-from dashsmith.commands.diff import render_markdown, render_text, semantic
-from dashsmith.commands.diff.changes import ADDED, REMOVED, Report
+from dashsmith.commands.diff import render_markdown
+from dashsmith.compare import render_text, semantic
+from dashsmith.compare.changes import ADDED, REMOVED, Report
 from dashsmith.compiler import snapshot
 from dashsmith.compiler.snapshot import Snapshot, SnapshotError
 from dashsmith.grafana.connection import Connection, connection_options

@@ -17,8 +17,8 @@ import html
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from dashsmith.commands.diff.changes import ADDED, REMOVED, Diff, FieldChange, Report, where
-from dashsmith.commands.diff.wording import (
+from dashsmith.compare.changes import ADDED, REMOVED, Diff, FieldChange, Report, where
+from dashsmith.compare.wording import (
     SYMBOLS,
     changed_parts,
     heading,

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import click
 
-from dashsmith.commands.diff.changes import ADDED, Diff, FieldChange, Report, where
-from dashsmith.commands.diff.wording import SYMBOLS, heading, is_long, show, summary_line, word_diff
+from dashsmith.compare.changes import ADDED, Diff, FieldChange, Report, where
+from dashsmith.compare.wording import SYMBOLS, heading, is_long, show, summary_line, word_diff
 
 INDENT = "  "
 COLOURS = {"+": "green", "-": "red", "~": "yellow"}

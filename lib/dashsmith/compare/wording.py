@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 import re
 
-from dashsmith.commands.diff.changes import ADDED, CHANGED, REMOVED, Diff, Report
+from dashsmith.compare.changes import ADDED, CHANGED, REMOVED, Diff, Report
 
 SYMBOLS = {ADDED: "+", REMOVED: "-", CHANGED: "~"}
 LONG = 30  # longer values (and any with a newline) get an inline diff instead of old → new

@@ -7,8 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from dashsmith.commands.diff.changes import ADDED, CHANGED, REMOVED, Diff, FieldChange, Report
-from dashsmith.commands.diff.matching import match, out_of_order, text_similarity
+from dashsmith.compare.changes import ADDED, CHANGED, REMOVED, Diff, FieldChange, Report
+from dashsmith.compare.matching import match, out_of_order, text_similarity
 from dashsmith.compiler.render import CompiledDashboard
 from dashsmith.compiler.snapshot import CompiledRule, Snapshot
 from dashsmith.model.source import Source
