@@ -99,14 +99,16 @@ def test_queries_filter_by_the_dashboards_own_variables():
 
 def test_sources_point_at_the_declaring_lines():
     ai = DASHBOARDS["ai-llm"]
-    module_lines = open(os.path.join(REPO, "dashboards/ai.py")).read().splitlines()
+    with open(os.path.join(REPO, "dashboards/ai.py")) as handle:
+        module_lines = handle.read().splitlines()
     for panel in data_panels(ai):
         source = ai.panel_sources[panel["id"]]
         assert source.file.endswith("dashboards/ai.py")
         declared = module_lines[source.line - 1] + module_lines[source.line]
         assert panel["title"] in declared, (panel["title"], source)
         assert ai.target_sources[(panel["id"], "A")].line == source.line
-    assert ai.source.line == next(i for i, l in enumerate(module_lines, 1) if "Dashboard(" in l)
+    assert ai.source.line == next(number for number, line in enumerate(module_lines, 1)
+                                if "Dashboard(" in line)
 
 
 def test_multi_query_panels_point_each_target_at_its_own_line():
@@ -117,7 +119,8 @@ def test_multi_query_panels_point_each_target_at_its_own_line():
 
 
 ALERTS = {a.name: a for a in ESTATE.alerts()}
-RUNBOOK = open(os.path.join(REPO, "docs/runbook.md")).read()
+with open(os.path.join(REPO, "docs/runbook.md")) as _runbook:
+    RUNBOOK = _runbook.read()
 RUNBOOK_ANCHORS = {re.sub(r"[^a-z0-9 -]", "", h.strip().lower()).replace(" ", "-")
                    for h in re.findall(r"^#+ (.+)$", RUNBOOK, re.M)}
 
@@ -130,7 +133,8 @@ def test_the_planned_alerts_exist_and_are_corrected():
     assert "_bucket" in judged(ALERTS["SlowAnalysis"])
     assert "tradingagents_llm_cost_usd_total" in ALERTS["HighLLMCost"].expr
     assert "increase(" in ALERTS["HighLLMCost"].expr
-    assert "/ sum by (job) (rate(tradingagents_analyses_total[5m]))" in judged(ALERTS["HighErrorRate"])
+    assert "/ sum by (job) (rate(tradingagents_analyses_total[5m]))" in \
+        judged(ALERTS["HighErrorRate"])
 
 
 def judged(alert) -> str:
@@ -147,7 +151,8 @@ def test_every_alert_has_for_severity_annotations_and_a_runbook_section(name):
     assert alert.severity in {"critical", "warning", "info"}
     assert alert.summary and alert.summary.endswith(".")
     assert "{{" in alert.description
-    assert alert.runbook_anchor in RUNBOOK_ANCHORS, f"no '## ...' section for #{alert.runbook_anchor}"
+    assert alert.runbook_anchor in RUNBOOK_ANCHORS, \
+        f"no '## ...' section for #{alert.runbook_anchor}"
 
 
 def test_runbook_urls_point_into_the_runbook_document():
@@ -200,10 +205,12 @@ def test_catalog_covers_what_the_panels_need():
                  "tradingagents_llm_cost_usd_total", "tradingagents_llm_tokens_total",
                  "tradingagents_analysis_queue_length", "node_cpu_seconds_total", "pg_up"):
         assert name in CATALOG.metrics
-    assert CATALOG.metrics["tradingagents_llm_cost_usd_total"].type is catalog_module.MetricType.COUNTER
+    cost = CATALOG.metrics["tradingagents_llm_cost_usd_total"]
+    assert cost.type is catalog_module.MetricType.COUNTER
     assert "tradingagents_llm_cost_usd" not in CATALOG.metrics
     assert CATALOG.metrics["ai_latency_seconds"].label("tier").values == ("fast", "medium")
-    assert CATALOG.metrics["tradingagents_analyses_total"].label("status").values == ("success", "error")
+    analyses = CATALOG.metrics["tradingagents_analyses_total"]
+    assert analyses.label("status").values == ("success", "error")
     assert max(CATALOG.metrics["ai_latency_seconds"].buckets) >= 120
     assert max(CATALOG.metrics["tradingagents_analysis_duration_seconds"].buckets) > 300
 

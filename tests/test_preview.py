@@ -34,9 +34,11 @@ dashboard = Dashboard(
     variables=[label_variable("job", "up")],
     rows=[
         Row("Lines", [
-            timeseries("Requests", 'sum by (job) (rate(requests_total{job=~"$job"}[$__rate_interval]))',
+            timeseries("Requests",
+                       'sum by (job) (rate(requests_total{job=~"$job"}[$__rate_interval]))',
                        unit="reqps", thresholds={5: "red"}),
-            timeseries("Stacked", "sum by (job) (rate(tokens_total[$__rate_interval]))", stack=True),
+            timeseries("Stacked", "sum by (job) (rate(tokens_total[$__rate_interval]))",
+                       stack=True),
             barchart("Per Day", "sum(increase(requests_total[1d]))", interval="1d"),
         ]),
         Row("Values", [
@@ -102,7 +104,8 @@ def test_every_dashboard_is_drawn_with_one_box_per_panel(cli, project, tmp_path)
 
 def test_the_svg_names_titles_types_units_and_queries(cli, project, tmp_path):
     write_sample(project)
-    assert cli("preview", "--out", str(tmp_path / "out"), "--dashboard", "review-preview").exit_code == 0
+    result = cli("preview", "--out", str(tmp_path / "out"), "--dashboard", "review-preview")
+    assert result.exit_code == 0
     assert sorted(os.listdir(tmp_path / "out")) == [".dashsmith-build", "review-preview.png",
                                             "review-preview.svg"]
     svg = (tmp_path / "out" / "review-preview.svg").read_text()
@@ -324,7 +327,8 @@ def test_a_bad_range_is_a_usage_error(cli, tmp_path):
 def test_data_from_a_real_prometheus(cli, project, tmp_path):
     with open(os.path.join(project, "dashboards", "review_live.py"), "w") as handle:
         handle.write('from dashsmith import Dashboard, stat, timeseries\n\n'
-                     'dashboard = Dashboard(uid="review-live", title="Live", folder="Review", rows=[\n'
+                     'dashboard = Dashboard(uid="review-live", title="Live", folder="Review",\n'
+                     '                      rows=[\n'
                      '    timeseries("Up", "up"),\n'
                      '    stat("Targets Up", "sum(up)"),\n'
                      '])\n')

@@ -18,7 +18,7 @@ thresholds = st.none() | st.dictionaries(st.floats(0, 1000, allow_nan=False), st
 @st.composite
 def helper_panels(draw):
     title, description, unit = draw(words), draw(words), draw(units)
-    common = dict(unit=unit, description=description, thresholds=draw(thresholds))
+    common = {"unit": unit, "description": description, "thresholds": draw(thresholds)}
     choice = draw(st.sampled_from(["timeseries", "stat", "gauge", "bargauge", "piechart",
                                    "table", "barchart", "text"]))
     if choice == "timeseries":
@@ -53,8 +53,9 @@ def test_template_output_equals_grafanalib_output(panels):
 @given(expr=words, legend=words, ref=st.sampled_from(["A", "B", "AA"]), instant=st.booleans(),
        interval=st.sampled_from(["", "1m"]), hide=st.booleans())
 def test_target_templates_equal_grafanalib_targets(expr, legend, ref, instant, interval, hide):
-    kwargs = dict(expr=expr, legendFormat=legend, refId=ref, instant=instant, interval=interval,
-                  hide=hide, datasource={"type": "prometheus", "uid": "${datasource}"})
+    kwargs = {"expr": expr, "legendFormat": legend, "refId": ref, "instant": instant,
+              "interval": interval, "hide": hide,
+              "datasource": {"type": "prometheus", "uid": "${datasource}"}}
     assert Templates().render(g.Target, kwargs, ("expr", "legendFormat", "refId")) == \
         plain(g.Target(**kwargs))
 
@@ -82,7 +83,7 @@ def test_content_copied_into_a_larger_string_is_not_templated():
             return {"title": self.title, "heading": f"== {self.title} ==", "style": self.style}
 
     templates = Templates()
-    out = templates.render(Echo, dict(title="A", description="", style=1), CONTENT)
+    out = templates.render(Echo, {"title": "A", "description": "", "style": 1}, CONTENT)
     assert out == {"title": "A", "heading": "== A ==", "style": 1}
-    again = templates.render(Echo, dict(title="B", description="", style=1), CONTENT)
+    again = templates.render(Echo, {"title": "B", "description": "", "style": 1}, CONTENT)
     assert again["heading"] == "== B =="

@@ -82,7 +82,8 @@ def test_the_review_job_lints_tests_diffs_comments_and_uploads_previews():
         assert diff[diff.index("--format") + 1] == "markdown"
     uses = [s.get("uses", "") for s in steps("review")]
     assert any(u.startswith("actions/upload-artifact") for u in uses)
-    comment = next(s for s in steps("review") if s.get("uses", "").startswith("actions/github-script"))
+    comment = next(s for s in steps("review")
+                   if s.get("uses", "").startswith("actions/github-script"))
     assert "<!-- dashsmith-diff -->" in comment["with"]["script"]
     assert workflow()["jobs"]["review"]["permissions"]["pull-requests"] == "write"
 
@@ -112,7 +113,8 @@ def test_the_comment_links_each_changed_dashboard_to_its_pictures():
 
 def test_the_comment_finds_its_earlier_comment_by_the_reports_marker():
     from dashsmith.commands.diff.render_markdown import MARKER
-    comment = next(s for s in steps("review") if s.get("uses", "").startswith("actions/github-script"))
+    comment = next(s for s in steps("review")
+                   if s.get("uses", "").startswith("actions/github-script"))
     assert f"'{MARKER}'" in comment["with"]["script"]
 
 

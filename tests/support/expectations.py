@@ -2,7 +2,8 @@
 
 Each expectation names a panel and computes, from the workload's configuration alone, the value
 of each series it must draw (identified by some of its labels). `check()` runs the panel's
-queries as Grafana would (dashsmith.commands.verify.queries) on a live Prometheus and returns one message
+queries as Grafana would (dashsmith.commands.verify.queries) on a live Prometheus and returns
+one message
 per difference, naming the panel, its Python line, the series and both numbers.
 """
 
