@@ -19,6 +19,11 @@
                          deliver them). Unset: whatever is configured (PROMETHEUS_URL,
                          RULER_URL, --grafana-alerts); a deploy to Grafana with none of them
                          refuses to run. DASHSMITH_RULES overrides it for one run.
+  ruler_api              whose API the ruler (RULER_URL) speaks: mimir (default), cortex or
+                         loki (ruler/client.py APIS); RULER_API overrides it for one run.
+  prometheus_url         the Prometheus that reads the rule files (rules = prometheus): a
+                         deploy to Grafana reloads it and checks the rules loaded;
+                         PROMETHEUS_URL or --prometheus-url overrides it.
   concurrency            writes in flight at once (1-32, default 4); --concurrency overrides
                          it. Raise it for a Grafana on PostgreSQL or MySQL; on SQLite (one
                          writer) more only queue.
@@ -37,6 +42,7 @@ DEFAULT_CONCURRENCY = 4
 MAX_CONCURRENCY = 32
 _PROJECT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$")
 RULES_TARGETS = ("prometheus", "ruler", "grafana", "none")
+RULER_APIS = ("mimir", "cortex", "loki")  # ruler/client.py APIS
 _TRUE, _FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
 
 
@@ -52,6 +58,8 @@ class DeploySettings:
     concurrency: int = DEFAULT_CONCURRENCY
     project: str = ""  # deploy_settings() always sets it
     rules: str | None = None  # one of RULES_TARGETS; None: whatever is configured
+    ruler_api: str = "mimir"  # one of RULER_APIS
+    prometheus_url: str | None = None
 
 
 def deploy_settings(settings) -> DeploySettings:
@@ -75,6 +83,10 @@ def deploy_settings(settings) -> DeploySettings:
         values["concurrency"] = _concurrency(settings, section["concurrency"])
     if section.get("rules", "").strip():
         values["rules"] = _rules(settings, section["rules"])
+    if section.get("ruler_api", "").strip():
+        values["ruler_api"] = _choice(settings, "ruler_api", section["ruler_api"], RULER_APIS)
+    if section.get("prometheus_url", "").strip():
+        values["prometheus_url"] = section["prometheus_url"].strip()
     values["project"] = _project(settings, section.get("project", "").strip())
     return DeploySettings(**values)
 
@@ -112,8 +124,12 @@ def _concurrency(settings, text: str) -> int:
 
 
 def _rules(settings, text: str) -> str:
+    return _choice(settings, "rules", text, RULES_TARGETS)
+
+
+def _choice(settings, name: str, text: str, choices: tuple[str, ...]) -> str:
     value = text.strip().lower()
-    if value in RULES_TARGETS:
+    if value in choices:
         return value
-    raise ConfigError(f"{_where(settings, 'rules')}: [{SECTION}] rules = {text!r}: use one of "
-                      f"{' | '.join(RULES_TARGETS)}")
+    raise ConfigError(f"{_where(settings, name)}: [{SECTION}] {name} = {text!r}: use one of "
+                      f"{' | '.join(choices)}")
