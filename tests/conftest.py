@@ -9,10 +9,6 @@ import pytest
 
 from support import Cli, copy_project
 
-# Re-exported for `from conftest import ...` until test_deploy_files moves over to
-# `from support import ...`; then these lines go.
-from support import REPO, require_binary, set_settings  # noqa: F401  isort: skip
-
 
 @pytest.fixture
 def project(tmp_path):

@@ -10,8 +10,8 @@ import subprocess
 import niquests
 import yaml
 
-from conftest import REPO, require_binary, set_settings
-from live_prometheus import running_prometheus
+from support import REPO, require_binary, set_settings
+from support.prometheus import running_prometheus
 
 NO_GRAFANA = dict.fromkeys(("GRAFANA_URL", "GRAFANA_TOKEN", "GRAFANA_USER", "GRAFANA_PASSWORD",
                             "PROMETHEUS_URL"))
