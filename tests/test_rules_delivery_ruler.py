@@ -1,6 +1,7 @@
 """The rules delivered to a ruler over HTTP (Grafana Mimir's API, which Cortex and Loki share),
 through the CLI: against the emulator in tests/ruler_emulator, and against a real ruler when
-RULER_TEST_URL (with RULER_TEST_TENANT, and RULER_TEST_TOKEN if it asks) is set."""
+RULER_TEST_URL (with RULER_TEST_TENANT, RULER_TEST_TOKEN if it asks, RULER_TEST_API if it is
+Cortex's or Loki's) is set."""
 
 from __future__ import annotations
 
@@ -237,9 +238,12 @@ def test_against_a_real_ruler(cli, project):
         pytest.skip("RULER_TEST_URL is not set")
     project_name = f"dashsmith-test-{uuid.uuid4().hex[:8]}"
     set_settings(project, "dashsmith.deploy", project=project_name)
+    api = os.environ.get("RULER_TEST_API") or "mimir"  # or cortex, loki
     real = {**CLEAN, "RULER_URL": url, "RULER_TENANT": os.environ.get("RULER_TEST_TENANT"),
-            "RULER_TOKEN": os.environ.get("RULER_TEST_TOKEN"), "RULER_LOAD_TIMEOUT": "180"}
-    connection = RulerConnection(url, tenant=real["RULER_TENANT"], token=real["RULER_TOKEN"])
+            "RULER_TOKEN": os.environ.get("RULER_TEST_TOKEN"), "RULER_LOAD_TIMEOUT": "180",
+            "RULER_API": api}
+    connection = RulerConnection(url, tenant=real["RULER_TENANT"], token=real["RULER_TOKEN"],
+                                 api=api)
     try:
         first = cli("deploy", env=real)
         assert first.exit_code == 0, first.output
@@ -295,3 +299,87 @@ def test_a_saved_plan_sets_the_ruler_groups_it_planned_unless_they_changed_since
         assert applied.exit_code == 0, applied.output
         assert "rule groups loaded" in applied.output
         assert "node" in ruler.groups(TENANT)[namespace("node")]
+
+
+# --- whose API: Mimir's, Cortex's or Loki's paths --------------------------------------------
+
+@pytest.mark.parametrize("api, path", [("cortex", "/api/v1/rules"),
+                                       ("loki", "/loki/api/v1/rules")])
+def test_the_setting_picks_the_rulers_api_path(cli, project, api, path):
+    set_settings(project, "dashsmith.deploy", ruler_api=api)
+    with RulerEmulator(api=api) as other:
+        result = cli("deploy", env=env(other))
+        assert result.exit_code == 0, result.output
+        assert f"({api}: {path}), a namespace per rule file" in result.output
+        assert "rule groups loaded, every rule as deployed" in result.output
+        assert namespace("node") in other.groups(TENANT)
+        assert other.writes() and all(p.startswith(path + "/") for _, p in other.writes())
+        # RULER_API overrides the setting for one run: Mimir's path is not Loki's
+        wrong = cli("deploy", env=env(other, RULER_API="mimir"))
+        assert wrong.exit_code == 1
+        assert "404" in wrong.output
+
+
+def test_an_unknown_ruler_api_is_named(cli, project, ruler):
+    set_settings(project, "dashsmith.deploy", ruler_api="thanos")
+    result = cli("deploy", env=env(ruler))
+    assert result.exit_code == 2
+    assert "ruler_api = 'thanos': use one of mimir | cortex | loki" in result.output
+    set_settings(project, "dashsmith.deploy", ruler_api="loki")
+    result = cli("deploy", env=env(ruler, RULER_API="thanos"))
+    assert result.exit_code == 2
+    assert "RULER_API=thanos: use one of mimir | cortex | loki" in result.output
+
+
+# --- a group of recording rules only carries the marks too -------------------------------------
+
+RECORDED_ONLY = '''
+
+recorded = RuleGroup("node-recorded", [
+    Record("instance:node_memory_available:ratio",
+           "node_memory_MemAvailable_bytes / node_memory_MemTotal_bytes"),
+    Record("instance:node_load5_per_cpu:ratio",
+           'node_load5 / count without (cpu, mode) (node_cpu_seconds_total{mode="idle"})'),
+])
+'''
+
+
+def test_a_recording_only_group_carries_the_marks_in_a_comment_and_an_edit_is_drift(
+        cli, project, ruler):
+    with open(project / "alerts/node.py", "a") as handle:
+        handle.write(RECORDED_ONLY)
+    first = cli("deploy", env=env(ruler))
+    assert first.exit_code == 0, first.output
+    group = ruler.groups(TENANT)[namespace("node")]["node-recorded"]
+    expr = group["rules"][0]["expr"]
+    assert expr.startswith("node_memory_MemAvailable_bytes / node_memory_MemTotal_bytes\n")
+    assert f"# dashsmith_project={PROJECT} dashsmith_hash=" in expr
+    assert "#" not in group["rules"][1]["expr"]  # one mark per group
+    # the ruler evaluates the expression without the comment, and deploy saw it as deployed
+    assert "every rule as deployed" in first.output
+    again = cli("deploy", env=env(ruler))
+    assert "rules plan: 0 to create, 0 to update" in again.output
+    # changed by hand, marks kept: drift, left alone until --force
+    group["rules"][1]["expr"] = "vector(1)"
+    ruler.put(TENANT, namespace("node"), group)
+    drifted = cli("deploy", env=env(ruler))
+    assert drifted.exit_code == 1
+    assert ("! drifted   ruler-rule-group trading-platform:node/node-recorded: changed in the "
+            "ruler since dashsmith set it") in plan_lines(drifted.output)
+    assert ruler.groups(TENANT)[namespace("node")]["node-recorded"] == group
+    assert cli("deploy", "--force", env=env(ruler)).exit_code == 0
+    assert "vector(1)" not in str(ruler.groups(TENANT)[namespace("node")]["node-recorded"])
+
+
+def test_a_recording_only_group_set_without_marks_is_written_with_them(cli, project, ruler):
+    with open(project / "alerts/node.py", "a") as handle:
+        handle.write(RECORDED_ONLY)
+    unmarked = {"name": "node-recorded", "rules": [
+        {"record": "instance:node_memory_available:ratio", "expr": "vector(0)"}]}
+    ruler.put(TENANT, namespace("node"), unmarked)  # as an earlier dashsmith set it
+    result = cli("deploy", env=env(ruler))
+    assert result.exit_code == 0, result.output
+    assert ("~ update    ruler-rule-group trading-platform:node/node-recorded: changed in code"
+            in plan_lines(result.output))
+    held = ruler.groups(TENANT)[namespace("node")]["node-recorded"]
+    assert "dashsmith_hash=" in held["rules"][0]["expr"]

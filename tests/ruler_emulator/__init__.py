@@ -24,6 +24,14 @@ Sources (github:grafana/mimir):
 - the validation messages: Prometheus's rulefmt (model/rulefmt/rulefmt.go, RuleGroup and
   RuleNode Validate).
 
+Cortex and Loki serve the same handlers (Cortex's pkg/ruler/api.go, forked by both) at other
+paths (`api`): Cortex at /api/v1/rules[/{namespace}[/{groupName}]] (Cortex's docs/api/_index.md,
+"Ruler": List/Get/Set/Delete rule group), Loki at /loki/api/v1/rules[...] (Loki's
+docs/sources/reference/loki-http-api.md, "Ruler"; pkg/loki/modules.go initRuler, grafana/loki
+pull 2918 for the DELETE of a namespace); both show what they evaluate at
+/prometheus/api/v1/rules. Loki's ruler parses expressions as LogQL: the emulator does not parse
+expressions for any of the three (a guess that it need not: deploy's tests send valid rules).
+
 What is stored is what a ruler gives back: durations as Prometheus prints them (model.Duration),
 empty fields left out. A stored group is evaluated (appears in /api/v1/rules) `load_delay`
 seconds after it was set, as the ruler picks it up on its next poll (-ruler.poll-interval).
@@ -49,6 +57,8 @@ import yaml
 PREFIX = "/prometheus"
 CONFIG = f"{PREFIX}/config/v1/rules"
 LOADED = f"{PREFIX}/api/v1/rules"
+# ruler → its configuration API's path (the sources above)
+CONFIGS = {"mimir": CONFIG, "cortex": "/api/v1/rules", "loki": "/loki/api/v1/rules"}
 _DURATION = re.compile(r"^((\d+)y)?((\d+)w)?((\d+)d)?((\d+)h)?((\d+)m)?((\d+)s)?((\d+)ms)?$")
 _DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # Mimir's Go YAML is fast; so is libyaml
 _UNITS = (("y", 365 * 86400_000), ("w", 7 * 86400_000), ("d", 86400_000), ("h", 3600_000),
@@ -57,7 +67,9 @@ _UNITS = (("y", 365 * 86400_000), ("w", 7 * 86400_000), ("d", 86400_000), ("h", 
 
 class RulerEmulator:
     def __init__(self, *, token: str | None = None, basic: tuple[str, str] | None = None,
-                 load_delay: float = 0.0, latency: float = 0.0):
+                 load_delay: float = 0.0, latency: float = 0.0, api: str = "mimir"):
+        self.api = api
+        self.config = CONFIGS[api]
         self.latency = latency
         self.token = token
         self.basic = basic
@@ -139,9 +151,10 @@ class RulerEmulator:
         tenant = headers.get("X-Scope-OrgID")
         if path == LOADED and method == "GET":
             return self._prometheus_rules(tenant)
-        if path != CONFIG and not path.startswith(CONFIG + "/"):
+        config = self.config
+        if path != config and not path.startswith(config + "/"):
             return 404, "text/plain", b"404 page not found\n"
-        parts = [urllib.parse.unquote(p) for p in path[len(CONFIG):].split("/") if p]
+        parts = [urllib.parse.unquote(p) for p in path[len(config):].split("/") if p]
         namespace = parts[0] if parts else None
         group = parts[1] if len(parts) > 1 else None
         if len(parts) > 2:
@@ -280,7 +293,10 @@ def _stored(group: dict) -> dict:
 
 def _evaluated(rule: dict, error: str) -> dict:
     alerting = "alert" in rule
-    out = {"name": rule.get("alert") or rule.get("record"), "query": rule["expr"],
+    # getLocalRules shows rule.Query().String(): the parsed expression, so no comments (the
+    # emulator drops them but keeps the rest as written; a guess: no PromQL printer here)
+    query = "\n".join(_uncommented(line) for line in str(rule["expr"]).splitlines()).strip()
+    out = {"name": rule.get("alert") or rule.get("record"), "query": query,
            "labels": rule.get("labels", {}), "health": "err" if error else "ok",
            "lastError": error, "type": "alerting" if alerting else "recording",
            "lastEvaluation": "0001-01-01T00:00:00Z", "evaluationTime": 0}
@@ -288,6 +304,23 @@ def _evaluated(rule: dict, error: str) -> dict:
         out.update(state="inactive", duration=_seconds(rule.get("for", "0s")) / 1000,
                    annotations=rule.get("annotations", {}), alerts=[])
     return out
+
+
+def _uncommented(line: str) -> str:
+    """The line without a '#' comment (a '#' inside a quoted string is no comment)."""
+    quote, index = None, 0
+    while index < len(line):
+        char = line[index]
+        if quote and char == "\\":
+            index += 1  # an escaped character
+        elif quote and char == quote:
+            quote = None
+        elif not quote and char in "\"'`":
+            quote = char
+        elif not quote and char == "#":
+            return line[:index].rstrip()
+        index += 1
+    return line
 
 
 def _seconds(text) -> int:

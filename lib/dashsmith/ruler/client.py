@@ -1,4 +1,5 @@
-"""A ruler's HTTP API: Grafana Mimir's, which Cortex and Loki share (`mimirtool rules` speaks it).
+"""A ruler's HTTP API: Grafana Mimir's, which Cortex and Loki share (`mimirtool rules` speaks it)
+under another path (APIS below).
 
 Sources (github:grafana/mimir): the routes in pkg/api/api.go (RegisterRuler, the configuration
 API under <prometheus-http-prefix>/config/v1/rules, the prefix /prometheus by default), the
@@ -22,6 +23,20 @@ The tenant is the X-Scope-OrgID header (without it the auth middleware answers 4
 a gateway in front may ask for a bearer token or basic auth. Errors are plain text (http.Error)
 or Prometheus's JSON envelope (respondError, 500).
 
+The same handlers (Cortex's pkg/ruler/api.go, which Mimir and Loki forked) answer at another
+path in each (`api`, [dashsmith.deploy] ruler_api or RULER_API):
+
+  mimir   <prometheus-http-prefix>/config/v1/rules   (Mimir's HTTP API reference, "List rule
+          groups"; the prefix is /prometheus by default)
+  cortex  /api/v1/rules, legacy /api/prom/rules      (Cortex's docs/api/_index.md, "List rule
+          groups")
+  loki    /loki/api/v1/rules, legacy /api/prom/rules (Loki's docs/sources/reference/
+          loki-http-api.md, "List rule groups"; pkg/loki/modules.go initRuler registers them)
+
+and all three show what they evaluate at <prometheus-http-prefix>/api/v1/rules, /prometheus by
+default (Loki: /prometheus/api/v1/rules, "List rules"). Loki's ruler parses each expression as
+LogQL, so only rules written in LogQL load there.
+
 Every call is safe to repeat (a POST replaces the group whole), so transient failures (no
 answer, 429, 502-504) are retried as deploy's Grafana calls are (grafana/retry.py).
 """
@@ -40,6 +55,13 @@ from dashsmith.prometheus.api import _reason
 
 RULES_PATH = "/prometheus/config/v1/rules"
 LOADED_PATH = "/prometheus/api/v1/rules"
+# ruler → (its configuration API, where it shows what it evaluates); the sources above.
+APIS: dict[str, tuple[str, str]] = {
+    "mimir": (RULES_PATH, LOADED_PATH),
+    "cortex": ("/api/v1/rules", LOADED_PATH),
+    "loki": ("/loki/api/v1/rules", LOADED_PATH),
+}
+DEFAULT_API = "mimir"
 DEFAULT_TIMEOUT = 10.0
 # libyaml's: a tenant's list holds every group (hundreds), which pure-Python YAML reads slowly.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -64,15 +86,22 @@ RETRIED = retry.Policy(also_retry=_transient)
 @dataclass(frozen=True)
 class RulerConnection:
     """Where the ruler is and who deploy is to it (from RULER_URL, RULER_TENANT, RULER_TOKEN or
-    RULER_USER and RULER_PASSWORD)."""
+    RULER_USER and RULER_PASSWORD), and whose API it speaks (one of APIS)."""
 
     url: str
     tenant: str | None = None
     token: str | None = None
     user: str | None = None
     password: str | None = None
-    rules_path: str = RULES_PATH
-    loaded_path: str = LOADED_PATH
+    api: str = DEFAULT_API
+
+    @property
+    def rules_path(self) -> str:
+        return APIS[self.api][0]
+
+    @property
+    def loaded_path(self) -> str:
+        return APIS[self.api][1]
 
     def redact(self, text: str) -> str:
         for secret in (self.token, self.password):

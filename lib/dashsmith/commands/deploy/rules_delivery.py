@@ -38,7 +38,7 @@ from dashsmith.compiler.output import OutputError
 from dashsmith.grafana import workers
 from dashsmith.grafana.content import content_hash
 from dashsmith.prometheus.api import PrometheusError
-from dashsmith.ruler.client import Ruler, RulerConnection, RulerError
+from dashsmith.ruler.client import APIS, DEFAULT_API, Ruler, RulerConnection, RulerError
 
 PROMETHEUS_RULE_GROUP = "prometheus-rule-group"
 RULER_RULE_GROUP = "ruler-rule-group"
@@ -80,17 +80,23 @@ def delivery(settings: DeploySettings, out_dir: str, *, prometheus_url: str | No
     """Undelivered if the setting asks for a target that is not configured, or (deploying
     through Grafana's API) nothing delivers the rules and the setting does not say none."""
     wanted = _wanted(settings)
-    ruler = ruler_connection()
+    ruler = ruler_connection(settings.ruler_api)
+    if not prometheus_url and through_grafana:
+        # the setting's Prometheus (docker-compose's, in this repository's setup.cfg); without
+        # Grafana the build tree is the deployment, read by a Prometheus when it starts, and
+        # only PROMETHEUS_URL asks for a reload
+        prometheus_url = settings.prometheus_url
     if grafana_alerts:
         configured: str | None = "grafana"
     elif ruler is not None and wanted in (None, "ruler"):
         configured = "ruler"
     else:
         configured = "prometheus" if prometheus_url else None
-    if wanted == "prometheus" and not prometheus_url:
+    if wanted == "prometheus" and not prometheus_url and through_grafana:
         raise Undelivered(f"[{SECTION}] rules = prometheus: set PROMETHEUS_URL (or "
-                          "--prometheus-url) to the Prometheus that reads the rule files, so "
-                          "that deploy reloads it and checks the rules loaded")
+                          f"--prometheus-url, or [{SECTION}] prometheus_url) to the Prometheus "
+                          "that reads the rule files, so that deploy reloads it and checks the "
+                          "rules loaded")
     if wanted == "grafana" and not grafana_alerts:
         raise Undelivered(f"[{SECTION}] rules = grafana: deploy with --grafana-alerts")
     if wanted == "ruler" and ruler is None:
@@ -110,16 +116,20 @@ def delivery(settings: DeploySettings, out_dir: str, *, prometheus_url: str | No
                     _seconds("RULER_LOAD_TIMEOUT", RULER_LOAD_TIMEOUT))
 
 
-def ruler_connection() -> RulerConnection | None:
+def ruler_connection(api: str = DEFAULT_API) -> RulerConnection | None:
     """From RULER_URL, RULER_TENANT (X-Scope-OrgID), RULER_TOKEN or RULER_USER and
-    RULER_PASSWORD; None without RULER_URL."""
+    RULER_PASSWORD, RULER_API (else `api`, the setting); None without RULER_URL."""
     url = os.environ.get("RULER_URL", "").strip()
     if not url:
         return None
     def variable(name: str) -> str | None:
         return os.environ.get(name, "").strip() or None
+    api = (variable("RULER_API") or api).lower()
+    if api not in APIS:
+        raise Undelivered(f"RULER_API={api}: use one of {' | '.join(APIS)}")
     return RulerConnection(url, tenant=variable("RULER_TENANT"), token=variable("RULER_TOKEN"),
-                           user=variable("RULER_USER"), password=variable("RULER_PASSWORD"))
+                           user=variable("RULER_USER"), password=variable("RULER_PASSWORD"),
+                           api=api)
 
 
 def _seconds(variable: str, default: float) -> float:
@@ -377,7 +387,8 @@ def plan_lines(to: Delivery, changes: list[Change], *, verbose: bool = False) ->
 def _target(to: Delivery) -> str:
     if to.ruler is not None:
         tenant = f" (tenant {to.ruler.tenant})" if to.ruler.tenant else ""
-        return f"the ruler at {to.ruler.url}{tenant}, a namespace per rule file"
+        return (f"the ruler at {to.ruler.url}{tenant} ({to.ruler.api}: "
+                f"{to.ruler.rules_path}), a namespace per rule file")
     files = f"rule files in {to.where}/"
     if to.prometheus_url:
         engine = f"Prometheus at {to.prometheus_url} ({files}, reloaded and checked)"
@@ -519,7 +530,8 @@ def _not_evaluated(ruler: Ruler, deployed: dict[tuple[str, str], dict],
 
 
 def _ruler_rule_problems(group: dict, loaded: dict) -> list[str]:
-    """A ruler shows each rule's expression as it was set (Mimir: rl.Rule.GetExpr())."""
+    """A ruler shows each rule's expression as it parsed it (Mimir's getLocalRules:
+    rule.Query().String()): without comments, so without the marks' comment."""
     rules = loaded.get("rules") or []
     problems = []
     for index, rule in enumerate(group.get("rules") or []):
@@ -528,7 +540,8 @@ def _ruler_rule_problems(group: dict, loaded: dict) -> list[str]:
         if have is None or have.get("name") != name:
             problems.append(f"rule {name}: not loaded")
             continue
-        if "".join(str(rule["expr"]).split()) != "".join(str(have.get("query", "")).split()):
+        if "".join(ruler_groups.expression(rule).split()) != \
+                "".join(str(have.get("query", "")).split()):
             problems.append(f"rule {name}: loaded with expression {have.get('query')!r}, not "
                             "the one deployed")
         if have.get("health") == "err":
