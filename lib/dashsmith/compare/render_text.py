@@ -29,6 +29,15 @@ def render(report: Report) -> str:
     return "\n".join(lines) + "\n"
 
 
+def details(diff: Diff, indent: str) -> list[str]:
+    """What changed inside `diff` (its fields, then its panels, variables and queries), each
+    line after `indent`: for a report that has its own line for the entity (deploy's plan)."""
+    lines = [_field(change, 0, diff.status == ADDED) for change in diff.fields]
+    for child in diff.children:
+        lines += _entity(child, 0)
+    return [indent + line.replace("\n", "\n" + indent) for line in lines]
+
+
 def _entity(diff: Diff, depth: int) -> list[str]:
     symbol = SYMBOLS[diff.status]
     text = f"{INDENT * depth}{click.style(symbol, fg=COLOURS[symbol])} {heading(diff)}"

@@ -37,6 +37,15 @@ def compare(base: Snapshot, head: Snapshot) -> Report:
     return Report(base.label, head.label, _dashboards(base, head), rules, rules_compared)
 
 
+def compare_dashboard(old: CompiledDashboard, new: CompiledDashboard,
+                      root: str | None = None) -> Diff | None:
+    """One dashboard in two versions (deploy: as Grafana holds it → as the code declares it),
+    compared as `compare` compares a pair; None when they mean the same. Sources are shown
+    relative to `root`."""
+    return _changed_dashboard(old, new, Snapshot("old", root, [old]),
+                              Snapshot("new", root, [new]))
+
+
 # --- dashboards --------------------------------------------------------------------------
 
 def _dashboards(base: Snapshot, head: Snapshot) -> list[Diff]:

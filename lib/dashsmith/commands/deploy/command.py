@@ -294,7 +294,9 @@ def _deploy(project, connection, build, settings: DeploySettings, rule_files,
     plan = make_plan(current, desired, _plan_options(settings, connection, options))
     rule_changes = _plan_rules(delivery, rule_files)
     plan = rules_delivery.with_rules(plan, rule_changes)
-    _print_plan(connection, server, plan, options)
+    compared = {} if options.json else report.dashboard_changes(
+        plan, build.dashboards, desired, current.dashboards, project.root)
+    _print_plan(connection, server, plan, options, compared)
     _echo(options, rules_delivery.plan_lines(delivery, rule_changes,
                                              verbose=options.verbose >= 1))
     _check(server, plan, options)
@@ -453,7 +455,8 @@ def _plan_options(settings: DeploySettings, connection, options: Options) -> Pla
                        options.prune, settings.disable_provenance, options.force_v2)
 
 
-def _print_plan(connection, server: ServerInfo, plan: Plan, options: Options) -> None:
+def _print_plan(connection, server: ServerInfo, plan: Plan, options: Options,
+                compared: dict | None = None) -> None:
     if options.json:
         return
     saved = f" — the plan in {options.plan_file}" if options.plan_file else ""
@@ -461,7 +464,8 @@ def _print_plan(connection, server: ServerInfo, plan: Plan, options: Options) ->
                                                     if options.dry_run else ""))
     click.echo(server.describe())
     _echo(options, report.plan_text(plan, verbose=options.verbose >= 1,
-                                    diffs=options.dry_run or options.verbose >= 1))
+                                    diffs=options.dry_run or options.verbose >= 1,
+                                    compared=compared, raw_diffs=options.verbose >= 2))
 
 
 def _check(server: ServerInfo, plan: Plan, options: Options) -> None:

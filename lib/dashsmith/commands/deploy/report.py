@@ -9,20 +9,29 @@ from __future__ import annotations
 
 import sys
 import threading
+from collections.abc import Mapping
 from contextlib import contextmanager
+from datetime import datetime, timezone
 
 import click
 import orjson
 
 from dashsmith.commands.deploy.apply import CREATED, DELETED, DRIFTED, FAILED, UPDATED, Result
+from dashsmith.commands.deploy.desired import Desired
+from dashsmith.commands.deploy.live import LiveDashboard
 from dashsmith.commands.deploy.plan import (
     CONTACT_POINT,
+    DASHBOARD,
     ITEM_KINDS,
     MUTE_TIMING,
     Action,
     Change,
     Plan,
 )
+from dashsmith.compare import render_text
+from dashsmith.compare.changes import Diff
+from dashsmith.compare.semantic import compare_dashboard
+from dashsmith.compiler.render import CompiledDashboard
 
 DIFF_LINES = 60
 _SYMBOL = {Action.CREATE: "+", Action.UPDATE: "~", Action.UNCHANGED: "=", Action.DRIFTED: "!",
@@ -31,15 +40,29 @@ _SYMBOL = {Action.CREATE: "+", Action.UPDATE: "~", Action.UNCHANGED: "=", Action
 
 # --- text ------------------------------------------------------------------------------------
 
-def plan_text(plan: Plan, *, verbose: bool = False, diffs: bool = False) -> list[str]:
+def plan_text(plan: Plan, *, verbose: bool = False, diffs: bool = False,
+              compared: Mapping[str, Diff] | None = None, raw_diffs: bool = False,
+              now: datetime | None = None) -> list[str]:
     """The plan, one line per item that changes (every item with `verbose`); the difference
-    under each drifted item (and under each update with `diffs`); then the routing."""
+    under each drifted item (and under each update with `diffs`); then the routing.
+
+    A dashboard's difference is the one `dashsmith diff --live` prints, panel by panel and
+    query by query (`compared`: uid → that comparison, Grafana → code); the JSON hunk is
+    shown where there is none (rule groups, a saved plan) or with `raw_diffs`."""
+    compared = compared or {}
     lines = []
     for change in plan.items:
         if change.action is Action.UNCHANGED and not verbose:
             continue
         lines.append(_line(change))
-        if change.diff and (change.action is Action.DRIFTED or diffs):
+        if change.action is Action.DRIFTED and change.kind == DASHBOARD:
+            lines.append(f"      {drift_origin(change, now)}")
+        if not (change.action is Action.DRIFTED or diffs):
+            continue
+        meaning = compared.get(change.key) if change.kind == DASHBOARD else None
+        if meaning is not None:
+            lines += render_text.details(meaning, "      ")
+        if change.diff and (meaning is None or raw_diffs):
             lines += _diff(change.diff)
     kept = [c for c in plan.kept if c.kind in ITEM_KINDS]
     if kept:
@@ -51,6 +74,67 @@ def plan_text(plan: Plan, *, verbose: bool = False, diffs: bool = False) -> list
                  f"{counts['unchanged']} unchanged, {counts['drifted']} drifted, "
                  f"{counts['delete']} to delete")
     return lines + _routing_plan(plan)
+
+
+def drift_origin(change: Change, now: datetime | None = None) -> str:
+    """Who edited a drifted dashboard in Grafana and when (Grafana's version history, when
+    the plan read it), and how to keep that edit instead of overwriting it, as `grizzly pull`
+    would: 'edited by alice 10 min ago; keep it with `dashsmith import --uid X --force`'."""
+    who: str | None = getattr(change, "edited_by", None)
+    when: str | None = getattr(change, "edited_at", None)
+    keep = f"keep it with `dashsmith import --uid {change.key} --force`"
+    said = [f"by {who}"] if who else []
+    ago = _ago(when, now or datetime.now(timezone.utc)) if when else None
+    if ago:
+        said.append(ago)
+    return f"edited {' '.join(said)}; {keep}" if said else keep[0].upper() + keep[1:]
+
+
+def _ago(stamp: str, now: datetime) -> str | None:
+    """'10 min ago', '3 h ago', '2 days ago' from an ISO-8601 time (UTC when it names no
+    zone); None when it cannot be read."""
+    try:
+        then = datetime.fromisoformat(stamp)
+    except ValueError:
+        return None
+    if then.tzinfo is None:
+        then = then.replace(tzinfo=timezone.utc)
+    seconds = max(0, int((now - then).total_seconds()))
+    if seconds < 60:
+        return "just now"
+    if seconds < 3600:
+        return f"{seconds // 60} min ago"
+    if seconds < 86400:
+        return f"{seconds // 3600} h ago"
+    days = seconds // 86400
+    return f"{days} day{'' if days == 1 else 's'} ago"
+
+
+def dashboard_changes(plan: Plan, build: list[CompiledDashboard], desired: Desired,
+                      live: Mapping[str, LiveDashboard], root: str) -> dict[str, Diff]:
+    """uid → what deploying changes in each dashboard the plan updates or finds drifted, as
+    `dashsmith diff --live` compares them: what Grafana holds (read by the plan) → the code.
+    Both sides are normalized as deploy compares them, so only real differences remain."""
+    compiled = {d.uid: d for d in build}
+    wanted = {d.uid: d for d in desired.dashboards}
+    out: dict[str, Diff] = {}
+    for change in plan.of(DASHBOARD):
+        have, want, code = live.get(change.key), wanted.get(change.key), compiled.get(change.key)
+        if change.action not in (Action.UPDATE, Action.DRIFTED) or have is None \
+                or have.normalized is None or want is None or code is None:
+            continue
+        new = CompiledDashboard(code.uid, want.title, code.folder, want.normalized, code.source,
+                                code.panel_sources, code.target_sources, code.variable_sources)
+        # The folder a move goes from is known by its uid (the reason line names it).
+        folder = code.folder if have.folder_uid == want.folder_uid else have.folder_uid
+        # A dashboard read from Grafana has no declaration behind it: CompiledDashboard types
+        # its source as always given (as diff/live.py notes).
+        old = CompiledDashboard(have.uid, have.title, folder, have.normalized,
+                                source=None)  # type: ignore[arg-type]
+        meaning = compare_dashboard(old, new, root)
+        if meaning is not None:
+            out[change.key] = meaning
+    return out
 
 
 def _routing_plan(plan: Plan) -> list[str]:

@@ -1,0 +1,143 @@
+"""Issue 18, deploy as a newcomer meets it: the plan shows what changes panel by panel and
+query by query (as `dashsmith diff --live` does, terraform plan), a drift says how to keep the
+edit (grizzly pull), and apply asks on a terminal (terraform apply). The real CLI against the
+Grafana emulator."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import datetime, timezone
+
+import pytest
+from grafana_client import GrafanaApi
+
+from dashsmith.commands.deploy import report
+from dashsmith.commands.deploy.plan import DASHBOARD, Action, Change, Plan, PlanOptions
+
+try:
+    from tests.grafana_emulator import GrafanaEmulator
+except ImportError:  # tests/ is not a package: pytest put tests/ itself on sys.path
+    from grafana_emulator import GrafanaEmulator
+
+TOKEN = "glsa_firsthour_Xq7Zt9Lm2Pw4Rv8Kc3Hs6Nd1Bf5Jg0Ty"
+DATASOURCE = {"uid": "prom-main", "name": "Prometheus", "type": "prometheus",
+              "url": "http://prometheus:9090", "isDefault": True}
+CLEAN_ENV = dict.fromkeys(("GRAFANA_URL", "GRAFANA_TOKEN", "GRAFANA_TOKEN_FILE", "GRAFANA_USER",
+                           "GRAFANA_PASSWORD", "GRAFANA_CA_CERT", "GRAFANA_TIMEOUT",
+                           "GRAFANA_ORG_ID", "PROMETHEUS_URL", "CI")) | {"DASHSMITH_RULES": "none"}
+
+
+@pytest.fixture(scope="module")
+def emulator():
+    emu = GrafanaEmulator(version="12.4.0", tokens={TOKEN: "Admin"},
+                          datasources=[DATASOURCE]).start()
+    yield emu
+    emu.stop()
+
+
+@pytest.fixture
+def grafana(emulator):
+    emulator.reset()
+    yield emulator
+    assert emulator.server_errors == []
+
+
+def deploy(cli, grafana, *args, **env):
+    return cli("deploy", *args, env={**CLEAN_ENV, "GRAFANA_URL": grafana.url,
+                                     "GRAFANA_TOKEN": TOKEN, **env})
+
+
+def edit(project, relative: str, old: str, new: str) -> None:
+    path = project / relative
+    text = path.read_text()
+    assert old in text, f"{old!r} not in {relative}"
+    path.write_text(text.replace(old, new, 1))
+
+
+def test_dry_run_shows_each_panel_and_query_that_changes_as_diff_live_does(cli, project,
+                                                                          grafana):
+    assert deploy(cli, grafana).exit_code == 0
+    edit(project, "dashboards/ai.py", 'RATE)}) * 60",', 'RATE)}) * 3600",')
+    edit(project, "dashboards/ai.py", 'unit="reqpm"', 'unit="reqph"')
+    planned = deploy(cli, grafana, "--dry-run")
+    assert planned.exit_code == 0, planned.output
+    lines = planned.output.splitlines()
+    start = lines.index("  ~ update    dashboard ai-llm (AI / LLM): changed in code")
+    shown = [line.strip() for line in lines[start + 1:] if line.startswith("      ")]
+    assert shown[0].startswith('~ panel "Completions Rate"  dashboards/ai.py:')
+    assert "unit: reqpm → reqph" in shown
+    assert any(line.startswith("~ query A") for line in shown)
+    assert any("* [-60-]{+3600+}" in line for line in shown)
+    assert "@@" not in planned.output  # no raw JSON hunk
+    # The same lines as `diff --live`, which compares the same two sides.
+    live = cli("diff", "--live", env={**CLEAN_ENV, "GRAFANA_URL": grafana.url,
+                                      "GRAFANA_TOKEN": TOKEN})
+    assert live.exit_code == 1, live.output
+    compared = [line.strip() for line in live.output.splitlines()]
+    start = compared.index('~ dashboard ai-llm "AI / LLM"  dashboards/ai.py:9')
+    assert compared[start + 1:start + 1 + len(shown)] == shown
+    # -vv adds the JSON hunk for whoever wants the bytes.
+    assert "@@" in deploy(cli, grafana, "--dry-run", "-vv").output
+
+
+def test_a_drifted_dashboard_says_how_to_keep_the_edit(cli, grafana):
+    assert deploy(cli, grafana).exit_code == 0
+    api = GrafanaApi.from_url(grafana.url, credential=TOKEN)
+    current = api.dashboard.get_dashboard("ai-llm")
+    api.dashboard.update_dashboard({"dashboard": {**current["dashboard"],
+                                                  "description": "edited in the UI"},
+                                    "folderUid": current["meta"]["folderUid"],
+                                    "overwrite": False, "message": "edited in the UI"})
+    planned = deploy(cli, grafana, "--dry-run")
+    assert planned.exit_code == 1, planned.output
+    lines = planned.output.splitlines()
+    at = lines.index("  ! drifted   dashboard ai-llm (AI / LLM): edited in Grafana since dashsmith "
+                     "deployed it")
+    assert lines[at + 1].strip().lower().endswith(
+        "keep it with `dashsmith import --uid ai-llm --force`")
+    # what --force would change, Grafana → code, as diff --live says it
+    assert lines[at + 2].strip() == (
+        "description: [-edited-]{+Completions,+} [-in-]{+tokens, spend, latency and errors of+} "
+        "the [-UI-]{+platform's LLM calls.+}")
+
+
+def _drifted(**edit) -> Change:
+    """A drifted dashboard as the plan makes it, with who edited it and when when the plan
+    read them from Grafana's version history."""
+    fields = {f.name for f in dataclasses.fields(Change)}
+    if {"edited_by", "edited_at"} <= fields:
+        return Change(DASHBOARD, "ai-llm", "AI / LLM", Action.DRIFTED, **edit)
+    # Until plan.py carries them: the same Change with the two fields added.
+    with_edit = dataclasses.make_dataclass(
+        "ChangeWithEdit", [("edited_by", "str | None", None), ("edited_at", "str | None", None)],
+        bases=(Change,), frozen=True)
+    return with_edit(DASHBOARD, "ai-llm", "AI / LLM", Action.DRIFTED, **edit)
+
+
+NOW = datetime(2026, 12, 7, 17, 30, tzinfo=timezone.utc)
+
+
+@pytest.mark.parametrize(("edit", "said"), [
+    ({"edited_by": "alice", "edited_at": "2026-12-07T17:20:00Z"},
+     "edited by alice 10 min ago; keep it with `dashsmith import --uid ai-llm --force`"),
+    ({"edited_by": "alice", "edited_at": "2026-12-07T14:29:00+00:00"},
+     "edited by alice 3 h ago; keep it with `dashsmith import --uid ai-llm --force`"),
+    ({"edited_by": None, "edited_at": "2026-12-05T17:30:00Z"},
+     "edited 2 days ago; keep it with `dashsmith import --uid ai-llm --force`"),
+    ({"edited_by": "bob", "edited_at": None},
+     "edited by bob; keep it with `dashsmith import --uid ai-llm --force`"),
+    ({"edited_by": "bob", "edited_at": "not a time"},
+     "edited by bob; keep it with `dashsmith import --uid ai-llm --force`"),
+    ({"edited_by": None, "edited_at": None},
+     "Keep it with `dashsmith import --uid ai-llm --force`"),
+])
+def test_drift_names_who_edited_it_and_when(edit, said):
+    assert report.drift_origin(_drifted(**edit), NOW) == said
+
+
+def test_the_plan_prints_who_edited_a_drifted_dashboard():
+    change = _drifted(edited_by="alice", edited_at="2026-12-07T17:20:00Z")
+    lines = report.plan_text(Plan((change,), PlanOptions("p")), now=NOW)
+    assert lines[:2] == [
+        "  ! drifted   dashboard ai-llm (AI / LLM)",
+        "      edited by alice 10 min ago; keep it with `dashsmith import --uid ai-llm --force`"]
