@@ -246,7 +246,7 @@ def test_dry_run_prints_the_plan_and_writes_nothing(cli, project, emulated, expe
     result = deploy(cli, emulated, "--dry-run")
     assert result.exit_code == 0, result.output
     assert "dry run" in result.output
-    assert "+  \"description\": \"Completions, token use, spend" in result.output
+    assert "description: Completions, [-tokens-]{+token use+}, spend" in result.output
     assert emulated.emu.writes() == []
 
     as_json = json.loads(deploy(cli, emulated, "--dry-run", "--format", "json").output)
@@ -297,7 +297,7 @@ def test_ui_edit_is_refused_with_a_diff_then_overwritten_with_force(cli, grafana
     assert result.exit_code == 1, result.output
     assert ("! drifted   dashboard postgresql (Database): edited in Grafana since dashsmith "
             "deployed it") in result.output
-    assert '-  "description": "Edited by hand during an incident"' in result.output
+    assert "description: [-Edited-]{+Availability,+} [-by-]{+connections,+}" in result.output
     assert grafana.dashboard("postgresql")["dashboard"]["description"] == \
         "Edited by hand during an incident"
 
