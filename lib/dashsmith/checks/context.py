@@ -3,9 +3,6 @@ the scrape interval, and what they have already seen (for duplicates)."""
 
 from __future__ import annotations
 
-from rapidfuzz import process
-from rapidfuzz.distance import Levenshtein
-
 from dashsmith import promql
 from dashsmith.checks.rules.alert_severity import SEVERITIES
 from dashsmith.model import durations
@@ -61,6 +58,10 @@ class Context:
         """Up to two known names a typo away from `name` (a few edits, fewer for short
         names): asked only for a finding that is reported, and answered once per name."""
         if name not in self._near:
+            # Imported here: most runs suggest nothing, and rapidfuzz takes ~8 ms to import.
+            from rapidfuzz import process
+            from rapidfuzz.distance import Levenshtein
+
             if self._known_names is None:
                 catalog = self.catalog.series_names() if self.catalog else []
                 self._known_names = sorted({*catalog, *self.records})

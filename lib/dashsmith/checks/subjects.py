@@ -18,14 +18,15 @@ import os
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from dashsmith import promql
 from dashsmith.checks import literals, pysource
-from dashsmith.compiler.estate import Estate, RuleFile
-from dashsmith.compiler.render import render_rule_file
 from dashsmith.model.rules import Alert, Record, RuleGroup
 from dashsmith.model.source import Source
+
+if TYPE_CHECKING:
+    from dashsmith.compiler.estate import Estate, RuleFile
 
 # Panels that show no data of their own.
 DECORATIVE_PANEL_TYPES = frozenset({"row", "text", "news", "dashlist", "alertlist", "annolist",
@@ -217,6 +218,10 @@ def declared_rule_files(estate: Estate) -> list[RuleFileDoc]:
 
 
 def _declared_rule_file(rule_file: RuleFile, estate: Estate) -> RuleFileDoc:
+    # Imported here: the renderer (and what it imports) is for declarations, not files read.
+    from dashsmith.compiler.estate import RuleFile
+    from dashsmith.compiler.render import render_rule_file
+
     buildable = [RuleGroup(g.name, [r for r in g.rules if _buildable(r)], g.interval, g.source)
                  for g in rule_file.groups]
     data = render_rule_file(RuleFile(rule_file.name, buildable, rule_file.source),

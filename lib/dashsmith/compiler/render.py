@@ -7,8 +7,6 @@ import textwrap
 import zlib
 from dataclasses import dataclass, field
 
-import grafanalib.core as g
-
 from dashsmith.compiler.estate import RuleFile
 from dashsmith.compiler.templates import Templates, plain
 from dashsmith.model import durations, folders
@@ -46,6 +44,9 @@ class CompiledDashboard:
 
 
 def render_dashboard(dashboard: Dashboard) -> CompiledDashboard:
+    import grafanalib.core as g
+
+    # grafanalib is imported where a dashboard is rendered (model/panels.py says why).
     compiled = CompiledDashboard(dashboard.uid, dashboard.title.strip(), dashboard.folder, {},
                                  dashboard.source)
     ids = _PanelIds(dashboard)
@@ -114,6 +115,8 @@ class _Layout:
         return out + self._panels(loose, "")
 
     def _row(self, row: Row) -> list[dict]:
+        import grafanalib.core as g
+
         row_id = self.ids.next(row.title, explicit=row.id)
         self.compiled.panel_sources[row_id] = row.source
         repeat = {"repeat": g.Repeat(variable=row.repeat)} if row.repeat else {}
@@ -165,6 +168,8 @@ class _Layout:
         return merge(data, panel.extra)
 
     def _target(self, panel: Panel, panel_id: int, query: Query, index: int) -> dict:
+        import grafanalib.core as g
+
         ref_id = query.ref_id or _ref_id(index)
         self.compiled.target_sources[(panel_id, ref_id)] = query.source
         instant = panel.instant if query.instant is None else query.instant

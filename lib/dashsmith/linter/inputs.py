@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from dashsmith.checks.rules.file_format import FileFormat
 from dashsmith.checks.subjects import (
@@ -18,12 +19,13 @@ from dashsmith.checks.subjects import (
     is_rule,
     is_rule_file,
 )
-from dashsmith.compiler import validate
-from dashsmith.compiler.estate import Estate
-from dashsmith.compiler.render import CompiledDashboard
 from dashsmith.linter import locate
 from dashsmith.model.problems import DeclarationError, Problem
 from dashsmith.model.source import Source
+
+if TYPE_CHECKING:
+    from dashsmith.compiler.estate import Estate
+    from dashsmith.compiler.render import CompiledDashboard
 
 RULE_FILE_SUFFIXES = (".yml", ".yaml")
 
@@ -43,6 +45,10 @@ class Inputs:
 # --- the declared estate ---------------------------------------------------------------------
 
 def declared(project) -> Inputs:
+    # Imported here: build's checks and renderer are for declarations; lint of files given as
+    # paths (rule files above all) starts faster without them.
+    from dashsmith.compiler import validate
+
     try:
         estate = project.estate
     except DeclarationError as error:
@@ -52,6 +58,8 @@ def declared(project) -> Inputs:
 
 
 def _declared_dashboards(estate: Estate, problems: list[Problem]) -> Iterator[DashboardDoc]:
+    from dashsmith.compiler import validate
+
     for compiled in validate.rendered(estate.dashboards, problems):
         yield _declared_dashboard(compiled)
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
-
-import grafanalib.core as g
+from typing import TYPE_CHECKING, Any
 
 from dashsmith.model.panels import Panel
 from dashsmith.model.source import Source, caller
+
+# grafanalib is imported where a variable is declared (see model/panels.py for why).
+if TYPE_CHECKING:
+    import grafanalib.core as g
 
 DATASOURCE_VARIABLE = "datasource"
 DATASOURCE = {"type": "prometheus", "uid": f"${{{DATASOURCE_VARIABLE}}}"}
@@ -75,6 +77,8 @@ class Dashboard:
 
 def datasource_variable(name: str = DATASOURCE_VARIABLE, *,
                         source: Source | None = None) -> Variable:
+    import grafanalib.core as g
+
     template = g.Template(name=name, label="Data source", query="prometheus", type="datasource",
                           default="Prometheus")
     return Variable(name, template, source or caller())
@@ -84,6 +88,8 @@ def label_variable(name: str, metric: str, *, label: str | None = None, text: st
                    multi: bool = True, include_all: bool = True,
                    **template_options: Any) -> Variable:
     """A variable holding the values of a label, from `label_values(metric, label)`."""
+    import grafanalib.core as g
+
     label = label or name
     template = g.Template(
         name=name,
@@ -103,6 +109,8 @@ def label_variable(name: str, metric: str, *, label: str | None = None, text: st
 
 def custom_variable(name: str, values: list[str], *, default: str | None = None,
                     text: str | None = None, **template_options: Any) -> Variable:
+    import grafanalib.core as g
+
     template = g.Template(name=name, label=text or name.capitalize(), query=",".join(values),
                           type="custom", default=default or values[0], **template_options)
     return Variable(name, template, caller())

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
-
-import grafanalib.core as g
+from typing import TYPE_CHECKING, Any
 
 from dashsmith.model.source import Source, caller
+
+# grafanalib is imported where a panel is declared, not with `import dashsmith`: it takes about
+# 0.15 s, which lint of rule files (and any run that reads no dashboard) would pay every time.
+if TYPE_CHECKING:
+    import grafanalib.core as g
 
 DEFAULT_HEIGHT = 8
 
@@ -129,6 +132,7 @@ def timeseries(title: str, *queries: Query | str, unit: str = "", description: s
                **grafanalib_options: Any) -> Panel:
     """A time series panel; `stack=True` stacks the series. Thresholds are drawn as lines
     unless `thresholds_style` says otherwise ('off', 'dashed', 'area', 'line+area', ...)."""
+    import grafanalib.core as g
     grafana_panel = _recipe(
         g.TimeSeries,
         title=title, description=description, unit=unit, fillOpacity=fill,
@@ -147,6 +151,7 @@ def stat(title: str, *queries: Query | str, unit: str = "", description: str = "
          position: tuple[int, int] | None = None, extra: dict | None = None,
          **grafanalib_options: Any) -> Panel:
     """A single value over the dashboard's time range (instant query)."""
+    import grafanalib.core as g
     grafana_panel = _recipe(
         g.Stat,
         title=title, description=description, format=unit or "none",
@@ -164,6 +169,7 @@ def gauge(title: str, *queries: Query | str, unit: str = "", description: str = 
           width: int | None = None, height: int = DEFAULT_HEIGHT, id: int | None = None,
           position: tuple[int, int] | None = None, extra: dict | None = None,
           **grafanalib_options: Any) -> Panel:
+    import grafanalib.core as g
     grafana_panel = _recipe(g.GaugePanel, title=title, description=description,
                             format=unit or "none", min=min, max=max, calc="lastNotNull",
                             **_options(grafanalib_options))
@@ -179,6 +185,7 @@ def bargauge(title: str, *queries: Query | str, unit: str = "", description: str
     # grafanalib writes bar gauges in Grafana 6's options.fieldOptions; fieldConfig is current.
     modern = {"fieldConfig": {"defaults": {"unit": unit or "none", "min": min, "max": max}},
               "options": {"reduceOptions": {"calcs": ["lastNotNull"], "values": False}}}
+    import grafanalib.core as g
     grafana_panel = _recipe(g.BarGauge, title=title, description=description,
                             format=unit or "none", min=min, max=max, calc="lastNotNull",
                             displayMode="gradient", orientation="horizontal", extraJson=modern,
@@ -193,6 +200,7 @@ def piechart(title: str, *queries: Query | str, unit: str = "short", description
              position: tuple[int, int] | None = None, extra: dict | None = None,
              **grafanalib_options: Any) -> Panel:
     """Shares of a whole over the dashboard's time range (instant query)."""
+    import grafanalib.core as g
     grafana_panel = _recipe(g.PieChartv2, title=title, description=description, unit=unit,
                             pieType="donut" if donut else "pie",
                             legendDisplayMode="table", legendPlacement="right",
@@ -207,6 +215,7 @@ def table(title: str, *queries: Query | str, unit: str = "", description: str = 
           position: tuple[int, int] | None = None, extra: dict | None = None,
           **grafanalib_options: Any) -> Panel:
     """Rows of the latest values (instant query, table format)."""
+    import grafanalib.core as g
     grafana_panel = _recipe(g.Table, title=title, description=description, unit=unit,
                             transformations=[{"id": "organize", "options": {
                                 "excludeByName": {"Time": True}}}],
@@ -222,6 +231,7 @@ def barchart(title: str, *queries: Query | str, unit: str = "", description: str
              position: tuple[int, int] | None = None, extra: dict | None = None,
              **grafanalib_options: Any) -> Panel:
     """Bars over time, one per `interval` (e.g. '1d' for a count per day)."""
+    import grafanalib.core as g
     grafana_panel = _recipe(g.TimeSeries, title=title, description=description, unit=unit,
                             drawStyle="bars", fillOpacity=80, interval=interval or None,
                             **_options(grafanalib_options))
@@ -233,6 +243,7 @@ def text(title: str, content: str, *, width: int | None = None, height: int = 4,
          id: int | None = None, position: tuple[int, int] | None = None,
          extra: dict | None = None, **grafanalib_options: Any) -> Panel:
     """Markdown text; needs no query."""
+    import grafanalib.core as g
     grafana_panel = _recipe(g.Text, title=title, content=content,
                             **{"mode": "markdown", **grafanalib_options})
     return _panel(grafana_panel, title, (), "", width=width, height=height, panel_id=id,
@@ -246,6 +257,7 @@ def panel(grafana_panel: g.Panel, *queries: Query | str, thresholds: dict | None
     targets = queries or [Query(t.expr, legend=t.legendFormat, instant=t.instant,
                                 interval=t.interval, source=caller())
                           for t in getattr(grafana_panel, "targets", [])]
+    import grafanalib.core as g
     return _panel(grafana_panel, grafana_panel.title, targets, "", width=width, height=height,
                   thresholds=thresholds, panel_id=id, position=position, extra=extra,
                   needs_queries=not isinstance(grafana_panel, (g.Text, g.RowPanel)))

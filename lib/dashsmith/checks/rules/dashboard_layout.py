@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from dashsmith.checks.rule import Rule
-from dashsmith.model.dashboard import Row
 
 
 class DashboardLayout(Rule):
@@ -23,6 +22,9 @@ class DashboardLayout(Rule):
     structural = True
 
     def declared(self, estate, context):
+        # Imported here: the dashboard model is for declarations (lint of files skips it).
+        from dashsmith.model.dashboard import Row
+
         for dashboard in estate.dashboards:
             for item in dashboard.rows:
                 if isinstance(item, Row):

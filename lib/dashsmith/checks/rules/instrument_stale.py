@@ -2,12 +2,15 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from dashsmith.checks.context import Context
 from dashsmith.checks.rule import Rule
-from dashsmith.compiler.estate import Estate
 from dashsmith.model.problems import Problem
 from dashsmith.model.source import Source
+
+if TYPE_CHECKING:
+    from dashsmith.compiler.estate import Estate
 
 
 class InstrumentStale(Rule):

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from dashsmith.checks.rule import Rule
-from dashsmith.routing.checks import is_black_hole, routed_alerts
 
 
 class RoutingBlackHole(Rule):
@@ -18,6 +17,9 @@ class RoutingBlackHole(Rule):
     reported_by = ("lint", "test")
 
     def declared(self, estate, context):
+        # Imported here: only declarations have a routing (lint of files does not import it).
+        from dashsmith.routing.checks import is_black_hole, routed_alerts
+
         for item in routed_alerts(estate):
             if all(is_black_hole(estate.routing, name) for name in item.receivers):
                 yield self.problem(f"alert {item.alert.name} reaches only "

@@ -1,12 +1,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING
 
 from dashsmith.checks.context import Context
 from dashsmith.checks.rule import Rule
-from dashsmith.compiler.estate import Estate
 from dashsmith.model.problems import Problem
-from dashsmith.routing.checks import routed_alerts
+
+if TYPE_CHECKING:
+    from dashsmith.compiler.estate import Estate
 
 
 class RoutingExpectedReceivers(Rule):
@@ -27,6 +29,9 @@ class RoutingExpectedReceivers(Rule):
     reported_by = ("lint", "test")
 
     def declared(self, estate: Estate, context: Context) -> Iterator[Problem]:
+        # Imported here: only declarations have a routing (lint of files does not import it).
+        from dashsmith.routing.checks import routed_alerts
+
         for item in routed_alerts(estate):
             expected = item.alert.expect_receivers
             if expected is not None and list(expected) != item.receivers:

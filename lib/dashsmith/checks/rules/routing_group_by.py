@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from dashsmith.checks.rule import Rule
 from dashsmith.promql.names import LABEL_NAME
-from dashsmith.routing.resolve import GROUP_BY_ALL
 
 
 class RoutingGroupBy(Rule):
@@ -21,6 +20,9 @@ class RoutingGroupBy(Rule):
     def declared(self, estate, context):
         if estate.routing is None:
             return
+        # Imported here: only declarations have a routing (lint of files does not import it).
+        from dashsmith.routing.resolve import GROUP_BY_ALL
+
         for route in estate.routing.root.walk():
             for label in route.group_by or []:
                 if label != GROUP_BY_ALL and not LABEL_NAME.match(label):

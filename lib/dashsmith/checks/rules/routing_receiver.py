@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from dashsmith.checks.rule import Rule
-from dashsmith.routing.receivers import INTEGRATIONS
 
 
 class RoutingReceiver(Rule):
@@ -22,6 +21,9 @@ class RoutingReceiver(Rule):
         routing = estate.routing
         if routing is None:
             return
+        # Imported here: only declarations have a routing (lint of files does not import it).
+        from dashsmith.routing.receivers import INTEGRATIONS
+
         for receiver in routing.receivers:
             for integration in receiver.integrations:
                 if not isinstance(integration, INTEGRATIONS):

@@ -1,13 +1,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from dashsmith.checks.context import Context
 from dashsmith.checks.rule import Rule
-from dashsmith.compiler.estate import Estate
 from dashsmith.model.problems import Problem
-from dashsmith.routing.receivers import INTEGRATIONS
-from dashsmith.routing.secrets import Secret
+
+if TYPE_CHECKING:
+    from dashsmith.compiler.estate import Estate
 
 # The field of each integration that holds a credential.
 SECRET_FIELDS = {"Slack": "api_url", "PagerDuty": "routing_key"}
@@ -32,6 +33,10 @@ class RoutingSecret(Rule):
     def declared(self, estate: Estate, context: Context) -> Iterator[Problem]:
         if estate.routing is None:
             return
+        # Imported here: only declarations have a routing (lint of files does not import it).
+        from dashsmith.routing.receivers import INTEGRATIONS
+        from dashsmith.routing.secrets import Secret
+
         for receiver in estate.routing.receivers:
             for integration in receiver.integrations:
                 kind = type(integration).__name__
