@@ -6,6 +6,10 @@ Grafana emulator."""
 from __future__ import annotations
 
 import dataclasses
+import os
+import pty
+import subprocess
+import sys
 from datetime import datetime, timezone
 
 import pytest
@@ -141,3 +145,55 @@ def test_the_plan_prints_who_edited_a_drifted_dashboard():
     assert lines[:2] == [
         "  ! drifted   dashboard ai-llm (AI / LLM)",
         "      edited by alice 10 min ago; keep it with `dashsmith import --uid ai-llm --force`"]
+
+
+# --- apply asks on a terminal ------------------------------------------------------------------
+
+def deploy_on_a_terminal(project, grafana, *args, answer: str = "", **env):
+    """`dashsmith deploy` in a subprocess whose stdin is a terminal (a pseudo-terminal) that
+    types `answer`; stdout and stderr are read from pipes."""
+    environment = {k: v for k, v in os.environ.items() if k not in CLEAN_ENV}
+    environment.update({k: v for k, v in CLEAN_ENV.items() if v is not None})
+    environment.update(GRAFANA_URL=grafana.url, GRAFANA_TOKEN=TOKEN, **env)
+    controller, terminal = pty.openpty()
+    try:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "dashsmith", "--project", str(project), "deploy", *args],
+            stdin=terminal, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            env=environment)
+        os.write(controller, answer.encode())
+        out, err = process.communicate(timeout=120)
+    finally:
+        os.close(controller)
+        os.close(terminal)
+    return process.returncode, out, err
+
+
+def test_on_a_terminal_apply_shows_the_plan_and_asks_first(project, grafana):
+    code, out, err = deploy_on_a_terminal(project, grafana, answer="n\n")
+    assert code == 1, err
+    assert out.index("plan: 12 to create") < out.index("Apply these changes? [y/N]")
+    assert "apply cancelled; nothing was changed" in err
+    assert grafana.writes() == []
+
+    code, out, err = deploy_on_a_terminal(project, grafana, answer="y\n")
+    assert code == 0, err
+    assert "Apply these changes? [y/N]" in out
+    assert "12 created" in out
+
+
+@pytest.mark.parametrize(("args", "env"), [(("--yes",), {}), (("-y",), {}), ((), {"CI": "true"}),
+                                           (("--dry-run",), {})])
+def test_yes_ci_and_dry_run_never_ask(project, grafana, args, env):
+    code, out, err = deploy_on_a_terminal(project, grafana, *args, **env)
+    assert code == 0, err
+    assert "Apply these changes?" not in out
+    assert ("12 created" in out) != ("--dry-run" in args)
+
+
+def test_without_a_terminal_apply_does_not_ask(cli, grafana):
+    """CliRunner's stdin is no terminal: a script or a pipe applies as before."""
+    result = deploy(cli, grafana)
+    assert result.exit_code == 0, result.output
+    assert "Apply these changes?" not in result.output
+    assert "12 created" in result.output

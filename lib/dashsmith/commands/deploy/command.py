@@ -68,6 +68,7 @@ class Options:
     plan_out: str | None = None  # save the plan here
     plan_file: str | None = None  # apply the plan saved here
     force_v2: tuple[str, ...] = ()  # v2 dashboards --force may overwrite with their v1 code
+    yes: bool = False  # apply without asking, even on a terminal
 
     @property
     def read_concurrency(self) -> int:
@@ -109,12 +110,16 @@ class Options:
 @click.option("--plan-out", metavar="FILE",
               help="Also save the plan to FILE, for deploy --plan FILE (with --dry-run: only "
                    "save it).")
+@click.option("-y", "--yes", is_flag=True,
+              help="Apply without asking. On a terminal deploy shows the plan and asks first; "
+                   "it never asks when stdin is not a terminal, under CI (CI set) or with "
+                   "--dry-run.")
 @click.option("--plan", "plan_file", metavar="FILE",
               help="Apply the plan saved in FILE exactly (no build, no new plan), if nothing "
                    "it writes changed in Grafana since it was made.")
 @click.pass_context
 def deploy(ctx, connection, dry_run, output_format, force, force_v2, prune, max_deletes,
-           concurrency, grafana_alerts, prometheus_url, verbose, plan_out, plan_file):
+           concurrency, grafana_alerts, prometheus_url, verbose, plan_out, plan_file, yes):
     """Deploy the dashboards (and alert rules) to Grafana, or write them for file provisioning.
 
     With GRAFANA_URL (or --url) set: plan, print, apply. Credentials come from GRAFANA_TOKEN,
@@ -125,7 +130,7 @@ def deploy(ctx, connection, dry_run, output_format, force, force_v2, prune, max_
     settings = _settings(project)
     options = Options(dry_run, output_format == "json", force, prune, max_deletes,
                       concurrency or settings.concurrency, grafana_alerts, prometheus_url, verbose,
-                      plan_out, plan_file, tuple(force_v2))
+                      plan_out, plan_file, tuple(force_v2), yes)
     with _secrets_hidden(connection, verbose):
         sys.exit(_run(project, settings, connection, options))
 
@@ -304,6 +309,7 @@ def _deploy(project, connection, build, settings: DeploySettings, rule_files,
         _save(plan, options.plan_out, options)
     if options.dry_run:
         return _dry_run(server, plan, options)
+    _confirm(plan, options)
     _write_local(build, rule_files, project.settings.path("out"))
     result = _apply(grafana, rules_delivery.without_rules(plan), secrets, options)
     delivered = _deliver_rules(delivery, rule_changes, rule_files, options)
@@ -475,6 +481,17 @@ def _check(server: ServerInfo, plan: Plan, options: Options) -> None:
         _emit_json(options, server=server.as_json(),
                    plan=report.plan_json(plan, options.max_deletes))
         fail("; ".join(refusals) + "; nothing was changed")
+
+
+def _confirm(plan: Plan, options: Options) -> None:
+    """On a terminal, the plan just printed is applied only when the person says so, as
+    `terraform apply` asks. Not asked: --yes, stdin not a terminal (a pipe, a script), CI set
+    (every CI service sets it), JSON output (for a program), or nothing to write."""
+    under_ci = os.environ.get("CI", "").lower() not in ("", "0", "false", "no")
+    if options.yes or options.json or not plan.writes or under_ci or not sys.stdin.isatty():
+        return
+    if not click.confirm("Apply these changes?", default=False):
+        fail("apply cancelled; nothing was changed", EXIT_PROBLEMS)
 
 
 def _dry_run(server: ServerInfo, plan: Plan, options: Options) -> int:
