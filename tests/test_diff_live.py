@@ -116,3 +116,19 @@ def test_live_needs_a_url(cli):
     result = cli("diff", "--live", env={"GRAFANA_URL": ""})
     assert result.exit_code == 2
     assert "--url or GRAFANA_URL" in result.output
+
+
+@pytest.mark.parametrize("version", ["12.4.0", "13.0.0"])
+def test_a_dashboard_grafana_holds_as_schema_v2_is_compared_through_its_classic_view(
+        cli, build, version):
+    from grafana_emulator.emulator import GrafanaEmulator
+    with GrafanaEmulator(version=version, tokens={TOKEN: "Admin"}) as grafana:
+        deploy_by_hand(grafana, build)
+        uid = build.dashboards[0].uid
+        grafana.ui_save_v2(uid, tabs=True)  # a person saved it with dynamic dashboards on
+        result = live(cli, grafana)
+    assert result.exit_code in (0, 1), result.output
+    assert f"dashboard {uid}: converted to a dynamic dashboard (schema v2) in Grafana; " \
+           "compared through Grafana's classic view of it, which flattens its tabs" \
+        in result.output
+    assert "cannot read" not in result.output

@@ -131,3 +131,22 @@ def _all_folders(emulator) -> list[dict]:
 def _all_dashboards(emulator) -> list[dict]:
     api = GrafanaApi.from_url(emulator.url, credential=TOKEN)
     return api.client.GET("/search", params={"type": "dash-db"})
+
+
+@pytest.mark.parametrize("version", ["12.4.0", "13.0.0"])
+def test_a_dashboard_grafana_converted_to_schema_v2_imports_its_classic_view_and_says_so(
+        cli, project, version):
+    from grafana_emulator.emulator import GrafanaEmulator
+    with GrafanaEmulator(version=version, tokens={TOKEN: "Admin"},
+                         datasources=[PROMETHEUS_DATASOURCE]) as grafana:
+        grafana.add_dashboard(corpus("host_overview.json"))
+        grafana.ui_save_v2("host-overview", tabs=True)  # a person saved it with tabs
+        dry = cli("import", "--uid", "host-overview", "--dry-run", env=env(grafana))
+        result = cli("import", "--uid", "host-overview", env=env(grafana))
+    warning = ("warning: converted to a dynamic dashboard (schema v2) in Grafana: the module "
+               "declares Grafana's classic (v1) view of it, which flattens its tabs 'Overview'")
+    assert result.exit_code == 0, result.output
+    assert warning in result.output
+    assert dry.exit_code == 0 and warning in dry.output  # --dry-run says what import says
+    assert "would write dashboards/host_overview.py" in dry.output
+    assert cli("build").exit_code == 0

@@ -198,3 +198,62 @@ def test_thresholds_a_graph_draws_are_kept(cli, project, tmp_path):
     changed = copy.deepcopy(dashboard(drawn))
     changed["panels"][0]["fieldConfig"]["defaults"]["thresholds"]["steps"][1]["value"] = 95
     assert differences(normalize(dashboard(drawn)), normalize(changed)) != []
+
+
+def test_a_panel_showing_another_panels_results_has_no_promql_to_miss(cli, project, tmp_path):
+    reuse = {"type": "datasource", "uid": "-- Dashboard --"}
+    source = timeseries(1, "Load", "sum(rate(http_requests_total[$__rate_interval]))")
+    shown = {"id": 2, "type": "stat", "title": "Load now", "datasource": reuse,
+             "gridPos": {"h": 8, "w": 12, "x": 12, "y": 0},
+             "targets": [{"datasource": reuse, "panelId": 1, "refId": "A"}]}
+    text, built = imported(cli, project, tmp_path, dashboard(source, shown))
+    assert '"panelId": 1' in text
+    assert built["panels"][1]["targets"][0]["panelId"] == 1
+
+
+def test_a_blank_query_beside_real_ones_is_a_leftover_not_a_refusal(cli, project, tmp_path):
+    panel = timeseries(1, "Requests", "sum(rate(http_requests_total[$__rate_interval]))", "")
+    imported(cli, project, tmp_path, dashboard(panel))
+    result = cli("lint", "--no-tools")
+    assert "warning panel/no-targets panel 'Requests': query B is empty (Grafana skips it" \
+        in result.output
+
+
+def test_a_panel_of_blank_queries_only_is_still_refused(cli, project, tmp_path):
+    path = tmp_path / "blank.json"
+    path.write_text(json.dumps(dashboard(timeseries(1, "Nothing", "", " "))))
+    result = cli("import", str(path))
+    assert result.exit_code == 2
+    assert f"{path}: `dashsmith build` would refuse the module it becomes" in result.output
+    assert "panel 'Nothing' has an empty query; nothing was written" in result.output
+
+
+def test_a_dashboard_resource_of_the_v1_api_is_its_classic_spec(cli, project, tmp_path):
+    spec = dashboard(timeseries(1, "Up", "up"))
+    del spec["uid"]
+    resource = {"apiVersion": "dashboard.grafana.app/v1beta1", "kind": "Dashboard",
+                "metadata": {"name": "shape"}, "spec": spec}
+    path = tmp_path / "resource.json"
+    path.write_text(json.dumps(resource))
+    result = cli("import", str(path))
+    assert result.exit_code == 0, result.output
+    assert "(uid shape)" in result.output
+
+
+@pytest.mark.parametrize("wrapped", [True, False])
+def test_a_schema_v2_dashboard_is_refused_naming_what_it_holds(cli, project, tmp_path, wrapped):
+    spec = {"title": "Dynamic", "elements": {"panel-1": {"kind": "Panel", "spec": {}}},
+            "layout": {"kind": "TabsLayout", "spec": {"tabs": [
+                {"kind": "TabsLayoutTab", "spec": {"title": "Overview", "layout": {
+                    "kind": "GridLayout", "spec": {"items": []}}}}]}}}
+    data = {"apiVersion": "dashboard.grafana.app/v2beta1", "kind": "Dashboard",
+            "metadata": {"name": "dyn"}, "spec": spec} if wrapped else spec
+    path = tmp_path / "dynamic.json"
+    path.write_text(json.dumps(data))
+    result = cli("import", str(path))
+    assert result.exit_code == 2
+    assert f"{path}: a dynamic dashboard (schema v2: `elements` and a `layout`, with tabs " \
+           "'Overview')" in result.output
+    assert "export it from Grafana as classic JSON" in result.output
+    assert "nothing was written" in result.output
+    assert list((project / "dashboards").glob("dynamic*.py")) == []

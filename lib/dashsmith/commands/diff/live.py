@@ -5,19 +5,31 @@ means: connect() checks Grafana and the credentials, fetch_live_dashboards() rea
 dashboards (those carrying its marker tag) and normalize_dashboard() strips what Grafana adds
 on save. Both sides are normalized the same way, so only real differences remain. Grafana
 holds no Prometheus rule files, so a live snapshot has no rules.
+
+A dashboard Grafana holds as schema v2 (a dynamic dashboard) is compared through Grafana's
+classic view of it, and a note on stderr says so and names what that view lacks: 12.x answers
+its legacy GET with 406 (pkg/api/dashboard.go GetDashboard), so the view is read through the
+classic /apis resource, which converts; 13.x answers the legacy GET with the view and
+meta.apiVersion v2.
 """
 
 from __future__ import annotations
 
 import dataclasses
 
+import click
 from grafana_client import GrafanaApi
+from grafana_client.client import GrafanaClientError
 
 from dashsmith.compiler.render import CompiledDashboard
 from dashsmith.compiler.snapshot import Snapshot, SnapshotError
+from dashsmith.grafana import reads, workers
+from dashsmith.grafana.apis import ApisClient
 from dashsmith.grafana.connection import Connection, GrafanaUnavailable, connect, explain
 from dashsmith.grafana.content import normalize_dashboard
-from dashsmith.grafana.reads import fetch_live_dashboards
+from dashsmith.grafana.dynamic import V2_REASON, is_v2_api_version, lost_structure
+from dashsmith.grafana.ownership import MARKER_TAG
+from dashsmith.grafana.server import ServerInfo, detect
 from dashsmith.model import folders
 
 
@@ -25,10 +37,11 @@ def of_grafana(connection: Connection, head: Snapshot) -> tuple[Snapshot, Snapsh
     """(Grafana's snapshot, `head` normalized for comparison with it)."""
     try:
         grafana = connect(connection)
-        live = fetch_live_dashboards(grafana)
+        reader = _Reader(grafana, connection)
+        marked = [hit["uid"] for hit in reads.search_dashboards(grafana, tag=MARKER_TAG)]
         # Dashboards of the build that exist in Grafana without dashsmith's marker, too.
-        unmarked = [d.uid for d in head.dashboards if d.uid not in live]
-        live.update(fetch_live_dashboards(grafana, uids=unmarked) if unmarked else {})
+        unmarked = [d.uid for d in head.dashboards if d.uid not in set(marked)]
+        live = reader.read_all(marked + unmarked)
         paths = _FolderPaths(grafana, head)
         # A dashboard read from Grafana has no declaration behind it (the report shows none).
         # CompiledDashboard (render.py) types its source as always given: until it says
@@ -46,6 +59,63 @@ def of_grafana(connection: Connection, head: Snapshot) -> tuple[Snapshot, Snapsh
                   for d in head.dashboards]
     return (Snapshot(f"Grafana {connection.url}", None, dashboards, rules=None),
             dataclasses.replace(head, dashboards=normalized, rules=None))
+
+
+class _Reader:
+    """{uid: (folder uid, normalized classic JSON)} of the dashboards that exist; a schema v2
+    one through Grafana's classic view of it, with a note on stderr."""
+
+    def __init__(self, grafana: GrafanaApi, connection: Connection):
+        self.grafana, self.connection = grafana, connection
+        self._server: ServerInfo | None = None
+
+    def read_all(self, uids: list[str]) -> dict[str, tuple[str, dict]]:
+        found = workers.run_all_or_raise(self._legacy, uids, 4)
+        out: dict[str, tuple[str, dict]] = {}
+        for uid, answer in zip(uids, found, strict=True):
+            if answer is None:
+                continue  # no such dashboard
+            meta = answer.get("meta") or {}
+            if answer.get("dashboard") is None or is_v2_api_version(meta.get("apiVersion")):
+                answer = self._v2(uid, answer.get("dashboard") and answer)
+                if answer is None:
+                    continue
+                meta = answer["meta"]
+            out[uid] = (meta.get("folderUid") or "", normalize_dashboard(answer["dashboard"]))
+        return out
+
+    def _legacy(self, uid: str) -> dict | None:
+        """The legacy GET's answer (None: no such dashboard; {} for 12.x's 406 of a schema v2
+        one, an answer rather than a failure)."""
+        try:
+            answer: dict | None = reads.get(self.grafana, f"/dashboards/uid/{uid}")
+            return answer
+        except GrafanaClientError as error:
+            if error.status_code == 406:
+                return {}
+            raise
+
+    def _v2(self, uid: str, legacy: dict | None) -> dict | None:
+        if self._server is None:
+            self._server = detect(self.grafana, self.connection)
+        apis = ApisClient(self.grafana)
+        v2, classic = self._server.dashboards_v2(), self._server.dashboards()
+        spec = ((apis.get(v2, uid) if v2 is not None else None) or {}).get("spec")
+        if legacy is None:
+            found = apis.get(classic, uid) if classic is not None else None
+            if not found:
+                click.echo(f"dashboard {uid}: {V2_REASON}, and this Grafana serves no classic "
+                           "view of it: not compared", err=True)
+                return None
+            annotations = (found.get("metadata") or {}).get("annotations") or {}
+            legacy = {"dashboard": {**(found.get("spec") or {}), "uid": uid},
+                      "meta": {"folderUid": annotations.get("grafana.app/folder") or ""}}
+        lost = lost_structure(spec if isinstance(spec, dict) else None)
+        lacks = f", which flattens its {', '.join(lost)}" if lost else " (a plain grid)"
+        click.echo(f"dashboard {uid}: {V2_REASON}; compared through Grafana's classic view of "
+                   f"it{lacks}; a deploy would save the code's classic dashboard over it",
+                   err=True)
+        return legacy
 
 
 class _FolderPaths:

@@ -52,9 +52,10 @@ def generate(imported: Imported, folder: str) -> Module:
     if remaining:
         raise ImportFailed(f"{imported.origin}: the declaration does not render back to the "
                            f"dashboard at {', '.join('.'.join(map(str, p)) for p in remaining[:5])}"
-                           " (please report this)")
+                           " (a shape import does not know yet)")
     module = Module(module_name(original["title"]), original["uid"], original["title"].strip(),
-                    folder, "", carried, _warnings(original), node, constants)
+                    folder, "", carried, imported.warnings + _warnings(original), node,
+                    constants)
     module.text = module_text(module, imported.origin)
     return module
 

@@ -69,6 +69,8 @@ def import_dashboards(ctx: click.Context, connection: Connection | None, files: 
     if dry_run:
         for path, module in modules:
             click.echo(f"# {os.path.relpath(path, project.root)}\n{module.text}")
+        for path, module in modules:  # what the real import says, after the modules
+            _report(os.path.relpath(path, project.root), module, "would write")
         return
     _write(modules)
     for path, module in modules:
@@ -120,7 +122,8 @@ def _generate(inputs: list[Imported], in_folder: str | None, project: Project,
         problems = roundtrip.mismatches(imported.dashboard, dashboard)
         if problems:
             raise ImportFailed(f"{imported.origin}: the generated module does not build the "
-                               f"same dashboard: {'; '.join(problems[:5])} (please report this)")
+                               f"same dashboard: {'; '.join(problems[:5])} (a shape import "
+                               "does not know yet)")
         uids[module.uid], paths[path] = imported.origin, imported.origin
         dashboards[path] = dashboard
         out.append((path, module))
@@ -180,8 +183,8 @@ def _write(modules: list[tuple[str, codegen.Module]]) -> None:
         fail(f"cannot write {error.filename}: {error.strerror}", EXIT_ERROR)
 
 
-def _report(path: str, module: codegen.Module) -> None:
-    click.echo(f"wrote {path}: '{module.title}' (uid {module.uid}) in folder '{module.folder}'")
+def _report(path: str, module: codegen.Module, done: str = "wrote") -> None:
+    click.echo(f"{done} {path}: '{module.title}' (uid {module.uid}) in folder '{module.folder}'")
     if module.carried:
         click.echo("  carried verbatim (neither the helpers nor grafanalib express them):")
         for line in module.carried:

@@ -3,11 +3,12 @@ happens: what is not a dashboard is refused with the name of where it came from.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import orjson
 
 from dashsmith.checks.rules.dashboard_uid import UID_PATTERN
+from dashsmith.grafana.dynamic import is_v2_api_version, lost_structure
 from dashsmith.grafana.equivalence import upgrade_rows, with_panel_ids
 
 
@@ -20,6 +21,7 @@ class Imported:
     origin: str  # a file name, or "Grafana <uid>"
     dashboard: dict  # Grafana's dashboard JSON
     folder: str | None  # folder title path, when the input says
+    warnings: list[str] = field(default_factory=list)  # about where it came from
 
 
 def read_file(path: str) -> Imported:
@@ -37,6 +39,7 @@ def read_file(path: str) -> Imported:
 
 def from_json(origin: str, data: object, folder: str | None = None) -> Imported:
     """Dashboard JSON, or the {"dashboard": ..., "meta": ...} envelope Grafana's API returns."""
+    data = _classic(origin, data)
     if isinstance(data, dict) and isinstance(data.get("dashboard"), dict):
         meta = data.get("meta")
         folder = _folder_of(meta if isinstance(meta, dict) else {}) if folder is None else folder
@@ -56,6 +59,32 @@ def from_json(origin: str, data: object, folder: str | None = None) -> Imported:
     # rows of spans (before Grafana 5) laid out on the grid, as Grafana does when it loads them
     # and panels without an id (or with another's) numbered, as Grafana numbers them
     return Imported(origin, with_panel_ids(upgrade_rows(data)), folder)
+
+
+def _classic(origin: str, data: object) -> object:
+    """A Kubernetes-style resource of the dashboard API (`apiVersion: dashboard.grafana.app/
+    v1beta1`, what Grafana 12's export "as a resource" writes) is its classic spec; schema v2
+    (dynamic dashboards: `elements` and a `layout` tree instead of `panels`) is refused,
+    naming what it holds that a classic dashboard cannot."""
+    if not isinstance(data, dict):
+        return data
+    api_version = str(data.get("apiVersion") or "")
+    found = data.get("spec")
+    if api_version.startswith("dashboard.grafana.app/") and isinstance(found, dict):
+        spec: dict = dict(found)
+        if not is_v2_api_version(api_version):
+            spec.setdefault("uid", (data.get("metadata") or {}).get("name"))
+            return spec
+        data = spec
+    if "elements" in data and "layout" in data and "panels" not in data:
+        lost = lost_structure(data)
+        raise ImportFailed(
+            f"{origin}: a dynamic dashboard (schema v2: `elements` and a `layout`"
+            f"{', with ' + ', '.join(lost) if lost else ''}), which dashsmith declares only as "
+            "a classic dashboard: export it from Grafana as classic JSON (Export → Export as "
+            "JSON, 'Classic'), or import it with --uid, which reads Grafana's classic view of "
+            "it and names what that view loses")
+    return data
 
 
 def _looks_like_dashboard(data: dict) -> bool:

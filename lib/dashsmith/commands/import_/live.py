@@ -1,13 +1,25 @@
 """Dashboards read from a live Grafana for import, with the folder each one is in (as the
-title path dashsmith declares folders by). Uses the grafana package's connection and retries."""
+title path dashsmith declares folders by). Uses the grafana package's connection and retries.
+
+A dashboard Grafana holds as schema v2 (a dynamic dashboard: 12.x with the toggle, 13.x after
+any UI save) is imported from Grafana's classic (v1) view of it, with a warning that names what
+that view lacks (tabs, auto grid, conditional rendering: grafana.dynamic.lost_structure). 12.x
+answers the legacy GET of one with 406 (pkg/api/dashboard.go GetDashboard: "dashboard api
+version not supported"), so the view is read through the classic /apis resource, which converts;
+13.x answers the legacy GET with the converted view and meta.apiVersion v2.
+"""
 
 from __future__ import annotations
 
 from grafana_client import GrafanaApi
+from grafana_client.client import GrafanaClientError
 
 from dashsmith.commands.import_.inputs import ImportFailed, Imported, from_json
-from dashsmith.grafana.connection import Connection, call
+from dashsmith.grafana.apis import ApisClient
+from dashsmith.grafana.connection import Connection, GrafanaUnavailable, call, explain
+from dashsmith.grafana.dynamic import V2_REASON, is_v2_api_version, lost_structure
 from dashsmith.grafana.reads import search_dashboards
+from dashsmith.grafana.server import ServerInfo, detect
 
 
 def fetch(grafana: GrafanaApi, connection: Connection, *, uids: list[str], folders: list[str],
@@ -31,6 +43,7 @@ def fetch(grafana: GrafanaApi, connection: Connection, *, uids: list[str], folde
     if everything:
         wanted += [hit["uid"] for hit in hits]
     out: list[Imported] = []
+    reader = _Reader(grafana, connection)
     seen: set[str] = set()
     skipped: list[str] = []
     for uid in wanted:
@@ -40,11 +53,76 @@ def fetch(grafana: GrafanaApi, connection: Connection, *, uids: list[str], folde
         if uid in skip and uid not in uids:
             skipped.append(uid)
             continue
-        answer = call(connection, lambda uid=uid: grafana.dashboard.get_dashboard(uid),
-                      f"read dashboard {uid}")
+        answer, warnings = reader.read(uid)
         folder_uid = (answer.get("meta") or {}).get("folderUid") or ""
-        out.append(from_json(f"Grafana dashboard {uid}", answer, folder=paths.path(folder_uid)))
+        imported = from_json(f"Grafana dashboard {uid}", answer, folder=paths.path(folder_uid))
+        imported.warnings += warnings
+        out.append(imported)
     return out, skipped
+
+
+class _Reader:
+    """One dashboard as classic JSON in the API's envelope, and the warnings it comes with."""
+
+    def __init__(self, grafana: GrafanaApi, connection: Connection):
+        self.grafana, self.connection = grafana, connection
+        self._server: ServerInfo | None = None
+
+    @property
+    def server(self) -> ServerInfo:
+        if self._server is None:
+            self._server = detect(self.grafana, self.connection)
+        return self._server
+
+    def read(self, uid: str) -> tuple[dict, list[str]]:
+        answer = call(self.connection, lambda: self._legacy(uid), f"read dashboard {uid}")
+        if answer is not None and not is_v2_api_version((answer.get("meta") or {})
+                                                        .get("apiVersion")):
+            return answer, []
+        return self._v2(uid, answer)
+
+    def _legacy(self, uid: str) -> dict | None:
+        """The legacy GET's answer; None for 12.x's 406 of a schema v2 dashboard (an answer,
+        not a failure to retry)."""
+        try:
+            answer: dict = self.grafana.dashboard.get_dashboard(uid)
+            return answer
+        except GrafanaClientError as error:
+            if error.status_code == 406:
+                return None
+            raise
+
+    def _v2(self, uid: str, legacy: dict | None) -> tuple[dict, list[str]]:
+        """The classic view of a schema v2 dashboard (13.x's legacy answer, else the classic
+        resource's conversion) and the warning naming what the view lacks."""
+        apis = ApisClient(self.grafana)
+        v2, classic = self.server.dashboards_v2(), self.server.dashboards()
+        try:
+            spec = ((apis.get(v2, uid) if v2 is not None else None) or {}).get("spec")
+            if legacy is None:
+                found = apis.get(classic, uid) if classic is not None else None
+                if not found:
+                    raise ImportFailed(f"Grafana dashboard {uid}: {V2_REASON}, and this Grafana "
+                                       "serves no classic view of it to import")
+                metadata = found.get("metadata") or {}
+                folder = (metadata.get("annotations") or {}).get("grafana.app/folder") or ""
+                legacy = {"dashboard": {**found.get("spec", {}), "uid": uid},
+                          "meta": {"folderUid": folder}}
+        except GrafanaUnavailable:
+            raise
+        except ImportFailed:
+            raise
+        except Exception as error:  # noqa: BLE001 - any failed read means no import
+            raise ImportFailed(self.connection.redact(
+                f"cannot read dashboard {uid} at {self.connection.url}: "
+                f"{explain(error, self.connection)}")) from None
+        lost = lost_structure(spec if isinstance(spec, dict) else None)
+        what = (f"the module declares Grafana's classic (v1) view of it, which flattens its "
+                f"{', '.join(lost)}; a deploy saves that view back as a classic dashboard"
+                if lost else "the module declares its classic (v1) view (a plain grid: "
+                "nothing is lost); a deploy saves it back as a classic dashboard")
+        return legacy, [f"{V2_REASON}: {what}"]
+
 
 
 class _FolderPaths:
