@@ -88,6 +88,7 @@ def plan_lines(output: str) -> list[str]:
 
 def test_a_deploy_to_grafana_that_delivers_the_rules_nowhere_refuses_in_one_line(
         cli, project, grafana):
+    set_settings(project, "dashsmith.deploy", prometheus_url="")  # no target
     result = cli("deploy", env=env(grafana))
     assert result.exit_code == 2
     [line] = [line for line in result.output.splitlines() if "delivered nowhere" in line]
@@ -119,6 +120,8 @@ def test_rules_none_says_the_rules_are_delivered_elsewhere(cli, project, grafana
 def test_grafana_managed_alerts_are_the_rules_target_of_the_same_plan(cli, project, grafana):
     routing = Project(str(project)).estate.routing
     secrets = {s.env: f"value-of-{s.env.lower()}" for s in routing.secrets() if s.env}
+    # a project whose alerts Grafana evaluates says so; no Prometheus to reload here
+    set_settings(project, "dashsmith.deploy", rules="grafana", prometheus_url="")
     result = cli("deploy", "--grafana-alerts", env=env(grafana, **secrets))
     assert result.exit_code == 0, result.output
     assert "rules → Grafana-managed alerts (the rule groups above)" in result.output
@@ -126,7 +129,7 @@ def test_grafana_managed_alerts_are_the_rules_target_of_the_same_plan(cli, proje
 
 
 def test_rules_prometheus_without_a_prometheus_url_refuses(cli, project, grafana):
-    set_settings(project, "dashsmith.deploy", rules="prometheus")
+    set_settings(project, "dashsmith.deploy", rules="prometheus", prometheus_url="")
     result = cli("deploy", env=env(grafana))
     assert result.exit_code == 2
     assert "rules = prometheus: set PROMETHEUS_URL" in result.output
@@ -289,3 +292,86 @@ def test_a_prometheus_without_the_lifecycle_api_is_named(cli, project, tmp_path,
     assert result.exit_code == 1
     assert "start it with --web.enable-lifecycle" in result.output
     assert "rules not loaded" in result.output
+
+
+# --- the repository's own setup: docker-compose's Prometheus ----------------------------------
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def repository_file(*parts: str) -> dict:
+    with open(os.path.join(REPO, *parts)) as handle:
+        return yaml.safe_load(handle)
+
+
+def test_the_repositorys_setup_delivers_the_rules_to_the_compose_prometheus():
+    """setup.cfg's target is the Prometheus docker-compose.yml starts: the URL it publishes,
+    the rule files it reads (the project is mounted at /dashsmith), reloadable."""
+    import configparser
+    from urllib.parse import urlsplit
+
+    from dashsmith.commands.deploy.prometheus_rules import BUILD_RULES_DIR
+    settings = configparser.ConfigParser()
+    settings.read(os.path.join(REPO, "setup.cfg"))
+    deploy = settings["dashsmith.deploy"]
+    # no `rules`: what the environment configures (CI's RULER_URL), else this Prometheus
+    assert "rules" not in deploy
+    published = urlsplit(deploy["prometheus_url"])
+    service = repository_file("docker-compose.yml")["services"]["prometheus"]
+    assert published.hostname == "localhost"
+    assert f"{published.port}:9090" in service["ports"]
+    assert "--web.enable-lifecycle" in " ".join(service["command"])
+    assert ".:/dashsmith:ro" in service["volumes"]
+    (rule_glob,) = repository_file("docker", "prometheus", "prometheus.yml")["rule_files"]
+    assert rule_glob == f"/dashsmith/{settings['dashsmith']['out']}/{BUILD_RULES_DIR}/*.yml"
+
+
+def test_compose_runs_prometheus_3_and_grafana_13():
+    services = repository_file("docker-compose.yml")["services"]
+    assert services["prometheus"]["image"].startswith("prom/prometheus:v3.")
+    assert services["grafana"]["image"].startswith("grafana/grafana:13.")
+
+
+def test_with_the_repositorys_setup_a_deploy_to_grafana_reloads_its_prometheus(
+        cli, project, grafana, tmp_path):
+    """`make deploy-dashboards` with GRAFANA_URL only: the rules go where setup.cfg says (here
+    its prometheus_url names a real Prometheus reading the build tree, as compose's does)."""
+    home = tmp_path / "prometheus"
+    home.mkdir()
+    rules = project / "build" / "provisioning" / "prometheus" / "rules"
+    config = f"global:\n  evaluation_interval: 1m\nrule_files:\n  - {rules}/*.yml\n"
+    with running_prometheus(home, config, lifecycle=True) as url:
+        set_settings(project, "dashsmith.deploy", prometheus_url=url)
+        result = cli("deploy", env=env(grafana))
+        assert result.exit_code == 0, result.output
+        assert f"rules → Prometheus at {url}" in result.output
+        assert f"Prometheus at {url} reloaded" in result.output
+        assert grafana.writes()
+        assert ("node.yml", "node") in loaded(url)
+        # PROMETHEUS_URL still names another for one run
+        other = cli("deploy", env=env(grafana, PROMETHEUS_URL="http://127.0.0.1:9"))
+        assert other.exit_code == 1
+        assert "rules → Prometheus at http://127.0.0.1:9" in other.output
+
+
+def test_with_the_repositorys_setup_a_deploy_without_grafana_writes_the_files_only(cli, project):
+    """Before `docker compose up` (the Prometheus reads the files when it starts) nothing is
+    reloaded unless PROMETHEUS_URL asks."""
+    result = cli("deploy", env=env())
+    assert result.exit_code == 0, result.output
+    assert "no Prometheus reloaded" in result.output
+
+
+def test_with_the_repositorys_setup_a_ruler_in_the_environment_still_takes_the_rules(
+        cli, project, grafana):
+    """The CI deploy job's RULER_URL wins over setup.cfg's Prometheus (rules is not set)."""
+    try:
+        from tests.ruler_emulator import RulerEmulator
+    except ImportError:
+        from ruler_emulator import RulerEmulator
+    with RulerEmulator() as ruler:
+        result = cli("deploy", env=env(grafana, RULER_URL=ruler.url, RULER_TENANT="t",
+                                        RULER_LOAD_TIMEOUT="5"))
+        assert result.exit_code == 0, result.output
+        assert f"rules → the ruler at {ruler.url}" in result.output
+        assert ruler.groups("t")

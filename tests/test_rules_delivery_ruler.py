@@ -36,8 +36,9 @@ def ruler():
 
 
 def env(ruler, **extra) -> dict:
+    """As a project whose setup.cfg says `rules = ruler`."""
     return {**CLEAN, "RULER_URL": ruler.url, "RULER_TENANT": TENANT, "RULER_LOAD_TIMEOUT": "5",
-            **extra}
+            "DASHSMITH_RULES": "ruler", **extra}
 
 
 def plan_lines(output: str) -> list[str]:
@@ -241,7 +242,7 @@ def test_against_a_real_ruler(cli, project):
     api = os.environ.get("RULER_TEST_API") or "mimir"  # or cortex, loki
     real = {**CLEAN, "RULER_URL": url, "RULER_TENANT": os.environ.get("RULER_TEST_TENANT"),
             "RULER_TOKEN": os.environ.get("RULER_TEST_TOKEN"), "RULER_LOAD_TIMEOUT": "180",
-            "RULER_API": api}
+            "RULER_API": api, "DASHSMITH_RULES": "ruler"}
     connection = RulerConnection(url, tenant=real["RULER_TENANT"], token=real["RULER_TOKEN"],
                                  api=api)
     try:

@@ -81,7 +81,7 @@ def delivery(settings: DeploySettings, out_dir: str, *, prometheus_url: str | No
     through Grafana's API) nothing delivers the rules and the setting does not say none."""
     wanted = _wanted(settings)
     ruler = ruler_connection(settings.ruler_api)
-    if not prometheus_url and through_grafana:
+    if not prometheus_url and through_grafana and wanted != "none":
         # the setting's Prometheus (docker-compose's, in this repository's setup.cfg); without
         # Grafana the build tree is the deployment, read by a Prometheus when it starts, and
         # only PROMETHEUS_URL asks for a reload
