@@ -48,28 +48,45 @@ class Occurrence:
 
 def find(expr: str) -> list[Occurrence]:
     found = []
+    quotes = _Quotes(expr)
     for match in _VARIABLE.finditer(expr):
         name = match.group("braced") or match.group("bracketed") or match.group("plain")
         fmt = match.group("braced_format") or match.group("bracketed_format")
         before = expr[: match.start()]
         found.append(Occurrence(name, fmt, match.start(), match.end(), match.group(0),
-                                _in_quotes(before), _expects_duration(before)))
+                                quotes.open_at(match.start()), _expects_duration(before)))
     return found
 
 
-def _in_quotes(before: str) -> bool:
-    quote = None
-    escaped = False
-    for char in before:
-        if escaped:
-            escaped = False
-        elif char == "\\" and quote in ('"', "'"):
-            escaped = True
-        elif quote is None and char in "\"'`":
-            quote = char
-        elif char == quote:
-            quote = None
-    return quote is not None
+_QUOTING = re.compile(r"[\\\"'`]")
+
+
+class _Quotes:
+    """Whether an offset of `expr` is inside a string literal, read once from left to right
+    (offsets asked in increasing order): a long query with many variables costs one pass."""
+
+    def __init__(self, expr: str):
+        self.expr = expr
+        self.position = 0
+        self.quote: str | None = None
+
+    def open_at(self, offset: int) -> bool:
+        expr, quote, position = self.expr, self.quote, self.position
+        while True:
+            match = _QUOTING.search(expr, position, offset)
+            if match is None:
+                break
+            char, position = match.group(), match.end()
+            if char == "\\":
+                if quote in ('"', "'"):
+                    position += 1  # the escaped character
+            elif quote is None:
+                quote = char
+            elif char == quote:
+                quote = None
+        # An escape at the end of the part read skips a character beyond it.
+        self.quote, self.position = quote, max(position, offset)
+        return quote is not None
 
 
 def _expects_duration(before: str) -> bool:
