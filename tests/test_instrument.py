@@ -335,8 +335,8 @@ def test_an_exporter_the_catalog_does_not_know_lists_those_it_does(cli, project)
     set_settings(project, "dashsmith.instrument", exporter="tradingagent")
     result = cli("instrument")
     assert result.exit_code == 2
-    assert ("the catalog declares no metric with exporter='tradingagent' (its exporters: llm-bridge, node, "
-            "postgres, prometheus, tradingagents)") in result.output
+    assert ("the catalog declares no metric with exporter='tradingagent' (its exporters: "
+            "llm-bridge, node, postgres, prometheus, tradingagents)") in result.output
 
 
 def test_a_counter_prometheus_client_would_rename_is_refused(cli, project):
@@ -359,3 +359,58 @@ def test_a_unit_is_passed_only_where_it_leaves_the_name_as_it_is(cli, project):
     assert "unit=" not in queue
     active = text.split('"tradingagents_active_analyses",', 1)[1].split(")", 1)[0]
     assert 'unit="analyses"' in active
+
+
+# --- labels named as Python keywords ---------------------------------------------------------
+
+KEYWORD_LABELS = '''
+METRICS.append(Counter(
+    "tradingagents_orders_total", "Orders placed, by class and origin.",
+    labels=[Label("class", ["buy", "sell"]), Label("from"), Label("type", ["limit", "market"]),
+            Label("self", ["own", "client"])],
+    unit="orders", exporter="tradingagents"))
+'''
+
+
+def test_labels_named_as_python_keywords_take_a_trailing_underscore_in_labels(cli, project):
+    with open(os.path.join(project, "metrics", "app.py"), "a", encoding="utf-8") as handle:
+        handle.write(KEYWORD_LABELS)
+    result = cli("instrument")
+    assert result.exit_code == 0, result.output
+    with open(module_path(project), encoding="utf-8") as handle:
+        text = handle.read()
+    compile(text, module_path(project), "exec")  # valid Python
+    assert 'class_: Literal["buy", "sell"]' in text and "from_: str" in text
+    run = run_module(project, """\
+import inspect, prometheus_client
+orders = metrics.tradingagents_orders_total
+print(list(inspect.signature(orders.labels).parameters))
+orders.labels(class_="buy", from_="web", type="limit", self_="own").inc(3)
+orders.labels("sell", "api", "market", "client").inc()
+try:
+    orders.labels(class_="hold", from_="web", type="limit", self_="own")
+except ValueError as error:
+    print("refused:", error)
+print(prometheus_client.generate_latest().decode())
+""")
+    assert run.returncode == 0, run.stderr
+    lines = run.stdout.splitlines()
+    assert lines[0] == "['class_', 'from_', 'type', 'self_']"
+    assert ("refused: tradingagents_orders_total: class='hold' is not a value the catalog "
+            "declares (allowed: buy, sell)") in lines
+    # exposed under the catalog's label names, as the dashboards read them
+    assert ('tradingagents_orders_total{class="buy",from="web",self="own",type="limit"} 3.0'
+            in lines)
+    assert ('tradingagents_orders_total{class="sell",from="api",self="client",type="market"} '
+            '1.0' in lines)
+    assert cli("instrument", "--check").exit_code == 0
+
+
+def test_two_labels_that_would_share_an_argument_are_refused(cli, project):
+    with open(os.path.join(project, "metrics", "app.py"), "a", encoding="utf-8") as handle:
+        handle.write('METRICS.append(Counter("tradingagents_x_total", "X.", labels=['
+                     'Label("class"), Label("class_")], exporter="tradingagents"))\n')
+    result = cli("instrument")
+    assert result.exit_code == 2
+    assert ("tradingagents_x_total: labels 'class' and 'class_' would both be labels()' "
+            "argument class_") in result.output

@@ -180,30 +180,48 @@ class _Declared:
         kind = f"prometheus_client.{_CLASSES[metric.type].__name__}"
         parameters: list[_Item] = ["self"]
         body = []
+        keywords: list[_Item] = []
         for label in metric.labels:
+            argument = parameter(label.name)
             if label.values:
                 values = [_string(str(value)) for value in label.values]
-                parameters.append(_Group(f"{label.name}: Literal[", values, "]", fill=True))
+                parameters.append(_Group(f"{argument}: Literal[", values, "]", fill=True))
                 allowed = _Group("(", values, ",)" if len(values) == 1 else ")", fill=True)
                 body.append(_lines(_Group("_require(", [_string(metric.name),
-                                                        _string(label.name), label.name,
+                                                        _string(label.name), argument,
                                                         allowed], ")"), INDENT * 2))
             else:
-                parameters.append(f"{label.name}: str")
-        keywords = [f"{label.name}={label.name}" for label in metric.labels]
+                parameters.append(f"{argument}: str")
+            keywords.append(f"{label.name}={argument}")
+        if any(parameter(label.name) != label.name for label in metric.labels):
+            # a keyword can be no keyword argument, and prometheus_client's labels() has its own
+            # `self`: the values go in the catalog's order, which is the metric's label order
+            keywords = [parameter(label.name) for label in metric.labels]
         body.append(_lines(_Group("return self.metric.labels(", keywords, ")"), INDENT * 2))
         signature = _lines(_Group("def labels(", parameters, f") -> {kind}:"), INDENT)
         return "\n".join([f"class {helper}(_Labelled[{kind}]):", signature, *body])
+
+
+def parameter(label: str) -> str:
+    """The argument of labels() for a label: its name, or (a Python keyword, or `self`, which
+    labels() takes first) the name and a trailing underscore, as PEP 8 spells `class_`."""
+    return f"{label}_" if keyword.iskeyword(label) or label == "self" else label
 
 
 def _check_names(metric: Metric) -> None:
     """The metric's name and label names as Python names: the module's and labels()' own."""
     if not metric.name.isidentifier() or keyword.iskeyword(metric.name):
         raise InstrumentError(f"{metric.name}: not usable as a Python name in the module")
+    arguments: dict[str, str] = {}
     for label in metric.labels:
-        if not label.name.isidentifier() or keyword.iskeyword(label.name) or label.name == "self":
+        if not label.name.isidentifier():
             raise InstrumentError(f"{metric.name}: label '{label.name}' is not usable as an "
                                   "argument of labels()")
+        argument = parameter(label.name)
+        if argument in arguments:
+            raise InstrumentError(f"{metric.name}: labels '{arguments[argument]}' and "
+                                  f"'{label.name}' would both be labels()' argument {argument}")
+        arguments[argument] = label.name
 
 
 def _exposed_series(metric: Metric, unit: str) -> set[str]:
