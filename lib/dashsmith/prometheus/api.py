@@ -158,9 +158,15 @@ class Prometheus(_Client):
         """`expr` as Prometheus prints it once parsed (QueryError if it does not parse)."""
         return str(self._api("GET", "format_query", {"query": expr}))
 
+    def targets(self) -> list[dict]:
+        """The active scrape targets, each with `labels` (job, instance), `health`, `scrapeUrl`
+        and `lastError`."""
+        targets: list[dict] = self._api("GET", "targets", {"state": "active"})["activeTargets"]
+        return targets
+
     def targets_up(self) -> bool:
         """Whether every scrape target has been scraped successfully."""
-        targets = self._api("GET", "targets", {"state": "active"})["activeTargets"]
+        targets = self.targets()
         return bool(targets) and all(t["health"] == "up" for t in targets)
 
     def global_config(self) -> str:
