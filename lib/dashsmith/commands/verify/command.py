@@ -40,15 +40,19 @@ _FAIL_ON = {"error": Severity.ERROR, "warning": Severity.WARNING}
               show_default=True, help="As lint's: github writes workflow-command annotations.")
 @click.option("--fail-on", type=click.Choice(sorted(_FAIL_ON)), default="error",
               show_default=True, help="Lowest severity that makes the exit status 1.")
+@click.option("-v", "--verbose", count=True,
+              help="List the info findings too (the text format counts them in one line).")
 @click.pass_context
 def verify(ctx: click.Context, url: str, range_: str, scrape_interval: str | None, fmt: str,
-           fail_on: str) -> None:
+           fail_on: str, verbose: int) -> None:
     """Evaluate every panel query and rule expression on a live Prometheus: report queries that
     show nothing (and the selector or operation to blame), catalog types the live metadata
     contradicts, catalog metrics nothing reads, and alerts that can never fire.
 
     lint's suppressions apply ([dashsmith.lint] in setup.cfg, `# dashsmith: disable=...`
-    comments); one of a verify finding that suppresses nothing is reported.
+    comments); one of a verify finding that suppresses nothing is reported. In the text
+    format, info findings (catalog metrics nothing reads) are counted in one line; -v lists
+    them.
     """
     project = load_project(ctx)
     try:
@@ -69,13 +73,30 @@ def verify(ctx: click.Context, url: str, range_: str, scrape_interval: str | Non
     problems.sort(key=lambda p: (p.source.file, p.source.line, -p.severity, p.rule))
     if fmt == "json":
         click.echo(report.as_json(problems))
-    else:
-        for line in report.github(problems) if fmt == "github" else report.text(problems):
+    elif fmt == "github":
+        for line in report.github(problems):
             click.echo(line)
-    if fmt == "text":
+    else:
+        shown, counted = problems, []
+        if not verbose:
+            shown = [p for p in problems if p.severity is not Severity.INFO]
+            counted = [p for p in problems if p.severity is Severity.INFO]
+        for line in report.text(shown):
+            click.echo(line)
+        if counted:
+            click.echo(_info_line(counted))
         click.echo(f"verify: {report.summary(problems)} against {url}", err=True)
     if any(p.severity >= _FAIL_ON[fail_on] for p in problems):
         ctx.exit(EXIT_PROBLEMS)
+
+
+def _info_line(problems: list[Problem]) -> str:
+    """One line for the info findings: how many of each rule (-v lists them)."""
+    counts: dict[str, int] = {}
+    for problem in problems:
+        counts[problem.rule] = counts.get(problem.rule, 0) + 1
+    each = ", ".join(f"{rule} {count}" for rule, count in sorted(counts.items()))
+    return f"info: {len(problems)} finding(s) not listed ({each}); -v lists them"
 
 
 @click.command()
@@ -85,13 +106,17 @@ def verify(ctx: click.Context, url: str, range_: str, scrape_interval: str | Non
 @click.option("--max-for", default="30s", show_default=True,
               callback=lambda ctx, param, value: duration_option(value),
               help="Cap every alert's 'for' (as `build --max-for`) so faults fire while you watch.")
-def demo(scrape_interval, max_for):
+@click.option("--scrape", "scrape", multiple=True, metavar="JOB=HOST:PORT",
+              callback=lambda ctx, param, value: _targets(value),
+              help="Also scrape this target under this job (repeatable): your application on "
+                   "its own port, e.g. tradingagents=127.0.0.1:8001.")
+def demo(scrape_interval, max_for, scrape):
     """Run the real stack (Prometheus with the compiled rules, Alertmanager, node_exporter,
     PostgreSQL and postgres_exporter, the synthetic exporter) in the foreground until Ctrl-C."""
     from dashsmith.commands.verify.stack import Stack, StackError
 
     project = load_project(click.get_current_context())
-    stack = Stack(project, scrape_interval=scrape_interval, max_for=max_for)
+    stack = Stack(project, scrape_interval=scrape_interval, max_for=max_for, scrape=scrape)
     signal.signal(signal.SIGTERM, _interrupt)
     try:
         click.echo("starting the stack ...", err=True)
@@ -100,6 +125,8 @@ def demo(scrape_interval, max_for):
                    f"(alerts: {stack.prometheus_url}/alerts)")
         click.echo(f"Alertmanager:  {stack.alertmanager_url}")
         click.echo(f"Workload:      {stack.exporter_url}/metrics")
+        for job, targets in scrape.items():
+            click.echo(f"Also scraped:  job {job}: {', '.join(targets)}")
         click.echo(f"Verify:        dashsmith verify --prometheus {stack.prometheus_url} "
                    f"--scrape-interval {scrape_interval} --range 5m")
         click.echo("Faults (switch with curl -X POST <workload>/fault/<name>; 'normal' ends it):")
@@ -114,6 +141,15 @@ def demo(scrape_interval, max_for):
         fail(f"the stack did not start: {error}")
     finally:
         stack.stop()
+
+
+def _targets(values: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+    from dashsmith.commands.verify.stack import parse_targets
+
+    try:
+        return parse_targets(values)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--scrape") from None
 
 
 def _interrupt(signum, frame):

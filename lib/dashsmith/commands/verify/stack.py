@@ -175,6 +175,10 @@ class Stack:
     workload: Workload = field(default_factory=Workload)
     components: tuple[str, ...] = ("postgres", "exporter", "node", "alertmanager", "prometheus")
     on_notification: object = None  # called with each webhook notification Alertmanager sends
+    # More scrape targets, job → host:port of each: an application not on the default ports, or
+    # more of them. A job the stack has (tradingagents, node, postgres) scrapes them beside its
+    # own; another job is added. parse_targets() reads them as `demo --scrape` takes them.
+    scrape: dict[str, tuple[str, ...]] = field(default_factory=dict)
     root: str = ""
     ports: dict = field(default_factory=dict)
     processes: list[Process] = field(default_factory=list)
@@ -408,6 +412,14 @@ class Stack:
             {"job_name": job, "static_configs": [
                 {"targets": [f"127.0.0.1:{self.ports[port]}"]}]}
             for job, (component, port) in JOBS.items() if component in self.components]
+        jobs = {str(job["job_name"]): job for job in scrape_configs}
+        for job_name, targets in self.scrape.items():
+            if job_name not in jobs:
+                jobs[job_name] = {"job_name": job_name, "static_configs": []}
+                scrape_configs.append(jobs[job_name])
+            static = jobs[job_name]["static_configs"]
+            assert isinstance(static, list)
+            static.append({"targets": list(targets)})
         config: dict[str, object] = {
             "global": {"scrape_interval": self.scrape_interval,
                        "evaluation_interval": self.scrape_interval},
@@ -447,8 +459,20 @@ class Stack:
             while not ready():
                 self._check_alive()
                 if time.monotonic() > deadline:
-                    raise StackError(f"{name} did not become ready in time")
+                    raise StackError(f"{name} did not become ready in time{self._down()}")
                 time.sleep(0.1)
+
+    def _down(self) -> str:
+        """Which scrape targets are down, and why (': ...'), or ''."""
+        try:
+            down = [t for t in self.prometheus.targets() if t.get("health") != "up"]
+        except Unreachable:
+            return ""
+        if not down:
+            return ""
+        return ": " + "; ".join(
+            f"job {t['labels'].get('job')} at {t.get('scrapeUrl')}: "
+            f"{t.get('lastError') or t.get('health')}" for t in down)
 
     def _answering(self, port: str) -> Callable[[], bool]:
         return lambda: _answers(self.ports[port])
@@ -485,6 +509,23 @@ class Stack:
         process = Process(name, popen, log, stop_signal)
         self.processes.append(process)
         return process
+
+
+def parse_targets(values: tuple[str, ...] | list[str]) -> dict[str, tuple[str, ...]]:
+    """`JOB=HOST:PORT` each (several for a job, or `JOB=HOST:PORT,HOST:PORT`) as Stack.scrape;
+    ValueError naming a value that is not of that form."""
+    targets: dict[str, list[str]] = {}
+    for value in values:
+        job, _, where = value.partition("=")
+        job, hosts = job.strip(), [h.strip() for h in where.split(",") if h.strip()]
+        if not job.replace("_", "a").replace("-", "a").isalnum() or not hosts:
+            raise ValueError(f"{value!r}: use JOB=HOST:PORT (e.g. tradingagents=127.0.0.1:8001)")
+        for host in hosts:
+            name, _, port = host.rpartition(":")
+            if not name or not port.isdigit() or not 0 < int(port) < 65536:
+                raise ValueError(f"{value!r}: {host!r} is not HOST:PORT")
+        targets.setdefault(job, []).extend(hosts)
+    return {job: tuple(hosts) for job, hosts in targets.items()}
 
 
 def _postgres_account():
