@@ -49,6 +49,9 @@ class Suite:
     files: list[TestFile]
     alerts: dict[str, list] = field(default_factory=dict)  # rule file name → alert RuleDocs
     rule_files: set[str] = field(default_factory=set)  # names of all compiled rule files
+    # modules whose test file could not be read: one file/parse finding says so, and their
+    # alerts' coverage is not known (not "untested")
+    unreadable: set[str] = field(default_factory=set)
 
 
 def directory(settings: Settings) -> str:
@@ -69,11 +72,14 @@ def load(settings: Settings, rules, rule_files, problems: list[Problem]) -> Suit
         if rule.is_alert:
             alerts.setdefault(rule.file, []).append(rule)
     files = []
+    unreadable: set[str] = set()
     for path in paths(settings):
         test_file = _read(path, problems)
         if test_file is not None:
             files.append(test_file)
-    return Suite(files, alerts, set(rule_files))
+        else:
+            unreadable.add(_compiled_name(os.path.basename(path).replace(".test.", ".")))
+    return Suite(files, alerts, set(rule_files), unreadable)
 
 
 def _read(path: str, problems: list[Problem]) -> TestFile | None:
