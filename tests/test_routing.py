@@ -458,7 +458,7 @@ def test_lint_and_test_entry_points(project, monkeypatch):
 
 def test_dashsmith_test_routes_every_alert_and_fails_on_a_wrong_expectation(cli, project):
     require_binary("promtool")
-    result = cli("test")
+    result = cli("test", "-v")  # -v lists each alert's receivers
     assert result.exit_code == 0, result.output
     assert "routing: 34 alerts through 11 receivers" in result.output
     assert "  LLMAvailabilityFastBurn {alertname=LLMAvailabilityFastBurn,severity=critical} → " \
