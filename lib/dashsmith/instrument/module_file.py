@@ -3,6 +3,7 @@ the file on disk is that, the difference, and writing it in one step."""
 
 from __future__ import annotations
 
+import ast
 import difflib
 import os
 import tempfile
@@ -98,6 +99,25 @@ def stale(estate: Estate) -> Stale | None:
     return Stale(f"{settings.relative_output(estate.settings.root)} is out of date with the "
                  f"catalog ({settings.catalog}/): run `dashsmith instrument` to regenerate it",
                  Source(settings.output, _first_difference(current or "", generated.text)))
+
+
+def declared_metrics(text: str) -> dict[str, int]:
+    """The metric names a generated module declares (prometheus_client.Counter("name", ...)
+    and the like), each with its line; {} for text that is not Python."""
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError):
+        return {}
+    found: dict[str, int] = {}
+    for node in ast.walk(tree):
+        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                and isinstance(node.func.value, ast.Name)
+                and node.func.value.id == "prometheus_client"
+                and node.func.attr in ("Counter", "Gauge", "Histogram", "Summary")
+                and node.args and isinstance(node.args[0], ast.Constant)
+                and isinstance(node.args[0].value, str)):
+            found.setdefault(node.args[0].value, node.args[0].lineno)
+    return found
 
 
 def _first_difference(old: str, new: str) -> int:

@@ -9,6 +9,9 @@
   catalog/type       the live metadata gives a metric another type than the catalog
   catalog/unread     a catalog metric no panel, variable or rule reads
   alert/never-true   an alert condition that returned no series at all over the range
+  instrument/live    the running application does not export the catalog's metrics of the
+                     instrumented exporter (the generated module is behind the catalog, or
+                     the application runs an older copy), or exports one the catalog dropped
 """
 
 from __future__ import annotations
@@ -57,7 +60,9 @@ class Verifier:
         for _, rule in self.estate.rules():
             if isinstance(rule, (Alert, Record)):
                 self._rule(rule)
-        self._types()
+        metadata = self.prometheus.metadata()
+        self._types(metadata)
+        self._instrumented(metadata)
         self._unread()
         return self.problems
 
@@ -294,18 +299,70 @@ class Verifier:
 
     # The catalog against the live server
 
-    def _types(self):
-        metadata = self.prometheus.metadata()
+    def _types(self, metadata: dict[str, list[dict]]):
         for metric in self.estate.catalog:
             entries = metadata.get(metric.name) or (
                 metadata.get(metric.name[:-len("_total")]) if metric.name.endswith("_total")
                 else None) or []
-            live = {entry.get("type") for entry in entries} - {"unknown", "untyped", None}
+            live = {str(entry["type"]) for entry in entries
+                    if entry.get("type")} - {"unknown", "untyped"}
             if live and str(metric.type) not in live:
                 self.add("catalog/type", Severity.ERROR,
                          f"metric {metric.name} is a {metric.type} in the catalog, but "
                          f"Prometheus's metadata says {' or '.join(sorted(live))}",
                          metric.source)
+
+    def _instrumented(self, metadata: dict[str, list[dict]]):
+        """The catalog, the generated module and what the application exports agree: each
+        catalog metric of the instrumented exporter is live, and nothing the module declares
+        and the application exports is missing from the catalog (instrument/live)."""
+        # Imported here: the generator brings prometheus_client.
+        from dashsmith.instrument import module_file
+        from dashsmith.instrument.config import ConfigError
+        from dashsmith.instrument.generate import InstrumentError, exporter_metrics
+
+        try:
+            generated = module_file.generate(self.estate)
+        except (ConfigError, InstrumentError):
+            return  # lint's instrument/stale names the setting or the metric
+        if generated is None:
+            return
+        settings = generated.settings
+        metrics = exporter_metrics(self.estate.catalog, settings.exporter)
+
+        def live(name: str) -> bool:
+            # a counter's family is in the metadata with _total (text format) or without
+            return name in metadata or name.removesuffix("_total") in metadata
+
+        if not any(live(metric.name) for metric in metrics):
+            return  # the application is not scraped: promql/series says so, once per query
+        module = settings.relative_output(self.estate.settings.root)
+        current = generated.on_disk()
+        declared = module_file.declared_metrics(current or "")
+        names = {metric.name for metric in metrics}
+        dropped = {name: line for name, line in declared.items()
+                   if name not in names and live(name)}
+        for metric in metrics:
+            if live(metric.name):
+                continue
+            if current != generated.text:
+                why = (f"{module} is out of date with the catalog ({settings.catalog}/): run "
+                       "`dashsmith instrument`, then deploy the application with it")
+            else:
+                why = (f"{module} declares it: the running application was built from an older "
+                       "copy of the module; deploy it with the current one")
+            close = difflib.get_close_matches(metric.name, list(dropped), n=1, cutoff=0.5)
+            instead = (f"; it exports {close[0]} instead, which the catalog no longer has"
+                       if close else "")
+            self.add("instrument/live", Severity.ERROR,
+                     f"metric {metric.name} of the application ({settings.exporter}) is in the "
+                     f"catalog, but the application does not export it: {why}{instead}",
+                     metric.source)
+        for name, line in sorted(dropped.items()):
+            self.add("instrument/live", Severity.WARNING,
+                     f"the application exports {name}, which {module} declares but the catalog "
+                     "does not: nothing reads it (renamed in the catalog without "
+                     "regenerating?)", Source(settings.output, line))
 
     def _unread(self):
         catalog = self.estate.catalog
