@@ -15,11 +15,12 @@ command-line option (which `ps` would show).
 
 from __future__ import annotations
 
+import base64
 import dataclasses
 import functools
 import os
 import re
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, quote_plus, unquote, urlsplit
 
 import click
 import niquests
@@ -89,9 +90,26 @@ class Connection:
         return [s.reveal() for s in (self.token, self.password) if s and s.reveal()]
 
     def redact(self, text: str) -> str:
-        for secret in self.secrets():
-            text = text.replace(secret, "***")
+        """`text` with every secret replaced by '***' wherever one can appear: as written (a
+        header, a body, an exception's text), percent-encoded (a URL) and as the base64 of
+        user:password (a Basic Authorization header). A secret is replaced where it stands on
+        its own, never inside a longer word: a one-letter token must not turn "check" into
+        "ch***ck". A secret is a token only where no letter, digit or _ touches it: a token's
+        characters glued to others would be another token, not this one."""
+        for pattern in self._secret_patterns():
+            text = pattern.sub("***", text)
         return text
+
+    def _secret_patterns(self) -> list[re.Pattern[str]]:
+        forms: set[str] = set()
+        for secret in self.secrets():
+            forms |= {secret, quote(secret), quote(secret, safe=""), quote_plus(secret)}
+        if self.user is not None and self.password is not None and self.password.reveal():
+            basic = f"{self.user}:{self.password.reveal()}".encode()
+            forms.add(base64.b64encode(basic).decode())
+        # Longest first: a form that contains another is replaced whole.
+        return [re.compile(rf"(?<![A-Za-z0-9_]){re.escape(form)}(?![A-Za-z0-9_])")
+                for form in sorted(forms, key=len, reverse=True)]
 
     @property
     def auth(self):
@@ -164,6 +182,10 @@ def _credentials(parts, token_file: str | None, environ) -> dict:
         except (OSError, UnicodeDecodeError) as error:
             raise click.UsageError(f"--token-file {token_file}: cannot read it "
                                    f"({type(error).__name__})") from None
+        if not token:
+            raise click.UsageError(f"--token-file {token_file}: the token file is empty; write "
+                                   "the service-account token into it (Grafana › "
+                                   "Administration › Service accounts)")
         return {"token": _checked_token(token, f"the token in {token_file}"),
                 "credential_source": f"the token in {token_file}"}
     if environ.get("GRAFANA_TOKEN", "").strip():
@@ -245,10 +267,58 @@ def explain(error: BaseException, connection: Connection | None = None) -> str:
         return ("TLS verification failed; for a private CA use --ca-cert FILE "
                 f"({_first_line(error)})")
     if isinstance(error, niquests.exceptions.ConnectionError):
-        return f"connection failed ({_first_line(error)})"
+        return _connection_failed(error, connection)
     if isinstance(error, niquests.exceptions.RequestException):
-        return f"{type(error).__name__} ({_first_line(error)})"
-    return f"{type(error).__name__}: {_first_line(error)}"
+        return f"{type(error).__name__} ({_plain(_first_line(error))})"
+    return f"{type(error).__name__}: {_plain(_first_line(error))}"
+
+
+# What the operating system says when nothing could be connected to, as the HTTP library
+# wraps it ('[Errno 111] Connection refused', 'Name or service not known'; macOS and Windows
+# word the lookup failure differently), and what to do about each, as gh and kubectl say it.
+_CONNECTION_FAILURES = (
+    (re.compile(r"connection refused|actively refused", re.IGNORECASE),
+     "connection refused: is GRAFANA_URL (--url) right, and is Grafana running there?"),
+    (re.compile(r"name or service not known|nodename nor servname|getaddrinfo failed|"
+                r"name resolution|no address associated|NameResolutionError", re.IGNORECASE),
+     "no such host{host}: is GRAFANA_URL (--url) right?"),
+    (re.compile(r"network is unreachable|no route to host", re.IGNORECASE),
+     "no route to{host}: is GRAFANA_URL (--url) right, and is this machine on its network?"),
+    (re.compile(r"timed out", re.IGNORECASE),
+     "no connection within the timeout: is GRAFANA_URL (--url) right? (--timeout waits "
+     "longer)"),
+)
+
+
+def _connection_failed(error: BaseException, connection: Connection | None) -> str:
+    text = " ".join(str(e) for e in _chain(error))
+    host = f" {urlsplit(connection.url).hostname}" if connection else ""
+    for pattern, advice in _CONNECTION_FAILURES:
+        if pattern.search(text):
+            return advice.format(host=host)
+    return f"connection failed ({_plain(_first_line(error))}): is GRAFANA_URL (--url) right?"
+
+
+def _chain(error: BaseException) -> list[BaseException]:
+    """`error` and what caused it, innermost last (urllib3 keeps the cause in `.reason`)."""
+    found: list[BaseException] = []
+    current: BaseException | None = error
+    while current is not None and all(current is not e for e in found):
+        found.append(current)
+        reason = getattr(current, "reason", None)
+        current = reason if isinstance(reason, BaseException) \
+            else current.__cause__ or current.__context__
+    return found
+
+
+# urllib3's wrappers repeat the pool and the connection object (with its memory address)
+_POOL = re.compile(r"\w*ConnectionPool\([^)]*\): Max retries exceeded with url: \S+ \(Caused by ")
+_OBJECT = re.compile(r"<[\w.]+ object at 0x[0-9a-f]+>: ?")
+
+
+def _plain(text: str) -> str:
+    """An exception's text without the HTTP library's internals (pools, object addresses)."""
+    return _OBJECT.sub("", _POOL.sub("", text))
 
 
 def _explain_status(error: GrafanaException, connection: Connection | None) -> str:

@@ -100,6 +100,9 @@ class _Client:
         """The answer, whatever its status; Unreachable if nothing answered. A POST sends the
         parameters as a form (as Grafana sends queries: no URL length limit)."""
         form = method == "POST"
+        if not self.url.startswith(("http://", "https://")):
+            # niquests would say "No connection adapters were found for '127.0.0.1:9090/...'"
+            raise Unreachable(self.url, f"not a URL: add http:// (http://{self.url})")
         try:
             return self._session.request(method, self.url + path,
                                          params=None if form else params,
