@@ -911,7 +911,8 @@ def test_unreachable_grafana(cli):
     result = cli("deploy", env={**CLEAN_ENV, "GRAFANA_URL": "http://127.0.0.1:9",
                                 "GRAFANA_TOKEN": TOKEN})
     assert result.exit_code == 2
-    assert "cannot check /api/health at http://127.0.0.1:9: connection failed" in result.output
+    assert ("cannot check /api/health at http://127.0.0.1:9: connection refused: is "
+            "GRAFANA_URL") in result.output
 
 
 def test_ca_cert_and_insecure_contradict(cli, emulated):
