@@ -212,7 +212,7 @@ def test_grafana_that_cannot_be_reached_exits_2(cli):
     result = cli("doctor", "--format", "json", "--timeout", "1", env=env)
     assert result.exit_code == 2
     found = json.loads(result.stdout)
-    assert found["exit"] == 2 and "connection failed" in found["error"]
+    assert found["exit"] == 2 and "connection refused" in found["error"]
     assert ADMIN not in result.output
 
 
