@@ -116,7 +116,7 @@ def _panel(panel: dict, carried: list[str], origin: str) -> Call:
     except CannotFit as error:
         raise ImportFailed(f"{origin}: panel {panel.get('id')} {panel.get('title', '')!r} "
                            f"cannot be declared: {error}") from None
-    where = f"panel {panel.get('id')} {_quoted(panel.get('title', ''))}"
+    where = f"panel {panel.get('id')} {_quoted(panel.get('title') or '')}"
     if fitted.verbatim:  # one line per panel, wrapped in the module's header
         carried.append(f"{where}: {', '.join(fitted.verbatim)}")
     return fitted.node

@@ -13,17 +13,19 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections import Counter
 from collections.abc import Iterable
 
 import click
 
 from dashsmith.commands.commandline import EXIT_ERROR, fail, load_project, report_declaration_error
-from dashsmith.commands.import_ import buildable, codegen, live, roundtrip
+from dashsmith.commands.import_ import buildable, codegen, live, metrics, roundtrip
 from dashsmith.commands.import_.inputs import ImportFailed, Imported, read_file
 from dashsmith.compiler.project import Project
 from dashsmith.grafana.connection import Connection, GrafanaUnavailable, connect, connection_options
 from dashsmith.model.dashboard import Dashboard
 from dashsmith.model.problems import DeclarationError
+from dashsmith.model.rules import Record
 
 DEFAULT_FOLDER = "Imported"
 
@@ -43,12 +45,16 @@ DEFAULT_FOLDER = "Imported"
 @click.option("--force", is_flag=True,
               help="Replace the module that already declares a dashboard's uid (if it declares "
                    "nothing else); with --folder/--all, also import declared dashboards again.")
+@click.option("--no-metrics", is_flag=True,
+              help="Do not write the catalog entries inferred for the metrics the queries read "
+                   "and the catalog lacks (metrics/imported.py); only name them.")
 @click.option("--dry-run", is_flag=True, help="Print the modules; write nothing.")
 @connection_options
 @click.pass_context
 def import_dashboards(ctx: click.Context, connection: Connection | None, files: tuple[str, ...],
                       uids: tuple[str, ...], folders: tuple[str, ...], everything: bool,
-                      in_folder: str | None, force: bool, dry_run: bool) -> None:
+                      in_folder: str | None, force: bool, no_metrics: bool,
+                      dry_run: bool) -> None:
     """Turn Grafana dashboards into Python declarations under dashboards/."""
     project = load_project(ctx)
     if not (files or uids or folders or everything):
@@ -66,15 +72,19 @@ def import_dashboards(ctx: click.Context, connection: Connection | None, files: 
         modules = _generate(inputs, in_folder, project, declared, force)
     except ImportFailed as error:
         fail(f"{error}; nothing was written")
+    proposal = _metrics(project, inputs)
+    files = [(path, module.text) for path, module in modules]
+    if proposal.new and not no_metrics:
+        files.append((proposal.path, proposal.text))
     if dry_run:
-        for path, module in modules:
-            click.echo(f"# {os.path.relpath(path, project.root)}\n{module.text}")
-        for path, module in modules:  # what the real import says, after the modules
-            _report(os.path.relpath(path, project.root), module, "would write")
-        return
-    _write(modules)
-    for path, module in modules:
-        _report(os.path.relpath(path, project.root), module)
+        for path, text in files:
+            click.echo(f"# {os.path.relpath(path, project.root)}\n{text}")
+    else:
+        _write(files)
+    done = "would write" if dry_run else "wrote"
+    for path, module in modules:  # --dry-run says what the import says, after the modules
+        _report(os.path.relpath(path, project.root), module, done)
+    _next_step(project, proposal, no_metrics, done)
 
 
 def _declared(project: Project) -> dict[str, str]:
@@ -163,16 +173,53 @@ def _target(imported: Imported, module: codegen.Module, directory: str, root: st
     raise ImportFailed(f"{imported.origin}: no free module name for '{module.title}'")
 
 
-def _write(modules: list[tuple[str, codegen.Module]]) -> None:
-    """All modules or none: each is staged next to its target, then renamed into place."""
+def _metrics(project: Project, inputs: list[Imported]) -> metrics.Proposal:
+    """The catalog entries for what the imported dashboards read and the catalog lacks."""
+    estate = project.estate
+    records = [rule.record for rule_file in estate.rule_files for group in rule_file.groups
+               for rule in group.rules if isinstance(rule, Record)]
+    return metrics.propose([imported.dashboard for imported in inputs], estate.catalog, records,
+                           project.settings.path("catalog"))
+
+
+def _next_step(project: Project, proposal: metrics.Proposal, no_metrics: bool,
+               done: str) -> None:
+    where = os.path.relpath(proposal.path, project.root)
+    if proposal.new:
+        new = [m for m in proposal.metrics if m.name in set(proposal.new)]
+        kinds = Counter(str(m.type) for m in new)
+        recorded = sum(":" in m.name for m in new)
+        what = ", ".join(f"{count} {kind}{'s' if count > 1 else ''}"
+                         for kind, count in sorted(kinds.items()))
+        outputs = "a recording rule's output" if recorded == 1 else "recording rules' outputs"
+        rules = (f"; {recorded} of them {outputs} (a colon in the name), which read nothing "
+                 "until the rules are in alerts/" if recorded else "")
+        if no_metrics:
+            click.echo(f"the queries read {len(new)} metrics the catalog lacks ({what}): "
+                       f"{', '.join(proposal.new[:8])}{' ...' if len(new) > 8 else ''}; "
+                       f"without --no-metrics, import infers them into {where}")
+        else:
+            click.echo(f"{done} {where}: {len(new)} metrics the queries read and the catalog "
+                       f"lacked, inferred from the queries ({what}){rules}")
+    for line in proposal.missing_labels[:10]:
+        click.echo(f"  the catalog's {line}, which the queries read: add it there")
+    if len(proposal.missing_labels) > 10:
+        click.echo(f"  ... and {len(proposal.missing_labels) - 10} more metrics lacking labels")
+    check = (f"check the inferred metrics in {where} (types and labels are guesses from the "
+             "queries), then " if proposal.new and not no_metrics else "")
+    click.echo(f"next: {check}`dashsmith lint`, then `dashsmith deploy`")
+
+
+def _write(files: list[tuple[str, str]]) -> None:
+    """All files or none: each is staged next to its target, then renamed into place."""
     staged: list[tuple[str, str]] = []
     try:
-        for path, module in modules:
+        for path, text in files:
             os.makedirs(os.path.dirname(path), exist_ok=True)
             handle, temporary = tempfile.mkstemp(prefix=".import-", suffix=".py",
                                                  dir=os.path.dirname(path))
             with os.fdopen(handle, "w", encoding="utf-8") as stream:
-                stream.write(module.text)
+                stream.write(text)
             staged.append((temporary, path))
         for temporary, path in staged:
             os.replace(temporary, path)
