@@ -73,14 +73,14 @@ def import_dashboards(ctx: click.Context, connection: Connection | None, files: 
     except ImportFailed as error:
         fail(f"{error}; nothing was written")
     proposal = _metrics(project, inputs)
-    files = [(path, module.text) for path, module in modules]
+    writes = [(path, module.text) for path, module in modules]
     if proposal.new and not no_metrics:
-        files.append((proposal.path, proposal.text))
+        writes.append((proposal.path, proposal.text))
     if dry_run:
-        for path, text in files:
+        for path, text in writes:
             click.echo(f"# {os.path.relpath(path, project.root)}\n{text}")
     else:
-        _write(files)
+        _write(writes)
     done = "would write" if dry_run else "wrote"
     for path, module in modules:  # --dry-run says what the import says, after the modules
         _report(os.path.relpath(path, project.root), module, done)
