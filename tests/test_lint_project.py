@@ -6,10 +6,12 @@ from __future__ import annotations
 import json
 import textwrap
 
+import pytest
 from click.testing import CliRunner
 
 from dashsmith.cli import main
 from dashsmith.compiler.project import Project
+from dashsmith.linter import promtool
 from dashsmith.linter.engine import lint_project
 from support import require_binary
 
@@ -255,9 +257,35 @@ def test_promtool_findings_map_to_the_alert(project, cli):
         ])
         ''')
     _write(project, "alerts/labels.py", text)
+    with open(project / "setup.cfg", "a") as handle:
+        handle.write("\n[dashsmith.lint]\nprometheus = 2\n")  # the Prometheus promtool is
     result = cli("lint")
     assert ("alerts/labels.py:5:1: error promtool/check-rules could not parse expression: 1:1: "
             'parse error: unknown function with name "limitk"' in result.output), result.output
+
+
+def test_a_promtool_older_than_the_target_leaves_newer_syntax_to_lint(project, cli):
+    require_binary("promtool")
+    if (promtool.major_version(promtool.find()) or 3) >= 3:
+        pytest.skip("promtool knows Prometheus 3's syntax")
+    _write(project, "alerts/labels.py", textwrap.dedent('''\
+        from dashsmith import Alert, RuleGroup
+
+        group = RuleGroup("labels", [
+            Alert("LimitK", expr="limitk(2, up) == 0", for_="5m", severity="warning",
+                  summary="Down.", description="Down."),
+        ])
+        '''))
+    result = cli("lint")
+    lines = result.output.splitlines()
+    assert ("alerts/labels.py:4:1: info promtool/check-rules promtool 2.x is older than the "
+            "Prometheus the rules target ([dashsmith.lint] prometheus): its refusals of syntax "
+            "the newer version accepts (quoted UTF-8 names, new functions) are not reported; "
+            "lint checked that syntax itself") in lines, result.output
+    assert ("alerts/labels.py:4:27: warning promql/version limitk() is experimental in "
+            "Prometheus 3: the server evaluates it only with "
+            "--enable-feature=promql-experimental-functions") in lines, result.output
+    assert " error " not in result.output, result.output
 
 
 def test_tools_required_where_live_is_required(cli):

@@ -16,12 +16,19 @@ PROMETHEUS_SERIES = frozenset({
 })
 
 
+# The Prometheus major version rules target unless [dashsmith.lint] prometheus says otherwise
+# (rules/promql_version.py): what users run now.
+PROMETHEUS = 3
+
+
 class Context:
     def __init__(self, catalog: Catalog | None, scrape_interval: str, records=(),
-                 root: str | None = None, severities: tuple[str, ...] | None = None):
+                 root: str | None = None, severities: tuple[str, ...] | None = None,
+                 prometheus: int = PROMETHEUS):
         self.catalog = catalog
         self.root = root
         self.severities = severities or SEVERITIES  # what alert/severity allows
+        self.prometheus = prometheus  # the major version the rules target
         try:
             self.scrape_interval = durations.parse(scrape_interval)
         except ValueError:

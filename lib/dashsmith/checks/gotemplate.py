@@ -178,12 +178,27 @@ def _variable(token: str, at: int, result: Template, declared: set):
     if name == "$value":
         result.uses_value = True
     if name == "$labels" and path:
-        result.labels.append((path.split(".")[0], at + len("$labels.")))
+        if "." in path:
+            _dotted(path, token, at, result)
+            return
+        result.labels.append((path, at + len("$labels.")))
 
 
 def _field(token: str, at: int, result: Template):
     parts = token.split(".")[1:]
     if parts[:1] == ["Value"]:
         result.uses_value = True
-    if parts[:1] == ["Labels"] and len(parts) > 1:
+    if parts[:1] == ["Labels"] and len(parts) > 2:
+        _dotted(".".join(parts[1:]), token, at, result)
+    elif parts[:1] == ["Labels"] and len(parts) > 1:
         result.labels.append((parts[1], at + len(".Labels.")))
+
+
+def _dotted(label: str, token: str, at: int, result: Template):
+    """`$labels.service.name`: Go reads field `name` of the string `$labels.service`, which
+    fails when the alert is sent. A label name with dots (OpenTelemetry's, Prometheus 3) is
+    read with index."""
+    holder = token[: len(token) - len(label) - 1]
+    result.errors.append((f"{token} reads a field of the label '{label.split('.')[0]}', a "
+                          f"string: read a label whose name has dots with "
+                          f"{{{{ index {holder} \"{label}\" }}}}", at))

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 
 from dashsmith.checks import pysource
 from dashsmith.checks.registry import BY_ID, named
-from dashsmith.checks.rules import alert_severity
+from dashsmith.checks.rules import alert_severity, promql_version
 from dashsmith.checks.rules.lint_config import LintConfig
 from dashsmith.checks.rules.lint_unused_suppression import UnusedSuppression
 from dashsmith.model.problems import Problem
@@ -34,7 +34,8 @@ from dashsmith.model.settings import DIRECTORIES
 from dashsmith.model.source import Source
 
 SECTION = "dashsmith.lint"
-SETTINGS = (alert_severity.SETTING,)  # [dashsmith.lint]'s settings besides `disable`
+# [dashsmith.lint]'s settings besides `disable`
+SETTINGS = (alert_severity.SETTING, promql_version.SETTING)
 _COMMENT = re.compile(r"#\s*dashsmith\s*:\s*(?P<body>.*?)\s*$")
 _DISABLE = re.compile(r"^disable\s*=\s*(?P<ids>[\w/\-]+(?:\s*,\s*[\w/\-]+)*)\s*"
                       r"(?:--\s*(?P<reason>.*))?$")
@@ -73,6 +74,10 @@ def project(settings, problems: list[Problem]) -> list[Suppression]:
     section = settings.sections.get(SECTION) or {}
     found = []
     for key, value in section.items():
+        if key == promql_version.SETTING and promql_version.target(section) is None:
+            problems.append(LintConfig().bad_value(SECTION, key, value, "a Prometheus version "
+                                                   "such as 3 or 2.53",
+                                                   settings.key_source(SECTION, key)))
         if key in SETTINGS:  # read by the rule it is of
             continue
         if key != "disable":

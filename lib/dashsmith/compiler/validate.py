@@ -10,6 +10,7 @@ from collections.abc import Iterable, Iterator
 
 from dashsmith.checks import registry
 from dashsmith.checks.context import Context
+from dashsmith.checks.rules import promql_version
 from dashsmith.checks.rules.dashboard_layout import DashboardLayout
 from dashsmith.checks.rules.panel_options import PanelOptions
 from dashsmith.checks.subjects import RuleFileDoc, declared_rule_files
@@ -29,7 +30,8 @@ def check(estate: Estate) -> tuple[list[Problem], list[RuleFileDoc]]:
     """The structural problems of the declarations, sorted by place, and each module's rule
     file as build compiles it (lint goes on to check its rules)."""
     settings = estate.settings
-    context = Context(estate.catalog, settings.scrape_interval, root=settings.root)
+    context = Context(estate.catalog, settings.scrape_interval, root=settings.root,
+                      prometheus=promql_version.of(settings))
     rule_files = declared_rule_files(estate)
     found: list[Problem] = []
     for rule in STRUCTURAL:

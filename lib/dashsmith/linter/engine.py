@@ -18,10 +18,11 @@ import bisect
 import os
 from collections.abc import Iterable
 
+from dashsmith import promql
 from dashsmith.checks import suppress
-from dashsmith.checks.context import Context
+from dashsmith.checks.context import PROMETHEUS, Context
 from dashsmith.checks.registry import ALL
-from dashsmith.checks.rules import alert_severity
+from dashsmith.checks.rules import alert_severity, promql_version
 from dashsmith.checks.subjects import RuleDoc, declared_rule_files
 from dashsmith.compiler.gc_pause import no_cycle_collection
 from dashsmith.linter import alert_tests, amtool, inputs as reading, promtool, runner
@@ -45,7 +46,7 @@ def _lint_project(project, tools: bool) -> list[Problem]:
     settings = project.settings
     catalog = inputs.estate.catalog if inputs.estate else None
     context = Context(catalog, settings.scrape_interval, _records(inputs.rules), project.root,
-                      _severities(settings))
+                      _severities(settings), promql_version.of(settings))
     compiled = {rule_file.name: rule_file.data for rule_file in inputs.rule_files}
     suite = None
     if inputs.estate is not None:
@@ -54,7 +55,8 @@ def _lint_project(project, tools: bool) -> list[Problem]:
     if tools and inputs.estate is not None:
         problems += _amtool(inputs.estate, problems)
     if tools:
-        problems = _with_promtool(problems, list(compiled.items()), inputs.rules)
+        problems = _with_promtool(problems, list(compiled.items()), inputs.rules,
+                                  context.prometheus)
     suppressions = suppress.of_project(settings, problems)  # a malformed one is a finding
     return _sorted(suppress.apply(problems, suppressions, "lint"))
 
@@ -70,9 +72,10 @@ def _lint_paths(paths: list[str], project, tools: bool) -> list[Problem]:
     inputs = reading.from_paths(paths)
     catalog, records, root, severities = None, _records(inputs.rules), None, None
     interval = Settings.scrape_interval  # the default of [dashsmith], without a project
+    version = PROMETHEUS
     if project is not None:
         interval, root = project.settings.scrape_interval, project.root
-        severities = _severities(project.settings)
+        severities, version = _severities(project.settings), promql_version.of(project.settings)
         try:
             estate = project.estate
         except DeclarationError:
@@ -81,10 +84,12 @@ def _lint_paths(paths: list[str], project, tools: bool) -> list[Problem]:
             catalog = estate.catalog
             records += _records(rule for rule_file in declared_rule_files(estate)
                                 for rule in rule_file.rules)
-    problems = runner.run(inputs, Context(catalog, interval, records, root, severities), ALL)
+    problems = runner.run(inputs, Context(catalog, interval, records, root, severities, version),
+                          ALL)
     rule_paths = [rule_file.name for rule_file in inputs.rule_files]
     if tools:
-        problems = _with_promtool(problems, [(path, None) for path in rule_paths], inputs.rules)
+        problems = _with_promtool(problems, [(path, None) for path in rule_paths], inputs.rules,
+                                  version)
     suppressions = suppress.project(project.settings, problems) if project else []
     for suppression in suppressions:
         suppression.used.update(suppression.rules)  # other files may need it: never "unused"
@@ -113,19 +118,36 @@ def _amtool(estate, problems: list[Problem]) -> list[Problem]:
 # What Prometheus itself refuses, which lint reports too: promtool's finding about the same
 # rule is the same problem, reported once (lint's, at the character it is about).
 _REFUSED_BY_PROMETHEUS = frozenset({"promql/syntax", "promql/empty", "rule/format", "rule/expr",
-                                    "rule/kind", "alert/for", "file/parse", "file/format"})
+                                    "rule/kind", "alert/for", "file/parse", "file/format",
+                                    "promql/version"})
 
 
-def _with_promtool(problems: list[Problem], files, rules) -> list[Problem]:
+def _with_promtool(problems: list[Problem], files, rules, target: int) -> list[Problem]:
+    """promtool's findings that lint has not made itself. A promtool older than the
+    Prometheus the rules target (Debian's 2.42 for rules written for 3) refuses the newer
+    syntax: such a refusal, on a rule whose expression lint's parser (of the newer PromQL)
+    read, is set aside, and that it was is said once."""
     path = promtool.find()
     if path is None or not files:
         return problems
     rule_at = _RuleAt(rules)
     reported = {rule_at(p.source) for p in problems
                 if p.severity is Severity.ERROR and p.rule in _REFUSED_BY_PROMETHEUS}
+    version = promtool.major_version(path)
+    older = version is not None and version < target
+    readable = {rule_at(rule.source) for rule in rules
+                if promql.parse(rule.expr, grafana=False).error is None} if older else set()
+    set_aside: Problem | None = None
     for problem in promtool.check_rules(path, files, rules):
-        if rule_at(problem.source) not in reported:
-            problems.append(problem)
+        place = rule_at(problem.source)
+        if place in reported:
+            continue
+        if place in readable and promtool.SYNTAX_REFUSAL.search(problem.message):
+            set_aside = set_aside or problem
+            continue
+        problems.append(problem)
+    if set_aside is not None and version is not None:
+        problems.append(promtool.older_than_target(set_aside, version))
     return problems
 
 

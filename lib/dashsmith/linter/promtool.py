@@ -3,6 +3,7 @@ unit tests (`test rules`). It is optional, except where DASHSMITH_REQUIRE_LIVE i
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import shutil
@@ -13,7 +14,7 @@ from collections.abc import Iterable
 from dashsmith.checks.rules.promtool_check_rules import PromtoolCheckRules
 from dashsmith.checks.subjects import RuleDoc
 from dashsmith.compiler import serialize
-from dashsmith.model.problems import Problem
+from dashsmith.model.problems import Problem, Severity
 from dashsmith.model.source import Source
 
 REQUIRE_VARIABLE = "DASHSMITH_REQUIRE_LIVE"
@@ -34,6 +35,33 @@ def find() -> str | None:
         raise PromtoolMissing(f"promtool is not installed (Debian package 'prometheus') and "
                               f"{REQUIRE_VARIABLE} is set")
     return path
+
+
+@functools.lru_cache(maxsize=8)
+def major_version(promtool: str) -> int | None:
+    """promtool's major version (`promtool, version 2.42.0+ds ...`); None if it says none."""
+    try:
+        result = subprocess.run([promtool, "--version"], capture_output=True, text=True,
+                                timeout=30)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    found = re.search(r"version v?(\d+)\.", result.stdout + result.stderr)
+    return int(found.group(1)) if found else None
+
+
+# What an older promtool says about syntax and names Prometheus 3 accepts (quoted UTF-8 names,
+# its new functions): a refusal of the newer syntax, not of the rule.
+SYNTAX_REFUSAL = re.compile(r"could not parse expression|invalid (?:label|annotation) name|"
+                            r"invalid recording rule name|is not a valid metric name")
+
+
+def older_than_target(problem: Problem, version: int) -> Problem:
+    """Said once when promtool's refusals of newer syntax were set aside."""
+    return PromtoolCheckRules().problem(
+        f"promtool {version}.x is older than the Prometheus the rules target ([dashsmith.lint] "
+        "prometheus): its refusals of syntax the newer version accepts (quoted UTF-8 names, "
+        "new functions) are not reported; lint checked that syntax itself",
+        problem.source, Severity.INFO)
 
 
 def check_rules(promtool: str, files: list[tuple[str, dict | None]], rules) -> list[Problem]:

@@ -22,6 +22,7 @@ from typing import Any, TypeVar
 import promql_parser as pp
 
 from dashsmith.model import durations, variables
+from dashsmith.promql.names import LABEL_NAME, METRIC_NAME, quoted_name
 from dashsmith.promql.operators import ABSENCE, COMPARISONS
 from dashsmith.promql.position import error_offset
 
@@ -45,7 +46,7 @@ class Matcher:
         return bool(_SENTINEL.search(self.value))
 
     def __str__(self) -> str:
-        return f'{self.label}{self.op}"{self.value}"'
+        return f'{quoted_name(self.label, LABEL_NAME)}{self.op}"{self.value}"'
 
 
 @dataclass(eq=False)
@@ -102,7 +103,10 @@ class Selector(Node):
 
     def __str__(self) -> str:
         inner = ",".join(str(m) for m in self.matchers if m.label != "__name__" or not self.name)
-        text = (self.name or "") + (f"{{{inner}}}" if inner or not self.name else "")
+        if self.name and not METRIC_NAME.match(self.name):  # Prometheus 3's quoted name
+            text = "{" + ",".join([f'"{self.name}"'] + ([inner] if inner else [])) + "}"
+        else:
+            text = (self.name or "") + (f"{{{inner}}}" if inner or not self.name else "")
         if self.range_variable:
             text += f"[${self.range_variable}]"
         elif self.range is not None:
@@ -136,7 +140,8 @@ class Aggregate(Node):
 
     def __str__(self) -> str:
         if self.grouping:
-            return f"{self.op} {self.grouping} ({', '.join(self.labels)})"
+            labels = ", ".join(quoted_name(label, LABEL_NAME) for label in self.labels)
+            return f"{self.op} {self.grouping} ({labels})"
         return self.op
 
 
@@ -249,13 +254,43 @@ def _parse(text: str, grafana: bool) -> Expression:
     else:
         substitution = variables.Substitution(text, text, [])
     try:
-        ast = pp.parse(substitution.text)
+        ast, renamed = _parse_text(substitution.text)
     except (ValueError, TypeError, OverflowError) as error:
         message = str(error) or "invalid expression"
         offset = substitution.original_offset(error_offset(substitution.text, message))
         return Expression(text, substitution, None,
                           ParseError(substitution.restore(message), min(offset, len(text))))
-    return Expression(text, substitution, _Converter(substitution).node(ast), None, ast)
+    root = _Converter(substitution).node(ast)
+    if renamed:
+        for node in root.walk():
+            if type(node) is Call and node.function == _RENAMED_TO:
+                node.function = _RENAMED
+        # Its tree reads double_exponential_smoothing, which Prometheus 2 does not know: no
+        # parts of it are sent to a server.
+        return Expression(text, substitution, root, None, None)
+    return Expression(text, substitution, root, None, ast)
+
+
+# Prometheus 3 renamed holt_winters to double_exponential_smoothing (and made it experimental);
+# promql-parser knows only the new name. Rules written for Prometheus 2 use the old one, so it
+# is read as the new one and named as written: whether it is right is promql/version's call.
+_RENAMED, _RENAMED_TO = "holt_winters", "double_exponential_smoothing"
+_HOLT_WINTERS = re.compile(r"\bholt_winters(?=\s*\()")
+
+
+def _parse_text(text: str) -> tuple[pp.Expr, bool]:
+    """promql-parser's tree of `text`, and whether holt_winters was read under its new name."""
+    try:
+        return pp.parse(text), False
+    except ValueError as error:
+        if _RENAMED not in str(error):
+            raise
+    renamed = _HOLT_WINTERS.sub(_RENAMED_TO, text)
+    try:
+        return pp.parse(renamed), True
+    except ValueError as error:  # another mistake: reported about the text as written
+        message = str(error).replace(_RENAMED_TO, _RENAMED)
+        raise ValueError(message) from None
 
 
 # An aggregation's parameter (`topk($k, ...)`, `quantile by (job) ($q, ...)`): a number.
@@ -313,7 +348,14 @@ class _Converter:
         for group in found.or_matchers:
             matchers += tuple(Matcher(m.name, _MATCH_OPS[str(m.op)], m.value) for m in group)
         offset = ast.offset
-        return Selector(ast.name, matchers, offset=_seconds(offset) if offset is not None else None)
+        name = ast.name
+        if name is None:
+            # Prometheus 3's quoted name, `{"gen_ai.client.token.usage"}`, is the selector's
+            # metric name: the parser keeps it as a __name__ matcher, as it does
+            # `{__name__="..."}`, which stays nameless (a name written as a matcher).
+            name = next((m.value for m in matchers if m.label == "__name__" and m.op == "="
+                         and m.value and not METRIC_NAME.match(m.value)), None)
+        return Selector(name, matchers, offset=_seconds(offset) if offset is not None else None)
 
     def matrix_selector(self, ast: pp.MatrixSelector) -> Selector:
         selector = self.vector_selector(ast.vector_selector)

@@ -49,8 +49,11 @@ class LintConfig(Rule):
         return self.problem(message, source)
 
     def unknown_setting(self, section: str, key: str, source):
-        return self.problem(f"[{section}] has no setting '{key}' (only 'disable' and "
-                            "'severities')", source)
+        return self.problem(f"[{section}] has no setting '{key}' (only 'disable', "
+                            "'severities' and 'prometheus')", source)
+
+    def bad_value(self, section: str, key: str, value: str, expected: str, source):
+        return self.problem(f"[{section}] {key} = {value!r}: expected {expected}", source)
 
     def not_understood(self, source):
         return self.problem("control comment not understood: write '# dashsmith: "

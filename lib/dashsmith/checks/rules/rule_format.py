@@ -57,7 +57,7 @@ class RuleFormat(Rule):
                 kind = rule_kind(entry)
                 if kind is not None and isinstance(entry, dict):  # a kind implies a dict
                     yield from (self.problem(message, source)
-                                for message in _rule_problems(kind, entry))
+                                for message in _rule_problems(kind, entry, context.prometheus))
 
     def _group(self, group, first_of: dict, context):
         data = group.data
@@ -79,24 +79,37 @@ class RuleFormat(Rule):
                                group.source)
 
 
-def _rule_problems(kind: str, entry: dict):
+def _rule_problems(kind: str, entry: dict, prometheus: int):
+    """What Prometheus refuses in a rule. Prometheus 3 accepts any UTF-8 metric, label and
+    annotation name (https://prometheus.io/docs/prometheus/latest/migration/), Prometheus 2
+    only the legacy ones."""
     name = entry[kind]
     what = f"{kind} '{name}'"
+    utf8 = prometheus >= 3
     if kind == "alert":
         for key in ("for", "keep_firing_for"):
             value = entry.get(key)
             if value is not None and not durations.is_duration(value):
                 yield f"{what}: {key} {value!r} {NOT_A_DURATION}"
-    elif not METRIC_NAME.match(str(name)):
+    elif not (_utf8_name(name) if utf8 else METRIC_NAME.match(str(name))):
         yield (f"record {name!r} is not a valid metric name (use letters, digits, _ and :, "
-               "e.g. 'job:errors:rate5m')")
+               "e.g. 'job:errors:rate5m')" + ("" if utf8 else _UTF8_HINT))
     labels = entry.get("labels")
     for label in labels if isinstance(labels, dict) else ():
-        if not is_label_name(label):
+        if not (_utf8_name(label) and label != "__name__" if utf8 else is_label_name(label)):
             yield (f"{what}: label name {label!r} is invalid (use letters, digits and _, not "
-                   "starting with a digit, and not __name__)")
+                   "starting with a digit, and not __name__)" + ("" if utf8 else _UTF8_HINT))
     annotations = entry.get("annotations") if kind == "alert" else None
     for annotation in annotations if isinstance(annotations, dict) else ():
-        if not LABEL_NAME.match(str(annotation)):
+        if not (_utf8_name(annotation) if utf8 else LABEL_NAME.match(str(annotation))):
             yield (f"{what}: annotation name {annotation!r} is invalid (use letters, digits "
-                   "and _, not starting with a digit)")
+                   "and _, not starting with a digit)" + ("" if utf8 else _UTF8_HINT))
+
+
+# Said where a name Prometheus 3 would accept is refused because the rules target 2.
+_UTF8_HINT = "; Prometheus 3 accepts it ([dashsmith.lint] prometheus = 2 says the rules target 2)"
+
+
+def _utf8_name(name: object) -> bool:
+    """A name Prometheus 3 accepts: any non-empty string of valid UTF-8."""
+    return isinstance(name, str) and bool(name)
