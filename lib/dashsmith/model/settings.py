@@ -18,7 +18,8 @@ SECTION = "dashsmith"
 # default directory is a project without that kind of declaration (e.g. no alerts).
 DIRECTORIES = ("dashboards", "alerts", "catalog")
 # The settings that take one of a few words.
-CHOICES = {"ai_metrics": ("app", "otel-genai"), "otel_metric_names": ("underscores", "utf8")}
+CHOICES = {"ai_metrics": ("app", "otel-genai"), "otel_metric_names": ("underscores", "utf8"),
+           "ai_cost": ("prices", "openlit")}
 
 
 class SettingsError(Exception):
@@ -46,6 +47,9 @@ class Settings:
     # Prometheus exporter, and OTLP's default translation), or as they are (utf8: Prometheus 3
     # with otlp.translation_strategy NoUTF8EscapingWithSuffixes).
     otel_metric_names: str = "underscores"
+    # With otel-genai, what the spend is: tokens × the price table (prices), or the cost
+    # OpenLIT reports itself, gen_ai.usage.cost (openlit).
+    ai_cost: str = "prices"
     # Other [dashsmith.*] sections (e.g. dashsmith.lint), as read, for the commands that use them.
     sections: dict = field(default_factory=dict, compare=False)
 
