@@ -128,6 +128,31 @@ class RealGrafana(Target):
                 self.api.folder.delete_folder(uid, force_delete_rules="true")
 
 
+# What deploy sends to create a dashboard or a folder: POST /api/dashboards/db and POST
+# /api/folders on 11.x, POST of the dashboard.grafana.app and folder.grafana.app collections on
+# 12+ (the /apis path); an update of a dashboard is the legacy POST again, or a PUT of the item.
+LEGACY_SAVE = r"^/api/dashboards/db$"
+APIS_DASHBOARDS = r"^/apis/dashboard\.grafana\.app/[^/]+/namespaces/default/dashboards$"
+APIS_DASHBOARD = r"^/apis/dashboard\.grafana\.app/[^/]+/namespaces/default/dashboards/{}$"
+
+
+def creates(emu) -> str:
+    """The path of a dashboard create (POST) on `emu`'s release family."""
+    return APIS_DASHBOARDS if emu.behaviour.serves_apis else LEGACY_SAVE
+
+
+def folder_creates(emu) -> str:
+    return (r"^/apis/folder\.grafana\.app/[^/]+/namespaces/default/folders$"
+            if emu.behaviour.serves_apis else r"^/api/folders$")
+
+
+def updates(emu, uid: str) -> tuple[str, str]:
+    """(method, path) of an update of dashboard `uid` on `emu`'s release family."""
+    if emu.behaviour.serves_apis:
+        return "PUT", APIS_DASHBOARD.format(uid)
+    return "POST", LEGACY_SAVE
+
+
 # Every Grafana release family the emulator imitates (tests/grafana_emulator/behaviour.py):
 # each test using `emulated` (or `grafana`) runs on each.
 RELEASES = ("11.3.0", "11.6.0", "12.4.0", "13.0.0", "13.2.3")
@@ -264,8 +289,9 @@ def test_nested_folders_are_created_parent_first(cli, project, emulated):
          'folder="Trading Platform/AI/Models/Claude"')
     result = deploy(cli, emulated)
     assert result.exit_code == 0, result.output
-    created = [r.body for r in emulated.emu.requests_matching("POST", "^/api/folders$")]
-    order = [body["uid"] for body in created]
+    created = [r.body for r in emulated.emu.requests_matching("POST",
+                                                              folder_creates(emulated.emu))]
+    order = [body["metadata"]["name"] if "metadata" in body else body["uid"] for body in created]
     for uid, _title, parent in folders.lineage("Trading Platform/AI/Models/Claude"):
         assert emulated.folder(uid)["parentUid" if parent else "uid"] == (parent or uid)
         if parent:
@@ -338,11 +364,14 @@ def test_edit_between_plan_and_save_is_caught_not_overwritten(cli, emulated):
     deploy(cli, emulated, "--force")  # back to the code
     # Someone saves in the UI right before deploy's (forced) save reaches Grafana:
     emulated.ui_edit("postgresql", description="second edit")
-    emulated.emu.faults.add(r"^/api/dashboards/db$", method="POST",
-                            concurrent_edit="postgresql")
+    method, path = updates(emulated.emu, "postgresql")
+    emulated.emu.faults.add(path, method=method, concurrent_edit="postgresql")
     result = deploy(cli, emulated, "--force")
     assert result.exit_code == 1, result.output
-    stale = 409 if emulated.emu.version.startswith("13.2") else 412  # 13.1+: 409
+    # the legacy save: 412, 409 from 13.1; a PUT on the /apis path with a stale
+    # resourceVersion: 409
+    stale = 409 if emulated.emu.version.startswith("13.2") or emulated.emu.behaviour.serves_apis \
+        else 412
     assert f"dashboard postgresql was changed in Grafana during this deploy ({stale}" \
         in result.output
     assert emulated.dashboard("postgresql")["dashboard"]["description"] != edit_text
@@ -400,7 +429,11 @@ def test_what_a_release_before_projects_deployed_is_this_projects(cli, project, 
     # the message stored (the versions list shows a first version as "Initial save"):
     # "dashsmith deploy sha256:<hash> project:trading-platform"
     message = emulated.emu.store.versions["ai-llm"][-1].message
-    emulated.emu.add_dashboard(emulated.emu.dashboard("ai-llm"), "trading-platform-ai",
+    # saved as such a release saved it: the code's JSON through the legacy save (on 12+ what
+    # Grafana holds now is schema-migrated, from the /apis path)
+    code = next(d.json for d in desired_state(Project(str(project)).build().dashboards).dashboards
+                if d.uid == "ai-llm")
+    emulated.emu.add_dashboard(code, "trading-platform-ai",
                                message=message.rsplit(" project:", 1)[0])  # as before projects
     edit(project, "dashboards/ai.py", '"Completions Rate"', '"Completion Rate"')
     result = deploy(cli, emulated)
@@ -598,7 +631,9 @@ def test_a_saved_plan_is_applied_exactly_without_building_or_planning_again(cli,
     assert applied.exit_code == 0, applied.output
     assert f"Grafana {emulated.url} — the plan in {saved}" in applied.output
     assert "0 created, 1 updated," in applied.output
-    assert [(r.method, r.path) for r in emulated.emu.writes()] == [("POST", "/api/dashboards/db")]
+    (method, path), = [(r.method, r.path) for r in emulated.emu.writes()]
+    assert (method, re.match(updates(emulated.emu, "ai-llm")[1], path) is not None) == (
+        updates(emulated.emu, "ai-llm")[0], True)
     assert "token use" in emulated.dashboard("ai-llm")["dashboard"]["description"]
     assert emulated.versions() == {**before, "ai-llm": before["ai-llm"] + 1}
 
@@ -717,23 +752,23 @@ def test_a_saved_plan_holds_no_secret_and_reads_them_when_applied(cli, emulated,
 # --- faults ---------------------------------------------------------------------------------------
 
 def test_503s_are_retried(cli, emulated, expected):
-    emulated.emu.faults.add(r"^/api/dashboards/db$", method="POST", status=503, times=3)
+    emulated.emu.faults.add(creates(emulated.emu), method="POST", status=503, times=3)
     emulated.emu.faults.add(r"^/api/search$", status=502, times=1)
     result = deploy(cli, emulated)
     assert result.exit_code == 0, result.output
     assert f"{expected.items} created" in result.output
-    saves = emulated.emu.requests_matching("POST", r"^/api/dashboards/db$")
+    saves = emulated.emu.requests_matching("POST", creates(emulated.emu))
     assert len(saves) == len(expected.dashboards) + 3
 
 
 def test_429_retry_after_is_honoured(cli, emulated):
-    emulated.emu.faults.add(r"^/api/folders$", method="POST", retry_after=1, times=1)
+    emulated.emu.faults.add(folder_creates(emulated.emu), method="POST", retry_after=1, times=1)
     result = deploy(cli, emulated)
     assert result.exit_code == 0, result.output
 
 
 def test_dropped_connection_is_retried(cli, emulated, expected):
-    emulated.emu.faults.add(r"^/api/dashboards/db$", method="POST", drop_connection=True, times=2)
+    emulated.emu.faults.add(creates(emulated.emu), method="POST", drop_connection=True, times=2)
     emulated.emu.faults.add(r"/versions$", method="GET", drop_connection=True, times=1)
     result = deploy(cli, emulated)
     assert result.exit_code == 0, result.output
@@ -743,14 +778,15 @@ def test_dropped_connection_is_retried(cli, emulated, expected):
 def test_save_that_landed_but_timed_out_is_not_reported_as_a_conflict(cli, emulated, expected):
     # Grafana stores the first save of a dashboard but answers only after the client gave up:
     # the retry is refused (412) and deploy finds its own save as the newest version.
-    late = emulated.emu.faults.add(r"^/api/dashboards/db$", method="POST", delay=1.5,
+    late = emulated.emu.faults.add(creates(emulated.emu), method="POST", delay=1.5,
                                    after_processing=True)
     try:
         result = deploy(cli, emulated, "--timeout", "0.5")
         assert result.exit_code == 0, result.output
         assert f"{expected.items} created" in result.output
-        refused = [r for r in emulated.emu.requests_matching("POST", r"^/api/dashboards/db$")
-                   if r.status in (409, 412)]  # 412 up to 13.0, 409 from 13.1
+        # 412 up to 13.0, 409 from 13.1; on the /apis path 409 AlreadyExists
+        refused = [r for r in emulated.emu.requests_matching("POST", creates(emulated.emu))
+                   if r.status in (409, 412)]
         assert len(refused) == 1
     finally:
         wait_for_late_answers(emulated.emu, late)
@@ -758,7 +794,7 @@ def test_save_that_landed_but_timed_out_is_not_reported_as_a_conflict(cli, emula
 
 
 def test_save_whose_answer_was_lost_is_not_reported_as_a_conflict(cli, emulated, expected):
-    emulated.emu.faults.add(r"^/api/dashboards/db$", method="POST", drop_connection=True,
+    emulated.emu.faults.add(creates(emulated.emu), method="POST", drop_connection=True,
                             after_processing=True, times=2)
     result = deploy(cli, emulated)
     assert result.exit_code == 0, result.output
@@ -811,7 +847,7 @@ def test_bad_concurrency_setting_names_its_line_and_writes_nothing(cli, project,
 
 
 def test_partial_failure_names_what_was_applied_and_a_rerun_converges(cli, emulated, expected):
-    emulated.emu.faults.add(r"^/api/dashboards/db$", method="POST", status=500, times=None,
+    emulated.emu.faults.add(creates(emulated.emu), method="POST", status=500, times=None,
                             body={"message": "database is locked"})
     result = deploy(cli, emulated, "--concurrency", "1")
     assert result.exit_code == 1
@@ -827,17 +863,17 @@ def test_partial_failure_names_what_was_applied_and_a_rerun_converges(cli, emula
 
 
 def test_dashboards_in_a_folder_that_failed_are_not_attempted(cli, emulated):
-    emulated.emu.faults.add(r"^/api/folders$", method="POST", status=400, times=None,
+    emulated.emu.faults.add(folder_creates(emulated.emu), method="POST", status=400, times=None,
                             body={"message": "folder title cannot be empty"})
     result = deploy(cli, emulated)
     assert result.exit_code == 1
     assert "dashboard ai-llm: not attempted: folder trading-platform-ai could not be written" \
         in result.output
-    assert emulated.emu.requests_matching("POST", r"^/api/dashboards/db$") == []
+    assert emulated.emu.requests_matching("POST", creates(emulated.emu)) == []
 
 
 def test_exhausted_retries_are_reported_as_failures(cli, emulated, expected):
-    emulated.emu.faults.add(r"^/api/dashboards/db$", method="POST", status=503, times=None)
+    emulated.emu.faults.add(creates(emulated.emu), method="POST", status=503, times=None)
     result = deploy(cli, emulated)
     assert result.exit_code == 1
     assert f"{len(expected.dashboards)} failed" in result.output
@@ -863,7 +899,9 @@ def test_token_file_and_its_secret(cli, tmp_path, emulated):
     result = cli("deploy", "--token-file", str(token_file), "-vv",
                  env={**CLEAN_ENV, "GRAFANA_URL": emulated.url})
     assert result.exit_code == 0, result.output
-    assert "POST /api/dashboards/db → 200" in result.output  # -vv logs each request
+    # -vv logs each request
+    assert re.search(r"POST /api/dashboards/db → 200|POST /apis/dashboard\.grafana\.app/\S+ → 201",
+                     result.output)
     assert TOKEN not in result.output
 
 
@@ -904,7 +942,8 @@ def test_an_editor_deploys_dashboards(cli, emulated, expected):
     query them: the pre-flight must not need more than deploying does."""
     result = cli("deploy", env=emulated.env(GRAFANA_TOKEN=EDITOR_TOKEN))
     assert result.exit_code == 0, result.output
-    assert len(emulated.emu.writes("/api/dashboards/db")) == len(expected.dashboards)
+    assert len(emulated.emu.requests_matching("POST", creates(emulated.emu))) == \
+        len(expected.dashboards)
 
 
 def test_unreachable_grafana(cli):

@@ -75,9 +75,12 @@ def test_the_file_holds_every_precondition_and_what_the_plan_was_made_for(tmp_pa
     assert (data["project"], data["grafana"], data["desired_hash"]) == (
         "trading", "https://grafana.example.com", "e" * 64)
     seen = {c["key"]: c["seen"] for c in data["changes"]}
-    assert seen["ops"] == {"exists": False, "version": None, "hash": None}
+    assert seen["ops"] == {"exists": False, "version": None, "hash": None,
+                           "resource_version": None}
     assert seen["db"]["version"] == 7 and seen["alerts/node"]["hash"] == "b" * 64
-    assert data["options"] == {"force": False, "prune": True, "disable_provenance": False}
+    assert data["options"] == {"force": False, "prune": True, "disable_provenance": False,
+                               "force_v2": [], "ui_edits": "allow"}
+    assert data["target"] is None  # made on the legacy /api
     assert data["checksum"].startswith("sha256:")
 
 

@@ -348,6 +348,9 @@ class GrafanaEmulator:
                 record.annotations.update({
                     ANNO_MANAGER_KIND: "classic-file-provisioning",
                     ANNO_MANAGER_IDENTITY: "dashboards",
+                    # the file: legacy provisioning reads it back as the ExternalID
+                    # (dashboard_service.go getProvisioningDataFromEvent)
+                    "grafana.app/sourcePath": record.external_id,
                     ANNO_MANAGER_ALLOWS_EDITS: "true" if allow_ui_updates else "false"})
 
     def search_lag(self, seconds: float) -> None:

@@ -73,6 +73,48 @@ class Resource:
         return f"{self.plural}.{self.api_version}"
 
 
+DASHBOARD_GROUP = "dashboard.grafana.app"
+FOLDER_GROUP = "folder.grafana.app"
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where a deploy on the /apis path reads and writes: the namespace, the classic-schema
+    dashboard version (v1 on 13.x, v1beta1 on 12.x), the folder version (None: folders through
+    the legacy /api) and the schema v2 version (to read dynamic dashboards whole). A plan
+    records it, so a saved plan is applied through the API it was made on."""
+
+    namespace: str
+    dashboards: str
+    folders: str | None = None
+    v2: str | None = None
+
+    def dashboard_resource(self) -> Resource:
+        return Resource(DASHBOARD_GROUP, self.dashboards, self.namespace, "dashboards")
+
+    def folder_resource(self) -> Resource | None:
+        return Resource(FOLDER_GROUP, self.folders, self.namespace, "folders") \
+            if self.folders else None
+
+    def v2_resource(self) -> Resource | None:
+        return Resource(DASHBOARD_GROUP, self.v2, self.namespace, "dashboards") \
+            if self.v2 else None
+
+    def as_json(self) -> dict[str, Any]:
+        return {"namespace": self.namespace, "dashboards": self.dashboards,
+                "folders": self.folders, "v2": self.v2}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any] | None) -> Target | None:
+        if not data:
+            return None
+        return cls(str(data["namespace"]), str(data["dashboards"]), data.get("folders"),
+                   data.get("v2"))
+
+    def __str__(self) -> str:
+        return f"{DASHBOARD_GROUP}/{self.dashboards}"
+
+
 class ApisError(GrafanaException):
     """A refused /apis request. `reason` is the Status reason ("NotFound", "Conflict",
     "Forbidden", "Invalid"...), `message` its message; `retried` is True when an earlier

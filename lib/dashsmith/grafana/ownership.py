@@ -59,18 +59,100 @@ def recorded_deploy(message: str | None) -> Recorded | None:
 MANAGED_BY = "grafana.app/managedBy"
 MANAGER_ID = "grafana.app/managerId"
 MANAGER_ALLOWS_EDITS = "grafana.app/managerAllowsEdits"
-# How dashsmith stamps its own objects on the /apis path: the kind a generic tool uses (as
-# grafanactl does), its project as the identity.
+# How dashsmith stamps its own objects on the /apis path: the kind a generic API client uses
+# (utils.ManagerKindKubectl, pkg/apimachinery/utils/manager.go: "a user or a tool or a generic
+# API client"; grafanactl stamps it too), its project as the identity. Storage lets a kubectl
+# manager's objects be written by anyone (pkg/storage/unified/apistore/managed.go
+# enforceManagerProperties enforces only `repo`), so the stamp does not stop Grafana's UI by
+# itself: the UI does. DashboardScene.managedResourceCannotBeEdited
+# (public/app/features/dashboard-scene/scene/DashboardScene.tsx) makes a dashboard read-only
+# when it is managed (grafana.app/managedBy set), not by a repository, and
+# grafana.app/managerAllowsEdits is not set — any non-empty value counts as allowing, so
+# "block" leaves the annotation out rather than writing "false".
 DASHSMITH_MANAGER_KIND = "kubectl"
+UI_EDITS = ("allow", "block")
+
+# --- what dashsmith records on the /apis path -------------------------------------------------
+# Ownership is a label, so that one paged LIST with labelSelector PROJECT_LABEL=<project> finds
+# every dashboard a project deployed. What dashsmith wrote is recorded in annotations: the hash
+# of the code's dashboard (HASH_ANNOTATION), the hash of what Grafana stores from it after its
+# schema migrations (STORED_HASH_ANNOTATION, content.stored_hash) and the metadata.generation
+# that write produced (GENERATION_ANNOTATION). Annotations survive another tool's
+# GET-modify-PUT, so they prove nothing alone: the dashboard is dashsmith's content only while
+# Grafana's own generation (which rises with every change of the spec or the folder, whoever
+# makes it) is still the recorded one, or while its content hashes to the recorded stored hash.
+PROJECT_LABEL = "dashsmith.dev/project"
+HASH_ANNOTATION = "dashsmith.dev/hash"
+STORED_HASH_ANNOTATION = "dashsmith.dev/stored-hash"
+GENERATION_ANNOTATION = "dashsmith.dev/generation"
+FOLDER_ANNOTATION = "grafana.app/folder"
+MESSAGE_ANNOTATION = "grafana.app/message"
+UPDATED_BY = "grafana.app/updatedBy"
+UPDATED_TIMESTAMP = "grafana.app/updatedTimestamp"
+CREATED_BY = "grafana.app/createdBy"
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """What a dashsmith write on the /apis path records, read back from an object's metadata."""
+
+    project: str | None  # PROJECT_LABEL
+    hash: str | None  # HASH_ANNOTATION: the code's dashboard
+    stored_hash: str | None  # STORED_HASH_ANNOTATION: Grafana's copy of it
+    generation: int | None  # GENERATION_ANNOTATION: the generation the write produced
+
+
+def stamp_of(metadata: dict | None) -> Stamp:
+    metadata = metadata or {}
+    labels = metadata.get("labels") or {}
+    annotations = metadata.get("annotations") or {}
+    generation = str(annotations.get(GENERATION_ANNOTATION) or "")
+    return Stamp(labels.get(PROJECT_LABEL) or None, annotations.get(HASH_ANNOTATION) or None,
+                 annotations.get(STORED_HASH_ANNOTATION) or None,
+                 int(generation) if generation.isdigit() else None)
+
+
+def stamped_metadata(name: str, *, project: str, code_hash: str, stored: str,
+                     generation: int, folder_uid: str, ui_edits: str) -> dict:
+    """metadata for a dashsmith write of dashboard `name` on the /apis path: ownership label,
+    what is written, the save message the version history shows, the folder, and the manager
+    stamp (with managerAllowsEdits "true" only when ui_edits is "allow")."""
+    annotations = {MESSAGE_ANNOTATION: deploy_message(code_hash, project),
+                   HASH_ANNOTATION: code_hash, STORED_HASH_ANNOTATION: stored,
+                   GENERATION_ANNOTATION: str(generation),
+                   MANAGED_BY: DASHSMITH_MANAGER_KIND, MANAGER_ID: project}
+    if ui_edits == "allow":
+        annotations[MANAGER_ALLOWS_EDITS] = "true"
+    if folder_uid:
+        annotations[FOLDER_ANNOTATION] = folder_uid
+    return {"name": name, "labels": {PROJECT_LABEL: project}, "annotations": annotations}
+
+
+def ui_edits_of(annotations: dict | None) -> str:
+    """"allow" or "block": what an object's manager stamp lets Grafana's UI do (see above)."""
+    return "allow" if (annotations or {}).get(MANAGER_ALLOWS_EDITS) else "block"
+
+
+SOURCE_PATH = "grafana.app/sourcePath"
+# Kinds of legacy provisioning: managed even without an identity (ManagerKind.IsClassic,
+# pkg/apimachinery/utils/manager.go).
+CLASSIC_KINDS = ("classic-file-provisioning", "classic-api-provisioning",
+                 "classic-converted-prometheus")
 
 
 def manager_of(annotations: dict | None) -> tuple[str, str] | None:
-    """(kind, identity) of the tool managing an object, from its annotations; None if none."""
+    """(kind, identity) of the tool managing an object, from its annotations; None if none.
+    A file-provisioned dashboard is named by its file (grafana.app/sourcePath, which legacy
+    provisioning reads back as its ExternalID: dashboard_service.go
+    getProvisioningDataFromEvent), as the legacy API's meta.provisionedExternalId names it."""
     annotations = annotations or {}
+    kind = str(annotations.get(MANAGED_BY) or "")
     identity = str(annotations.get(MANAGER_ID) or "")
+    if kind in CLASSIC_KINDS:
+        return kind, str(annotations.get(SOURCE_PATH) or identity or "?")
     if not identity:
         return None
-    return str(annotations.get(MANAGED_BY) or "unknown"), identity
+    return kind or "unknown", identity
 
 
 def foreign_manager(annotations: dict | None, project: str) -> str | None:

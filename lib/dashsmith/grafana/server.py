@@ -35,11 +35,16 @@ from typing import Any
 
 from grafana_client.api import GrafanaApi
 
-from dashsmith.grafana.apis import ApisClient, ApisError, Resource
+from dashsmith.grafana.apis import (
+    DASHBOARD_GROUP,
+    FOLDER_GROUP,
+    ApisClient,
+    ApisError,
+    Resource,
+    Target,
+)
 from dashsmith.grafana.connection import Connection, GrafanaUnavailable, call, explain
 
-DASHBOARD_GROUP = "dashboard.grafana.app"
-FOLDER_GROUP = "folder.grafana.app"
 GROUPS = (DASHBOARD_GROUP, FOLDER_GROUP)
 
 # The classic-schema (v1 JSON) versions deploy can write, best first: v1 from 13.0, v1beta1 in
@@ -132,6 +137,14 @@ class ServerInfo:
     def folders(self) -> Resource | None:
         version = self.folder_api_version
         return Resource(FOLDER_GROUP, version, self.namespace, "folders") if version else None
+
+    def target(self) -> Target | None:
+        """Where deploy reads and writes on the /apis path; None for the legacy /api."""
+        version = self.dashboard_api_version
+        if version is None:
+            return None
+        return Target(self.namespace, version, self.folder_api_version,
+                      self.dashboard_v2_version)
 
     # --- what only the version tells ----------------------------------------------------
 

@@ -10,6 +10,15 @@ and reported, never overwritten. A save retried after a transient failure may fi
 first attempt did land: the refusal is then checked against the version history (is the newest
 version dashsmith's save of this very content?) and counted as done.
 
+On the /apis path (Plan.target) a dashboard is created with POST, updated with PUT carrying the
+metadata.resourceVersion the plan read (Grafana answers 409 if anyone wrote it since: reported,
+never overwritten) and deleted with DELETE after checking its generation; each write carries
+this project's label and what it writes (ownership.stamped_metadata), including the generation
+it expects Grafana to give it. Grafana's answer is checked against that: a Grafana that
+migrates the dashboard otherwise than predicted, or counts generations otherwise, gets one
+more write of the metadata only (which changes no generation), so the next deploy still finds
+the dashboard unchanged. Folders go through folder.grafana.app where it is served.
+
 One failure does not stop the others; what depends on a failed write (a folder's contents, the
 policy tree on its contact points and mute timings) is not attempted. The Result names every
 item and what happened to it, so a rerun (which plans again from what Grafana then holds)
@@ -39,9 +48,22 @@ from dashsmith.commands.deploy.plan import (
     Change,
     Plan,
 )
-from dashsmith.grafana import reads, retry, workers
+from dashsmith.grafana import apis, reads, retry, workers
 from dashsmith.grafana.connection import explain
-from dashsmith.grafana.ownership import deploy_message, recorded_deploy
+from dashsmith.grafana.content import dashboard_hash, stored_hash
+from dashsmith.grafana.ownership import (
+    FOLDER_ANNOTATION,
+    GENERATION_ANNOTATION,
+    MANAGED_BY,
+    MANAGER_ALLOWS_EDITS,
+    MANAGER_ID,
+    PROJECT_LABEL,
+    STORED_HASH_ANNOTATION,
+    deploy_message,
+    recorded_deploy,
+    stamp_of,
+    stamped_metadata,
+)
 
 CONFLICT_STATUSES = (409, 412)
 DISABLE_PROVENANCE = {"X-Disable-Provenance": "true"}
@@ -95,7 +117,7 @@ def apply(grafana, plan: Plan, *, secrets: Mapping[str, str] | None = None,
     its contact points (notifications); `done()` is called after each write (for a progress
     bar)."""
     runner = _Runner(grafana, plan.project, concurrency, plan.options.disable_provenance,
-                     secrets or {}, done)
+                     secrets or {}, done, plan.target, plan.options.ui_edits)
     outcomes: dict[int, Outcome] = {}
     for index, change in enumerate(plan.changes):
         if not change.writes:
@@ -126,8 +148,12 @@ def apply(grafana, plan: Plan, *, secrets: Mapping[str, str] | None = None,
 
 class _Runner:
     def __init__(self, grafana, project: str, concurrency: int, disable_provenance: bool,
-                 secrets: Mapping[str, str], done):
+                 secrets: Mapping[str, str], done, target: apis.Target | None = None,
+                 ui_edits: str = "allow"):
         self.grafana = grafana
+        self.target = target
+        self.ui_edits = ui_edits
+        self.apis = apis.ApisClient(grafana) if target is not None else None
         self.project = project
         self.concurrency = concurrency
         self.disable_provenance = disable_provenance
@@ -190,6 +216,9 @@ class _Runner:
     # --- folders -----------------------------------------------------------------------------
 
     def _folder(self, change: Change) -> None:
+        if self.target is not None and self.target.folders:
+            self._apis_folder(change)
+            return
         api = self.grafana.folder
         fields = change.payload or {}
         if change.operation == "create":
@@ -218,6 +247,9 @@ class _Runner:
     # --- dashboards --------------------------------------------------------------------------
 
     def _dashboard(self, change: Change) -> None:
+        if self.target is not None:
+            self._apis_dashboard(change)
+            return
         if change.operation == "delete":
             self._delete_dashboard(change)
             return
@@ -249,6 +281,132 @@ class _Runner:
         recorded = recorded_deploy(reads.saved_message(self.grafana, uid, newest)) \
             if newest else None
         return (recorded.hash, recorded.project) if recorded else None
+
+    # --- the /apis path -----------------------------------------------------------------------
+
+    def _apis_dashboard(self, change: Change) -> None:
+        assert self.target is not None and self.apis is not None
+        resource = self.target.dashboard_resource()
+        if change.operation == "delete":
+            current = self.apis.get(resource, change.key)
+            if current is None:
+                return  # already gone
+            generation = (current.get("metadata") or {}).get("generation")
+            if change.version is not None and generation != change.version:
+                raise Conflict(f"dashboard {change.key} was changed in Grafana during this deploy "
+                               f"(generation {generation}, planned {change.version}); not "
+                               "deleted")
+            self.apis.delete(resource, change.key)
+            return
+        payload = change.payload or {}
+        spec = {k: v for k, v in payload.items() if k not in ("id", "uid", "version")}
+        stored = stored_hash(payload)
+        # Grafana gives a new object generation 1, and raises it by one with a change of the
+        # spec or the folder (prepare.go); checked against its answer below.
+        expected = 1 if change.operation == "create" else int(change.version or 0) + 1
+        metadata = stamped_metadata(change.key, project=self.project, code_hash=change.hash or "",
+                                    stored=stored, generation=expected,
+                                    folder_uid=change.folder_uid, ui_edits=self.ui_edits)
+        wanted = metadata
+        if change.owner not in (None, self.project):
+            # --force over another dashsmith project's dashboard: Grafana refuses to change a
+            # manager's identity (403, "remove the existing manager first, then add the new
+            # one"), so this write removes it and _confirm stamps this project's
+            metadata = {**metadata, "annotations": {
+                k: v for k, v in metadata["annotations"].items()
+                if k not in (MANAGED_BY, MANAGER_ID, MANAGER_ALLOWS_EDITS)}}
+        what = f"dashboard {change.key}"
+        answer: dict | None
+        if change.operation == "create":
+            try:
+                answer = self.apis.create(resource, {"metadata": metadata, "spec": spec})
+            except apis.AlreadyExists:
+                # this save landing twice (its answer lost), or someone created it since the
+                # plan: what the uid holds decides, nothing is overwritten
+                answer = self._landed(resource, change)
+                if answer is None:
+                    raise Conflict(f"{what} was created in Grafana during this deploy; nothing "
+                                   "was overwritten — run deploy again to see the difference"
+                                   ) from None
+        else:
+            if not change.seen.resource_version:
+                raise Conflict(f"{what}: the plan has no resourceVersion to update it with "
+                               "(made on the legacy /api?); make a new plan")
+            metadata["resourceVersion"] = change.seen.resource_version
+            try:
+                answer = self.apis.update(resource, {"metadata": metadata, "spec": spec})
+            except apis.Conflict as error:
+                landed = self._landed(resource, change) if error.retried else None
+                if landed is None:
+                    raise Conflict(f"{what} was changed in Grafana during this deploy (409: "
+                                   f"{error.message}); nothing was overwritten — run deploy "
+                                   "again to see the difference") from None
+                answer = landed
+        self._confirm(resource, answer or {}, wanted)
+
+    def _landed(self, resource: apis.Resource, change: Change) -> dict | None:
+        """The object, if it holds this very write (this project's, of this content)."""
+        assert self.apis is not None
+        current = self.apis.get(resource, change.key)
+        stamp = stamp_of((current or {}).get("metadata"))
+        if current is not None and stamp.project == self.project and stamp.hash == change.hash:
+            return current
+        return None
+
+    def _confirm(self, resource: apis.Resource, answer: dict, wanted: dict) -> None:
+        """What Grafana stored is what the write recorded (generation, stored content) with
+        the whole stamp (`wanted`); if not (another migration, another generation rule, a
+        manager removed first), the record is corrected with a write of the metadata only,
+        which changes no generation."""
+        assert self.apis is not None
+        metadata = answer.get("metadata") or {}
+        generation = metadata.get("generation")
+        actual = dashboard_hash(answer.get("spec") or {})
+        annotations = dict(wanted["annotations"])
+        stamp = stamp_of(wanted)
+        stored = metadata.get("annotations") or {}
+        if generation == stamp.generation and actual == stamp.stored_hash \
+                and all(stored.get(k) == v for k, v in annotations.items()):
+            return
+        annotations.update({GENERATION_ANNOTATION: str(generation),
+                            STORED_HASH_ANNOTATION: actual})
+        fixed = {**wanted, "annotations": annotations,
+                 "resourceVersion": metadata.get("resourceVersion")}
+        self.apis.update(resource, {"metadata": fixed, "spec": answer.get("spec") or {}})
+
+    def _apis_folder(self, change: Change) -> None:
+        assert self.target is not None and self.apis is not None
+        resource = self.target.folder_resource()
+        assert resource is not None
+        fields = change.payload or {}
+        annotations = {FOLDER_ANNOTATION: fields["parentUid"]} if fields.get("parentUid") else {}
+        if change.operation == "create":
+            body = {"metadata": {"name": fields["uid"], "labels": {PROJECT_LABEL: self.project},
+                                 "annotations": annotations},
+                    "spec": {"title": fields["title"]}}
+            try:
+                self.apis.create(resource, body)
+            except apis.AlreadyExists:
+                current = self.apis.get(resource, fields["uid"]) or {}
+                if (current.get("spec") or {}).get("title") != fields["title"]:
+                    raise Conflict(f"folder {fields['uid']} was created in Grafana during this "
+                                   "deploy; nothing was overwritten") from None
+            return
+        found = self.apis.get(resource, fields["uid"])
+        if found is None:
+            raise Conflict(f"folder {fields['uid']} was deleted in Grafana during this deploy")
+        metadata = dict(found.get("metadata") or {})
+        kept = {k: v for k, v in (metadata.get("annotations") or {}).items()
+                if k != FOLDER_ANNOTATION}
+        metadata.update(annotations={**kept, **annotations},
+                        resourceVersion=change.seen.resource_version
+                        or metadata.get("resourceVersion"))
+        spec = {**(found.get("spec") or {}), "title": fields["title"]}
+        try:
+            self.apis.update(resource, {"metadata": metadata, "spec": spec})
+        except apis.Conflict as error:
+            raise Conflict(f"folder {fields['uid']} was changed in Grafana during this deploy "
+                           f"(409: {error.message}); nothing was overwritten") from None
 
     # --- rule groups -------------------------------------------------------------------------
 

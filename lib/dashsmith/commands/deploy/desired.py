@@ -10,7 +10,12 @@ from dataclasses import dataclass, field
 
 from dashsmith.commands.deploy.alerting import DesiredGroup
 from dashsmith.commands.deploy.notifications import DesiredRouting
-from dashsmith.grafana.content import content_hash, dashboard_hash, normalize_dashboard
+from dashsmith.grafana.content import (
+    content_hash,
+    dashboard_hash,
+    normalize_dashboard,
+    stored_form,
+)
 from dashsmith.grafana.ownership import with_marker
 from dashsmith.model import folders
 from dashsmith.model.source import Source
@@ -41,6 +46,18 @@ class DesiredDashboard:
     def normalized(self) -> dict:
         """Only for showing a difference: the hash is what deploy compares."""
         return normalize_dashboard(self.json)
+
+    @functools.cached_property
+    def stored_normalized(self) -> dict:
+        """normalized, in the form Grafana stores it through /apis (schema-migrated,
+        content.stored_form): what a dashboard read there (LiveDashboard.stored) is shown
+        against, so that Grafana's own migrations do not show as differences."""
+        return normalize_dashboard(stored_form(self.json))
+
+    def compared_with(self, stored: bool) -> dict:
+        """The form to show a live dashboard against: stored_normalized when it was read in
+        Grafana's stored form (LiveDashboard.stored), else normalized."""
+        return self.stored_normalized if stored else self.normalized
 
 
 @dataclass

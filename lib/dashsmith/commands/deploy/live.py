@@ -18,13 +18,27 @@ What the Grafana is (ServerInfo) changes what a read can prove:
 - another tool's dashboard (grafana.app/managerId on 12+, meta.provisioned on any release) is
   named as such, for the plan to leave alone.
 
+On the /apis path (a server serving dashboard.grafana.app v1 or v1beta1, ServerInfo.target) the
+dashboards this project deployed carry its label: one paged LIST with that labelSelector reads
+them all, with their content and metadata, and nothing more is read for one whose
+metadata.generation is still the one dashsmith's write produced (the generation rises with any
+change of the spec or the folder, whoever makes it: an annotation alone proves nothing). One
+whose generation moved is judged by its content, compared in the form Grafana stores after its
+schema migrations (content.stored_form). Dashboards of the code that the LIST did not return
+are looked up by their uid (or, when many, by one LIST of all dashboards); one without the label
+(deployed through the legacy /api, or never by dashsmith) is read as on the legacy path. Folders
+come from one LIST of folder.grafana.app where it is served.
+
 With the notification routing in the code, Grafana's contact points, policy tree and mute
 timings are read too, each as the hash of what Grafana answers (what a plan saw of them).
 """
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any
 from urllib.parse import quote
 
 from grafana_client.client import GrafanaClientError
@@ -35,15 +49,35 @@ from dashsmith.commands.deploy.alerting import (
     normalize_group,
     recorded_group,
 )
-from dashsmith.commands.deploy.desired import Desired
+from dashsmith.commands.deploy.desired import Desired, DesiredDashboard
 from dashsmith.grafana import reads, workers
-from dashsmith.grafana.apis import ApisClient
-from dashsmith.grafana.content import content_hash, dashboard_hash, normalize_dashboard
+from dashsmith.grafana.apis import ApisClient, Target
+from dashsmith.grafana.content import (
+    content_hash,
+    dashboard_hash,
+    normalize_dashboard,
+    stored_hash,
+)
 from dashsmith.grafana.dynamic import is_v2_api_version, lost_structure
-from dashsmith.grafana.ownership import MARKER_TAG, Recorded, foreign_manager, recorded_deploy
+from dashsmith.grafana.ownership import (
+    CREATED_BY,
+    FOLDER_ANNOTATION,
+    MARKER_TAG,
+    PROJECT_LABEL,
+    UPDATED_BY,
+    UPDATED_TIMESTAMP,
+    Recorded,
+    foreign_manager,
+    recorded_deploy,
+    stamp_of,
+    ui_edits_of,
+)
 from dashsmith.grafana.server import ServerInfo
 
 HISTORY_LIMIT = 100  # versions searched for dashsmith's last save when someone saved after it
+# On the /apis path, up to this many dashboards of the code missing from the project's LIST are
+# looked up one GET each; more (a first deploy), and one LIST of all dashboards says which exist.
+LOOKUPS_BEFORE_LIST = 20
 
 
 @dataclass(frozen=True)
@@ -52,6 +86,7 @@ class LiveFolder:
     title: str
     parent_uid: str | None
     version: int
+    resource_version: str | None = None  # /apis path: what an update must carry
 
 
 @dataclass(frozen=True)
@@ -68,6 +103,14 @@ class LiveDashboard:
     manager: str | None = None  # "terraform:tf-id": another tool manages it (left alone)
     # stored as schema v2 (a dynamic dashboard): what a v1 save over it would lose
     v2_lost: tuple[str, ...] | None = None
+    # --- the /apis path ---
+    resource_version: str | None = None  # what an update must carry (metadata.resourceVersion)
+    labelled: bool | None = None  # carries this project's label (None: the legacy path)
+    stored: bool = False  # `normalized` is Grafana's stored form (schema-migrated)
+    ui_edits: str | None = None  # what its manager stamp lets Grafana's UI do
+    # who last saved it and when (ISO-8601 UTC), when it was read in full
+    edited_by: str | None = None
+    edited_at: str | None = None
 
     @property
     def is_v2(self) -> bool:
@@ -104,6 +147,7 @@ class Live:
     dashboards: dict[str, LiveDashboard] = field(default_factory=dict)
     groups: dict[str, LiveGroup] = field(default_factory=dict)
     routing: LiveRouting = field(default_factory=LiveRouting)
+    target: Target | None = None  # read (and to be written) through /apis; None: legacy /api
 
 
 def read(grafana, desired: Desired, *, project: str, grafana_alerts: bool, concurrency: int,
@@ -111,6 +155,20 @@ def read(grafana, desired: Desired, *, project: str, grafana_alerts: bool, concu
     """Grafana's current state as far as `desired`, and knowing what `project` deployed that the
     code no longer declares (to prune it, or list it), needs. Without `server`, Grafana is
     taken for an 11.x one (SQL storage, no /apis)."""
+    target = server.target() if server is not None else None
+    if target is not None and server is not None:
+        live = _read_apis(grafana, desired, project, concurrency, done, server, target)
+    else:
+        live = _read_legacy(grafana, desired, project, concurrency, done, server)
+    if grafana_alerts:
+        live.groups = _groups(grafana, desired, project, concurrency)
+    if desired.routing is not None:
+        live.routing = read_routing(grafana)
+    return live
+
+
+def _read_legacy(grafana, desired: Desired, project: str, concurrency: int, done,
+                 server: ServerInfo | None) -> Live:
     live = Live()
     found = workers.run_all_or_raise(lambda f: read_folder(grafana, f.uid), desired.folders,
                                      concurrency, done)
@@ -129,11 +187,168 @@ def read(grafana, desired: Desired, *, project: str, grafana_alerts: bool, concu
         lambda uid: _dashboard(grafana, hits[uid], hashes.get(uid), project, server), wanted,
         concurrency, done)
     live.dashboards = {d.uid: d for d in dashboards if d is not None}
-    if grafana_alerts:
-        live.groups = _groups(grafana, desired, project, concurrency)
-    if desired.routing is not None:
-        live.routing = read_routing(grafana)
     return live
+
+
+# --- the /apis path ----------------------------------------------------------------------------
+
+def _read_apis(grafana, desired: Desired, project: str, concurrency: int, done,
+               server: ServerInfo, target: Target) -> Live:
+    apis = ApisClient(grafana)
+    live = Live(target=target)
+    folders = target.folder_resource()
+    if folders is not None:
+        # folders are few: one LIST (all pages) rather than a GET each
+        wanted = {f.uid for f in desired.folders}
+        for item in apis.list(folders):
+            folder = folder_from_object(item)
+            if folder.uid in wanted:
+                live.folders[folder.uid] = folder
+        for _ in desired.folders:
+            if done:
+                done()
+    else:
+        found = workers.run_all_or_raise(lambda f: read_folder(grafana, f.uid),
+                                         desired.folders, concurrency, done)
+        live.folders = {f.uid: f for f in found if f is not None}
+
+    resource = target.dashboard_resource()
+    code = {d.uid: d for d in desired.dashboards}
+    # The one LIST that finds everything this project deployed. Its items are checked for the
+    # label too: a server that ignored the selector would list every dashboard.
+    owned = {item["metadata"]["name"]: item
+             for item in apis.list(resource, label_selector=f"{PROJECT_LABEL}={project}")
+             if (item["metadata"].get("labels") or {}).get(PROJECT_LABEL) == project}
+    unseen = [uid for uid in code if uid not in owned]
+    objects = dict(owned)
+    objects.update(_look_up(apis, resource, unseen, concurrency))
+    # Dashboards with dashsmith's marker tag the LIST did not return: another project's, or
+    # deployed through the legacy /api before this project took the /apis path (to be
+    # recognised, and pruned, as its own). Search may lag behind; these are not the code's.
+    marked = [hit["uid"] for hit in reads.search_dashboards(grafana, tag=MARKER_TAG)
+              if hit["uid"] not in objects]
+    objects.update(_look_up(apis, resource, marked, concurrency, lookups=len(marked)))
+    dashboards = workers.run_all_or_raise(
+        lambda uid: dashboard_from_object(grafana, objects[uid], code.get(uid), project,
+                                          server),
+        list(objects), concurrency)
+    for _ in desired.dashboards:
+        if done:
+            done()
+    live.dashboards = {d.uid: d for d in dashboards if d is not None}
+    return live
+
+
+def _look_up(apis: ApisClient, resource, uids: list[str], concurrency: int,
+             lookups: int = LOOKUPS_BEFORE_LIST) -> dict[str, dict]:
+    """{uid: object} of those of `uids` that exist: a GET each, or one LIST of all dashboards
+    when there are more than `lookups` of them."""
+    if not uids:
+        return {}
+    if len(uids) > lookups:
+        wanted = set(uids)
+        return {item["metadata"]["name"]: item for item in apis.list(resource)
+                if item["metadata"]["name"] in wanted}
+    found = workers.run_all_or_raise(lambda uid: apis.get(resource, uid), uids, concurrency)
+    return {uid: item for uid, item in zip(uids, found, strict=True) if item is not None}
+
+
+def folder_from_object(item: dict) -> LiveFolder:
+    metadata = item.get("metadata") or {}
+    spec = item.get("spec") or {}
+    annotations = metadata.get("annotations") or {}
+    return LiveFolder(str(metadata.get("name")), str(spec.get("title") or ""),
+                      annotations.get(FOLDER_ANNOTATION) or None,
+                      int(metadata.get("generation") or 0),
+                      str(metadata.get("resourceVersion") or "") or None)
+
+
+def dashboard_from_object(grafana, item: dict, want: DesiredDashboard | None, project: str,
+                          server: ServerInfo) -> LiveDashboard | None:
+    """What a dashboard read through /apis (`item`, from a LIST or GET) is, for the plan."""
+    metadata = item.get("metadata") or {}
+    spec = item.get("spec") or {}
+    annotations = metadata.get("annotations") or {}
+    uid = str(metadata.get("name"))
+    folder_uid = annotations.get(FOLDER_ANNOTATION) or ""
+    tags: list = spec["tags"] if isinstance(spec.get("tags"), list) else []
+    generation = metadata.get("generation")
+    resource_version = str(metadata.get("resourceVersion") or "") or None
+    stamp = stamp_of(metadata)
+    edited_by, edited_at = _last_edit(metadata)
+    stored_version = ((item.get("status") or {}).get("conversion") or {}).get("storedVersion")
+    if stamp.project is None:
+        # Not deployed through /apis by any dashsmith project: what the version history says
+        # (deployed through the legacy /api by this project, or never by dashsmith).
+        hit = {"uid": uid, "title": spec.get("title") or uid, "folderUid": folder_uid,
+               "tags": tags}
+        found = _dashboard(grafana, hit, want.hash if want else None, project, server)
+        if found is None:
+            return None
+        return _replace(found, resource_version=resource_version, labelled=False,
+                        version=generation if generation is not None else found.version)
+    common: dict[str, Any] = {
+        "uid": uid, "title": str(spec.get("title") or uid), "folder_uid": folder_uid,
+        "managed": MARKER_TAG in (tags or []), "version": generation,
+        "recorded_hash": stamp.hash, "recorded_project": stamp.project,
+        # dashsmith's own stamp (kubectl, the project in its label) is no other tool's, whichever
+        # project it names: the plan tells another project's dashboard by recorded_project
+        "manager": foreign_manager(annotations, stamp.project),
+        "resource_version": resource_version, "labelled": stamp.project == project,
+        "ui_edits": ui_edits_of(annotations), "edited_by": edited_by, "edited_at": edited_at}
+    if is_v2_api_version(stored_version):
+        resource = server.dashboards_v2()
+        v2_object = ApisClient(grafana).get(resource, uid) if resource is not None else None
+        v2_spec = (v2_object or {}).get("spec") or {}
+        return LiveDashboard(**{**common, "managed": common["managed"]
+                                or MARKER_TAG in (v2_spec.get("tags") or [])},
+                             v2_lost=lost_structure(v2_spec))
+    if generation is not None and generation == stamp.generation:
+        # Grafana's generation is the one dashsmith's write produced: nobody changed the spec
+        # or the folder since, so the content is what dashsmith wrote. Nothing is hashed; the
+        # content is kept only where the code changed (for the plan to show the difference).
+        if want is None or want.hash == stamp.hash:
+            return LiveDashboard(**common, content_hash=stamp.hash)
+        return LiveDashboard(**common, content_hash=stamp.hash,
+                             normalized=normalize_dashboard(spec), stored=True)
+    live_hash = dashboard_hash(spec)
+    if live_hash == stamp.stored_hash:
+        # changed and changed back, or only moved: the content is still dashsmith's
+        return LiveDashboard(**common, content_hash=stamp.hash)
+    if want is not None and live_hash == stored_hash(want.json):
+        # someone made it what the code now says
+        return LiveDashboard(**common, content_hash=want.hash)
+    normalized = normalize_dashboard(spec)
+    return LiveDashboard(**common, content_hash=live_hash, normalized=normalized, stored=True)
+
+
+def _last_edit(metadata: dict) -> tuple[str | None, str | None]:
+    """Who last changed the object and when: grafana.app/updatedBy and updatedTimestamp, which
+    the apistore sets when the spec or folder changes (prepare.go prepareObjectForUpdate),
+    else who created it and when."""
+    annotations = metadata.get("annotations") or {}
+    who = annotations.get(UPDATED_BY) or annotations.get(CREATED_BY) or None
+    when = annotations.get(UPDATED_TIMESTAMP) or metadata.get("creationTimestamp")
+    return who, iso_utc(when)
+
+
+def iso_utc(value) -> str | None:
+    """An ISO-8601 UTC time ("2026-12-07T17:23:33Z") from what Grafana answers: RFC 3339 with
+    any offset (an ISO date with its offset), or None when it is not one."""
+    if not value or not isinstance(value, str):
+        return None
+    text = value.strip().replace("Z", "+00:00")
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _replace(found: LiveDashboard, **changes) -> LiveDashboard:
+    return dataclasses.replace(found, **changes)
 
 
 def reads_needed(desired: Desired) -> int:
@@ -220,7 +435,11 @@ def _dashboard(grafana, hit: dict, desired_hash: str | None, project: str,
                          recorded_hash=recorded.hash if recorded else None,
                          recorded_project=recorded.project if recorded else None,
                          content_hash=content_hash(normalized), normalized=normalized,
-                         manager=_manager(grafana, uid, meta, project, server))
+                         manager=_manager(grafana, uid, meta, project, server),
+                         # the newest version is the last save: who made it, and when
+                         # (GetDashboardVersions: createdBy, created)
+                         edited_by=newest.get("createdBy") or meta.get("updatedBy") or None,
+                         edited_at=iso_utc(newest.get("created") or meta.get("updated")))
 
 
 def _stored_hash(entry: dict) -> str | None:
@@ -270,7 +489,8 @@ def _v2_dashboard(grafana, uid: str, hit: dict, managed: bool, latest: Recorded 
         version=metadata.get("generation", meta.get("version")),
         recorded_hash=recorded.hash if recorded else None,
         recorded_project=recorded.project if recorded else None,
-        manager=foreign_manager(annotations, project), v2_lost=lost_structure(spec))
+        manager=foreign_manager(annotations, project), v2_lost=lost_structure(spec),
+        edited_by=_last_edit(metadata)[0], edited_at=_last_edit(metadata)[1])
 
 
 def _claimed(recorded: Recorded | None, project: str) -> Recorded | None:

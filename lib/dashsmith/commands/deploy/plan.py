@@ -25,6 +25,11 @@ dynamic dashboard (schema v2), which --force overwrites only when its uid is als
 --force-v2, since saving the code's v1 JSON over it loses what v1 cannot hold (tabs,
 conditional rendering…), named in the plan.
 
+On the /apis path (Plan.target: Grafana serves dashboard.grafana.app v1 or v1beta1) a dashboard
+is compared in the form Grafana stores it (schema-migrated), and two more updates exist: a
+dashboard of the code without this project's label (deployed through the legacy /api, or
+adopted) gets it, and one whose manager stamp does not say what `ui_edits` says gets the stamp.
+
 Folders are never deleted: deleting a folder deletes everything in it, dashsmith's or not. A
 folder renamed or moved in Grafana is drift like an edited dashboard.
 
@@ -36,6 +41,7 @@ that the code no longer declares are deletes like a dashboard's.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -47,8 +53,10 @@ from dashsmith.commands.deploy.desired import Desired, DesiredDashboard, Desired
 from dashsmith.commands.deploy.live import Live, LiveDashboard, LiveGroup
 from dashsmith.commands.deploy.notifications import DesiredRouting
 from dashsmith.compiler import serialize
+from dashsmith.grafana.apis import Target
 from dashsmith.grafana.dynamic import V2_REASON
 from dashsmith.grafana.equivalence import normalize as equivalent_form
+from dashsmith.grafana.ownership import PROJECT_LABEL
 from dashsmith.model import folders
 from dashsmith.routing.grafana import UID_PREFIX
 
@@ -82,6 +90,9 @@ class Seen:
     exists: bool = False
     version: int | None = None
     hash: str | None = None
+    # the /apis path: the object's metadata.resourceVersion, which an update sends back so that
+    # Grafana refuses it (409) if anyone wrote the object since
+    resource_version: str | None = None
 
     def __str__(self) -> str:
         if not self.exists:
@@ -110,6 +121,18 @@ class Change:
     hash: str | None = None  # of the desired content
     diff: tuple[str, ...] = ()  # unified diff, Grafana → code
     source: str = ""  # where the code declares it
+    # a drifted dashboard: who last saved it in Grafana and when (ISO-8601 UTC), if known
+    edited_by: str | None = None
+    edited_at: str | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        """The change as `deploy --format json` reports it."""
+        return {"kind": self.kind, "key": self.key, "title": self.title,
+                "action": str(self.action), "reason": self.reason,
+                "operation": self.operation, "blocked": self.blocked,
+                "folder_uid": self.folder_uid, "source": self.source or None,
+                "diff": list(self.diff), "edited_by": self.edited_by,
+                "edited_at": self.edited_at}
 
     @property
     def version(self) -> int | None:
@@ -134,6 +157,9 @@ class PlanOptions:
     disable_provenance: bool = False  # rule groups and routing sent as editable in the UI
     # dashboards stored as schema v2 that --force may overwrite with their v1 code (--force-v2)
     force_v2: tuple[str, ...] = ()
+    # the /apis path: whether Grafana's UI lets people edit dashsmith's dashboards ("allow")
+    # or shows them read-only ("block"), through the manager stamp ([dashsmith.deploy] ui_edits)
+    ui_edits: str = "allow"
 
 
 @dataclass(frozen=True)
@@ -144,6 +170,7 @@ class Plan:
     kept: tuple[Change, ...] = ()
     desired_hash: str = ""  # of the desired state the plan was made from (Desired.digest)
     notes: tuple[str, ...] = field(default=())  # what the code declares and Grafana cannot hold
+    target: Target | None = None  # dashboards (and folders) through /apis; None: legacy /api
 
     @property
     def project(self) -> str:
@@ -199,15 +226,24 @@ class Plan:
     def changed_since(self, now: Mapping[tuple[str, str], Seen]) -> list[str]:
         """What Grafana holds now (`now`: (kind, key) → Seen) that is not what the plan saw,
         of each item it writes: one line each. Empty: the plan still applies as it is."""
-        return [f"{c.kind} {c.key}: {c.seen} when planned, {now.get((c.kind, c.key), ABSENT)} now"
-                for c in self.writes if now.get((c.kind, c.key), ABSENT) != c.seen]
+        return [_changed_line(c, now.get((c.kind, c.key), ABSENT)) for c in self.writes
+                if now.get((c.kind, c.key), ABSENT) != c.seen]
+
+
+def _changed_line(change: Change, now: Seen) -> str:
+    if str(now) == str(change.seen):  # the same version, written since (its metadata)
+        return (f"{change.kind} {change.key}: {change.seen}, resourceVersion "
+                f"{change.seen.resource_version} when planned, {now.resource_version} now")
+    return f"{change.kind} {change.key}: {change.seen} when planned, {now} now"
 
 
 def make_plan(live: Live, desired: Desired, options: PlanOptions) -> Plan:
     """What deploying `desired` over what Grafana holds (`live`) changes."""
     force, project = options.force, options.project
     changes = [_folder(f, live, force) for f in desired.folders]
-    changes += [_dashboard(d, live.dashboards.get(d.uid), force, project, options.force_v2)
+    changes += [_who_edited(_dashboard(d, live.dashboards.get(d.uid), force, project,
+                                       options.force_v2, options.ui_edits),
+                            live.dashboards.get(d.uid))
                 for d in desired.dashboards]
     wanted = {d.uid for d in desired.dashboards}
     gone = sorted((d for uid, d in live.dashboards.items()
@@ -219,7 +255,7 @@ def make_plan(live: Live, desired: Desired, options: PlanOptions) -> Plan:
     gone_groups = sorted((g for key, g in live.groups.items()
                           if key not in wanted_groups and g.recorded_project == project),
                          key=lambda g: g.key)
-    removals = [_dashboard_removal(d, force) for d in gone]
+    removals = [_who_edited(_dashboard_removal(d, force), d) for d in gone]
     removals += [_group_removal(g, force) for g in gone_groups]
     routing = desired.routing
     if routing is not None:
@@ -227,8 +263,15 @@ def make_plan(live: Live, desired: Desired, options: PlanOptions) -> Plan:
         removals += _contact_point_removals(routing, live, project)
     notes = routing.notes if routing is not None else ()
     if options.prune:
-        return Plan(tuple(changes + removals), options, (), desired.digest, notes)
-    return Plan(tuple(changes), options, tuple(removals), desired.digest, notes)
+        return Plan(tuple(changes + removals), options, (), desired.digest, notes, live.target)
+    return Plan(tuple(changes), options, tuple(removals), desired.digest, notes, live.target)
+
+
+def _who_edited(change: Change, have: LiveDashboard | None) -> Change:
+    """A drifted dashboard names who last saved it in Grafana, and when."""
+    if have is None or change.action is not Action.DRIFTED:
+        return change
+    return dataclasses.replace(change, edited_by=have.edited_by, edited_at=have.edited_at)
 
 
 # --- folders ---------------------------------------------------------------------------------
@@ -241,7 +284,7 @@ def _folder(folder: DesiredFolder, live: Live, force: bool) -> Change:
         "payload": {"uid": folder.uid, "title": folder.title, "parentUid": folder.parent_uid}}
     if current is None:
         return Change(action=Action.CREATE, reason="new", operation="create", **base)
-    base["seen"] = Seen(True, version=current.version)
+    base["seen"] = Seen(True, version=current.version, resource_version=current.resource_version)
     differences = []
     if current.title != folder.title:
         differences.append(f"title '{current.title}' → '{folder.title}'")
@@ -270,20 +313,26 @@ def _respelled(folder: DesiredFolder, current) -> bool:
 # --- dashboards ------------------------------------------------------------------------------
 
 def _dashboard(want: DesiredDashboard, have: LiveDashboard | None, force: bool,
-               project: str, force_v2: tuple[str, ...] = ()) -> Change:
+               project: str, force_v2: tuple[str, ...] = (), ui_edits: str = "allow"
+               ) -> Change:
     base: dict[str, Any] = {"kind": DASHBOARD, "key": want.uid, "title": want.title,
                             "folder_uid": want.folder_uid, "payload": want.json,
                             "hash": want.hash, "source": str(want.source)}
     if have is None:
         return Change(action=Action.CREATE, reason="new", operation="create", **base)
-    base.update(seen=Seen(True, version=have.version), owner=have.recorded_project,
-                diff=_diff(have.normalized, want.normalized) if have.normalized else ())
+    code = want.compared_with(have.stored)
+    base.update(seen=Seen(True, version=have.version, resource_version=have.resource_version),
+                owner=have.recorded_project,
+                diff=_diff(have.normalized, code) if have.normalized else ())
     if have.manager is not None:
         return _left_to(have.manager, base)
     if have.v2_lost is not None:
         return _v2_drifted(have.v2_lost, force, want.uid in force_v2, base)
     same_content = have.content_hash == want.hash or _imported(want, have)
     if same_content and have.managed and have.folder_uid == want.folder_uid:
+        restamp = _restamp(have, project, ui_edits)
+        if restamp:
+            return Change(action=Action.UPDATE, reason=restamp, operation="update", **base)
         return Change(action=Action.UNCHANGED, **base)
     if have.recorded_project not in (None, project):
         return _drifted(_other_project(have.recorded_project, project), "update", force, base)
@@ -302,6 +351,19 @@ def _dashboard(want: DesiredDashboard, have: LiveDashboard | None, force: bool,
     if have.folder_uid != want.folder_uid:
         reason += f"; {_move(have.folder_uid, want.folder_uid)}"
     return Change(action=Action.UPDATE, reason=reason, operation="update", **base)
+
+
+def _restamp(have: LiveDashboard, project: str, ui_edits: str) -> str | None:
+    """On the /apis path, why an unchanged dashboard is written anyway: its ownership label or
+    its manager stamp is not what this project's deploy writes. None: nothing to write."""
+    if have.labelled is None:  # the legacy path
+        return None
+    if not have.labelled and have.recorded_project in (None, project):
+        return f"record ownership in the label {PROJECT_LABEL}={project} (the /apis path)"
+    if have.labelled and have.ui_edits != ui_edits:
+        return ("ui_edits = block: make it read-only in Grafana's UI" if ui_edits == "block"
+                else "ui_edits = allow: let people edit it in Grafana's UI")
+    return None
 
 
 def _move(current: str, wanted: str) -> str:
@@ -351,7 +413,9 @@ def _drifted(reason: str, operation: str, force: bool, base: dict[str, Any]) -> 
 
 def _dashboard_removal(have: LiveDashboard, force: bool) -> Change:
     base: dict[str, Any] = {"kind": DASHBOARD, "key": have.uid, "title": have.title,
-                            "folder_uid": have.folder_uid, "seen": Seen(True, version=have.version),
+                            "folder_uid": have.folder_uid,
+                            "seen": Seen(True, version=have.version,
+                                         resource_version=have.resource_version),
                             "owner": have.recorded_project}
     if have.v2_lost is not None:
         return _drifted(f"no longer in code, but {V2_REASON}", "delete", force, base)

@@ -22,6 +22,7 @@ import os
 import orjson
 
 from dashsmith.commands.deploy.plan import Action, Change, Plan, PlanOptions, Seen
+from dashsmith.grafana.apis import Target
 
 FORMAT = "dashsmith deploy plan"
 VERSION = 1
@@ -87,17 +88,24 @@ def _body(plan: Plan) -> dict:
     return {"format": FORMAT, "version": VERSION, "project": options.project,
             "grafana": options.grafana, "org_id": options.org_id,
             "options": {"force": options.force, "prune": options.prune,
-                        "disable_provenance": options.disable_provenance},
+                        "disable_provenance": options.disable_provenance,
+                        "force_v2": list(options.force_v2), "ui_edits": options.ui_edits},
             "desired_hash": plan.desired_hash,
             "changes": [_change(c) for c in plan.changes],
-            "kept": [_change(c) for c in plan.kept], "notes": list(plan.notes)}
+            "kept": [_change(c) for c in plan.kept], "notes": list(plan.notes),
+            "target": plan.target.as_json() if plan.target else None}
 
 
 def _plan(data: dict) -> Plan:
-    options = PlanOptions(data["project"], data["grafana"], data["org_id"], **data["options"])
+    # force_v2 is what --force --force-v2 UID confirmed when the plan was made: the plan's
+    # changes already say which v2 dashboards it overwrites (not blocked), and the options keep
+    # it so that the plan applied is the plan printed
+    given = data["options"]
+    options = PlanOptions(data["project"], data["grafana"], data["org_id"],
+                          **{**given, "force_v2": tuple(given.get("force_v2") or ())})
     return Plan(tuple(_loaded(c) for c in data["changes"]), options,
                 tuple(_loaded(c) for c in data["kept"]), data["desired_hash"],
-                tuple(data["notes"]))
+                tuple(data["notes"]), Target.from_json(data.get("target")))
 
 
 def _change(change: Change) -> dict:

@@ -1,7 +1,8 @@
 """What Grafana holds now of each item a plan writes, read as the plan read it (live.py): the
 check of a saved plan (deploy --plan FILE) against Grafana before anything is written, by
-Plan.changed_since. Dashboards and folders are known by their version, the rest by the hash of
-what Grafana answers."""
+Plan.changed_since. Dashboards and folders are known by their version (on the /apis path, their
+generation and resourceVersion, read through the API the plan was made on), the rest by the
+hash of what Grafana answers."""
 
 from __future__ import annotations
 
@@ -18,14 +19,15 @@ from dashsmith.commands.deploy.plan import (
     Seen,
 )
 from dashsmith.grafana import reads, workers
+from dashsmith.grafana.apis import ApisClient, Target
 
 
 def read(grafana, plan: Plan, *, concurrency: int) -> dict[tuple[str, str], Seen]:
     """(kind, key) → what Grafana holds now, for every change `plan` writes."""
     writes = plan.writes
     items = [c for c in writes if c.kind in ITEM_KINDS]
-    found = workers.run_all_or_raise(lambda c: _item(grafana, c, plan.project), items,
-                                     concurrency)
+    found = workers.run_all_or_raise(lambda c: _item(grafana, c, plan.project, plan.target),
+                                     items, concurrency)
     now = {(c.kind, c.key): seen for c, seen in zip(items, found, strict=True)}
     routing = [c for c in writes if c.kind not in ITEM_KINDS]
     if routing:
@@ -38,7 +40,12 @@ def read(grafana, plan: Plan, *, concurrency: int) -> dict[tuple[str, str], Seen
     return now
 
 
-def _item(grafana, change: Change, project: str) -> Seen:
+def _item(grafana, change: Change, project: str, target: Target | None = None) -> Seen:
+    if target is not None and change.kind in (FOLDER, DASHBOARD):
+        resource = target.dashboard_resource() if change.kind == DASHBOARD \
+            else target.folder_resource()
+        if resource is not None:
+            return _object(ApisClient(grafana).get(resource, change.key))
     if change.kind == FOLDER:
         folder = live.read_folder(grafana, change.key)
         return ABSENT if folder is None else Seen(True, version=folder.version)
@@ -48,6 +55,14 @@ def _item(grafana, change: Change, project: str) -> Seen:
     folder_uid, name = change.key.split("/", 1)
     group = live.read_group(grafana, folder_uid, name, project)
     return ABSENT if group is None else _hashed(group.content_hash)
+
+
+def _object(found: dict | None) -> Seen:
+    if found is None:
+        return ABSENT
+    metadata = found.get("metadata") or {}
+    return Seen(True, version=metadata.get("generation"),
+                resource_version=str(metadata.get("resourceVersion") or "") or None)
 
 
 def _hashed(content_hash: str | None) -> Seen:
