@@ -458,7 +458,8 @@ def _cannot_read(connection, error: Exception) -> NoReturn:
 
 def _plan_options(settings: DeploySettings, connection, options: Options) -> PlanOptions:
     return PlanOptions(settings.project, connection.url, connection.org_id, options.force,
-                       options.prune, settings.disable_provenance, options.force_v2)
+                       options.prune, settings.disable_provenance, options.force_v2,
+                       settings.ui_edits)
 
 
 def _print_plan(connection, server: ServerInfo, plan: Plan, options: Options,

@@ -27,6 +27,12 @@
   concurrency            writes in flight at once (1-32, default 4); --concurrency overrides
                          it. Raise it for a Grafana on PostgreSQL or MySQL; on SQLite (one
                          writer) more only queue.
+  ui_edits               allow (default) | block: whether Grafana's UI lets people edit the
+                         dashboards dashsmith deploys through /apis (12.x, 13.x). dashsmith
+                         stamps them as managed (grafana.app/managedBy kubectl, its project as
+                         grafana.app/managerId); "allow" adds grafana.app/managerAllowsEdits,
+                         "block" leaves it out, which makes Grafana's UI show them read-only.
+                         With "allow", an edit in the UI is drift, which deploy reports.
 
 Errors name the line of setup.cfg they are about.
 """
@@ -42,6 +48,7 @@ DEFAULT_CONCURRENCY = 4
 MAX_CONCURRENCY = 32
 _PROJECT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$")
 RULES_TARGETS = ("prometheus", "ruler", "grafana", "none")
+UI_EDITS = ("allow", "block")
 RULER_APIS = ("mimir", "cortex", "loki")  # ruler/client.py APIS
 _TRUE, _FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
 
@@ -58,6 +65,7 @@ class DeploySettings:
     concurrency: int = DEFAULT_CONCURRENCY
     project: str = ""  # deploy_settings() always sets it
     rules: str | None = None  # one of RULES_TARGETS; None: whatever is configured
+    ui_edits: str = "allow"  # one of UI_EDITS
     ruler_api: str = "mimir"  # one of RULER_APIS
     prometheus_url: str | None = None
 
@@ -87,6 +95,8 @@ def deploy_settings(settings) -> DeploySettings:
         values["ruler_api"] = _choice(settings, "ruler_api", section["ruler_api"], RULER_APIS)
     if section.get("prometheus_url", "").strip():
         values["prometheus_url"] = section["prometheus_url"].strip()
+    if section.get("ui_edits", "").strip():
+        values["ui_edits"] = _choice(settings, "ui_edits", section["ui_edits"], UI_EDITS)
     values["project"] = _project(settings, section.get("project", "").strip())
     return DeploySettings(**values)
 
