@@ -8,12 +8,15 @@ way (`promql/impossible`). `references(site, context)` finds both kinds once per
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 
 from dashsmith import promql
 from dashsmith.checks import gotemplate
+from dashsmith.checks.spelling import did_you_mean
 from dashsmith.checks.subjects import QuerySite
+from dashsmith.model.source import Source
 from dashsmith.promql.labels import LabelsOf
 
 UNKNOWN = "unknown"  # no series underneath has the label
@@ -27,6 +30,14 @@ class LabelReference:
     label: str
     message: str
     offset: int | None = None  # in the expression, when the label is written there
+    keyword: str | None = None  # else the keyword argument it is written in (legend=...)
+
+    def where(self, site: QuerySite) -> Source:
+        """Where the finding points: the label in the expression, else the keyword argument
+        that holds it (`legend=`), else the query's call."""
+        if self.offset is not None and self.offset >= 0:
+            return site.at(self.offset)
+        return site.source.keyword(self.keyword) if self.keyword else site.source
 
 
 def references(site: QuerySite, context) -> list[LabelReference]:
@@ -64,7 +75,7 @@ def _references(site: QuerySite, context):
             found = _check(match.group(1), root, labels_of, f"the legend '{site.legend}'", site,
                            written=False)
             if found:
-                yield found
+                yield dataclasses.replace(found, keyword="legend")
     if site.kind == "variable" and site.label_values:
         found = _check(site.label_values, root, labels_of,
                        f"label_values(..., {site.label_values})", site, written=False)
@@ -85,7 +96,7 @@ def _matcher_references(site, selector: promql.Selector, context):
         if matcher.op in ("=", "=~") and not matcher.value:
             continue  # `label=""` asks for series without it: harmless
         yield LabelReference(UNKNOWN, label, f"'{selector.name}' has no label '{label}'"
-                             f"{_known(declared)}", _offset(site, label))
+                             f"{_known(declared, label)}", _offset(site, label))
 
 
 def _matching_references(site, binary: promql.Binary, labels_of):
@@ -116,7 +127,7 @@ def _removed_references(site, node, removed, inputs, labels_of):
             continue
         if not any(label in a for a in available):
             yield LabelReference(UNKNOWN, label, f"`{node}`: no series here has label "
-                                 f"'{label}'{_known(frozenset().union(*available))}",
+                                 f"'{label}'{_known(frozenset().union(*available), label)}",
                                  _offset(site, label))
 
 
@@ -158,7 +169,7 @@ def _check(label: str, node, labels_of: _Labels, usage: str, site, written: bool
     available = promql.available_labels(node, labels_of)
     if available is not None and label not in available:
         return LabelReference(UNKNOWN, label, f"{usage}: no series here has label '{label}'"
-                              f"{_known(available)}", offset)
+                              f"{_known(available, label)}", offset)
     dropped = promql.dropped_by(node, label, labels_of, labels_of.memo)
     how = f"`{dropped}` removes it" if dropped is not None else "the expression does not keep it"
     keep = f"; keep it with `by ({label}, ...)`" if isinstance(dropped, promql.Aggregate) else ""
@@ -166,9 +177,14 @@ def _check(label: str, node, labels_of: _Labels, usage: str, site, written: bool
                           f"{how}{keep}", offset)
 
 
-def _known(labels) -> str:
+def _known(labels, label: str) -> str:
+    """'; did you mean 'provider'? (it has: model, provider)': the labels there are, with the
+    ones a typo away from `label` first."""
     shown = sorted(labels)
-    return f" (it has: {', '.join(shown)})" if shown else " (it has no labels)"
+    if not shown:
+        return " (it has no labels)"
+    hint = did_you_mean(label, shown)
+    return (f"; {hint}" if hint else "") + f" (it has: {', '.join(shown)})"
 
 
 def _offset(site: QuerySite, label: str) -> int | None:

@@ -28,8 +28,7 @@ class UnknownLabel(Rule):
         for reference in labels.references(site, context):
             if reference.verdict == labels.UNKNOWN:
                 yield self.problem(site.expression.restore(reference.message),
-                                   site.at(reference.offset) if reference.offset is not None
-                                   else site.source)
+                                   reference.where(site))
 
     def dashboard(self, doc, context):
         if context.catalog is None:

@@ -1,12 +1,19 @@
 from __future__ import annotations
 
+import inspect
+import re
 from typing import TYPE_CHECKING
 
 from dashsmith.checks.rule import Rule
+from dashsmith.checks.spelling import did_you_mean
+from dashsmith.model import panels
 from dashsmith.model.problems import Problem
 
 if TYPE_CHECKING:
     from dashsmith.compiler.render import PanelRefused
+
+# How Python words a keyword the function (here: grafanalib's panel class) does not take.
+_UNEXPECTED = re.compile(r"unexpected keyword argument '(\w+)'")
 
 
 class PanelOptions(Rule):
@@ -27,6 +34,31 @@ class PanelOptions(Rule):
     structural = True
 
     def refused(self, refusal: PanelRefused) -> Problem:
-        """A render.PanelRefused: grafanalib's reason, at the panel's call."""
-        return self.problem(f"panel '{refusal.panel.title}': {refusal.reason}",
-                            refusal.panel.source)
+        """A render.PanelRefused: grafanalib's reason, at the panel's call; a keyword it does
+        not take at that keyword, with the ones it does that are a typo away."""
+        panel = refusal.panel
+        unexpected = _UNEXPECTED.search(str(refusal.reason))
+        if unexpected is None:
+            return self.problem(f"panel '{panel.title}': {refusal.reason}", panel.source)
+        name = unexpected.group(1)
+        source = panel.source.keyword(name)
+        function = panel.source.call_name()
+        hint = did_you_mean(name, _keywords(function, panel.recipe.cls))
+        called = f"{function}()" if function else "the panel"
+        return self.problem(f"panel '{panel.title}': {called} got an unexpected keyword "
+                            f"argument '{name}'" + (f"; {hint}" if hint else ""), source)
+
+
+def _keywords(function: str | None, grafanalib_class: type) -> set[str]:
+    """What a panel call can be given: the helper's own parameters (timeseries(unit=...)) and
+    its grafanalib class's, which it passes on."""
+    names = {a.name for a in getattr(grafanalib_class, "__attrs_attrs__", ())}
+    helper = getattr(panels, function, None) if function else None
+    if callable(helper):
+        try:
+            parameters = inspect.signature(helper).parameters.values()
+        except (TypeError, ValueError):
+            parameters = []  # type: ignore[assignment]
+        names |= {p.name for p in parameters
+                  if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)}
+    return names

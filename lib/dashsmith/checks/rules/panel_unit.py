@@ -45,7 +45,7 @@ class PanelUnit(Rule):
             elif units.misspelt(unit):
                 yield self.problem(f"panel '{title}' has unit {unit!r}, which Grafana prints as "
                                    f"text: use its unit id {units.misspelt(unit)!r}",
-                                   doc.panel_source(panel))
+                                   doc.panel_source(panel).keyword("unit"))
 
 
 def _unit(panel: dict) -> str | None:

@@ -25,4 +25,4 @@ class PromqlImpossible(Rule):
         for reference in labels.references(site, context):
             if reference.verdict == labels.IMPOSSIBLE:
                 yield self.problem(site.expression.restore(reference.message),
-                                   site.at_offset(reference.offset))
+                                   reference.where(site))
