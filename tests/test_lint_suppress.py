@@ -141,3 +141,62 @@ def test_comment_in_an_alerts_module(project):
 def _setup_line(project, text: str) -> int:
     lines = (project / "setup.cfg").read_text().splitlines()
     return next(i for i, line in enumerate(lines, 1) if text in line)
+
+
+def test_a_pattern_turns_off_the_rules_it_matches(project):
+    _dashboard(project)
+    _settings(project, """\
+        disable =
+            panel/*: our panels are named after what they show
+        """)
+    assert _found(project) == []
+
+
+def test_an_unused_pattern_is_reported_once_as_written(project):
+    _settings(project, """\
+        disable =
+            promql/*: exporters name jobs by pattern
+        """)
+    found = lint_project(Project(str(project)))
+    assert [(p.rule, p.message) for p in found] == [
+        ("lint/unused-suppression", "'promql/*' is disabled but finds nothing in this project: "
+                                    "remove the suppression")]
+
+
+def test_a_pattern_that_matches_no_rule_or_only_structural_ones_is_refused(project):
+    _settings(project, """\
+        disable =
+            promqll/*: a typo
+            dashboard/u*d: build refuses it anyway
+        """)
+    messages = [p.message for p in lint_project(Project(str(project))) if p.rule == "lint/config"]
+    assert messages == [
+        "cannot disable 'promqll/*': no rule matches it (dashsmith lint --explain lists them)",
+        "cannot disable 'dashboard/u*d': build refuses every rule it matches, or lint reports "
+        "none of them"]
+
+
+def test_disable_in_scopes_rules_to_paths(project):
+    _dashboard(project)
+    _settings(project, """\
+        disable-in =
+            dashboards/pl*.py other/**: panel/* -- a generated dashboard, described elsewhere
+        """)
+    assert _found(project) == []
+    (project / "dashboards" / "plain.py").rename(project / "dashboards" / "kept.py")
+    assert _found(project) == [("panel/description", "kept.py", 4),
+                               ("lint/unused-suppression", "setup.cfg",
+                                _setup_line(project, "dashboards/pl*.py"))]
+
+
+def test_a_malformed_disable_in_entry_is_an_error(project):
+    _settings(project, """\
+        disable-in =
+            vendor/** catalog/*
+            vendor/**: panel/description
+        """)
+    messages = [p.message for p in lint_project(Project(str(project))) if p.rule == "lint/config"]
+    assert messages == [
+        "disable-in entry not understood: write 'PATH: RULE[, RULE] -- reason' (e.g. "
+        "'vendor/**: catalog/* -- vendored mixins')",
+        "disabling 'panel/description' needs a reason: say why the rule is wrong here"]

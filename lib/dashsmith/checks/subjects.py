@@ -192,6 +192,10 @@ class RuleFileDoc:
     external: bool  # read from a file, not declared
     groups: list[GroupDoc]  # empty when `groups` is not a list
     rules: list[RuleDoc]  # the entries that are rules (is_rule), in order
+    manifest: bool = False  # the spec of a Kubernetes PrometheusRule (`data` is the spec)
+    # What promtool reads in place of the file: a manifest's spec as a rule file whose lines
+    # are the manifest's (None: the file itself, or the data when there is no file)
+    promtool_text: str | None = None
 
     @property
     def is_rule_file(self) -> bool:

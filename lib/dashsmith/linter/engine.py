@@ -86,15 +86,26 @@ def _lint_paths(paths: list[str], project, tools: bool) -> list[Problem]:
                                 for rule in rule_file.rules)
     problems = runner.run(inputs, Context(catalog, interval, records, root, severities, version),
                           ALL)
-    rule_paths = [rule_file.name for rule_file in inputs.rule_files]
+    rule_paths = sorted({rule_file.name for rule_file in inputs.rule_files})
     if tools:
-        problems = _with_promtool(problems, [(path, None) for path in rule_paths], inputs.rules,
-                                  version)
+        # A manifest's rules are checked as the rule file its spec is.
+        checked = [(rule_file.name, (rule_file.promtool_text or _plain(rule_file.data))
+                    if rule_file.manifest else None) for rule_file in inputs.rule_files]
+        problems = _with_promtool(problems, checked, inputs.rules, version)
     suppressions = suppress.project(project.settings, problems) if project else []
     for suppression in suppressions:
         suppression.used.update(suppression.rules)  # other files may need it: never "unused"
     suppressions += suppress.comments(rule_paths, problems)
     return _sorted(suppress.apply(problems, suppressions, "lint"))
+
+
+def _plain(data):
+    """Data read from YAML (with its positions) as plain dicts and lists, to be written out."""
+    if isinstance(data, dict):
+        return {key: _plain(value) for key, value in data.items()}
+    if isinstance(data, list):
+        return [_plain(value) for value in data]
+    return data
 
 
 def _severities(settings) -> tuple[str, ...]:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from dashsmith.checks.rules.file_format import FileFormat
+from dashsmith.checks.rules.file_parse import FileParse
 from dashsmith.checks.subjects import (
     DashboardDoc,
     GroupDoc,
@@ -97,9 +98,7 @@ def from_paths(paths: list[str]) -> Inputs:
             if doc is not None:
                 dashboards.append(doc)
         else:
-            rule_file = _rule_file(path, explicit, problems)
-            if rule_file is not None:
-                rule_files.append(rule_file)
+            rule_files += _rule_files(path, explicit, problems)
     return Inputs(iter(dashboards), rule_files, problems)
 
 
@@ -141,15 +140,38 @@ def _dashboard_file(path: str, explicit: bool, problems: list[Problem]) -> Dashb
                         expr_start=expr_start)
 
 
-def _rule_file(path: str, explicit: bool, problems: list[Problem]) -> RuleFileDoc | None:
-    """The rule file at `path`; a YAML file found in a directory that is no rule file is left
-    alone (one given by name is rule/format's to report)."""
+def _rule_files(path: str, explicit: bool, problems: list[Problem]) -> list[RuleFileDoc]:
+    """The rule file at `path`, or the rules of the Kubernetes PrometheusRule manifests in it
+    (prometheus-operator's, which hold a rule file's groups in `spec`: one per document); a
+    YAML file found in a directory that is neither is left alone (one given by name is
+    rule/format's to report)."""
     read = locate.read(path, problems)
     if read is None:
-        return None
+        return []
     data, text = read
+    documents = [d for d in data if d is not None] \
+        if isinstance(data, locate.Documents) else [data]
+    manifests = [d for d in documents if _is_manifest(d)]
+    if manifests and len(manifests) == len(documents):
+        return [_rule_file(path, manifest["spec"], text, manifest=True)
+                for manifest in manifests]
+    if len(documents) > 1:
+        problems.append(FileParse().unparsable(path, "invalid YAML: expected one document, "
+                                               "found more", locate.line_of(documents[1]), 0))
+        return []
+    data = documents[0] if documents else None
     if not is_rule_file(data) and not explicit:
-        return None
+        return []
+    return [_rule_file(path, data, text)]
+
+
+def _is_manifest(data) -> bool:
+    """A Kubernetes PrometheusRule (monitoring.coreos.com) whose spec can hold groups."""
+    return (isinstance(data, dict) and data.get("kind") == "PrometheusRule"
+            and isinstance(data.get("spec"), dict))
+
+
+def _rule_file(path: str, data, text: str, manifest: bool = False) -> RuleFileDoc:
     lines = text.splitlines()
     groups = data.get("groups") if isinstance(data, dict) else None
     group_docs, rules = [], []
@@ -161,7 +183,31 @@ def _rule_file(path: str, explicit: bool, problems: list[Problem]) -> RuleFileDo
         group_docs.append(GroupDoc(group, source, entries))
         rules += [_rule_doc(path, group.get("name"), entry, source, lines)
                   for entry, source in entries if is_rule(entry)]
-    return RuleFileDoc(path, data, Source(path, locate.line_of(data)), True, group_docs, rules)
+    return RuleFileDoc(path, data, Source(path, locate.line_of(data)), True, group_docs, rules,
+                       manifest=manifest,
+                       promtool_text=_spec_text(lines, data) if manifest else None)
+
+
+def _spec_text(lines: list[str], spec) -> str | None:
+    """A manifest's spec as a rule file on the manifest's own lines (the others blank), so
+    that promtool's line numbers are the manifest's; None for a spec written in flow style."""
+    start = locate.line_of(spec) - 1  # the spec's first key
+    if not 0 <= start < len(lines):
+        return None
+    indent = len(lines[start]) - len(lines[start].lstrip())
+    end = start + 1
+    while end < len(lines):
+        line = lines[end]
+        stripped = line.strip()
+        if line.startswith(("---", "...")) or (
+                stripped and not stripped.startswith("#")
+                and len(line) - len(line.lstrip()) < indent):
+            break
+        end += 1
+    block = [line[indent:] for line in lines[start:end]]
+    if not block[0][:1].isalpha():  # `spec: {groups: ...}` is not a block to cut out
+        return None
+    return "\n" * start + "\n".join(block) + "\n"
 
 
 def _rule_doc(path: str, group, rule: dict, source: Source, lines: list[str]) -> RuleDoc:

@@ -151,7 +151,8 @@ def json_string_start(text: str, obj, key: str) -> tuple[int, int] | None:
 def load_yaml(text: str):
     """YAML with positions, built from the parser's events (much faster than PyYAML's composer
     and constructor, which resolve every scalar in Python). Duplicate keys are an error, as in
-    Prometheus; anchors and aliases work; only the first document is read."""
+    Prometheus; anchors and aliases work. A stream of several documents (`---` between
+    Kubernetes manifests) comes back as `Documents`, whose reader says whether it takes them."""
     loader = _Loader(text)
     try:
         return _Builder().build(iter(loader.get_event, None))
@@ -176,6 +177,10 @@ _FLOAT = re.compile(r"^[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*(?:[eE][-+][0-9]+)?$|^[-+]
 _NUMERIC_START = frozenset("0123456789+-.")
 
 
+class Documents(list):
+    """The documents of a YAML stream that holds more than one, in order."""
+
+
 class _Builder:
     """Plain data from parser events; mappings become `Located` with their lines."""
 
@@ -183,7 +188,7 @@ class _Builder:
         self.anchors: dict[str, object] = {}
         self.stack: list[list] = []  # [container, pending key or _NO_KEY, start mark]
         self.result: object = None
-        self.documents = 0
+        self.documents: list[object] = []
 
     def build(self, events):
         scalar, mapping_start, sequence_start = (yaml.ScalarEvent, yaml.MappingStartEvent,
@@ -214,12 +219,12 @@ class _Builder:
                     raise FormatError(f"invalid YAML: unknown alias '{event.anchor}'",
                                       event.start_mark.line + 1)
                 self._add(self.anchors[event.anchor], event.start_mark, None, None)
-            elif kind is yaml.DocumentStartEvent:
-                self.documents += 1
-                if self.documents > 1:
-                    raise FormatError("invalid YAML: expected one document, found more",
-                                      event.start_mark.line + 1)
-        return self.result
+            elif kind is yaml.DocumentEndEvent:
+                self.documents.append(self.result)
+                self.result = None
+        if len(self.documents) > 1:
+            return Documents(self.documents)
+        return self.documents[0] if self.documents else None
 
     def _open(self, container, event):
         if event.anchor:

@@ -64,26 +64,36 @@ def older_than_target(problem: Problem, version: int) -> Problem:
         problem.source, Severity.INFO)
 
 
-def check_rules(promtool: str, files: list[tuple[str, dict | None]], rules) -> list[Problem]:
-    """Findings of `promtool check rules` on each (path, compiled data or None): compiled data
-    is written to a temporary file first; a path alone is checked where it is. One promtool
-    run checks every file (a process per file cost more than the checks).
+def check_rules(promtool: str, files: list[tuple[str, dict | str | None]], rules
+                ) -> list[Problem]:
+    """Findings of `promtool check rules` on each (path, compiled data, text or None): data
+    or text is written to a temporary file first (text keeps its line numbers: a manifest's
+    spec on the manifest's lines); a path alone is checked where it is. One promtool run
+    checks every file (a process per file cost more than the checks).
 
     Its duplicate-rules lint is off: rule/duplicate is lint's own, and knows that a rule
     is a duplicate only when its labels can collide too (promtool compares names and labels
     only, and the same problem should not be reported twice)."""
-    locate = _Locator(rules)
+    located = _Locator(rules)
+    # A finding's line is about the file promtool read: of a file written from data (compiled
+    # rules, a manifest's spec), it is no line of the source.
+    from_data = {name for name, data in files if data is not None and not isinstance(data, str)}
+
+    def locate(name, group, index, line, column) -> Source:
+        return located(name, group, index, None if name in from_data else line, column)
+
     problems: list[Problem] = []
     if not files:
         return problems
     with tempfile.TemporaryDirectory(prefix="dashsmith-promtool-") as scratch:
         names = {}
-        for name, data in files:
+        for number, (name, data) in enumerate(files):
             path = name
             if data is not None:
-                path = os.path.join(scratch, f"{name}.yml")
+                path = os.path.join(scratch, f"{number}-{os.path.basename(name)}.yml")
                 with open(path, "wb") as handle:
-                    handle.write(serialize.to_yaml(data))
+                    handle.write(data.encode() if isinstance(data, str)
+                                 else serialize.to_yaml(data))
             names[path] = name
         # stderr into stdout: its "Checking FILE" lines say which file each finding is of.
         result = subprocess.run([promtool, "check", "rules", "--lint=none", *names],

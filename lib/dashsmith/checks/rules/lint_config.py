@@ -50,7 +50,23 @@ class LintConfig(Rule):
 
     def unknown_setting(self, section: str, key: str, source):
         return self.problem(f"[{section}] has no setting '{key}' (only 'disable', "
-                            "'severities' and 'prometheus')", source)
+                            "'disable-in', 'severities' and 'prometheus')", source)
+
+    def pattern_refusal(self, pattern: str, matched: bool, reason: str, source):
+        """Why a pattern that turns off no rule is refused."""
+        if not matched:
+            message = f"cannot disable '{pattern}': no rule matches it (dashsmith lint " \
+                      "--explain lists them)"
+        elif not reason:
+            message = f"disabling '{pattern}' needs a reason: say why the rules are wrong here"
+        else:
+            message = f"cannot disable '{pattern}': build refuses every rule it matches, or " \
+                      "lint reports none of them"
+        return self.problem(message, source)
+
+    def not_understood_in_paths(self, source):
+        return self.problem("disable-in entry not understood: write 'PATH: RULE[, RULE] -- "
+                            "reason' (e.g. 'vendor/**: catalog/* -- vendored mixins')", source)
 
     def bad_value(self, section: str, key: str, value: str, expected: str, source):
         return self.problem(f"[{section}] {key} = {value!r}: expected {expected}", source)

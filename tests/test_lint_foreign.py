@@ -1,0 +1,127 @@
+"""Lint of content from elsewhere, as its users keep it: Kubernetes PrometheusRule manifests
+(prometheus-operator) linted as the rule files their specs are, positions included, and
+vendored files marked in setup.cfg (`disable-in`), JSON dashboards among them, which have no
+comments to carry a suppression."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+
+import pytest
+from click.testing import CliRunner
+
+from dashsmith.cli import main
+from support import require_binary
+
+MANIFESTS = '''\
+apiVersion: monitoring.coreos.com/v1
+kind: PrometheusRule
+metadata:
+  name: gen-ai
+  labels:
+    release: prometheus
+spec:
+  groups:
+    - name: gen-ai.rules
+      rules:
+        - alert: TokenBurn
+          expr: sum by (service) (rate(gen_ai_tokens_total[5m])) > 100
+          for: 5 minutes
+          labels:
+            severity: warning
+          annotations:
+            summary: '{{ $labels.service }} burns tokens'
+            description: 'Service {{ $labels.service }} uses {{ $value }} tokens/s.'
+            runbook_url: https://example.com/runbook.md#tokenburn
+        - record: service:gen_ai_tokens:rate5m
+          expr: sum by (service) (rate(gen_ai_tokens_total[5m]
+---
+apiVersion: monitoring.coreos.com/v1
+kind: PrometheusRule
+metadata:
+  name: other
+spec:
+  groups:
+    - name: other.rules
+      rules:
+        - record: job:up:sum
+          expr: sum by (job) (up)
+          colour: red
+'''
+
+
+@pytest.fixture
+def lint(tmp_path, monkeypatch):
+    """`dashsmith lint ARGS` in tmp_path: (exit code, output lines)."""
+    monkeypatch.chdir(tmp_path)
+
+    def run(*args: str):
+        result = CliRunner().invoke(main, ["lint", *args], catch_exceptions=False)
+        return result.exit_code, result.output.splitlines()
+
+    return run
+
+
+def test_a_prometheusrule_manifest_is_linted_as_its_spec_at_its_lines(lint, tmp_path):
+    (tmp_path / "k8s").mkdir()
+    (tmp_path / "k8s" / "gen-ai.yaml").write_text(MANIFESTS)
+    code, lines = lint("--no-tools", "k8s")  # found in a directory too
+    assert code == 1
+    assert lines[:-1] == [
+        "k8s/gen-ai.yaml:11:1: error rule/format alert 'TokenBurn': for '5 minutes' is not a "
+        "Prometheus duration (e.g. 30s, 5m, 1h30m: units y w d h m s ms, largest first)",
+        "k8s/gen-ai.yaml:21:39: error promql/syntax cannot parse: unclosed left parenthesis "
+        "near `(gen_ai_tokens_total[5m]`",
+    ]
+
+
+def test_promtool_reads_a_manifest_spec_and_its_findings_keep_the_manifest_lines(lint, tmp_path):
+    require_binary("promtool")
+    (tmp_path / "gen-ai.yaml").write_text(MANIFESTS)
+    code, lines = lint("gen-ai.yaml")
+    assert code == 1
+    assert "gen-ai.yaml:33:1: error promtool/check-rules yaml: field colour not found in type " \
+           "rulefmt.RuleNode" in lines, lines
+    # what lint reports itself is not repeated
+    assert [line for line in lines if "promtool" in line and ":11:" in line] == [], lines
+
+
+def test_several_documents_that_are_no_manifests_are_refused(lint, tmp_path):
+    (tmp_path / "two.yml").write_text("groups: []\n---\ngroups: []\n")
+    code, lines = lint("--no-tools", "two.yml")
+    assert code == 1
+    assert lines[0] == "two.yml:3:1: error file/parse invalid YAML: expected one document, " \
+                       "found more", lines
+
+
+def _dashboard(path, uid: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({
+        "uid": uid, "title": uid,
+        "templating": {"list": [{"name": "datasource", "type": "datasource",
+                                 "query": "prometheus"}]},
+        "panels": [{"id": 1, "type": "timeseries", "title": "Requests",
+                    "datasource": {"type": "prometheus", "uid": "${datasource}"},
+                    "gridPos": {"x": 0, "y": 0, "w": 12, "h": 8},
+                    "fieldConfig": {"defaults": {"unit": "reqps"}},
+                    "targets": [{"refId": "A", "expr": "sum(rate(http_requests_total[5m]))"}]}],
+    }, indent=2))
+
+
+def test_a_json_dashboard_is_marked_by_its_path_in_setup_cfg(lint, tmp_path):
+    _dashboard(tmp_path / "vendor" / "grafana" / "requests.json", "vendored")
+    _dashboard(tmp_path / "ours" / "requests.json", "ours")
+    (tmp_path / "metrics").mkdir()
+    (tmp_path / "setup.cfg").write_text(textwrap.dedent("""\
+        [dashsmith]
+        [dashsmith.lint]
+        disable-in =
+            vendor/**: panel/description, dashboard/rate-interval, catalog/* -- as written
+        """))
+    code, lines = lint("--no-tools", "vendor", "ours")
+    assert code == 1
+    found = sorted({(line.split(":", 1)[0], line.split()[2]) for line in lines[:-1]})
+    assert found == [("ours/requests.json", "catalog/unknown-metric"),
+                     ("ours/requests.json", "dashboard/rate-interval"),
+                     ("ours/requests.json", "panel/description")], lines
