@@ -24,6 +24,7 @@ from dashsmith.commands.deploy.plan import (
     Seen,
 )
 from dashsmith.compiler.project import Project
+from dashsmith.grafana.apis import Target
 from support import REPO
 
 OPTIONS = PlanOptions("trading", "https://grafana.example.com", None, prune=True)
@@ -68,6 +69,21 @@ def test_a_saved_plan_reads_back_as_exactly_the_plan(tmp_path):
     plan = a_plan()
     assert load(saved(plan, tmp_path)) == plan
     assert plan_file.dumps(plan) == plan_file.dumps(a_plan())  # deterministic
+
+
+def test_a_plan_made_on_the_apis_path_with_force_v2_reads_back_as_made(tmp_path):
+    """--force --force-v2 UID and the /apis target are part of the plan: --plan applies it
+    through the same API, with the same confirmation."""
+    plan = dataclasses.replace(
+        a_plan(force=True, force_v2=("db",), ui_edits="block"),
+        target=Target("default", "v1", "v1", "v2"))
+    plan = dataclasses.replace(plan, changes=tuple(
+        dataclasses.replace(c, seen=Seen(True, version=7, resource_version="1796")) if
+        c.key == "db" else c for c in plan.changes))
+    loaded = load(saved(plan, tmp_path))
+    assert loaded == plan
+    assert loaded.options.force_v2 == ("db",) and loaded.target == Target("default", "v1", "v1",
+                                                                           "v2")
 
 
 def test_the_file_holds_every_precondition_and_what_the_plan_was_made_for(tmp_path):

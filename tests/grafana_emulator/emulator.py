@@ -190,6 +190,7 @@ class GrafanaEmulator:
                 command = SaveCommand(dashboard=data, folder_uid=record.folder_uid,
                                       message=message, user=user, allow_provisioned=True)
                 return copy.deepcopy(save_dashboard(self.store, command).data)
+            _refuse_read_only(record)
             version = record.api_version if record.is_v2 else self.behaviour.dashboard_preferred
             spec = copy_json(spec_of(record))
             if not record.is_v2:
@@ -242,6 +243,7 @@ class GrafanaEmulator:
         self._require_unified("ui_save_v2")
         with self.store.lock:
             record = self._dashboard_record(uid)
+            _refuse_read_only(record)
             spec = copy_json(spec_of(record))
             if not record.is_v2:
                 spec = classic_to_v2(migrate(spec, self.behaviour.schema_version), tabs=tabs)
@@ -435,6 +437,22 @@ class GrafanaEmulator:
         if record is None:
             raise KeyError(f"no dashboard with uid {uid!r}")
         return record
+
+
+class ReadOnlyInTheUI(Exception):
+    """The UI shows the dashboard read-only: a person cannot save it there."""
+
+
+def _refuse_read_only(record: DashboardRecord) -> None:
+    """Grafana's UI makes a managed dashboard read-only unless its manager allows edits
+    (public/app/features/dashboard-scene/scene/DashboardScene.tsx
+    managedResourceCannotBeEdited: managedBy set, not a repository, no
+    grafana.app/managerAllowsEdits). The API would still take the save: this is what the UI
+    lets a person do, so the UI hooks refuse."""
+    kind = record.annotations.get(ANNO_MANAGER_KIND)
+    if kind and kind != "repo" and not record.annotations.get(ANNO_MANAGER_ALLOWS_EDITS):
+        raise ReadOnlyInTheUI(f"dashboard {record.uid} is managed by {kind} and read-only in "
+                              "Grafana's UI")
 
 
 def _changed(data: dict[str, Any], changes: DashboardChange) -> dict[str, Any]:
