@@ -7,11 +7,16 @@ STAMP := $(VENV)/.installed
 
 .PHONY: build lint test test-fast check deploy-dashboards demo bench clean
 
+# pip is quiet, so each step says what it is doing (the install takes a minute or two).
 $(STAMP): setup.cfg pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test,preview,lint]'
-	touch $(STAMP)
+	@test -x $(BIN)/python || { echo "make: creating the virtualenv $(VENV)/"; \
+		$(PYTHON) -m venv $(VENV); }
+	@echo "make: installing dashsmith and its dependencies into $(VENV)/ (a minute or two;" \
+		"pip is quiet)"
+	@$(BIN)/pip install --quiet --upgrade pip
+	@$(BIN)/pip install --quiet -e '.[test,preview,lint]'
+	@echo "make: installed; $(BIN)/dashsmith is ready"
+	@touch $(STAMP)
 
 build: $(STAMP)
 	$(BIN)/dashsmith build
