@@ -101,8 +101,13 @@ class GenAIMetrics:
     in_flight_description = ("LLM calls in flight on average over the interval: seconds spent "
                              "in calls per second.")
 
-    def __init__(self, prices):
+    def __init__(self, prices, cost: str = "prices"):
         self.prices = prices
+        # openlit: the spend is OpenLIT's own gen_ai.usage.cost, not tokens × prices, so there
+        # is no price table to record and no unpriced traffic to tell apart (OpenLIT counts a
+        # model its list lacks as $0)
+        self.cost = cost
+        self.prices_tokens = cost == "prices"
 
     def completions(self, selector=None, window=RATE, function="rate"):
         # A call that succeeded has no error.type (the Prometheus exporter writes it as "").
@@ -123,7 +128,10 @@ class GenAIMetrics:
 
     def cost_usd(self, selector=None, window=RATE, function="rate"):
         """Tokens × the price of their model and type (dashsmith.prices): a model without a
-        price has no cost series (unpriced_tokens shows its traffic), never $0."""
+        price has no cost series (unpriced_tokens shows its traffic), never $0. With
+        ai_cost = openlit, the sum of OpenLIT's per-call cost histogram."""
+        if self.cost == "openlit":
+            return _app_labels(f"{function}({_select(genai.COST + '_sum', selector)}[{window}])")
         return (f"{self._priced(self.tokens(selector, window, function))}"
                 f" * on ({PRICED_AS}, type) group_left () {PRICE_SERIES} / 1e6")
 
@@ -163,7 +171,7 @@ class GenAIMetrics:
         return Events(errors=f"{calls} - {fast_enough}", total=calls)
 
     def records(self) -> list[Record]:
-        return self.prices.records()
+        return self.prices.records() if self.prices_tokens else []
 
     @staticmethod
     def _priced(expr: str) -> str:
@@ -192,7 +200,7 @@ def _tiers(expr: str) -> str:
 
 def _source(name: str):
     if name == "otel-genai":
-        return GenAIMetrics(CLAUDE.with_settings(of_module(__file__)))
+        return GenAIMetrics(CLAUDE.with_settings(of_module(__file__)), config.AI_COST)
     return AppMetrics()
 
 

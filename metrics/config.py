@@ -12,6 +12,9 @@ from dashsmith.model.project_settings import of_module
 _SETTINGS = of_module(__file__)
 AI_METRICS = _SETTINGS.ai_metrics
 OTEL_METRIC_NAMES = _SETTINGS.otel_metric_names
+# With otel-genai, the spend: tokens × metrics/prices.py (prices), or OpenLIT's own
+# gen_ai.usage.cost (openlit; docs/ai-metrics.md, "Cost from the instrumentation").
+AI_COST = _SETTINGS.ai_cost
 
 # --- Selectors --------------------------------------------------------------------------------
 # In a query's f-string a selector writes itself with its braces: f"up{APP_TARGET}" is

@@ -102,6 +102,13 @@ TOKEN_USAGE = metric_name("gen_ai.client.token.usage")
 # OpenLLMetry's unit `token` (not `{token}`) becomes a suffix.
 TOKEN_USAGE_OPENLLMETRY = TOKEN_USAGE + "_token"
 FIRST_CHUNK = metric_name("gen_ai.client.operation.time_to_first_chunk") + "_seconds"
+# OpenLIT's cost histogram (openlit/otel/metrics.py "genai_cost": gen_ai.usage.cost, unit USD,
+# no advisory buckets), recorded per call with the call's attributes (__helpers.py
+# record_completion_metrics), priced from OpenLIT's list by the request model: the unit is
+# appended as written, so it arrives as gen_ai_usage_cost_USD_*.
+COST = metric_name("gen_ai.usage.cost") + "_USD"
+# The SDK's default explicit buckets, which OpenLIT's histogram gets.
+SDK_DEFAULT_BUCKETS = (0, 5, 10, 25, 50, 75, 100, 250, 500, 750, 1000, 2500, 5000, 7500, 10000)
 
 _METRICS = [
     Histogram(DURATION, "GenAI operation duration: every call, a failed one with error.type.",
@@ -116,6 +123,12 @@ _METRICS = [
     Histogram(FIRST_CHUNK, "Time from the request to the first chunk of a streamed response.",
               labels=_CALL_LABELS, unit="seconds", buckets=DURATION_BUCKETS, exporter=EXPORTER),
 ]
+
+if config.AI_COST == "openlit":
+    _METRICS.append(Histogram(
+        COST, "The cost of a call in US dollars, as OpenLIT prices it from its own list (0 for a "
+        "model the list lacks).", labels=_CALL_LABELS, unit="usd",
+        buckets=SDK_DEFAULT_BUCKETS, exporter=EXPORTER))
 
 # The catalog holds the metrics of the source the project reads, so lint and verify judge
 # queries by what that source exports.

@@ -66,6 +66,13 @@ FAULT_ALERTS = {"AIErrorRatioHigh", "AIErrorRatioCritical", "AIRateLimited", "AI
                 "LLMAvailabilitySlowBurn", "LLMLatencySlowBurn"}
 NOT_EMITTED = {"openlit": {"AIErrorRatioHigh", "AIErrorRatioCritical", "AIRateLimited",
                            "LLMAvailabilityFastBurn", "LLMAvailabilitySlowBurn"}}
+COST_ALERTS = {"AICostOverHourlyBudget", "AICostDailyProjection"}
+# OpenLIT's price list for the workload (its pricing_json format: USD per thousand tokens, by
+# the model asked for; openlit/__helpers.py get_chat_model_cost), at the table's prices; the
+# unpriced model is missing, so OpenLIT counts it as $0. No cache prices: OpenLIT then bills
+# Anthropic's input_tokens alone, as the token-priced spend of OpenLIT's tokens does.
+OPENLIT_PRICING = {"chat": {model: {"promptPrice": inp / 1000, "completionPrice": out / 1000}
+                            for model, (inp, out) in PRICES.items()}}
 
 
 def _calls(phase: str, **where) -> list:
@@ -158,8 +165,19 @@ def observed(tmp_path_factory):
     alerts = [rule for name in ("ai", "slo")
               for group in yaml.safe_load((base / f"build/rules/{name}.yml").read_text())["groups"]
               for rule in group["rules"] if "alert" in rule]
+    # [dashsmith] ai_cost = openlit: the same panels and alerts, the spend OpenLIT's own
+    # gen_ai.usage.cost, read from OpenLIT's Prometheus beside the build above.
+    cost_project = copy_project(base / "cost-project")
+    set_settings(cost_project, "dashsmith", ai_metrics="otel-genai", ai_cost="openlit")
+    result = Cli(cost_project)("build", "--out", str(base / "cost-build"))
+    assert result.exit_code == 0, result.output
+    cost_dashboard = json.loads(
+        (base / "cost-build/dashboards/trading-platform-ai/ai-llm.json").read_text())
+    cost_alerts = [rule for group in yaml.safe_load(
+        (base / "cost-build/rules/ai.yml").read_text())["groups"] for rule in group["rules"]
+        if rule.get("alert") in COST_ALERTS]
     pricing = base / "openlit-pricing.json"
-    pricing.write_text('{"chat": {}}')
+    pricing.write_text(json.dumps(OPENLIT_PRICING))
 
     with AnthropicEmulator(REPLIES, ANSWERED) as emulator, contextlib.ExitStack() as stack:
         workloads, urls = {}, {}
@@ -173,9 +191,11 @@ def observed(tmp_path_factory):
             urls[name] = stack.enter_context(running_prometheus(base / name, config))
         _phase(workloads, "prime")
         time.sleep(4)  # the primed series scraped before the window opens
-        normal = _read_window(urls, workloads, "normal", dashboard, NORMAL_PANELS, alerts)
+        openlit_cost = {"openlit": (cost_dashboard, ("Cost $/hour",), cost_alerts)}
+        normal = _read_window(urls, workloads, "normal", dashboard, NORMAL_PANELS, alerts,
+                              also=openlit_cost)
         faults = _read_window(urls, workloads, "faults", dashboard, FAULT_PANELS, alerts,
-                              whole_window=False)
+                              whole_window=False, also=openlit_cost)
     return {"normal": normal, "faults": faults}
 
 
@@ -212,7 +232,7 @@ def _phase(workloads: dict, phase: str) -> None:
 
 
 def _read_window(urls: dict, workloads: dict, phase: str, dashboard: dict, titles, alerts, *,
-                 whole_window: bool = True) -> dict:
+                 whole_window: bool = True, also: dict | None = None) -> dict:
     """Runs the phase, then reads the panels and alert expressions per instrumentation: at the
     end of a WINDOW-long window that opened 2 s before it, once that has closed (and a scrape
     and a rule evaluation later); or (not `whole_window`) 3 s after the phase (a scrape and a
@@ -222,15 +242,22 @@ def _read_window(urls: dict, workloads: dict, phase: str, dashboard: dict, title
     at = opened + WINDOW if whole_window else time.time() + 3
     assert at - opened <= WINDOW, f"the {phase} phase outlasted its {WINDOW} s window"
     time.sleep(max(0.0, at + (3 if whole_window else 1) - time.time()))
-    panels = {panel["title"]: panel["targets"][0]["expr"] for panel in dashboard["panels"]
-              if panel.get("targets")}
     read: dict[str, dict] = {}
     for name, url in urls.items():
-        shown = {title: _query(url, _as_grafana_sends(panels[title], name), at)
-                 for title in titles}
-        firing = {rule["alert"] for rule in alerts if _query(url, rule["expr"], at)}
+        shown, firing = _read(url, name, dashboard, titles, alerts, at)
         read[name] = {"panels": shown, "firing": firing}
+        if also and name in also:  # another build's panels and alerts on the same data
+            shown, firing = _read(url, name, *also[name], at)
+            read[name].update(also_panels=shown, also_firing=firing)
     return read
+
+
+def _read(url: str, job: str, dashboard: dict, titles, alerts, at: float):
+    panels = {panel["title"]: panel["targets"][0]["expr"] for panel in dashboard["panels"]
+              if panel.get("targets")}
+    shown = {title: _query(url, _as_grafana_sends(panels[title], job), at) for title in titles}
+    firing = {rule["alert"] for rule in alerts if _query(url, rule["expr"], at)}
+    return shown, firing
 
 
 def _as_grafana_sends(expr: str, job: str) -> str:
@@ -294,3 +321,14 @@ def test_ai_alerts_are_silent_on_normal_load(observed, instrumentation):
 def test_ai_alerts_fire_on_their_faults(observed, instrumentation):
     expected = FAULT_ALERTS - NOT_EMITTED.get(instrumentation, set())
     assert observed["faults"][instrumentation]["firing"] == expected
+
+
+def test_with_ai_cost_openlit_the_spend_is_openlits_own_cost(observed):
+    """[dashsmith] ai_cost = openlit: Cost $/hour and the cost alerts read OpenLIT's
+    gen_ai.usage.cost (gen_ai_usage_cost_USD_sum), priced from its list at the same prices."""
+    normal, faults = observed["normal"]["openlit"], observed["faults"]["openlit"]
+    expected = expected_normal("openlit")["Cost $/hour"]
+    print("normal Cost $/hour (OpenLIT's cost)")
+    assert not _compare(normal["also_panels"]["Cost $/hour"], expected, LEGENDS["Cost $/hour"])
+    assert normal["also_firing"] == set()
+    assert faults["also_firing"] == COST_ALERTS
