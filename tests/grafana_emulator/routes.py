@@ -12,7 +12,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import unquote
 
-from . import alert_rules, apis, dashboards, folders, instance, notifications, search
+from . import (
+    access_control,
+    alert_rules,
+    apis,
+    dashboards,
+    folders,
+    instance,
+    notifications,
+    search,
+)
 from .http_types import Request, Response
 from .store import Store
 
@@ -47,6 +56,8 @@ ROUTES: list[Route] = [
     _route("GET", "/api/frontend/settings", instance.frontend_settings),
     _route("GET", "/api/user", instance.current_user),
     _route("GET", "/api/org", instance.current_org),
+    # any signed-in caller (middleware.ReqSignedIn), service accounts included
+    _route("GET", "/api/access-control/user/permissions", access_control.user_permissions),
     # datasources:read is granted by fixed:datasources:reader, to Admins only
     _route("GET", "/api/datasources", instance.list_datasources, "Admin", "datasources:read"),
     _route("GET", "/api/datasources/uid/" + UID, instance.datasource_by_uid, "Admin",
