@@ -114,7 +114,7 @@ def dashboard_changes(plan: Plan, build: list[CompiledDashboard], desired: Desir
                       live: Mapping[str, LiveDashboard], root: str) -> dict[str, Diff]:
     """uid → what deploying changes in each dashboard the plan updates or finds drifted, as
     `dashsmith diff --live` compares them: what Grafana holds (read by the plan) → the code.
-    Both sides are normalized as deploy compares them, so only real differences remain."""
+    Both sides are normalized as deploy shows them, so only real differences remain."""
     compiled = {d.uid: d for d in build}
     wanted = {d.uid: d for d in desired.dashboards}
     out: dict[str, Diff] = {}
@@ -123,8 +123,11 @@ def dashboard_changes(plan: Plan, build: list[CompiledDashboard], desired: Desir
         if change.action not in (Action.UPDATE, Action.DRIFTED) or have is None \
                 or have.normalized is None or want is None or code is None:
             continue
-        new = CompiledDashboard(code.uid, want.title, code.folder, want.normalized, code.source,
-                                code.panel_sources, code.target_sources, code.variable_sources)
+        # The code in the form Grafana keeps it when that is how it was read (its schema
+        # migrations applied), so that they do not show as changes.
+        new = CompiledDashboard(code.uid, want.title, code.folder, want.compared_with(have.stored),
+                                code.source, code.panel_sources, code.target_sources,
+                                code.variable_sources)
         # The folder a move goes from is known by its uid (the reason line names it).
         folder = code.folder if have.folder_uid == want.folder_uid else have.folder_uid
         # A dashboard read from Grafana has no declaration behind it: CompiledDashboard types
