@@ -26,7 +26,7 @@ from dashsmith.compiler.snapshot import Snapshot, SnapshotError
 from dashsmith.grafana import reads, workers
 from dashsmith.grafana.apis import ApisClient
 from dashsmith.grafana.connection import Connection, GrafanaUnavailable, connect, explain
-from dashsmith.grafana.content import normalize_dashboard
+from dashsmith.grafana.content import normalize_dashboard, stored_form
 from dashsmith.grafana.dynamic import V2_REASON, is_v2_api_version, lost_structure
 from dashsmith.grafana.ownership import MARKER_TAG
 from dashsmith.grafana.server import ServerInfo, detect
@@ -55,10 +55,27 @@ def of_grafana(connection: Connection, head: Snapshot) -> tuple[Snapshot, Snapsh
     except Exception as error:  # noqa: BLE001 - any failed read means no comparison
         message = f"cannot read the dashboards at {connection.url}: {explain(error, connection)}"
         raise SnapshotError(connection.redact(message)) from None
-    normalized = [dataclasses.replace(d, json=normalize_dashboard(d.json))
+    # The code in the form Grafana keeps it at the schema version it holds the dashboard in
+    # (12+ applies its migrations on save), so that they do not show as changes.
+    versions = {uid: data.get("schemaVersion") for uid, (_, data) in live.items()}
+    normalized = [dataclasses.replace(d, json=normalize_dashboard(_as_kept(d.json,
+                                                                           versions.get(d.uid))))
                   for d in head.dashboards]
     return (Snapshot(f"Grafana {connection.url}", None, dashboards, rules=None),
             dataclasses.replace(head, dashboards=normalized, rules=None))
+
+
+def _as_kept(code: dict, live_version: object) -> dict:
+    """`code` migrated to `live_version` (content.stored_form) when Grafana holds the dashboard
+    at a newer schema version than the code writes; else as it is."""
+    if isinstance(live_version, int) and not isinstance(live_version, bool) \
+            and live_version > _version(code.get("schemaVersion")):
+        return stored_form(code, live_version)
+    return code
+
+
+def _version(value: object) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0
 
 
 class _Reader:
