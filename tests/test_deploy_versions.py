@@ -9,6 +9,7 @@ ownership must come from what the server stores, on every release."""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -31,12 +32,30 @@ CLEAN_ENV = dict.fromkeys(("GRAFANA_URL", "GRAFANA_TOKEN", "GRAFANA_TOKEN_FILE",
     "DASHSMITH_RULES": "none"}
 
 
+@pytest.fixture(scope="module")
+def emulators():
+    """One emulator per release family for the whole module, emptied for each test (starting
+    one per test cost more than the tests themselves)."""
+    started: dict[str, GrafanaEmulator] = {}
+
+    def emulator(version: str) -> GrafanaEmulator:
+        if version not in started:
+            started[version] = GrafanaEmulator(
+                version=version, tokens={TOKEN: "Admin", VIEWER_TOKEN: "Viewer"},
+                datasources=[DATASOURCE]).start()
+        started[version].reset()
+        return started[version]
+
+    yield emulator
+    for emulator in started.values():
+        emulator.stop()
+
+
 @pytest.fixture(params=RELEASES)
-def emu(request):
-    with GrafanaEmulator(version=request.param, tokens={TOKEN: "Admin", VIEWER_TOKEN: "Viewer"},
-                         datasources=[DATASOURCE]) as emulator:
-        yield emulator
-        assert emulator.server_errors == []
+def emu(request, emulators):
+    emulator = emulators(request.param)
+    yield emulator
+    assert emulator.server_errors == []
 
 
 def deploy(cli, emu, *args):
@@ -81,10 +100,13 @@ def test_what_this_project_created_and_no_longer_declares_is_pruned(cli, project
 
 def test_an_edit_in_the_ui_is_drift_and_is_left_alone(cli, emu):
     assert deploy(cli, emu).exit_code == 0
-    emu.ui_edit("postgresql", {"description": "Edited by hand during an incident"})
+    emu.ui_edit("postgresql", {"description": "Edited by hand during an incident"},
+                user="dana")
     result = deploy(cli, emu)
     assert result.exit_code == 1, result.output
     assert "! drifted   dashboard postgresql (Database)" in result.output
+    # who and when, from the newest version (legacy) or the object's updatedBy (/apis)
+    assert re.search(r"edited by (user:)?dana just now", result.output), result.output
     assert emu.dashboard("postgresql")["description"] == "Edited by hand during an incident"
 
 
@@ -123,11 +145,10 @@ UNIFIED = RELEASES[2:]  # 12.4, 13.0, 13.2: dashboards in unified storage behind
 
 
 @pytest.fixture(params=UNIFIED)
-def emu12(request):
-    with GrafanaEmulator(version=request.param, tokens={TOKEN: "Admin", VIEWER_TOKEN: "Viewer"},
-                         datasources=[DATASOURCE]) as emulator:
-        yield emulator
-        assert emulator.server_errors == []
+def emu12(request, emulators):
+    emulator = emulators(request.param)
+    yield emulator
+    assert emulator.server_errors == []
 
 
 def test_a_dashboard_turned_into_schema_v2_in_the_ui_is_drift_and_the_rest_deploys(
