@@ -58,7 +58,7 @@ def find(expr: str) -> list[Occurrence]:
     return found
 
 
-_QUOTING = re.compile(r"[\\\"'`]")
+_QUOTING = re.compile(r"[\\\"'`#]")
 
 
 class _Quotes:
@@ -80,6 +80,10 @@ class _Quotes:
             if char == "\\":
                 if quote in ('"', "'"):
                     position += 1  # the escaped character
+            elif char == "#":
+                if quote is None:  # a comment, to the end of its line: its quotes open nothing
+                    newline = expr.find("\n", position)
+                    position = len(expr) if newline < 0 else newline
             elif quote is None:
                 quote = char
             elif char == quote:

@@ -293,14 +293,25 @@ def _parse_text(text: str) -> tuple[pp.Expr, bool]:
         raise ValueError(message) from None
 
 
-# An aggregation's parameter (`topk($k, ...)`, `quantile by (job) ($q, ...)`): a number.
-_PARAMETER_BEFORE = re.compile(r"\b(?:topk|bottomk|limitk|limit_ratio|quantile)\s*"
+# An aggregation's or a function's number parameter (`topk($k, ...)`, `quantile by (job) ($q,
+# ...)`, `histogram_quantile($q, ...)`): a number.
+_PARAMETER_BEFORE = re.compile(r"\b(?:topk|bottomk|limitk|limit_ratio|quantile|histogram_quantile"
+                               r"|quantile_over_time)\s*"
                                r"(?:(?:by|without)\s*\([^()]*\)\s*)?\(\s*$")
+# What stands before a binary operator: the end of an operand (a selector's braces, a call's
+# parenthesis, a range's bracket, a name or a number), never an operator or a keyword.
+_OPERAND_END = re.compile(r"(?:[})\]]|(?<![\w$])(?!(?:and|or|unless|by|without|on|ignoring|"
+                          r"group_left|group_right|bool|offset|atan2)\b)[\w:.]+)\s*$")
+_NAME_GOES_ON = re.compile(r"[\w:{\[]")  # `${prefix}_total`: the variable is part of a name
+_CALL_AFTER = re.compile(r"\s*(?:\(|(?:by|without)\s*\()")
 
 
 class _Sentinels(variables.Sentinels):
-    """Grafana's stand-ins, with a number for a variable that is an aggregation's parameter
-    (the variable holds a count or a quantile there)."""
+    """Grafana's stand-ins for a variable wherever a dashboard puts one: a number where an
+    aggregation or function takes one (the variable holds a count or a quantile), a binary
+    operator between two operands (`x $op y`, `$Inactive on (entity)`: a custom variable of
+    `and`/`unless`/`>`), an aggregation or function before its parenthesis (`${agg}(...)`),
+    and a selector's name or a label name anywhere else."""
 
     def __init__(self, text: str):
         super().__init__()
@@ -308,10 +319,18 @@ class _Sentinels(variables.Sentinels):
         self.numbers = 0
 
     def __call__(self, occurrence: variables.Occurrence) -> str:
-        if occurrence.kind == "name" and _PARAMETER_BEFORE.search(self.text, 0,
-                                                                  occurrence.start):
-            self.numbers += 1
-            return str(7_100_000_001 + self.numbers)
+        if occurrence.kind == "name":
+            text, start, end = self.text, occurrence.start, occurrence.end
+            if _PARAMETER_BEFORE.search(text, 0, start):
+                self.numbers += 1
+                return str(7_100_000_001 + self.numbers)
+            if (_OPERAND_END.search(text, 0, start) and not text[:start].rstrip().endswith("$")
+                    and not _NAME_GOES_ON.match(text, end)):
+                return "atan2"  # a binary operator of every operand type, with on/ignoring
+            if _CALL_AFTER.match(text, end):
+                # Over a range (`${fn}(x[5m])`) a function of one; else an aggregation.
+                inside = text[text.index("(", end) + 1:]
+                return "rate" if re.match(r"[^()]*\]\s*\)", inside) else "sum"
         return super().__call__(occurrence)
 
 

@@ -6,15 +6,15 @@ from dashsmith.model.catalog import MetricType
 
 
 class HistogramQuantile(Rule):
-    """histogram_quantile() is not given the rate of a declared histogram's buckets by `le`.
+    """histogram_quantile() is not given the buckets of a declared histogram.
 
-    It needs the `_bucket` series of a histogram, normally as
-    `sum by (le, ...) (rate(x_bucket[5m]))`: the histogram's own name matches nothing, and
-    an aggregation that drops `le` leaves nothing to compute the quantile from.
+    It needs the `_bucket` series of a histogram the catalog declares, normally as
+    `sum by (le, ...) (rate(x_bucket[5m]))`: the histogram's own name matches no series, and
+    another kind of series has no buckets. (An aggregation that drops `le` is
+    promql/histogram-le.)
 
     Anti-pattern:
         histogram_quantile(0.95, tradingagents_analysis_duration_seconds)
-        histogram_quantile(0.95, sum(rate(tradingagents_analysis_duration_seconds_bucket[5m])))
 
     Best practice:
         histogram_quantile(0.95,
@@ -46,10 +46,4 @@ class HistogramQuantile(Rule):
                                            and series.suffix == "_bucket"):
                 return (f"histogram_quantile() needs a histogram's _bucket series; "
                         f"'{name}' is a {series.type}")
-        produced = promql.output_labels(argument, context.labels_of)
-        if produced is not None and "le" not in produced:
-            dropped = promql.dropped_by(argument, "le", context.labels_of)
-            how = f"`{dropped}` removes it" if dropped is not None else "its input has none"
-            return (f"histogram_quantile() needs the 'le' label of the buckets, but {how}: "
-                    "aggregate with `by (le, ...)`")
-        return None
+        return None  # `le` aggregated away is promql/histogram-le's: it needs no catalog
