@@ -24,7 +24,16 @@ from prometheus_client.core import (
 from prometheus_client.exposition import choose_encoder
 from prometheus_client.utils import floatToGoString
 
-from dashsmith.commands.verify.workload import EXPORTER, FAULTS, Traffic, Workload, rates
+from dashsmith.commands.verify.workload import (
+    EXPORTER,
+    FAULTS,
+    GENAI_DURATION,
+    GENAI_EXPORTER,
+    OPTIONAL,
+    Traffic,
+    Workload,
+    rates,
+)
 from dashsmith.model.catalog import Catalog, Metric, MetricType
 
 
@@ -33,15 +42,28 @@ class WorkloadError(Exception):
 
 
 def served_metrics(catalog: Catalog) -> list[Metric]:
-    return [m for m in catalog if m.exporter == EXPORTER]
+    """The application's metrics, and the GenAI instrumentation's inside it (otel-genai)."""
+    return [m for m in catalog if m.exporter in (EXPORTER, GENAI_EXPORTER)]
+
+
+def source(catalog: Catalog) -> str:
+    """What the LLM calls are in this catalog: the application's counters, or (ai_metrics =
+    otel-genai) the GenAI metrics. Only their underscored names can be served
+    (prometheus_client's text format takes no dotted names: otel_metric_names = utf8)."""
+    genai = [m for m in catalog if m.exporter == GENAI_EXPORTER]
+    if any("." in m.name for m in genai):
+        raise WorkloadError("the synthetic exporter serves the GenAI metrics with underscored "
+                            "names only ([dashsmith] otel_metric_names = underscores)")
+    return "otel-genai" if genai else "app"
 
 
 def check_coverage(catalog: Catalog, workload: Workload):
-    """The workload must produce exactly the catalog's metrics of its exporter."""
-    normal = rates(workload)
+    """The workload must produce exactly the catalog's metrics of its exporter (the optional
+    ones, OpenLIT's cost, where the catalog declares them)."""
+    normal = rates(workload, source(catalog))
     produced = {key[0] for key in (*normal.counters, *normal.histograms, *normal.gauges)}
     declared = {m.name for m in served_metrics(catalog)}
-    missing, unknown = declared - produced, produced - declared
+    missing, unknown = declared - produced, produced - declared - OPTIONAL
     if missing or unknown:
         parts = []
         if missing:
@@ -63,7 +85,8 @@ class Collector:
     def collect(self):
         values = self.traffic.values()
         gauges = self.traffic.gauges()
-        hidden = set() if self.traffic.workload.completions_exported else {"ai_completions_total"}
+        hidden = (set() if self.traffic.workload.completions_exported
+                  else {"ai_completions_total", GENAI_DURATION})
         for metric in self.metrics:
             if metric.name in hidden:
                 continue
@@ -106,7 +129,8 @@ def make_server(catalog: Catalog, workload: Workload, host: str = "127.0.0.1",
     check_coverage(catalog, workload)
     buckets = {m.name: m.buckets for m in served_metrics(catalog)
                if m.type is MetricType.HISTOGRAM}
-    traffic = Traffic(workload, buckets)
+    traffic = Traffic(workload, buckets, source=source(catalog),
+                      only=frozenset(m.name for m in served_metrics(catalog)))
     registry = CollectorRegistry(auto_describe=False)
     registry.register(Collector(catalog, traffic))
 

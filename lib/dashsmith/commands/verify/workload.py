@@ -8,6 +8,17 @@ switching keeps every counter monotonic.
 
 The exporter serves the catalog's `tradingagents` metrics (names, help and buckets from the
 catalog) over prometheus-client:  GET /metrics, GET /fault, POST /fault/<name> (or `normal`).
+
+With [dashsmith] ai_metrics = otel-genai (the catalog's `opentelemetry-genai` metrics) the LLM
+calls are not the application's ai_* counters but the OpenTelemetry GenAI histograms, named and
+labelled as OpenTelemetry's Prometheus exporter writes them (dots as underscores, the unit's
+suffix, "" for an attribute a series lacks): gen_ai_client_operation_duration_seconds (every
+call; a failed one with error_type, the Anthropic SDK's exception class),
+gen_ai_client_token_usage (and OpenLLMetry's gen_ai_client_token_usage_token: either branch of
+the token queries has data), gen_ai_client_operation_time_to_first_chunk_seconds, and OpenLIT's
+gen_ai_usage_cost_USD where the catalog declares it (ai_cost = openlit). Same calls, latencies
+and tokens as the application's counters, so the panels show the same numbers either way (but
+spend: with ai_cost = prices it is tokens × the price table, not usd_per_completion).
 """
 
 from __future__ import annotations
@@ -20,6 +31,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 EXPORTER = "tradingagents"  # the catalog's exporter name for what this workload serves
+GENAI_EXPORTER = "opentelemetry-genai"  # the GenAI metrics' exporter (metrics/genai.py)
+SOURCES = ("app", "otel-genai")  # [dashsmith] ai_metrics
+# The application's error types as the Anthropic SDK's exception classes (anthropic/
+# _exceptions.py), which the GenAI instrumentations report as error.type.
+SDK_ERRORS = {"api_error": "InternalServerError", "overloaded_error": "OverloadedError",
+              "rate_limit_error": "RateLimitError", "timeout": "APITimeoutError"}
 
 # (value, share) pairs whose shares add up to 1: a discrete distribution of observations.
 Distribution = tuple[tuple[float, float], ...]
@@ -240,11 +257,29 @@ class Rates:
         self.gauges[(family, tuple(sorted(labels.items())))] = value
 
 
-def rates(w: Workload) -> Rates:
+def _otel(name: str) -> str:
+    """An OpenTelemetry metric or attribute name as its Prometheus exporter writes it."""
+    return name.replace(".", "_")
+
+
+GENAI_DURATION = _otel("gen_ai.client.operation.duration") + "_seconds"
+GENAI_TOKENS = _otel("gen_ai.client.token.usage")
+GENAI_TOKENS_OPENLLMETRY = GENAI_TOKENS + "_token"  # OpenLLMetry's unit `token` as a suffix
+GENAI_FIRST_CHUNK = _otel("gen_ai.client.operation.time_to_first_chunk") + "_seconds"
+GENAI_COST = _otel("gen_ai.usage.cost") + "_USD"  # OpenLIT's, served where the catalog has it
+OPTIONAL = frozenset({GENAI_COST})
+
+
+def rates(w: Workload, source: str = "app") -> Rates:
     out = Rates()
     latency, first_token = dict(w.latency), dict(w.first_token)
+    if source == "otel-genai":
+        _genai(w, out)
     for m in w.models:
         completions = m.completions_per_minute / 60
+        if source == "otel-genai":
+            _agents(w, m, completions, out)
+            continue
         out.count("ai_completions_total", completions, provider=w.provider, model=m.name)
         for error_type, share in w.error_types:
             out.count("ai_errors_total", w.errors_per_second(m) * share, provider=w.provider,
@@ -259,21 +294,15 @@ def rates(w: Workload) -> Rates:
                   type="cache_creation")
         out.count("ai_cost_usd_total", completions * m.usd_per_completion, provider=w.provider,
                   model=m.name)
-        for agent in w.agents:
-            out.count("tradingagents_llm_cost_usd_total",
-                      completions * m.usd_per_completion * agent.llm_share,
-                      model=m.name, agent_name=agent.name)
-            for kind in ("input", "output"):
-                out.count("tradingagents_llm_tokens_total",
-                          completions * getattr(m, f"{kind}_tokens") * agent.llm_share,
-                          model=m.name, agent_name=agent.name, type=kind)
-    for tier in sorted({m.tier for m in w.models}):
+        _agents(w, m, completions, out)
+    for tier in sorted({m.tier for m in w.models} if source == "app" else ()):
         calls = sum(w.calls_per_second(m) for m in w.models if m.tier == tier)
         out.observe("ai_latency_seconds", calls, latency[tier], provider=w.provider, tier=tier)
         completions = sum(m.completions_per_minute / 60 for m in w.models if m.tier == tier)
         out.observe("ai_time_to_first_token_seconds", completions, first_token[tier],
                     provider=w.provider, tier=tier)
-    out.gauge("ai_active_requests", w.active_requests)
+    if source == "app":
+        out.gauge("ai_active_requests", w.active_requests)
     analyses = w.analyses_per_minute / 60 / len(w.tickers)
     for ticker in w.tickers:
         out.count("tradingagents_analyses_total", analyses * (1 - w.analysis_error_ratio),
@@ -295,13 +324,49 @@ def rates(w: Workload) -> Rates:
     return out
 
 
+def _agents(w: Workload, m: Model, completions: float, out: Rates) -> None:
+    """The application's own LLM spend and tokens per agent (its counters, either source)."""
+    for agent in w.agents:
+        out.count("tradingagents_llm_cost_usd_total",
+                  completions * m.usd_per_completion * agent.llm_share,
+                  model=m.name, agent_name=agent.name)
+        for kind in ("input", "output"):
+            out.count("tradingagents_llm_tokens_total",
+                      completions * getattr(m, f"{kind}_tokens") * agent.llm_share,
+                      model=m.name, agent_name=agent.name, type=kind)
+
+
+def _genai(w: Workload, out: Rates) -> None:
+    """The LLM calls as the GenAI histograms (see the module's docstring)."""
+    latency, first_token = dict(w.latency), dict(w.first_token)
+    for m in w.models:
+        completions = m.completions_per_minute / 60
+        call = {_otel("gen_ai.provider.name"): w.provider,
+                _otel("gen_ai.operation.name"): "chat",
+                _otel("gen_ai.request.model"): m.name, _otel("gen_ai.response.model"): m.name}
+        error = _otel("error.type")
+        out.observe(GENAI_DURATION, completions, latency[m.tier], **call, **{error: ""})
+        for error_type, share in w.error_types:
+            out.observe(GENAI_DURATION, w.errors_per_second(m) * share, latency[m.tier],
+                        **call, **{error: SDK_ERRORS.get(error_type, "_OTHER")})
+        for family in (GENAI_TOKENS, GENAI_TOKENS_OPENLLMETRY):
+            for kind in ("input", "output"):
+                out.observe(family, completions, ((float(getattr(m, f"{kind}_tokens")), 1.0),),
+                            **call, **{_otel("gen_ai.token.type"): kind})
+        out.observe(GENAI_FIRST_CHUNK, completions, first_token[m.tier], **call)
+        out.observe(GENAI_COST, completions, ((m.usd_per_completion, 1.0),), **call)
+
+
 class Traffic:
     """The counters' values now: what accumulated under earlier workloads plus the current
     workload's rates times the time since it started. `buckets` are each histogram's upper
     bounds (+Inf is added)."""
 
     def __init__(self, workload: Workload, buckets: dict[str, tuple[float, ...]],
-                 clock: Callable[[], float] = time.monotonic):
+                 clock: Callable[[], float] = time.monotonic, source: str = "app",
+                 only: frozenset[str] | None = None):
+        self.source = source  # [dashsmith] ai_metrics: which families the LLM calls are
+        self.only = only  # the families served (None: all that `rates` makes)
         self.normal = workload
         self.workload = workload
         self.fault: str | None = None
@@ -310,7 +375,7 @@ class Traffic:
         self._clock = clock
         self._lock = threading.Lock()
         self._since = clock()
-        self._rates = rates(workload)
+        self._rates = self._made(workload)
         self._folded: dict[tuple, float] = {}  # (family, labels, part) → value
 
     def set_fault(self, name: str | None):
@@ -323,7 +388,15 @@ class Traffic:
             self._since = now
             self.fault = name
             self.workload = FAULTS[name].apply(self.normal) if name else self.normal
-            self._rates = rates(self.workload)
+            self._rates = self._made(self.workload)
+
+    def _made(self, workload: Workload) -> Rates:
+        made = rates(workload, self.source)
+        if self.only is not None:
+            made.counters = {k: v for k, v in made.counters.items() if k[0] in self.only}
+            made.histograms = {k: v for k, v in made.histograms.items() if k[0] in self.only}
+            made.gauges = {k: v for k, v in made.gauges.items() if k[0] in self.only}
+        return made
 
     def values(self) -> dict[tuple, float]:
         """(family, labels, part) → value; part is "" for a counter, "count", "sum" or an
