@@ -84,6 +84,17 @@ def test_dry_run_shows_each_panel_and_query_that_changes_as_diff_live_does(cli, 
     assert "@@" in deploy(cli, grafana, "--dry-run", "-vv").output
 
 
+def test_nothing_changed_is_no_change_though_grafana_migrated_the_schema(cli, grafana):
+    """12.4 keeps dashboards at schema 42 (its migrations on save); the code writes 39."""
+    assert deploy(cli, grafana).exit_code == 0
+    live = cli("diff", "--live", env={**CLEAN_ENV, "GRAFANA_URL": grafana.url,
+                                      "GRAFANA_TOKEN": TOKEN})
+    assert live.exit_code == 0, live.output
+    assert live.output.startswith("No changes.")
+    planned = deploy(cli, grafana, "--dry-run", "-v")
+    assert "plan: 0 to create, 0 to update, 12 unchanged" in planned.output
+
+
 def test_a_drifted_dashboard_says_how_to_keep_the_edit(cli, grafana):
     assert deploy(cli, grafana).exit_code == 0
     api = GrafanaApi.from_url(grafana.url, credential=TOKEN)
