@@ -80,8 +80,7 @@ def drift_origin(change: Change, now: datetime | None = None) -> str:
     """Who edited a drifted dashboard in Grafana and when (Grafana's version history, when
     the plan read it), and how to keep that edit instead of overwriting it, as `grizzly pull`
     would: 'edited by alice 10 min ago; keep it with `dashsmith import --uid X --force`'."""
-    who: str | None = getattr(change, "edited_by", None)
-    when: str | None = getattr(change, "edited_at", None)
+    who, when = change.edited_by, change.edited_at
     keep = f"keep it with `dashsmith import --uid {change.key} --force`"
     said = [f"by {who}"] if who else []
     ago = _ago(when, now or datetime.now(timezone.utc)) if when else None
