@@ -218,11 +218,9 @@ def routing_counts(result: Result) -> dict[str, int]:
 # --- JSON ------------------------------------------------------------------------------------
 
 def change_json(change: Change) -> dict:
-    return {"kind": change.kind, "key": change.key, "title": change.title,
-            "action": str(change.action), "reason": change.reason,
-            "operation": change.operation, "blocked": change.blocked,
-            "folder_uid": change.folder_uid, "source": change.source or None,
-            "diff": list(change.diff)}
+    """The change as --format json reports it (Change.as_json: who edited a drifted one and
+    when, too)."""
+    return change.as_json()
 
 
 def plan_json(plan: Plan, max_deletes: int) -> dict:
