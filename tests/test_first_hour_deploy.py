@@ -5,6 +5,7 @@ Grafana emulator."""
 
 from __future__ import annotations
 
+import json
 import os
 import pty
 import re
@@ -112,6 +113,10 @@ def test_a_drifted_dashboard_says_how_to_keep_the_edit(cli, grafana):
     # token's service account as Grafana does)
     assert re.fullmatch(r"edited by \S+ (just now|1 min ago); keep it with `dashsmith import "
                         r"--uid ai-llm --force`", lines[at + 1].strip()), lines[at + 1]
+    as_json = json.loads(deploy(cli, grafana, "--dry-run", "--format", "json").output)
+    [drifted] = [c for c in as_json["plan"]["changes"] if c["key"] == "ai-llm"]
+    assert drifted["edited_by"] == lines[at + 1].split()[2]
+    assert datetime.fromisoformat(drifted["edited_at"].replace("Z", "+00:00")).tzinfo
     # what --force would change, Grafana → code, as diff --live says it
     assert lines[at + 2].strip() == (
         "description: [-edited-]{+Completions,+} [-in-]{+tokens, spend, latency and errors of+} "
