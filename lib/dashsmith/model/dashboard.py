@@ -75,19 +75,25 @@ class Dashboard:
         return [datasource_variable(source=self.source)] + declared
 
 
-def datasource_variable(name: str = DATASOURCE_VARIABLE, *,
-                        source: Source | None = None) -> Variable:
+def datasource_variable(name: str = DATASOURCE_VARIABLE, *, source: Source | None = None,
+                        plugin: str = "prometheus", text: str = "Data source",
+                        default: str | None = "Prometheus", **template_options: Any) -> Variable:
+    """A variable choosing among the data sources of one plugin (Prometheus unless `plugin`
+    says, e.g. "loki"); `template_options` are grafanalib Template's (regex=, hide= ...)."""
     import grafanalib.core as g
 
-    template = g.Template(name=name, label="Data source", query="prometheus", type="datasource",
-                          default="Prometheus")
+    template = g.Template(name=name, label=text, query=plugin, type="datasource",
+                          default=default, **template_options)
     return Variable(name, template, source or caller())
 
 
 def label_variable(name: str, metric: str, *, label: str | None = None, text: str | None = None,
-                   multi: bool = True, include_all: bool = True,
-                   **template_options: Any) -> Variable:
-    """A variable holding the values of a label, from `label_values(metric, label)`."""
+                   multi: bool = True, include_all: bool = True, datasource: Any = DATASOURCE,
+                   all_value: str | None = ".+", refresh: int = 2,
+                   default: str | None = "$__all", **template_options: Any) -> Variable:
+    """A variable holding the values of a label, from `label_values(metric, label)`, read
+    through the dashboard's data source (or `datasource`, e.g. another data source variable)
+    again on each time range change (`refresh=1`: when the dashboard loads)."""
     import grafanalib.core as g
 
     label = label or name
@@ -95,13 +101,13 @@ def label_variable(name: str, metric: str, *, label: str | None = None, text: st
         name=name,
         label=text or name.replace("_", " ").capitalize(),
         query=f"label_values({metric}, {label})",
-        dataSource=DATASOURCE,
+        dataSource=datasource,
         type="query",
-        refresh=2,  # on time range change
+        refresh=refresh,
         multi=multi,
         includeAll=include_all,
-        allValue=".+" if include_all else None,
-        default="$__all" if include_all else None,
+        allValue=all_value if include_all else None,
+        default=default if include_all else None,
         **template_options,
     )
     return Variable(name, template, caller())
