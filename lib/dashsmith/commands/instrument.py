@@ -38,6 +38,9 @@ def instrument(ctx: click.Context, check: bool) -> None:
              "in the catalog) and 'output' (the module's path); see docs/instrument.md")
     path = os.path.relpath(generated.settings.output)
     what = f"{generated.metrics} metrics of exporter '{generated.settings.exporter}'"
+    if generated.genai:
+        what += ("; the LLM calls: OpenTelemetry's GenAI instrumentation, which the module's "
+                 "instrument_llm_calls() sets up (ai_metrics = otel-genai)")
     if check:
         difference = generated.diff(project.root)
         if difference:

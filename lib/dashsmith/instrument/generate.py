@@ -45,8 +45,12 @@ def exporter_metrics(catalog: Catalog, exporter: str) -> list[Metric]:
     return sorted(metrics, key=lambda metric: (metric.source.file, metric.source.line))
 
 
-def module_text(metrics: list[Metric], *, exporter: str, catalog_dir: str, root: str) -> str:
-    """The module for these metrics; `catalog_dir` and `root` only name where they come from."""
+def module_text(metrics: list[Metric], *, exporter: str, catalog_dir: str, root: str,
+                genai_buckets: Sequence[float] | None = None) -> str:
+    """The module for these metrics; `catalog_dir` and `root` only name where they come from.
+    `genai_buckets` ([dashsmith] ai_metrics = otel-genai: the GenAI duration histogram's
+    buckets) adds instrument_llm_calls(), which sets up OpenTelemetry's GenAI instrumentation
+    of the anthropic SDK, served beside these metrics by start_metrics_server()."""
     declared = [_Declared.of(metric) for metric in metrics]
     labelled = any(metric.labels for metric in metrics)
     restricted = any(label.values for metric in metrics for label in metric.labels)
@@ -62,6 +66,12 @@ def module_text(metrics: list[Metric], *, exporter: str, catalog_dir: str, root:
         file = where
         parts.append(heading + metric.code())
     parts.append(SERVER)
+    if genai_buckets is not None:
+        bounds = _lines(_Group("GENAI_DURATION_BUCKETS = (", [repr(float(b)) for b in
+                                                          genai_buckets if b != float("inf")],
+                               ")", fill=True), "")
+        parts.append(GENAI_HEADING + bounds)
+        parts.append(GENAI_SETUP)
     # The header and imports, then top-level definitions two blank lines apart (PEP 8).
     parts = [part.rstrip("\n") for part in parts]
     head_length = 3 if labelled else 2
@@ -123,6 +133,49 @@ def start_metrics_server(port: int = 8000, addr: str = "0.0.0.0") -> None:
     """Serve these metrics (prometheus_client's default registry) at http://addr:port/metrics,
     from a daemon thread."""
     prometheus_client.start_http_server(port, addr)
+'''
+
+
+GENAI_HEADING = """\
+# [dashsmith] ai_metrics = otel-genai: the LLM calls are counted by OpenTelemetry's GenAI
+# instrumentation of the anthropic SDK (gen_ai_client_*), not by metrics of this module. The
+# conventions' duration buckets, from the catalog (an instrumentation that advises none gets
+# them through a View):
+"""
+
+GENAI_SETUP = '''\
+def instrument_llm_calls(instrumentation: str = "openllmetry", **openlit_options: object) -> None:
+    """Have OpenTelemetry's GenAI instrumentation count the anthropic SDK's calls, served by
+    start_metrics_server() beside this module's metrics: a MeterProvider whose Prometheus reader
+    registers in prometheus_client's default registry, the conventions' duration buckets, a
+    TracerProvider (OpenLLMetry records tokens only on a span that records), then
+    `instrumentation`: "openllmetry" (opentelemetry-instrumentation-anthropic) or "openlit"
+    (openlit.init(**openlit_options), e.g. pricing_json=...). Call it once, before the first
+    anthropic client is made; it needs opentelemetry-sdk and opentelemetry-exporter-prometheus.
+    """
+    from opentelemetry import metrics, trace
+    from opentelemetry.exporter.prometheus import PrometheusMetricReader
+    from opentelemetry.sdk.metrics import MeterProvider
+    from opentelemetry.sdk.metrics.view import ExplicitBucketHistogramAggregation, View
+    from opentelemetry.sdk.trace import TracerProvider
+
+    if instrumentation not in ("openllmetry", "openlit"):
+        raise ValueError(f"instrumentation={instrumentation!r}: use openllmetry or openlit")
+    views = [View(instrument_name=name,
+                  aggregation=ExplicitBucketHistogramAggregation(GENAI_DURATION_BUCKETS))
+             for name in ("gen_ai.client.operation.duration",
+                          "gen_ai.client.operation.time_to_first_chunk")]
+    metrics.set_meter_provider(MeterProvider(metric_readers=[PrometheusMetricReader()],
+                                             views=views))
+    trace.set_tracer_provider(TracerProvider())
+    if instrumentation == "openllmetry":
+        from opentelemetry.instrumentation.anthropic import AnthropicInstrumentor
+
+        AnthropicInstrumentor().instrument()
+    else:
+        import openlit
+
+        openlit.init(**openlit_options)  # reuses the MeterProvider set above
 '''
 
 

@@ -10,6 +10,7 @@ import tempfile
 from dataclasses import dataclass
 
 from dashsmith.compiler.estate import Estate
+from dashsmith.instrument import genai
 from dashsmith.instrument.config import (
     SECTION,
     ConfigError,
@@ -25,6 +26,7 @@ class Generated:
     settings: InstrumentSettings
     text: str
     metrics: int
+    genai: bool = False  # it holds instrument_llm_calls() (ai_metrics = otel-genai)
 
     def on_disk(self) -> str | None:
         """The file as it is now; None when it is missing or unreadable as text."""
@@ -68,8 +70,23 @@ def generate(estate: Estate) -> Generated | None:
         return None
     metrics = exporter_metrics(estate.catalog, settings.exporter)
     text = module_text(metrics, exporter=settings.exporter, catalog_dir=settings.catalog,
-                       root=estate.settings.root)
-    return Generated(settings, text, len(metrics))
+                       root=estate.settings.root, genai_buckets=_genai_buckets(estate))
+    return Generated(settings, text, len(metrics), estate.settings.ai_metrics == "otel-genai")
+
+
+def _genai_buckets(estate: Estate) -> tuple[float, ...] | None:
+    """With ai_metrics = otel-genai, the buckets of the catalog's GenAI duration histogram
+    (instrument_llm_calls() sets them); None otherwise."""
+    if estate.settings.ai_metrics != "otel-genai":
+        return None
+    # underscored, or dotted (otel_metric_names = utf8)
+    duration = next((metric for metric in estate.catalog
+                     if genai.prometheus_name(metric.name) == genai.DURATION), None)
+    if duration is None:
+        raise InstrumentError(f"ai_metrics = otel-genai, but the catalog declares no "
+                              f"{genai.DURATION} histogram (metrics/genai.py) to take the "
+                              "GenAI instrumentation's duration buckets from")
+    return tuple(duration.buckets)
 
 
 @dataclass(frozen=True)

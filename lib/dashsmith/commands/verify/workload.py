@@ -30,8 +30,10 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from dashsmith.instrument import genai
+
 EXPORTER = "tradingagents"  # the catalog's exporter name for what this workload serves
-GENAI_EXPORTER = "opentelemetry-genai"  # the GenAI metrics' exporter (metrics/genai.py)
+GENAI_EXPORTER = genai.EXPORTER  # the GenAI metrics' exporter (metrics/genai.py)
 SOURCES = ("app", "otel-genai")  # [dashsmith] ai_metrics
 # The application's error types as the Anthropic SDK's exception classes (anthropic/
 # _exceptions.py), which the GenAI instrumentations report as error.type.
@@ -257,16 +259,12 @@ class Rates:
         self.gauges[(family, tuple(sorted(labels.items())))] = value
 
 
-def _otel(name: str) -> str:
-    """An OpenTelemetry metric or attribute name as its Prometheus exporter writes it."""
-    return name.replace(".", "_")
-
-
-GENAI_DURATION = _otel("gen_ai.client.operation.duration") + "_seconds"
-GENAI_TOKENS = _otel("gen_ai.client.token.usage")
-GENAI_TOKENS_OPENLLMETRY = GENAI_TOKENS + "_token"  # OpenLLMetry's unit `token` as a suffix
-GENAI_FIRST_CHUNK = _otel("gen_ai.client.operation.time_to_first_chunk") + "_seconds"
-GENAI_COST = _otel("gen_ai.usage.cost") + "_USD"  # OpenLIT's, served where the catalog has it
+_otel = genai.prometheus_name
+GENAI_DURATION = genai.DURATION
+GENAI_TOKENS = genai.TOKENS
+GENAI_TOKENS_OPENLLMETRY = genai.TOKENS_OPENLLMETRY
+GENAI_FIRST_CHUNK = genai.FIRST_CHUNK
+GENAI_COST = genai.COST  # OpenLIT's, served where the catalog declares it
 OPTIONAL = frozenset({GENAI_COST})
 
 
