@@ -112,8 +112,8 @@ class Options:
                    "save it).")
 @click.option("-y", "--yes", is_flag=True,
               help="Apply without asking. On a terminal deploy shows the plan and asks first; "
-                   "it never asks when stdin is not a terminal, under CI (CI set) or with "
-                   "--dry-run.")
+                   "it never asks when stdin is not a terminal, under CI (CI set), with "
+                   "--dry-run, --format json or a saved plan (--plan).")
 @click.option("--plan", "plan_file", metavar="FILE",
               help="Apply the plan saved in FILE exactly (no build, no new plan), if nothing "
                    "it writes changed in Grafana since it was made.")
