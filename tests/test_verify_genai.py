@@ -91,3 +91,25 @@ def test_verify_finds_every_ai_panel_showing_the_workload(genai_project):
     assert problems == [], "\n".join(p["message"] for p in problems)
     expected = sum(m.completions_per_minute for m in Workload().models)
     assert float(per_minute[0]["value"][1]) == pytest.approx(expected, rel=0.05)
+
+
+@pytest.mark.live
+def test_a_missing_genai_metric_names_the_instrumentation_that_emits_it(genai_project,
+                                                                        tmp_path):
+    """Against a Prometheus without the application: the Time to First Token panel's finding
+    says which instrumentation records the time to first chunk."""
+    from support.prometheus import running_prometheus
+
+    config = ("global: {scrape_interval: 1s}\nscrape_configs:\n"
+              "  - job_name: prometheus\n    static_configs: [{targets: ['{address}']}]\n")
+    with running_prometheus(tmp_path, config) as url:
+        result = Cli(genai_project)("verify", "--prometheus", url, "--range", "1m",
+                                    "--scrape-interval", "1s", "--format", "json")
+    [first_chunk] = [p["message"] for p in json.loads(result.stdout)
+                     if p["rule"] == "promql/series"
+                     and "panel 'Time to First Token P95'" in p["message"]]
+    assert ("there is no series named gen_ai_client_operation_time_to_first_chunk_seconds_bucket "
+            "(the catalog declares it as OpenTelemetry's GenAI instrumentation emits it: Time "
+            "from the request to the first chunk of a streamed response (OpenLIT records it; "
+            "OpenLLMetry 0.62 does not); is the application instrumented (`dashsmith instrument` "
+            "writes instrument_llm_calls()) and scraped?)") in first_chunk

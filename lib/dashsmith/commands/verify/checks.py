@@ -31,6 +31,7 @@ from dashsmith.commands.verify.queries import (
 from dashsmith.compiler.build import Build
 from dashsmith.compiler.estate import Estate
 from dashsmith.compiler.render import expression
+from dashsmith.instrument import genai
 from dashsmith.model import durations
 from dashsmith.model.catalog import Catalog
 from dashsmith.model.problems import Problem, Severity
@@ -283,6 +284,11 @@ class Verifier:
         series = catalog.series(name)
         if series:
             metric = series.metric
+            if metric.exporter == genai.EXPORTER:
+                # which instrumentation emits it is in the catalog's help (metrics/genai.py)
+                return (" (the catalog declares it as OpenTelemetry's GenAI instrumentation "
+                        f"emits it: {metric.help.rstrip('.')}; is the application instrumented "
+                        "(`dashsmith instrument` writes instrument_llm_calls()) and scraped?)")
             return (f" (the catalog declares it for the {metric.exporter} exporter: is that "
                     "exporter scraped?)")
         for _, rule in self.estate.rules():
