@@ -107,7 +107,7 @@ def _row(panel: dict) -> Call:
         kwargs["repeat"] = panel["repeat"]
     kwargs["y"] = (panel.get("gridPos") or {}).get("y", 0)
     kwargs["id"] = panel.get("id")
-    return Call("Row", Row, [panel.get("title", ""), []], kwargs, hug=True)
+    return Call("Row", Row, [panel.get("title") or "", []], kwargs, hug=True)
 
 
 def _panel(panel: dict, carried: list[str], origin: str) -> Call:

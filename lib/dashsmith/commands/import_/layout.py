@@ -19,14 +19,26 @@ def fit_layout(node: Call, original: dict) -> None:
         _simplify(element, group)
     for _ in range(len(elements) + 1):
         built = _built_grid(node)
-        wrong = next((e for e, _ in elements if built.get(e.kwargs.get("id")) !=
-                      wanted.get(e.kwargs.get("id"))), None)
-        if wrong is None:
+        wrong = [e for e, _ in elements
+                 if built.get(e.kwargs.get("id")) != wanted.get(e.kwargs.get("id"))]
+        if not wrong:
             _drop_derived_ids(node, elements, wanted)
             return
-        _make_explicit(wrong, wanted.get(wrong.kwargs.get("id"), {}),
-                       built.get(wrong.kwargs.get("id")) or {})
+        # A panel's size does not depend on the others': every wrong size is written at once
+        # (one render for all); a place depends on what comes before it: the first, then again.
+        sized = [e for e in wrong if _size_differs(e, wanted, built)]
+        for element in sized or wrong[:1]:
+            _make_explicit(element, wanted.get(element.kwargs.get("id"), {}),
+                           built.get(element.kwargs.get("id")) or {})
     raise ImportFailed("the layout cannot be reproduced")
+
+
+def _size_differs(element: Call, wanted: dict, built: dict) -> bool:
+    if element.name == "Row" or ("width" in element.kwargs and "height" in element.kwargs):
+        return False
+    grid, got = wanted.get(element.kwargs.get("id")) or {}, built.get(element.kwargs.get("id"))
+    return isinstance(got, dict) and (got.get("w"), got.get("h")) != (grid.get("w"),
+                                                                     grid.get("h"))
 
 
 def _make_explicit(element: Call, grid: dict, got: dict) -> None:

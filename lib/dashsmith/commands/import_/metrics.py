@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 
 from dashsmith import promql
 from dashsmith.checks.context import PROMETHEUS_SERIES
+from dashsmith.checks.rules.catalog_counter_rate import COUNTER_READERS, COUNTING
 from dashsmith.checks.subjects import DashboardDoc, QuerySite, dashboard_sites
 from dashsmith.commands.import_.pysource import Call, source
 from dashsmith.model.catalog import TARGET_LABELS, Catalog, Metric, MetricType
@@ -53,6 +54,7 @@ class Use:
     """What the queries of the imported dashboards do with one series name."""
 
     rated: bool = False  # rate(), irate(), increase() or resets() over it
+    raw: bool = False  # its value read as it is (what lint's catalog/counter-rate flags)
     quantile: bool = False  # histogram_quantile() reads it
     labels: set[str] = field(default_factory=set)
 
@@ -85,6 +87,7 @@ def uses(dashboards: Iterable[dict]) -> dict[str, tuple[Use, set[str]]]:
             for name, use in _site_uses(site).items():
                 total, readers = found.setdefault(name, (Use(), set()))
                 total.rated |= use.rated
+                total.raw |= use.raw
                 total.quantile |= use.quantile
                 total.labels |= use.labels
                 readers.add(str(data.get("title", "")).strip())
@@ -116,6 +119,7 @@ def _site_uses(site: QuerySite) -> dict[str, Use]:
         use = out.setdefault(selector.name or "", Use())
         consumer = selector.consumer()
         use.rated |= isinstance(consumer, promql.Call) and consumer.function in RATES
+        use.raw |= site.reads_values and not _reads_counter_correctly(selector, consumer)
         use.quantile |= any(isinstance(n, promql.Call) and n.function == "histogram_quantile"
                             for n in selector.ancestors())
         use.labels.update(m.label for m in selector.matchers
@@ -133,6 +137,18 @@ def _site_uses(site: QuerySite) -> dict[str, Use]:
     legend = LEGEND_LABEL.findall(site.legend) if site.kind == "panel" else []
     add(legend + ([site.label_values] if site.label_values else []), expression.root)
     return out
+
+
+def _reads_counter_correctly(selector: promql.Selector, consumer: promql.Node | None) -> bool:
+    """What lint's catalog/counter-rate accepts of a counter: rate() and the like, counting
+    its series, or the right side of `and`/`unless`."""
+    if isinstance(consumer, promql.Call):
+        return consumer.function in COUNTER_READERS
+    if isinstance(consumer, promql.Aggregate):
+        return consumer.op in COUNTING
+    if isinstance(consumer, promql.Binary) and consumer.op in ("and", "unless"):
+        return any(node is consumer.rhs for node in [selector, *selector.ancestors()])
+    return False
 
 
 def _made_labels(expression: promql.Expression) -> set[str]:
@@ -174,12 +190,17 @@ def infer(found: dict[str, tuple[Use, set[str]]], known: set[str]) -> list[Infer
     for name, (use, readers) in sorted(unknown.items()):
         if name in taken or name in out:
             continue
+        # What the queries do decides; the name only where they say nothing either way (a
+        # _total the dashboards only read as it is is a gauge to them: some exporters name
+        # gauges so, and a counter read raw everywhere would be flagged on every panel).
         if use.rated:
             kind, why = MetricType.COUNTER, "a rate() reads it"
+        elif use.raw:
+            kind, why = MetricType.GAUGE, "read as it is"
         elif name.endswith("_total") and ":" not in name:
             kind, why = MetricType.COUNTER, "named _total"
         else:
-            kind, why = MetricType.GAUGE, "read as it is"
+            kind, why = MetricType.GAUGE, "only counted or listed"
         out[name] = Inferred(name, kind, sorted(_plain(use.labels)), why, sorted(readers))
     return sorted(out.values(), key=lambda m: m.name)
 

@@ -7,11 +7,12 @@ from __future__ import annotations
 import os
 import re
 import textwrap
+from collections import Counter
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from dashsmith.commands.import_.pysource import WIDTH, Call, Name, source, walk
-from dashsmith.grafana.equivalence import same_datasource
+from dashsmith.grafana.equivalence import canonical, datasource_reference, same_datasource
 from dashsmith.model import dashboard as model
 
 if TYPE_CHECKING:
@@ -29,10 +30,14 @@ def hoist_datasources(node: Call) -> dict[str, object]:
         if same_datasource(value, model.DATASOURCE):
             holder[key] = Name("DATASOURCE", model.DATASOURCE)
             continue
-        counts.setdefault(repr(value), []).append((holder, key, value))
+        # One name for one data source, however it is written ($x, ${x}, {"uid": "$x"} ...:
+        # the writings Grafana resolves alike); the most common writing is the constant.
+        reference = repr(datasource_reference(canonical(value)))
+        counts.setdefault(reference, []).append((holder, key, value))
     names = {"DATASOURCE"}  # dashsmith's own, imported by that name
     for uses in counts.values():
-        value = uses[0][2]
+        writings = Counter(repr(use[2]) for use in uses)
+        value = next(use[2] for use in uses if repr(use[2]) == writings.most_common(1)[0][0])
         if len(uses) < 2 or value is None:
             continue
         name = _constant_name(value, names)

@@ -95,7 +95,7 @@ def thresholds_argument(panel: dict) -> dict | None:
     if thresholds is None:
         thresholds = grafana_defaults.THRESHOLDS
     steps = thresholds.get("steps", [])
-    if thresholds.get("mode", "absolute") != "absolute" or not steps or \
+    if (thresholds.get("mode") or "absolute") != "absolute" or not steps or \
             steps[0].get("value") is not None:
         return None
     out: dict[float | None, str] = ({} if steps[0].get("color") == "green"
@@ -209,10 +209,13 @@ def fit_panel(original: dict) -> FittedPanel:
     # The least carried wins; on a tie, a helper (the later one: the more specific). A helper
     # that needs nothing more than its own arguments is what a person would write: look no
     # further.
-    for fit in [lambda c=c: _fit(c, original, target) for c in candidates] + \
-               [lambda: _fit_plugin(original, target)]:
+    for candidate in [*candidates, None]:
+        # plugin_panel, last, carries every field but its parameters: it may not win at all
+        if candidate is None and best is not None and best.score <= _plugin_floor(target):
+            break
         try:
-            fitted = fit()
+            fitted = _fit(candidate, original, target) if candidate is not None \
+                else _fit_plugin(original, target)
         except CannotFit as error:
             reasons.append(str(error))
             continue
@@ -224,6 +227,20 @@ def fit_panel(original: dict) -> FittedPanel:
     if best is None:
         raise CannotFit("; ".join(reasons))
     return best
+
+
+def _plugin_floor(target: dict) -> int:
+    """The least score a plugin_panel fit can have: everything of the normalised panel but
+    its parameters (type, title, data source, thresholds, layout, queries) is carried."""
+    rest = {k: v for k, v in target.items()
+            if k not in LAYOUT | {"type", "title", "datasource", "fieldConfig"}}
+    field_config = target.get("fieldConfig")
+    if isinstance(field_config, dict):
+        defaults = field_config.get("defaults")
+        rest["fieldConfig"] = {**field_config, "defaults": {
+            k: v for k, v in defaults.items() if k != "thresholds"}} \
+            if isinstance(defaults, dict) else field_config
+    return 10 * len(leaves(rest))
 
 
 def render_panel(panel: object) -> dict:
@@ -239,7 +256,7 @@ def _fit(candidate: Candidate, original: dict, target: dict) -> FittedPanel:
     base.update(width=_grid(original, "w"), height=_grid(original, "h"))
     if candidate.helper:
         base.update(candidate.extract(original) if candidate.extract else {})
-        title = original.get("title", "")
+        title = (original.get("title") or "")
         content = get(original, ("options", "content"), "")
 
         def make(options: dict, extra: dict | None = None) -> Call:
@@ -254,7 +271,7 @@ def _fit(candidate: Candidate, original: dict, target: dict) -> FittedPanel:
 
         def make(options: dict, extra: dict | None = None) -> Call:
             grafana = Call(candidate.name, candidate.function, [],
-                           {"title": original.get("title", ""), **options})
+                           {"title": (original.get("title") or ""), **options})
             return Call("panel", helpers.panel, [grafana, *queries],
                         {**base, **({"extra": extra} if extra else {})})
     # Every candidate fitted here has a grafanalib class (plugin panels are fitted apart).
@@ -302,17 +319,31 @@ def _fit_plugin(original: dict, target: dict) -> FittedPanel:
     datasource = None if kind in grafana_defaults.DATALESS else original.get("datasource")
     if datasource is not None and not (queries and same_datasource(datasource, DATASOURCE)):
         base["datasource"] = datasource
+    # The renderer writes field thresholds on every panel (a green base, dashsmith's own):
+    # where the type reads them, the panel's (Grafana's default when it has none) are written
+    # as the argument, so that its fieldConfig is not carried just to restore the default.
     thresholds = thresholds_argument(original)
-    if thresholds and "fieldConfig" in original:
+    if thresholds and _reads_field_thresholds(original):
         base["thresholds"] = thresholds
 
     def make(options: dict, extra: dict | None = None) -> Call:
         extra = dict(extra or {})
         clashing = {k: extra.pop(k) for k in list(extra) if k in PLUGIN_PARAMETERS}
         return Call("plugin_panel", verbatim.plugin_panel,
-                    [kind, original.get("title", ""), *queries],
+                    [kind, (original.get("title") or ""), *queries],
                     {**base, **extra, **({"fields": clashing} if clashing else {})})
     return _finish(make, target, kind, {}, queries, extra_as_fields=True)
+
+
+def _reads_field_thresholds(panel: dict) -> bool:
+    """Whether the panel type reads fieldConfig.defaults.thresholds (as normalize compares it):
+    not a panel without data, nor one that ignores fieldConfig or its thresholds, nor a graph
+    whose thresholds are not drawn."""
+    kind = panel.get("type", "")
+    return not (kind in grafana_defaults.DATALESS
+                or "fieldConfig" in grafana_defaults.IGNORED_BY_TYPE.get(kind, ())
+                or "thresholds" in grafana_defaults.IGNORED_FIELDS_BY_TYPE.get(kind, ())
+                or kind in grafana_defaults.THRESHOLDS_DRAWN_ONLY and not thresholds_shown(panel))
 
 
 def _library(original: dict, target: dict) -> FittedPanel:
@@ -432,16 +463,18 @@ def _query(target: dict, panel: dict, candidate: Candidate, index: int) -> Call 
     if target.get("refId") and target["refId"] != ref_id(index):
         kwargs["ref_id"] = target["refId"]
     table = candidate.grafana_class is g.Table
-    if target.get("format", "time_series") != ("table" if table else "time_series"):
-        kwargs["format"] = target.get("format", "time_series")
-    if target.get("intervalFactor", 1) != 1:
+    # null is left out (Grafana reads both as its default)
+    query_format = target.get("format") or "time_series"
+    if query_format != ("table" if table else "time_series"):
+        kwargs["format"] = query_format
+    if target.get("intervalFactor") not in (None, 1):
         kwargs["interval_factor"] = target["intervalFactor"]
     datasource = target.get("datasource", panel.get("datasource"))
     if datasource is not None and not same_datasource(datasource, DATASOURCE):
         kwargs["datasource"] = datasource
     if target.get("hide"):
         kwargs["hide"] = True
-    expr = target.get("expr", "")
+    expr = target.get("expr") or ""  # null as left out: the built JSON writes null
     return Call("Query", Query, [expr], kwargs) if kwargs else expr
 
 

@@ -7,6 +7,7 @@ A `Call` both prints and evaluates, so what is printed is exactly what was check
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -81,8 +82,13 @@ def source(node: object, indent: int = 0, prefix: str = "", tail: str = "",
     return pad + prefix + (flat or "") + tail
 
 
+_PLAIN_TEXT = re.compile(r'[^\\"\x00-\x1f\x7f]*')
+
+
 def literal(text: str) -> str:
     """A string literal: double quotes unless the text has double quotes and no single ones."""
+    if _PLAIN_TEXT.fullmatch(text):  # most text: nothing to escape
+        return '"' + text + '"'
     quote = "'" if '"' in text and "'" not in text else '"'
     out: list[str] = []
     for char in text:
@@ -183,6 +189,9 @@ def _container(node: list | tuple | dict, indent: int, prefix: str, tail: str) -
 
 
 def _long_string(text: str, indent: int, prefix: str, tail: str, bare: bool) -> str:
+    triple = _triple_quoted(text)
+    if triple is not None:  # lines of a query as they were written: one readable string
+        return INDENT * indent + prefix + triple + tail
     if bare and not prefix:
         pad = INDENT * indent
         parts = split_string(text, WIDTH - len(pad) - len(tail))
@@ -194,6 +203,19 @@ def _long_string(text: str, indent: int, prefix: str, tail: str, bare: bool) -> 
     if "\n" not in inner:  # one literal that is simply long
         return pad + prefix + inner.strip() + tail
     return f"{pad}{prefix}(\n{inner}\n{pad}){tail}"
+
+
+def _triple_quoted(text: str) -> str | None:
+    """A text of several lines as one triple-quoted literal (raw when it has backslashes, as
+    PromQL regexes do), or None when that cannot write it exactly."""
+    if "\n" not in text.rstrip("\n") or '"""' in text or text.endswith('"') or \
+            any(ord(c) < 32 and c != "\n" or ord(c) == 127 for c in text):
+        return None
+    if "\\" in text:
+        if text.endswith("\\"):
+            return None
+        return 'r"""' + text + '"""'
+    return '"""' + text + '"""'
 
 
 def split_string(text: str, width: int) -> list[str]:
@@ -219,12 +241,27 @@ def _split_line(line: str, width: int) -> list[str]:
 
 
 def _words(line: str) -> list[str]:
-    """The line cut after each run of spaces, so every word keeps its trailing spaces."""
+    """The line cut after each run of spaces, so every word keeps its trailing spaces; never
+    inside braces, brackets or quotes, so that a PromQL selector (`x{a="1", b="2"}`), range or
+    string stays in one piece."""
     words: list[str] = []
     current = ""
+    depth = 0
+    quote = ""
     for index, char in enumerate(line):
         current += char
-        if char == " " and (index + 1 == len(line) or line[index + 1] != " "):
+        if quote:
+            if char == quote and line[index - 1] != "\\":
+                quote = ""
+            continue
+        if char in "\"'`":
+            quote = char
+        elif char in "{[":
+            depth += 1
+        elif char in "}]":
+            depth = max(0, depth - 1)
+        elif char == " " and depth == 0 and \
+                (index + 1 == len(line) or line[index + 1] != " "):
             words.append(current)
             current = ""
     if current:

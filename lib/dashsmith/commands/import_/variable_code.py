@@ -4,10 +4,9 @@ grafanalib has no attribute for carried in Variable(..., extra=...)."""
 
 from __future__ import annotations
 
-import re
-
 import grafanalib.core as g
 
+from dashsmith.checks.subjects import variable_query
 from dashsmith.commands.import_.fit import differences, fit_options, overlay, summary
 from dashsmith.commands.import_.grafanalib_fields import fields
 from dashsmith.commands.import_.pysource import Call, evaluate
@@ -18,8 +17,6 @@ from dashsmith.model import dashboard as model
 from dashsmith.model.dashboard import DATASOURCE, Dashboard
 
 TEMPLATE_ORDER = ("name", "type", "label", "query", "dataSource", "default")
-LABEL_VALUES = re.compile(
-    r"^label_values\((?P<metric>[^,()]+), (?P<label>[A-Za-z_][A-Za-z0-9_]*)\)$")
 
 
 def fit_variable(original: dict) -> tuple[Call, list[str]]:
@@ -46,11 +43,28 @@ def _helper_candidates(original: dict, target: dict) -> list[Call]:
     candidates: list[Call] = []
     kwargs: dict[str, object]
     if kind == "datasource":
-        candidates.append(Call("datasource_variable", model.datasource_variable,
-                               [name] if name != model.DATASOURCE_VARIABLE else [], {}))
-    match = LABEL_VALUES.match(query) if isinstance(query, str) else None
-    if kind == "query" and match and same_datasource(original.get("datasource"), DATASOURCE):
         kwargs = {}
+        if query != "prometheus":
+            kwargs["plugin"] = query
+        if target.get("label", "") != "Data source":
+            kwargs["text"] = target.get("label", "")
+        for key in ("regex", "hide"):
+            if target.get(key):
+                kwargs[key] = target[key]
+        current = target.get("current") or {}
+        for default in ("Prometheus", current.get("text"), current.get("value"), None):
+            candidates.append(Call("datasource_variable", model.datasource_variable,
+                                   [name] if name != model.DATASOURCE_VARIABLE else [],
+                                   {**kwargs, **({} if default == "Prometheus"
+                                                 else {"default": default})}))
+    # label_values(metric, label) as lint reads it (the label after the last comma)
+    parsed = variable_query({**original, "query": query}) if isinstance(query, str) else None
+    match = {"metric": parsed[1], "label": parsed[2]} \
+        if parsed and parsed[0] == "label_values" and parsed[1] and parsed[2] else None
+    if kind == "query" and match and query == f"label_values({match['metric']}, {match['label']})":
+        kwargs = {}
+        if not same_datasource(original.get("datasource"), DATASOURCE):
+            kwargs["datasource"] = original.get("datasource")  # another data source variable
         if match["label"] != name:
             kwargs["label"] = match["label"]
         text = target.get("label", "")
@@ -67,8 +81,16 @@ def _helper_candidates(original: dict, target: dict) -> list[Call]:
             kwargs["hide"] = target["hide"]
         if target.get("regex"):
             kwargs["regex"] = target["regex"]
-        candidates.append(Call("label_variable", model.label_variable,
-                               [name, match["metric"]], kwargs))
+        if target.get("includeAll", False) and target.get("allValue") != ".+":
+            kwargs["all_value"] = target.get("allValue")
+        if target.get("refresh", 1) != 2:
+            kwargs["refresh"] = target.get("refresh", 1)
+        current = (target.get("current") or {}).get("value")
+        for default in ("$__all", None, current):
+            candidates.append(Call("label_variable", model.label_variable,
+                                   [name, match["metric"]],
+                                   {**kwargs, **({} if default == "$__all"
+                                                 else {"default": default})}))
     if kind == "custom" and isinstance(query, str) and query:
         values = query.split(",")  # normalised: trimmed
         kwargs = {}
