@@ -18,6 +18,7 @@ from grafana_client import GrafanaApi
 
 from dashsmith.commands.deploy import report
 from dashsmith.commands.deploy.plan import DASHBOARD, Action, Change, Plan, PlanOptions
+from dashsmith.compiler.project import Project
 
 try:
     from tests.grafana_emulator import GrafanaEmulator
@@ -208,3 +209,22 @@ def test_without_a_terminal_apply_does_not_ask(cli, grafana):
     assert result.exit_code == 0, result.output
     assert "Apply these changes?" not in result.output
     assert "12 created" in result.output
+
+
+def test_a_grafana_managed_rule_group_shows_each_rule_that_changes(cli, project, grafana):
+    routing = Project(str(project)).estate.routing
+    secrets = {s.env: f"value-of-{s.env.lower()}" for s in routing.secrets() if s.env}
+    assert deploy(cli, grafana, "--grafana-alerts", **secrets).exit_code == 0
+    ai = project / "alerts" / "ai.py"
+    text = ai.read_text()
+    first = text.index('for_="10m"')
+    ai.write_text(text[:first] + 'for_="15m"' + text[first + len('for_="10m"'):])
+    alert = text[:first].rsplit("Alert(", 1)[1].split('"')[1]  # its name, the first argument
+    planned = deploy(cli, grafana, "--grafana-alerts", "--dry-run", **secrets)
+    assert planned.exit_code == 0, planned.output
+    lines = planned.output.splitlines()
+    at = next(i for i, line in enumerate(lines) if line.startswith("  ~ update    rule-group ")
+              and line.endswith(": changed in code"))
+    assert lines[at + 1].strip() == f"~ alert {alert}"
+    assert lines[at + 2].strip() == "for: 10m → 15m"
+    assert "@@" not in planned.output

@@ -46,6 +46,12 @@ def compare_dashboard(old: CompiledDashboard, new: CompiledDashboard,
                               Snapshot("new", root, [new]))
 
 
+def compare_rules(old: list[CompiledRule], new: list[CompiledRule]) -> list[Diff]:
+    """Two versions of some rules (deploy: a Grafana-managed rule group as Grafana holds it →
+    as the code declares it), compared as `compare` compares the rules of two snapshots."""
+    return _rules(Snapshot("old", None, []), old, Snapshot("new", None, []), new)
+
+
 # --- dashboards --------------------------------------------------------------------------
 
 def _dashboards(base: Snapshot, head: Snapshot) -> list[Diff]:

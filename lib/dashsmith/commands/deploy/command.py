@@ -299,8 +299,8 @@ def _deploy(project, connection, build, settings: DeploySettings, rule_files,
     plan = make_plan(current, desired, _plan_options(settings, connection, options))
     rule_changes = _plan_rules(delivery, rule_files)
     plan = rules_delivery.with_rules(plan, rule_changes)
-    compared = {} if options.json else report.dashboard_changes(
-        plan, build.dashboards, desired, current.dashboards, project.root)
+    compared = {} if options.json else report.semantic_changes(
+        plan, build.dashboards, desired, current, project.root)
     _print_plan(connection, server, plan, options, compared)
     _echo(options, rules_delivery.plan_lines(delivery, rule_changes,
                                              verbose=options.verbose >= 1))

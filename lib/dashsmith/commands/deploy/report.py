@@ -16,22 +16,26 @@ from datetime import datetime, timezone
 import click
 import orjson
 
+from dashsmith.commands.deploy.alerting import normalize_group
 from dashsmith.commands.deploy.apply import CREATED, DELETED, DRIFTED, FAILED, UPDATED, Result
 from dashsmith.commands.deploy.desired import Desired
-from dashsmith.commands.deploy.live import LiveDashboard
+from dashsmith.commands.deploy.live import Live
 from dashsmith.commands.deploy.plan import (
     CONTACT_POINT,
     DASHBOARD,
     ITEM_KINDS,
     MUTE_TIMING,
+    RULE_GROUP,
     Action,
     Change,
     Plan,
 )
 from dashsmith.compare import render_text
-from dashsmith.compare.changes import Diff
-from dashsmith.compare.semantic import compare_dashboard
+from dashsmith.compare.changes import CHANGED, Diff
+from dashsmith.compare.semantic import compare_dashboard, compare_rules
 from dashsmith.compiler.render import CompiledDashboard
+from dashsmith.compiler.snapshot import CompiledRule
+from dashsmith.model import durations
 
 DIFF_LINES = 60
 _SYMBOL = {Action.CREATE: "+", Action.UPDATE: "~", Action.UNCHANGED: "=", Action.DRIFTED: "!",
@@ -47,8 +51,9 @@ def plan_text(plan: Plan, *, verbose: bool = False, diffs: bool = False,
     under each drifted item (and under each update with `diffs`); then the routing.
 
     A dashboard's difference is the one `dashsmith diff --live` prints, panel by panel and
-    query by query (`compared`: uid → that comparison, Grafana → code); the JSON hunk is
-    shown where there is none (rule groups, a saved plan) or with `raw_diffs`."""
+    query by query, a Grafana-managed rule group's rule by rule (`compared`: "kind:key" →
+    that comparison, Grafana → code); the JSON hunk is shown where there is none (a saved
+    plan) or with `raw_diffs`."""
     compared = compared or {}
     lines = []
     for change in plan.items:
@@ -59,7 +64,7 @@ def plan_text(plan: Plan, *, verbose: bool = False, diffs: bool = False,
             lines.append(f"      {drift_origin(change, now)}")
         if not (change.action is Action.DRIFTED or diffs):
             continue
-        meaning = compared.get(change.key) if change.kind == DASHBOARD else None
+        meaning = compared.get(f"{change.kind}:{change.key}")
         if meaning is not None:
             lines += render_text.details(meaning, "      ")
         if change.diff and (meaning is None or raw_diffs):
@@ -109,34 +114,68 @@ def _ago(stamp: str, now: datetime) -> str | None:
     return f"{days} day{'' if days == 1 else 's'} ago"
 
 
-def dashboard_changes(plan: Plan, build: list[CompiledDashboard], desired: Desired,
-                      live: Mapping[str, LiveDashboard], root: str) -> dict[str, Diff]:
-    """uid → what deploying changes in each dashboard the plan updates or finds drifted, as
-    `dashsmith diff --live` compares them: what Grafana holds (read by the plan) → the code.
-    Both sides are normalized as deploy shows them, so only real differences remain."""
+def semantic_changes(plan: Plan, build: list[CompiledDashboard], desired: Desired, live: Live,
+                     root: str) -> dict[str, Diff]:
+    """"kind:key" → what deploying changes in each dashboard and Grafana-managed rule group the
+    plan updates or finds drifted, as `dashsmith diff --live` compares them: what Grafana holds
+    (read by the plan) → the code. Both sides are normalized as deploy shows them, so only
+    real differences remain."""
     compiled = {d.uid: d for d in build}
     wanted = {d.uid: d for d in desired.dashboards}
+    groups = {g.key: g for g in desired.groups}
     out: dict[str, Diff] = {}
-    for change in plan.of(DASHBOARD):
-        have, want, code = live.get(change.key), wanted.get(change.key), compiled.get(change.key)
-        if change.action not in (Action.UPDATE, Action.DRIFTED) or have is None \
-                or have.normalized is None or want is None or code is None:
+    for change in plan.changes:
+        if change.action not in (Action.UPDATE, Action.DRIFTED):
             continue
-        # The code in the form Grafana keeps it when that is how it was read (its schema
-        # migrations applied), so that they do not show as changes.
-        new = CompiledDashboard(code.uid, want.title, code.folder, want.compared_with(have.stored),
-                                code.source, code.panel_sources, code.target_sources,
-                                code.variable_sources)
-        # The folder a move goes from is known by its uid (the reason line names it).
-        folder = code.folder if have.folder_uid == want.folder_uid else have.folder_uid
-        # A dashboard read from Grafana has no declaration behind it: CompiledDashboard types
-        # its source as always given (as diff/live.py notes).
-        old = CompiledDashboard(have.uid, have.title, folder, have.normalized,
-                                source=None)  # type: ignore[arg-type]
-        meaning = compare_dashboard(old, new, root)
+        meaning = None
+        if change.kind == DASHBOARD:
+            have, want = live.dashboards.get(change.key), wanted.get(change.key)
+            code = compiled.get(change.key)
+            if have is not None and have.normalized is not None and want is not None \
+                    and code is not None:
+                # The code in the form Grafana keeps it when that is how it was read (its
+                # schema migrations applied), so that they do not show as changes.
+                new = CompiledDashboard(code.uid, want.title, code.folder,
+                                        want.compared_with(have.stored), code.source,
+                                        code.panel_sources, code.target_sources,
+                                        code.variable_sources)
+                # The folder a move goes from is known by its uid (the reason line names it).
+                folder = code.folder if have.folder_uid == want.folder_uid else have.folder_uid
+                # A dashboard read from Grafana has no declaration behind it: CompiledDashboard
+                # types its source as always given (as diff/live.py notes).
+                old = CompiledDashboard(have.uid, have.title, folder, have.normalized,
+                                        source=None)  # type: ignore[arg-type]
+                meaning = compare_dashboard(old, new, root)
+        elif change.kind == RULE_GROUP:
+            group, body = live.groups.get(change.key), groups.get(change.key)
+            if group is not None and group.normalized is not None and body is not None:
+                rules = compare_rules(_grafana_rules(group.normalized),
+                                      _grafana_rules(normalize_group(body.body)))
+                if rules:
+                    meaning = Diff(RULE_GROUP, change.key, CHANGED, children=rules)
         if meaning is not None:
-            out[change.key] = meaning
+            out[f"{change.kind}:{change.key}"] = meaning
     return out
+
+
+def _grafana_rules(group: dict) -> list[CompiledRule]:
+    """A normalized Grafana-managed rule group's rules as the comparison reads rules: the alert
+    by its title, its first query's PromQL as `expr`, `for` as a duration, the rest by name."""
+    rules = []
+    for rule in group.get("rules") or []:
+        queries = {str(q.get("refId")): q.get("model") or {} for q in rule.get("data") or []}
+        expr = next((str(m["expr"]) for m in queries.values() if m.get("expr")), "")
+        data: dict = {"alert": rule.get("title") or "", "expr": expr}
+        for key in ("for", "keep_firing_for"):
+            if rule.get(key):
+                data[key] = durations.format(rule[key])
+        data.update({key: rule.get(key) for key in ("labels", "annotations", "condition",
+                                                     "noDataState", "execErrState", "isPaused")})
+        data["queries"] = {ref: {k: v for k, v in model.items() if k not in ("expr", "refId")}
+                           for ref, model in queries.items()}
+        rules.append(CompiledRule(str(group.get("folderUid") or ""), str(group.get("title")),
+                                  data))
+    return rules
 
 
 def _routing_plan(plan: Plan) -> list[str]:
