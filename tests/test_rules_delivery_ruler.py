@@ -384,3 +384,19 @@ def test_a_recording_only_group_set_without_marks_is_written_with_them(cli, proj
             in plan_lines(result.output))
     held = ruler.groups(TENANT)[namespace("node")]["node-recorded"]
     assert "dashsmith_hash=" in held["rules"][0]["expr"]
+
+
+# --- what the ruler shows is the expression as it parsed and printed it ----------------------
+
+@pytest.mark.parametrize("deployed, shown, same", [
+    # Prometheus's String(): spacing, `by (x) (`, comments gone (Mimir's getLocalRules)
+    ("sum by(job)(rate(x_total[5m]))  >  0.5\n# dashsmith_project=p",
+     "sum by (job) (rate(x_total[5m])) > 0.5", True),
+    ('rate(x_bucket{le=~"5|5\\\\.0"}[5m])', 'rate(x_bucket{le=~"5|5\\\\.0"}[5m])', True),
+    ("sum by (job) (rate(x_total[5m])) > 0.5", "sum by (job) (rate(x_total[5m])) > 0.6", False),
+    # LogQL (Loki's ruler): compared as text, whitespace aside
+    ('sum(rate({app="api"} |= "error" [5m]))', 'sum(rate({app="api"} |= "error"  [5m]))', True),
+])
+def test_an_expression_is_compared_as_the_ruler_prints_it(deployed, shown, same):
+    from dashsmith.commands.deploy.rules_delivery import _same_expression
+    assert _same_expression(deployed, shown) is same

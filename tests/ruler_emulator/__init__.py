@@ -293,8 +293,10 @@ def _stored(group: dict) -> dict:
 
 def _evaluated(rule: dict, error: str) -> dict:
     alerting = "alert" in rule
-    # getLocalRules shows rule.Query().String(): the parsed expression, so no comments (the
-    # emulator drops them but keeps the rest as written; a guess: no PromQL printer here)
+    # getLocalRules shows rule.Query().String(): the expression as parsed and printed, so no
+    # comments, and Prometheus's spacing (`sum by (job) (...)`). The emulator drops the
+    # comments and keeps the rest as sent (a guess at the rest: no Go PromQL printer here;
+    # promql-parser's printing differs from it in string escapes).
     query = "\n".join(_uncommented(line) for line in str(rule["expr"]).splitlines()).strip()
     out = {"name": rule.get("alert") or rule.get("record"), "query": query,
            "labels": rule.get("labels", {}), "health": "err" if error else "ok",

@@ -38,6 +38,7 @@ from dashsmith.compiler.output import OutputError
 from dashsmith.grafana import workers
 from dashsmith.grafana.content import content_hash
 from dashsmith.prometheus.api import PrometheusError
+from dashsmith.promql import parts as expressions
 from dashsmith.ruler.client import APIS, DEFAULT_API, Ruler, RulerConnection, RulerError
 
 PROMETHEUS_RULE_GROUP = "prometheus-rule-group"
@@ -529,6 +530,18 @@ def _not_evaluated(ruler: Ruler, deployed: dict[tuple[str, str], dict],
     return problems
 
 
+def _same_expression(deployed: str, loaded: str) -> bool:
+    """Whether the ruler evaluates the expression deployed. It shows the expression as it parsed
+    and printed it (Mimir's getLocalRules: rule.Query().String(): `sum by (job) (...)`, no
+    comments), so both sides are compared as parsed, printed by the same printer; an
+    expression that does not parse as PromQL (LogQL, in Loki's ruler) is compared as text,
+    whitespace aside."""
+    parsed = [expressions.parse(text) for text in (deployed, loaded)]
+    if all(node is not None for node in parsed):
+        return str(parsed[0]) == str(parsed[1])
+    return "".join(deployed.split()) == "".join(loaded.split())
+
+
 def _ruler_rule_problems(group: dict, loaded: dict) -> list[str]:
     """A ruler shows each rule's expression as it parsed it (Mimir's getLocalRules:
     rule.Query().String()): without comments, so without the marks' comment."""
@@ -540,8 +553,7 @@ def _ruler_rule_problems(group: dict, loaded: dict) -> list[str]:
         if have is None or have.get("name") != name:
             problems.append(f"rule {name}: not loaded")
             continue
-        if "".join(ruler_groups.expression(rule).split()) != \
-                "".join(str(have.get("query", "")).split()):
+        if not _same_expression(ruler_groups.expression(rule), str(have.get("query", ""))):
             problems.append(f"rule {name}: loaded with expression {have.get('query')!r}, not "
                             "the one deployed")
         if have.get("health") == "err":
