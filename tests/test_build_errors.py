@@ -266,6 +266,8 @@ def alert_module(project, group: str) -> None:
      "alert 'A': for 300 is not a Prometheus duration"),
 ])
 def test_a_rule_prometheus_would_not_load(cli, project, built_before, group, expected):
+    with open(project / "setup.cfg", "a") as handle:  # Prometheus 3 takes UTF-8 names
+        handle.write("\n[dashsmith.lint]\nprometheus = 2\n")
     alert_module(project, group)
     assert_refused(cli, project, built_before, "alerts/loadable.py:3:1: error rule/format",
                    expected)
