@@ -47,7 +47,7 @@ spec:
       rules:
         - record: job:up:sum
           expr: sum by (job) (up)
-          colour: red
+      colour: red
 '''
 
 
@@ -71,7 +71,7 @@ def test_a_prometheusrule_manifest_is_linted_as_its_spec_at_its_lines(lint, tmp_
     assert lines[:-1] == [
         "k8s/gen-ai.yaml:11:1: error rule/format alert 'TokenBurn': for '5 minutes' is not a "
         "Prometheus duration (e.g. 30s, 5m, 1h30m: units y w d h m s ms, largest first)",
-        "k8s/gen-ai.yaml:21:39: error promql/syntax cannot parse: unclosed left parenthesis "
+        "k8s/gen-ai.yaml:21:39: error rule/expr cannot parse: unclosed left parenthesis "
         "near `(gen_ai_tokens_total[5m]`",
     ]
 
@@ -82,7 +82,7 @@ def test_promtool_reads_a_manifest_spec_and_its_findings_keep_the_manifest_lines
     code, lines = lint("gen-ai.yaml")
     assert code == 1
     assert "gen-ai.yaml:33:1: error promtool/check-rules yaml: field colour not found in type " \
-           "rulefmt.RuleNode" in lines, lines
+           "rulefmt.RuleGroup" in lines, lines
     # what lint reports itself is not repeated
     assert [line for line in lines if "promtool" in line and ":11:" in line] == [], lines
 

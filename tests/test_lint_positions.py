@@ -50,7 +50,7 @@ def test_a_multi_line_alert_expression_error_points_at_its_line_and_column(proje
     line, text = _line_of(alerts, "matching=AI.rate_limited)}")
     result = cli("lint", "--no-tools")
     column = text.index("({AI.errors") + 1  # the parenthesis left open
-    assert (f"alerts/ai.py:{line}:{column}: error promql/syntax cannot parse: unclosed left "
+    assert (f"alerts/ai.py:{line}:{column}: error rule/expr cannot parse: unclosed left "
             "parenthesis") in result.output, result.output
 
 

@@ -311,3 +311,116 @@ def test_a_declared_alert_with_a_bad_for_is_reported_once_as_build_reports_it(pr
     assert errors == ["alerts/slow.py:4:1: error rule/format alert 'Slow': for '10 minutes' is not "
                       "a Prometheus duration (e.g. 30s, 5m, 1h30m: units y w d h m s ms, largest "
                       "first)"], result.output
+
+
+def test_a_python_path_is_linted_as_the_declarations_it_holds(project, cli, monkeypatch):
+    _write(project, "dashboards/broken.py", BROKEN_DASHBOARD)
+    _write(project, "dashboards/plain.py", BROKEN_DASHBOARD.replace('uid="broken"', 'uid="plain"')
+           .replace('title="Broken"', 'title="Plain"'))
+    monkeypatch.chdir(project)
+    result = cli("lint", "--no-tools", "dashboards/broken.py")
+    assert result.exit_code == 1, result.output
+    findings = result.output.splitlines()[:-1]
+    assert findings and all(line.startswith("dashboards/broken.py:") for line in findings), \
+        result.output
+    assert any("error promql/syntax cannot parse" in line for line in findings), result.output
+    # its directory: every module in it
+    result = cli("lint", "--no-tools", "dashboards")
+    assert {line.split(":")[0] for line in result.output.splitlines()[:-1]} == {
+        "dashboards/broken.py", "dashboards/plain.py"}, result.output
+
+
+def test_a_python_path_outside_a_project_is_refused_with_a_reason(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "ai.py").write_text("x = 1\n")
+    result = CliRunner().invoke(main, ["lint", "--no-tools", "ai.py"], catch_exceptions=False)
+    assert result.exit_code == 1
+    assert result.output.startswith(
+        "ai.py:1:1: error file/format a Python module is linted as the declarations of its "
+        "project: run lint inside the project (setup.cfg with [dashsmith]) or give --project"), \
+        result.output
+
+
+def test_an_alert_linking_a_runbook_section_that_does_not_exist(project, cli, monkeypatch):
+    """The project's runbook_url is its repository's docs/runbook.md on GitHub: the anchor
+    must be one of that file's headings."""
+    _write(project, "alerts/runbooks.py", textwrap.dedent('''\
+        from dashsmith import Alert, RuleGroup
+
+        group = RuleGroup("runbooks", [
+            Alert("AIErrorRatioHigh2", expr="up == 0", for_="5m", severity="warning",
+                  runbook="aierrorratiohigh", summary="S.", description="D."),
+            Alert("NoSectionForMe", expr="up == 0", for_="5m", severity="warning",
+                  summary="S.", description="D."),
+        ])
+        '''))
+    (project / "rules.yml").write_text(textwrap.dedent('''\
+        groups:
+          - name: g
+            rules:
+              - alert: Linked
+                expr: up == 0
+                for: 5m
+                labels: {severity: warning}
+                annotations:
+                  summary: S.
+                  description: D.
+                  runbook_url: docs/runbook.md#no-such-section
+        '''))
+    monkeypatch.chdir(project)
+    result = cli("lint", "--no-tools", "alerts/runbooks.py", "rules.yml")
+    lines = [line for line in result.output.splitlines() if "alert/runbook-url" in line]
+    assert lines == [
+        "alerts/runbooks.py:6:1: warning alert/runbook-url alert 'NoSectionForMe' links section "
+        "'#nosectionforme' of docs/runbook.md, which has no such heading: add a heading for "
+        "it, or name an existing section with runbook=",
+        "rules.yml:4:1: warning alert/runbook-url alert 'Linked' links section "
+        "'#no-such-section' of docs/runbook.md, which has no such heading: add a heading for "
+        "it, or link an existing one",
+    ], result.output
+
+
+def test_messages_speak_the_language_of_the_input(project, cli, monkeypatch):
+    """`for_` is the Python keyword; a YAML rule file says `for`."""
+    _write(project, "alerts/eager.py", textwrap.dedent('''\
+        from dashsmith import Alert, RuleGroup
+
+        group = RuleGroup("eager", [
+            Alert("Eager", expr="up == 0", for_="0s", severity="warning",
+                  runbook="apptargetdown", summary="S.", description="D."),
+        ])
+        '''))
+    (project / "eager.yml").write_text(textwrap.dedent('''\
+        groups:
+          - name: g
+            rules:
+              - alert: Eager
+                expr: up == 0
+                for: 0s
+                labels: {severity: warning}
+                annotations: {summary: S., description: D., runbook_url: "docs/runbook.md"}
+        '''))
+    monkeypatch.chdir(project)
+    result = cli("lint", "--no-tools", "alerts/eager.py", "eager.yml")
+    assert [line for line in result.output.splitlines() if "alert/for" in line] == [
+        "alerts/eager.py:4:1: warning alert/for alert 'Eager' has `for: 0s`: it fires on the "
+        "first evaluation; set for_ (e.g. 5m)",
+        "eager.yml:4:1: warning alert/for alert 'Eager' has `for: 0s`: it fires on the first "
+        "evaluation; set for (e.g. 5m)",
+    ], result.output
+
+
+def test_build_refuses_a_rule_whose_expression_does_not_parse(project, cli):
+    _write(project, "alerts/broken.py", textwrap.dedent('''\
+        from dashsmith import Alert, RuleGroup
+
+        group = RuleGroup("broken", [
+            Alert("Broken", expr="sum(rate(up[5m]) > 1", for_="5m", severity="warning",
+                  runbook="apptargetdown", summary="S.", description="D."),
+        ])
+        '''))
+    result = cli.subprocess("build", "--out", str(project / "out"))
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "alerts/broken.py:4:30: error rule/expr cannot parse: unclosed left parenthesis" \
+        in result.stderr, result.stderr
+    assert not (project / "out").exists()

@@ -21,8 +21,16 @@ groups:
     rules:
       - record: job:up:max
         expr: max by (job) (up)
+    colour: red
+    size: 2
+'''
+UNKNOWN_RULE_FIELDS = '''\
+groups:
+  - name: fields
+    rules:
+      - record: job:up:max
+        expr: max by (job) (up)
         colour: red
-        size: 2
 '''
 BAD_EXPRESSION = '''\
 groups:
@@ -49,17 +57,26 @@ def test_each_refused_field_is_reported_at_its_line_in_its_file(tmp_path, cli):
     found = [line for line in result.output.splitlines() if "promtool/check-rules" in line]
     assert found == [
         f"{fields}:6:1: error promtool/check-rules yaml: field colour not found in type "
-        "rulefmt.RuleNode",
+        "rulefmt.RuleGroup",
         f"{fields}:7:1: error promtool/check-rules yaml: field size not found in type "
-        "rulefmt.RuleNode",
+        "rulefmt.RuleGroup",
     ], result.output
+
+
+def test_a_rule_field_lint_refuses_itself_is_reported_once(tmp_path, cli):
+    require_binary("promtool")
+    (fields,) = _files(tmp_path, fields=UNKNOWN_RULE_FIELDS)
+    result = cli("lint", fields)
+    assert result.output.splitlines()[:-1] == [
+        f"{fields}:6:1: error rule/format record 'job:up:max': 'colour' is no field of a "
+        "recording rule (it has record, expr, labels)"], result.output
 
 
 def test_an_expression_lint_cannot_parse_is_reported_once(tmp_path, cli):
     require_binary("promtool")
     (bad,) = _files(tmp_path, bad=BAD_EXPRESSION)
     result = cli("lint", bad)
-    assert "promql/syntax" in result.output
+    assert "rule/expr cannot parse" in result.output
     assert "promtool/check-rules" not in result.output, result.output
 
 

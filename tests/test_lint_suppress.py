@@ -132,7 +132,7 @@ def test_comment_in_an_alerts_module(project):
         quiet = RuleGroup("quiet", [
             # dashsmith: disable=alert/for,test/coverage -- pages at once by design; tested upstream
             Alert("AppGone", expr='absent(up{job="postgres"})', severity="critical",
-                  summary="Gone.", description="The app is gone."),
+                  runbook="apptargetmissing", summary="Gone.", description="The app is gone."),
         ])
         '''))
     assert _found(project) == []

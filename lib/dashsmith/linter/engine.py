@@ -23,11 +23,13 @@ from dashsmith.checks import suppress
 from dashsmith.checks.context import PROMETHEUS, Context
 from dashsmith.checks.registry import ALL
 from dashsmith.checks.rules import alert_severity, promql_version
+from dashsmith.checks.rules.file_format import FileFormat
 from dashsmith.checks.subjects import RuleDoc, declared_rule_files
 from dashsmith.compiler.gc_pause import no_cycle_collection
 from dashsmith.linter import alert_tests, amtool, inputs as reading, promtool, runner
 from dashsmith.model.problems import DeclarationError, Problem, Severity
 from dashsmith.model.settings import Settings
+from dashsmith.model.source import Source
 
 __all__ = ["lint_paths", "lint_project"]
 
@@ -63,9 +65,36 @@ def _lint_project(project, tools: bool) -> list[Problem]:
 
 def lint_paths(paths: list[str], project=None, *, tools: bool = False) -> list[Problem]:
     """Findings in dashboard JSON and rule YAML files (and directories of them). With a
-    project, its catalog, recording rules, scrape interval and suppressions apply."""
+    project, its catalog, recording rules, scrape interval and suppressions apply. A Python
+    module given (dashboards/ai.py) is linted as the declarations it holds: the project's
+    findings in it."""
+    modules = _modules(paths)
     with no_cycle_collection():
-        return _lint_paths(paths, project, tools)
+        problems = _lint_paths([p for p in paths if not p.endswith(".py")], project, tools) \
+            if len(modules) < len(paths) or not paths else []
+    if not modules:
+        return problems
+    if project is None:
+        return _sorted(problems + [FileFormat().module_outside_project(Source(path, 1))
+                                   for path in modules])
+    wanted = {os.path.abspath(path) for path in modules}
+    declared = [p for p in lint_project(project, tools=tools)
+                if os.path.abspath(p.source.file) in wanted]
+    return _sorted(problems + declared)
+
+
+def _modules(paths: list[str]) -> list[str]:
+    """The Python modules among `paths` (given by name, or in a directory given)."""
+    found = []
+    for path in paths:
+        if path.endswith(".py") and not os.path.isdir(path):
+            found.append(path)
+        elif os.path.isdir(path):
+            for directory, subdirs, names in os.walk(path):
+                subdirs[:] = sorted(d for d in subdirs if not d.startswith((".", "__")))
+                found += [os.path.join(directory, n) for n in sorted(names) if n.endswith(".py")
+                          and n != "__init__.py"]
+    return found
 
 
 def _lint_paths(paths: list[str], project, tools: bool) -> list[Problem]:

@@ -93,6 +93,8 @@ def from_paths(paths: list[str]) -> Inputs:
     dashboards: list[DashboardDoc] = []
     rule_files: list[RuleFileDoc] = []
     for path, explicit in _files(paths):
+        if path.endswith(".py"):
+            continue  # declarations: the engine lints them as its project's
         if path.endswith(".json"):
             doc = _dashboard_file(path, explicit, problems)
             if doc is not None:

@@ -3,10 +3,28 @@ from __future__ import annotations
 from dashsmith.checks.rule import Rule
 from dashsmith.checks.subjects import variable_query
 from dashsmith.model import variables
+from dashsmith.model.source import Source
+
+
+def not_parsed(site) -> tuple[str, Source] | None:
+    """(message, place) when the site's expression does not parse: at the character, with
+    its line in a multi-line expression, the variables as written."""
+    error = site.expression.error
+    if error is None:
+        return None
+    line, column = error.position(site.text)
+    where = f" (line {line} of the expression)" if "\n" in site.text.strip() else ""
+    excerpt = site.text[error.offset:].split("\n", 1)[0].strip()[:30]
+    near = f" near `{excerpt}`" if excerpt else " at the end"
+    hint = ""
+    if site.kind == "rule" and variables.find(site.text):
+        hint = ("; Grafana variables such as $__rate_interval do not exist in Prometheus "
+                "rules: write a duration like 5m")
+    return f"cannot parse: {error.message}{near}{where}{hint}", site.at(error.offset)
 
 
 class PromqlSyntax(Rule):
-    """A PromQL expression does not parse.
+    """A dashboard's PromQL query (a panel's, a variable's) does not parse.
 
     The finding names the column in the expression (for a multi-line rule expression, also
     its line). Grafana variables ($__rate_interval, ${job}, [[job]], $job) are replaced by
@@ -23,21 +41,14 @@ class PromqlSyntax(Rule):
 
     id = "promql/syntax"
     query_errors = True
+    # A rule's expression that does not parse is rule/expr's: Prometheus refuses the whole
+    # rule file, so build refuses it too.
+    sites = ("panel", "variable")
 
     def query(self, site, context):
-        error = site.expression.error
-        if error is None:
-            return
-        line, column = error.position(site.text)
-        where = f" (line {line} of the expression)" if "\n" in site.text.strip() else ""
-        excerpt = site.text[error.offset:].split("\n", 1)[0].strip()[:30]
-        near = f" near `{excerpt}`" if excerpt else " at the end"
-        hint = ""
-        if site.kind == "rule" and variables.find(site.text):
-            hint = ("; Grafana variables such as $__rate_interval do not exist in Prometheus "
-                    "rules: write a duration like 5m")
-        yield self.problem(f"cannot parse: {error.message}{near}{where}{hint}",
-                           site.at(error.offset))
+        found = not_parsed(site)
+        if found is not None:
+            yield self.problem(*found)
 
     def dashboard(self, doc, context):
         for variable in doc.variables():

@@ -7,9 +7,15 @@ from dashsmith.checks.rule import Rule
 from dashsmith.checks.subjects import RuleFileDoc, is_empty_rule_file, rule_kind
 from dashsmith.model import durations
 from dashsmith.model.problems import Problem
+from dashsmith.model.source import Source
 from dashsmith.promql.names import LABEL_NAME, METRIC_NAME, is_label_name
 
 NOT_A_DURATION = f"is not a Prometheus duration ({durations.EXAMPLES})"
+# The fields of a rule (Prometheus's rulefmt.RuleNode), by kind.
+RULE_FIELDS = {
+    "alert": ("alert", "expr", "for", "keep_firing_for", "labels", "annotations"),
+    "record": ("record", "expr", "labels"),
+}
 
 
 class RuleFormat(Rule):
@@ -19,8 +25,9 @@ class RuleFormat(Rule):
     a list of 'rules'; Prometheus refuses to load a file that is not. An empty file, `{}` or
     a group without rules is no mistake: Prometheus loads it as no rules. It also refuses a `for`,
     `keep_firing_for` or group `interval` that is not a Prometheus duration (units largest
-    first: 1h30m, not "90 minutes"), and label, annotation or recorded-metric names it does
-    not accept. The same mistakes in Python declarations stop `dashsmith build`.
+    first: 1h30m, not "90 minutes"), a rule field it does not know (`annotation:`), and label,
+    annotation or recorded-metric names it does not accept. The same mistakes in Python
+    declarations stop `dashsmith build`.
 
     Anti-pattern:
         - alert: HighErrorRate
@@ -58,6 +65,20 @@ class RuleFormat(Rule):
                 if kind is not None and isinstance(entry, dict):  # a kind implies a dict
                     yield from (self.problem(message, source)
                                 for message in _rule_problems(kind, entry, context.prometheus))
+                    yield from self._unknown_fields(kind, entry, source)
+
+    def _unknown_fields(self, kind: str, entry: dict, source: Source) -> Iterator[Problem]:
+        """Fields Prometheus's YAML decoder does not know, which make it refuse the file; each
+        at its own line in a file read."""
+        lines = getattr(entry, "value_lines", {})
+        for key in entry:
+            if key in RULE_FIELDS[kind]:
+                continue
+            mark = lines.get(key, (None,))[0]
+            at = Source(source.file, mark.line + 1) if mark is not None else source
+            yield self.problem(f"{kind} '{entry[kind]}': {key!r} is no field of "
+                               f"{'an alerting' if kind == 'alert' else 'a recording'} rule "
+                               f"(it has {', '.join(RULE_FIELDS[kind])})", at)
 
     def _group(self, group, first_of: dict, context):
         data = group.data
