@@ -29,10 +29,13 @@ def break_a_case(project) -> None:
     path.write_text("".join(lines))
 
 
-def slip_yaml(project) -> None:
+def slip_yaml(project) -> int:
+    """A line indented one space short; returns its line number."""
     path = project / "alerts/tests/ai.test.yml"
-    text = path.read_text()
-    path.write_text(text.replace("    interval: 1m\n", "    interval: 1m\n   bad: [unclosed\n", 1))
+    text = path.read_text().replace("    interval: 1m\n", "    interval: 1m\n   bad: [unclosed\n",
+                                    1)
+    path.write_text(text)
+    return text[:text.index("   bad:")].count("\n") + 1
 
 
 def test_a_clean_run_is_one_line_per_file_and_a_summary(cli):
@@ -105,17 +108,19 @@ def test_junit_has_a_case_per_group_and_the_failure_under_its_group(cli, project
 
 
 def test_one_yaml_slip_is_one_finding(cli, project):
-    slip_yaml(project)
+    line = slip_yaml(project)
     linted = cli("lint", "--no-tools")
     assert linted.exit_code == 1
-    findings = [line for line in linted.output.splitlines() if ": error " in line
-                or ": warning " in line]
-    assert findings == ["alerts/tests/ai.test.yml:14:4: error file/parse invalid YAML: did not "
-                        "find expected '-' indicator"]
+    findings = [text for text in linted.output.splitlines() if ": error " in text
+                or ": warning " in text]
+    slip = (f"alerts/tests/ai.test.yml:{line}:4: error file/parse invalid YAML: did not find "
+            "expected '-' indicator")
+    assert findings == [slip]
 
     tested = cli("test")
     assert tested.exit_code == 1
     assert tested.output.splitlines()[0] == \
         "alerts/tests/ai.test.yml: FAILED (the file could not be run)"
     assert tested.output.count("did not find expected '-' indicator") == 1
+    assert f"\n{slip}\n" in tested.output  # at the slip, as lint says it
     assert "test/coverage" not in tested.output

@@ -21,7 +21,7 @@ from dashsmith.commands.commandline import (
     report_declaration_error,
 )
 from dashsmith.compiler.project import Project
-from dashsmith.linter import alert_tests, amtool, promtool
+from dashsmith.linter import alert_tests, amtool, locate, promtool
 from dashsmith.linter.engine import lint_paths, lint_project
 from dashsmith.model.problems import DeclarationError, Problem, Severity
 from dashsmith.model.settings import NoProjectError, SettingsError
@@ -115,9 +115,15 @@ def test(ctx, run, junit, verbose):
         chosen = [s for s in selected if s.groups or s.unreadable]
         if not chosen:
             fail(f"no test group matches --run {run!r}", EXIT_PROBLEMS)
-        ran = promtool.test_rules(path, build.rule_files, [s.run_path for s in chosen])
-    results = [_outcome(s, status, output, os.path.relpath(s.path, project.root))
-               for s, (_, status, output) in zip(chosen, ran, strict=True)]
+        runnable = [s for s in chosen if s.problem is None]
+        ran = dict(zip([s.path for s in runnable],
+                       promtool.test_rules(path, build.rule_files,
+                                           [s.run_path for s in runnable]), strict=True))
+    # A file that is not YAML is its parse error, at its line, as lint reports it (promtool
+    # is not run on it).
+    results = [_outcome(s, *(ran[s.path][1:] if s.problem is None
+                             else (EXIT_PROBLEMS, str(project.relative(s.problem)))),
+                        os.path.relpath(s.path, project.root)) for s in chosen]
     for result in results:
         click.echo(result.line())
     skipped = len(selected) - len(chosen)
@@ -209,7 +215,8 @@ class _Selected:
     path: str
     run_path: str
     groups: list[str]  # names of the groups that run
-    unreadable: bool = False  # not YAML promtool's format can be read from: promtool says why
+    unreadable: bool = False  # not YAML promtool's format can be read from
+    problem: Problem | None = None  # why, when it is not YAML at all (file/parse, at the slip)
 
 
 @dataclass
@@ -242,8 +249,11 @@ def _select(path: str, pattern: re.Pattern[str] | None, scratch: str) -> _Select
         with open(path, encoding="utf-8") as handle:
             data = yaml.safe_load(handle)
     except (OSError, UnicodeDecodeError, yaml.YAMLError):
-        # promtool reads it and says what is wrong, once, under its name.
-        return _Selected(path, path, [], unreadable=True)
+        # Read as lint reads it, for the one finding that says where (file/parse).
+        problems: list[Problem] = []
+        locate.read(path, problems)
+        return _Selected(path, path, [], unreadable=True,
+                         problem=problems[0] if problems else None)
     tests = data.get("tests") if isinstance(data, dict) else None
     if not isinstance(tests, list):
         return _Selected(path, path, [], unreadable=True)
