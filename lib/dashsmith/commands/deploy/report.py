@@ -60,7 +60,10 @@ def plan_text(plan: Plan, *, verbose: bool = False, diffs: bool = False,
         if change.action is Action.UNCHANGED and not verbose:
             continue
         lines.append(_line(change))
-        if change.action is Action.DRIFTED and change.kind == DASHBOARD:
+        # Another tool's dashboard (plan._left_to: "managed by …") is not dashsmith's to keep
+        # or overwrite: no import hint there.
+        if change.action is Action.DRIFTED and change.kind == DASHBOARD \
+                and not change.reason.startswith("managed by "):
             lines.append(f"      {drift_origin(change, now)}")
         if not (change.action is Action.DRIFTED or diffs):
             continue
