@@ -125,3 +125,26 @@ def test_a_json_dashboard_is_marked_by_its_path_in_setup_cfg(lint, tmp_path):
     assert found == [("ours/requests.json", "catalog/unknown-metric"),
                      ("ours/requests.json", "dashboard/rate-interval"),
                      ("ours/requests.json", "panel/description")], lines
+
+
+def test_an_alert_on_an_info_series_selected_by_its_state_has_a_condition(lint, tmp_path):
+    """Exporters name series that carry labels `_info` or `_metadata`: selected by a label's
+    value, the series exists only in that state (the alert stops when it changes)."""
+    (tmp_path / "info.yml").write_text(textwrap.dedent('''\
+        groups:
+          - name: g
+            rules:
+              - alert: OpenSecurity
+                expr: ceph_nvmeof_subsystem_metadata{allow_any_host="yes"}
+                for: 5m
+                labels: {severity: warning}
+                annotations: {summary: S., description: D., runbook_url: "https://x.test/r#a"}
+              - alert: AlwaysFiring
+                expr: ceph_nvmeof_subsystem_metadata
+                for: 5m
+                labels: {severity: warning}
+                annotations: {summary: S., description: D., runbook_url: "https://x.test/r#b"}
+        '''))
+    code, lines = lint("--no-tools", "info.yml")
+    assert [line.split()[2] + " " + line.split()[4] for line in lines[:-1]] == [
+        "alert/comparison 'AlwaysFiring'"], lines

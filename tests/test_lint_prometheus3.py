@@ -112,3 +112,4 @@ def test_an_unreadable_target_is_a_setting_error(lint, otel):
     assert code == 1
     assert ("setup.cfg:3:1: error lint/config [dashsmith.lint] prometheus = 'three': expected "
             "a Prometheus version such as 3 or 2.53") in output, output
+

@@ -22,6 +22,8 @@ class AlertDescription(Rule):
     severity = Severity.WARNING
 
     def rule(self, rule, context):
-        if rule.is_alert and not rule.annotation("description"):
+        # An alert with its text in `message` is alert/summary's to report, once.
+        if rule.is_alert and not rule.annotation("description") \
+                and not (rule.annotation("message") and not rule.annotation("summary")):
             yield self.problem(f"alert '{rule.name}' has no description: say how bad it is and "
                                "where, with {{ $value }} and {{ $labels.x }}", rule.source)

@@ -35,7 +35,7 @@ class PanelUnit(Rule):
 
     def dashboard(self, doc, context):
         for panel in doc.data_panels():
-            if panel.get("type") not in _NUMERIC:
+            if panel.get("type") not in _NUMERIC or not _reads_prometheus(doc, panel):
                 continue
             unit = _unit(panel)
             title = panel.get("title", "")
@@ -46,6 +46,14 @@ class PanelUnit(Rule):
                 yield self.problem(f"panel '{title}' has unit {unit!r}, which Grafana prints as "
                                    f"text: use its unit id {units.misspelt(unit)!r}",
                                    doc.panel_source(panel).keyword("unit"))
+
+
+def _reads_prometheus(doc, panel: dict) -> bool:
+    """Some query of the panel is PromQL: what another data source returns (Loki's log
+    counts, a SQL table) is not this rule's to judge."""
+    targets = [t for t in panel.get("targets") or [] if isinstance(t, dict)]
+    return not targets or any(doc.reads_promql(t.get("datasource") or panel.get("datasource"))
+                              for t in targets)
 
 
 def _unit(panel: dict) -> str | None:
