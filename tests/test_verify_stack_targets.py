@@ -62,3 +62,25 @@ def test_demo_refuses_a_target_it_cannot_read(cli, project):
     result = cli("demo", "--scrape", "tradingagents=localhost")
     assert result.exit_code == 2
     assert "--scrape" in result.output and "'localhost' is not HOST:PORT" in result.output
+
+
+def test_demo_reads_its_targets_from_setup_cfg_and_names_a_bad_line(cli, project):
+    from support import set_settings
+
+    set_settings(project, "dashsmith.demo", scrape="tradingagents=localhost")
+    line = (project / "setup.cfg").read_text().splitlines().index(
+        "scrape = tradingagents=localhost") + 1
+    result = cli("demo")
+    assert result.exit_code == 2
+    assert (f"setup.cfg:{line}:1: [dashsmith.demo] scrape: 'tradingagents=localhost': "
+            "'localhost' is not HOST:PORT") in result.output
+
+
+def test_the_setting_gives_the_targets_demo_scrapes(project):
+    from dashsmith.commands.verify.command import _configured_targets
+    from support import set_settings
+
+    set_settings(project, "dashsmith.demo",
+                 scrape="tradingagents=127.0.0.1:8001 worker=127.0.0.1:9001,127.0.0.1:9002")
+    assert _configured_targets(Project(str(project)).settings) == {
+        "tradingagents": ("127.0.0.1:8001",), "worker": ("127.0.0.1:9001", "127.0.0.1:9002")}

@@ -109,13 +109,15 @@ def _info_line(problems: list[Problem]) -> str:
 @click.option("--scrape", "scrape", multiple=True, metavar="JOB=HOST:PORT",
               callback=lambda ctx, param, value: _targets(value),
               help="Also scrape this target under this job (repeatable): your application on "
-                   "its own port, e.g. tradingagents=127.0.0.1:8001.")
+                   "its own port, e.g. tradingagents=127.0.0.1:8001 (default: setup.cfg's "
+                   "[dashsmith.demo] scrape).")
 def demo(scrape_interval, max_for, scrape):
     """Run the real stack (Prometheus with the compiled rules, Alertmanager, node_exporter,
     PostgreSQL and postgres_exporter, the synthetic exporter) in the foreground until Ctrl-C."""
     from dashsmith.commands.verify.stack import Stack, StackError
 
     project = load_project(click.get_current_context())
+    scrape = scrape or _configured_targets(project.settings)
     stack = Stack(project, scrape_interval=scrape_interval, max_for=max_for, scrape=scrape)
     signal.signal(signal.SIGTERM, _interrupt)
     try:
@@ -150,6 +152,27 @@ def _targets(values: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
         return parse_targets(values)
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="--scrape") from None
+
+
+DEMO_SECTION = "dashsmith.demo"
+
+
+def _configured_targets(settings) -> dict[str, tuple[str, ...]]:
+    """setup.cfg's [dashsmith.demo] scrape: JOB=HOST:PORT entries, one a line or several
+    separated by spaces (what --scrape gives for one run)."""
+    from dashsmith.commands.verify.stack import parse_targets
+
+    section = settings.sections.get(DEMO_SECTION) or {}
+    unknown = sorted(set(section) - {"scrape"})
+    if unknown:
+        where = settings.key_source(DEMO_SECTION, unknown[0]).relative_to(settings.root)
+        fail(f"{where}: unknown setting(s) in [{DEMO_SECTION}]: {', '.join(unknown)} "
+             "(known: scrape)")
+    try:
+        return parse_targets(section.get("scrape", "").split())
+    except ValueError as error:
+        where = settings.key_source(DEMO_SECTION, "scrape").relative_to(settings.root)
+        fail(f"{where}: [{DEMO_SECTION}] scrape: {error}")
 
 
 def _interrupt(signum, frame):
