@@ -83,3 +83,13 @@ def test_near_names_are_a_typo_away_and_none_for_a_known_name():
     assert near("unti", ["unit", "until"]) == ["unit", "until"]
     assert near("unit", ["unit", "units"]) == []
     assert near("colour", ["title", "height"]) == []
+
+
+def test_a_misspelt_keyword_of_a_declaration_points_at_itself(project, cli):
+    ai = project / "dashboards" / "ai.py"
+    _replace(ai, '    title="AI / LLM",', '    titel="AI / LLM",')
+    result = cli("lint", "--no-tools")
+    assert result.exit_code == 1
+    assert (f"dashboards/ai.py:{_position(ai, 'titel=')}: error declaration/import cannot "
+            "import: TypeError: Dashboard.__init__() got an unexpected keyword argument "
+            "'titel'; did you mean 'title'?") in result.output.splitlines(), result.output

@@ -4,7 +4,12 @@ metric names) measures the edits, in C."""
 
 from __future__ import annotations
 
+import inspect
+import re
 from collections.abc import Iterable
+
+# How Python words a keyword a function does not take.
+UNEXPECTED_KEYWORD = re.compile(r"unexpected keyword argument '(\w+)'")
 
 
 def near(name: str, known: Iterable[str], limit: int = 2) -> list[str]:
@@ -29,3 +34,16 @@ def did_you_mean(name: str, known: Iterable[str]) -> str:
     """"did you mean 'unit'?" (or "'a' or 'b'"), or "" when nothing is close."""
     close = near(name, known)
     return "did you mean " + " or ".join(f"'{c}'" for c in close) + "?" if close else ""
+
+
+def parameters(function: object) -> set[str]:
+    """The keyword arguments `function` (or a class's constructor) takes by name: its
+    parameters but *args and **kwargs, and an attrs class's fields (grafanalib's)."""
+    names = {a.name for a in getattr(function, "__attrs_attrs__", ())}
+    if callable(function):
+        try:
+            found = inspect.signature(function).parameters.values()
+        except (TypeError, ValueError):
+            return names
+        names |= {p.name for p in found if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)}
+    return names

@@ -1,19 +1,14 @@
 from __future__ import annotations
 
-import inspect
-import re
 from typing import TYPE_CHECKING
 
 from dashsmith.checks.rule import Rule
-from dashsmith.checks.spelling import did_you_mean
+from dashsmith.checks.spelling import UNEXPECTED_KEYWORD, did_you_mean, parameters
 from dashsmith.model import panels
 from dashsmith.model.problems import Problem
 
 if TYPE_CHECKING:
     from dashsmith.compiler.render import PanelRefused
-
-# How Python words a keyword the function (here: grafanalib's panel class) does not take.
-_UNEXPECTED = re.compile(r"unexpected keyword argument '(\w+)'")
 
 
 class PanelOptions(Rule):
@@ -37,7 +32,7 @@ class PanelOptions(Rule):
         """A render.PanelRefused: grafanalib's reason, at the panel's call; a keyword it does
         not take at that keyword, with the ones it does that are a typo away."""
         panel = refusal.panel
-        unexpected = _UNEXPECTED.search(str(refusal.reason))
+        unexpected = UNEXPECTED_KEYWORD.search(str(refusal.reason))
         if unexpected is None:
             return self.problem(f"panel '{panel.title}': {refusal.reason}", panel.source)
         name = unexpected.group(1)
@@ -52,13 +47,5 @@ class PanelOptions(Rule):
 def _keywords(function: str | None, grafanalib_class: type) -> set[str]:
     """What a panel call can be given: the helper's own parameters (timeseries(unit=...)) and
     its grafanalib class's, which it passes on."""
-    names = {a.name for a in getattr(grafanalib_class, "__attrs_attrs__", ())}
-    helper = getattr(panels, function, None) if function else None
-    if callable(helper):
-        try:
-            parameters = inspect.signature(helper).parameters.values()
-        except (TypeError, ValueError):
-            parameters = []  # type: ignore[assignment]
-        names |= {p.name for p in parameters
-                  if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)}
-    return names
+    return parameters(grafanalib_class) | parameters(getattr(panels, function, None)
+                                                     if function else None)
