@@ -3,7 +3,9 @@ from __future__ import annotations
 import os
 import traceback
 
+import dashsmith
 from dashsmith.checks.rule import Rule
+from dashsmith.checks.spelling import UNEXPECTED_KEYWORD, did_you_mean, parameters
 from dashsmith.model.problems import Problem
 from dashsmith.model.source import Source
 
@@ -36,4 +38,15 @@ class DeclarationImport(Rule):
         frames = [frame for frame in traceback.extract_tb(error.__traceback__)
                   if os.path.abspath(frame.filename).startswith(root + os.sep)]
         source = Source(frames[-1].filename, frames[-1].lineno or 1) if frames else Source(path, 1)
-        return self.problem(f"cannot import: {type(error).__name__}: {error}", source)
+        message = f"cannot import: {type(error).__name__}: {error}"
+        unexpected = UNEXPECTED_KEYWORD.search(str(error)) if isinstance(error, TypeError) \
+            else None
+        if unexpected and frames:
+            # A misspelt keyword of dashsmith's (Dashboard(titel=...)): at the keyword, with
+            # the one meant.
+            name = unexpected.group(1)
+            called = source.call_name()
+            hint = did_you_mean(name, parameters(getattr(dashsmith, called, None)
+                                                 if called else None))
+            return self.problem(message + (f"; {hint}" if hint else ""), source.keyword(name))
+        return self.problem(message, source)
