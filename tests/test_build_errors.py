@@ -46,7 +46,7 @@ def test_module_that_fails_to_import(cli, project, built_before):
         dashboard = Dashboard(uid="x", title="X", folder="F", rows=[], colour=WIDTH)
     """)
     assert_refused(cli, project, built_before,
-                   "dashboards/broken.py:4:1: error declaration/import",
+                   "dashboards/broken.py:4:64: error declaration/import",  # at colour=
                    "unexpected keyword argument 'colour'")
 
 
