@@ -14,7 +14,8 @@
    against `promtool check rules` on the same input, and lint of its dashboards; each lint
    run outside any project, as a new user lints files, and its findings counted per rule id.
    Also measured: the floor every lint run pays, `dashsmith --version` (interpreter start-up
-   and imports). Target: lint of the rules <= 1.0x promtool.
+   and imports), and reading the dashboards' JSON with positions against json.loads.
+   Target: lint of the rules <= 1.0x promtool.
 
 Each command runs as a fresh process (after one warm-up run that compiles bytecode), in a
 temporary directory made here; time is wall clock (CPU time is printed too), memory the
@@ -150,6 +151,31 @@ def _triple(m: benchlib.Measurement) -> tuple[float, float, float]:
     return m.wall, m.cpu, m.peak_mb
 
 
+def read_json(paths: list[str], repeat: int) -> None:
+    """Reading the dashboards as lint does (every object's line noted: linter/locate.py)
+    against the standard library's C decoder, which notes none, in this process: the price of
+    the positions."""
+    from dashsmith.linter import locate
+
+    texts = []
+    for path in paths:
+        with open(path, encoding="utf-8") as handle:
+            texts.append(handle.read())
+    timings = []
+    for _ in range(repeat):
+        start = time.process_time()
+        for text in texts:
+            locate.load_json(text)
+        ours = time.process_time() - start
+        start = time.process_time()
+        for text in texts:
+            json.loads(text)
+        timings.append((ours, time.process_time() - start))
+    ours, plain = _median(timings)
+    print(f"  reading {len(paths)} dashboards' JSON with positions: {ours:.2f} s cpu, "
+          f"json.loads {plain:.2f} s: ratio {ours / plain:.1f}")
+
+
 def bench_corpus(corpus: str, repeat: int, promtool: str | None) -> bool:
     dashsmith = [sys.executable, "-m", "dashsmith"]
     rules, dashboards = corpus_files(corpus)
@@ -194,6 +220,7 @@ def bench_corpus(corpus: str, repeat: int, promtool: str | None) -> bool:
             ok &= lint_mb <= MEMORY_TARGET_MB
             if command is dashsmith and paths is rules:
                 by_id.update(p["rule"] for p in json.loads(output or "[]"))
+        read_json(dashboards, repeat)
         lint = [*dashsmith, "lint", "--no-tools", "--format", "json", *dashboards]
         measured, output = run_any(lint, scratch)
         by_id.update(p["rule"] for p in json.loads(output or "[]"))

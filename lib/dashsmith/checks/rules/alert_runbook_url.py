@@ -56,16 +56,25 @@ def _runbook(url: str, root: str) -> tuple[str, str, frozenset[str]] | None:
     path = unquote(parts.path)
     if not path.endswith((".md", ".markdown")):
         return None
+    full = _project_file(path, bool(parts.scheme), root)
+    if full is None:
+        return None
+    return (os.path.relpath(full, root), unquote(parts.fragment).lower(),
+            _anchors(full, os.path.getmtime(full)))
+
+
+@functools.lru_cache(maxsize=256)
+def _project_file(path: str, is_url: bool, root: str) -> str | None:
+    """The file of the project a runbook link's path names (asked once per path: a rule file
+    links one runbook from every alert). A URL's path names it under the repository's own
+    prefix (…/blob/main/docs/x.md): the longest of its tails that is a file of the project."""
     segments = [s for s in path.split("/") if s]
-    # A URL's path names the file under the repository's own prefix (…/blob/main/docs/x.md):
-    # the longest of its tails that is a file of the project.
-    candidates = ([path] if not parts.scheme else []) + \
+    candidates = ([] if is_url else [path]) + \
         ["/".join(segments[index:]) for index in range(len(segments))]
     for candidate in candidates:
         full = candidate if os.path.isabs(candidate) else os.path.join(root, candidate)
         if os.path.isfile(full):
-            return (os.path.relpath(full, root), unquote(parts.fragment).lower(),
-                    _anchors(os.path.abspath(full), os.path.getmtime(full)))
+            return os.path.abspath(full)
     return None
 
 
