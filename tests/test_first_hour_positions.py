@@ -93,3 +93,13 @@ def test_a_misspelt_keyword_of_a_declaration_points_at_itself(project, cli):
     assert (f"dashboards/ai.py:{_position(ai, 'titel=')}: error declaration/import cannot "
             "import: TypeError: Dashboard.__init__() got an unexpected keyword argument "
             "'titel'; did you mean 'title'?") in result.output.splitlines(), result.output
+
+
+def test_a_variable_of_a_misspelt_label_gets_the_label_meant(project, cli):
+    board = project / "variable.json"
+    board.write_text('{"uid": "v", "title": "V", "panels": [], "templating": {"list": [\n'
+                     '  {"name": "job", "type": "query", "query": "label_values(jbo)"}]}}\n')
+    result = cli("lint", "--no-tools", str(board))
+    assert result.exit_code == 1
+    assert ": error catalog/unknown-label variable 'job': no metric in the " \
+           "catalog has label 'jbo'; did you mean 'job'?" in result.output, result.output

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from dashsmith.checks import labels
 from dashsmith.checks.rule import Rule
+from dashsmith.checks.spelling import did_you_mean
 from dashsmith.checks.subjects import variable_query
 
 
@@ -40,5 +41,7 @@ class UnknownLabel(Rule):
             parsed = variable_query(variable)
             if parsed and parsed[0] == "label_values" and parsed[1] is None \
                     and parsed[2] not in known and not parsed[2].startswith("$"):
+                hint = did_you_mean(parsed[2], known)
                 yield self.problem(f"variable '{variable.get('name')}': no metric in the catalog "
-                                   f"has label '{parsed[2]}'", doc.variable_source(variable))
+                                   f"has label '{parsed[2]}'" + (f"; {hint}" if hint else ""),
+                                   doc.variable_source(variable))
