@@ -16,6 +16,8 @@ PROMETHEUS_SERIES = frozenset({
 })
 
 
+# setup.cfg's section of lint's settings and suppressions (suppress.py reads it).
+LINT_SECTION = "dashsmith.lint"
 # The Prometheus major version rules target unless [dashsmith.lint] prometheus says otherwise
 # (rules/promql_version.py): what users run now.
 PROMETHEUS = 3

@@ -35,6 +35,7 @@ import re
 from dataclasses import dataclass, field
 
 from dashsmith.checks import pysource
+from dashsmith.checks.context import LINT_SECTION
 from dashsmith.checks.registry import ALL, BY_ID, named
 from dashsmith.checks.rules import alert_severity, promql_version
 from dashsmith.checks.rules.lint_config import LintConfig
@@ -43,7 +44,7 @@ from dashsmith.model.problems import Problem
 from dashsmith.model.settings import DIRECTORIES
 from dashsmith.model.source import Source
 
-SECTION = "dashsmith.lint"
+SECTION = LINT_SECTION
 IN_PATHS = "disable-in"  # [dashsmith.lint] disable-in = PATH: RULE[, RULE] -- reason
 _IN_PATHS_ENTRY = re.compile(r"^(?P<paths>[^:]+?)\s*:\s*(?P<ids>[\w/\-*?]+(?:\s*,\s*[\w/\-*?]+)*)"
                              r"\s*(?:--\s*(?P<reason>.*))?$")

@@ -4,7 +4,7 @@ import re
 from collections.abc import Iterator
 
 from dashsmith import promql
-from dashsmith.checks.context import PROMETHEUS, Context
+from dashsmith.checks.context import LINT_SECTION, PROMETHEUS, Context
 from dashsmith.checks.rule import Rule
 from dashsmith.checks.subjects import QuerySite
 from dashsmith.model.problems import Problem, Severity
@@ -34,9 +34,7 @@ def target(lint_section: dict) -> int | None:
 def of(settings) -> int:
     """The major version a project's rules target; an unreadable setting is a lint/config
     finding (suppress.project), and the default stands meanwhile."""
-    from dashsmith.checks.suppress import SECTION  # suppress reads this module's SETTING
-
-    return target(settings.sections.get(SECTION) or {}) or PROMETHEUS
+    return target(settings.sections.get(LINT_SECTION) or {}) or PROMETHEUS
 
 
 class PromqlVersion(Rule):
