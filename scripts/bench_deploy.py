@@ -20,7 +20,8 @@ Targets (issue 13): with N writes in flight and the same work per request on bot
 (Grafana has no batch save: both write every dashboard once), a first deploy cannot be more
 than about N times faster than the loop, so it must reach >= 0.85 x N; the no-op redeploy makes
 no write and takes <= 0.25 of the first deploy on the legacy path (a version-list read per
-dashboard), <= 0.05 on the /apis path (one paged LIST). They are judged at deploy's default
+dashboard), <= 0.05 on the /apis path (one paged LIST of what the project deployed, metadata
+only). They are judged at deploy's default
 --concurrency; the other levels given with --concurrency are printed beside it. A missed
 target is printed, not an error: only a deploy that fails makes the script exit non-zero.
 """
@@ -174,9 +175,8 @@ def dashsmith_deploy(emu: EmulatorProcess, built, concurrency: int
     elapsed = time.perf_counter() - started
     if not result.ok:
         sys.exit(f"deploy failed on {server.describe()}: {result.counts()}")
-    # deploy reads and writes dashboards through the legacy /api on every release for now
-    # (docs/deploy.md, "Grafana versions"); the /apis path's no-op target is judged once it has one
-    path = "legacy"
+    # the path deploy took there: the legacy /api, or /apis (dashboard.grafana.app v1/v1beta1)
+    path = "apis" if server.uses_apis else "legacy"
     return elapsed, result.counts(), server.describe(), path
 
 

@@ -77,7 +77,10 @@ class Response:
     def encoded_body(self) -> bytes:
         if not self.has_body or self.status == 204:
             return b""
-        return json.dumps(self.body, separators=(",", ":")).encode()
+        try:  # fast (a dashboard is tens of KB); what orjson refuses, Python's json writes
+            return orjson.dumps(self.body)
+        except TypeError:
+            return json.dumps(self.body, separators=(",", ":")).encode()
 
     def all_headers(self) -> dict[str, str]:
         headers = dict(self.headers)

@@ -214,11 +214,20 @@ def _read_apis(grafana, desired: Desired, project: str, concurrency: int, done,
 
     resource = target.dashboard_resource()
     code = {d.uid: d for d in desired.dashboards}
-    # The one LIST that finds everything this project deployed. Its items are checked for the
-    # label too: a server that ignored the selector would list every dashboard.
+    # The one LIST that finds everything this project deployed, metadata only (all a dashboard
+    # nobody changed since needs: its label, what dashsmith recorded, its generation). Its
+    # items are checked for the label too: a server that ignored the selector would list
+    # every dashboard.
     owned = {item["metadata"]["name"]: item
-             for item in apis.list(resource, label_selector=f"{PROJECT_LABEL}={project}")
+             for item in apis.list(resource, label_selector=f"{PROJECT_LABEL}={project}",
+                                   metadata_only=True)
              if (item["metadata"].get("labels") or {}).get(PROJECT_LABEL) == project}
+    # The whole object of those whose content matters: changed since dashsmith wrote them,
+    # changed in the code (to show the difference), or no longer in it (to name them).
+    needed = [uid for uid, item in owned.items()
+              if "spec" not in item and _content_needed(item, code.get(uid))]
+    bodies = workers.run_all_or_raise(lambda uid: apis.get(resource, uid), needed, concurrency)
+    owned.update({uid: body for uid, body in zip(needed, bodies, strict=True) if body})
     unseen = [uid for uid in code if uid not in owned]
     objects = dict(owned)
     objects.update(_look_up(apis, resource, unseen, concurrency))
@@ -237,6 +246,12 @@ def _read_apis(grafana, desired: Desired, project: str, concurrency: int, done,
             done()
     live.dashboards = {d.uid: d for d in dashboards if d is not None}
     return live
+
+
+def _content_needed(item: dict, want: DesiredDashboard | None) -> bool:
+    stamp = stamp_of(item.get("metadata"))
+    return (want is None or want.hash != stamp.hash
+            or (item.get("metadata") or {}).get("generation") != stamp.generation)
 
 
 def _look_up(apis: ApisClient, resource, uids: list[str], concurrency: int,
@@ -288,8 +303,12 @@ def dashboard_from_object(grafana, item: dict, want: DesiredDashboard | None, pr
         return _replace(found, resource_version=resource_version, labelled=False,
                         version=generation if generation is not None else found.version)
     common: dict[str, Any] = {
-        "uid": uid, "title": str(spec.get("title") or uid), "folder_uid": folder_uid,
-        "managed": MARKER_TAG in (tags or []), "version": generation,
+        "uid": uid, "title": str(spec.get("title") or (want.title if want else uid)),
+        "folder_uid": folder_uid,
+        # read without its spec (a metadata-only LIST): unchanged since a dashsmith deploy
+        # wrote it, with dashsmith's marker tag
+        "managed": MARKER_TAG in (tags or []) if "spec" in item else True,
+        "version": generation,
         "recorded_hash": stamp.hash, "recorded_project": stamp.project,
         # dashsmith's own stamp (kubectl, the project in its label) is no other tool's, whichever
         # project it names: the plan tells another project's dashboard by recorded_project

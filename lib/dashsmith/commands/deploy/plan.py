@@ -320,10 +320,10 @@ def _dashboard(want: DesiredDashboard, have: LiveDashboard | None, force: bool,
                             "hash": want.hash, "source": str(want.source)}
     if have is None:
         return Change(action=Action.CREATE, reason="new", operation="create", **base)
-    code = want.compared_with(have.stored)
     base.update(seen=Seen(True, version=have.version, resource_version=have.resource_version),
                 owner=have.recorded_project,
-                diff=_diff(have.normalized, code) if have.normalized else ())
+                diff=_diff(have.normalized, want.compared_with(have.stored))
+                if have.normalized else ())
     if have.manager is not None:
         return _left_to(have.manager, base)
     if have.v2_lost is not None:
