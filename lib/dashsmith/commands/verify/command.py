@@ -111,14 +111,20 @@ def _info_line(problems: list[Problem]) -> str:
               help="Also scrape this target under this job (repeatable): your application on "
                    "its own port, e.g. tradingagents=127.0.0.1:8001 (default: setup.cfg's "
                    "[dashsmith.demo] scrape).")
-def demo(scrape_interval, max_for, scrape):
+@click.option("--port", "ports", multiple=True, metavar="[NAME=]PORT",
+              callback=lambda ctx, param, value: _ports(value),
+              help="Listen on this port instead of a free one (repeatable): a bare port is "
+                   "Prometheus's (e.g. 9090), NAME=PORT another's (alertmanager, exporter, node, "
+                   "postgres, postgres_exporter).")
+def demo(scrape_interval, max_for, scrape, ports):
     """Run the real stack (Prometheus with the compiled rules, Alertmanager, node_exporter,
     PostgreSQL and postgres_exporter, the synthetic exporter) in the foreground until Ctrl-C."""
     from dashsmith.commands.verify.stack import Stack, StackError
 
     project = load_project(click.get_current_context())
     scrape = scrape or _configured_targets(project.settings)
-    stack = Stack(project, scrape_interval=scrape_interval, max_for=max_for, scrape=scrape)
+    stack = Stack(project, scrape_interval=scrape_interval, max_for=max_for, scrape=scrape,
+                  fixed_ports=ports)
     signal.signal(signal.SIGTERM, _interrupt)
     try:
         click.echo("starting the stack ...", err=True)
@@ -131,6 +137,9 @@ def demo(scrape_interval, max_for, scrape):
             click.echo(f"Also scraped:  job {job}: {', '.join(targets)}")
         click.echo(f"Verify:        dashsmith verify --prometheus {stack.prometheus_url} "
                    f"--scrape-interval {scrape_interval} --range 5m")
+        # No Grafana runs here: the dashboards' numbers are watched as preview draws them.
+        click.echo(f"Dashboards:    dashsmith preview --prometheus {stack.prometheus_url} "
+                   "--range 5m  (PNGs in previews/; run again to refresh)")
         click.echo("Faults (switch with curl -X POST <workload>/fault/<name>; 'normal' ends it):")
         for fault in FAULTS.values():
             click.echo(f"  {fault.name:<20} {fault.description}")
@@ -152,6 +161,15 @@ def _targets(values: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
         return parse_targets(values)
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="--scrape") from None
+
+
+def _ports(values: tuple[str, ...]) -> dict[str, int]:
+    from dashsmith.commands.verify.stack import parse_ports
+
+    try:
+        return parse_ports(values)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--port") from None
 
 
 DEMO_SECTION = "dashsmith.demo"

@@ -46,6 +46,8 @@ SUPERUSER = "dashsmith"
 # Scrape jobs, named as the catalog's exporters: job → (component, its port's name).
 JOBS = {"tradingagents": ("exporter", "exporter"), "node": ("node", "node"),
         "postgres": ("postgres", "postgres_exporter")}
+# The stack's listening ports, by name: each a free one unless Stack(fixed_ports=) names it.
+PORTS = ("prometheus", "alertmanager", "exporter", "node", "postgres", "postgres_exporter")
 POSTGRES_EXPORTER_TIMEOUT = 2  # seconds
 _PR_SET_PDEATHSIG = 1
 _SEARCH_DIRS = ("/usr/sbin", "/usr/lib/postgresql/15/bin", "/usr/lib/postgresql/16/bin",
@@ -97,6 +99,18 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def _port_taken(port: int) -> bool:
+    """Whether something already listens on 127.0.0.1:port (the program given it would exit
+    with 'address already in use' a moment later, far from the option that chose it)."""
+    with socket.socket() as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return True
+    return False
 
 
 class NotificationSink:
@@ -179,6 +193,9 @@ class Stack:
     # more of them. A job the stack has (tradingagents, node, postgres) scrapes them beside its
     # own; another job is added. parse_targets() reads them as `demo --scrape` takes them.
     scrape: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # Ports chosen by the caller, name (one of PORTS) → port: `demo --port 9090` keeps
+    # Prometheus where a bookmark or a Grafana data source expects it. The rest are free ones.
+    fixed_ports: dict[str, int] = field(default_factory=dict)
     root: str = ""
     ports: dict = field(default_factory=dict)
     processes: list[Process] = field(default_factory=list)
@@ -220,9 +237,7 @@ class Stack:
         self.root = tempfile.mkdtemp(prefix="dashsmith-stack-")
         try:
             os.chmod(self.root, 0o711)  # PostgreSQL's account must reach its data dir
-            self.ports = {name: free_port() for name in
-                          ("prometheus", "alertmanager", "exporter", "node", "postgres",
-                           "postgres_exporter")}
+            self.ports = self._choose_ports()
             deadline = time.monotonic() + timeout
             if "postgres" in self.components:
                 self._start_postgres()
@@ -242,6 +257,23 @@ class Stack:
         except BaseException:
             self.stop()
             raise
+
+    def _choose_ports(self) -> dict[str, int]:
+        unknown = sorted(set(self.fixed_ports) - set(PORTS))
+        if unknown:
+            raise StackError(f"no port named {', '.join(unknown)} (known: {', '.join(PORTS)})")
+        for name, port in self.fixed_ports.items():
+            same = [other for other, p in self.fixed_ports.items() if p == port and other != name]
+            if same:
+                raise StackError(f"port {port} is given to both {name} and {same[0]}")
+            if _port_taken(port):
+                raise StackError(f"port {port} for {name} is in use on 127.0.0.1")
+        taken = set(self.fixed_ports.values())
+        ports = dict(self.fixed_ports)
+        for name in PORTS:
+            while name not in ports or (name not in self.fixed_ports and ports[name] in taken):
+                ports[name] = free_port()  # never one the caller fixed for another program
+        return ports
 
     def stop(self, grace: float = 5):
         for process in reversed(self.processes):
@@ -526,6 +558,22 @@ def parse_targets(values: tuple[str, ...] | list[str]) -> dict[str, tuple[str, .
                 raise ValueError(f"{value!r}: {host!r} is not HOST:PORT")
         targets.setdefault(job, []).extend(hosts)
     return {job: tuple(hosts) for job, hosts in targets.items()}
+
+
+def parse_ports(values: tuple[str, ...] | list[str]) -> dict[str, int]:
+    """`demo --port` values as Stack.fixed_ports: `PORT` is Prometheus's, `NAME=PORT` another
+    program's (NAME one of PORTS); ValueError naming a value that is neither."""
+    ports: dict[str, int] = {}
+    for value in values:
+        name, _, port = value.rpartition("=")
+        name = name.strip() or "prometheus"
+        if name not in PORTS:
+            raise ValueError(f"{value!r}: no port named {name!r} (known: {', '.join(PORTS)})")
+        if not port.strip().isdigit() or not 0 < int(port) < 65536:
+            raise ValueError(f"{value!r}: use PORT or NAME=PORT with a port from 1 to 65535 "
+                             "(e.g. 9090 or alertmanager=9093)")
+        ports[name] = int(port)
+    return ports
 
 
 def _postgres_account():
