@@ -52,6 +52,7 @@ DEFAULT_CORPUS = os.path.join(os.path.dirname(REPO), "shared", "corpus")
 SETUP_CFG = "[dashsmith]\ndashboards = dashboards\nalerts = alerts\ncatalog = metrics\n"
 # lint's findings outside the imported modules (in the inferred metrics/imported.py)
 INFERRED_FINDINGS: Counter[str] = Counter()
+EXAMPLES: dict[str, list[str]] = {}  # rule → messages of catalog findings, for --verbose
 
 
 @dataclass
@@ -68,6 +69,16 @@ class Outcome:
     reimports: bool = False
     findings: list[str] = field(default_factory=list)  # rule ids, catalog rules aside
     catalog_findings: list[str] = field(default_factory=list)  # catalog/* rule ids
+    panels: int = 0  # in the original, rows' panels included
+
+
+def panel_count(dashboard: dict) -> int:
+    count = 0
+    for panel in dashboard.get("panels") or []:
+        count += 1 + len(panel.get("panels") or [])
+    for row in dashboard.get("rows") or []:
+        count += len(row.get("panels") or [])
+    return count
 
 
 def project(root: str, catalog: str) -> str:
@@ -124,6 +135,7 @@ def import_one(path: str, relative: str, scratch: str, catalog: str) -> Outcome:
     outcome.baseline = time.perf_counter() - start
     original = original.get("dashboard", original) if isinstance(original, dict) else original
     outcome.uid = original["uid"]
+    outcome.panels = panel_count(original)
     shutil.rmtree(root)
     return outcome
 
@@ -178,6 +190,8 @@ def check_built(outcomes: list[Outcome], files: dict[str, str], scratch: str,
                 INFERRED_FINDINGS[finding["rule"]] += 1
             elif finding["rule"].startswith("catalog/"):
                 owner.catalog_findings.append(finding["rule"])
+                EXAMPLES.setdefault(finding["rule"], []).append(
+                    f"{owner.path}: {finding['message']}")
             else:
                 owner.findings.append(finding["rule"])
 
@@ -237,6 +251,9 @@ def report(outcomes: list[Outcome], total: float, verbose: bool) -> None:
         for rule, count in rules.most_common():
             modules = sum(rule in pick(o) for o in imported)
             print(f"    {count:5} {rule} in {modules} modules")
+            if verbose:
+                for example in EXAMPLES.get(rule, [])[:6]:
+                    print(f"            {example[:220]}")
     if INFERRED_FINDINGS:
         print(f"  in the inferred metrics modules: {dict(INFERRED_FINDINGS)}")
     if verbose:
@@ -245,13 +262,16 @@ def report(outcomes: list[Outcome], total: float, verbose: bool) -> None:
                 print(f"  not the same: {o.path} (round-trip {o.round_trips}, "
                       f"re-import {o.reimports})")
     seconds = sorted(o.seconds for o in outcomes)
-    print(f"import time:   {sum(seconds):.1f} s for all, median {seconds[len(seconds) // 2]:.3f} s,"
-          f" max {seconds[-1]:.2f} s")
+    print(f"import time:   {sum(seconds):.1f} s for all (target: the corpus in <= 60 s), median "
+          f"{seconds[len(seconds) // 2]:.3f} s, max {seconds[-1]:.2f} s")
+    largest = max(imported, key=lambda o: o.panels, default=None)
+    if largest is not None:
+        print(f"largest:       {largest.panels} panels in {largest.seconds:.2f} s (target: 125 "
+              f"panels in <= 2 s)  {largest.path}")
     slowest = sorted(imported, key=lambda o: -o.seconds)[:5]
     for o in slowest:
-        panels = o.module.count("\n            ") if o.module else 0
         print(f"  {o.seconds:6.2f} s (baseline {o.baseline:.3f} s, x{o.seconds / o.baseline:.0f})"
-              f"  {o.path}" + ("" if panels else ""))
+              f"  {o.panels:4} panels  {o.path}")
     baseline = sum(o.baseline for o in imported)
     ratio = sum(o.seconds for o in imported) / baseline if baseline else 0
     print(f"baseline:      {baseline:.1f} s (JSON read + one render of each imported "

@@ -257,3 +257,38 @@ def test_a_schema_v2_dashboard_is_refused_naming_what_it_holds(cli, project, tmp
     assert "export it from Grafana as classic JSON" in result.output
     assert "nothing was written" in result.output
     assert list((project / "dashboards").glob("dynamic*.py")) == []
+
+
+def test_variables_over_another_data_source_variable_use_the_helpers(cli, project, tmp_path):
+    prometheus = {"name": "prom", "type": "datasource", "query": "prometheus",
+                  "label": "Prometheus", "regex": "(?!usage).+"}
+    loki = {"name": "loki", "type": "datasource", "query": "loki", "label": "Logs", "hide": 2}
+    job = {"name": "job", "type": "query", "datasource": {"uid": "${prom}"},
+           "query": 'label_values(up{cluster=~"$cluster",env="prod"}, job)', "label": "Job",
+           "includeAll": True, "multi": True, "allValue": ".*", "refresh": 1}
+    panel = timeseries(1, "Up", "up", datasource={"type": "prometheus", "uid": "${prom}"})
+    text, _ = imported(cli, project, tmp_path,
+                       dashboard(panel, variables=[prometheus, loki, job]))
+    assert "g.Template" not in text
+    assert 'datasource_variable(\n            "prom",' in text or \
+        'datasource_variable("prom",' in text
+    assert 'plugin="loki"' in text and "hide=2" in text
+    assert "label_variable(" in text and 'all_value=".*"' in text and "refresh=1" in text
+    # {"uid": "${prom}"} and {"type": "prometheus", "uid": "${prom}"}: one data source, one name
+    assert text.count("${prom}") == 1
+
+
+def test_a_query_written_on_several_lines_is_one_string_with_its_lines(cli, project, tmp_path):
+    expr = 'sum by (job) (\n  rate(http_requests_total{code=~"5.."}[$__rate_interval])\n)'
+    text, built = imported(cli, project, tmp_path, dashboard(timeseries(1, "Errors", expr)))
+    assert '"""sum by (job) (\n  rate(http_requests_total{code=~"5.."}[$__rate_interval])\n)"""' \
+        in text
+    assert built["panels"][0]["targets"][0]["expr"] == expr
+
+
+def test_a_long_query_is_never_cut_inside_a_selector(cli, project, tmp_path):
+    selector = '{' + ",".join(f'label_{n}=~"$value_{n}"' for n in range(8)) + '}'
+    expr = f"sum by (instance) (rate(http_requests_total{selector}[$__rate_interval]))"
+    text, _ = imported(cli, project, tmp_path, dashboard(timeseries(1, "Long", expr)))
+    [line] = [line for line in text.splitlines() if "http_requests_total" in line]
+    assert line.strip() == f"'(rate(http_requests_total{selector}[$__rate_interval]))',"

@@ -8,6 +8,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import orjson
+
 from dashsmith.grafana.equivalence import canonical, same
 
 MISSING = object()
@@ -38,9 +40,24 @@ def differences(target: object, built: object, path: Path = ()) -> list[Path]:
         return out
     if target is MISSING and built is MISSING:
         return []
-    if target is MISSING or built is MISSING or not same(target, built):
+    if target is MISSING or built is MISSING or not _same(target, built):
         return [path]
     return []
+
+
+def _same(a: object, b: object) -> bool:
+    """grafana.equivalence.same, without its canonical copies when the two serialise alike
+    (the common case while fitting: most of a panel is already right)."""
+    if type(a) is type(b) and type(a) in (str, int, bool):
+        return bool(a == b)
+    if type(a) is list and type(b) is list:
+        try:
+            if orjson.dumps(a, option=orjson.OPT_SORT_KEYS) == \
+                    orjson.dumps(b, option=orjson.OPT_SORT_KEYS):
+                return True
+        except TypeError:
+            pass
+    return same(a, b)
 
 
 def overlay(target: dict, built: dict, default_of: DefaultOf,
@@ -131,13 +148,15 @@ def _without_needless(render: Callable[[dict], dict], target: dict, options: dic
         return len([p for p in differences(target, render(chosen)) if p[:1] not in skip_paths])
 
     skip_paths = {(key,) for key in skip}
+    current = misses(options) if options else 0
     for name in list(options):
         trial = {k: v for k, v in options.items() if k != name}
         try:
-            if misses(trial) <= misses(options):
-                options = trial
+            found = misses(trial)
         except (TypeError, ValueError):
             continue
+        if found <= current:
+            options, current = trial, found
     return options
 
 
