@@ -28,6 +28,7 @@ from grafana_client.client import GrafanaClientError, GrafanaException
 from dashsmith.grafana import retry
 from dashsmith.grafana.apis import ApisClient, ApisError, Resource
 from dashsmith.grafana.connection import Connection, explain
+from dashsmith.grafana.ownership import PROJECT_LABEL
 from dashsmith.grafana.server import ServerInfo
 
 PROBE_TAG = "dashsmith-doctor"
@@ -56,6 +57,10 @@ class ProbeResult:
     apis_stale_status: int | None = None
     apis_identical_keeps_generation: bool | None = None
     apis_first_put_migrated: bool | None = None  # the first PUT through /apis changed the spec
+    # deploy's one LIST: does a labelSelector on a label of dashsmith's select (only) the
+    # dashboard carrying it, and does a metadata-only LIST come back without the specs
+    apis_label_selector: bool | None = None
+    apis_metadata_only: bool | None = None
     deleted: list[str] = field(default_factory=list)  # "dashboard <uid>", "folder <uid>"
     cleanup_errors: list[str] = field(default_factory=list)
     failure: str = ""  # why the probe stopped early, secret-free ("" when it ran through)
@@ -91,6 +96,16 @@ class ProbeResult:
                      else "ACCEPTED")
             out.append(f"{info.dashboard_api}: stale resourceVersion: {stale}; "
                        f"identical PUT: {kept}")
+            if self.apis_label_selector is not None:
+                out.append(f"{info.dashboard_api}: LIST by label: " + (
+                    "selects what carries the label (deploy's one LIST)"
+                    if self.apis_label_selector else
+                    "IGNORED the selector (deploy still checks each label; slower)"))
+            if self.apis_metadata_only is not None:
+                out.append(f"{info.dashboard_api}: metadata-only LIST: " + (
+                    "answered (a no-op deploy reads no dashboard's content)"
+                    if self.apis_metadata_only else
+                    "not offered: whole objects (a no-op deploy reads every spec)"))
             if self.apis_first_put_migrated:
                 out.append(f"{info.dashboard_api}: reading a legacy-saved dashboard through it "
                            "migrates the spec (a first PUT of what it read is a new version)")
@@ -110,6 +125,8 @@ class ProbeResult:
                 "apis_stale_status": self.apis_stale_status,
                 "apis_identical_keeps_generation": self.apis_identical_keeps_generation,
                 "apis_first_put_migrated": self.apis_first_put_migrated,
+                "apis_label_selector": self.apis_label_selector,
+                "apis_metadata_only": self.apis_metadata_only,
                 "deleted": self.deleted, "cleaned_up": not self.cleanup_errors,
                 "cleanup_errors": self.cleanup_errors,
                 "failure": self.failure or None, "failure_kind": self.failure_kind or None}
@@ -194,6 +211,15 @@ def _measure_apis(apis: ApisClient, resource: Resource, uid: str, result: ProbeR
         apis.update(resource, {**same, "spec": {**spec, "description": "stale"}})
     except ApisError as error:  # Conflict, expected
         result.apis_stale_status = error.status_code
+    # deploy's LIST: a label only this scratch dashboard carries (a metadata-only write)
+    current = apis.get(resource, uid) or {}
+    metadata = dict(current.get("metadata") or {})
+    metadata["labels"] = {**(metadata.get("labels") or {}), PROJECT_LABEL: uid}
+    apis.update(resource, {**current, "metadata": metadata})
+    found = apis.list(resource, label_selector=f"{PROJECT_LABEL}={uid}", metadata_only=True,
+                      limit=5)
+    result.apis_label_selector = [(i.get("metadata") or {}).get("name") for i in found] == [uid]
+    result.apis_metadata_only = bool(found) and all("spec" not in i for i in found)
 
 
 def _generation(obj: dict[str, Any]) -> Any:
