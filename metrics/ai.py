@@ -4,7 +4,8 @@ when [dashsmith] ai_metrics = app (metrics/genai.py has the OpenTelemetry GenAI 
 from dashsmith import Counter, Gauge, Histogram, Label
 from metrics import config
 
-PROVIDER = Label("provider", ["anthropic"], help="LLM provider (OpenTelemetry gen_ai.provider.name)")
+PROVIDER = Label("provider", ["anthropic"],
+                 help="LLM provider (OpenTelemetry gen_ai.provider.name)")
 MODEL = Label("model", help="Model id, e.g. claude-haiku-4-5-20251001")
 TIER = Label("tier", ["fast", "medium"], help="Model tier the platform asked for")
 TOKEN_TYPE = Label("type", ["input", "output"], help="input includes cache tokens")

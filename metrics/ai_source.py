@@ -22,7 +22,6 @@ from __future__ import annotations
 from dashsmith import Events, Latency, Record, Selector
 from dashsmith.model.prices import DATED_MODEL, PRICED_AS, PRICE_SERIES
 from dashsmith.model.project_settings import of_module
-# WINDOW: where the SLO expansion writes each alert window into an SLI.
 from dashsmith.slo.declaration import WINDOW, bucket_regex
 from metrics import config, genai
 from metrics.prices import CLAUDE
@@ -165,6 +164,7 @@ class GenAIMetrics:
         if not genai.UTF8:
             return Latency(self.latency_histogram, below=bound, selector=fast)
         below = f'le=~"{bucket_regex(bound)}"'
+        # WINDOW: where the SLO expansion writes each alert window into an SLI.
         calls = f"sum(rate({_select(genai.DURATION + '_count', None, fast)}[{WINDOW}]))"
         fast_enough = _select(genai.DURATION + "_bucket", None, fast, below)
         fast_enough = f"sum(rate({fast_enough}[{WINDOW}]))"
