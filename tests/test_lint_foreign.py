@@ -148,3 +148,19 @@ def test_an_alert_on_an_info_series_selected_by_its_state_has_a_condition(lint, 
     code, lines = lint("--no-tools", "info.yml")
     assert [line.split()[2] + " " + line.split()[4] for line in lines[:-1]] == [
         "alert/comparison 'AlwaysFiring'"], lines
+
+
+def test_a_legend_label_an_aggregation_removed_is_named_without_a_catalog(lint, tmp_path):
+    """Outside a project nothing says which labels a metric has, but a label its selector
+    asks for by value is there: the aggregation that drops it is named."""
+    _dashboard(tmp_path / "d.json", "d")
+    data = json.loads((tmp_path / "d.json").read_text())
+    data["panels"][0]["description"] = "Requests."
+    data["panels"][0]["targets"][0].update(
+        expr='sum(rate(http_requests_total{instance=~"$instance"}[$__rate_interval]))',
+        legendFormat="{{instance}}")
+    (tmp_path / "d.json").write_text(json.dumps(data, indent=2))
+    code, lines = lint("--no-tools", "d.json")
+    assert [line.split(" ", 3)[3] for line in lines[:-1]] == [
+        "the legend '{{instance}}': label 'instance' is not in the result: `sum` removes it; "
+        "keep it with `by (instance, ...)`"], lines

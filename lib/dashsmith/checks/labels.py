@@ -171,10 +171,21 @@ def _check(label: str, node, labels_of: _Labels, usage: str, site, written: bool
         return LabelReference(UNKNOWN, label, f"{usage}: no series here has label '{label}'"
                               f"{_known(available, label)}", offset)
     dropped = promql.dropped_by(node, label, labels_of, labels_of.memo)
+    if dropped is None:  # without a catalog: the labels its selectors ask for are there
+        dropped = promql.dropped_by(node, label, lambda selector: _matched(selector, labels_of))
     how = f"`{dropped}` removes it" if dropped is not None else "the expression does not keep it"
     keep = f"; keep it with `by ({label}, ...)`" if isinstance(dropped, promql.Aggregate) else ""
     return LabelReference(IMPOSSIBLE, label, f"{usage}: label '{label}' is not in the result: "
                           f"{how}{keep}", offset)
+
+
+def _matched(selector: promql.Selector, labels_of: _Labels) -> frozenset[str] | None:
+    """The labels a selector's series have for sure: the catalog's, or those its matchers ask
+    for by value (`instance=~"$instance"`)."""
+    known = labels_of(selector)
+    asked = frozenset(m.label for m in selector.matchers
+                      if m.op in ("=", "=~") and m.value and m.label != "__name__")
+    return known | asked if known is not None else asked or None
 
 
 def _known(labels, label: str) -> str:
