@@ -38,7 +38,7 @@ class AlertRunbookUrl(Rule):
             yield self.problem(f"alert '{rule.name}' has no runbook_url: link the runbook "
                                "section for it", rule.source)
             return
-        found = _runbook(str(url), context.root or os.getcwd())
+        found = _runbook(str(url), context.root)
         if found is None:
             return
         path, anchor, anchors = found
@@ -49,13 +49,16 @@ class AlertRunbookUrl(Rule):
                                f"has no such heading: {how}", rule.source)
 
 
-def _runbook(url: str, root: str) -> tuple[str, str, frozenset[str]] | None:
+def _runbook(url: str, root: str | None) -> tuple[str, str, frozenset[str]] | None:
     """(the project's file, the anchor, the file's anchors) when `url` links a Markdown file
-    of the project at `root`; None when it links something else (a wiki, another site)."""
+    of the project at `root`; None when it links something else (a wiki, another site). A
+    URL is a project's file only inside a project: outside one (a vendored mixin's rules), a
+    runbook.md that happens to be at hand is no evidence; a relative path is one."""
     parts = urlsplit(url)
     path = unquote(parts.path)
-    if not path.endswith((".md", ".markdown")):
+    if not path.endswith((".md", ".markdown")) or (parts.scheme and root is None):
         return None
+    root = root or os.getcwd()
     full = _project_file(path, bool(parts.scheme), root)
     if full is None:
         return None
