@@ -116,3 +116,14 @@ def test_queries_of_other_data_sources_infer_nothing(cli, project, tmp_path):
     result = cli("import", write(tmp_path, loki))
     assert result.exit_code == 0, result.output
     assert not (project / "metrics" / "imported.py").exists()
+
+
+def test_recorded_buckets_are_left_to_their_rules(cli, project, tmp_path):
+    data = dashboard("recorded", (
+        "histogram_quantile(0.99, sum by (le) (job:http_duration_seconds_bucket:rate5m))", ""))
+    result = cli("import", write(tmp_path, data))
+    assert result.exit_code == 0, result.output
+    assert "1 recording rules' outputs that histogram_quantile() reads are not declared (a " \
+           "catalog entry cannot say they hold buckets): add their rules to alerts/ " \
+           "(job:http_duration_seconds_bucket:rate5m)" in result.output
+    assert not (project / "metrics" / "imported.py").exists()

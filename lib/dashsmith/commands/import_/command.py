@@ -201,6 +201,11 @@ def _next_step(project: Project, proposal: metrics.Proposal, no_metrics: bool,
         else:
             click.echo(f"{done} {where}: {len(new)} metrics the queries read and the catalog "
                        f"lacked, inferred from the queries ({what}){rules}")
+    if proposal.left_out:
+        names = ", ".join(proposal.left_out[:3]) + (" ..." if len(proposal.left_out) > 3 else "")
+        click.echo(f"  {len(proposal.left_out)} recording rules' outputs that "
+                   "histogram_quantile() reads are not declared (a catalog entry cannot say "
+                   f"they hold buckets): add their rules to alerts/ ({names})")
     for line in proposal.missing_labels[:10]:
         click.echo(f"  the catalog's {line}, which the queries read: add it there")
     if len(proposal.missing_labels) > 10:

@@ -76,6 +76,7 @@ class Proposal:
     path: str  # where the module is
     text: str  # its text
     missing_labels: list[str] = field(default_factory=list)  # of metrics a person declared
+    left_out: list[str] = field(default_factory=list)  # recorded buckets: their rules missing
 
 
 def uses(dashboards: Iterable[dict]) -> dict[str, tuple[Use, set[str]]]:
@@ -188,7 +189,7 @@ def infer(found: dict[str, tuple[Use, set[str]]], known: set[str]) -> list[Infer
                                  "it has a `quantile`", sorted(titles))
             taken.update(parts)
     for name, (use, readers) in sorted(unknown.items()):
-        if name in taken or name in out:
+        if name in taken or name in out or _recorded_buckets(name, use):
             continue
         # What the queries do decides; the name only where they say nothing either way (a
         # _total the dashboards only read as it is is a gauge to them: some exporters name
@@ -203,6 +204,18 @@ def infer(found: dict[str, tuple[Use, set[str]]], known: set[str]) -> list[Infer
             kind, why = MetricType.GAUGE, "only counted or listed"
         out[name] = Inferred(name, kind, sorted(_plain(use.labels)), why, sorted(readers))
     return sorted(out.values(), key=lambda m: m.name)
+
+
+def _recorded_buckets(name: str, use: Use) -> bool:
+    """A recording rule's output that histogram_quantile() reads (`job:x_bucket:rate5m`): it
+    holds buckets, which no catalog entry can say of a recorded name; its rule is what is
+    missing, so it is left to lint's catalog/unknown-metric."""
+    return ":" in name and use.quantile
+
+
+def recorded_buckets(found: dict[str, tuple[Use, set[str]]], known: set[str]) -> list[str]:
+    return sorted(name for name, (use, _) in found.items()
+                  if name not in known and _recorded_buckets(name, use))
 
 
 def _join(unknown: dict[str, tuple[Use, set[str]]], parts: list[str]) -> tuple[set, set]:
@@ -264,7 +277,7 @@ def propose(dashboards: list[dict], catalog: Catalog, records: Iterable[str],
         merged[name] = inferred[name]
     metrics = sorted(merged.values(), key=lambda m: m.name)
     return Proposal(metrics, fresh, path, module_text(metrics),
-                    missing_labels(found, catalog))
+                    missing_labels(found, catalog), recorded_buckets(found, known))
 
 
 def _covered(name: str, merged: dict[str, Inferred]) -> bool:
