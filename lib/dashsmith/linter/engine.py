@@ -173,21 +173,20 @@ def _with_promtool(problems: list[Problem], files, rules, target: int) -> list[P
     rule_at = _RuleAt(rules)
     reported = {rule_at(p.source) for p in problems
                 if p.severity is Severity.ERROR and p.rule in _REFUSED_BY_PROMETHEUS}
-    version = promtool.major_version(path)
-    older = version is not None and version < target
-    readable = {rule_at(rule.source) for rule in rules
-                if promql.parse(rule.expr, grafana=False).error is None} if older else set()
-    set_aside: Problem | None = None
-    for problem in promtool.check_rules(path, files, rules):
-        place = rule_at(problem.source)
-        if place in reported:
-            continue
-        if place in readable and promtool.SYNTAX_REFUSAL.search(problem.message):
-            set_aside = set_aside or problem
-            continue
-        problems.append(problem)
-    if set_aside is not None and version is not None:
-        problems.append(promtool.older_than_target(set_aside, version))
+    found = [(problem, rule_at(problem.source))
+             for problem in promtool.check_rules(path, files, rules)]
+    found = [(problem, place) for problem, place in found if place not in reported]
+    # Asked only when promtool refused syntax (a second promtool process, for its version).
+    refusals = [p for p, _ in found if promtool.SYNTAX_REFUSAL.search(p.message)]
+    version = promtool.major_version(path) if refusals else None
+    readable: set[tuple[str, int]] = set()
+    if version is not None and version < target:
+        readable = {rule_at(rule.source) for rule in rules
+                    if promql.parse(rule.expr, grafana=False).error is None}
+    set_aside = [p for p, place in found if place in readable and p in refusals]
+    problems += [p for p, _ in found if p not in set_aside]
+    if set_aside and version is not None:
+        problems.append(promtool.older_than_target(set_aside[0], version))
     return problems
 
 
