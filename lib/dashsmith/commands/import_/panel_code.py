@@ -59,6 +59,7 @@ class Candidate:
     helper: bool  # a project helper taking title, *queries, **options
     instant: bool = False  # what the declaration assumes for its queries
     extract: Callable[[dict], dict] | None = None  # original → helper keyword arguments
+    applies: Callable[[dict], bool] | None = None  # whether worth fitting (None: always)
 
 
 class _Make(Protocol):
@@ -166,6 +167,11 @@ def _barchart(panel: dict) -> dict:
     return out
 
 
+def _draws_bars(panel: dict) -> bool:
+    """The barchart helper is a time series drawn as bars: worth fitting only to one."""
+    return get(panel, ("fieldConfig", "defaults", "custom", "drawStyle"), "") == "bars"
+
+
 def _with_thresholds(out: dict, panel: dict) -> dict:
     thresholds = thresholds_argument(panel)
     if thresholds:
@@ -176,7 +182,8 @@ def _with_thresholds(out: dict, panel: dict) -> dict:
 HELPERS = {
     "timeseries": [Candidate("timeseries", helpers.timeseries, g.TimeSeries, True,
                              extract=_timeseries),
-                   Candidate("barchart", helpers.barchart, g.TimeSeries, True, extract=_barchart)],
+                   Candidate("barchart", helpers.barchart, g.TimeSeries, True, extract=_barchart,
+                             applies=_draws_bars)],
     "stat": [Candidate("stat", helpers.stat, g.Stat, True, instant=True, extract=_stat)],
     "gauge": [Candidate("gauge", helpers.gauge, g.GaugePanel, True, instant=True, extract=_gauge)],
     "bargauge": [Candidate("bargauge", helpers.bargauge, g.BarGauge, True, instant=True,
@@ -200,7 +207,7 @@ def fit_panel(original: dict) -> FittedPanel:
     if "libraryPanel" in original:
         return _library(original, target)
     kind = original.get("type", "")
-    candidates = list(HELPERS.get(kind, []))
+    candidates = [c for c in HELPERS.get(kind, []) if c.applies is None or c.applies(original)]
     if kind in CLASSES:
         candidates.append(Candidate(f"g.{CLASSES[kind].__name__}", CLASSES[kind], CLASSES[kind],
                                     False))
