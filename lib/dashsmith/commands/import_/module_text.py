@@ -31,13 +31,15 @@ def hoist_datasources(node: Call) -> dict[str, object]:
             holder[key] = Name("DATASOURCE", model.DATASOURCE)
             continue
         # One name for one data source, however it is written ($x, ${x}, {"uid": "$x"} ...:
-        # the writings Grafana resolves alike); the most common writing is the constant.
+        # the writings Grafana resolves alike); the constant is the writing that names the
+        # type (lint tells PromQL from SQL or LogQL by it), else the most common one.
         reference = repr(datasource_reference(canonical(value)))
         counts.setdefault(reference, []).append((holder, key, value))
     names = {"DATASOURCE"}  # dashsmith's own, imported by that name
     for uses in counts.values():
         writings = Counter(repr(use[2]) for use in uses)
-        value = next(use[2] for use in uses if repr(use[2]) == writings.most_common(1)[0][0])
+        value = max((use[2] for use in uses),
+                    key=lambda v: (isinstance(v, dict) and bool(v.get("type")), writings[repr(v)]))
         if len(uses) < 2 or value is None:
             continue
         name = _constant_name(value, names)

@@ -57,8 +57,10 @@ def _helper_candidates(original: dict, target: dict) -> list[Call]:
                                    [name] if name != model.DATASOURCE_VARIABLE else [],
                                    {**kwargs, **({} if default == "Prometheus"
                                                  else {"default": default})}))
-    # label_values(metric, label) as lint reads it (the label after the last comma)
-    parsed = variable_query({**original, "query": query}) if isinstance(query, str) else None
+    # label_values(metric, label) as lint reads it (the label after the last comma), on any
+    # data source that has it (Loki's reads the same)
+    parsed = variable_query({**original, "query": query, "datasource": None}) \
+        if isinstance(query, str) else None
     match = {"metric": parsed[1], "label": parsed[2]} \
         if parsed and parsed[0] == "label_values" and parsed[1] and parsed[2] else None
     if kind == "query" and match and query == f"label_values({match['metric']}, {match['label']})":
