@@ -169,7 +169,7 @@ def _barchart(panel: dict) -> dict:
 
 def _draws_bars(panel: dict) -> bool:
     """The barchart helper is a time series drawn as bars: worth fitting only to one."""
-    return get(panel, ("fieldConfig", "defaults", "custom", "drawStyle"), "") == "bars"
+    return bool(get(panel, ("fieldConfig", "defaults", "custom", "drawStyle"), "") == "bars")
 
 
 def _with_thresholds(out: dict, panel: dict) -> dict:
