@@ -113,3 +113,9 @@ def test_an_unreadable_target_is_a_setting_error(lint, otel):
     assert ("setup.cfg:3:1: error lint/config [dashsmith.lint] prometheus = 'three': expected "
             "a Prometheus version such as 3 or 2.53") in output, output
 
+
+
+def test_explain_knows_the_new_rules(lint):
+    for rule_id in ("promql/version", "promql/histogram-le"):
+        code, output = lint("--explain", rule_id)
+        assert code == 0 and output.startswith(rule_id) and "Best practice:" in output, output
