@@ -186,6 +186,49 @@ def test_a_changed_alert_is_an_update_and_prometheus_evaluates_the_new_expressio
     assert "1 * node_memory_MemAvailable_bytes" in memory["query"]
 
 
+def rule_changes(output: str, group_line: str) -> list[str]:
+    """The lines under a rule group's plan line (what changes in it, rule by rule)."""
+    lines = output.splitlines()
+    at = next(i for i, line in enumerate(lines) if line.strip() == group_line)
+    under = []
+    for line in lines[at + 1:]:
+        if not line.startswith("      "):
+            break
+        under.append(line.strip())
+    return under
+
+
+def test_the_plan_shows_rule_by_rule_what_changes_in_a_group(cli, project, rules_dir):
+    assert cli("deploy", env=env()).exit_code == 0
+    edit(project, "alerts/node.py", 'for_="15m",\n        severity="info",\n'
+         '        summary="A host\'s CPUs are busy."',
+         'for_="20m",\n        severity="warning",\n        summary="A host\'s CPUs are busy!"')
+    edit(project, "alerts/node.py", '"1 - node_memory_MemAvailable_bytes',
+         '"1 - 1 * node_memory_MemAvailable_bytes')
+    planned = cli("deploy", "--dry-run", env=env())
+    assert planned.exit_code == 0, planned.output
+    assert rule_changes(planned.output, "~ update    prometheus-rule-group node.yml/node: "
+                                        "changed in code") == [
+        "~ record instance:node_memory_utilisation:ratio",
+        "expr: 1 -{+ 1 *+} node_memory_MemAvailable_bytes / node_memory_MemTotal_bytes",
+        "~ alert NodeCPUHighUsage",
+        "for: 15m → 20m",
+        "annotations.summary: A host's CPUs are busy. → A host's CPUs are busy!",
+        "labels.severity: info → warning"]
+    assert "@@" not in planned.output
+
+    # Edited by hand where it is delivered: the change shown is from the file's content (the
+    # hand's `for`) to the code's, what --force would write.
+    path = rules_dir / "node.yml"
+    path.write_text(path.read_text().replace("for: 15m", "for: 45m"))
+    drifted = cli("deploy", "--dry-run", env=env())
+    [line] = [line.strip() for line in drifted.output.splitlines()
+              if line.strip().startswith("! drifted   prometheus-rule-group node.yml/node:")]
+    under = rule_changes(drifted.output, line)
+    assert under[under.index("~ alert NodeCPUHighUsage") + 1] == "for: 45m → 20m"
+    assert "~ alert NodeMemoryHighUtilization" in under  # its `for` too was 15m
+
+
 def test_a_group_removed_from_the_code_is_deleted_from_prometheus(
         cli, project, grafana, prometheus):
     assert cli("deploy", env=env(grafana, PROMETHEUS_URL=prometheus)).exit_code == 0

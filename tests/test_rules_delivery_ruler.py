@@ -10,6 +10,7 @@ import uuid
 
 import pytest
 
+from dashsmith.commands.deploy.alerting import HASH_ANNOTATION
 from dashsmith.ruler.client import Ruler, RulerConnection
 from support import set_settings
 from support.grafana import NO_GRAFANA_ENV, PROMETHEUS_DATASOURCE
@@ -95,6 +96,12 @@ def test_a_changed_alert_updates_only_its_group(cli, project, ruler):
     assert result.exit_code == 0, result.output
     assert plan_lines(result.output) == [
         "~ update    ruler-rule-group trading-platform:node/node: changed in code"]
+    lines = result.output.splitlines()
+    at = lines.index("  ~ update    ruler-rule-group trading-platform:node/node: changed in code")
+    assert [line.strip() for line in lines[at + 1:at + 3]] == [
+        "~ record instance:node_memory_utilisation:ratio",
+        "expr: 1 -{+ 1 *+} node_memory_MemAvailable_bytes / node_memory_MemTotal_bytes"]
+    assert not lines[at + 3].startswith("      ")  # nothing else changes in the group
     assert ruler.writes() == [("POST", f"{CONFIG}/trading-platform%3Anode")]
     memory = ruler.groups(TENANT)[namespace("node")]["node"]["rules"][0]
     assert "1 - 1 * node_memory_MemAvailable_bytes" in memory["expr"]
@@ -110,6 +117,13 @@ def test_a_group_changed_in_the_ruler_is_drift_left_alone_until_force(cli, proje
     assert result.exit_code == 1
     assert ("! drifted   ruler-rule-group trading-platform:node/node: changed in the ruler "
             "since dashsmith set it") in plan_lines(result.output)
+    # rule by rule, from the ruler's content to the code's (what --force writes); the marks
+    # dashsmith adds are not a change
+    lines = [line.strip() for line in result.output.splitlines()]
+    at = lines.index(f"~ alert {alert['alert']}")
+    assert lines[at - 1].startswith("! drifted   ruler-rule-group trading-platform:node/node")
+    assert lines[at + 1].startswith("expr: [-vector(1)-]{+node_filesystem_avail_bytes")
+    assert not any(HASH_ANNOTATION in line for line in lines)
     assert ruler.groups(TENANT)[namespace("node")]["node"] == group
     assert cli("deploy", "--force", env=env(ruler)).exit_code == 0
     assert ruler.groups(TENANT)[namespace("node")]["node"] != group

@@ -28,13 +28,17 @@ from __future__ import annotations
 import dataclasses
 import os
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from dashsmith.commands.deploy import prometheus_rules, ruler_groups
 from dashsmith.commands.deploy.config import RULES_TARGETS, SECTION, DeploySettings
 from dashsmith.commands.deploy.plan import ABSENT, Action, Change, Plan, Seen
+from dashsmith.compare import render_text
+from dashsmith.compare.changes import CHANGED, Diff
+from dashsmith.compare.semantic import compare_rules
 from dashsmith.compiler.output import OutputError
+from dashsmith.compiler.snapshot import CompiledRule
 from dashsmith.grafana import workers
 from dashsmith.grafana.content import content_hash
 from dashsmith.prometheus.api import PrometheusError
@@ -69,6 +73,10 @@ class Delivery:
     concurrency: int = 4
     ruler_load_timeout: float = RULER_LOAD_TIMEOUT
     from_saved_plan: bool = False  # deploy --plan: the build tree is not written
+    # What the engine held of each group plan() found to update or drifted (change key → the
+    # group as read), so that plan_lines shows rule by rule what the deploy changes in it. A
+    # Change carries only the hash of what was read (its precondition); plan() fills this.
+    held: dict[str, dict] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def where(self) -> str:
@@ -254,6 +262,8 @@ def _group(to: Delivery, name: str, group: dict, have: prometheus_rules.RuleFile
         if base["seen"].hash == base["hash"]:
             return Change(action=Action.UNCHANGED, **base)
     operation = "update" if current is not None else "create"
+    if current is not None:
+        to.held[base["key"]] = current
     drift = _file_drift(to, name, have)
     if drift:
         return _drifted(drift, operation, to.force, base)
@@ -327,6 +337,7 @@ def _ruler_group(to: Delivery, namespace: str, group: dict, have: dict | None) -
     if recorded == ruler_groups.recorded(body) and \
             ruler_groups.normalized(have) == ruler_groups.normalized(body):
         return Change(action=Action.UNCHANGED, **base)
+    to.held[base["key"]] = have
     drift = _ruler_drift(to, have, recorded)
     if drift:
         return _drifted(drift, "update", to.force, base)
@@ -370,7 +381,8 @@ def _drifted(reason: str, operation: str, force: bool, base: dict[str, Any]) -> 
 
 def plan_lines(to: Delivery, changes: list[Change], *, verbose: bool = False) -> list[str]:
     """One line for the target and the counts; a line per group that changes (every group
-    with `verbose`)."""
+    with `verbose`), and under a group updated or drifted, rule by rule what the deploy
+    changes in it (as deploy shows a Grafana-managed group's and `dashsmith diff` a rule's)."""
     lines = [f"rules → {_target(to)}"]
     for change in changes:
         if change.action is Action.UNCHANGED and not (verbose or change.reason):
@@ -378,11 +390,32 @@ def plan_lines(to: Delivery, changes: list[Change], *, verbose: bool = False) ->
         reason = f": {change.reason}" if change.reason else ""
         lines.append(f"  {_SYMBOL[change.action]} {str(change.action):<9} {change.kind} "
                      f"{change.key}{reason}")
+        meaning = group_change(change, to.held.get(change.key))
+        if meaning is not None:
+            lines += render_text.details(meaning, "      ")
     counts = {action: sum(1 for c in changes if c.action is action) for action in Action}
     lines.append(f"rules plan: {counts[Action.CREATE]} to create, {counts[Action.UPDATE]} to "
                  f"update, {counts[Action.UNCHANGED]} unchanged, {counts[Action.DRIFTED]} "
                  f"drifted, {counts[Action.DELETE]} to delete")
     return lines
+
+
+def group_change(change: Change, held: dict | None) -> Diff | None:
+    """What writing `change` does to the group the engine holds (`held`), rule by rule (alert
+    or record, expr, for, labels, annotations), compared as `dashsmith diff` compares rules;
+    None for a group created or deleted, or one whose rules mean the same. Both sides are
+    compared as a ruler gives a group back (ruler_groups.normalized: dashsmith's marks left
+    out, durations as Prometheus prints them), for a rule file's group as for a ruler's."""
+    if change.action not in (Action.UPDATE, Action.DRIFTED) or held is None \
+            or change.payload is None:
+        return None
+    rules = compare_rules(_rules(held), _rules(change.payload))
+    return Diff(change.kind, change.key, CHANGED, children=rules) if rules else None
+
+
+def _rules(group: dict) -> list[CompiledRule]:
+    body = ruler_groups.normalized(group)
+    return [CompiledRule("", body["name"], rule) for rule in body["rules"]]
 
 
 def _target(to: Delivery) -> str:
