@@ -8,16 +8,9 @@ import socket
 import pytest
 
 from dashsmith import Dashboard, Query, label_variable, stat, timeseries
-from dashsmith.commands.verify.queries import (
-    TimeRange,
-    grafana_interval,
-    rate_interval,
-    resolve_variables,
-    round_interval,
-    runnable,
-    targets,
-)
+from dashsmith.commands.verify.queries import TimeRange, resolve_variables, runnable, targets
 from dashsmith.compiler.render import render_dashboard
+from dashsmith.grafana.intervals import grafana_interval, rate_interval, round_interval
 from dashsmith.promql import parts
 
 

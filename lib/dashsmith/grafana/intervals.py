@@ -65,8 +65,13 @@ class QueryInterval:
 
     def aligned(self, end: float, range_seconds: float) -> tuple[float, float]:
         """(start, end) of the range, both rounded down to a multiple of the step."""
-        return (math.floor((end - range_seconds) / self.step) * self.step,
-                math.floor(end / self.step) * self.step)
+        return aligned(end, range_seconds, self.step)
+
+
+def aligned(end: float, range_seconds: float, step: float) -> tuple[float, float]:
+    """Grafana's AlignTimeRange: (start, end) of a range ending at `end`, both rounded down to
+    a multiple of `step`."""
+    return (math.floor((end - range_seconds) / step) * step, math.floor(end / step) * step)
 
 
 def max_data_points(panel: dict[str, Any]) -> int:

@@ -19,19 +19,12 @@ its width on a 1920-pixel screen.
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from dashsmith.compiler.render import CompiledDashboard
-from dashsmith.grafana.intervals import (
-    GRID_COLUMNS,
-    SCREEN_PIXELS,
-    grafana_interval,
-    rate_interval,
-    round_interval as round_interval,
-)
+from dashsmith.grafana import intervals
 from dashsmith.model import durations, variables
 from dashsmith.model.source import Source
 from dashsmith.prometheus.api import Prometheus, QueryError
@@ -109,8 +102,7 @@ class Window:
     @classmethod
     def aligned(cls, end: float, range_seconds: float, step: float, instant: bool = False):
         """Grafana's alignment: both ends rounded down to a multiple of the step."""
-        return cls(instant, math.floor((end - range_seconds) / step) * step,
-                   math.floor(end / step) * step, step)
+        return cls(instant, *intervals.aligned(end, range_seconds, step), step)
 
 
 @dataclass
@@ -127,16 +119,8 @@ class Runnable:
 
 
 def runnable(target: Target, time: TimeRange, values: dict[str, str]) -> Runnable:
-    panel_points = target.panel.get("maxDataPoints") or max(
-        1, round(target.panel.get("gridPos", {}).get("w", GRID_COLUMNS)
-                 * SCREEN_PIXELS / GRID_COLUMNS))
-    min_interval_text = target.target.get("interval") or target.panel.get("interval") or ""
-    scrape = time.scrape_interval
-    min_interval = _duration(min_interval_text, scrape)
-    interval = grafana_interval(time.range, min_interval, panel_points)
-    factor = target.target.get("intervalFactor") or 1
-    step = interval * factor
-    rate = rate_interval(interval, min_interval)
+    query = intervals.of_query(target.panel, target.target, time.range, time.scrape_interval)
+    step, rate = query.step, query.rate_interval
     builtins = {
         "__interval": durations.format(step),
         "__interval_ms": str(round(step * 1000)),
@@ -150,16 +134,6 @@ def runnable(target: Target, time: TimeRange, values: dict[str, str]) -> Runnabl
         target.expr, lambda o: builtins.get(o.name, values.get(o.name, o.text)))
     window = Window.aligned(time.end, time.range, step, target.instant)
     return Runnable(target, substitution, window)
-
-
-def _duration(text: str, default: float) -> float:
-    text = text.strip().strip("<>")
-    if not text or text.startswith("$"):
-        return default
-    try:
-        return durations.parse(text)
-    except ValueError:
-        return default
 
 
 @dataclass
