@@ -65,7 +65,8 @@ def test_import_writes_the_metrics_the_queries_read_and_the_dashboard_lints(
     assert 'Counter("app_events"' in text or 'Counter(\n        "app_events",' in text
     assert "a counter, a rate() reads it" in text
     assert 'labels=["queue"]' in text  # queue_name is made by label_replace, not read
-    assert 'exporter="recording rule"' in text
+    assert 'exporter="recording rule (inferred)"' in text
+    assert 'exporter="http (inferred)"' in text  # never an exporter name instrument writes for
     assert catalog_findings(cli) == []
     assert cli("build").exit_code == 0
 

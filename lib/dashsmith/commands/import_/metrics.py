@@ -304,7 +304,10 @@ def _declaration(metric: Inferred) -> str:
     kwargs: dict[str, object] = {}
     if metric.labels:
         kwargs["labels"] = list(metric.labels)
-    kwargs["exporter"] = "recording rule" if ":" in metric.name else metric.name.split("_")[0]
+    # the exporter a person would check first (the name's first word), marked as a guess: an
+    # exact name could make `dashsmith instrument` generate the metric for the application
+    source_name = "recording rule" if ":" in metric.name else metric.name.split("_")[0]
+    kwargs["exporter"] = f"{source_name} (inferred)"
     if metric.type is MetricType.HISTOGRAM:
         kwargs["buckets"] = []  # not in the queries: fill in from the exporter
     call = Call(_CLASSES[metric.type], _no_function, [metric.name, metric.help or _help(metric)],
