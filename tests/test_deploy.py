@@ -191,6 +191,14 @@ def emulated(request, emulators):
     yield from _emulated(emulators, request.param)
 
 
+@pytest.fixture
+def any_family(emulators):
+    """One release family (the newest), for what every family does alike: the pre-flight,
+    the settings, the alerting and routing writes (the same provisioning API on each), a
+    plan file's own checks. What depends on the dashboard API takes `emulated`."""
+    yield from _emulated(emulators, RELEASES[-1])
+
+
 @pytest.fixture(params=[*RELEASES, "real-grafana"])
 def grafana(request, emulators):
     if request.param != "real-grafana":
@@ -487,8 +495,8 @@ def test_grafana_alerts_become_rule_groups_on_the_datasource(cli, grafana, expec
     assert f"0 created, 0 updated, {expected.alert_items} unchanged" in again.output
 
 
-def test_grafana_alerts_keep_only_recording_rules_in_prometheus(cli, project, emulated, expected):
-    assert deploy(cli, emulated, "--grafana-alerts", **expected.secrets).exit_code == 0
+def test_grafana_alerts_keep_only_recording_rules_in_prometheus(cli, project, any_family, expected):
+    assert deploy(cli, any_family, "--grafana-alerts", **expected.secrets).exit_code == 0
     import yaml
     rules_dir = project / "build" / "provisioning" / "prometheus" / "rules"
     ai = yaml.safe_load((rules_dir / "ai.yml").read_text())
@@ -515,83 +523,83 @@ def test_disable_provenance_setting_keeps_rules_editable(cli, project, emulated,
             in result.output)
 
 
-def test_grafana_alerts_also_apply_the_notification_routing(cli, emulated, expected):
+def test_grafana_alerts_also_apply_the_notification_routing(cli, any_family, expected):
     if expected.routing is None:
         pytest.skip("the project declares no routing")
-    result = deploy(cli, emulated, "--grafana-alerts", **expected.secrets)
+    result = deploy(cli, any_family, "--grafana-alerts", **expected.secrets)
     assert result.exit_code == 0, result.output
     assert "notification routing:" in result.output and "policy tree set" in result.output
-    points = emulated.api.alertingprovisioning.get_contactpoints()
+    points = any_family.api.alertingprovisioning.get_contactpoints()
     ours = {p["name"] for p in points if p["uid"].startswith("dashsmith-")}
     assert ours == {r.name for r in expected.routing.receivers}
-    tree = emulated.api.alertingprovisioning.get_notification_policy_tree()
+    tree = any_family.api.alertingprovisioning.get_notification_policy_tree()
     assert tree["receiver"] == expected.routing.root.receiver
-    timings = emulated.api.client.GET("/v1/provisioning/mute-timings")
+    timings = any_family.api.client.GET("/v1/provisioning/mute-timings")
     assert {t["name"] for t in timings} == {i.name for i in expected.routing.time_intervals}
     secret = next(iter(expected.secrets.values()))
     assert secret not in result.output
 
 
-def test_an_undeclared_contact_point_is_deleted_only_with_prune(cli, project, emulated, expected):
+def test_an_undeclared_contact_point_is_deleted_only_with_prune(cli, project, any_family, expected):
     if expected.routing is None:
         pytest.skip("the project declares no routing")
-    assert deploy(cli, emulated, "--grafana-alerts", **expected.secrets).exit_code == 0
+    assert deploy(cli, any_family, "--grafana-alerts", **expected.secrets).exit_code == 0
     stale = {"uid": "dashsmith-retired-webhook-0", "name": "retired", "type": "webhook",
              "settings": {"url": "http://retired.example"}}
-    emulated.api.alertingprovisioning.create_contactpoint(stale)
-    kept = deploy(cli, emulated, "--grafana-alerts", **expected.secrets)
+    any_family.api.alertingprovisioning.create_contactpoint(stale)
+    kept = deploy(cli, any_family, "--grafana-alerts", **expected.secrets)
     assert kept.exit_code == 0, kept.output
     assert "(deploy --prune deletes them): dashsmith-retired-webhook-0" in kept.output
     def uids():
-        return {p["uid"] for p in emulated.api.alertingprovisioning.get_contactpoints()}
+        return {p["uid"] for p in any_family.api.alertingprovisioning.get_contactpoints()}
     assert stale["uid"] in uids()
-    refused = deploy(cli, emulated, "--grafana-alerts", "--prune", "--max-deletes", "0",
+    refused = deploy(cli, any_family, "--grafana-alerts", "--prune", "--max-deletes", "0",
                      **expected.secrets)
     assert refused.exit_code == 2
     assert "deletes 1 item(s), more than --max-deletes 0" in refused.output
-    planned = deploy(cli, emulated, "--grafana-alerts", "--prune", "--dry-run", "--format", "json",
-                     **expected.secrets)
+    planned = deploy(cli, any_family, "--grafana-alerts", "--prune", "--dry-run", "--format",
+                     "json", **expected.secrets)
     plan = json.loads(planned.output)["plan"]
     assert (plan["deletes"], plan["contact_points_deleted"]) == (1, [stale["uid"]])
-    pruned = deploy(cli, emulated, "--grafana-alerts", "--prune", **expected.secrets)
+    pruned = deploy(cli, any_family, "--grafana-alerts", "--prune", **expected.secrets)
     assert pruned.exit_code == 0, pruned.output
     assert ("- delete    contact point dashsmith-retired-webhook-0: no longer in code"
             in pruned.output)
     assert stale["uid"] not in uids()
 
 
-def test_disable_provenance_leaves_the_notification_setup_editable(cli, project, emulated,
+def test_disable_provenance_leaves_the_notification_setup_editable(cli, project, any_family,
                                                                    expected):
     if expected.routing is None:
         pytest.skip("the project declares no routing")
     set_settings(project, "dashsmith.deploy", disable_provenance="true")
-    assert deploy(cli, emulated, "--grafana-alerts", **expected.secrets).exit_code == 0
-    points = emulated.api.alertingprovisioning.get_contactpoints()
+    assert deploy(cli, any_family, "--grafana-alerts", **expected.secrets).exit_code == 0
+    points = any_family.api.alertingprovisioning.get_contactpoints()
     assert all(not p.get("provenance") for p in points if p["uid"].startswith("dashsmith-"))
-    assert not emulated.api.alertingprovisioning.get_notification_policy_tree().get("provenance")
+    assert not any_family.api.alertingprovisioning.get_notification_policy_tree().get("provenance")
 
 
-def test_a_missing_routing_secret_stops_grafana_alerts_before_any_write(cli, emulated, expected):
+def test_a_missing_routing_secret_stops_grafana_alerts_before_any_write(cli, any_family, expected):
     if not expected.secrets:
         pytest.skip("the project's routing reads no secret from the environment")
     missing = sorted(expected.secrets)[:2]
-    result = deploy(cli, emulated, "--grafana-alerts",
+    result = deploy(cli, any_family, "--grafana-alerts",
                     **{**expected.secrets, **dict.fromkeys(missing)})
     assert result.exit_code == 2
     assert "notification routing: environment variables not set: " in result.output
     assert all(f"{name} (receiver" in result.output for name in missing)  # both, in one run
     assert "; nothing was changed" in result.output
-    assert emulated.emu.writes() == []
+    assert any_family.emu.writes() == []
 
 
-def test_routing_writes_that_meet_a_concurrent_change_are_sent_again(cli, emulated, expected):
+def test_routing_writes_that_meet_a_concurrent_change_are_sent_again(cli, any_family, expected):
     if expected.routing is None:
         pytest.skip("the project declares no routing")
-    emulated.emu.routing_conflicts(2)  # someone else saves Grafana's alerting configuration
-    result = deploy(cli, emulated, "--grafana-alerts", **expected.secrets)
+    any_family.emu.routing_conflicts(2)  # someone else saves Grafana's alerting configuration
+    result = deploy(cli, any_family, "--grafana-alerts", **expected.secrets)
     assert result.exit_code == 0, result.output
     assert "policy tree set" in result.output
-    assert [r.status for r in emulated.emu.writes()].count(409) == 2
+    assert [r.status for r in any_family.emu.writes()].count(409) == 2
 
 
 # --- saved plans: --plan-out FILE, then --plan FILE -----------------------------------------------
@@ -662,38 +670,38 @@ def test_a_saved_plan_is_refused_when_grafana_changed_since(cli, project, emulat
 
 
 def test_a_plan_file_changed_by_hand_or_made_for_another_grafana_is_refused(cli, project,
-                                                                           emulated, tmp_path):
-    assert deploy(cli, emulated).exit_code == 0
+                                                                           any_family, tmp_path):
+    assert deploy(cli, any_family).exit_code == 0
     saved = tmp_path / "plan.json"
-    save_plan(cli, project, emulated, saved)
-    emulated.emu.clear_requests()
+    save_plan(cli, project, any_family, saved)
+    any_family.emu.clear_requests()
 
     by_hand = tmp_path / "by-hand.json"
     by_hand.write_text(saved.read_text().replace("token use", "token usage"))
-    refused = deploy(cli, emulated, "--plan", str(by_hand))
+    refused = deploy(cli, any_family, "--plan", str(by_hand))
     assert refused.exit_code == 1
     assert (f"{by_hand}: the plan was changed since dashsmith wrote it (its checksum does not "
             "match); make a new one with deploy --plan-out; nothing was changed") in refused.output
 
-    other_url = emulated.url.replace("127.0.0.1", "localhost")
-    elsewhere = cli("deploy", "--plan", str(saved), env=emulated.env(GRAFANA_URL=other_url))
+    other_url = any_family.url.replace("127.0.0.1", "localhost")
+    elsewhere = cli("deploy", "--plan", str(saved), env=any_family.env(GRAFANA_URL=other_url))
     assert elsewhere.exit_code == 1
-    assert (f"{saved}: a plan for Grafana at {emulated.url}, not for {other_url}; nothing was "
+    assert (f"{saved}: a plan for Grafana at {any_family.url}, not for {other_url}; nothing was "
             "changed") in elsewhere.output
 
     not_a_plan = tmp_path / "dashboard.json"
     not_a_plan.write_text('{"title": "a dashboard"}')
-    wrong_file = deploy(cli, emulated, "--plan", str(not_a_plan))
+    wrong_file = deploy(cli, any_family, "--plan", str(not_a_plan))
     assert wrong_file.exit_code == 1
     assert f"{not_a_plan}: not a dashsmith plan (deploy --plan-out writes one)" in wrong_file.output
 
     set_settings(project, "dashsmith.deploy", project="team-b")
-    theirs = deploy(cli, emulated, "--plan", str(saved))
+    theirs = deploy(cli, any_family, "--plan", str(saved))
     assert theirs.exit_code == 1
     assert (f"{saved}: a plan of project 'trading-platform', not of this one ('team-b')"
             in theirs.output)
-    assert emulated.emu.requests == []  # refused before connecting
-    assert "token use" not in emulated.dashboard("ai-llm")["dashboard"]["description"]
+    assert any_family.emu.requests == []  # refused before connecting
+    assert "token use" not in any_family.dashboard("ai-llm")["dashboard"]["description"]
 
 
 def test_max_deletes_is_checked_on_the_plan_when_saved_and_when_applied(cli, project, emulated,
@@ -725,26 +733,26 @@ def test_max_deletes_is_checked_on_the_plan_when_saved_and_when_applied(cli, pro
     assert emulated.dashboard("tradingagents-business") is None
 
 
-def test_a_saved_plan_holds_no_secret_and_reads_them_when_applied(cli, emulated, expected,
+def test_a_saved_plan_holds_no_secret_and_reads_them_when_applied(cli, any_family, expected,
                                                                   tmp_path):
     if not expected.secrets:
         pytest.skip("the project's routing reads no secret from the environment")
     saved = tmp_path / "plan.json"
-    planned = deploy(cli, emulated, "--grafana-alerts", "--dry-run", "--plan-out", str(saved),
+    planned = deploy(cli, any_family, "--grafana-alerts", "--dry-run", "--plan-out", str(saved),
                      **expected.secrets)
     assert planned.exit_code == 0, planned.output
     assert not [value for value in expected.secrets.values() if value in saved.read_text()]
 
-    missing = deploy(cli, emulated, "--plan", str(saved))
+    missing = deploy(cli, any_family, "--plan", str(saved))
     assert missing.exit_code == 2
     assert "notification routing: environment variables not set: " in missing.output
-    assert emulated.emu.writes() == []
+    assert any_family.emu.writes() == []
 
-    applied = deploy(cli, emulated, "--plan", str(saved), **expected.secrets)
+    applied = deploy(cli, any_family, "--plan", str(saved), **expected.secrets)
     assert applied.exit_code == 0, applied.output
     assert f"{expected.alert_items} created" in applied.output
     assert "policy tree set" in applied.output
-    stored = json.dumps(emulated.api.alertingprovisioning.get_contactpoints())
+    stored = json.dumps(any_family.api.alertingprovisioning.get_contactpoints())
     assert "${secret:" not in stored  # each placeholder was sent as its secret
     assert any(value in stored for value in expected.secrets.values())
 
@@ -761,9 +769,9 @@ def test_503s_are_retried(cli, emulated, expected):
     assert len(saves) == len(expected.dashboards) + 3
 
 
-def test_429_retry_after_is_honoured(cli, emulated):
-    emulated.emu.faults.add(folder_creates(emulated.emu), method="POST", retry_after=1, times=1)
-    result = deploy(cli, emulated)
+def test_429_retry_after_is_honoured(cli, any_family):
+    any_family.emu.faults.add(folder_creates(any_family.emu), method="POST", retry_after=1, times=1)
+    result = deploy(cli, any_family)
     assert result.exit_code == 0, result.output
 
 
@@ -822,28 +830,28 @@ def test_writes_in_flight_never_exceed_the_concurrency(cli, emulated):
     emulated.emu.faults.clear()
 
 
-def test_concurrency_setting_is_the_default_and_the_option_overrides_it(cli, project, emulated):
+def test_concurrency_setting_is_the_default_and_the_option_overrides_it(cli, project, any_family):
     set_settings(project, "dashsmith.deploy", concurrency="2")
-    slow_writes(emulated.emu)
-    assert deploy(cli, emulated).exit_code == 0
-    assert emulated.emu.peak_in_flight(writes=True) == 2
+    slow_writes(any_family.emu)
+    assert deploy(cli, any_family).exit_code == 0
+    assert any_family.emu.peak_in_flight(writes=True) == 2
     edit(project, "dashboards/ai.py", '"Completions Rate"', '"Completion Rate"')
     edit(project, "dashboards/system.py", "CPU, memory", "Processor, memory")
-    emulated.emu.clear_requests()
-    assert deploy(cli, emulated, "--concurrency", "1").exit_code == 0
-    assert len(emulated.emu.writes()) == 2
-    assert emulated.emu.peak_in_flight(writes=True) == 1
-    emulated.emu.faults.clear()
+    any_family.emu.clear_requests()
+    assert deploy(cli, any_family, "--concurrency", "1").exit_code == 0
+    assert len(any_family.emu.writes()) == 2
+    assert any_family.emu.peak_in_flight(writes=True) == 1
+    any_family.emu.faults.clear()
 
 
-def test_bad_concurrency_setting_names_its_line_and_writes_nothing(cli, project, emulated):
+def test_bad_concurrency_setting_names_its_line_and_writes_nothing(cli, project, any_family):
     set_settings(project, "dashsmith.deploy", concurrency="many")
     line = (project / "setup.cfg").read_text().splitlines().index("concurrency = many") + 1
-    result = deploy(cli, emulated)
+    result = deploy(cli, any_family)
     assert result.exit_code == 2
     assert (f"setup.cfg:{line}:1: [dashsmith.deploy] concurrency = 'many': use a whole number "
             "from 1 to 32") in result.output
-    assert emulated.emu.requests == []
+    assert any_family.emu.requests == []
 
 
 def test_partial_failure_names_what_was_applied_and_a_rerun_converges(cli, emulated, expected):
@@ -882,15 +890,15 @@ def test_exhausted_retries_are_reported_as_failures(cli, emulated, expected):
 
 # --- pre-flight -----------------------------------------------------------------------------------
 
-def test_bad_token_is_a_clear_error_that_never_shows_the_token(cli, emulated):
+def test_bad_token_is_a_clear_error_that_never_shows_the_token(cli, any_family):
     wrong = "glsa_wrongtoken_S3cr3tValueThatMustNotLeak_0123"
-    env = {k: v for k, v in emulated.env(GRAFANA_TOKEN=wrong).items() if v is not None}
+    env = {k: v for k, v in any_family.env(GRAFANA_TOKEN=wrong).items() if v is not None}
     result = cli.subprocess("deploy", "-vv", env=env)
     assert result.returncode == 2
     assert "401 Unauthorized: Grafana rejected the token in GRAFANA_TOKEN (Invalid API key " \
            "[api-key.invalid])" in result.stderr
     assert wrong not in result.stdout + result.stderr
-    assert emulated.emu.writes() == []
+    assert any_family.emu.writes() == []
 
 
 def test_token_file_and_its_secret(cli, tmp_path, emulated):
@@ -905,39 +913,39 @@ def test_token_file_and_its_secret(cli, tmp_path, emulated):
     assert TOKEN not in result.output
 
 
-def test_token_with_a_line_break_is_refused_without_echoing_it(cli, emulated):
-    result = cli("deploy", env=emulated.env(GRAFANA_TOKEN="glsa_abc\ndefSECRET"))
+def test_token_with_a_line_break_is_refused_without_echoing_it(cli, any_family):
+    result = cli("deploy", env=any_family.env(GRAFANA_TOKEN="glsa_abc\ndefSECRET"))
     assert result.exit_code == 2
     assert "GRAFANA_TOKEN contains characters a Grafana token cannot have" in result.output
     assert "SECRET" not in result.output
 
 
-def test_editor_rights_are_not_enough_for_grafana_alerts(cli, emulated, expected):
+def test_editor_rights_are_not_enough_for_grafana_alerts(cli, any_family, expected):
     result = cli("deploy", "--grafana-alerts",
-                 env=emulated.env(GRAFANA_TOKEN=EDITOR_TOKEN, **expected.secrets))
+                 env=any_family.env(GRAFANA_TOKEN=EDITOR_TOKEN, **expected.secrets))
     assert result.exit_code == 2
     # named by the pre-flight, from the Editor's permissions (Grafana grants the alert
     # provisioning API to Admins only)
     assert "may not write alert rules (alert.provisioning:write" in result.output
     assert "nothing was changed" in result.output
-    assert emulated.emu.writes() == []
+    assert any_family.emu.writes() == []
 
 
-def test_unhealthy_grafana_stops_before_any_write(cli, emulated):
-    emulated.emu.set_database_ok(False)
-    result = deploy(cli, emulated)
+def test_unhealthy_grafana_stops_before_any_write(cli, any_family):
+    any_family.emu.set_database_ok(False)
+    result = deploy(cli, any_family)
     assert result.exit_code == 2
     assert "is not healthy" in result.output or "503" in result.output
-    assert emulated.emu.writes() == []
+    assert any_family.emu.writes() == []
 
 
-def test_unknown_datasource_stops_before_any_write(cli, project, emulated):
+def test_unknown_datasource_stops_before_any_write(cli, project, any_family):
     edit(project, "setup.cfg", "datasource = Prometheus", "datasource = Mimir")
-    result = deploy(cli, emulated)
+    result = deploy(cli, any_family)
     assert result.exit_code == 2
     assert ("has no data source named 'Mimir' (setting 'datasource') that this account can "
             "query") in result.output
-    assert emulated.emu.writes() == []
+    assert any_family.emu.writes() == []
 
 
 def test_an_editor_deploys_dashboards(cli, emulated, expected):
@@ -957,38 +965,38 @@ def test_unreachable_grafana(cli):
             "GRAFANA_URL") in result.output
 
 
-def test_ca_cert_and_insecure_contradict(cli, emulated):
-    result = deploy(cli, emulated, "--insecure", "--ca-cert", "/etc/hostname")
+def test_ca_cert_and_insecure_contradict(cli, any_family):
+    result = deploy(cli, any_family, "--insecure", "--ca-cert", "/etc/hostname")
     assert result.exit_code == 2
     assert "--ca-cert and --insecure contradict each other" in result.output
 
 
-def test_declaration_error_stops_before_connecting(cli, project, emulated):
+def test_declaration_error_stops_before_connecting(cli, project, any_family):
     edit(project, "dashboards/ai.py", 'uid="ai-llm"', 'uid="ai llm!"')
-    result = deploy(cli, emulated)
+    result = deploy(cli, any_family)
     assert result.exit_code == 2
     assert re.search(r"dashboards/ai\.py:\d+:\d+: error dashboard/uid", result.output)
-    assert emulated.emu.requests == []
+    assert any_family.emu.requests == []
 
 
-def test_lint_error_stops_before_connecting(cli, project, emulated):
+def test_lint_error_stops_before_connecting(cli, project, any_family):
     # a query on a metric the catalog does not declare is a lint error
     edit(project, "dashboards/ai.py", "sum(job:ai_cost_usd:increase1h{",
          "sum(ai_requests_in_flight_typo{")
-    result = deploy(cli, emulated)
+    result = deploy(cli, any_family)
     assert result.exit_code == 2, result.output
     assert "dashboards/ai.py" in result.output and "nothing was deployed" in result.output
-    assert emulated.emu.requests == []
+    assert any_family.emu.requests == []
 
 
-def test_unexpected_errors_never_show_the_token_even_in_a_traceback(cli, emulated, monkeypatch):
+def test_unexpected_errors_never_show_the_token_even_in_a_traceback(cli, any_family, monkeypatch):
     from dashsmith.commands.deploy import command
 
     def broken_apply(grafana, plan, **options):
         raise RuntimeError(f"request with Authorization: Bearer {TOKEN} failed")
 
     monkeypatch.setattr(command, "apply", broken_apply)
-    result = deploy(cli, emulated, "-vv")
+    result = deploy(cli, any_family, "-vv")
     assert result.exit_code == 2
     assert "Traceback" in result.output and "broken_apply" in result.output
     assert "Bearer *** failed" in result.output
@@ -998,7 +1006,7 @@ def test_unexpected_errors_never_show_the_token_even_in_a_traceback(cli, emulate
         raise ValueError(f"cannot parse {TOKEN}")
 
     monkeypatch.setattr(command.live, "read", broken_read)
-    result = deploy(cli, emulated)
+    result = deploy(cli, any_family)
     assert result.exit_code == 2 and "cannot parse ***" in result.output
     assert TOKEN not in result.output
 
