@@ -95,6 +95,32 @@ class Counts(defaultdict):
             raise ValueError(f"{family.name} takes labels {family.labels}, not {labels}")
         self[(sample(family, part), tuple(label or UNNAMED for label in labels))] += value
 
+    # What a store's answer for a window becomes, the same whichever store answered.
+
+    def add_traces(self, store: str, name: str | None, *, traces: float, errors: float,
+                   seconds: float) -> None:
+        """Traces of one name: how many, how many ended in error (0 too, so that every trace
+        name has an error series to divide), their summed duration. Their cost is added on
+        its own (TRACE_COST): Langfuse spreads it over a trace's observations."""
+        self.add(TRACES, (store, name), traces)
+        self.add(TRACE_ERRORS, (store, name), errors)
+        self.add(TRACE_DURATION, (store, name), seconds)
+
+    def add_generations(self, store: str, model: str | None, *, calls: float,
+                        input_tokens: float, output_tokens: float, cost: float,
+                        seconds: float) -> None:
+        """LLM calls of one model: how many, their tokens by type, cost and summed duration."""
+        self.add(GENERATIONS, (store, model), calls)
+        self.add(GENERATION_TOKENS, (store, model, "input"), input_tokens)
+        self.add(GENERATION_TOKENS, (store, model, "output"), output_tokens)
+        self.add(GENERATION_COST, (store, model), cost)
+        self.add(GENERATION_DURATION, (store, model), seconds)
+
+    def add_scores(self, store: str, name: str | None, count: float, total: float) -> None:
+        """Scores of one name: how many, and their sum."""
+        self.add(SCORE, (store, name), count, "count")
+        self.add(SCORE, (store, name), total, "sum")
+
     def merged(self, other: Counts) -> Counts:
         total = Counts(self)
         for key, value in other.items():

@@ -26,18 +26,7 @@ import niquests
 from dashsmith.bridge.budget import RequestBudget
 from dashsmith.bridge.counting import StoreError, number
 from dashsmith.bridge.credentials import Secret
-from dashsmith.bridge.families import (
-    GENERATIONS,
-    GENERATION_COST,
-    GENERATION_DURATION,
-    GENERATION_TOKENS,
-    SCORE,
-    TRACES,
-    TRACE_COST,
-    TRACE_DURATION,
-    TRACE_ERRORS,
-    Counts,
-)
+from dashsmith.bridge.families import TRACE_COST, Counts
 
 PATH = "/api/public/v2/metrics"
 ROW_LIMIT = 1000  # MetricsQueryObjectV2: config.row_limit is at most 1000
@@ -106,26 +95,19 @@ class Langfuse:
             counts.add(TRACE_COST, (self.name, name), cost)
             if row.get("isRootObservation") in (True, "true", 1):
                 traces = number(row.get("count_count"))
-                counts.add(TRACES, (self.name, name), traces)
-                counts.add(TRACE_DURATION, (self.name, name),
-                           number(row.get("sum_latency")) / 1000)
-                # 0 too, so that every trace name has an error series to divide
-                counts.add(TRACE_ERRORS, (self.name, name),
-                           traces if row.get("level") == "ERROR" else 0)
+                counts.add_traces(self.name, name, traces=traces,
+                                  errors=traces if row.get("level") == "ERROR" else 0,
+                                  seconds=number(row.get("sum_latency")) / 1000)
         for row in self.rows(query(MODELS_QUERY, start, end)):
-            model = row.get("providedModelName")
-            counts.add(GENERATIONS, (self.name, model), number(row.get("count_count")))
-            counts.add(GENERATION_TOKENS, (self.name, model, "input"),
-                       number(row.get("sum_inputTokens")))
-            counts.add(GENERATION_TOKENS, (self.name, model, "output"),
-                       number(row.get("sum_outputTokens")))
-            counts.add(GENERATION_COST, (self.name, model), number(row.get("sum_totalCost")))
-            counts.add(GENERATION_DURATION, (self.name, model),
-                       number(row.get("sum_latency")) / 1000)
+            counts.add_generations(
+                self.name, row.get("providedModelName"), calls=number(row.get("count_count")),
+                input_tokens=number(row.get("sum_inputTokens")),
+                output_tokens=number(row.get("sum_outputTokens")),
+                cost=number(row.get("sum_totalCost")),
+                seconds=number(row.get("sum_latency")) / 1000)
         for row in self.rows(query(SCORES_QUERY, start, end)):
-            labels = (self.name, row.get("name"))
-            counts.add(SCORE, labels, number(row.get("count_count")), "count")
-            counts.add(SCORE, labels, number(row.get("sum_value")), "sum")
+            counts.add_scores(self.name, row.get("name"), number(row.get("count_count")),
+                              number(row.get("sum_value")))
         return counts
 
     def rows(self, body: dict) -> list[dict]:

@@ -35,18 +35,7 @@ from urllib3.util.retry import Retry
 from dashsmith.bridge.budget import RequestBudget, Stopped
 from dashsmith.bridge.counting import StoreError, number
 from dashsmith.bridge.credentials import Secret
-from dashsmith.bridge.families import (
-    GENERATIONS,
-    GENERATION_COST,
-    GENERATION_DURATION,
-    GENERATION_TOKENS,
-    SCORE,
-    TRACES,
-    TRACE_COST,
-    TRACE_DURATION,
-    TRACE_ERRORS,
-    Counts,
-)
+from dashsmith.bridge.families import TRACE_COST, Counts
 
 MAX_GROUPS = 1000  # trace names or models one stats answer may hold
 MODEL_METADATA = "ls_model_name"
@@ -98,23 +87,18 @@ class LangSmith:
             for name, stats in self.stats(start, end, is_root=True,
                                           group_by={"attribute": "name"}).items():
                 runs = number(stats.get("run_count"))
-                counts.add(TRACES, (self.name, name), runs)
-                counts.add(TRACE_ERRORS, (self.name, name),
-                           round(number(stats.get("error_rate")) * runs))
+                counts.add_traces(self.name, name, traces=runs,
+                                  errors=round(number(stats.get("error_rate")) * runs),
+                                  seconds=number(stats.get("latency_avg")) * runs)
                 counts.add(TRACE_COST, (self.name, name), number(stats.get("total_cost")))
-                counts.add(TRACE_DURATION, (self.name, name),
-                           number(stats.get("latency_avg")) * runs)
             for model, stats in self.stats(start, end, run_type="llm", group_by={
                     "attribute": "metadata", "path": MODEL_METADATA}).items():
                 runs = number(stats.get("run_count"))
-                counts.add(GENERATIONS, (self.name, model), runs)
-                counts.add(GENERATION_TOKENS, (self.name, model, "input"),
-                           number(stats.get("prompt_tokens")))
-                counts.add(GENERATION_TOKENS, (self.name, model, "output"),
-                           number(stats.get("completion_tokens")))
-                counts.add(GENERATION_COST, (self.name, model), number(stats.get("total_cost")))
-                counts.add(GENERATION_DURATION, (self.name, model),
-                           number(stats.get("latency_avg")) * runs)
+                counts.add_generations(
+                    self.name, model, calls=runs, input_tokens=number(stats.get("prompt_tokens")),
+                    output_tokens=number(stats.get("completion_tokens")),
+                    cost=number(stats.get("total_cost")),
+                    seconds=number(stats.get("latency_avg")) * runs)
             for feedback in self.client.list_feedback(
                     session=[self.project_id], min_created_at=_iso(start),
                     max_created_at=_iso(end)):
@@ -123,9 +107,7 @@ class LangSmith:
                     created = created.replace(tzinfo=timezone.utc)
                 if score is None or created is None or not start <= created < end:
                     continue  # categorical feedback has no score; bounds kept here
-                labels = (self.name, feedback.key)
-                counts.add(SCORE, labels, 1, "count")
-                counts.add(SCORE, labels, number(float(score)), "sum")
+                counts.add_scores(self.name, feedback.key, 1, number(float(score)))
             return counts
 
     def stats(self, start: datetime, end: datetime, **query: Any) -> dict[str, dict]:
