@@ -17,7 +17,8 @@ _EXPORTS = {
     **dict.fromkeys(("Counter", "Gauge", "Histogram", "Label", "Summary"),
                     "dashsmith.model.catalog"),
     **dict.fromkeys(("DATASOURCE", "Dashboard", "Row", "Variable", "custom_variable",
-                     "datasource_variable", "label_variable"), "dashsmith.model.dashboard"),
+                     "datasource_variable", "interval_variable", "label_variable",
+                     "text_variable"), "dashsmith.model.dashboard"),
     **dict.fromkeys(("Query", "barchart", "bargauge", "gauge", "panel", "piechart", "stat",
                      "table", "text", "timeseries"), "dashsmith.model.panels"),
     **dict.fromkeys(("Alert", "Record", "RuleGroup"), "dashsmith.model.rules"),
@@ -34,8 +35,9 @@ __all__ = [
     "Alert", "Counter", "Dashboard", "Email", "Events", "Gauge", "Histogram", "Inhibit", "Label",
     "Latency", "PagerDuty", "Period", "Query", "Receiver", "Record", "Route", "Routing", "Row",
     "RuleGroup", "SLO", "Slack", "Smtp", "Summary", "TimeInterval", "Webhook", "alerts_of",
-    "barchart", "bargauge", "custom_variable", "datasource_variable", "gauge", "label_variable",
-    "panel", "piechart", "secret_env", "secret_file", "stat", "table", "text", "timeseries",
+    "barchart", "bargauge", "custom_variable", "datasource_variable", "gauge",
+    "interval_variable", "label_variable", "panel", "piechart", "secret_env", "secret_file",
+    "stat", "table", "text", "text_variable", "timeseries",
 ]
 
 
@@ -63,7 +65,9 @@ if TYPE_CHECKING:  # what the names are, for type checkers and editors
         Variable,
         custom_variable,
         datasource_variable,
+        interval_variable,
         label_variable,
+        text_variable,
     )
     from dashsmith.model.panels import (
         Query,

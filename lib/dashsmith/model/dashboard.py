@@ -113,6 +113,31 @@ def label_variable(name: str, metric: str, *, label: str | None = None, text: st
     return Variable(name, template, caller())
 
 
+def interval_variable(name: str, values: list[str], *, default: str | None = None,
+                      text: str | None = None, auto: bool = False, auto_count: int = 30,
+                      auto_min: str = "10s", **template_options: Any) -> Variable:
+    """A choice of intervals (`$interval` in a range: `rate(x[$interval])`); with `auto`, an
+    "auto" option of about `auto_count` steps over the time range, never below `auto_min`. It
+    is recomputed on each time range change (refresh 2), as Grafana's editor makes it."""
+    import grafanalib.core as g
+
+    template = g.Template(name=name, label=text or name.capitalize(), query=",".join(values),
+                          type="interval", default=default or values[0], auto=auto,
+                          autoCount=auto_count, autoMin=auto_min, refresh=2,
+                          **template_options)
+    return Variable(name, template, caller())
+
+
+def text_variable(name: str, default: str = "", *, text: str | None = None,
+                  **template_options: Any) -> Variable:
+    """A text box the reader types a value into (`$name` in the queries)."""
+    import grafanalib.core as g
+
+    template = g.Template(name=name, label=text or name.capitalize(), query=default,
+                          type="textbox", default=default, **template_options)
+    return Variable(name, template, caller())
+
+
 def custom_variable(name: str, values: list[str], *, default: str | None = None,
                     text: str | None = None, **template_options: Any) -> Variable:
     import grafanalib.core as g
