@@ -24,12 +24,15 @@ from dashsmith.model.source import Source
 from dashsmith.routing import Routing
 
 
-def load_estate(settings: Settings) -> Estate:
+def load_estate(settings: Settings, dashboards: bool = True) -> Estate:
+    """The declarations; without their dashboards when `dashboards` is False (lint of files
+    needs only the catalog and the rules, and importing dashboards means grafanalib)."""
     problems: list[Problem] = []
     packages = [settings.catalog, settings.dashboards, settings.alerts]
     with _isolated_imports(settings.root, packages):
         metrics = _collect(settings, settings.catalog, Metric, problems)
-        dashboards = _collect(settings, settings.dashboards, Dashboard, problems)
+        declared = _collect(settings, settings.dashboards, Dashboard, problems) \
+            if dashboards else []
         alert_modules = list(_modules(settings, settings.alerts, problems))
     catalog = Catalog(metrics)
     slos = [s for module in alert_modules for s in _instances(module, slo.SLO)]
@@ -39,8 +42,9 @@ def load_estate(settings: Settings) -> Estate:
         # A module that fails to import fails again in every module importing it, with the
         # same problem at the same line: report it once.
         raise DeclarationError(list(dict.fromkeys(problems)))
-    dashboards += [slo.slo_dashboard(s) for s in slos]
-    return Estate(settings, catalog, dashboards, _rule_files(alert_modules), routing, slos)
+    if dashboards:
+        declared += [slo.slo_dashboard(s) for s in slos]
+    return Estate(settings, catalog, declared, _rule_files(alert_modules), routing, slos)
 
 
 def _collect(settings: Settings, directory: str, kind: type, problems: list[Problem]) -> list:
