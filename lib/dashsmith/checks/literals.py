@@ -127,9 +127,16 @@ def locator(pieces: list[Piece], text: str) -> Callable[[int], tuple[int, int]] 
     chars = [(index, char) for index, char in enumerate(text) if not char.isspace()]
     if not chars or not written:
         return None
-    pattern = "".join("(.*?)" if p.char is None else re.escape(p.char) for p in written)
     subject = "".join(char for _, char in chars)
-    match = re.fullmatch(pattern, subject, re.DOTALL) or _within(written, subject)
+    if all(p.char is not None for p in written):
+        # Every character is written out (a YAML or JSON value, a plain Python string): a
+        # comparison, not a regex made for this one text (compiling one per site cost more
+        # than the checks).
+        literal = "".join(p.char for p in written if p.char is not None)
+        match = _Span(0, len(literal)) if literal == subject else _within(written, subject)
+    else:
+        pattern = "".join("(.*?)" if p.char is None else re.escape(p.char) for p in written)
+        match = re.fullmatch(pattern, subject, re.DOTALL) or _within(written, subject)
     if match is None:
         return None
     covering = _covering(written, match)

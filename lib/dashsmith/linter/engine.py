@@ -83,6 +83,17 @@ def lint_paths(paths: list[str], project=None, *, tools: bool = False) -> list[P
     return _sorted(problems + declared)
 
 
+def _catalog_and_rules(project):
+    """What lint of files needs of the declarations, the catalog and the recording rules: the
+    estate without its dashboards, unless the whole estate is loaded already (importing the
+    dashboards, and grafanalib with them, is most of a project's load)."""
+    if "estate" in vars(project):  # Project.estate, a cached property, was read
+        return project.estate
+    from dashsmith.compiler.discover import load_estate
+
+    return load_estate(project.settings, dashboards=False)
+
+
 def _modules(paths: list[str]) -> list[str]:
     """The Python modules among `paths` (given by name, or in a directory given)."""
     found = []
@@ -106,7 +117,7 @@ def _lint_paths(paths: list[str], project, tools: bool) -> list[Problem]:
         interval, root = project.settings.scrape_interval, project.root
         severities, version = _severities(project.settings), promql_version.of(project.settings)
         try:
-            estate = project.estate
+            estate = _catalog_and_rules(project)
         except DeclarationError:
             estate = None
         if estate is not None:
