@@ -27,6 +27,7 @@ import niquests
 from grafana_client import GrafanaApi
 from grafana_client.client import GrafanaException, GrafanaTimeoutError
 
+from dashsmith import http_errors
 from dashsmith.grafana import retry
 
 DEFAULT_TIMEOUT = 10.0
@@ -291,24 +292,12 @@ _CONNECTION_FAILURES = (
 
 
 def _connection_failed(error: BaseException, connection: Connection | None) -> str:
-    text = " ".join(str(e) for e in _chain(error))
+    text = " ".join(str(e) for e in http_errors.chain(error))
     host = f" {urlsplit(connection.url).hostname}" if connection else ""
     for pattern, advice in _CONNECTION_FAILURES:
         if pattern.search(text):
             return advice.format(host=host)
     return f"connection failed ({_plain(_first_line(error))}): is GRAFANA_URL (--url) right?"
-
-
-def _chain(error: BaseException) -> list[BaseException]:
-    """`error` and what caused it, innermost last (urllib3 keeps the cause in `.reason`)."""
-    found: list[BaseException] = []
-    current: BaseException | None = error
-    while current is not None and all(current is not e for e in found):
-        found.append(current)
-        reason = getattr(current, "reason", None)
-        current = reason if isinstance(reason, BaseException) \
-            else current.__cause__ or current.__context__
-    return found
 
 
 # urllib3's wrappers repeat the pool and the connection object (with its memory address)

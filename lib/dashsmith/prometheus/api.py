@@ -25,6 +25,8 @@ from urllib.parse import quote
 
 import niquests
 
+from dashsmith import http_errors
+
 DEFAULT_TIMEOUT = 10.0
 
 
@@ -108,7 +110,7 @@ class _Client:
                                          params=None if form else params,
                                          data=params if form else None, timeout=self.timeout)
         except niquests.exceptions.RequestException as error:
-            raise Unreachable(self.url, _reason(error)) from None
+            raise Unreachable(self.url, http_errors.reason(error)) from None
 
     def _json(self, method: str, path: str, params: dict | None = None) -> Any:
         """The answer's JSON body, whatever its status (an API's errors have one too)."""
@@ -228,18 +230,3 @@ def _body(response: niquests.Response, url: str) -> Any:
                               status) from None
         raise Unreachable(url, str(error), status) from None
 
-
-def _reason(error: BaseException) -> str:
-    """Why a request found nothing answering, in the operating system's words ('[Errno 111]
-    Connection refused', 'timed out'): the innermost cause, under the HTTP library's and
-    urllib3's wrappers (whose own text repeats the URL and the connection object)."""
-    inner, seen = error, set()
-    while id(inner) not in seen:
-        seen.add(id(inner))
-        cause = getattr(inner, "reason", None)
-        if not isinstance(cause, BaseException):
-            cause = inner.__cause__ or inner.__context__
-        if cause is None:
-            break
-        inner = cause
-    return str(inner).strip() or str(error).strip() or type(error).__name__

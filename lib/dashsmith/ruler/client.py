@@ -50,8 +50,8 @@ from urllib.parse import quote
 import niquests
 import yaml
 
+from dashsmith import http_errors
 from dashsmith.grafana import retry
-from dashsmith.prometheus.api import _reason
 
 RULES_PATH = "/prometheus/config/v1/rules"
 LOADED_PATH = "/prometheus/api/v1/rules"
@@ -197,8 +197,8 @@ class Ruler:
             except niquests.exceptions.RequestException as error:
                 if number < self.policy.attempts and retry.is_transient(error):
                     raise
-                raise RulerError(f"cannot reach the ruler at {self.url}: {_reason(error)}") \
-                    from None
+                why = http_errors.reason(error)
+                raise RulerError(f"cannot reach the ruler at {self.url}: {why}") from None
             status = answer.status_code or 0
             if status == 404 and missing_ok:
                 return None
