@@ -5,12 +5,15 @@ Cortex's or Loki's) is set."""
 
 from __future__ import annotations
 
+import base64
 import os
 import uuid
+from urllib.parse import quote
 
 import pytest
 
 from dashsmith.commands.deploy.alerting import HASH_ANNOTATION
+from dashsmith.grafana.connection import Connection, Secret
 from dashsmith.ruler.client import Ruler, RulerConnection
 from support import set_settings
 from support.grafana import NO_GRAFANA_ENV, PROMETHEUS_DATASOURCE
@@ -414,3 +417,49 @@ def test_a_recording_only_group_set_without_marks_is_written_with_them(cli, proj
 def test_an_expression_is_compared_as_the_ruler_prints_it(deployed, shown, same):
     from dashsmith.commands.deploy.rules_delivery import _same_expression
     assert _same_expression(deployed, shown) is same
+
+
+def test_a_group_is_checked_as_loaded_the_same_way_in_a_ruler_as_in_prometheus():
+    """One check for both engines (prometheus_rules.rule_problems): a ruler's expression is
+    compared without the marks' comment, and a rule loaded that was not deployed is named."""
+    from dashsmith.commands.deploy import prometheus_rules, ruler_groups, rules_delivery
+
+    deployed = ruler_groups.marked({"name": "node", "rules": [
+        {"record": "job:up:sum", "expr": "sum by (job) (up)"}]}, PROJECT)
+    assert "# dashsmith_project=" in deployed["rules"][0]["expr"]
+    loaded = {"name": "node", "rules": [
+        {"name": "job:up:sum", "query": "sum by (job) (up)", "health": "ok"},
+        {"name": "job:down:sum", "query": "sum by (job) (1 - up)", "health": "ok"}]}
+    assert prometheus_rules.rule_problems(
+        deployed, loaded, rules_delivery._same_expression, ruler_groups.expression) == [
+        "1 rule(s) loaded that were not deployed"]
+    loaded["rules"][0].update(query="sum(up)", health="err", lastError="boom")
+    assert prometheus_rules.rule_problems(
+        deployed, loaded, rules_delivery._same_expression, ruler_groups.expression)[:2] == [
+        "rule job:up:sum: loaded with expression 'sum(up)', not the one deployed",
+        "rule job:up:sum: unhealthy: boom"]
+
+
+# --- redaction: the ruler's is Grafana's -----------------------------------------------------
+
+def test_a_one_letter_token_does_not_mangle_the_ruler_s_words():
+    connection = RulerConnection("http://r", token="a")
+    text = "the ruler at http://r answered GET /x with 401: Bearer a"
+    assert connection.redact(text) == "the ruler at http://r answered GET /x with 401: Bearer ***"
+
+
+def test_the_ruler_redacts_a_secret_percent_encoded_and_as_basic_auth():
+    connection = RulerConnection("http://r", user="deployer", password="p@ss:w0rd!")
+    basic = base64.b64encode(b"deployer:p@ss:w0rd!").decode()
+    assert connection.redact(f"Authorization: Basic {basic}") == "Authorization: Basic ***"
+    assert connection.redact(f"?password={quote('p@ss:w0rd!', safe='')}") == "?password=***"
+
+
+@pytest.mark.parametrize("secret", ["e", "ab", "a+b/c==", "p@ss:w0rd!", "(.*)"])
+def test_the_ruler_and_grafana_redact_alike(secret):
+    text = (f"the ruler at http://r answered with 401: token {secret}, {quote(secret)}, "
+            f"{base64.b64encode(f'admin:{secret}'.encode()).decode()}; check the credentials")
+    grafana = Connection("http://g", user="admin", password=Secret(secret))
+    ruler = RulerConnection("http://r", user="admin", password=secret)
+    assert ruler.redact(text) == grafana.redact(text)
+    assert secret not in ruler.redact(text).replace("***", "").split("token ")[1][:len(secret)]

@@ -23,7 +23,7 @@ import hashlib
 import os
 import re
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import yaml
@@ -186,29 +186,36 @@ def not_loaded(url: str, files_for_rules: dict[str, dict], timeout: float = 10.0
             if found is None:
                 problems.append(f"{where}: not loaded")
                 continue
-            problems += [f"{where}: {p}" for p in _rule_problems(prometheus, group, found)]
+            problems += [f"{where}: {p}" for p in rule_problems(
+                group, found, lambda deployed, shown: _same_expression(prometheus, deployed,
+                                                                        shown))]
     return problems
 
 
-def _rule_problems(prometheus: Prometheus, group: dict, loaded: dict) -> list[str]:
-    """Each rule of `group` against the loaded group's rules, in order (Prometheus keeps the
-    file's order)."""
+def rule_problems(group: dict, loaded: dict, same_expression: Callable[[str, str], bool],
+                  expression: Callable[[dict], str] = lambda rule: str(rule["expr"])
+                  ) -> list[str]:
+    """Each rule of `group` as deployed against the rules of the group as loaded, in order
+    (the engine keeps the file's order), as /api/v1/rules shows them (Prometheus's, and a
+    ruler's, which serves the same format): each there under its name, its expression the
+    one deployed (`same_expression(deployed, shown)`: each engine prints it its own way;
+    `expression`: the deployed rule's), healthy, and none loaded that was not deployed."""
     rules = loaded.get("rules") or []
+    deployed = group.get("rules") or []
     problems = []
-    for index, rule in enumerate(group["rules"]):
+    for index, rule in enumerate(deployed):
         name = rule.get("alert") or rule.get("record")
         have = rules[index] if index < len(rules) else None
         if have is None or have.get("name") != name:
             problems.append(f"rule {name}: not loaded")
             continue
-        if not _same_expression(prometheus, str(rule["expr"]), have.get("query", "")):
+        if not same_expression(expression(rule), str(have.get("query", ""))):
             problems.append(f"rule {name}: loaded with expression {have.get('query')!r}, not "
                             "the one deployed")
         if have.get("health") == "err":
             problems.append(f"rule {name}: unhealthy: {have.get('lastError') or 'error'}")
-    if len(rules) > len(group["rules"]):
-        problems.append(f"{len(rules) - len(group['rules'])} rule(s) loaded that were not "
-                        "deployed")
+    if len(rules) > len(deployed):
+        problems.append(f"{len(rules) - len(deployed)} rule(s) loaded that were not deployed")
     return problems
 
 

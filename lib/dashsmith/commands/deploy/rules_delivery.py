@@ -559,7 +559,10 @@ def _not_evaluated(ruler: Ruler, deployed: dict[tuple[str, str], dict],
     for (namespace, name), group in sorted(deployed.items()):
         found = loaded.get((namespace, name))
         if found is not None:
-            problems += [f"{namespace}/{name}: {p}" for p in _ruler_rule_problems(group, found)]
+            # A ruler shows each rule's expression as it parsed it (Mimir's getLocalRules:
+            # rule.Query().String()): without comments, so without the marks' comment.
+            problems += [f"{namespace}/{name}: {p}" for p in prometheus_rules.rule_problems(
+                group, found, _same_expression, ruler_groups.expression)]
     return problems
 
 
@@ -573,22 +576,3 @@ def _same_expression(deployed: str, loaded: str) -> bool:
     if all(node is not None for node in parsed):
         return str(parsed[0]) == str(parsed[1])
     return "".join(deployed.split()) == "".join(loaded.split())
-
-
-def _ruler_rule_problems(group: dict, loaded: dict) -> list[str]:
-    """A ruler shows each rule's expression as it parsed it (Mimir's getLocalRules:
-    rule.Query().String()): without comments, so without the marks' comment."""
-    rules = loaded.get("rules") or []
-    problems = []
-    for index, rule in enumerate(group.get("rules") or []):
-        name = rule.get("alert") or rule.get("record")
-        have = rules[index] if index < len(rules) else None
-        if have is None or have.get("name") != name:
-            problems.append(f"rule {name}: not loaded")
-            continue
-        if not _same_expression(ruler_groups.expression(rule), str(have.get("query", ""))):
-            problems.append(f"rule {name}: loaded with expression {have.get('query')!r}, not "
-                            "the one deployed")
-        if have.get("health") == "err":
-            problems.append(f"rule {name}: unhealthy: {have.get('lastError') or 'error'}")
-    return problems
