@@ -462,4 +462,4 @@ def test_the_ruler_and_grafana_redact_alike(secret):
     grafana = Connection("http://g", user="admin", password=Secret(secret))
     ruler = RulerConnection("http://r", user="admin", password=secret)
     assert ruler.redact(text) == grafana.redact(text)
-    assert secret not in ruler.redact(text).replace("***", "").split("token ")[1][:len(secret)]
+    assert ruler.redact(text).endswith("***; check the credentials")

@@ -15,12 +15,11 @@ command-line option (which `ps` would show).
 
 from __future__ import annotations
 
-import base64
 import dataclasses
 import functools
 import os
 import re
-from urllib.parse import quote, quote_plus, unquote, urlsplit
+from urllib.parse import unquote, urlsplit
 
 import click
 import niquests
@@ -91,26 +90,9 @@ class Connection:
         return [s.reveal() for s in (self.token, self.password) if s and s.reveal()]
 
     def redact(self, text: str) -> str:
-        """`text` with every secret replaced by '***' wherever one can appear: as written (a
-        header, a body, an exception's text), percent-encoded (a URL) and as the base64 of
-        user:password (a Basic Authorization header). A secret is replaced where it stands on
-        its own, never inside a longer word: a one-letter token must not turn "check" into
-        "ch***ck". A secret is a token only where no letter, digit or _ touches it: a token's
-        characters glued to others would be another token, not this one."""
-        for pattern in self._secret_patterns():
-            text = pattern.sub("***", text)
-        return text
-
-    def _secret_patterns(self) -> list[re.Pattern[str]]:
-        forms: set[str] = set()
-        for secret in self.secrets():
-            forms |= {secret, quote(secret), quote(secret, safe=""), quote_plus(secret)}
-        if self.user is not None and self.password is not None and self.password.reveal():
-            basic = f"{self.user}:{self.password.reveal()}".encode()
-            forms.add(base64.b64encode(basic).decode())
-        # Longest first: a form that contains another is replaced whole.
-        return [re.compile(rf"(?<![A-Za-z0-9_]){re.escape(form)}(?![A-Za-z0-9_])")
-                for form in sorted(forms, key=len, reverse=True)]
+        """`text` without the secrets, in any form they can take (http_errors.redact)."""
+        return http_errors.redact(text, self.secrets(), user=self.user,
+                                  password=self.password.reveal() if self.password else None)
 
     @property
     def auth(self):

@@ -43,7 +43,7 @@ answer, 429, 502-504) are retried as deploy's Grafana calls are (grafana/retry.p
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
@@ -90,9 +90,9 @@ class RulerConnection:
 
     url: str
     tenant: str | None = None
-    token: str | None = None
+    token: str | None = field(default=None, repr=False)
     user: str | None = None
-    password: str | None = None
+    password: str | None = field(default=None, repr=False)
     api: str = DEFAULT_API
 
     @property
@@ -104,10 +104,9 @@ class RulerConnection:
         return APIS[self.api][1]
 
     def redact(self, text: str) -> str:
-        for secret in (self.token, self.password):
-            if secret:
-                text = text.replace(secret, "***")
-        return text
+        """`text` without the token or password, in any form they can take (as Grafana's
+        Connection redacts: http_errors.redact)."""
+        return http_errors.redact(text, (self.token,), user=self.user, password=self.password)
 
 
 class Ruler:
