@@ -292,3 +292,18 @@ def test_a_long_query_is_never_cut_inside_a_selector(cli, project, tmp_path):
     text, _ = imported(cli, project, tmp_path, dashboard(timeseries(1, "Long", expr)))
     [line] = [line for line in text.splitlines() if "http_requests_total" in line]
     assert line.strip() == f"'(rate(http_requests_total{selector}[$__rate_interval]))',"
+
+
+def test_interval_and_text_variables_use_their_helpers(cli, project, tmp_path):
+    interval = {"name": "interval", "type": "interval", "label": "Step", "auto": True,
+                "auto_count": 300, "auto_min": "10s", "query": "5m,10m,1h", "refresh": 2,
+                "current": {"text": "10m", "value": "10m"}}
+    box = {"name": "filter", "type": "textbox", "label": "Filter", "query": ".*",
+           "current": {"text": ".*", "value": ".*"}}
+    text, _ = imported(cli, project, tmp_path, dashboard(
+        timeseries(1, "Up", "up"), variables=[PROMETHEUS_VARIABLE, interval, box]))
+    assert "g.Template" not in text
+    assert 'interval_variable(\n            "interval",\n            ["5m", "10m", "1h"],\n' \
+           '            text="Step",\n            default="10m",\n            auto=True,\n' \
+           '            auto_count=300,\n        ),' in text
+    assert 'text_variable("filter", ".*")' in text

@@ -85,7 +85,8 @@ IMPORTS = {
     "bargauge": "dashsmith", "piechart": "dashsmith", "table": "dashsmith",
     "barchart": "dashsmith", "text": "dashsmith", "panel": "dashsmith",
     "label_variable": "dashsmith", "custom_variable": "dashsmith",
-    "datasource_variable": "dashsmith", "Variable": "dashsmith", "DATASOURCE": "dashsmith",
+    "datasource_variable": "dashsmith", "interval_variable": "dashsmith",
+    "text_variable": "dashsmith", "Variable": "dashsmith", "DATASOURCE": "dashsmith",
     "plugin_panel": "dashsmith", "library_panel": "dashsmith",
 }
 

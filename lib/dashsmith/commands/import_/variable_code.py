@@ -102,6 +102,30 @@ def _helper_candidates(original: dict, target: dict) -> list[Call]:
         if target.get("label", "") != name.capitalize():
             kwargs["text"] = target.get("label", "")
         candidates.append(Call("custom_variable", model.custom_variable, [name, values], kwargs))
+    current = (target.get("current") or {}).get("value")
+    shared: dict[str, object] = {}  # what every helper passes on to grafanalib's Template
+    if target.get("label", "") != name.capitalize():
+        shared["text"] = target.get("label", "")
+    if target.get("hide"):
+        shared["hide"] = target["hide"]
+    if kind == "interval" and isinstance(query, str) and query:
+        values = query.split(",")  # normalised: trimmed
+        kwargs = dict(shared)
+        if current not in (None, values[0]):
+            kwargs["default"] = current
+        for key, argument, default in (("auto", "auto", False), ("auto_count", "auto_count", 30),
+                                       ("auto_min", "auto_min", "10s")):
+            if target.get(key, default) != default:
+                kwargs[argument] = target[key]
+        candidates.append(Call("interval_variable", model.interval_variable, [name, values],
+                               kwargs))
+    if kind == "textbox":
+        text = query if isinstance(query, str) else ""
+        kwargs = dict(shared)
+        if current not in (None, text):
+            kwargs["default"] = current  # what the box shows, the query aside
+        candidates.append(Call("text_variable", model.text_variable,
+                               [name, text] if text else [name], kwargs))
     return candidates
 
 
