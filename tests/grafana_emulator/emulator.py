@@ -75,7 +75,8 @@ class GrafanaEmulator:
             revoked_tokens=frozenset(revoked_tokens),
         )
         sources = [normalise_datasource(dict(d), i) for i, d in enumerate(datasources, start=1)]
-        settings = Settings(min_refresh_interval=min_refresh_interval, max_folder_depth=max_folder_depth)
+        settings = Settings(min_refresh_interval=min_refresh_interval,
+                            max_folder_depth=max_folder_depth)
         self.store = Store(settings, sources, self.behaviour)
         self.faults = FaultInjector()
         self._log = RequestLog()
@@ -98,7 +99,8 @@ class GrafanaEmulator:
             # the handshake happens on the first read, in the connection's own thread
             self._server.socket = context.wrap_socket(self._server.socket, server_side=True,
                                                       do_handshake_on_connect=False)
-        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
+        self._thread = threading.Thread(target=self._server.serve_forever,
+                                        kwargs={"poll_interval": 0.05},
                                         name=f"grafana-emulator-{self.port}", daemon=True)
         self._thread.start()
         return self
@@ -337,7 +339,8 @@ class GrafanaEmulator:
         with self.store.lock:
             return alert_rule_json(seed_rule(self.store, copy.deepcopy(dict(rule)), provenance))
 
-    def provision(self, uid: str, *, allow_ui_updates: bool = False, external_id: str | None = None) -> None:
+    def provision(self, uid: str, *, allow_ui_updates: bool = False,
+                  external_id: str | None = None) -> None:
         """Mark a dashboard as file-provisioned: the API can no longer save or delete it. On
         12+ it also carries the manager annotations file provisioning writes (kind
         classic-file-provisioning, dashboard_service.go)."""

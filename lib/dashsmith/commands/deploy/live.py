@@ -256,14 +256,16 @@ def _content_needed(item: dict, want: DesiredDashboard | None) -> bool:
 
 def _look_up(apis: ApisClient, resource, uids: list[str], concurrency: int,
              lookups: int = LOOKUPS_BEFORE_LIST) -> dict[str, dict]:
-    """{uid: object} of those of `uids` that exist: a GET each, or one LIST of all dashboards
-    when there are more than `lookups` of them."""
+    """{uid: object} of those of `uids` that exist: a GET each, or, when there are more than
+    `lookups` of them, a GET of each that one metadata-only LIST of all dashboards names."""
     if not uids:
         return {}
     if len(uids) > lookups:
+        # which exist: from storage (not the lagging search index), metadata only; then the
+        # whole object of each that does
         wanted = set(uids)
-        return {item["metadata"]["name"]: item for item in apis.list(resource)
-                if item["metadata"]["name"] in wanted}
+        uids = [item["metadata"]["name"] for item in apis.list(resource, metadata_only=True)
+                if item["metadata"]["name"] in wanted]
     found = workers.run_all_or_raise(lambda uid: apis.get(resource, uid), uids, concurrency)
     return {uid: item for uid, item in zip(uids, found, strict=True) if item is not None}
 
