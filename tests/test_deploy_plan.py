@@ -3,6 +3,8 @@ connection options: the logic whose cases are subtle enough to pin one by one.""
 
 from __future__ import annotations
 
+import dataclasses
+
 import click
 import niquests
 import pytest
@@ -11,7 +13,7 @@ from hypothesis import given, strategies as st
 
 from dashsmith.commands.deploy.alerting import DesiredGroup, group_hash, normalize_group
 from dashsmith.commands.deploy.desired import Desired, DesiredDashboard, folder_tree
-from dashsmith.commands.deploy.live import Live, LiveDashboard, LiveFolder, LiveGroup
+from dashsmith.commands.deploy.live import Live, LiveDashboard, LiveFolder, LiveGroup, iso_utc
 from dashsmith.commands.deploy.plan import Action, PlanOptions, make_plan
 from dashsmith.grafana import retry
 from dashsmith.grafana.connection import Secret, connection_from
@@ -164,6 +166,39 @@ def test_prune_keeps_a_removed_dashboard_edited_in_grafana_unless_forced():
 
 
 # --- folders -------------------------------------------------------------------------------------
+
+def test_a_drifted_dashboard_carries_who_edited_it_and_when_and_only_a_drifted_one():
+    edited = dataclasses.replace(live_dashboard(content="ui edit"), edited_by="dana",
+                                 edited_at="2026-12-07T17:23:33Z")
+    quiet = dataclasses.replace(live_dashboard("d2"), edited_by="deployer",
+                                edited_at="2026-12-01T00:00:00Z")
+    plan = plan_for([wanted(), wanted("d2")], [edited, quiet])
+    drifted, unchanged = plan.of("dashboard")
+    assert drifted.action is Action.DRIFTED and unchanged.action is Action.UNCHANGED
+    assert (drifted.edited_by, drifted.edited_at) == ("dana", "2026-12-07T17:23:33Z")
+    assert (unchanged.edited_by, unchanged.edited_at) == (None, None)
+    as_json = drifted.as_json()
+    assert (as_json["edited_by"], as_json["edited_at"]) == ("dana", "2026-12-07T17:23:33Z")
+
+
+def test_grafana_times_become_iso_8601_utc():
+    assert iso_utc("2026-12-07T19:23:33+02:00") == "2026-12-07T17:23:33Z"
+    assert iso_utc("2026-12-07T17:23:33Z") == "2026-12-07T17:23:33Z"
+    assert iso_utc("2026-12-07T17:23:33.123456Z") == "2026-12-07T17:23:33Z"
+    assert iso_utc("yesterday") is None and iso_utc(None) is None
+
+
+def test_on_the_apis_path_an_unlabelled_or_restamped_dashboard_is_an_update():
+    unlabelled = dataclasses.replace(live_dashboard(), labelled=False)
+    stamped = dataclasses.replace(live_dashboard("d2"), labelled=True, ui_edits="allow")
+    plan = plan_for([wanted(), wanted("d2")], [unlabelled, stamped], ui_edits="block")
+    label, stamp = plan.of("dashboard")
+    assert (label.action, stamp.action) == (Action.UPDATE, Action.UPDATE)
+    assert label.reason.startswith("record ownership in the label dashsmith.dev/project=p")
+    assert stamp.reason == "ui_edits = block: make it read-only in Grafana's UI"
+    same = plan_for([wanted("d2")], [stamped], ui_edits="allow")
+    assert same.of("dashboard")[0].action is Action.UNCHANGED
+
 
 def test_folder_tree_lists_parents_before_children_once():
     tree = folder_tree(["A/B/C", "A/B", "A/D", "E"])

@@ -712,6 +712,40 @@ def test_routing_writes_can_meet_a_concurrent_alertmanager_change(emu):
 
 # --- the emulator's own text ----------------------------------------------------------------
 
+@modes("11.3.0", "13.2.3")
+def test_each_role_lists_its_permissions_grouped_by_action(emu):
+    """GET /api/access-control/user/permissions: ac.GroupScopesByAction of the caller's
+    permissions, for any signed-in caller (accesscontrol/api/api.go getUserPermissions)."""
+    viewer = call(emu, "GET", "/api/access-control/user/permissions", token=VIEWER)
+    editor = call(emu, "GET", "/api/access-control/user/permissions", token=EDITOR)
+    admin = call(emu, "GET", "/api/access-control/user/permissions", token=ADMIN)
+    assert viewer.status == editor.status == admin.status == 200
+    assert viewer.body["dashboards:read"] == ["dashboards:*", "folders:*"]
+    assert "dashboards:write" not in viewer.body and "folders:create" not in viewer.body
+    assert editor.body["folders:create"] == [""]  # unscoped
+    assert "alert.provisioning:write" not in editor.body
+    assert admin.body["alert.provisioning:write"] == [""]
+    assert call(emu, "GET", "/api/access-control/user/permissions", token=None).status == 401
+
+
+@modes(*UNIFIED)
+def test_a_list_can_ask_for_metadata_only(emu):
+    """Accept ...;as=PartialObjectMetadataList: the generic API server's metadata-only LIST
+    (k8s.io/apiserver handlers/response.go); that Grafana's offers it is a guess."""
+    save(emu, {"uid": "a", "title": "A", "panels": []})
+    request = urllib.request.Request(emu.url + dashboards(emu), method="GET", headers={
+        "Authorization": f"Bearer {ADMIN}",
+        "Accept": "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,"
+                  "application/json"})
+    with urllib.request.urlopen(request, timeout=5) as response:
+        listed = json.loads(response.read())
+    assert listed["kind"] == "PartialObjectMetadataList"
+    (item,) = listed["items"]
+    assert item["kind"] == "PartialObjectMetadata" and "spec" not in item
+    assert item["metadata"]["name"] == "a" and item["metadata"]["generation"] == 1
+    assert call(emu, "GET", dashboards(emu)).body["items"][0]["spec"]["title"] == "A"
+
+
 def test_no_machine_paths_in_the_emulators_docstrings_or_comments():
     # issue 13 item 8: "no machine path in any docstring"
     root = pathlib.Path(__file__).parent / "grafana_emulator"
