@@ -18,9 +18,9 @@ import re
 from collections.abc import Iterable
 from urllib.parse import quote, quote_plus, unquote, urlsplit, urlunsplit
 
-# A secret shorter than this is replaced only where it stands on its own (no letter, digit or
-# _ touching it): a one-letter token must not turn "check" into "ch***ck". A longer one is
-# replaced wherever it appears: "s3cret!pw" followed by a letter is still the password.
+# A secret shorter than this is replaced only where it is not part of a longer word (no letter,
+# digit or _ touching it): a one-letter token must not turn "check" into "ch***ck". A longer
+# one is replaced wherever it appears: "s3cret!pw" followed by a letter is still the password.
 SHORT_SECRET = 8
 MASK = "***"
 
@@ -72,7 +72,17 @@ def _patterns(secrets: tuple[str, ...], user: str | None,
 
 
 def _pattern(form: str) -> re.Pattern[str]:
-    return re.compile(rf"(?<![A-Za-z0-9_]){re.escape(form)}(?![A-Za-z0-9_])")
+    """A long secret anywhere; a short one where it is not part of a longer word: no letter,
+    digit or _ may touch an end that is one itself ("s3cret!" is the password in "s3cret!x",
+    "e" is not in "check")."""
+    if len(form) >= SHORT_SECRET:
+        return re.compile(re.escape(form))
+    before = r"(?<![A-Za-z0-9_])" if _WORD.match(form[0]) else ""
+    after = r"(?![A-Za-z0-9_])" if _WORD.match(form[-1]) else ""
+    return re.compile(before + re.escape(form) + after)
+
+
+_WORD = re.compile(r"[A-Za-z0-9_]")
 
 
 def split_credentials(url: str) -> tuple[str, str | None, str | None]:
