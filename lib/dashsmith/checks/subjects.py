@@ -46,6 +46,7 @@ class DashboardDoc:
     variable_source: Callable[[dict], Source]
     # Where a target's expression text starts in the file (after its quote), when known.
     expr_start: Callable[[dict], Source | None] = lambda target: None
+    _other_datasources: set[str] | None = field(default=None, repr=False)
 
     @property
     def uid(self):
@@ -99,11 +100,14 @@ class DashboardDoc:
 
     def other_datasource_variables(self) -> set[str]:
         """Data source variables of a plugin other than Prometheus (e.g. $loki_datasource):
-        the queries on them are not PromQL."""
-        return {v["name"] for v in self.variables()
+        the queries on them are not PromQL. Read once per dashboard: every query asks."""
+        if self._other_datasources is None:
+            self._other_datasources = {
+                v["name"] for v in self.variables()
                 if v.get("type") == "datasource" and isinstance(v.get("name"), str)
                 and isinstance(v.get("query"), str) and v["query"]
                 and v["query"].lower() != "prometheus"}
+        return self._other_datasources
 
     def reads_promql(self, datasource) -> bool:
         """is_promql_datasource, knowing this dashboard's data source variables."""

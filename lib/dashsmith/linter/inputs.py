@@ -133,8 +133,10 @@ def _dashboard_file(path: str, explicit: bool, problems: list[Problem]) -> Dashb
     def at(obj) -> Source:
         return Source(path, locate.line_of(obj, 1))
 
+    lines = locate.LineCounter(text)
+
     def expr_start(target) -> Source | None:
-        found = locate.json_string_start(text, target, "expr")
+        found = locate.json_string_start(text, target, "expr", lines)
         return Source(path, *found) if found else None
 
     return DashboardDoc(data, at(data), True, panel_source=at,

@@ -61,20 +61,8 @@ def line_starts(text: str) -> list[int]:
 
 
 class _Lines:
-    """The line of an offset; one index per text, kept for the last text read (a dashboard's
-    expressions are placed in the text its objects came from)."""
-
-    last: _Lines | None = None
-
     def __init__(self, text: str):
-        self.text = text
         self.starts = line_starts(text)
-
-    @classmethod
-    def of(cls, text: str) -> _Lines:
-        if cls.last is None or cls.last.text is not text:
-            cls.last = cls(text)
-        return cls.last
 
     def line(self, offset: int) -> int:
         return bisect.bisect_right(self.starts, offset)
@@ -91,7 +79,7 @@ def load_json(text: str):
         starts = iter(_object_starts(text))
     except (ValueError, IndexError):  # invalid JSON: the decoder below says where
         starts = iter(())
-    lines = _Lines.of(text)
+    lines = _Lines(text)
 
     def located(pairs):
         obj = Located(pairs)
@@ -132,7 +120,25 @@ def _object_starts(text: str) -> list[int]:
     return found
 
 
-def json_string_start(text: str, obj, key: str) -> tuple[int, int] | None:
+class LineCounter:
+    """The line of an offset of one text, counting on from the offset asked before (a
+    dashboard's targets are asked about in the order they are written): no index of every
+    line is kept for a file already read."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.offset, self.number = 0, 1
+
+    def line_and_column(self, offset: int) -> tuple[int, int]:
+        if offset < self.offset:
+            self.offset, self.number = 0, 1
+        self.number += self.text.count("\n", self.offset, offset)
+        self.offset = offset
+        return self.number, offset - (self.text.rfind("\n", 0, offset) + 1) + 1
+
+
+def json_string_start(text: str, obj, key: str, lines: LineCounter | None = None
+                      ) -> tuple[int, int] | None:
     """(line, column) where the JSON string value of obj[key] starts, just after its quote."""
     pattern = re.compile(rf'"{re.escape(key)}"\s*:\s*"')
     for match in pattern.finditer(text, getattr(obj, "offset", 0)):
@@ -142,9 +148,7 @@ def json_string_start(text: str, obj, key: str) -> tuple[int, int] | None:
         except ValueError:
             continue
         if value == obj.get(key):
-            lines = _Lines.of(text)
-            line = lines.line(match.end())
-            return line, match.end() - lines.starts[line - 1] + 1
+            return (lines or LineCounter(text)).line_and_column(match.end())
     return None
 
 
