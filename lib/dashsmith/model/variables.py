@@ -52,9 +52,9 @@ def find(expr: str) -> list[Occurrence]:
     for match in _VARIABLE.finditer(expr):
         name = match.group("braced") or match.group("bracketed") or match.group("plain")
         fmt = match.group("braced_format") or match.group("bracketed_format")
-        before = expr[: match.start()]
-        found.append(Occurrence(name, fmt, match.start(), match.end(), match.group(0),
-                                quotes.open_at(match.start()), _expects_duration(before)))
+        start = match.start()
+        found.append(Occurrence(name, fmt, start, match.end(), match.group(0),
+                                quotes.open_at(start), _expects_duration(expr, start)))
     return found
 
 
@@ -93,12 +93,18 @@ class _Quotes:
         return quote is not None
 
 
-def _expects_duration(before: str) -> bool:
-    stripped = before.rstrip()
-    if re.search(r"\boffset$", stripped):
+def _expects_duration(expr: str, start: int) -> bool:
+    """After `offset`, or inside [...]: read backwards from `start` (no copy of what is
+    before it: a long query has many variables)."""
+    end = start
+    while end > 0 and expr[end - 1].isspace():
+        end -= 1
+    if expr.endswith("offset", 0, end) and (end == 6 or not _WORD.match(expr[end - 7])):
         return True
-    opened, closed = stripped.rfind("["), stripped.rfind("]")
-    return opened > closed
+    return expr.rfind("[", 0, end) > expr.rfind("]", 0, end)
+
+
+_WORD = re.compile(r"\w")
 
 
 @dataclass
