@@ -4,14 +4,18 @@ through /api/v1/rules; and a deploy that would deliver them nowhere never passes
 
 from __future__ import annotations
 
+import base64
 import json
 import os
+from http.server import BaseHTTPRequestHandler, HTTPServer
+from threading import Thread
 
 import niquests
 import pytest
 import yaml
 
 from dashsmith.compiler.project import Project
+from dashsmith.prometheus.api import Prometheus, PrometheusError
 from support import set_settings
 from support.grafana import NO_GRAFANA_ENV, PROMETHEUS_DATASOURCE
 from support.prometheus import running_prometheus
@@ -430,3 +434,45 @@ def test_with_the_repositorys_setup_a_ruler_in_the_environment_still_takes_the_r
         assert result.exit_code == 0, result.output
         assert f"rules → the ruler at {ruler.url}" in result.output
         assert ruler.groups("t")
+
+
+# --- credentials in PROMETHEUS_URL ------------------------------------------------------------
+
+def test_a_password_in_prometheus_url_is_sent_and_never_printed(cli, project, grafana,
+                                                                prometheus):
+    with_user = prometheus.replace("http://", "http://bob:hunter2-Prom@")
+    result = cli("deploy", env=env(grafana, PROMETHEUS_URL=with_user))
+    assert result.exit_code == 0, result.output
+    assert f"rules → Prometheus at {prometheus} (" in result.output
+    assert f"Prometheus at {prometheus} reloaded" in result.output
+    assert "hunter2" not in result.output and "bob:" not in result.output
+
+
+def test_prometheus_is_sent_the_url_s_user_and_password_as_basic_auth():
+    seen: list[str | None] = []
+
+    class Refusing(BaseHTTPRequestHandler):  # a gateway that echoes what it was sent
+        def do_POST(self):
+            seen.append(self.headers.get("Authorization"))
+            body = f"bad credentials: {self.headers.get('Authorization')}".encode()
+            self.send_response(401)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Refusing)
+    Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        prometheus = Prometheus(f"http://bob:hunter2-Prom@127.0.0.1:{server.server_port}")
+        with pytest.raises(PrometheusError) as refused:
+            prometheus.reload()
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert seen == ["Basic " + base64.b64encode(b"bob:hunter2-Prom").decode()]
+    assert prometheus.url == f"http://127.0.0.1:{server.server_port}"
+    assert "bad credentials: Basic ***" in str(refused.value)
+    assert "hunter2" not in str(refused.value) and "Ym9i" not in str(refused.value)

@@ -463,3 +463,16 @@ def test_the_ruler_and_grafana_redact_alike(secret):
     ruler = RulerConnection("http://r", user="admin", password=secret)
     assert ruler.redact(text) == grafana.redact(text)
     assert ruler.redact(text).endswith("***; check the credentials")
+
+
+def test_a_password_in_ruler_url_is_sent_and_never_printed(cli, project):
+    with RulerEmulator(basic=("bob", "hunter2-Mimir")) as ruler:
+        with_user = ruler.url.replace("http://", "http://bob:hunter2-Mimir@")
+        result = cli("deploy", "-v", env=env(ruler, RULER_URL=with_user))
+        assert result.exit_code == 0, result.output
+        assert f"rules → the ruler at {ruler.url} (tenant {TENANT})" in result.output
+        wrong = with_user.replace("hunter2-Mimir", "hunter3-Mimir")
+        refused = cli("deploy", env=env(ruler, RULER_URL=wrong))
+        assert refused.exit_code == 2 and f"the ruler at {ruler.url} answered" in refused.output
+    for output in (result.output, refused.output):
+        assert "hunter" not in output and "bob:" not in output

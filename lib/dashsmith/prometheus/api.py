@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
@@ -92,11 +93,21 @@ class _Client:
     def __init__(self, url: str, *, timeout: float = DEFAULT_TIMEOUT, retries: int = 0):
         """`retries`: how often a request that found nothing answering (connection refused,
         timed out) is sent again, with exponential backoff; for idempotent calls only."""
-        self.url = url.rstrip("/")
+        # user:password@ in the URL (PROMETHEUS_URL=https://bob:hunter2@prometheus...) is sent
+        # as Basic auth and never shown: `url` is what messages print, and every message that
+        # quotes an answer or an exception passes through redact().
+        shown, self._user, self._password = http_errors.split_credentials(url)
+        self.url = shown.rstrip("/")
         self.timeout = timeout
         policy = niquests.RetryConfiguration(total=retries, backoff_factor=0.2,
                                              allowed_methods=None) if retries else 0
         self._session = niquests.Session(retries=policy)
+        if self._user is not None:
+            self._session.auth = (self._user, self._password or "")
+
+    def redact(self, text: str) -> str:
+        """`text` without the URL's password, in any form it can take."""
+        return http_errors.redact(text, (), user=self._user, password=self._password)
 
     def _send(self, method: str, path: str, params: dict | None = None) -> niquests.Response:
         """The answer, whatever its status; Unreachable if nothing answered. A POST sends the
@@ -110,11 +121,11 @@ class _Client:
                                          params=None if form else params,
                                          data=params if form else None, timeout=self.timeout)
         except niquests.exceptions.RequestException as error:
-            raise Unreachable(self.url, http_errors.reason(error)) from None
+            raise Unreachable(self.url, self.redact(http_errors.reason(error))) from None
 
     def _json(self, method: str, path: str, params: dict | None = None) -> Any:
         """The answer's JSON body, whatever its status (an API's errors have one too)."""
-        return _body(self._send(method, path, params), self.url)
+        return _body(self._send(method, path, params), self.url, self.redact)
 
 
 class Prometheus(_Client):
@@ -123,12 +134,12 @@ class Prometheus(_Client):
     def _api(self, method: str, path: str, params: dict | None = None) -> Any:
         """The answer's `data`: JSON, shaped as the API documents for `path`."""
         response = self._send(method, "/api/v1/" + path, params)
-        answer = _body(response, self.url)
+        answer = _body(response, self.url, self.redact)
         if not isinstance(answer, dict) or "status" not in answer:
             raise Unreachable(self.url, "not a Prometheus API answer", response.status_code)
         if answer["status"] != "success":
-            raise QueryError(answer.get("error") or answer.get("errorType") or "query failed",
-                             response.status_code)
+            raise QueryError(self.redact(str(answer.get("error") or answer.get("errorType")
+                                             or "query failed")), response.status_code)
         return answer["data"]
 
     def query(self, expr: str, time: float) -> list[Series]:
@@ -197,7 +208,8 @@ class Prometheus(_Client):
         if answer.status_code != 200:
             raise PrometheusError(f"Prometheus at {self.url} could not reload its "
                                   f"configuration: {answer.status_code} "
-                                  f"{(answer.text or '').strip()[:500]}", answer.status_code)
+                                  f"{self.redact((answer.text or '').strip()[:500])}",
+                                  answer.status_code)
 
 
 class Alertmanager(_Client):
@@ -217,16 +229,16 @@ class Alertmanager(_Client):
             return False
 
 
-def _body(response: niquests.Response, url: str) -> Any:
-    """The JSON body of `response` (from `url`), whatever its status; Unreachable if it has
-    none."""
+def _body(response: niquests.Response, url: str, redact: Callable[[str], str]) -> Any:
+    """The JSON body of `response` (from `url`, shown without credentials), whatever its
+    status; Unreachable if it has none, its text through `redact`."""
     body = response.content or b""
     try:
         return json.loads(body)
     except ValueError as error:
         status = response.status_code or 0
         if status >= 400:
-            raise Unreachable(response.url or url, f"HTTP {status} {body[:200]!r}",
-                              status) from None
-        raise Unreachable(url, str(error), status) from None
+            where = http_errors.split_credentials(response.url or url)[0]
+            raise Unreachable(where, redact(f"HTTP {status} {body[:200]!r}"), status) from None
+        raise Unreachable(url, redact(str(error)), status) from None
 

@@ -31,6 +31,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from dashsmith import http_errors
 from dashsmith.commands.deploy import prometheus_rules, ruler_groups
 from dashsmith.commands.deploy.config import RULES_TARGETS, SECTION, DeploySettings
 from dashsmith.commands.deploy.plan import ABSENT, Action, Change, Plan, Seen
@@ -66,7 +67,8 @@ class Delivery:
     project: str
     rules_dir: str  # where the Prometheus rule files go
     in_build: bool  # rules_dir is the build tree's: written with it, as a whole
-    prometheus_url: str | None = None
+    # may hold user:password@ (sent as Basic auth): shown only as prometheus_shown
+    prometheus_url: str | None = field(default=None, repr=False)
     force: bool = False
     prune: bool = False
     ruler: RulerConnection | None = None
@@ -77,6 +79,13 @@ class Delivery:
     # group as read), so that plan_lines shows rule by rule what the deploy changes in it. A
     # Change carries only the hash of what was read (its precondition); plan() fills this.
     held: dict[str, dict] = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def prometheus_shown(self) -> str | None:
+        """The Prometheus URL as printed: without user:password@."""
+        if not self.prometheus_url:
+            return None
+        return http_errors.split_credentials(self.prometheus_url)[0]
 
     @property
     def where(self) -> str:
@@ -136,9 +145,12 @@ def ruler_connection(api: str = DEFAULT_API) -> RulerConnection | None:
     api = (variable("RULER_API") or api).lower()
     if api not in APIS:
         raise Undelivered(f"RULER_API={api}: use one of {' | '.join(APIS)}")
-    return RulerConnection(url, tenant=variable("RULER_TENANT"), token=variable("RULER_TOKEN"),
-                           user=variable("RULER_USER"), password=variable("RULER_PASSWORD"),
-                           api=api)
+    # user:password@ in RULER_URL is Basic auth (as in GRAFANA_URL): sent, never shown
+    shown, user, password = http_errors.split_credentials(url)
+    if variable("RULER_USER"):
+        user, password = variable("RULER_USER"), variable("RULER_PASSWORD")
+    return RulerConnection(shown, tenant=variable("RULER_TENANT"), token=variable("RULER_TOKEN"),
+                           user=user, password=password, api=api)
 
 
 def _seconds(variable: str, default: float) -> float:
@@ -425,7 +437,7 @@ def _target(to: Delivery) -> str:
                 f"{to.ruler.rules_path}), a namespace per rule file")
     files = f"rule files in {to.where}/"
     if to.prometheus_url:
-        engine = f"Prometheus at {to.prometheus_url} ({files}, reloaded and checked)"
+        engine = f"Prometheus at {to.prometheus_shown} ({files}, reloaded and checked)"
     else:
         engine = f"{files} (no Prometheus reloaded: PROMETHEUS_URL is not set)"
     if to.target == "grafana":
@@ -486,14 +498,14 @@ def deliver(to: Delivery, changes: list[Change], files_for_rules: dict[str, dict
     if missing:
         shown = [f"    {line}" for line in missing[:20]]
         more = [f"    … {len(missing) - 20} more"] if len(missing) > 20 else []
-        return Delivered(False, (f"rules not loaded: Prometheus at {to.prometheus_url} "
+        return Delivered(False, (f"rules not loaded: Prometheus at {to.prometheus_shown} "
                                  f"reloaded but has not loaded {len(missing)} rule group(s) or "
                                  "rule(s) as deployed (if none loaded, check that its "
                                  "rule_files include the directory deploy writes):",
                                  *shown, *more, *drift),
                          True, tuple(missing))
     groups = sum(len(d["groups"]) for d in files_for_rules.values())
-    return Delivered(not left_alone, (f"Prometheus at {to.prometheus_url} reloaded: {groups} "
+    return Delivered(not left_alone, (f"Prometheus at {to.prometheus_shown} reloaded: {groups} "
                                       "rule groups loaded, every rule as deployed", *drift), True)
 
 
