@@ -164,3 +164,37 @@ def test_a_legend_label_an_aggregation_removed_is_named_without_a_catalog(lint, 
     assert [line.split(" ", 3)[3] for line in lines[:-1]] == [
         "the legend '{{instance}}': label 'instance' is not in the result: `sum` removes it; "
         "keep it with `by (instance, ...)`"], lines
+
+
+def test_other_kubernetes_manifests_are_left_alone(lint, tmp_path):
+    """A directory of manifests: the PrometheusRule among a file's other kinds is linted,
+    files of other kinds only are no rule files."""
+    (tmp_path / "k8s").mkdir()
+    (tmp_path / "k8s" / "app.yaml").write_text(textwrap.dedent('''\
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: app}
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: app}
+        '''))
+    (tmp_path / "k8s" / "monitoring.yaml").write_text(textwrap.dedent('''\
+        apiVersion: v1
+        kind: ConfigMap
+        metadata: {name: settings}
+        ---
+        apiVersion: monitoring.coreos.com/v1
+        kind: PrometheusRule
+        metadata: {name: app}
+        spec:
+          groups:
+            - name: app
+              rules:
+                - record: job:up:sum
+                  expr: sum by (job) (up
+        '''))
+    code, lines = lint("--no-tools", "k8s")
+    assert code == 1
+    assert lines[:-1] == ["k8s/monitoring.yaml:13:30: error rule/expr cannot parse: unclosed "
+                          "left parenthesis near `(up`"], lines

@@ -156,9 +156,11 @@ def _rule_files(path: str, explicit: bool, problems: list[Problem]) -> list[Rule
     documents = [d for d in data if d is not None] \
         if isinstance(data, locate.Documents) else [data]
     manifests = [d for d in documents if _is_manifest(d)]
-    if manifests and len(manifests) == len(documents):
+    if manifests:  # other kinds beside them (a Deployment, a Service) are not lint's
         return [_rule_file(path, manifest["spec"], text, manifest=True)
                 for manifest in manifests]
+    if len(documents) > 1 and not explicit:
+        return []  # Kubernetes manifests of other kinds, found in a directory
     if len(documents) > 1:
         problems.append(FileParse().unparsable(path, "invalid YAML: expected one document, "
                                                "found more", locate.line_of(documents[1]), 0))
