@@ -8,6 +8,7 @@ class DashboardDuplicateUid(Rule):
     """Two dashboards have the same uid.
 
     Grafana keeps one dashboard per uid: deploying both makes the second overwrite the first.
+    A file that is a copy of another (the same JSON) is no conflict: it is the same dashboard.
 
     Anti-pattern:
         Dashboard(uid="overview", title="Application", ...)
@@ -25,6 +26,11 @@ class DashboardDuplicateUid(Rule):
             yield from self._check(dashboard.uid, dashboard.source, context)
 
     def dashboard(self, doc, context):
+        # A copy of a dashboard read before (a mixin's dashboards in two places given
+        # together): deploying both writes the same dashboard twice, which loses nothing.
+        earlier = context.seen(("dashboard-json", doc.uid), doc.json)
+        if is_valid_uid(doc.uid) and any(json == doc.json for json in earlier):
+            return
         yield from self._check(doc.uid, doc.source, context)
 
     def _check(self, uid, source, context):
