@@ -22,6 +22,7 @@ from dashsmith.model.problems import DeclarationError
 from dashsmith.model.settings import SettingsError
 
 if TYPE_CHECKING:
+    from dashsmith.compiler.build import Build
     from dashsmith.preview.data import DashboardData
     from dashsmith.preview.picture import Picture
 
@@ -47,6 +48,14 @@ def report_declaration_error(project: Project, error: DeclarationError) -> NoRet
     for problem in error.problems:
         click.echo(str(project.relative(problem)), err=True)
     fail(f"{len(error.problems)} problem(s) in the declarations; nothing was written")
+
+
+def build_or_fail(project: Project) -> Build:
+    """The project's build, or exit 2 listing what in the declarations stops it."""
+    try:
+        return project.build()
+    except DeclarationError as error:
+        report_declaration_error(project, error)
 
 
 def duration_option(value: str | None) -> str | None:

@@ -16,14 +16,14 @@ from dashsmith.checks.registry import ALL, named
 from dashsmith.commands import problem_formats
 from dashsmith.commands.commandline import (
     EXIT_PROBLEMS,
+    build_or_fail,
     fail,
     load_project,
-    report_declaration_error,
 )
 from dashsmith.compiler.project import Project
 from dashsmith.linter import alert_tests, amtool, locate, promtool
 from dashsmith.linter.engine import lint_paths, lint_project
-from dashsmith.model.problems import DeclarationError, Problem, Severity
+from dashsmith.model.problems import Problem, Severity
 from dashsmith.model.settings import NoProjectError, SettingsError
 from dashsmith.routing import checks as routing
 
@@ -102,10 +102,7 @@ def test(ctx, run, junit, verbose):
         fail(str(error))
     if path is None:
         fail("promtool is not installed (Debian package 'prometheus')")
-    try:
-        build = project.build()
-    except DeclarationError as error:
-        report_declaration_error(project, error)
+    build = build_or_fail(project)
     tests = alert_tests.paths(project.settings)
     if not tests:
         fail(f"no alert unit tests in {os.path.relpath(alert_tests.directory(project.settings))}"

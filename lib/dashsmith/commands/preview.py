@@ -9,13 +9,12 @@ from typing import TYPE_CHECKING
 import click
 
 from dashsmith.commands.commandline import (
+    build_or_fail,
     fail,
     load_project,
     renderer_or_fail,
-    report_declaration_error,
     write_tree,
 )
-from dashsmith.model.problems import DeclarationError
 
 if TYPE_CHECKING:
     from dashsmith.preview.data import DashboardData
@@ -40,10 +39,7 @@ def preview(ctx: click.Context, out: str | None, uids: tuple[str, ...], promethe
     """Pictures (PNG and SVG) of each dashboard's layout, with data from Prometheus if given."""
     render = renderer_or_fail()
     project = load_project(ctx)
-    try:
-        build = project.build()
-    except DeclarationError as error:
-        report_declaration_error(project, error)
+    build = build_or_fail(project)
     dashboards = [d for d in build.dashboards if not uids or d.uid in uids]
     unknown = sorted(set(uids) - {d.uid for d in build.dashboards})
     if unknown:

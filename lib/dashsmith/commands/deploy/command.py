@@ -18,6 +18,7 @@ import click
 
 from dashsmith.commands.commandline import (
     EXIT_PROBLEMS,
+    build_or_fail,
     fail,
     load_project,
     report_declaration_error,
@@ -222,10 +223,7 @@ def _plan_rules(delivery: rules_delivery.Delivery, rule_files) -> list:
 
 def _checked_build(project):
     """The build, after lint: any error stops the deploy before anything is written."""
-    try:
-        build = project.build()
-    except DeclarationError as error:
-        report_declaration_error(project, error)
+    build = build_or_fail(project)
     from dashsmith.linter.engine import lint_project
     errors = [p for p in lint_project(project) if p.severity is Severity.ERROR]
     if errors:

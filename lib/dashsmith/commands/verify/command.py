@@ -12,10 +12,10 @@ from dashsmith.checks import suppress
 from dashsmith.commands import problem_formats as report
 from dashsmith.commands.commandline import (
     EXIT_PROBLEMS,
+    build_or_fail,
     duration_option,
     fail,
     load_project,
-    report_declaration_error,
 )
 from dashsmith.commands.verify.checks import verify as run_checks
 from dashsmith.commands.verify.queries import TimeRange
@@ -55,10 +55,7 @@ def verify(ctx: click.Context, url: str, range_: str, scrape_interval: str | Non
     them.
     """
     project = load_project(ctx)
-    try:
-        build = project.build()
-    except DeclarationError as error:
-        report_declaration_error(project, error)
+    build = build_or_fail(project)
     time_range = TimeRange(end=time.time(), range=durations.parse(range_),
                            scrape_interval=durations.parse(
                                scrape_interval or project.settings.scrape_interval))
