@@ -195,7 +195,9 @@ def test_a_ruler_without_the_tenant_header_is_named(cli, project, ruler):
 def test_a_token_is_sent_and_never_printed(cli, project):
     with RulerEmulator(token="s3cret-ruler-token") as ruler:
         refused = cli("deploy", env=env(ruler, RULER_TOKEN="wrong-token-value"))
-        assert refused.exit_code == 2 and "401: unauthorized" in refused.output
+        # the emulator echoes the header it was sent: the answer is quoted, the token is not
+        assert refused.exit_code == 2, refused.output
+        assert "401: unauthorized: Authorization: Bearer ***" in refused.output
         assert "wrong-token-value" not in refused.output
         accepted = cli("deploy", env=env(ruler, RULER_TOKEN="s3cret-ruler-token"))
         assert accepted.exit_code == 0, accepted.output
@@ -474,5 +476,6 @@ def test_a_password_in_ruler_url_is_sent_and_never_printed(cli, project):
         wrong = with_user.replace("hunter2-Mimir", "hunter3-Mimir")
         refused = cli("deploy", env=env(ruler, RULER_URL=wrong))
         assert refused.exit_code == 2 and f"the ruler at {ruler.url} answered" in refused.output
+        assert "unauthorized: Authorization: Basic ***" in refused.output  # echoed, redacted
     for output in (result.output, refused.output):
         assert "hunter" not in output and "bob:" not in output

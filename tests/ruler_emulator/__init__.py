@@ -20,7 +20,9 @@ Sources (github:grafana/mimir):
   PrometheusRules  {"status":"success","data":{"groups":[{name, file: namespace, rules:
                  [{name, query, health, lastError, type, ...}], interval}]}} sorted by file
 - the tenant: X-Scope-OrgID, required (weaveworks/common middleware AuthenticateUser answers
-  401 "no org id" without it); a gateway's bearer token or basic auth, if the test sets one.
+  401 "no org id" without it); a gateway's bearer token or basic auth, if the test sets one,
+  refused with 401 "unauthorized: Authorization: <what was sent>" (an echo: the worst case
+  a client must not print, not Mimir's bare 401).
 - the validation messages: Prometheus's rulefmt (model/rulefmt/rulefmt.go, RuleGroup and
   RuleNode Validate).
 
@@ -171,14 +173,17 @@ class RulerEmulator:
         return 405, "text/plain", b"405 method not allowed\n"
 
     def _authenticate(self, headers) -> str | None:
+        # A refused request's answer echoes the Authorization header it was sent, as a careless
+        # gateway or proxy might (a guess at the worst case, not Mimir's own behaviour: its
+        # auth middleware answers a bare 401): the client must never print what comes back.
         given = headers.get("Authorization") or ""
         if self.token and given != f"Bearer {self.token}":
-            return "unauthorized"
+            return f"unauthorized: Authorization: {given}"
         if self.basic:
             import base64
             expected = base64.b64encode(":".join(self.basic).encode()).decode()
             if given != f"Basic {expected}":
-                return "unauthorized"
+                return f"unauthorized: Authorization: {given}"
         if not headers.get("X-Scope-OrgID"):
             return "no org id"
         return None
