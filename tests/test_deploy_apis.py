@@ -156,8 +156,10 @@ def test_a_kubectl_edit_names_who_and_when_and_is_never_adopted(cli, project, bo
             "deployed it") in result.output
     assert "edited by user:kim just now" in result.output
     # Grafana's migrations are not differences: the plan's difference is only the edit
+    assert "schemaVersion" not in result.output and "time_options" not in result.output
     planned = json.loads(deploy(cli, both, "--dry-run", "--format", "json").output)
     change = next(c for c in planned["plan"]["changes"] if c["key"] == "postgresql")
+    assert change["edited_by"] == "user:kim" and change["edited_at"].endswith("Z")
     assert [line for line in change["diff"] if line.startswith(("-", "+"))
             and not line.startswith(("---", "+++"))] == [
         '-  "description": "tuned with kubectl",',
