@@ -100,12 +100,9 @@ def drift_origin(change: Change, now: datetime | None = None) -> str:
 def _ago(stamp: str, now: datetime) -> str | None:
     """'10 min ago', '3 h ago', '2 days ago' from an ISO-8601 time (UTC when it names no
     zone); None when it cannot be read."""
-    try:
-        then = datetime.fromisoformat(stamp)
-    except ValueError:
+    then = parse_time(stamp)
+    if then is None:
         return None
-    if then.tzinfo is None:
-        then = then.replace(tzinfo=timezone.utc)
     seconds = max(0, int((now - then).total_seconds()))
     if seconds < 60:
         return "just now"
@@ -115,6 +112,20 @@ def _ago(stamp: str, now: datetime) -> str | None:
         return f"{seconds // 3600} h ago"
     days = seconds // 86400
     return f"{days} day{'' if days == 1 else 's'} ago"
+
+
+def parse_time(stamp: str) -> datetime | None:
+    """An ISO-8601 time as datetime (UTC when it names no zone); None when it cannot be read.
+    A trailing Z (live.iso_utc writes one; Grafana's API answers with one) is +00:00: Python
+    3.10's fromisoformat, which pyproject's requires-python allows, rejects a Z."""
+    text = stamp.strip()
+    if text[-1:] in ("Z", "z"):
+        text = text[:-1] + "+00:00"
+    try:
+        then = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return then if then.tzinfo is not None else then.replace(tzinfo=timezone.utc)
 
 
 def semantic_changes(plan: Plan, build: list[CompiledDashboard], desired: Desired, live: Live,
