@@ -28,8 +28,8 @@ class DashboardDuplicateUid(Rule):
     def dashboard(self, doc, context):
         # A copy of a dashboard read before (a mixin's dashboards in two places given
         # together): deploying both writes the same dashboard twice, which loses nothing.
-        earlier = context.seen(("dashboard-json", doc.uid), doc.json)
-        if is_valid_uid(doc.uid) and any(json == doc.json for json in earlier):
+        if is_valid_uid(doc.uid) and any(
+                json == doc.json for json in context.seen(("dashboard-json", doc.uid), doc.json)):
             return
         yield from self._check(doc.uid, doc.source, context)
 
