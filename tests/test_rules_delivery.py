@@ -121,15 +121,43 @@ def test_rules_none_says_the_rules_are_delivered_elsewhere(cli, project, grafana
     assert "rules = none: delivered outside this deploy" in result.output
 
 
-def test_grafana_managed_alerts_are_the_rules_target_of_the_same_plan(cli, project, grafana):
+def routing_secrets(project) -> dict[str, str]:
     routing = Project(str(project)).estate.routing
-    secrets = {s.env: f"value-of-{s.env.lower()}" for s in routing.secrets() if s.env}
-    # a project whose alerts Grafana evaluates says so; no Prometheus to reload here
+    return {s.env: f"value-of-{s.env.lower()}" for s in routing.secrets() if s.env}
+
+
+def test_grafana_managed_alerts_are_the_rules_target_of_the_same_plan(
+        cli, project, grafana, prometheus):
+    # a project whose alerts Grafana evaluates says so; the recording rules the alerts read
+    # still go to the Prometheus that evaluates them
     set_settings(project, "dashsmith.deploy", rules="grafana", prometheus_url="")
-    result = cli("deploy", "--grafana-alerts", env=env(grafana, **secrets))
+    result = cli("deploy", "--grafana-alerts",
+                 env=env(grafana, PROMETHEUS_URL=prometheus, **routing_secrets(project)))
     assert result.exit_code == 0, result.output
-    assert "rules → Grafana-managed alerts (the rule groups above)" in result.output
+    assert ("rules → Grafana-managed alerts (the rule groups above); recording rules: "
+            f"Prometheus at {prometheus} (") in result.output
     assert "create    rule-group" in result.output
+    have = loaded(prometheus)
+    assert have and all(r["type"] == "recording" for g in have.values() for r in g["rules"])
+
+
+def test_grafana_alerts_whose_recording_rules_reach_no_engine_refuse(cli, project, grafana):
+    set_settings(project, "dashsmith.deploy", rules="grafana", prometheus_url="")
+    result = cli("deploy", "--grafana-alerts", env=env(grafana, **routing_secrets(project)))
+    assert result.exit_code == 2, result.output
+    [line] = [line for line in result.output.splitlines() if "evaluated nowhere" in line]
+    assert "--grafana-alerts" in line and "PROMETHEUS_URL" in line and "RULER_URL" in line
+    assert "rules = none" in line and "nothing was changed" in line
+    assert not (project / "build").exists()
+    assert grafana.writes() == []
+
+
+def test_grafana_alerts_with_rules_none_leave_the_recording_rules_to_the_setup(
+        cli, project, grafana):
+    set_settings(project, "dashsmith.deploy", rules="none", prometheus_url="")
+    result = cli("deploy", "--grafana-alerts", env=env(grafana, **routing_secrets(project)))
+    assert result.exit_code == 0, result.output
+    assert "rules = none: delivered outside this deploy" in result.output
 
 
 def test_rules_prometheus_without_a_prometheus_url_refuses(cli, project, grafana):

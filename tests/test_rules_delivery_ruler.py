@@ -13,6 +13,7 @@ from urllib.parse import quote
 import pytest
 
 from dashsmith.commands.deploy.alerting import HASH_ANNOTATION
+from dashsmith.compiler.project import Project
 from dashsmith.grafana.connection import Connection, Secret
 from dashsmith.ruler.client import Ruler, RulerConnection
 from support import set_settings
@@ -479,3 +480,19 @@ def test_a_password_in_ruler_url_is_sent_and_never_printed(cli, project):
         assert "unauthorized: Authorization: Basic ***" in refused.output  # echoed, redacted
     for output in (result.output, refused.output):
         assert "hunter" not in output and "bob:" not in output
+
+
+def test_grafana_alerts_still_deliver_the_recording_rules_to_the_ruler(cli, project, ruler):
+    routing = Project(str(project)).estate.routing
+    secrets = {s.env: f"value-of-{s.env.lower()}" for s in routing.secrets() if s.env}
+    with GrafanaEmulator(tokens={GRAFANA_TOKEN: "Admin"},
+                         datasources=[PROMETHEUS_DATASOURCE]) as grafana:
+        result = cli("deploy", "--grafana-alerts",
+                     env=env(ruler, GRAFANA_URL=grafana.url, GRAFANA_TOKEN=GRAFANA_TOKEN,
+                             **secrets))
+    assert result.exit_code == 0, result.output
+    assert ("rules → Grafana-managed alerts (the rule groups above); recording rules: the ruler "
+            f"at {ruler.url}") in result.output
+    stored = [rule for groups in ruler.groups(TENANT).values() for group in groups.values()
+              for rule in group["rules"]]
+    assert stored and all("record" in rule for rule in stored)

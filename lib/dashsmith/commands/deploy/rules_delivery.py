@@ -12,7 +12,8 @@ setting says `rules = none`.
               rule file, each group set or deleted alone, then its /api/v1/rules until every
               group is evaluated (a ruler picks up new groups on its next poll)
   grafana     --grafana-alerts: the alerts are Grafana rule groups (plan.RULE_GROUP); the
-              recording rules stay in the Prometheus rule files
+              recording rules they read still go to the ruler or Prometheus configured, and
+              with neither (and no `rules = none`) the deploy refuses
   none        the setup delivers them some other way (or not at all); the rule files are
               still written
 
@@ -75,6 +76,7 @@ class Delivery:
     concurrency: int = 4
     ruler_load_timeout: float = RULER_LOAD_TIMEOUT
     from_saved_plan: bool = False  # deploy --plan: the build tree is not written
+    elsewhere: bool = False  # [dashsmith.deploy] rules = none: the setup delivers them
     # What the engine held of each group plan() found to update or drifted (change key → the
     # group as read), so that plan_lines shows rule by rule what the deploy changes in it. A
     # Change carries only the hash of what was read (its precondition); plan() fills this.
@@ -104,9 +106,12 @@ def delivery(settings: DeploySettings, out_dir: str, *, prometheus_url: str | No
         # Grafana the build tree is the deployment, read by a Prometheus when it starts, and
         # only PROMETHEUS_URL asks for a reload
         prometheus_url = settings.prometheus_url
+    # With --grafana-alerts, Grafana evaluates the alerts but not the recording rules they
+    # read: those still go to the ruler or Prometheus configured (the setting may name either)
+    to_ruler = ruler is not None and wanted in (None, "ruler", "grafana")
     if grafana_alerts:
         configured: str | None = "grafana"
-    elif ruler is not None and wanted in (None, "ruler"):
+    elif to_ruler:
         configured = "ruler"
     else:
         configured = "prometheus" if prometheus_url else None
@@ -130,8 +135,9 @@ def delivery(settings: DeploySettings, out_dir: str, *, prometheus_url: str | No
                                                               prometheus_rules.BUILD_RULES_DIR)
     return Delivery(configured or wanted, settings.project, rules_dir,
                     not settings.prometheus_rules_dir, prometheus_url, force, prune,
-                    ruler if configured == "ruler" else None, concurrency,
-                    _seconds("RULER_LOAD_TIMEOUT", RULER_LOAD_TIMEOUT))
+                    ruler if to_ruler else None, concurrency,
+                    _seconds("RULER_LOAD_TIMEOUT", RULER_LOAD_TIMEOUT),
+                    elsewhere=wanted == "none")
 
 
 def ruler_connection(api: str = DEFAULT_API) -> RulerConnection | None:
@@ -173,7 +179,10 @@ def _wanted(settings: DeploySettings) -> str | None:
 
 def plan(to: Delivery, files_for_rules: dict[str, dict]) -> list[Change]:
     """A change for every rule group of the rule files, and for every group this project
-    delivered that the code no longer has. Undelivered if the ruler cannot be read."""
+    delivered that the code no longer has. Undelivered if the ruler cannot be read, or if
+    Grafana evaluates the alerts (--grafana-alerts) and the recording rules they read would
+    reach no engine."""
+    _check_recorded_somewhere(to, files_for_rules)
     if to.ruler is not None:
         return _ruler_plan(to, files_for_rules)
     on_disk = prometheus_rules.read_rules_dir(to.rules_dir, all_dashsmiths=to.in_build)
@@ -189,6 +198,24 @@ def plan(to: Delivery, files_for_rules: dict[str, dict]) -> list[Change]:
                 if name not in files_for_rules and _ours(to, have)
                 for group in have.groups.values()]
     return changes
+
+
+def _check_recorded_somewhere(to: Delivery, files_for_rules: dict[str, dict]) -> None:
+    """Grafana-managed alerts that read recorded series nobody evaluates never fire: refused
+    unless a ruler or Prometheus takes the recording rules, or the setup says rules = none."""
+    if to.target != "grafana" or to.ruler is not None or to.prometheus_url or to.elsewhere:
+        return
+    groups = [f"{name}{prometheus_rules.SUFFIX}/{group['name']}"
+              for name, data in sorted(files_for_rules.items()) for group in data["groups"]
+              if group.get("rules")]
+    if groups:
+        more = ", …" if len(groups) > 3 else ""
+        raise Undelivered(
+            f"--grafana-alerts: Grafana evaluates the alerts, but the {len(groups)} recording "
+            f"rule group(s) they read ({', '.join(groups[:3])}{more}) would be evaluated "
+            "nowhere: set PROMETHEUS_URL (the Prometheus that reads the rule files) or "
+            "RULER_URL (a Mimir, Cortex or Loki ruler); if they reach their engine some other "
+            f"way, say so in setup.cfg: [{SECTION}] rules = none")
 
 
 def with_rules(grafana_plan: Plan, changes: list[Change]) -> Plan:
@@ -431,16 +458,18 @@ def _rules(group: dict) -> list[CompiledRule]:
 
 
 def _target(to: Delivery) -> str:
+    files = f"rule files in {to.where}/"
     if to.ruler is not None:
         tenant = f" (tenant {to.ruler.tenant})" if to.ruler.tenant else ""
-        return (f"the ruler at {to.ruler.url}{tenant} ({to.ruler.api}: "
-                f"{to.ruler.rules_path}), a namespace per rule file")
-    files = f"rule files in {to.where}/"
-    if to.prometheus_url:
+        engine = (f"the ruler at {to.ruler.url}{tenant} ({to.ruler.api}: "
+                  f"{to.ruler.rules_path}), a namespace per rule file")
+    elif to.prometheus_url:
         engine = f"Prometheus at {to.prometheus_shown} ({files}, reloaded and checked)"
     else:
         engine = f"{files} (no Prometheus reloaded: PROMETHEUS_URL is not set)"
     if to.target == "grafana":
+        if to.elsewhere:
+            engine += f"; [{SECTION}] rules = none: delivered outside this deploy"
         return f"Grafana-managed alerts (the rule groups above); recording rules: {engine}"
     if to.target == "none":
         return f"{engine}; [{SECTION}] rules = none: delivered outside this deploy"
