@@ -9,9 +9,11 @@ import json
 import textwrap
 
 import pytest
+import yaml
 from click.testing import CliRunner
 
 from dashsmith.cli import main
+from dashsmith.linter.inputs import from_paths
 from support import require_binary
 
 MANIFESTS = '''\
@@ -85,6 +87,47 @@ def test_promtool_reads_a_manifest_spec_and_its_findings_keep_the_manifest_lines
            "rulefmt.RuleGroup" in lines, lines
     # what lint reports itself is not repeated
     assert [line for line in lines if "promtool" in line and ":11:" in line] == [], lines
+
+
+COMMENTED_MANIFEST = """\
+apiVersion: monitoring.coreos.com/v1
+kind: PrometheusRule
+metadata:
+  name: example
+spec:
+  groups:
+# recording rules, written at column 0 (left of the spec's indentation)
+  - name: example
+
+    rules:
+    - record: job:up:sum
+      expr: sum by (job) (up)
+"""
+
+
+def test_a_comment_left_of_a_manifest_spec_is_no_content_of_the_rule_file_promtool_reads(
+        tmp_path):
+    """The spec cut out for promtool keeps the comment's line empty: valid YAML whose lines
+    are still the manifest's (the group at line 8)."""
+    (tmp_path / "rule.yaml").write_text(COMMENTED_MANIFEST)
+    rule_file, = from_paths([str(tmp_path / "rule.yaml")]).rule_files
+    text = rule_file.promtool_text
+    assert yaml.safe_load(text) == {"groups": [{"name": "example", "rules": [
+        {"record": "job:up:sum", "expr": "sum by (job) (up)"}]}]}
+    assert text.splitlines()[7] == "- name: example"
+
+
+def test_promtool_accepts_a_manifest_with_a_comment_left_of_its_spec(lint, tmp_path):
+    require_binary("promtool")
+    (tmp_path / "rule.yaml").write_text(COMMENTED_MANIFEST)
+    assert lint("rule.yaml") == (0, ["no problems"])
+    # and a finding of promtool's after such a comment is at its line of the manifest
+    (tmp_path / "rule.yaml").write_text(COMMENTED_MANIFEST.replace(
+        "  - name: example\n", "  - name: example\n    colour: red\n"))
+    code, lines = lint("rule.yaml")
+    assert code == 1
+    assert lines[:-1] == ["rule.yaml:9:1: error promtool/check-rules yaml: field colour not "
+                          "found in type rulefmt.RuleGroup"], lines
 
 
 def test_several_documents_that_are_no_manifests_are_refused(lint, tmp_path):

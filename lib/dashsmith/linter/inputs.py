@@ -210,7 +210,11 @@ def _spec_text(lines: list[str], spec) -> str | None:
                 and len(line) - len(line.lstrip()) < indent):
             break
         end += 1
-    block = [line[indent:] for line in lines[start:end]]
+    # A comment or blank line may sit left of the spec's indentation (`# recording rules` at
+    # column 0 between `groups:` and `- name:`): cut at the indentation it would become YAML
+    # content ("cording rules"); kept as an empty line, the line numbers stay the manifest's.
+    block = [line[indent:] if line[:indent].isspace() or not indent
+             else "" for line in lines[start:end]]
     if not block[0][:1].isalpha():  # `spec: {groups: ...}` is not a block to cut out
         return None
     return "\n" * start + "\n".join(block) + "\n"
