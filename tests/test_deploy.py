@@ -13,10 +13,12 @@ import time
 
 import pytest
 from grafana_client import GrafanaApi
+from hypothesis import given, settings, strategies as st
 
 from dashsmith.commands.deploy import alerting
 from dashsmith.commands.deploy.desired import desired_state
 from dashsmith.compiler.project import Project
+from dashsmith.grafana.content import content_hash, dashboard_hash, normalize_dashboard
 from dashsmith.model import folders
 from support import require_binary, set_settings
 
@@ -1037,3 +1039,22 @@ def test_tls_is_verified_unless_a_ca_is_given_or_it_is_turned_off(cli, certifica
         assert insecure.exit_code == 0, insecure.output
         assert "warning: TLS certificate verification is off" in insecure.output
         assert emu.server_errors == []
+
+
+# --- the content hash ------------------------------------------------------------------------
+
+_JSON_LEAVES = (st.none() | st.booleans() | st.text(max_size=8)
+                | st.integers(min_value=-(2 ** 63), max_value=2 ** 63 - 1)
+                | st.floats(allow_nan=False, allow_infinity=False)
+                | st.sampled_from([1e16, 1e22, -1e22, 2.0 ** 53, 2.0 ** 53 + 2, -0.0, 1.0]))
+_JSON = st.recursive(_JSON_LEAVES, lambda inner: st.lists(inner, max_size=4)
+                     | st.dictionaries(st.text(max_size=6), inner, max_size=4), max_leaves=20)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(st.text(max_size=6), _JSON, max_size=5))
+def test_the_two_ways_of_hashing_a_dashboard_agree(data):
+    # dashboard_hash works on the text, content_hash(normalize_dashboard(...)) on the values:
+    # the plan compares hashes made both ways, so they must never differ (nor fail)
+    assert dashboard_hash(data) == content_hash(normalize_dashboard(data))
+

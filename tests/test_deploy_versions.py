@@ -110,6 +110,21 @@ def test_an_edit_in_the_ui_is_drift_and_is_left_alone(cli, emu):
     assert emu.dashboard("postgresql")["description"] == "Edited by hand during an incident"
 
 
+def test_an_edit_holding_a_huge_whole_number_is_drift_not_an_unreadable_grafana(cli, emu):
+    # 1e22 is a whole number beyond 64 bits: the hash must not turn it into an int (orjson
+    # refuses those), and both ways of hashing a dashboard must agree on it
+    assert deploy(cli, emu).exit_code == 0
+
+    def huge(data):
+        data["panels"][0].setdefault("fieldConfig", {}).setdefault("defaults", {})["max"] = 1e22
+
+    emu.ui_edit("postgresql", huge)
+    result = deploy(cli, emu)
+    assert result.exit_code == 1, result.output
+    assert "cannot read" not in result.output
+    assert "! drifted   dashboard postgresql (Database)" in result.output
+
+
 # --- knowing the server --------------------------------------------------------------------------
 
 def test_the_plan_names_the_grafana_and_the_api_deploy_uses(cli, emu):

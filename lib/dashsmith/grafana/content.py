@@ -49,9 +49,17 @@ def _numbers(value):
         return {key: _numbers(item) for key, item in value.items()}
     if kind is list:
         return [_numbers(item) for item in value]
-    if kind is float and value.is_integer():
+    if kind is float and value.is_integer() and -_EXACT <= value <= _EXACT:
         return int(value)
     return value
+
+
+# Whole-number floats become ints only where every int is exactly a float (|x| <= 2**53), which
+# is also where orjson writes them as "<digits>.0" (content_hash's text path then drops the
+# ".0" the same way). Beyond, orjson writes 1e16 as "1e+16" (an int would read
+# "10000000000000000", and the two hashes of one dashboard would differ) and refuses ints past
+# 64 bits outright (1e22: "Integer exceeds 64-bit range").
+_EXACT = 2.0 ** 53
 
 
 def content_hash(data) -> str:
