@@ -38,8 +38,9 @@ from dashsmith.compiler.snapshot import CompiledRule
 from dashsmith.model import durations
 
 DIFF_LINES = 60
-_SYMBOL = {Action.CREATE: "+", Action.UPDATE: "~", Action.UNCHANGED: "=", Action.DRIFTED: "!",
-           Action.DELETE: "-"}
+# each action's mark in a plan line; the rules' plan lines (rules_delivery.py) use it too
+SYMBOL = {Action.CREATE: "+", Action.UPDATE: "~", Action.UNCHANGED: "=", Action.DRIFTED: "!",
+          Action.DELETE: "-"}
 
 
 # --- text ------------------------------------------------------------------------------------
@@ -211,7 +212,7 @@ def _routing_plan(plan: Plan) -> list[str]:
 def _line(change: Change) -> str:
     title = f" ({change.title})" if change.title != change.key else ""
     reason = f": {change.reason}" if change.reason else ""
-    return (f"  {_SYMBOL[change.action]} {str(change.action):<9} {change.kind} {change.key}"
+    return (f"  {SYMBOL[change.action]} {str(change.action):<9} {change.kind} {change.key}"
             f"{title}{reason}")
 
 

@@ -35,7 +35,8 @@ from typing import Any
 from dashsmith import http_errors
 from dashsmith.commands.deploy import prometheus_rules, ruler_groups
 from dashsmith.commands.deploy.config import RULES_TARGETS, SECTION, DeploySettings
-from dashsmith.commands.deploy.plan import ABSENT, Action, Change, Plan, Seen
+from dashsmith.commands.deploy.plan import ABSENT, Action, Change, Plan, Seen, _drifted
+from dashsmith.commands.deploy.report import SYMBOL
 from dashsmith.compare import render_text
 from dashsmith.compare.changes import CHANGED, Diff
 from dashsmith.compare.semantic import compare_rules
@@ -52,8 +53,6 @@ RULER_RULE_GROUP = "ruler-rule-group"
 KINDS = (PROMETHEUS_RULE_GROUP, RULER_RULE_GROUP)
 OVERRIDE = "DASHSMITH_RULES"  # the setting, for one run
 RULER_LOAD_TIMEOUT = 120.0  # seconds; Mimir's ruler polls for new groups every minute
-_SYMBOL = {Action.CREATE: "+", Action.UPDATE: "~", Action.UNCHANGED: "=", Action.DRIFTED: "!",
-           Action.DELETE: "-"}
 
 
 class Undelivered(Exception):
@@ -409,25 +408,19 @@ def _ruler_removal(to: Delivery, namespace: str, have: dict) -> Change:
     return Change(action=Action.DELETE, reason="no longer in code", operation="delete", **base)
 
 
-def _drifted(reason: str, operation: str, force: bool, base: dict[str, Any]) -> Change:
-    if force:
-        reason += f"; --force: {operation} anyway"
-    return Change(action=Action.DRIFTED, reason=reason, operation=operation, blocked=not force,
-                  **base)
-
-
 # --- saying so -------------------------------------------------------------------------------
 
 def plan_lines(to: Delivery, changes: list[Change], *, verbose: bool = False) -> list[str]:
     """One line for the target and the counts; a line per group that changes (every group
-    with `verbose`), and under a group updated or drifted, rule by rule what the deploy
-    changes in it (as deploy shows a Grafana-managed group's and `dashsmith diff` a rule's)."""
+    with `verbose`), marked as report.py marks Grafana's items, and under a group updated or
+    drifted, rule by rule what the deploy changes in it (as deploy shows a Grafana-managed
+    group's and `dashsmith diff` a rule's)."""
     lines = [f"rules → {_target(to)}"]
     for change in changes:
         if change.action is Action.UNCHANGED and not (verbose or change.reason):
             continue
         reason = f": {change.reason}" if change.reason else ""
-        lines.append(f"  {_SYMBOL[change.action]} {str(change.action):<9} {change.kind} "
+        lines.append(f"  {SYMBOL[change.action]} {str(change.action):<9} {change.kind} "
                      f"{change.key}{reason}")
         meaning = group_change(change, to.held.get(change.key))
         if meaning is not None:
