@@ -504,3 +504,14 @@ def test_prometheus_is_sent_the_url_s_user_and_password_as_basic_auth():
     assert prometheus.url == f"http://127.0.0.1:{server.server_port}"
     assert "bad credentials: Basic ***" in str(refused.value)
     assert "hunter2" not in str(refused.value) and "Ym9i" not in str(refused.value)
+
+
+# --- one home --------------------------------------------------------------------------------
+
+def test_rule_groups_are_planned_and_marked_as_grafana_s_items_are():
+    """A drifted rule group is blocked unless --force by the plan's own rule, and its line
+    marked with the report's symbols: one home for each, not a copy in rules_delivery."""
+    from dashsmith.commands.deploy import plan, report, rules_delivery
+    assert rules_delivery._drifted is plan._drifted
+    assert rules_delivery.SYMBOL is report.SYMBOL
+    assert not hasattr(rules_delivery, "_SYMBOL")
