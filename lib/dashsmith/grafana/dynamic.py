@@ -10,7 +10,12 @@ and rows become v1 row panels. lost_structure() names what would go, for the pla
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from dashsmith.grafana.apis import ApisClient
+    from dashsmith.grafana.server import ServerInfo
 
 V2_REASON = "converted to a dynamic dashboard (schema v2) in Grafana"
 
@@ -60,3 +65,30 @@ def lost_structure(spec: dict[str, Any] | None) -> tuple[str, ...]:
     if conditional:
         found.append("conditional rendering")
     return tuple(found)
+
+
+@dataclass(frozen=True)
+class ClassicView:
+    """Grafana's classic (v1) view of a dashboard it holds as schema v2, in the legacy GET's
+    envelope ({"dashboard": ..., "meta": {"folderUid": ...}}), and what that view flattens."""
+    envelope: dict[str, Any]
+    lost: tuple[str, ...]
+
+
+def classic_view(apis: ApisClient, server: ServerInfo, uid: str,
+                 legacy: dict[str, Any] | None) -> ClassicView | None:
+    """The classic view of schema v2 dashboard `uid`: 13.x's legacy GET already answers with it
+    (`legacy`, meta.apiVersion v2); 12.x answers that GET with 406 (`legacy` None), so it is
+    read through the classic /apis resource, which converts. None when this Grafana serves no
+    classic view of it. What is lost is read from the v2 resource's layout."""
+    v2, classic = server.dashboards_v2(), server.dashboards()
+    spec = ((apis.get(v2, uid) if v2 is not None else None) or {}).get("spec")
+    if legacy is None:
+        found = apis.get(classic, uid) if classic is not None else None
+        if not found:
+            return None
+        metadata = found.get("metadata") or {}
+        folder = (metadata.get("annotations") or {}).get("grafana.app/folder") or ""
+        legacy = {"dashboard": {**(found.get("spec") or {}), "uid": uid},
+                  "meta": {"folderUid": folder}}
+    return ClassicView(legacy, lost_structure(spec if isinstance(spec, dict) else None))

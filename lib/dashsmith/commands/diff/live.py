@@ -27,7 +27,7 @@ from dashsmith.grafana import reads, workers
 from dashsmith.grafana.apis import ApisClient
 from dashsmith.grafana.connection import Connection, GrafanaUnavailable, connect, explain
 from dashsmith.grafana.content import normalize_dashboard, stored_form
-from dashsmith.grafana.dynamic import V2_REASON, is_v2_api_version, lost_structure
+from dashsmith.grafana.dynamic import V2_REASON, classic_view, is_v2_api_version
 from dashsmith.grafana.ownership import MARKER_TAG
 from dashsmith.grafana.server import ServerInfo, detect
 from dashsmith.model import folders
@@ -115,24 +115,16 @@ class _Reader:
     def _v2(self, uid: str, legacy: dict | None) -> dict | None:
         if self._server is None:
             self._server = detect(self.grafana, self.connection)
-        apis = ApisClient(self.grafana)
-        v2, classic = self._server.dashboards_v2(), self._server.dashboards()
-        spec = ((apis.get(v2, uid) if v2 is not None else None) or {}).get("spec")
-        if legacy is None:
-            found = apis.get(classic, uid) if classic is not None else None
-            if not found:
-                click.echo(f"dashboard {uid}: {V2_REASON}, and this Grafana serves no classic "
-                           "view of it: not compared", err=True)
-                return None
-            annotations = (found.get("metadata") or {}).get("annotations") or {}
-            legacy = {"dashboard": {**(found.get("spec") or {}), "uid": uid},
-                      "meta": {"folderUid": annotations.get("grafana.app/folder") or ""}}
-        lost = lost_structure(spec if isinstance(spec, dict) else None)
-        lacks = f", which flattens its {', '.join(lost)}" if lost else " (a plain grid)"
+        view = classic_view(ApisClient(self.grafana), self._server, uid, legacy)
+        if view is None:
+            click.echo(f"dashboard {uid}: {V2_REASON}, and this Grafana serves no classic "
+                       "view of it: not compared", err=True)
+            return None
+        lacks = f", which flattens its {', '.join(view.lost)}" if view.lost else " (a plain grid)"
         click.echo(f"dashboard {uid}: {V2_REASON}; compared through Grafana's classic view of "
                    f"it{lacks}; a deploy would save the code's classic dashboard over it",
                    err=True)
-        return legacy
+        return view.envelope
 
 
 class _FolderPaths:

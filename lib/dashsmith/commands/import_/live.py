@@ -17,7 +17,7 @@ from grafana_client.client import GrafanaClientError
 from dashsmith.commands.import_.inputs import ImportFailed, Imported, from_json
 from dashsmith.grafana.apis import ApisClient
 from dashsmith.grafana.connection import Connection, GrafanaUnavailable, call, explain
-from dashsmith.grafana.dynamic import V2_REASON, is_v2_api_version, lost_structure
+from dashsmith.grafana.dynamic import V2_REASON, classic_view, is_v2_api_version
 from dashsmith.grafana.reads import search_dashboards
 from dashsmith.grafana.server import ServerInfo, detect
 
@@ -95,33 +95,22 @@ class _Reader:
     def _v2(self, uid: str, legacy: dict | None) -> tuple[dict, list[str]]:
         """The classic view of a schema v2 dashboard (13.x's legacy answer, else the classic
         resource's conversion) and the warning naming what the view lacks."""
-        apis = ApisClient(self.grafana)
-        v2, classic = self.server.dashboards_v2(), self.server.dashboards()
         try:
-            spec = ((apis.get(v2, uid) if v2 is not None else None) or {}).get("spec")
-            if legacy is None:
-                found = apis.get(classic, uid) if classic is not None else None
-                if not found:
-                    raise ImportFailed(f"Grafana dashboard {uid}: {V2_REASON}, and this Grafana "
-                                       "serves no classic view of it to import")
-                metadata = found.get("metadata") or {}
-                folder = (metadata.get("annotations") or {}).get("grafana.app/folder") or ""
-                legacy = {"dashboard": {**found.get("spec", {}), "uid": uid},
-                          "meta": {"folderUid": folder}}
+            view = classic_view(ApisClient(self.grafana), self.server, uid, legacy)
         except GrafanaUnavailable:
-            raise
-        except ImportFailed:
             raise
         except Exception as error:  # noqa: BLE001 - any failed read means no import
             raise ImportFailed(self.connection.redact(
                 f"cannot read dashboard {uid} at {self.connection.url}: "
                 f"{explain(error, self.connection)}")) from None
-        lost = lost_structure(spec if isinstance(spec, dict) else None)
+        if view is None:
+            raise ImportFailed(f"Grafana dashboard {uid}: {V2_REASON}, and this Grafana "
+                               "serves no classic view of it to import")
         what = (f"the module declares Grafana's classic (v1) view of it, which flattens its "
-                f"{', '.join(lost)}; a deploy saves that view back as a classic dashboard"
-                if lost else "the module declares its classic (v1) view (a plain grid: "
+                f"{', '.join(view.lost)}; a deploy saves that view back as a classic dashboard"
+                if view.lost else "the module declares its classic (v1) view (a plain grid: "
                 "nothing is lost); a deploy saves it back as a classic dashboard")
-        return legacy, [f"{V2_REASON}: {what}"]
+        return view.envelope, [f"{V2_REASON}: {what}"]
 
 
 
