@@ -17,10 +17,10 @@ from grafana_client import GrafanaApi
 
 from dashsmith.commands.deploy.desired import desired_state
 from dashsmith.compiler.project import Project
-from dashsmith.grafana.apis import ApisClient, Resource
+from dashsmith.grafana.apis import ApisClient, ApisError, Resource
 from dashsmith.grafana.content import dashboard_hash
 from dashsmith.grafana.ownership import deploy_message
-from support import edit, set_settings
+from support import Cli, copy_project, edit, set_settings
 
 try:
     from tests.grafana_emulator import GrafanaEmulator
@@ -234,3 +234,38 @@ def test_a_saved_plan_made_with_force_v2_applies_the_same_way(cli, project, tmp_
     assert not both.dashboard_api_version("postgresql").startswith("v2")
     assert re.search(r"\n0 created, 1 updated, ", applied.output)
     assert deploy(cli, both).exit_code == 0
+
+
+# --- the project's name is a label value ----------------------------------------------------------
+
+@pytest.mark.parametrize("name", ["team-", "a.", "x_"])
+def test_a_project_name_that_is_no_label_value_is_refused_by_its_line(cli, project, emu, name):
+    set_settings(project, "dashsmith.deploy", project=name)
+    line = (project / "setup.cfg").read_text().splitlines().index(f"project = {name}") + 1
+    result = deploy(cli, emu)
+    assert result.exit_code == 2, result.output
+    assert f"setup.cfg:{line}:1: [dashsmith.deploy] project = '{name}'" in result.output
+    assert "ending with a letter or digit" in result.output
+    assert emu.writes() == []
+
+
+def test_a_project_named_after_a_long_directory_is_a_label_value(tmp_path, emu):
+    # 62 characters, then '-': the first 63 characters of the name end in '-'
+    root = copy_project(tmp_path / ("d" * 62 + "-tail"))
+    set_settings(root, "dashsmith.deploy", project="")
+    result = deploy(Cli(root), emu)
+    assert result.exit_code == 0, result.output
+    labels = {(o["metadata"].get("labels") or {}).get("dashsmith.dev/project")
+              for o in (emu.dashboard_object(uid) for uid in emu.store.dashboards)}
+    assert labels == {"d" * 62}
+
+
+def test_the_emulator_refuses_a_label_value_kubernetes_refuses(emu):
+    api = GrafanaApi.from_url(emu.url, credential=TOKEN)
+    resource = Resource("dashboard.grafana.app", "v1", "default", "dashboards")
+    with pytest.raises(ApisError) as refused:
+        ApisClient(api).create(resource, {"metadata": {"name": "bad-label",
+                                                       "labels": {"dashsmith.dev/project": "a-"}},
+                                          "spec": {"title": "Bad label"}})
+    assert 'metadata.labels: Invalid value: "a-": a valid label must' in str(refused.value)
+    assert [r.status for r in emu.requests_matching("POST", DASHBOARDS + "$")] == [422]

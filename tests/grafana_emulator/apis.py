@@ -42,6 +42,7 @@ from .kube import (
     SERVER_ANNOTATIONS,
     already_exists,
     bad_request,
+    check_labels,
     check_name,
     conflict,
     decode_continue,
@@ -315,6 +316,8 @@ def _object_body(request: Request, group: str, version: str
         if value is not None and (not isinstance(value, dict) or
                                   not all(isinstance(v, str) for v in value.values())):
             raise bad_request(f"metadata.{key} must map strings to strings")
+    check_labels(RESOURCES[group][2], group, str(metadata.get("name") or ""),
+                 metadata.get("labels") or {})
     return body, metadata
 
 

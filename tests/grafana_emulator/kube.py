@@ -114,6 +114,37 @@ def method_not_allowed() -> ApiError:
                                                  "requested resource")
 
 
+# --- label values ---------------------------------------------------------------
+# k8s.io/apimachinery pkg/util/validation/validation.go IsValidLabelValue: at most 63 characters
+# (LabelValueMaxLength), empty or alphanumeric at both ends with '-', '_' or '.' between
+# (labelValueFmt "(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?"). The API server checks every
+# label of an object it stores (ValidateLabels, apimachinery/pkg/apis/meta/v1/validation) and
+# answers 422 Invalid naming metadata.labels.
+_LABEL_VALUE = re.compile(r"(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?")
+LABEL_VALUE_MESSAGE = ("a valid label must be an empty string or consist of alphanumeric "
+                       "characters, '-', '_' or '.', and must start and end with an alphanumeric "
+                       "character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for "
+                       "validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')")
+
+
+def label_value_problem(value: str) -> str | None:
+    """What IsValidLabelValue says of `value` (its messages, joined); None when valid."""
+    problems = []
+    if len(value) > 63:
+        problems.append("must be no more than 63 characters")
+    if not _LABEL_VALUE.fullmatch(value):
+        problems.append(LABEL_VALUE_MESSAGE)
+    return "; ".join(problems) or None
+
+
+def check_labels(kind: str, group: str, name: str, labels: Mapping[str, str]) -> None:
+    for value in labels.values():
+        problem = label_value_problem(value)
+        if problem:
+            raise invalid(kind, group, name, f'metadata.labels: Invalid value: "{value}": '
+                                             f"{problem}")
+
+
 # --- label selectors -----------------------------------------------------------
 
 _REQUIREMENT = re.compile(r"^\s*(!?)([A-Za-z0-9._/-]+)\s*(?:(==|=|!=)\s*([A-Za-z0-9._-]*)|"
@@ -135,6 +166,12 @@ def parse_label_selector(text: str) -> list[tuple[str, str, tuple[str, ...]]]:
             requirements.append((key, set_op, tuple(v.strip() for v in values.split(","))))
         elif op:
             requirements.append((key, "!=" if op == "!=" else "=", (value,)))
+        for index, given in enumerate(requirements[-1][2] if requirements else ()):
+            problem = label_value_problem(given)
+            if problem and (set_op or op):
+                # labels.Parse → NewRequirement → validateLabelValue (selector.go)
+                raise bad_request(f"unable to parse requirement: values[{index}][{key}]: "
+                                  f'Invalid value: "{given}": {problem}')
         else:
             requirements.append((key, "!exists" if negated else "exists", ()))
     return requirements

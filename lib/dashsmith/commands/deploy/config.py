@@ -46,7 +46,10 @@ from dataclasses import dataclass, fields
 SECTION = "dashsmith.deploy"
 DEFAULT_CONCURRENCY = 4
 MAX_CONCURRENCY = 32
-_PROJECT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$")
+# The project is the value of the label dashsmith.dev/project on the /apis path, so it must be
+# a Kubernetes label value (apimachinery validation.IsValidLabelValue: up to 63 characters,
+# alphanumeric at both ends, '-', '_' or '.' between); the API server refuses any other.
+_PROJECT = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9._-]{0,61}[A-Za-z0-9])?$")
 RULES_TARGETS = ("prometheus", "ruler", "grafana", "none")
 UI_EDITS = ("allow", "block")
 RULER_APIS = ("mimir", "cortex", "loki")  # ruler/client.py APIS
@@ -118,11 +121,14 @@ def _boolean(settings, name: str, text: str) -> bool:
 def _project(settings, name: str) -> str:
     if not name:  # the directory's name, made fit
         directory = os.path.basename(os.path.abspath(settings.root))
-        return re.sub(r"[^A-Za-z0-9._-]+", "-", directory).strip("-._")[:63] or "dashsmith"
+        # cut to 63 first, then strip: a cut may end on '-', '.' or '_'
+        return re.sub(r"[^A-Za-z0-9._-]+", "-", directory)[:63].strip("-._") or "dashsmith"
     if _PROJECT.match(name):
         return name
     raise ConfigError(f"{_where(settings, 'project')}: [{SECTION}] project = {name!r}: use up to "
-                      "63 letters, digits, '.', '_' or '-', starting with a letter or digit")
+                      "63 letters, digits, '.', '_' or '-', starting and ending with a letter or "
+                      "digit "
+                      "(a Kubernetes label value)")
 
 
 def _concurrency(settings, text: str) -> int:
