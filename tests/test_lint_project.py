@@ -4,16 +4,19 @@ the panel, query or alert; output formats; exit codes; structural errors as find
 from __future__ import annotations
 
 import json
+import subprocess
 import textwrap
 
 import pytest
 from click.testing import CliRunner
 
+from dashsmith.checks.rules import alert_runbook_url
 from dashsmith.cli import main
 from dashsmith.compiler.project import Project
 from dashsmith.linter import promtool
 from dashsmith.linter.engine import lint_project
 from support import require_binary
+from support.project import set_settings
 
 BROKEN_DASHBOARD = '''\
 from dashsmith import Dashboard, Query, timeseries
@@ -378,6 +381,74 @@ def test_an_alert_linking_a_runbook_section_that_does_not_exist(project, cli, mo
         "'#no-such-section' of docs/runbook.md, which has no such heading: add a heading for "
         "it, or link an existing one",
     ], result.output
+
+
+RUNBOOK_LINKS = textwrap.dedent('''\
+    groups:
+      - name: g
+        rules:
+          - alert: TargetDown
+            expr: up == 0
+            for: 5m
+            labels: {severity: warning}
+            annotations:
+              summary: S.
+              description: D.
+              runbook_url: https://github.com/prometheus-operator/runbooks/blob/main/README.md#targetdown
+          - alert: OwnRunbook
+            expr: up < 1
+            for: 5m
+            labels: {severity: warning}
+            annotations:
+              summary: S.
+              description: D.
+              runbook_url: %s/blob/main/docs/runbook.md#no-such-section
+    ''')
+
+
+def test_a_runbook_link_into_another_repository_is_not_checked_against_the_project(
+        project, cli, monkeypatch):
+    """The project has a README.md too, without a `targetdown` heading: a link to another
+    repository's README.md is no link to it. A link into the project's own repository (the
+    one its runbook_url setting names: trading-platform/monitoring) still is."""
+    (project / "README.md").write_text("# The project\n")
+    (project / "rules.yml").write_text(
+        RUNBOOK_LINKS % "https://github.com/trading-platform/monitoring")
+    monkeypatch.chdir(project)
+    result = cli("lint", "--no-tools", "rules.yml")
+    assert [line for line in result.output.splitlines() if "alert/runbook-url" in line] == [
+        "rules.yml:12:1: warning alert/runbook-url alert 'OwnRunbook' links section "
+        "'#no-such-section' of docs/runbook.md, which has no such heading: add a heading for "
+        "it, or link an existing one"], result.output
+
+
+def test_a_runbook_link_into_the_projects_git_remote_is_checked(project, cli, monkeypatch):
+    """Without a runbook_url setting, the git remote (scp-like, as `git clone` of GitHub over
+    ssh writes it) says which repository is the project's own."""
+    require_binary("git")
+    set_settings(project, "dashsmith", runbook_url="docs/runbook.md")
+    subprocess.run(["git", "init", "-q", str(project)], check=True)
+    subprocess.run(["git", "-C", str(project), "remote", "add", "origin",
+                    "git@github.com:Acme/Ops.git"], check=True)
+    (project / "README.md").write_text("# The project\n")
+    (project / "rules.yml").write_text(RUNBOOK_LINKS % "https://github.com/acme/ops")
+    monkeypatch.chdir(project)
+    result = cli("lint", "--no-tools", "rules.yml")
+    assert [line for line in result.output.splitlines() if "alert/runbook-url" in line] == [
+        "rules.yml:12:1: warning alert/runbook-url alert 'OwnRunbook' links section "
+        "'#no-such-section' of docs/runbook.md, which has no such heading: add a heading for "
+        "it, or link an existing one"], result.output
+
+
+@pytest.mark.parametrize("remote", [
+    "https://github.com/Acme/Ops.git", "ssh://git@github.com/acme/ops.git",
+    "git@github.com:acme/ops.git", "https://token@github.com/acme/ops"])
+def test_a_git_remote_names_the_projects_repository_however_it_is_written(remote):
+    assert alert_runbook_url._remote_repository(remote) == "github.com/acme/ops/"
+
+
+def test_a_local_git_remote_names_no_repository():
+    assert alert_runbook_url._remote_repository("/srv/git/ops.git") is None
 
 
 def test_messages_speak_the_language_of_the_input(project, cli, monkeypatch):

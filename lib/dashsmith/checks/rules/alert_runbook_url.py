@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+import configparser
 import functools
 import os
 import re
+import subprocess
 from urllib.parse import unquote, urlsplit
 
 from dashsmith.checks.rule import Rule
+from dashsmith.model import settings
 from dashsmith.model.problems import Severity
 
 
@@ -15,9 +18,11 @@ class AlertRunbookUrl(Rule):
     dashsmith sets runbook_url for declared alerts from the `runbook_url` setting plus the
     alert's anchor (its name in lower case, or `runbook=`); rule files written by hand need it
     too, so the person paged knows what to do. Where the runbook is a Markdown file of the
-    project (a path, or a URL whose path ends with one: a repository's docs/runbook.md), the
-    anchor must be one of its headings, as GitHub makes them (`### AIErrorRatioHigh` is
-    `#aierrorratiohigh`), or an explicit `<a id="...">`.
+    project (a relative path, or a URL into the project's own repository: the one its
+    `runbook_url` setting or its git remote names), the anchor must be one of its headings, as
+    GitHub makes them (`### AIErrorRatioHigh` is `#aierrorratiohigh`), or an explicit
+    `<a id="...">`. A link into another repository (a mixin's runbooks) is not checked against
+    the project's files.
 
     Anti-pattern:
         annotations: {summary: "Disk full."}
@@ -51,15 +56,19 @@ class AlertRunbookUrl(Rule):
 
 def _runbook(url: str, root: str | None) -> tuple[str, str, frozenset[str]] | None:
     """(the project's file, the anchor, the file's anchors) when `url` links a Markdown file
-    of the project at `root`; None when it links something else (a wiki, another site). A
-    URL is a project's file only inside a project: outside one (a vendored mixin's rules), a
-    runbook.md that happens to be at hand is no evidence; a relative path is one."""
+    of the project at `root`; None when it links something else (a wiki, another site,
+    another repository). A URL is a project's file only inside a project, and only when it
+    points into the project's own repository: a README.md of prometheus-operator/runbooks is
+    not the project's README.md. A relative path is the project's."""
     parts = urlsplit(url)
     path = unquote(parts.path)
-    if not path.endswith((".md", ".markdown")) or (parts.scheme and root is None):
+    is_url = bool(parts.scheme or parts.netloc)
+    if not path.endswith((".md", ".markdown")) or (is_url and root is None):
         return None
     root = root or os.getcwd()
-    full = _project_file(path, bool(parts.scheme), root)
+    if is_url and not _is_own(parts, root, _mtime(os.path.join(root, "setup.cfg"))):
+        return None
+    full = _project_file(path, is_url, root)
     if full is None:
         return None
     return (os.path.relpath(full, root), unquote(parts.fragment).lower(),
@@ -79,6 +88,85 @@ def _project_file(path: str, is_url: bool, root: str) -> str | None:
         if os.path.isfile(full):
             return os.path.abspath(full)
     return None
+
+
+# Where a forge's file URL leaves the repository for a ref and a path: GitHub's and Gitea's
+# /blob/<ref>/, /tree/, /raw/, Gitea's and Bitbucket's /src/, GitLab's /-/blob/.
+_FORGE_MARKERS = frozenset({"blob", "tree", "raw", "src", "-"})
+
+
+def _is_own(parts, root: str, setup_mtime: float) -> bool:
+    """Whether an absolute URL points into the project's own repository or runbook site."""
+    where = _location(parts.netloc, parts.path)
+    return any(where.startswith(prefix) for prefix in _own_prefixes(root, setup_mtime))
+
+
+@functools.lru_cache(maxsize=16)
+def _own_prefixes(root: str, setup_mtime: float) -> tuple[str, ...]:
+    """The `host/path/` prefixes of URLs into the project: its repository (or, for a site
+    that is no forge, the runbook's directory) as the `runbook_url` setting names it, which
+    is what dashsmith writes into declared alerts; and its git remotes' repositories."""
+    prefixes = []
+    try:
+        runbook_url = settings.load(root).runbook_url
+    except (settings.SettingsError, configparser.Error):
+        runbook_url = ""
+    parts = urlsplit(runbook_url)
+    if parts.netloc:
+        prefixes.append(_repository(parts.netloc, parts.path)
+                        or _location(parts.netloc, parts.path.rsplit("/", 1)[0]).rstrip("/") + "/")
+    for remote in _remotes(root):
+        found = _remote_repository(remote)
+        if found:
+            prefixes.append(found)
+    return tuple(prefixes)
+
+
+def _location(host: str, path: str) -> str:
+    host = host.rsplit("@", 1)[-1].lower()
+    return f"{host}/{unquote(path).strip('/').lower()}"
+
+
+def _repository(host: str, path: str) -> str | None:
+    """`host/owner/name/` of a forge's file URL (the segments before /blob/, /-/blob/, ...);
+    None for a URL that has no such marker."""
+    segments = [s for s in unquote(path).split("/") if s]
+    for index, segment in enumerate(segments):
+        if segment in _FORGE_MARKERS and index >= 2:
+            return _location(host, "/".join(segments[:index]).removesuffix(".git")) + "/"
+    return None
+
+
+def _remote_repository(remote: str) -> str | None:
+    """`host/owner/name/` of a git remote: https://github.com/o/r.git,
+    ssh://git@github.com/o/r.git or the scp-like git@github.com:o/r.git."""
+    parts = urlsplit(remote)
+    if parts.netloc:
+        host, path = parts.hostname or "", parts.path
+    elif re.match(r"^[\w.-]+@[\w.-]+:", remote):
+        host, path = remote.split("@", 1)[1].split(":", 1)
+    else:
+        return None  # a local path
+    path = path.strip("/").removesuffix(".git")
+    return _location(host, path) + "/" if host and path.count("/") >= 1 else None
+
+
+def _remotes(root: str) -> list[str]:
+    """The URLs of the git remotes of the repository holding `root` (none outside one)."""
+    try:
+        result = subprocess.run(
+            ["git", "-C", root, "config", "--get-regexp", r"^remote\..*\.url$"],
+            capture_output=True, text=True, timeout=10, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return []
+    return [line.split(None, 1)[1] for line in result.stdout.splitlines() if " " in line]
+
+
+def _mtime(path: str) -> float:
+    try:
+        return os.path.getmtime(path)
+    except OSError:
+        return 0.0
 
 
 _HEADING = re.compile(r"^ {0,3}#{1,6}\s+(.+?)\s*#*\s*$")
