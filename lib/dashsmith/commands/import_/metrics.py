@@ -21,7 +21,6 @@ its findings into that module (the labels of a metric already there are joined).
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -30,6 +29,7 @@ from dashsmith.checks.context import PROMETHEUS_SERIES
 from dashsmith.checks.rules.catalog_counter_rate import COUNTER_READERS, COUNTING
 from dashsmith.checks.subjects import DashboardDoc, QuerySite, dashboard_sites
 from dashsmith.commands.import_.pysource import Call, source
+from dashsmith.grafana.legend import LEGEND_LABEL
 from dashsmith.model.catalog import TARGET_LABELS, Catalog, Metric, MetricType
 from dashsmith.model.source import Source
 
@@ -37,8 +37,6 @@ MODULE = "imported"  # the catalog module import writes: <catalog>/imported.py
 RATES = frozenset({"rate", "irate", "increase", "resets"})
 # Labels a query makes rather than reads: label_replace/label_join's destination.
 MAKERS = frozenset({"label_replace", "label_join"})
-# A legend's {{label}}, as lint's checks/labels.py reads a legend (a Go template, not PromQL).
-LEGEND_LABEL = re.compile(r"\{\{\s*([A-Za-z_]\w*)\s*\}\}")
 _HEAD = '''"""Metrics the imported dashboards read that the catalog lacked, inferred by
 `dashsmith import` from their queries: each type from the name and the functions applied to
 it, each label from the matchers, `by` clauses and legends. They are guesses: check each
