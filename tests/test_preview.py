@@ -15,6 +15,7 @@ import pytest
 from PIL import Image
 
 from dashsmith.compiler.project import Project
+from dashsmith.preview.data import legend
 from dashsmith.preview.units import format_value
 from support import edit
 from support.prometheus import api, running_prometheus
@@ -131,6 +132,19 @@ def test_previews_of_the_same_build_are_the_same_bytes(cli, project, tmp_path):
 ])
 def test_values_are_shown_in_the_panels_unit(value, unit, shown):
     assert format_value(value, unit) == shown
+
+
+@pytest.mark.parametrize("legend_format, shown", [
+    ("{{job}}", "api"), ("{{ job }} on {{instance}}", "api on 10.0.0.1:9090"),
+    # Grafana's legendFormatRegexp takes any name between the braces: a Prometheus 3 UTF-8
+    # label too (pkg/promlib/querydata/request.go)
+    ("{{service.name}}", "checkout"),
+    ("{{ absent }} calls", "calls"),  # a label the series lacks is blank, as in Grafana
+])
+def test_a_legend_fills_in_the_series_labels_as_grafana_does(legend_format, shown):
+    labels = {"__name__": "up", "job": "api", "instance": "10.0.0.1:9090",
+              "service.name": "checkout"}
+    assert legend(legend_format, labels) == shown
 
 
 def test_an_unknown_dashboard_exits_2(cli, tmp_path):

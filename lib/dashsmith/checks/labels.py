@@ -9,19 +9,18 @@ way (`promql/impossible`). `references(site, context)` finds both kinds once per
 from __future__ import annotations
 
 import dataclasses
-import re
 from dataclasses import dataclass
 
 from dashsmith import promql
 from dashsmith.checks import gotemplate
 from dashsmith.checks.spelling import did_you_mean
 from dashsmith.checks.subjects import QuerySite
+from dashsmith.grafana.legend import LEGEND_LABEL
 from dashsmith.model.source import Source
 from dashsmith.promql.labels import LabelsOf
 
 UNKNOWN = "unknown"  # no series underneath has the label
 IMPOSSIBLE = "impossible"  # the series have it, the expression removed it
-_LEGEND_LABEL = re.compile(r"\{\{\s*([A-Za-z_]\w*)\s*\}\}")
 
 
 @dataclass(frozen=True)
@@ -71,7 +70,7 @@ def _references(site: QuerySite, context):
             yield from _matching_references(site, node, labels_of)
     root = expression.root
     if site.kind == "panel":
-        for match in _LEGEND_LABEL.finditer(site.legend):
+        for match in LEGEND_LABEL.finditer(site.legend):
             found = _check(match.group(1), root, labels_of, f"the legend '{site.legend}'", site,
                            written=False)
             if found:

@@ -5,15 +5,13 @@ interval as in Grafana (dashsmith.grafana.intervals), and its range is aligned t
 
 from __future__ import annotations
 
-import re
 import time
 from dataclasses import dataclass, field
 
 from dashsmith.grafana import intervals
+from dashsmith.grafana.legend import LEGEND_LABEL
 from dashsmith.model import durations, variables
 from dashsmith.prometheus.api import Prometheus, QueryError, Series, Unreachable
-
-_LEGEND_LABEL = re.compile(r"\{\{\s*(\w+)\s*\}\}")
 
 
 @dataclass(frozen=True)
@@ -126,7 +124,7 @@ def variable_values(dashboard: dict) -> dict[str, str]:
 def legend(legend_format: str, labels: dict[str, str]) -> str:
     """Grafana's legendFormat: '{{provider}} {{model}}'; empty or __auto shows the labels."""
     if legend_format and legend_format != "__auto":
-        text = _LEGEND_LABEL.sub(lambda m: labels.get(m.group(1), ""), legend_format).strip()
+        text = LEGEND_LABEL.sub(lambda m: labels.get(m.group(1), ""), legend_format).strip()
         if text:
             return text
     shown = {k: v for k, v in labels.items() if k != "__name__"}
