@@ -432,7 +432,7 @@ def item(store: Store, request: Request) -> Response:
         update = _update_dashboard if group == DASHBOARD_GROUP else _update_folder
         return json_response(200, update(store, request, version, name))
     _authorize(request, "delete", group, name)
-    return json_response(200, _delete(store, group, name))
+    return json_response(200, _delete(store, group, name, _preconditions(request)))
 
 
 def _dashboard(store: Store, name: str) -> DashboardRecord:
@@ -519,9 +519,37 @@ def _check_move(store: Store, folder: FolderRecord, parent: str) -> None:
         raise bad_request("Maximum nested folder depth reached")
 
 
-def _delete(store: Store, group: str, name: str) -> dict[str, Any]:
+def _preconditions(request: Request) -> dict[str, str]:
+    """A DELETE's body, when it has one, is a DeleteOptions; its `preconditions` (uid,
+    resourceVersion) are what the object must still have."""
+    found = _object(request.json_object(), "preconditions")
+    return {key: str(found[key]) for key in ("uid", "resourceVersion")
+            if found.get(key) not in (None, "")}
+
+
+def _check_preconditions(resource: str, group: str, name: str, k8s_uid: str,
+                         resource_version: int, preconditions: dict[str, str]) -> None:
+    """storage.Preconditions.Check (k8s.io/apiserver pkg/storage/interfaces.go), which Grafana's
+    apistore calls on the object it reads before deleting (pkg/storage/unified/apistore/store.go
+    Storage.Delete); the registry answers its failure as a 409 Conflict
+    (storeerr.InterpretDeleteError: an InvalidObj error becomes apierrors.NewConflict)."""
+    for key, have in (("uid", k8s_uid), ("resourceVersion", str(resource_version))):
+        wanted = preconditions.get(key)
+        if wanted is not None and wanted != have:
+            label = "UID" if key == "uid" else "ResourceVersion"
+            raise status_error(409, "Conflict",
+                               f'Operation cannot be fulfilled on {resource}.{group} "{name}": '
+                               f"Precondition failed: {label} in precondition: {wanted}, "
+                               f"{label} in object meta: {have}",
+                               {"name": name, "group": group, "kind": resource})
+
+
+def _delete(store: Store, group: str, name: str, preconditions: dict[str, str] | None = None
+            ) -> dict[str, Any]:
     if group == DASHBOARD_GROUP:
         record = _dashboard(store, name)
+        _check_preconditions("dashboards", group, name, record.k8s_uid, record.resource_version,
+                             preconditions or {})
         check_manager_on_delete("dashboards", group, name, record.annotations)
         if record.provisioned:
             # the dashboard admission Validate: ErrDashboardCannotDeleteProvisionedDashboard
@@ -530,6 +558,8 @@ def _delete(store: Store, group: str, name: str) -> dict[str, Any]:
         store.delete_dashboard(name)
     else:
         folder = _folder(store, name)
+        _check_preconditions("folders", group, name, folder.k8s_uid, folder.resource_version,
+                             preconditions or {})
         check_manager_on_delete("folders", group, name, folder.annotations)
         k8s_uid = folder.k8s_uid
         try:

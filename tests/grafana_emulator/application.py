@@ -55,6 +55,8 @@ class Application:
             return Response(fault.status, fault.response_body(), headers=dict(fault.headers))
         if fault.concurrent_edit:
             self._apply_concurrent_edit(fault, request)
+        if fault.before is not None:
+            fault.before()
         return self.dispatch(request)
 
     def _answer_lost(self, request: Request, fault: Fault) -> Response | None:

@@ -234,6 +234,26 @@ class GrafanaEmulator:
                             user)
             return copy.deepcopy(record.data)
 
+    def k8s_set_metadata(self, uid: str, *, labels: Mapping[str, str | None] | None = None,
+                         annotations: Mapping[str, str | None] | None = None,
+                         user: str = "kubectl-user") -> dict[str, Any]:
+        """12+: another tool changes only the object's metadata (kubectl label/annotate: a
+        GET-modify-PUT of the same spec), setting each given label and annotation (None
+        removes it). The generation stays (no spec or folder change); the resourceVersion
+        moves. Returns the object."""
+        self._require_unified("k8s_set_metadata")
+        with self.store.lock:
+            record = self._dashboard_record(uid)
+            merged_labels = _merged(record.labels, labels)
+            merged_annotations = _merged(record.annotations, annotations)
+            version = record.api_version if record.is_v2 else self.behaviour.dashboard_preferred
+            update_dashboard(self.store, record, DashboardWrite(
+                spec=copy_json(spec_of(record)), folder_uid=record.folder_uid,
+                api_version=version, writer=Writer(login=user, uid=f"user:{user}",
+                                                   is_admin=False),
+                labels=merged_labels, annotations=merged_annotations))
+        return self.dashboard_object(uid) or {}
+
     def ui_save_v2(self, uid: str, *, user: str = "ui-user", message: str = "",
                    tabs: bool = False) -> dict[str, Any]:
         """12+: a person opens dashboard `uid` in the UI and saves it with dynamic dashboards
@@ -464,3 +484,14 @@ def _changed(data: dict[str, Any], changes: DashboardChange) -> dict[str, Any]:
     if changes:
         data.update(copy.deepcopy(dict(changes)))
     return data
+
+
+def _merged(current: Mapping[str, str], changes: Mapping[str, str | None] | None
+            ) -> dict[str, str]:
+    out = dict(current)
+    for key, value in (changes or {}).items():
+        if value is None:
+            out.pop(key, None)
+        else:
+            out[key] = value
+    return out

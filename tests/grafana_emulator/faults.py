@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from typing import Any
@@ -30,6 +31,9 @@ class Fault:
     # Process the request first, then delay the answer or drop the connection: the write
     # lands although the client sees a timeout or a broken connection.
     after_processing: bool = False
+    # Called just before the request is processed: what someone else does in Grafana between
+    # a client's read and its write (a kubectl label, a takeover)
+    before: Callable[[], None] | None = None
     fired: int = 0
 
     def __post_init__(self) -> None:
@@ -68,7 +72,7 @@ class FaultInjector:
             status: int | None = None, body: Any = None, headers: dict[str, str] | None = None,
             delay: float = 0.0, drop_connection: bool = False,
             concurrent_edit: str | bool | None = None, retry_after: int | None = None,
-            after_processing: bool = False) -> Fault:
+            after_processing: bool = False, before: Callable[[], None] | None = None) -> Fault:
         """Register a fault. `retry_after=N` means a 429 with `Retry-After: N`;
         `after_processing=True` delays or drops the answer of a request that was processed."""
         headers = dict(headers or {})
@@ -77,7 +81,8 @@ class FaultInjector:
             status = status or 429
         fault = Fault(path_regex=path_regex, method=method, times=times, status=status, body=body,
                       headers=headers, delay=delay, drop_connection=drop_connection,
-                      concurrent_edit=concurrent_edit, after_processing=after_processing)
+                      concurrent_edit=concurrent_edit, after_processing=after_processing,
+                      before=before)
         if after_processing and status is not None:
             raise ValueError("after_processing answers the real response late or not at all; "
                              "it cannot also answer a fault status")

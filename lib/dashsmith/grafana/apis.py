@@ -270,11 +270,18 @@ class ApisClient:
         body = {"apiVersion": resource.api_version, **obj, "metadata": metadata}
         return self._write("PUT", resource.item_path(name), body)
 
-    def delete(self, resource: Resource, name: str) -> None:
+    def delete(self, resource: Resource, name: str, *,
+               preconditions: Mapping[str, str] | None = None) -> None:
         """DELETE the object. NotFound if there was none (unless an earlier attempt of this
-        call deleted it)."""
+        call deleted it). `preconditions` ({"uid": ..., "resourceVersion": ...}, Kubernetes
+        DeleteOptions.preconditions): the server deletes only the object that still has them,
+        else answers 409 (Conflict)."""
+        body = None
+        if preconditions:
+            body = {"kind": "DeleteOptions", "apiVersion": "v1",
+                    "preconditions": dict(preconditions)}
         try:
-            self._call("DELETE", resource.item_path(name))
+            self._call("DELETE", resource.item_path(name), body=body)
         except NotFound as error:
             if not error.retried:
                 raise
