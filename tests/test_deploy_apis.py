@@ -130,6 +130,7 @@ def test_the_list_is_read_page_by_page(cli, emu):
 def test_a_put_refused_with_409_is_drift_never_overwritten_and_the_rest_deploys(cli, project,
                                                                                   emu):
     assert deploy(cli, emu).exit_code == 0
+    emu.clear_requests()
     edit(project / "dashboards/ai.py", '"Completions Rate"', '"Completion Rate"')
     edit(project / "dashboards/system.py", "CPU, memory", "Processor, memory")
     # someone saves AI / LLM in the UI just before deploy's PUT reaches Grafana
@@ -269,3 +270,98 @@ def test_the_emulator_refuses_a_label_value_kubernetes_refuses(emu):
                                           "spec": {"title": "Bad label"}})
     assert 'metadata.labels: Invalid value: "a-": a valid label must' in str(refused.value)
     assert [r.status for r in emu.requests_matching("POST", DASHBOARDS + "$")] == [422]
+
+
+# --- what dashsmith owns on the /apis path --------------------------------------------------------
+
+def _copy(emu, uid: str, name: str, title: str) -> dict:
+    """kubectl get <uid> -o json → rename → kubectl create: the copy carries every label and
+    annotation of the original (dashsmith's stamp too), and starts at generation 1."""
+    api = GrafanaApi.from_url(emu.url, credential=TOKEN)
+    resource = Resource("dashboard.grafana.app", emu.behaviour.dashboard_preferred, "default",
+                        "dashboards")
+    original = ApisClient(api).get(resource, uid)
+    assert original is not None
+    metadata = original["metadata"]
+    return ApisClient(api).create(resource, {
+        "metadata": {"name": name, "labels": metadata.get("labels") or {},
+                     "annotations": metadata.get("annotations") or {}},
+        "spec": {**original["spec"], "title": title}})
+
+
+def test_a_copy_of_a_dashsmith_dashboard_is_named_and_never_pruned(cli, emu):
+    assert deploy(cli, emu).exit_code == 0
+    copy = _copy(emu, "postgresql", "postgresql-copy", "PostgreSQL (my copy)")
+    assert copy["metadata"]["generation"] == 1  # as the recorded "1" of the original
+    planned = deploy(cli, emu, "--prune", "--dry-run")
+    assert planned.exit_code == 0, planned.output
+    assert "delete    dashboard postgresql-copy" not in planned.output
+    assert ("1 dashboard(s) carry this project's label but were not deployed by dashsmith"
+            in planned.output)
+    assert "    dashboard postgresql-copy (PostgreSQL (my copy))" in planned.output
+    as_json = json.loads(deploy(cli, emu, "--prune", "--dry-run", "--format", "json").output)
+    assert [c["key"] for c in as_json["plan"]["foreign"]] == ["postgresql-copy"]
+    result = deploy(cli, emu, "--prune")
+    assert result.exit_code == 0, result.output
+    assert emu.dashboard("postgresql-copy") is not None
+    assert emu.requests_matching("DELETE", DASHBOARDS) == []
+
+
+def test_an_update_keeps_the_labels_and_annotations_others_put_on_the_dashboard(cli, project,
+                                                                               emu):
+    assert deploy(cli, emu).exit_code == 0
+    emu.k8s_set_metadata("postgresql", labels={"team": "dba"},
+                         annotations={"example.com/owner": "dba-oncall"})
+    edit(project / "dashboards/database.py", 'tags=["postgresql", "database"]',
+         'tags=["postgresql", "database", "sql"]')
+    result = deploy(cli, emu)
+    assert result.exit_code == 0, result.output
+    assert "~ update    dashboard postgresql (Database): changed in code" in result.output
+    metadata = emu.dashboard_object("postgresql")["metadata"]
+    assert "sql" in emu.dashboard("postgresql")["tags"]
+    assert metadata["labels"]["team"] == "dba"
+    assert metadata["labels"]["dashsmith.dev/project"] == PROJECT
+    assert metadata["annotations"]["example.com/owner"] == "dba-oncall"
+    emu.clear_requests()
+    again = deploy(cli, emu)
+    assert "\n0 created, 0 updated, " in again.output and emu.writes() == []
+
+
+@pytest.mark.parametrize("change", [
+    {"annotations": {"grafana.app/managedBy": "terraform", "grafana.app/managerId": "tf-1"}},
+    {"labels": {"dashsmith.dev/project": "team-b"}},
+    {"annotations": {"example.com/keep": "yes"}},
+], ids=["taken-over", "relabelled", "annotated"])
+def test_a_prune_does_not_delete_what_changed_only_in_metadata_since_the_plan(cli, project, emu,
+                                                                             change):
+    assert deploy(cli, emu).exit_code == 0
+    (project / "dashboards" / "business.py").unlink()
+    # someone else writes the dashboard's metadata (no generation change) just after deploy
+    # read it for the last time, just before its DELETE
+    emu.faults.add(DASHBOARDS + "/tradingagents-business$", method="DELETE",
+                   before=lambda: emu.k8s_set_metadata("tradingagents-business", **change))
+    result = deploy(cli, emu, "--prune")
+    assert result.exit_code == 1, result.output
+    assert "dashboard tradingagents-business was changed in Grafana during this deploy" \
+        in result.output and "not deleted" in result.output
+    assert emu.dashboard("tradingagents-business") is not None
+    deletes = emu.requests_matching("DELETE", DASHBOARDS + "/tradingagents-business$")
+    assert [r.status for r in deletes] == [409]
+    assert deletes[0].body["preconditions"]["resourceVersion"]
+    assert deletes[0].body["preconditions"]["uid"]
+
+
+def test_a_prune_rechecks_owner_and_manager_before_deleting(cli, project, emu):
+    assert deploy(cli, emu).exit_code == 0
+    (project / "dashboards" / "business.py").unlink()
+    # taken over by another tool between the plan's read (the first GET) and apply's, which
+    # the DELETE follows
+    emu.faults.add(DASHBOARDS + "/tradingagents-business$", method="GET", before=lambda: None)
+    emu.faults.add(DASHBOARDS + "/tradingagents-business$", method="GET", before=lambda: (
+        emu.k8s_set_metadata("tradingagents-business", annotations={
+            "grafana.app/managedBy": "terraform", "grafana.app/managerId": "tf-1"})))
+    planned = deploy(cli, emu, "--prune")
+    assert planned.exit_code == 1, planned.output
+    assert "now managed by terraform:tf-1; not deleted" in planned.output
+    assert emu.requests_matching("DELETE", DASHBOARDS) == []
+    assert emu.dashboard("tradingagents-business") is not None

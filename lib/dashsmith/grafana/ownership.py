@@ -81,10 +81,16 @@ UI_EDITS = ("allow", "block")
 # GET-modify-PUT, so they prove nothing alone: the dashboard is dashsmith's content only while
 # Grafana's own generation (which rises with every change of the spec or the folder, whoever
 # makes it) is still the recorded one, or while its content hashes to the recorded stored hash.
+# The stamp is tied to its object by OBJECT_UID_ANNOTATION, the metadata.uid Grafana gave the
+# object (recorded by the write after the create, which learns it): a copy of a dashsmith
+# dashboard (kubectl get → rename → create) carries the label and every annotation, and a new
+# object starts at generation 1 like any dashboard dashsmith never updated, but it has its own
+# metadata.uid, so its stamp does not hold (stamp_holds): it is not dashsmith's, never pruned.
 PROJECT_LABEL = "dashsmith.dev/project"
 HASH_ANNOTATION = "dashsmith.dev/hash"
 STORED_HASH_ANNOTATION = "dashsmith.dev/stored-hash"
 GENERATION_ANNOTATION = "dashsmith.dev/generation"
+OBJECT_UID_ANNOTATION = "dashsmith.dev/object-uid"
 FOLDER_ANNOTATION = "grafana.app/folder"
 MESSAGE_ANNOTATION = "grafana.app/message"
 UPDATED_BY = "grafana.app/updatedBy"
@@ -100,6 +106,7 @@ class Stamp:
     hash: str | None  # HASH_ANNOTATION: the code's dashboard
     stored_hash: str | None  # STORED_HASH_ANNOTATION: Grafana's copy of it
     generation: int | None  # GENERATION_ANNOTATION: the generation the write produced
+    object_uid: str | None = None  # OBJECT_UID_ANNOTATION: the object the write was to
 
 
 def stamp_of(metadata: dict | None) -> Stamp:
@@ -109,23 +116,55 @@ def stamp_of(metadata: dict | None) -> Stamp:
     generation = str(annotations.get(GENERATION_ANNOTATION) or "")
     return Stamp(labels.get(PROJECT_LABEL) or None, annotations.get(HASH_ANNOTATION) or None,
                  annotations.get(STORED_HASH_ANNOTATION) or None,
-                 int(generation) if generation.isdigit() else None)
+                 int(generation) if generation.isdigit() else None,
+                 annotations.get(OBJECT_UID_ANNOTATION) or None)
+
+
+def stamp_holds(metadata: dict | None) -> bool:
+    """Whether the dashsmith stamp on an object was written to this very object: the
+    metadata.uid it records is the object's own (see OBJECT_UID_ANNOTATION). A copy's, or one
+    that records none, proves nothing."""
+    uid = (metadata or {}).get("uid")
+    return bool(uid) and stamp_of(metadata).object_uid == uid
 
 
 def stamped_metadata(name: str, *, project: str, code_hash: str, stored: str,
-                     generation: int, folder_uid: str, ui_edits: str) -> dict:
+                     generation: int, folder_uid: str, ui_edits: str,
+                     object_uid: str | None = None) -> dict:
     """metadata for a dashsmith write of dashboard `name` on the /apis path: ownership label,
-    what is written, the save message the version history shows, the folder, and the manager
-    stamp (with managerAllowsEdits "true" only when ui_edits is "allow")."""
+    what is written, the save message the version history shows, the folder, the manager
+    stamp (with managerAllowsEdits "true" only when ui_edits is "allow") and, when known, the
+    object's metadata.uid."""
     annotations = {MESSAGE_ANNOTATION: deploy_message(code_hash, project),
                    HASH_ANNOTATION: code_hash, STORED_HASH_ANNOTATION: stored,
                    GENERATION_ANNOTATION: str(generation),
                    MANAGED_BY: DASHSMITH_MANAGER_KIND, MANAGER_ID: project}
+    if object_uid:
+        annotations[OBJECT_UID_ANNOTATION] = object_uid
     if ui_edits == "allow":
         annotations[MANAGER_ALLOWS_EDITS] = "true"
     if folder_uid:
         annotations[FOLDER_ANNOTATION] = folder_uid
     return {"name": name, "labels": {PROJECT_LABEL: project}, "annotations": annotations}
+
+
+# What a dashsmith write of a dashboard decides (the keys of stamped_metadata, present or left
+# out): everything else on the object — other tools' labels and annotations — is kept.
+STAMP_ANNOTATIONS = (MESSAGE_ANNOTATION, HASH_ANNOTATION, STORED_HASH_ANNOTATION,
+                     GENERATION_ANNOTATION, OBJECT_UID_ANNOTATION, MANAGED_BY, MANAGER_ID,
+                     MANAGER_ALLOWS_EDITS, FOLDER_ANNOTATION)
+
+
+def merged_metadata(current: dict | None, stamped: dict) -> dict:
+    """The metadata to PUT: the object's own (`current`, as read) with its labels and
+    annotations kept, except the ones a dashsmith write decides, which are `stamped`'s (a PUT
+    replaces the whole metadata, so sending only dashsmith's keys would wipe the rest)."""
+    current = current or {}
+    labels = {**(current.get("labels") or {}), **(stamped.get("labels") or {})}
+    kept = {k: v for k, v in (current.get("annotations") or {}).items()
+            if k not in STAMP_ANNOTATIONS}
+    return {**stamped, "labels": labels,
+            "annotations": {**kept, **(stamped.get("annotations") or {})}}
 
 
 def ui_edits_of(annotations: dict | None) -> str:

@@ -12,12 +12,15 @@ version dashsmith's save of this very content?) and counted as done.
 
 On the /apis path (Plan.target) a dashboard is created with POST, updated with PUT carrying the
 metadata.resourceVersion the plan read (Grafana answers 409 if anyone wrote it since: reported,
-never overwritten) and deleted with DELETE after checking its generation; each write carries
-this project's label and what it writes (ownership.stamped_metadata), including the generation
-it expects Grafana to give it. Grafana's answer is checked against that: a Grafana that
-migrates the dashboard otherwise than predicted, or counts generations otherwise, gets one
-more write of the metadata only (which changes no generation), so the next deploy still finds
-the dashboard unchanged. Folders go through folder.grafana.app where it is served.
+never overwritten), keeping the labels and annotations others put on it, and deleted with a
+DELETE whose preconditions are the object's uid and the resourceVersion the plan read, after
+checking that it is still this project's; each write carries this project's label and what it
+writes (ownership.stamped_metadata), including the generation it expects Grafana to give it
+and the object's metadata.uid (learnt from the answer, after a create). Grafana's answer is
+checked against that: a Grafana that migrates the dashboard otherwise than predicted, or counts
+generations otherwise, gets one more write of the metadata only (which changes no generation),
+so the next deploy still finds the dashboard unchanged (a create always gets it: only the
+answer names the object's uid). Folders go through folder.grafana.app where it is served.
 
 One failure does not stop the others; what depends on a failed write (a folder's contents, the
 policy tree on its contact points and mute timings) is not attempted. The Result names every
@@ -57,10 +60,14 @@ from dashsmith.grafana.ownership import (
     MANAGED_BY,
     MANAGER_ALLOWS_EDITS,
     MANAGER_ID,
+    OBJECT_UID_ANNOTATION,
     PROJECT_LABEL,
     STORED_HASH_ANNOTATION,
     deploy_message,
+    foreign_manager,
+    merged_metadata,
     recorded_deploy,
+    stamp_holds,
     stamp_of,
     stamped_metadata,
 )
@@ -287,16 +294,9 @@ class _Runner:
     def _apis_dashboard(self, change: Change) -> None:
         assert self.target is not None and self.apis is not None
         resource = self.target.dashboard_resource()
+        what = f"dashboard {change.key}"
         if change.operation == "delete":
-            current = self.apis.get(resource, change.key)
-            if current is None:
-                return  # already gone
-            generation = (current.get("metadata") or {}).get("generation")
-            if change.version is not None and generation != change.version:
-                raise Conflict(f"dashboard {change.key} was changed in Grafana during this deploy "
-                               f"(generation {generation}, planned {change.version}); not "
-                               "deleted")
-            self.apis.delete(resource, change.key)
+            self._apis_delete(resource, change)
             return
         payload = change.payload or {}
         spec = {k: v for k, v in payload.items() if k not in ("id", "uid", "version")}
@@ -304,9 +304,23 @@ class _Runner:
         # Grafana gives a new object generation 1, and raises it by one with a change of the
         # spec or the folder (prepare.go); checked against its answer below.
         expected = 1 if change.operation == "create" else int(change.version or 0) + 1
+        current: dict | None = None
+        if change.operation != "create":
+            if not change.seen.resource_version:
+                raise Conflict(f"{what}: the plan has no resourceVersion to update it with "
+                               "(made on the legacy /api?); make a new plan")
+            # The object as it is, for the labels and annotations others put on it (a PUT
+            # replaces the whole metadata) and its metadata.uid (what the stamp records); the
+            # PUT itself is conditional on the resourceVersion the plan read.
+            current = self.apis.get(resource, change.key)
+            if current is None:
+                raise Conflict(f"{what} was deleted in Grafana during this deploy; nothing was "
+                               "written — run deploy again")
+        object_uid = ((current or {}).get("metadata") or {}).get("uid") or None
         metadata = stamped_metadata(change.key, project=self.project, code_hash=change.hash or "",
                                     stored=stored, generation=expected,
-                                    folder_uid=change.folder_uid, ui_edits=self.ui_edits)
+                                    folder_uid=change.folder_uid, ui_edits=self.ui_edits,
+                                    object_uid=object_uid)
         wanted = metadata
         if change.owner not in (None, self.project):
             # --force over another dashsmith project's dashboard: Grafana refuses to change a
@@ -315,7 +329,6 @@ class _Runner:
             metadata = {**metadata, "annotations": {
                 k: v for k, v in metadata["annotations"].items()
                 if k not in (MANAGED_BY, MANAGER_ID, MANAGER_ALLOWS_EDITS)}}
-        what = f"dashboard {change.key}"
         answer: dict | None
         if change.operation == "create":
             try:
@@ -329,9 +342,7 @@ class _Runner:
                                    "was overwritten — run deploy again to see the difference"
                                    ) from None
         else:
-            if not change.seen.resource_version:
-                raise Conflict(f"{what}: the plan has no resourceVersion to update it with "
-                               "(made on the legacy /api?); make a new plan")
+            metadata = merged_metadata((current or {}).get("metadata"), metadata)
             metadata["resourceVersion"] = change.seen.resource_version
             try:
                 answer = self.apis.update(resource, {"metadata": metadata, "spec": spec})
@@ -343,6 +354,47 @@ class _Runner:
                                    "again to see the difference") from None
                 answer = landed
         self._confirm(resource, answer or {}, wanted)
+
+    def _apis_delete(self, resource: apis.Resource, change: Change) -> None:
+        """DELETE, only of what the plan judged: the object read just before must still be
+        this project's (its label, its manager stamp, a stamp written to this very object) at
+        the generation planned, and the DELETE carries Kubernetes preconditions — the
+        object's metadata.uid and the resourceVersion the plan read — so that any write since
+        the plan (a metadata-only one too: another tool taking it over through managerId, a
+        relabel) makes Grafana refuse it (409) rather than delete. Grafana's apistore checks
+        them (pkg/storage/unified/apistore/store.go Storage.Delete: preconditions.Check on
+        the object it reads, k8s.io/apiserver storage.Preconditions)."""
+        assert self.apis is not None
+        what = f"dashboard {change.key}"
+        current = self.apis.get(resource, change.key)
+        if current is None:
+            return  # already gone
+        metadata = current.get("metadata") or {}
+        generation = metadata.get("generation")
+        if change.version is not None and generation != change.version:
+            raise Conflict(f"{what} was changed in Grafana during this deploy (generation "
+                           f"{generation}, planned {change.version}); not deleted")
+        annotations = metadata.get("annotations") or {}
+        label = (metadata.get("labels") or {}).get(PROJECT_LABEL)
+        manager = foreign_manager(annotations, self.project)
+        if manager is not None:
+            raise Conflict(f"{what} is now managed by {manager}; not deleted")
+        if label is not None and label != self.project:
+            raise Conflict(f"{what} now carries {PROJECT_LABEL}={label}; not deleted")
+        if label is not None and not stamp_holds(metadata):
+            raise Conflict(f"{what}: its dashsmith stamp was not written to this object; not "
+                           "deleted")
+        preconditions = {"uid": metadata.get("uid"),
+                         "resourceVersion": change.seen.resource_version
+                         or metadata.get("resourceVersion")}
+        try:
+            self.apis.delete(resource, change.key,
+                             preconditions={k: v for k, v in preconditions.items() if v})
+        except apis.Conflict as error:
+            raise Conflict(f"{what} was changed in Grafana during this deploy (409: "
+                           f"{error.message}); not deleted") from None
+        except apis.NotFound:
+            return  # deleted by someone else meanwhile: gone, as planned
 
     def _landed(self, resource: apis.Resource, change: Change) -> dict | None:
         """The object, if it holds this very write (this project's, of this content)."""
@@ -362,7 +414,8 @@ class _Runner:
         metadata = answer.get("metadata") or {}
         generation = metadata.get("generation")
         actual = dashboard_hash(answer.get("spec") or {})
-        annotations = dict(wanted["annotations"])
+        # the object the stamp is for: after a create, only Grafana's answer names it
+        annotations = {**wanted["annotations"], OBJECT_UID_ANNOTATION: metadata.get("uid") or ""}
         stamp = stamp_of(wanted)
         stored = metadata.get("annotations") or {}
         if generation == stamp.generation and actual == stamp.stored_hash \
@@ -370,8 +423,9 @@ class _Runner:
             return
         annotations.update({GENERATION_ANNOTATION: str(generation),
                             STORED_HASH_ANNOTATION: actual})
-        fixed = {**wanted, "annotations": annotations,
-                 "resourceVersion": metadata.get("resourceVersion")}
+        # others' labels and annotations (what the answer holds) are kept
+        fixed = merged_metadata(metadata, {**wanted, "annotations": annotations})
+        fixed["resourceVersion"] = metadata.get("resourceVersion")
         self.apis.update(resource, {"metadata": fixed, "spec": answer.get("spec") or {}})
 
     def _apis_folder(self, change: Change) -> None:

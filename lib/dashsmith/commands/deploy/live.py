@@ -22,7 +22,9 @@ On the /apis path (a server serving dashboard.grafana.app v1 or v1beta1, ServerI
 dashboards this project deployed carry its label: one paged LIST with that labelSelector reads
 them all, with their content and metadata, and nothing more is read for one whose
 metadata.generation is still the one dashsmith's write produced (the generation rises with any
-change of the spec or the folder, whoever makes it: an annotation alone proves nothing). One
+change of the spec or the folder, whoever makes it: an annotation alone proves nothing) and
+whose stamp records its own metadata.uid (a copy of a dashsmith dashboard carries the stamp of
+the original: it is not dashsmith's, never pruned, and named as such). One
 whose generation moved is judged by its content, compared in the form Grafana stores after its
 schema migrations (content.stored_form). Dashboards of the code that the LIST did not return
 are looked up by their uid (or, when many, by one LIST of all dashboards); one without the label
@@ -69,6 +71,7 @@ from dashsmith.grafana.ownership import (
     Recorded,
     foreign_manager,
     recorded_deploy,
+    stamp_holds,
     stamp_of,
     ui_edits_of,
 )
@@ -108,6 +111,9 @@ class LiveDashboard:
     labelled: bool | None = None  # carries this project's label (None: the legacy path)
     stored: bool = False  # `normalized` is Grafana's stored form (schema-migrated)
     ui_edits: str | None = None  # what its manager stamp lets Grafana's UI do
+    # carries the dashsmith stamp of this project (its label) written to another object: a
+    # copy (kubectl get → rename → create), not dashsmith's; names the project the stamp names
+    copied_from: str | None = None
     # who last saved it and when (ISO-8601 UTC), when it was read in full
     edited_by: str | None = None
     edited_at: str | None = None
@@ -249,9 +255,10 @@ def _read_apis(grafana, desired: Desired, project: str, concurrency: int, done,
 
 
 def _content_needed(item: dict, want: DesiredDashboard | None) -> bool:
-    stamp = stamp_of(item.get("metadata"))
-    return (want is None or want.hash != stamp.hash
-            or (item.get("metadata") or {}).get("generation") != stamp.generation)
+    metadata = item.get("metadata")
+    stamp = stamp_of(metadata)
+    return (want is None or want.hash != stamp.hash or not stamp_holds(metadata)
+            or (metadata or {}).get("generation") != stamp.generation)
 
 
 def _look_up(apis: ApisClient, resource, uids: list[str], concurrency: int,
@@ -294,6 +301,19 @@ def dashboard_from_object(grafana, item: dict, want: DesiredDashboard | None, pr
     stamp = stamp_of(metadata)
     edited_by, edited_at = _last_edit(metadata)
     stored_version = ((item.get("status") or {}).get("conversion") or {}).get("storedVersion")
+    if (stamp.project is not None or stamp.hash is not None) and not stamp_holds(metadata):
+        # A dashsmith stamp (label, hash, generation) that was not written to this object: a
+        # copy of a dashsmith dashboard, whose generation (1, as new) may well match the one
+        # recorded. Not dashsmith's: judged by its content, never pruned (not even through its
+        # version history, whose message annotation the copy carries too).
+        live_hash = dashboard_hash(spec)
+        return LiveDashboard(
+            uid, str(spec.get("title") or uid), folder_uid, MARKER_TAG in tags,
+            version=generation, content_hash=live_hash, normalized=normalize_dashboard(spec),
+            manager=foreign_manager(annotations, project), resource_version=resource_version,
+            labelled=False, stored=True, ui_edits=ui_edits_of(annotations),
+            edited_by=edited_by, edited_at=edited_at,
+            copied_from=stamp.project or "")
     if stamp.project is None:
         # Not deployed through /apis by any dashsmith project: what the version history says
         # (deployed through the legacy /api by this project, or never by dashsmith).

@@ -171,6 +171,9 @@ class Plan:
     desired_hash: str = ""  # of the desired state the plan was made from (Desired.digest)
     notes: tuple[str, ...] = field(default=())  # what the code declares and Grafana cannot hold
     target: Target | None = None  # dashboards (and folders) through /apis; None: legacy /api
+    # dashboards that carry this project's label but not a stamp written to them (copies of
+    # its dashboards): not the code's, never written or pruned, named
+    foreign: tuple[Change, ...] = ()
 
     @property
     def project(self) -> str:
@@ -262,9 +265,24 @@ def make_plan(live: Live, desired: Desired, options: PlanOptions) -> Plan:
         changes += _routing(routing, live)
         removals += _contact_point_removals(routing, live, project)
     notes = routing.notes if routing is not None else ()
+    foreign = tuple(_copied(d) for uid, d in sorted(live.dashboards.items())
+                    if uid not in wanted and d.copied_from == project)
     if options.prune:
-        return Plan(tuple(changes + removals), options, (), desired.digest, notes, live.target)
-    return Plan(tuple(changes), options, tuple(removals), desired.digest, notes, live.target)
+        return Plan(tuple(changes + removals), options, (), desired.digest, notes, live.target,
+                    foreign)
+    return Plan(tuple(changes), options, tuple(removals), desired.digest, notes, live.target,
+                foreign)
+
+
+def _copied(have: LiveDashboard) -> Change:
+    """A dashboard carrying this project's label whose dashsmith stamp records another object:
+    someone copied one of the project's dashboards (metadata and all). Never pruned."""
+    return Change(kind=DASHBOARD, key=have.uid, title=have.title, action=Action.DRIFTED,
+                  reason="carries this project's label, but its dashsmith stamp was written to "
+                         "another dashboard (copied): not deployed by dashsmith, never pruned",
+                  folder_uid=have.folder_uid,
+                  seen=Seen(True, version=have.version, resource_version=have.resource_version),
+                  edited_by=have.edited_by, edited_at=have.edited_at)
 
 
 def _who_edited(change: Change, have: LiveDashboard | None) -> Change:

@@ -93,7 +93,8 @@ def _body(plan: Plan) -> dict:
             "desired_hash": plan.desired_hash,
             "changes": [_change(c) for c in plan.changes],
             "kept": [_change(c) for c in plan.kept], "notes": list(plan.notes),
-            "target": plan.target.as_json() if plan.target else None}
+            "target": plan.target.as_json() if plan.target else None,
+            "foreign": [_change(c) for c in plan.foreign]}
 
 
 def _plan(data: dict) -> Plan:
@@ -105,7 +106,8 @@ def _plan(data: dict) -> Plan:
                           **{**given, "force_v2": tuple(given.get("force_v2") or ())})
     return Plan(tuple(_loaded(c) for c in data["changes"]), options,
                 tuple(_loaded(c) for c in data["kept"]), data["desired_hash"],
-                tuple(data["notes"]), Target.from_json(data.get("target")))
+                tuple(data["notes"]), Target.from_json(data.get("target")),
+                tuple(_loaded(c) for c in data.get("foreign") or ()))
 
 
 def _change(change: Change) -> dict:
