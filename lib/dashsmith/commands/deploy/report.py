@@ -78,6 +78,10 @@ def plan_text(plan: Plan, *, verbose: bool = False, diffs: bool = False,
         lines.append(f"{len(kept)} item(s) deployed by dashsmith are no longer in the code "
                      "(deploy --prune deletes them):")
         lines += [f"    {c.kind} {c.key} ({c.title})" for c in kept]
+    if plan.foreign:
+        lines.append(f"{len(plan.foreign)} dashboard(s) carry this project's label but were not "
+                     "deployed by dashsmith (copies: never written or pruned; remove the label):")
+        lines += [f"    {c.kind} {c.key} ({c.title})" for c in plan.foreign]
     counts = plan.counts()
     lines.append(f"plan: {counts['create']} to create, {counts['update']} to update, "
                  f"{counts['unchanged']} unchanged, {counts['drifted']} drifted, "
@@ -281,6 +285,7 @@ def plan_json(plan: Plan, max_deletes: int) -> dict:
     """`deletes` counts every delete (contact points too) against `max_deletes`."""
     return {"summary": plan.counts(), "changes": [change_json(c) for c in plan.changes],
             "kept": [change_json(c) for c in plan.kept],
+            "foreign": [change_json(c) for c in plan.foreign],
             "contact_points_deleted": [c.key for c in plan.deletes if c.kind == CONTACT_POINT],
             "deletes": len(plan.deletes), "max_deletes": max_deletes,
             "project": plan.project, "desired_hash": plan.desired_hash}
