@@ -365,3 +365,35 @@ def test_a_prune_rechecks_owner_and_manager_before_deleting(cli, project, emu):
     assert "now managed by terraform:tf-1; not deleted" in planned.output
     assert emu.requests_matching("DELETE", DASHBOARDS) == []
     assert emu.dashboard("tradingagents-business") is not None
+
+
+def _team_b_dashboards(emu, start: int, count: int) -> None:
+    """Another dashsmith project's dashboards in the same Grafana: half deployed through the
+    legacy /api (their save message names team-b, no label), half through /apis (labelled)."""
+    for number in range(start, start + count):
+        dashboard = {"uid": f"team-b-{number}", "title": f"Team B {number}",
+                     "tags": ["managed-by:dashsmith"], "panels": [], "schemaVersion": 39}
+        if number % 2:
+            emu.add_dashboard(dashboard, message=deploy_message(dashboard_hash(dashboard),
+                                                                "team-b"))
+        else:
+            emu.add_dashboard(dashboard, labels={"dashsmith.dev/project": "team-b"},
+                              manager=("kubectl", "team-b"))
+
+
+def test_a_no_op_redeploy_reads_nothing_per_dashboard_of_another_project(cli, emu):
+    assert deploy(cli, emu).exit_code == 0
+    emu.clear_requests()
+    assert deploy(cli, emu).exit_code == 0
+    alone = len(emu.requests)
+    counts = []
+    for start in (0, 30):
+        _team_b_dashboards(emu, start, 30)
+        emu.clear_requests()
+        result = deploy(cli, emu)
+        assert result.exit_code == 0, result.output
+        assert "\n0 created, 0 updated, " in result.output and emu.writes() == []
+        assert emu.requests_matching(None, r"team-b-") == []  # none read one by one
+        counts.append(len(emu.requests))
+    # flat: one more (metadata-only) LIST of all dashboards, however many team-b has
+    assert counts == [alone + 1, alone + 1]

@@ -65,6 +65,7 @@ from dashsmith.grafana.ownership import (
     CREATED_BY,
     FOLDER_ANNOTATION,
     MARKER_TAG,
+    MESSAGE_ANNOTATION,
     PROJECT_LABEL,
     UPDATED_BY,
     UPDATED_TIMESTAMP,
@@ -237,12 +238,14 @@ def _read_apis(grafana, desired: Desired, project: str, concurrency: int, done,
     unseen = [uid for uid in code if uid not in owned]
     objects = dict(owned)
     objects.update(_look_up(apis, resource, unseen, concurrency))
-    # Dashboards with dashsmith's marker tag the LIST did not return: another project's, or
-    # deployed through the legacy /api before this project took the /apis path (to be
-    # recognised, and pruned, as its own). Search may lag behind; these are not the code's.
+    # Dashboards with dashsmith's marker tag the LIST did not return: another project's (left
+    # out by their label or save message, _maybe_ours), or deployed through the legacy /api
+    # before this project took the /apis path (to be recognised, and pruned, as its own).
+    # Search may lag behind; these are not the code's.
     marked = [hit["uid"] for hit in reads.search_dashboards(grafana, tag=MARKER_TAG)
               if hit["uid"] not in objects]
-    objects.update(_look_up(apis, resource, marked, concurrency, lookups=len(marked)))
+    objects.update(_look_up(apis, resource, _maybe_ours(apis, resource, marked, project),
+                            concurrency))
     dashboards = workers.run_all_or_raise(
         lambda uid: dashboard_from_object(grafana, objects[uid], code.get(uid), project,
                                           server),
@@ -259,6 +262,30 @@ def _content_needed(item: dict, want: DesiredDashboard | None) -> bool:
     stamp = stamp_of(metadata)
     return (want is None or want.hash != stamp.hash or not stamp_holds(metadata)
             or (metadata or {}).get("generation") != stamp.generation)
+
+
+def _maybe_ours(apis: ApisClient, resource, uids: list[str], project: str) -> list[str]:
+    """Of `uids` (dashboards with dashsmith's marker that this project's LIST did not return),
+    those that may be this project's: one metadata-only LIST of all dashboards (a page per
+    500) says which exist and leaves out every one whose label, or whose last save message
+    (a dashsmith deploy through the legacy /api records its project there, the
+    grafana.app/message annotation), names another project. Otherwise another project's
+    dashboards would be read one by one on every deploy of this one."""
+    if not uids:
+        return []
+    wanted = set(uids)
+    found = []
+    for item in apis.list(resource, metadata_only=True):
+        metadata = item.get("metadata") or {}
+        name = metadata.get("name")
+        if name not in wanted:
+            continue
+        label = (metadata.get("labels") or {}).get(PROJECT_LABEL)
+        saved = recorded_deploy((metadata.get("annotations") or {}).get(MESSAGE_ANNOTATION))
+        theirs = label or (saved.project if saved else None)
+        if theirs in (None, project):
+            found.append(name)
+    return found
 
 
 def _look_up(apis: ApisClient, resource, uids: list[str], concurrency: int,
