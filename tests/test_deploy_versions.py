@@ -14,6 +14,7 @@ import re
 import pytest
 
 from dashsmith.compiler.project import Project
+from support import set_settings
 
 try:
     from tests.grafana_emulator import GrafanaEmulator
@@ -123,6 +124,27 @@ def test_an_edit_holding_a_huge_whole_number_is_drift_not_an_unreadable_grafana(
     assert result.exit_code == 1, result.output
     assert "cannot read" not in result.output
     assert "! drifted   dashboard postgresql (Database)" in result.output
+
+
+def test_import_is_advised_only_where_it_keeps_an_edit(cli, project, emu):
+    assert deploy(cli, emu).exit_code == 0
+    emu.ui_edit("postgresql", {"description": "Edited by hand"}, user="dana")
+    # the same code deployed as another project: every dashboard is the first project's
+    set_settings(project, "dashsmith.deploy", project="team-b")
+    result = deploy(cli, emu, "--dry-run", "--format", "json")
+    changes = {c["key"]: c for c in json.loads(result.output)["plan"]["changes"]
+               if c["kind"] == "dashboard"}
+    assert changes["postgresql"]["action"] == "drifted"
+    assert {c["drift"] for c in changes.values() if c["action"] == "drifted"} == {"other-project"}
+    text = deploy(cli, emu, "--dry-run").output
+    assert "deployed by dashsmith project 'trading-platform', not by this one" in text
+    assert "dashsmith import" not in text  # not team-b's edit to keep
+    assert re.search(r"edited by (user:)?dana just now\n", text), text
+
+    set_settings(project, "dashsmith.deploy", project="trading-platform")
+    text = deploy(cli, emu, "--dry-run").output
+    assert "keep it with `dashsmith import --uid postgresql --force`" in text
+    assert text.count("dashsmith import") == 1
 
 
 # --- knowing the server --------------------------------------------------------------------------

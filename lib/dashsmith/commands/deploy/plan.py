@@ -69,6 +69,17 @@ KINDS = ITEM_KINDS + ROUTING_KINDS
 POLICY_TREE_KEY = "root"  # Grafana holds one policy tree per organisation
 
 
+# Why an item is drifted, for what the report advises (`dashsmith import` keeps an edit made in
+# Grafana; it is no advice for another project's or another tool's dashboard):
+EDITED = "edited"  # changed in Grafana since dashsmith wrote it (renamed or moved: a folder)
+NOT_DASHSMITH = "not-dashsmith"  # there, but no dashsmith deploy made it (no marker, no record)
+CONVERTED_V2 = "converted-v2"  # turned into a dynamic dashboard (schema v2)
+OTHER_PROJECT = "other-project"  # deployed by another dashsmith project
+MANAGED = "managed"  # another tool manages it (Terraform, Git Sync, provisioning…)
+COPIED = "copied"  # carries this project's label, its stamp copied from another dashboard
+DRIFTS = (EDITED, NOT_DASHSMITH, CONVERTED_V2, OTHER_PROJECT, MANAGED, COPIED)
+
+
 class Action(str, Enum):
     CREATE = "create"
     UPDATE = "update"
@@ -124,6 +135,7 @@ class Change:
     # a drifted dashboard: who last saved it in Grafana and when (ISO-8601 UTC), if known
     edited_by: str | None = None
     edited_at: str | None = None
+    drift: str | None = None  # why it is drifted, one of DRIFTS (None: not drifted)
 
     def as_json(self) -> dict[str, Any]:
         """The change as `deploy --format json` reports it."""
@@ -132,7 +144,7 @@ class Change:
                 "operation": self.operation, "blocked": self.blocked,
                 "folder_uid": self.folder_uid, "source": self.source or None,
                 "diff": list(self.diff), "edited_by": self.edited_by,
-                "edited_at": self.edited_at}
+                "edited_at": self.edited_at, "drift": self.drift}
 
     @property
     def version(self) -> int | None:
@@ -282,7 +294,7 @@ def _copied(have: LiveDashboard) -> Change:
                          "another dashboard (copied): not deployed by dashsmith, never pruned",
                   folder_uid=have.folder_uid,
                   seen=Seen(True, version=have.version, resource_version=have.resource_version),
-                  edited_by=have.edited_by, edited_at=have.edited_at)
+                  edited_by=have.edited_by, edited_at=have.edited_at, drift=COPIED)
 
 
 def _who_edited(change: Change, have: LiveDashboard | None) -> Change:
@@ -315,7 +327,7 @@ def _folder(folder: DesiredFolder, live: Live, force: bool) -> Change:
         return Change(action=Action.UPDATE, reason="; ".join(differences), operation="update",
                       **base)
     return _drifted(f"renamed or moved in Grafana ({'; '.join(differences)})", "update", force,
-                    base)
+                    base, EDITED)
 
 
 def _respelled(folder: DesiredFolder, current) -> bool:
@@ -353,18 +365,21 @@ def _dashboard(want: DesiredDashboard, have: LiveDashboard | None, force: bool,
             return Change(action=Action.UPDATE, reason=restamp, operation="update", **base)
         return Change(action=Action.UNCHANGED, **base)
     if have.recorded_project not in (None, project):
-        return _drifted(_other_project(have.recorded_project, project), "update", force, base)
+        return _drifted(_other_project(have.recorded_project, project), "update", force, base,
+                        OTHER_PROJECT)
     if same_content:
         reason = ("take over: add dashsmith's marker" if not have.managed
                   else _move(have.folder_uid, want.folder_uid))
         return Change(action=Action.UPDATE, reason=reason, operation="update", **base)
     if not have.managed:
         return _drifted("in Grafana, but not deployed by dashsmith (no marker tag)", "update",
-                        force, base)
+                        force, base, NOT_DASHSMITH)
     if have.recorded_hash is None:
-        return _drifted("no dashsmith deploy in its version history", "update", force, base)
+        return _drifted("no dashsmith deploy in its version history", "update", force, base,
+                        NOT_DASHSMITH)
     if have.content_hash != have.recorded_hash:
-        return _drifted("edited in Grafana since dashsmith deployed it", "update", force, base)
+        return _drifted("edited in Grafana since dashsmith deployed it", "update", force, base,
+                        EDITED)
     reason = "changed in code"
     if have.folder_uid != want.folder_uid:
         reason += f"; {_move(have.folder_uid, want.folder_uid)}"
@@ -404,7 +419,7 @@ def _left_to(manager: str, base: dict[str, Any]) -> Change:
     """Another tool's dashboard: never written, not even with --force (Grafana would refuse a
     save it does not allow, and the tool would write its own content back)."""
     return Change(action=Action.DRIFTED, reason=f"managed by {manager}; left alone (even with "
-                  "--force)", operation="update", blocked=True, **base)
+                  "--force)", operation="update", blocked=True, drift=MANAGED, **base)
 
 
 def _v2_drifted(lost: tuple[str, ...], force: bool, confirmed: bool,
@@ -419,14 +434,15 @@ def _v2_drifted(lost: tuple[str, ...], force: bool, confirmed: bool,
         reason += (f"; --force alone does not overwrite it: that loses {what} "
                    f"(add --force-v2 {base['key']} to confirm)")
     return Change(action=Action.DRIFTED, reason=reason, operation="update",
-                  blocked=not (force and confirmed), **base)
+                  blocked=not (force and confirmed), drift=CONVERTED_V2, **base)
 
 
-def _drifted(reason: str, operation: str, force: bool, base: dict[str, Any]) -> Change:
+def _drifted(reason: str, operation: str, force: bool, base: dict[str, Any],
+             drift: str | None = None) -> Change:
     if force:
         reason += f"; --force: {operation} anyway"
     return Change(action=Action.DRIFTED, reason=reason, operation=operation, blocked=not force,
-                  **base)
+                  drift=drift, **base)
 
 
 def _dashboard_removal(have: LiveDashboard, force: bool) -> Change:
@@ -436,10 +452,11 @@ def _dashboard_removal(have: LiveDashboard, force: bool) -> Change:
                                          resource_version=have.resource_version),
                             "owner": have.recorded_project}
     if have.v2_lost is not None:
-        return _drifted(f"no longer in code, but {V2_REASON}", "delete", force, base)
+        return _drifted(f"no longer in code, but {V2_REASON}", "delete", force, base,
+                        CONVERTED_V2)
     if have.content_hash is not None and have.content_hash != have.recorded_hash:
         return _drifted("no longer in code, but edited in Grafana since dashsmith deployed it",
-                        "delete", force, base)
+                        "delete", force, base, EDITED)
     return Change(action=Action.DELETE, reason="no longer in code", operation="delete", **base)
 
 
@@ -464,13 +481,16 @@ def _group(want: DesiredGroup, have: LiveGroup | None, force: bool, project: str
     if have.content_hash == want.hash and have.managed:
         return Change(action=Action.UNCHANGED, **base)
     if have.recorded_project not in (None, project):
-        return _drifted(_other_project(have.recorded_project, project), "update", force, base)
+        return _drifted(_other_project(have.recorded_project, project), "update", force, base,
+                        OTHER_PROJECT)
     if have.content_hash == want.hash or (have.managed and have.content_hash == have.recorded_hash):
         return Change(action=Action.UPDATE, reason=_group_update_reason(want, have),
                       operation="update", **base)
     if not have.managed:
-        return _drifted("in Grafana, but not deployed by dashsmith", "update", force, base)
-    return _drifted("edited in Grafana since dashsmith deployed it", "update", force, base)
+        return _drifted("in Grafana, but not deployed by dashsmith", "update", force, base,
+                        NOT_DASHSMITH)
+    return _drifted("edited in Grafana since dashsmith deployed it", "update", force, base,
+                    EDITED)
 
 
 def _group_update_reason(want: DesiredGroup, have: LiveGroup) -> str:
@@ -488,7 +508,7 @@ def _group_removal(have: LiveGroup, force: bool) -> Change:
                             "owner": have.recorded_project}
     if have.content_hash is not None and have.content_hash != have.recorded_hash:
         return _drifted("no longer in code, but edited in Grafana since dashsmith deployed it",
-                        "delete", force, base)
+                        "delete", force, base, EDITED)
     return Change(action=Action.DELETE, reason="no longer in code", operation="delete", **base)
 
 
