@@ -22,9 +22,12 @@ from dashsmith.commands.deploy.desired import Desired
 from dashsmith.commands.deploy.live import Live
 from dashsmith.commands.deploy.plan import (
     CONTACT_POINT,
+    COPIED,
     DASHBOARD,
     ITEM_KINDS,
+    MANAGED,
     MUTE_TIMING,
+    OTHER_PROJECT,
     RULE_GROUP,
     Action,
     Change,
@@ -61,11 +64,11 @@ def plan_text(plan: Plan, *, verbose: bool = False, diffs: bool = False,
         if change.action is Action.UNCHANGED and not verbose:
             continue
         lines.append(_line(change))
-        # Another tool's dashboard (plan._left_to: "managed by …") is not dashsmith's to keep
-        # or overwrite: no import hint there.
         if change.action is Action.DRIFTED and change.kind == DASHBOARD \
-                and not change.reason.startswith("managed by "):
-            lines.append(f"      {drift_origin(change, now)}")
+                and change.drift != MANAGED:
+            origin = drift_origin(change, now)
+            if origin:
+                lines.append(f"      {origin}")
         if not (change.action is Action.DRIFTED or diffs):
             continue
         meaning = compared.get(f"{change.kind}:{change.key}")
@@ -92,14 +95,26 @@ def plan_text(plan: Plan, *, verbose: bool = False, diffs: bool = False,
 def drift_origin(change: Change, now: datetime | None = None) -> str:
     """Who edited a drifted dashboard in Grafana and when (Grafana's version history, when
     the plan read it), and how to keep that edit instead of overwriting it, as `grizzly pull`
-    would: 'edited by alice 10 min ago; keep it with `dashsmith import --uid X --force`'."""
+    would: 'edited by alice 10 min ago; keep it with `dashsmith import --uid X --force`' —
+    the advice only where importing applies (not NO_IMPORT_ADVICE); "" when there is nothing
+    to say."""
     who, when = change.edited_by, change.edited_at
-    keep = f"keep it with `dashsmith import --uid {change.key} --force`"
     said = [f"by {who}"] if who else []
     ago = _ago(when, now or datetime.now(timezone.utc)) if when else None
     if ago:
         said.append(ago)
-    return f"edited {' '.join(said)}; {keep}" if said else keep[0].upper() + keep[1:]
+    edited = f"edited {' '.join(said)}" if said else ""
+    if change.drift in NO_IMPORT_ADVICE:
+        return edited
+    keep = f"keep it with `dashsmith import --uid {change.key} --force`"
+    return f"{edited}; {keep}" if edited else keep[0].upper() + keep[1:]
+
+
+# Drifted dashboards that `dashsmith import` is no advice for (plan.Change.drift): another
+# project's (importing it here would make two projects deploy it), another tool's, or a copy
+# of this project's own (its code already exists). What the plan does not say (a saved plan
+# of an earlier release) gets the advice, as before.
+NO_IMPORT_ADVICE = (OTHER_PROJECT, MANAGED, COPIED)
 
 
 def _ago(stamp: str, now: datetime) -> str | None:
