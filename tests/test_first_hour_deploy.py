@@ -154,7 +154,7 @@ def test_drift_names_who_edited_it_and_when(edit, said):
 def test_another_tools_dashboard_gets_no_import_hint():
     change = Change(DASHBOARD, "tf", "Terraform's", Action.DRIFTED,
                     reason="managed by terraform:tf-id; left alone (even with --force)",
-                    edited_by="terraform", edited_at="2026-12-07T17:20:00Z")
+                    edited_by="terraform", edited_at="2026-12-07T17:20:00Z", drift="managed")
     lines = report.plan_text(Plan((change,), PlanOptions("p")), now=NOW)
     assert not any("dashsmith import" in line for line in lines)
 
