@@ -126,3 +126,39 @@ def test_explain_knows_what_verify_and_deploy_report(cli):
     for rule_id in ("alert/never-true", "catalog/unread", "slo/sli", "deploy/grafana-alerts",
                     "panel/options"):
         assert rule_id in listing
+
+
+def test_the_table_of_hooks_is_the_rules_own():
+    """registry.HOOKED (what lets lint import only the rules its input needs) says what the
+    rule modules say: a rule given a hook, or a query rule given other sites, fails here until
+    the table is pasted again."""
+    actual = {registry.module_name(rule.id): (tuple(rule.hooks()),
+                                              tuple(rule.sites) if "query" in rule.hooks() else ())
+              for rule in registry.ALL if rule.hooks()}
+    table = "".join(f"    {name!r}: ({hooks!r}, {sites!r}),\n"
+                    for name, (hooks, sites) in sorted(actual.items()))
+    assert actual == registry.HOOKED, f"paste into checks/registry.py's HOOKED:\n{table}"
+
+
+def test_lint_of_rule_files_imports_only_the_rules_that_read_them(tmp_path):
+    """The same findings as with every rule, from the rules with a hook on rule files, rules
+    or rule queries alone (the dashboards' and the declarations' are not imported)."""
+    import subprocess
+    import sys
+
+    rules = tmp_path / "rules.yml"
+    rules.write_text("groups:\n- name: g\n  rules:\n  - alert: Down\n"
+                     "    expr: up == 0 or sum(rate(x[1m]) > 1\n")
+    script = ("import sys\nfrom dashsmith.linter.engine import lint_paths\n"
+              f"found = lint_paths([{str(rules)!r}])\n"
+              "print(sorted({p.rule for p in found}))\n"
+              "print(sorted(m.rsplit('.', 1)[1] for m in sys.modules "
+              "if m.startswith('dashsmith.checks.rules.')))\n")
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                         check=True).stdout.splitlines()
+    assert "rule/expr" in out[0] and "alert/severity" in out[0]
+    loaded = set(ast.literal_eval(out[1]))
+    wanted = {name for name, (hooks, sites) in registry.HOOKED.items()
+              if {"rule_file", "rule"} & set(hooks) or "rule" in sites}
+    assert wanted <= loaded
+    assert not {"panel_unit", "dashboard_uid", "routing_receiver", "test_coverage"} & loaded

@@ -34,9 +34,9 @@ import os
 import re
 from dataclasses import dataclass, field
 
-from dashsmith.checks import pysource
+from dashsmith.checks import pysource, registry
 from dashsmith.checks.context import LINT_SECTION
-from dashsmith.checks.registry import ALL, BY_ID, named
+from dashsmith.checks.registry import named
 from dashsmith.checks.rules import alert_severity, promql_version
 from dashsmith.checks.rules.lint_config import LintConfig
 from dashsmith.checks.rules.lint_unused_suppression import UnusedSuppression
@@ -210,7 +210,7 @@ def _valid(written: str, reason: str, source: Source, problems: list[Problem]
     id now), or a pattern (`catalog/*`), which turns off the rules it matches that can be
     turned off; None, with a lint/config finding in `problems`, when it cannot be so."""
     if "*" in written or "?" in written:
-        matched = [rule for rule in ALL if fnmatch.fnmatchcase(rule.id, written)]
+        matched = [rule for rule in registry.ALL if fnmatch.fnmatchcase(rule.id, written)]
         allowed = tuple(rule.id for rule in matched
                         if LintConfig().refusal(rule.id, rule, reason, source) is None)
         if allowed:
@@ -243,7 +243,7 @@ def apply(problems: list[Problem], suppressions: list[Suppression], command: str
             rules = _matching(suppression.rules, written)
             if not rules or any(rule in suppression.used for rule in rules):
                 continue
-            if any(command in BY_ID[rule].commands() for rule in rules):
+            if any(command in registry.BY_ID[rule].commands() for rule in rules):
                 kept.append(UnusedSuppression().unused(written, project_wide,
                                                        suppression.source))
     return kept

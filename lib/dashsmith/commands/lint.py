@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
-import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 
 import click
 import yaml
 
+from dashsmith.checks import registry
 from dashsmith.checks.context import Context
-from dashsmith.checks.registry import ALL, named
 from dashsmith.commands import problem_formats
 from dashsmith.commands.commandline import (
     EXIT_PROBLEMS,
@@ -25,7 +23,6 @@ from dashsmith.linter import alert_tests, amtool, locate, promtool
 from dashsmith.linter.engine import lint_paths, lint_project
 from dashsmith.model.problems import Problem, Severity
 from dashsmith.model.settings import NoProjectError, SettingsError
-from dashsmith.routing import checks as routing
 
 FAIL_ON = {"error": Severity.ERROR, "warning": Severity.WARNING}
 
@@ -94,6 +91,11 @@ def test(ctx, run, junit, verbose):
     the failures in full and a summary, last, where a terminal leaves them in view. Exit 1
     when a test fails or an alert reaches no one or other receivers than it expects.
     """
+    # Imported here: `dashsmith lint` (this module's other command) needs neither.
+    import tempfile
+
+    from dashsmith.routing import checks as routing
+
     pattern = _pattern(run)
     project = load_project(ctx)
     try:
@@ -129,7 +131,7 @@ def test(ctx, run, junit, verbose):
     if verbose:
         click.echo("\n".join(["", *routed]))
     context = Context(estate.catalog, project.settings.scrape_interval, root=project.root)
-    problems = [project.relative(problem) for rule in ALL if "test" in rule.commands()
+    problems = [project.relative(problem) for rule in registry.ALL if "test" in rule.commands()
                 for problem in rule.declared(estate, context)]
     for problem in problems:
         click.echo(str(problem), err=True)
@@ -166,10 +168,10 @@ def _write_junit(path: str, results: list[_FileResult], problems: list[Problem])
 
 def _explain(rule_id: str) -> str:
     if not rule_id:
-        width = max(len(rule.id) for rule in ALL)
+        width = max(len(rule.id) for rule in registry.ALL)
         return "\n".join(f"{rule.id:<{width}}  {rule.severity!s:<7}  {rule.summary()}"
-                         for rule in sorted(ALL, key=lambda r: r.id))
-    rule = named(rule_id)
+                         for rule in sorted(registry.ALL, key=lambda r: r.id))
+    rule = registry.named(rule_id)
     if rule is None:
         fail(f"no rule '{rule_id}'; `dashsmith lint --explain` lists them")
     renamed = ""
@@ -306,6 +308,8 @@ def _summary(results: list[_FileResult], skipped: int) -> str:
 def _junit(path: str, results: list[_FileResult], problems: list[Problem]) -> None:
     """JUnit XML as CI test reports read it: a test suite per test file with a test case per
     group (a file promtool could not run: one case, an error), and one for the routing."""
+    import xml.etree.ElementTree as ET  # only for --junit
+
     root = ET.Element("testsuites", name="dashsmith test")
     for result in results:
         suite = ET.SubElement(root, "testsuite", name=result.name)

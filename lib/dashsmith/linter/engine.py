@@ -19,9 +19,8 @@ import os
 from collections.abc import Iterable
 
 from dashsmith import promql
-from dashsmith.checks import suppress
+from dashsmith.checks import registry, suppress
 from dashsmith.checks.context import PROMETHEUS, Context
-from dashsmith.checks.registry import ALL
 from dashsmith.checks.rules import alert_severity, promql_version
 from dashsmith.checks.rules.file_format import FileFormat
 from dashsmith.checks.subjects import RuleDoc, declared_rule_files
@@ -53,7 +52,7 @@ def _lint_project(project, tools: bool) -> list[Problem]:
     suite = None
     if inputs.estate is not None:
         suite = alert_tests.load(settings, inputs.rules, compiled, inputs.problems)
-    problems = runner.run(inputs, context, ALL, suite)
+    problems = runner.run(inputs, context, registry.ALL, suite)
     if tools and inputs.estate is not None:
         problems += _amtool(inputs.estate, problems)
     if tools:
@@ -125,7 +124,7 @@ def _lint_paths(paths: list[str], project, tools: bool) -> list[Problem]:
             records += _records(rule for rule_file in declared_rule_files(estate)
                                 for rule in rule_file.rules)
     problems = runner.run(inputs, Context(catalog, interval, records, root, severities, version),
-                          ALL)
+                          runner.rules_for(inputs))
     rule_paths = sorted({rule_file.name for rule_file in inputs.rule_files})
     if tools:
         # A manifest's rules are checked as the rule file its spec is.

@@ -7,12 +7,34 @@ only at what was read from files, the others at everything."""
 
 from __future__ import annotations
 
+import itertools
+
+from dashsmith.checks import registry
 from dashsmith.checks.context import Context
 from dashsmith.checks.rule import HOOKS, Rule
 from dashsmith.checks.subjects import QuerySite, dashboard_sites, rule_site
 from dashsmith.linter.alert_tests import Suite
 from dashsmith.linter.inputs import Inputs
 from dashsmith.model.problems import Problem
+
+
+def rules_for(inputs: Inputs, suite: Suite | None = None) -> list[Rule]:
+    """The rules that look at something `inputs` holds (a rule file's, a dashboard's, ...):
+    only their modules are imported. Peeks at the dashboards (an iterator) to know if any."""
+    hooks, sites = set(), set()
+    if inputs.estate is not None:
+        hooks.add("declared")
+    first = next(inputs.dashboards, None)
+    if first is not None:
+        inputs.dashboards = itertools.chain([first], inputs.dashboards)
+        hooks |= {"dashboard", "query"}
+        sites |= {"panel", "variable"}
+    if inputs.rule_files:
+        hooks |= {"rule_file", "rule", "query"}
+        sites.add("rule")
+    if suite is not None:
+        hooks.add("alert_tests")
+    return registry.hooked(hooks, sites)
 
 
 def run(inputs: Inputs, context: Context, rules: list[Rule],
