@@ -397,3 +397,20 @@ def test_a_no_op_redeploy_reads_nothing_per_dashboard_of_another_project(cli, em
         counts.append(len(emu.requests))
     # flat: one more (metadata-only) LIST of all dashboards, however many team-b has
     assert counts == [alone + 1, alone + 1]
+
+
+def test_a_stamp_without_the_objects_uid_is_rewritten_once_then_unchanged(cli, emu):
+    # as dashsmith stamped dashboards before it recorded the object's uid: the stamp proves
+    # nothing, so the dashboard (the code's content) gets its uid recorded, and is then
+    # unchanged
+    assert deploy(cli, emu).exit_code == 0
+    emu.k8s_set_metadata("postgresql", annotations={"dashsmith.dev/object-uid": None})
+    result = deploy(cli, emu)
+    assert result.exit_code == 0, result.output
+    assert ("~ update    dashboard postgresql (Database): record this object's uid in "
+            "dashsmith's stamp") in result.output
+    metadata = emu.dashboard_object("postgresql")["metadata"]
+    assert metadata["annotations"]["dashsmith.dev/object-uid"] == metadata["uid"]
+    emu.clear_requests()
+    again = deploy(cli, emu)
+    assert "\n0 created, 0 updated, " in again.output and emu.writes() == []

@@ -334,6 +334,8 @@ def dashboard_from_object(grafana, item: dict, want: DesiredDashboard | None, pr
         # recorded. Not dashsmith's: judged by its content, never pruned (not even through its
         # version history, whose message annotation the copy carries too).
         live_hash = dashboard_hash(spec)
+        if want is not None and live_hash == stored_hash(want.json):
+            live_hash = want.hash  # what the code says, as Grafana stores it
         return LiveDashboard(
             uid, str(spec.get("title") or uid), folder_uid, MARKER_TAG in tags,
             version=generation, content_hash=live_hash, normalized=normalize_dashboard(spec),

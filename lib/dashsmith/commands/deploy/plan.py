@@ -391,6 +391,10 @@ def _restamp(have: LiveDashboard, project: str, ui_edits: str) -> str | None:
     its manager stamp is not what this project's deploy writes. None: nothing to write."""
     if have.labelled is None:  # the legacy path
         return None
+    if have.copied_from == project:
+        # this project's label and stamp, but not written to this object: a copy with the
+        # code's content and uid, or a stamp from before dashsmith recorded the object's uid
+        return "record this object's uid in dashsmith's stamp (dashsmith.dev/object-uid)"
     if not have.labelled and have.recorded_project in (None, project):
         return f"record ownership in the label {PROJECT_LABEL}={project} (the /apis path)"
     if have.labelled and have.ui_edits != ui_edits:
