@@ -78,11 +78,13 @@ def save(api, dashboard: dict[str, Any], **command: Any) -> dict[str, Any]:
     return api.dashboard.update_dashboard({"dashboard": dashboard, **command})
 
 
-def alert_rule(uid: str = "r1", folder: str = "alerts", group: str = "cpu", **fields: Any) -> dict[str, Any]:
+def alert_rule(uid: str = "r1", folder: str = "alerts", group: str = "cpu",
+               **fields: Any) -> dict[str, Any]:
     rule = {
-        "uid": uid, "title": f"Rule {uid}", "folderUID": folder, "ruleGroup": group, "condition": "A",
-        "data": [{"refId": "A", "relativeTimeRange": {"from": 600, "to": 0}, "datasourceUid": "prom",
-                  "model": {"expr": "up == 0", "refId": "A"}}],
+        "uid": uid, "title": f"Rule {uid}", "folderUID": folder, "ruleGroup": group,
+        "condition": "A",
+        "data": [{"refId": "A", "relativeTimeRange": {"from": 600, "to": 0},
+                  "datasourceUid": "prom", "model": {"expr": "up == 0", "refId": "A"}}],
         "noDataState": "NoData", "execErrState": "Error", "for": "300s",
         "labels": {"severity": "page"}, "annotations": {"summary": "target down"},
     }
@@ -192,7 +194,8 @@ def test_2xx_answers_are_json_and_204_is_empty(emu):
 
 def test_folder_create_and_get_shapes(api):
     created = api.folder.create_folder("Team Ops", uid="ops")
-    assert (created["uid"], created["version"], created["url"]) == ("ops", 1, "/dashboards/f/ops/team-ops")
+    assert (created["uid"], created["version"], created["url"]) == \
+        ("ops", 1, "/dashboards/f/ops/team-ops")
     assert "parentUid" not in created
     child = api.folder.create_folder("Databases", uid="db", parent_uid="ops")
     fetched = api.folder.get_folder("db")
@@ -236,13 +239,15 @@ def test_folder_with_an_existing_uid_is_412_version_mismatch(emu, api):
     api.folder.create_folder("Ops", uid="ops")
     reply = call(emu, "POST", "/api/folders", {"uid": "ops", "title": "Ops again"})
     assert (reply.status, reply.json()) == (
-        412, {"status": "version-mismatch", "message": "the folder has been changed by someone else"})
+        412, {"status": "version-mismatch",
+              "message": "the folder has been changed by someone else"})
     assert emu.folder("ops")["title"] == "Ops"
 
 
 def test_folder_with_an_unknown_parent_is_404(emu):
     reply = call(emu, "POST", "/api/folders", {"uid": "x", "title": "X", "parentUid": "missing"})
-    assert (reply.status, reply.json()) == (404, {"status": "not-found", "message": "folder not found"})
+    assert (reply.status, reply.json()) == \
+        (404, {"status": "not-found", "message": "folder not found"})
 
 
 def test_folders_nest_5_levels_deep_and_a_6th_is_400(emu, api):
@@ -274,7 +279,8 @@ def test_folder_update_uses_the_version_as_an_optimistic_lock(emu, api):
 
 def test_unknown_folder_is_404_with_status_body(emu):
     reply = call(emu, "GET", "/api/folders/missing")
-    assert (reply.status, reply.json()) == (404, {"status": "not-found", "message": "folder not found"})
+    assert (reply.status, reply.json()) == \
+        (404, {"status": "not-found", "message": "folder not found"})
 
 
 def test_folder_delete_removes_subfolders_dashboards_and_forced_rules(emu, api):
@@ -286,8 +292,8 @@ def test_folder_delete_removes_subfolders_dashboards_and_forced_rules(emu, api):
     refused = call(emu, "DELETE", "/api/folders/alerts")
     assert (refused.status, refused.json()["messageId"]) == (400, "folder.not-empty")
     api.folder.delete_folder("alerts", force_delete_rules=True)
-    assert (emu.folder("alerts"), emu.folder("sub"), emu.dashboard("inner"), emu.alert_rule("r1")) == (
-        None, None, None, None)
+    gone = (emu.folder("alerts"), emu.folder("sub"), emu.dashboard("inner"), emu.alert_rule("r1"))
+    assert gone == (None, None, None, None)
     assert emu.dashboard("outer") is not None
 
 
@@ -296,7 +302,8 @@ def test_folder_delete_removes_subfolders_dashboards_and_forced_rules(emu, api):
 def test_dashboard_create_response_shape(api):
     result = save(api, {"uid": "cpu", "title": "CPU Usage, (per host)?"})
     assert result == {"id": result["id"], "uid": "cpu", "url": "/d/cpu/cpu-usage-per-host",
-                      "status": "success", "version": 1, "slug": "cpu-usage-per-host", "folderUid": ""}
+                      "status": "success", "version": 1, "slug": "cpu-usage-per-host",
+                      "folderUid": ""}
 
 
 def test_stored_dashboard_is_normalised_like_grafana(api):
@@ -306,7 +313,8 @@ def test_stored_dashboard_is_normalised_like_grafana(api):
     assert dashboard["title"] == "CPU"
     assert dashboard["refresh"] == "5s"  # raised to min_refresh_interval
     assert dashboard["schemaVersion"] == 16  # no migration
-    assert (dashboard["uid"], dashboard["version"], isinstance(dashboard["id"], int)) == ("cpu", 1, True)
+    assert (dashboard["uid"], dashboard["version"], isinstance(dashboard["id"], int)) == \
+        ("cpu", 1, True)
     assert (meta["folderUid"], meta["folderTitle"], meta["provisioned"], meta["canSave"]) == (
         "", "General", False, True)
     assert meta["slug"] == "cpu" and meta["url"] == "/d/cpu/cpu"
@@ -333,7 +341,8 @@ def test_dashboard_save_validation_is_400(emu, dashboard, command, body):
 def test_grafana_client_maps_a_400_to_bad_input(api):
     with pytest.raises(GrafanaBadInputError) as raised:
         save(api, {"title": ""})
-    assert raised.value.response == {"status": "empty-name", "message": "Dashboard title cannot be empty"}
+    assert raised.value.response == {"status": "empty-name",
+                                     "message": "Dashboard title cannot be empty"}
 
 
 def test_null_command_fields_read_as_absent(api):
@@ -343,17 +352,20 @@ def test_null_command_fields_read_as_absent(api):
 
 def test_unknown_dashboard_id_is_404(emu):
     reply = call(emu, "POST", "/api/dashboards/db", {"dashboard": {"id": 999, "title": "T"}})
-    assert (reply.status, reply.json()) == (404, {"status": "not-found", "message": "Dashboard not found"})
+    assert (reply.status, reply.json()) == \
+        (404, {"status": "not-found", "message": "Dashboard not found"})
 
 
 def test_stale_version_is_412_unless_overwrite(emu, api):
     save(api, {"uid": "d", "title": "D"})
     save(api, {"uid": "d", "title": "D", "version": 1})
-    reply = call(emu, "POST", "/api/dashboards/db", {"dashboard": {"uid": "d", "title": "D", "version": 1}})
+    reply = call(emu, "POST", "/api/dashboards/db",
+                 {"dashboard": {"uid": "d", "title": "D", "version": 1}})
     assert reply.status == 412
     assert reply.json() == {"status": "version-mismatch",
                             "message": "The dashboard has been changed by someone else"}
-    missing_version = call(emu, "POST", "/api/dashboards/db", {"dashboard": {"uid": "d", "title": "D"}})
+    missing_version = call(emu, "POST", "/api/dashboards/db",
+                           {"dashboard": {"uid": "d", "title": "D"}})
     assert missing_version.status == 412
     assert save(api, {"uid": "d", "title": "D", "version": 1}, overwrite=True)["version"] == 3
 
@@ -403,8 +415,8 @@ def test_get_and_delete_unknown_dashboard_are_404(emu, api):
         reply = call(emu, method, "/api/dashboards/uid/missing")
         assert (reply.status, reply.json()["message"]) == (404, "Dashboard not found")
     save(api, {"uid": "d", "title": "Gone"})
-    assert api.dashboard.delete_dashboard("d") == {"title": "Gone", "message": "Dashboard Gone deleted",
-                                                   "uid": "d"}
+    assert api.dashboard.delete_dashboard("d") == \
+        {"title": "Gone", "message": "Dashboard Gone deleted", "uid": "d"}
     assert emu.dashboard("d") is None
 
 
@@ -460,7 +472,8 @@ def estate(api):
 
 def test_search_filters_by_type_and_query_sorted_by_title(estate):
     assert [h["uid"] for h in estate.search.search_dashboards(type_="dash-db")] == ["a", "b", "c"]
-    assert [h["uid"] for h in estate.search.search_dashboards(type_="dash-folder")] == ["dev", "ops"]
+    folders = estate.search.search_dashboards(type_="dash-folder")
+    assert [h["uid"] for h in folders] == ["dev", "ops"]
     assert [h["uid"] for h in estate.search.search_dashboards(query="ALP")] == ["a"]
     everything = estate.search.search_dashboards()
     assert [h["type"] for h in everything] == ["dash-folder"] * 2 + ["dash-db"] * 3
@@ -568,7 +581,8 @@ def test_group_interval_must_be_a_multiple_of_10s(emu, alerts_folder):
 
 
 def test_disable_provenance_header_writes_provenance_none(emu, alerts_folder):
-    created = alerts_folder.alertingprovisioning.create_alertrule(alert_rule(), disable_provenance=True)
+    created = alerts_folder.alertingprovisioning.create_alertrule(alert_rule(),
+                                                                  disable_provenance=True)
     assert "provenance" not in created  # ProvenanceNone is "", omitted by Grafana's JSON
     # a rule with provenance none may be taken over by the API
     taken = alerts_folder.alertingprovisioning.update_alertrule("r1", alert_rule())
@@ -578,7 +592,8 @@ def test_disable_provenance_header_writes_provenance_none(emu, alerts_folder):
 def test_changing_provenance_on_update_is_500(emu, alerts_folder):
     alerts_folder.alertingprovisioning.create_alertrule(alert_rule())
     with pytest.raises(GrafanaServerError) as raised:
-        alerts_folder.alertingprovisioning.update_alertrule("r1", alert_rule(), disable_provenance=True)
+        alerts_folder.alertingprovisioning.update_alertrule("r1", alert_rule(),
+                                                            disable_provenance=True)
     assert raised.value.status_code == 500
     assert "cannot change provenance from 'api'" in raised.value.message
 
@@ -595,7 +610,8 @@ def test_rule_group_put_replaces_the_group(emu, alerts_folder):
     provisioning = alerts_folder.alertingprovisioning
     for uid in ("r1", "r2", "r3"):
         provisioning.create_alertrule(alert_rule(uid=uid))
-    request = {"interval": 120, "rules": [alert_rule(uid="r3"), alert_rule(uid="r1"), alert_rule(uid="new")]}
+    request = {"interval": 120,
+               "rules": [alert_rule(uid="r3"), alert_rule(uid="r1"), alert_rule(uid="new")]}
     echoed = provisioning.update_rule_group("alerts", "cpu", request)
     assert (echoed["title"], echoed["folderUid"], echoed["interval"]) == ("cpu", "alerts", 120)
     assert [r["uid"] for r in echoed["rules"]] == ["r3", "r1", "new"]
@@ -629,7 +645,8 @@ def test_rule_group_put_sets_provenance_only_on_the_rules_it_changes(emu, alerts
 
 def test_rule_group_delete_without_provenance_may_delete_api_rules(emu, alerts_folder):
     alerts_folder.alertingprovisioning.create_alertrule(alert_rule())
-    deleted = call(emu, "DELETE", group_path("alerts", "cpu"), headers={"X-Disable-Provenance": "true"})
+    deleted = call(emu, "DELETE", group_path("alerts", "cpu"),
+                   headers={"X-Disable-Provenance": "true"})
     assert deleted.status == 204 and emu.alert_rule("r1") is None
 
 
@@ -660,7 +677,8 @@ def test_request_log_records_every_request_and_counts_writes(emu, api):
     save(api, {"uid": "d", "title": "D"})
     call(emu, "GET", "/api/nothing")
     assert [(r.method, r.path, r.status) for r in emu.requests] == [
-        ("GET", "/api/search", 200), ("POST", "/api/dashboards/db", 200), ("GET", "/api/nothing", 404)]
+        ("GET", "/api/search", 200), ("POST", "/api/dashboards/db", 200),
+        ("GET", "/api/nothing", 404)]
     assert emu.requests[0].query == {"tag": ["a", "b"]}
     assert [w.path for w in emu.writes()] == ["/api/dashboards/db"]
     assert emu.writes()[0].body["dashboard"]["uid"] == "d"
@@ -760,7 +778,8 @@ def test_429_fault_carries_retry_after(emu):
 def test_concurrent_ui_edit_fault_makes_the_optimistic_save_412(emu, api):
     save(api, {"uid": "d", "title": "D"})
     emu.faults.add(method="POST", path_regex="/api/dashboards/db", concurrent_edit=True)
-    reply = call(emu, "POST", "/api/dashboards/db", {"dashboard": {"uid": "d", "title": "D2", "version": 1}})
+    reply = call(emu, "POST", "/api/dashboards/db",
+                 {"dashboard": {"uid": "d", "title": "D2", "version": 1}})
     assert (reply.status, reply.json()["status"]) == (412, "version-mismatch")
     assert emu.dashboard("d")["version"] == 2  # the UI edit happened
     assert save(api, {"uid": "d", "title": "D2", "version": 2})["version"] == 3
@@ -801,7 +820,8 @@ def test_a_policy_naming_an_unknown_mute_timing_is_refused(emu):
     refused = call(emu, "PUT", "/api/v1/provisioning/policies", tree)
     assert refused.status == 400
     assert "mute time interval 'maintenance' does not exist" in refused.json()["message"]
-    call(emu, "POST", "/api/v1/provisioning/mute-timings", {"name": "maintenance", "time_intervals": []})
+    call(emu, "POST", "/api/v1/provisioning/mute-timings",
+         {"name": "maintenance", "time_intervals": []})
     assert call(emu, "PUT", "/api/v1/provisioning/policies", tree).status == 202
 
 
