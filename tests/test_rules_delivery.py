@@ -512,6 +512,6 @@ def test_rule_groups_are_planned_and_marked_as_grafana_s_items_are():
     """A drifted rule group is blocked unless --force by the plan's own rule, and its line
     marked with the report's symbols: one home for each, not a copy in rules_delivery."""
     from dashsmith.commands.deploy import plan, report, rules_delivery
-    assert rules_delivery._drifted is plan._drifted
+    assert rules_delivery.drifted is plan.drifted
     assert rules_delivery.SYMBOL is report.SYMBOL
     assert not hasattr(rules_delivery, "_SYMBOL")

@@ -326,7 +326,7 @@ def _folder(folder: DesiredFolder, live: Live, force: bool) -> Change:
     if _respelled(folder, current):
         return Change(action=Action.UPDATE, reason="; ".join(differences), operation="update",
                       **base)
-    return _drifted(f"renamed or moved in Grafana ({'; '.join(differences)})", "update", force,
+    return drifted(f"renamed or moved in Grafana ({'; '.join(differences)})", "update", force,
                     base, EDITED)
 
 
@@ -365,20 +365,20 @@ def _dashboard(want: DesiredDashboard, have: LiveDashboard | None, force: bool,
             return Change(action=Action.UPDATE, reason=restamp, operation="update", **base)
         return Change(action=Action.UNCHANGED, **base)
     if have.recorded_project not in (None, project):
-        return _drifted(_other_project(have.recorded_project, project), "update", force, base,
+        return drifted(_other_project(have.recorded_project, project), "update", force, base,
                         OTHER_PROJECT)
     if same_content:
         reason = ("take over: add dashsmith's marker" if not have.managed
                   else _move(have.folder_uid, want.folder_uid))
         return Change(action=Action.UPDATE, reason=reason, operation="update", **base)
     if not have.managed:
-        return _drifted("in Grafana, but not deployed by dashsmith (no marker tag)", "update",
+        return drifted("in Grafana, but not deployed by dashsmith (no marker tag)", "update",
                         force, base, NOT_DASHSMITH)
     if have.recorded_hash is None:
-        return _drifted("no dashsmith deploy in its version history", "update", force, base,
+        return drifted("no dashsmith deploy in its version history", "update", force, base,
                         NOT_DASHSMITH)
     if have.content_hash != have.recorded_hash:
-        return _drifted("edited in Grafana since dashsmith deployed it", "update", force, base,
+        return drifted("edited in Grafana since dashsmith deployed it", "update", force, base,
                         EDITED)
     reason = "changed in code"
     if have.folder_uid != want.folder_uid:
@@ -441,7 +441,7 @@ def _v2_drifted(lost: tuple[str, ...], force: bool, confirmed: bool,
                   blocked=not (force and confirmed), drift=CONVERTED_V2, **base)
 
 
-def _drifted(reason: str, operation: str, force: bool, base: dict[str, Any],
+def drifted(reason: str, operation: str, force: bool, base: dict[str, Any],
              drift: str | None = None) -> Change:
     if force:
         reason += f"; --force: {operation} anyway"
@@ -456,10 +456,10 @@ def _dashboard_removal(have: LiveDashboard, force: bool) -> Change:
                                          resource_version=have.resource_version),
                             "owner": have.recorded_project}
     if have.v2_lost is not None:
-        return _drifted(f"no longer in code, but {V2_REASON}", "delete", force, base,
+        return drifted(f"no longer in code, but {V2_REASON}", "delete", force, base,
                         CONVERTED_V2)
     if have.content_hash is not None and have.content_hash != have.recorded_hash:
-        return _drifted("no longer in code, but edited in Grafana since dashsmith deployed it",
+        return drifted("no longer in code, but edited in Grafana since dashsmith deployed it",
                         "delete", force, base, EDITED)
     return Change(action=Action.DELETE, reason="no longer in code", operation="delete", **base)
 
@@ -485,15 +485,15 @@ def _group(want: DesiredGroup, have: LiveGroup | None, force: bool, project: str
     if have.content_hash == want.hash and have.managed:
         return Change(action=Action.UNCHANGED, **base)
     if have.recorded_project not in (None, project):
-        return _drifted(_other_project(have.recorded_project, project), "update", force, base,
+        return drifted(_other_project(have.recorded_project, project), "update", force, base,
                         OTHER_PROJECT)
     if have.content_hash == want.hash or (have.managed and have.content_hash == have.recorded_hash):
         return Change(action=Action.UPDATE, reason=_group_update_reason(want, have),
                       operation="update", **base)
     if not have.managed:
-        return _drifted("in Grafana, but not deployed by dashsmith", "update", force, base,
+        return drifted("in Grafana, but not deployed by dashsmith", "update", force, base,
                         NOT_DASHSMITH)
-    return _drifted("edited in Grafana since dashsmith deployed it", "update", force, base,
+    return drifted("edited in Grafana since dashsmith deployed it", "update", force, base,
                     EDITED)
 
 
@@ -511,7 +511,7 @@ def _group_removal(have: LiveGroup, force: bool) -> Change:
                             "seen": Seen(True, hash=have.content_hash),
                             "owner": have.recorded_project}
     if have.content_hash is not None and have.content_hash != have.recorded_hash:
-        return _drifted("no longer in code, but edited in Grafana since dashsmith deployed it",
+        return drifted("no longer in code, but edited in Grafana since dashsmith deployed it",
                         "delete", force, base, EDITED)
     return Change(action=Action.DELETE, reason="no longer in code", operation="delete", **base)
 

@@ -35,7 +35,7 @@ from typing import Any
 from dashsmith import http_errors
 from dashsmith.commands.deploy import prometheus_rules, ruler_groups
 from dashsmith.commands.deploy.config import RULES_TARGETS, SECTION, DeploySettings
-from dashsmith.commands.deploy.plan import ABSENT, Action, Change, Plan, Seen, _drifted
+from dashsmith.commands.deploy.plan import ABSENT, Action, Change, Plan, Seen, drifted
 from dashsmith.commands.deploy.report import SYMBOL
 from dashsmith.compare import render_text
 from dashsmith.compare.changes import CHANGED, Diff
@@ -304,7 +304,7 @@ def _group(to: Delivery, name: str, group: dict, have: prometheus_rules.RuleFile
         to.held[base["key"]] = current
     drift = _file_drift(to, name, have)
     if drift:
-        return _drifted(drift, operation, to.force, base)
+        return drifted(drift, operation, to.force, base)
     if current is None:
         return Change(action=Action.CREATE, reason="new", operation="create", **base)
     return Change(action=Action.UPDATE, reason="changed in code", operation="update", **base)
@@ -332,7 +332,7 @@ def _removal(to: Delivery, have: prometheus_rules.RuleFile, group: dict) -> Chan
                             "owner": to.project}
     drift = _file_drift(to, have.name, have)
     if drift:
-        return _drifted(f"no longer in code, but {drift}", "delete", to.force, base)
+        return drifted(f"no longer in code, but {drift}", "delete", to.force, base)
     return Change(action=Action.DELETE, reason="no longer in code", operation="delete", **base)
 
 
@@ -378,7 +378,7 @@ def _ruler_group(to: Delivery, namespace: str, group: dict, have: dict | None) -
     to.held[base["key"]] = have
     drift = _ruler_drift(to, have, recorded)
     if drift:
-        return _drifted(drift, "update", to.force, base)
+        return drifted(drift, "update", to.force, base)
     return Change(action=Action.UPDATE, reason="changed in code", operation="update", **base)
 
 
@@ -404,7 +404,7 @@ def _ruler_removal(to: Delivery, namespace: str, have: dict) -> Change:
         return Change(action=Action.UNCHANGED, reason=KEPT, **base)
     drift = _ruler_drift(to, have, ruler_groups.recorded(have))
     if drift:
-        return _drifted(f"no longer in code, but {drift}", "delete", to.force, base)
+        return drifted(f"no longer in code, but {drift}", "delete", to.force, base)
     return Change(action=Action.DELETE, reason="no longer in code", operation="delete", **base)
 
 
