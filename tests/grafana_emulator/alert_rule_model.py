@@ -193,7 +193,8 @@ def to_json(record: AlertRuleRecord) -> dict[str, Any]:
     _add_optional(body, record.annotations, record.labels, record.provenance,
                   record.is_paused, record.notification_settings)
     if record.keep_firing_for_millis is not None:
-        _add_keep_firing(body, record.keep_firing_for_millis, record.missing_series_evals_to_resolve)
+        _add_keep_firing(body, record.keep_firing_for_millis,
+                         record.missing_series_evals_to_resolve)
     return body
 
 
@@ -214,7 +215,8 @@ def echo_json(rule: RuleInput, *, keep_firing: bool = False) -> dict[str, Any]:
         "noDataState": rule.no_data_state, "execErrState": rule.exec_err_state,
         "for": format_prometheus_duration(rule.for_millis),
     }
-    _add_optional(body, rule.annotations, rule.labels, "", rule.is_paused, rule.notification_settings)
+    _add_optional(body, rule.annotations, rule.labels, "", rule.is_paused,
+                  rule.notification_settings)
     if keep_firing:
         _add_keep_firing(body, rule.keep_firing_for_millis, rule.missing_series_evals_to_resolve)
     return body

@@ -36,7 +36,8 @@ def request_provenance(request: Request) -> str:
 # --- single rules --------------------------------------------------------------
 
 def list_rules(store: Store, request: Request) -> Response:
-    return json_response(200, [to_json(r) for r in sorted(store.alert_rules.values(), key=lambda r: r.id)])
+    rules = sorted(store.alert_rules.values(), key=lambda r: r.id)
+    return json_response(200, [to_json(r) for r in rules])
 
 
 def get_rule(store: Store, request: Request) -> Response:
@@ -55,8 +56,8 @@ def create_rule(store: Store, rule: RuleInput, provenance: str) -> AlertRuleReco
     if rule.uid:
         validate_new_uid(rule.uid)
         if rule.uid in store.alert_rules:
-            raise plain_error(400, f"invalid alert rule: a rule with UID '{rule.uid}' already exists",
-                              traced=True)
+            raise plain_error(400, "invalid alert rule: a rule with UID "
+                              f"'{rule.uid}' already exists", traced=True)
     interval = _interval_for(store, rule)
     validate_rule(store, rule, interval)
     record = _new_record(store, rule, interval, provenance, group_index=_next_index(store, rule))
@@ -177,7 +178,8 @@ def put_group(store: Store, request: Request) -> Response:
     body = request.json_object()
     interval = body.get("interval", 0)
     rules_json = body.get("rules") or []
-    if not isinstance(interval, int) or isinstance(interval, bool) or not isinstance(rules_json, list):
+    if not isinstance(interval, int) or isinstance(interval, bool) \
+            or not isinstance(rules_json, list):
         raise bad_request_data()
     rules = [parse_rule(r) for r in rules_json]
     validate_interval(interval, store.settings.alerting_base_interval)
@@ -233,8 +235,8 @@ def _check_group_provenance(store: Store, record: AlertRuleRecord, provenance: s
         return
     if store.behaviour.rule_provenance_conflict_409:
         raise provenance_mismatch(action, provenance, stored)
-    raise plain_error(500, f"cannot {action} with provided provenance '{provenance}', needs '{stored}'",
-                      traced=True)
+    raise plain_error(500, f"cannot {action} with provided provenance '{provenance}', "
+                           f"needs '{stored}'", traced=True)
 
 
 def _apply_replacement(store: Store, folder_uid: str, group: str,

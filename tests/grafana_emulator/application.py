@@ -80,7 +80,7 @@ class Application:
             return self._dispatch(request)
         except ApiError as error:
             return error.response
-        except Exception:  # an emulator bug: answer like Grafana, keep the traceback
+        except Exception:  # noqa: BLE001 - an emulator bug: answer like Grafana, keep the traceback
             self.errors.append(traceback.format_exc())
             return plain_error(500, "Internal Server Error").response
 

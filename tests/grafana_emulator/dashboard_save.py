@@ -222,9 +222,11 @@ def _type_mismatch() -> ApiError:
     return plain_error(400, "Dashboard cannot be changed to a folder")
 
 
-def _check_update_allowed(existing: DashboardRecord, sent_version: int, command: SaveCommand) -> None:
+def _check_update_allowed(existing: DashboardRecord, sent_version: int,
+                          command: SaveCommand) -> None:
     if sent_version != existing.version and not command.overwrite:
-        raise status_error(412, "version-mismatch", "The dashboard has been changed by someone else")
+        raise status_error(412, "version-mismatch",
+                           "The dashboard has been changed by someone else")
     if existing.plugin_id and not command.overwrite:
         raise status_error(412, "plugin-dashboard",
                            f"The dashboard belongs to plugin {existing.plugin_id}.")

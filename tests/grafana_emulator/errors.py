@@ -42,7 +42,8 @@ def status_error(status: int, status_code: str, message: str) -> ApiError:
     return ApiError(json_response(status, {"status": status_code, "message": message}))
 
 
-def structured_error(status: int, message_id: str, message: str, *, extra: bool = False) -> ApiError:
+def structured_error(status: int, message_id: str, message: str, *,
+                     extra: bool = False) -> ApiError:
     body: dict[str, Any] = {"message": message, "messageId": message_id, "statusCode": status}
     if extra:
         body["extra"] = None

@@ -258,7 +258,8 @@ def delete_folder(store: Store, request: Request) -> Response:
     """Deletes the folder, its subfolders and every dashboard in them. Alert rules
     in them are deleted with ?forceDeleteRules=true, else the delete is refused."""
     folder = _folder_or_404(store, request.params["uid"])
-    delete_folder_tree(store, folder.uid, force_delete_rules=request.arg("forceDeleteRules") == "true")
+    force = request.arg("forceDeleteRules") == "true"
+    delete_folder_tree(store, folder.uid, force_delete_rules=force)
     return json_response(200, {"message": "Folder deleted"})
 
 
@@ -266,7 +267,8 @@ def delete_folder_tree(store: Store, uid: str, *, force_delete_rules: bool) -> N
     tree = {uid, *store.descendants(uid)}
     rules = list(store.rules_in_folders(tree))
     if rules and not force_delete_rules:
-        raise structured_error(400, "folder.not-empty", "Folder cannot be deleted: folder is not empty")
+        raise structured_error(400, "folder.not-empty",
+                               "Folder cannot be deleted: folder is not empty")
     for rule in rules:
         del store.alert_rules[rule.uid]
     for dashboard in [d for d in store.dashboards.values() if d.folder_uid in tree]:

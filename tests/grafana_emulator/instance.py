@@ -104,7 +104,7 @@ _LIST_FIELDS = ("id", "uid", "orgId", "name", "type", "typeLogoUrl", "access", "
 
 def list_datasources(store: Store, request: Request) -> Response:
     listed = [{k: copy.deepcopy(d.fields.get(k)) for k in _LIST_FIELDS} for d in store.datasources]
-    for item, source in zip(listed, store.datasources):
+    for item, source in zip(listed, store.datasources, strict=True):
         item["typeName"] = source.fields["type"].capitalize()
     return json_response(200, sorted(listed, key=lambda d: d["name"].lower()))
 

@@ -56,7 +56,8 @@ def post_contact_point(store: Store, request: Request) -> Response:
     point = _parse_contact_point(request.json_object())
     point["uid"] = point.get("uid") or generate_short_uid()
     if point["uid"] in store.contact_points:
-        raise plain_error(400, f"contact point with uid '{point['uid']}' already exists", traced=True)
+        raise plain_error(400, f"contact point with uid '{point['uid']}' already exists",
+                          traced=True)
     store.contact_points[point["uid"]] = point
     store.contact_point_provenance[point["uid"]] = request_provenance(request)
     return json_response(202, _contact_point_json(store, point))

@@ -71,7 +71,8 @@ class RequestLog:
         with self._lock:
             self._entries.append(entry)
 
-    def entries(self, method: str | None = None, path_regex: str | None = None) -> list[RecordedRequest]:
+    def entries(self, method: str | None = None,
+                path_regex: str | None = None) -> list[RecordedRequest]:
         with self._lock:
             entries = list(self._entries)
         if method is not None:

@@ -49,11 +49,13 @@ def _hit_order(hit: dict[str, Any]) -> tuple[int, str]:
     return (0 if hit["type"] == "dash-folder" else 1, hit["title"].lower())
 
 
-def _common_filters(uid: str, title: str, parent_uid: str, tags: list[str], request: Request) -> bool:
+def _common_filters(uid: str, title: str, parent_uid: str, tags: list[str],
+                    request: Request) -> bool:
     wanted_tags = request.args("tag")
     if wanted_tags and not all(tag in tags for tag in wanted_tags):
         return False  # every given tag must be present
-    folder_uids = request.args("folderUIDs")  # one uid per value; a comma-joined value matches nothing
+    # one uid per value; a comma-joined value matches nothing
+    folder_uids = request.args("folderUIDs")
     if folder_uids and _location(parent_uid) not in folder_uids:
         return False
     # pkg/api/search.go Search: "dashboardUID" is read when no "dashboardUIDs" is given
@@ -73,12 +75,14 @@ def _folder_matches(folder: FolderRecord, request: Request) -> bool:
 
 
 def _dashboard_matches(dashboard: DashboardRecord, request: Request) -> bool:
-    return _common_filters(dashboard.uid, dashboard.title, dashboard.folder_uid, dashboard.tags, request)
+    return _common_filters(dashboard.uid, dashboard.title, dashboard.folder_uid, dashboard.tags,
+                           request)
 
 
 def _folder_hit(store: Store, folder: FolderRecord) -> dict[str, Any]:
     slug = slugify(folder.title)
-    hit = _hit(folder.id, folder.uid, folder.title, "dash-folder", folder_url(folder.uid, slug), slug, [])
+    hit = _hit(folder.id, folder.uid, folder.title, "dash-folder", folder_url(folder.uid, slug),
+               slug, [])
     _add_parent(store, hit, folder.parent_uid)
     return hit
 

@@ -7,6 +7,7 @@ server also ends their handler threads.
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import ssl
 import sys
@@ -48,10 +49,8 @@ class EmulatorHTTPServer(ThreadingHTTPServer):
 
 
 def _shutdown(connection: socket.socket) -> None:
-    try:
+    with contextlib.suppress(OSError):  # already closed by the peer
         connection.shutdown(socket.SHUT_RDWR)
-    except OSError:
-        pass  # already closed by the peer
 
 
 class RequestHandler(BaseHTTPRequestHandler):

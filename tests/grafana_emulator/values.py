@@ -120,7 +120,8 @@ def parse_prometheus_duration(text: str) -> int:
     match = _PROM_DURATION.fullmatch(body)
     if not body or match is None:
         raise ValueError(f"not a valid duration string: {text!r}")
-    total = sum(int(v) * unit for v, (_, unit, _) in zip(match.groups(), _PROM_UNITS_MS) if v)
+    pairs = zip(match.groups(), _PROM_UNITS_MS, strict=True)
+    total = sum(int(v) * unit for v, (_, unit, _) in pairs if v)
     return sign * total
 
 
