@@ -14,8 +14,6 @@ import os
 
 import click
 
-from dashsmith.compiler.gc_pause import no_cycle_collection
-
 # Subcommands live with the feature they drive and are imported only when used.
 COMMANDS = {
     "build": "dashsmith.commands.build:build",
@@ -134,11 +132,7 @@ class LazyGroup(click.Group):
         if name not in COMMANDS:
             return None
         module_name, attribute = COMMANDS[name].split(":")
-        # A command's modules live until the command ends: the cycle collector, run again and
-        # again as they are made, would free nothing (about 5 ms of lint's start-up).
-        with no_cycle_collection():
-            module = importlib.import_module(module_name)
-        command: click.Command = getattr(module, attribute)
+        command: click.Command = getattr(importlib.import_module(module_name), attribute)
         if command.epilog is None and name in EXAMPLES:
             command.epilog = examples(name)
         return command
