@@ -19,7 +19,7 @@ from dashsmith.commands.commandline import (
     load_project,
 )
 from dashsmith.compiler.project import Project
-from dashsmith.linter import alert_tests, amtool, locate, promtool
+from dashsmith.linter import amtool, locate, promtool
 from dashsmith.linter.engine import lint_paths, lint_project
 from dashsmith.model.problems import Problem, Severity
 from dashsmith.model.settings import NoProjectError, SettingsError
@@ -94,6 +94,7 @@ def test(ctx, run, junit, verbose):
     # Imported here: `dashsmith lint` (this module's other command) needs neither.
     import tempfile
 
+    from dashsmith.linter import alert_tests
     from dashsmith.routing import checks as routing
 
     pattern = _pattern(run)

@@ -25,7 +25,7 @@ from dashsmith.checks.rules import alert_severity, promql_version
 from dashsmith.checks.rules.file_format import FileFormat
 from dashsmith.checks.subjects import RuleDoc, declared_rule_files
 from dashsmith.compiler.gc_pause import no_cycle_collection
-from dashsmith.linter import alert_tests, amtool, inputs as reading, promtool, runner
+from dashsmith.linter import amtool, inputs as reading, promtool, runner
 from dashsmith.model.problems import DeclarationError, Problem, Severity
 from dashsmith.model.settings import Settings
 from dashsmith.model.source import Source
@@ -51,6 +51,8 @@ def _lint_project(project, tools: bool) -> list[Problem]:
     compiled = {rule_file.name: rule_file.data for rule_file in inputs.rule_files}
     suite = None
     if inputs.estate is not None:
+        from dashsmith.linter import alert_tests  # the declared estate's: lint of files has none
+
         suite = alert_tests.load(settings, inputs.rules, compiled, inputs.problems)
     problems = runner.run(inputs, context, registry.ALL, suite)
     if tools and inputs.estate is not None:
