@@ -98,6 +98,10 @@ def test_a_first_deploy_creates_through_apis_stamped_with_the_project(cli, proje
     assert annotations["dashsmith.dev/stored-hash"] == dashboard_hash(stored["spec"])
     assert stored["spec"]["schemaVersion"] == 42
     assert annotations["grafana.app/message"].startswith("dashsmith deploy sha256:")
+    # the stamp names its object, in the create itself: one write per dashboard, no second
+    # write after it to record what Grafana assigned
+    assert annotations["dashsmith.dev/name"] == metadata["name"] == "postgresql"
+    assert both.requests_matching("PUT", DASHBOARDS + "/") == []
 
 
 def test_a_no_op_redeploy_is_one_paged_list_and_no_write(cli, both):
@@ -399,18 +403,38 @@ def test_a_no_op_redeploy_reads_nothing_per_dashboard_of_another_project(cli, em
     assert counts == [alone + 1, alone + 1]
 
 
-def test_a_stamp_without_the_objects_uid_is_rewritten_once_then_unchanged(cli, emu):
-    # as dashsmith stamped dashboards before it recorded the object's uid: the stamp proves
-    # nothing, so the dashboard (the code's content) gets its uid recorded, and is then
-    # unchanged
+def test_a_stamp_naming_its_object_needs_no_object_uid(cli, emu):
+    # a stamp with the right name is enough: no write records the object's uid
     assert deploy(cli, emu).exit_code == 0
     emu.k8s_set_metadata("postgresql", annotations={"dashsmith.dev/object-uid": None})
+    emu.clear_requests()
+    result = deploy(cli, emu, "--prune")
+    assert result.exit_code == 0, result.output
+    assert "\n0 created, 0 updated, " in result.output and emu.writes() == []
+
+
+def test_a_stamp_recording_another_objects_uid_does_not_hold(cli, emu):
+    # as a stamp of an earlier release copied onto another object: checked where present
+    assert deploy(cli, emu).exit_code == 0
+    emu.k8s_set_metadata("postgresql", annotations={"dashsmith.dev/object-uid": "not-this"})
+    planned = deploy(cli, emu, "--dry-run")
+    assert planned.exit_code == 0, planned.output
+    assert ("~ update    dashboard postgresql (Database): record this object's name in "
+            "dashsmith's stamp") in planned.output
+
+
+def test_a_stamp_without_the_objects_name_is_rewritten_once_then_unchanged(cli, emu):
+    # as dashsmith stamped dashboards before it recorded the object's name (nor its uid): the
+    # stamp proves nothing, so the dashboard (the code's content) gets its name recorded, and
+    # is then unchanged
+    assert deploy(cli, emu).exit_code == 0
+    emu.k8s_set_metadata("postgresql", annotations={"dashsmith.dev/name": None})
     result = deploy(cli, emu)
     assert result.exit_code == 0, result.output
-    assert ("~ update    dashboard postgresql (Database): record this object's uid in "
+    assert ("~ update    dashboard postgresql (Database): record this object's name in "
             "dashsmith's stamp") in result.output
     metadata = emu.dashboard_object("postgresql")["metadata"]
-    assert metadata["annotations"]["dashsmith.dev/object-uid"] == metadata["uid"]
+    assert metadata["annotations"]["dashsmith.dev/name"] == metadata["name"]
     emu.clear_requests()
     again = deploy(cli, emu)
     assert "\n0 created, 0 updated, " in again.output and emu.writes() == []

@@ -16,11 +16,11 @@ never overwritten), keeping the labels and annotations others put on it, and del
 DELETE whose preconditions are the object's uid and the resourceVersion the plan read, after
 checking that it is still this project's; each write carries this project's label and what it
 writes (ownership.stamped_metadata), including the generation it expects Grafana to give it
-and the object's metadata.uid (learnt from the answer, after a create). Grafana's answer is
-checked against that: a Grafana that migrates the dashboard otherwise than predicted, or counts
-generations otherwise, gets one more write of the metadata only (which changes no generation),
-so the next deploy still finds the dashboard unchanged (a create always gets it: only the
-answer names the object's uid). Folders go through folder.grafana.app where it is served.
+and the object's name (which ties the stamp to this object, so a create is one write).
+Grafana's answer is checked against that: a Grafana that migrates the dashboard otherwise than
+predicted, or counts generations otherwise, gets one more write of the metadata only (which
+changes no generation), so the next deploy still finds the dashboard unchanged. Folders go
+through folder.grafana.app where it is served.
 
 One failure does not stop the others; what depends on a failed write (a folder's contents, the
 policy tree on its contact points and mute timings) is not attempted. The Result names every
@@ -60,7 +60,6 @@ from dashsmith.grafana.ownership import (
     MANAGED_BY,
     MANAGER_ALLOWS_EDITS,
     MANAGER_ID,
-    OBJECT_UID_ANNOTATION,
     PROJECT_LABEL,
     STORED_HASH_ANNOTATION,
     deploy_message,
@@ -310,17 +309,17 @@ class _Runner:
                 raise Conflict(f"{what}: the plan has no resourceVersion to update it with "
                                "(made on the legacy /api?); make a new plan")
             # The object as it is, for the labels and annotations others put on it (a PUT
-            # replaces the whole metadata) and its metadata.uid (what the stamp records); the
-            # PUT itself is conditional on the resourceVersion the plan read.
+            # replaces the whole metadata); the PUT itself is conditional on the
+            # resourceVersion the plan read.
             current = self.apis.get(resource, change.key)
             if current is None:
                 raise Conflict(f"{what} was deleted in Grafana during this deploy; nothing was "
                                "written — run deploy again")
-        object_uid = ((current or {}).get("metadata") or {}).get("uid") or None
+        # the stamp names the object (metadata.name, the dashboard uid), which ties it to
+        # this object in the create itself: no second write to record what Grafana assigns
         metadata = stamped_metadata(change.key, project=self.project, code_hash=change.hash or "",
                                     stored=stored, generation=expected,
-                                    folder_uid=change.folder_uid, ui_edits=self.ui_edits,
-                                    object_uid=object_uid)
+                                    folder_uid=change.folder_uid, ui_edits=self.ui_edits)
         wanted = metadata
         if change.owner not in (None, self.project):
             # --force over another dashsmith project's dashboard: Grafana refuses to change a
@@ -414,8 +413,7 @@ class _Runner:
         metadata = answer.get("metadata") or {}
         generation = metadata.get("generation")
         actual = dashboard_hash(answer.get("spec") or {})
-        # the object the stamp is for: after a create, only Grafana's answer names it
-        annotations = {**wanted["annotations"], OBJECT_UID_ANNOTATION: metadata.get("uid") or ""}
+        annotations = dict(wanted["annotations"])
         stamp = stamp_of(wanted)
         stored = metadata.get("annotations") or {}
         if generation == stamp.generation and actual == stamp.stored_hash \

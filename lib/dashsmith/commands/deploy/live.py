@@ -23,8 +23,9 @@ dashboards this project deployed carry its label: one paged LIST with that label
 them all, with their content and metadata, and nothing more is read for one whose
 metadata.generation is still the one dashsmith's write produced (the generation rises with any
 change of the spec or the folder, whoever makes it: an annotation alone proves nothing) and
-whose stamp records its own metadata.uid (a copy of a dashsmith dashboard carries the stamp of
-the original: it is not dashsmith's, never pruned, and named as such). One
+whose stamp names the object itself (ownership.stamp_holds: a copy of a dashsmith dashboard
+under another name carries the stamp of the original: it is not dashsmith's, never pruned, and
+named as such). One
 whose generation moved is judged by its content, compared in the form Grafana stores after its
 schema migrations (content.stored_form). Dashboards of the code that the LIST did not return
 are looked up by their uid (or, when many, by one LIST of all dashboards); one without the label

@@ -392,9 +392,11 @@ def _restamp(have: LiveDashboard, project: str, ui_edits: str) -> str | None:
     if have.labelled is None:  # the legacy path
         return None
     if have.copied_from == project:
-        # this project's label and stamp, but not written to this object: a copy with the
-        # code's content and uid, or a stamp from before dashsmith recorded the object's uid
-        return "record this object's uid in dashsmith's stamp (dashsmith.dev/object-uid)"
+        # this project's label and stamp, but not tied to this object: a stamp from before
+        # dashsmith recorded the object's name (and uid), or a copy holding the code's content
+        # under a name of the code. A stamp naming this object is enough: one without
+        # dashsmith.dev/object-uid is not rewritten for it
+        return "record this object's name in dashsmith's stamp (dashsmith.dev/name)"
     if not have.labelled and have.recorded_project in (None, project):
         return f"record ownership in the label {PROJECT_LABEL}={project} (the /apis path)"
     if have.labelled and have.ui_edits != ui_edits:
