@@ -176,6 +176,12 @@ def read_json(paths: list[str], repeat: int) -> None:
           f"json.loads {plain:.2f} s: ratio {ours / plain:.1f}")
 
 
+UNAVOIDABLE = "import click, yaml, promql_parser"
+LINT_IMPORTS = ("import dashsmith.cli, dashsmith.commands.lint, dashsmith.linter.engine, "
+                "dashsmith.linter.runner as r; r.registry.hooked({'rule_file', 'rule', 'query'}, "
+                "{'rule'})")
+
+
 def bench_corpus(corpus: str, repeat: int, promtool: str | None) -> bool:
     dashsmith = [sys.executable, "-m", "dashsmith"]
     rules, dashboards = corpus_files(corpus)
@@ -188,11 +194,20 @@ def bench_corpus(corpus: str, repeat: int, promtool: str | None) -> bool:
                          for _ in range(repeat)])
         python = _median([_triple(run_any([sys.executable, "-c", "pass"], scratch)[0])
                           for _ in range(repeat)])
+        # What no lint of rule files can do without: the command line, the C YAML parser and
+        # the PromQL parser; then everything lint of files imports before it reads a file.
+        libraries = _median([_triple(run_any([sys.executable, "-c", UNAVOIDABLE], scratch)[0])
+                             for _ in range(repeat)])
+        imports = _median([_triple(run_any([sys.executable, "-c", LINT_IMPORTS], scratch)[0])
+                           for _ in range(repeat)])
         print(f"corpus {corpus}: {len(rules)} rule files ({count} rules), "
               f"{len(dashboards)} dashboards")
         print(f"  floor: dashsmith --version {floor[0]:.2f} s wall {floor[1]:.2f} s cpu "
               "(interpreter and imports, paid by every run); the interpreter alone "
-              f"{python[0]:.2f} s wall {python[1]:.2f} s cpu")
+              f"{python[0]:.2f} s wall {python[1]:.2f} s cpu; with the libraries lint cannot do "
+              f"without (click, yaml, promql_parser) {libraries[0]:.2f} s wall "
+              f"{libraries[1]:.2f} s cpu; with lint's own imports {imports[0]:.2f} s wall "
+              f"{imports[1]:.2f} s cpu")
         by_id: collections.Counter[str] = collections.Counter()
         in_project = [*dashsmith, "--project", REPO]
         for label, paths, command in (
