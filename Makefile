@@ -37,7 +37,7 @@ test-fast: $(STAMP)
 # dashsmith's own code, with the settings in pyproject.toml; both run even if the first fails.
 check: $(STAMP)
 	status=0; \
-	$(BIN)/ruff check lib tests || status=1; \
+	$(BIN)/ruff check lib tests scripts || status=1; \
 	$(BIN)/mypy || status=1; \
 	exit $$status
 

@@ -45,11 +45,13 @@ for n in range(count):
                 title=f"Panel {r}.{p}", description=f"Synthetic panel {r}.{p}.", unit="ops",
                 dataSource=DS, gridPos=g.GridPos(h=8, w=6, x=x, y=y),
                 targets=[g.Target(
-                    expr=f'sum by (instance) (rate(metric_{n}_{r}_{p}_total{{job=~"$job"}}[$__rate_interval]))',
+                    expr=f'sum by (instance) (rate(metric_{n}_{r}_{p}_total{{job=~"$job"}}'
+                         f'[$__rate_interval]))',
                     legendFormat="{{instance}}", refId="A", datasource=DS)]))
         y += 8
     dashboard = g.Dashboard(
-        title=f"Service {n}", uid=f"bench-{n}", tags=["bench"], description=f"Synthetic dashboard {n}.",
+        title=f"Service {n}", uid=f"bench-{n}", tags=["bench"],
+        description=f"Synthetic dashboard {n}.",
         templating=g.Templating(list=[
             g.Template(name="datasource", query="prometheus", type="datasource"),
             g.Template(name="job", query="label_values(up, job)", dataSource=DS, refresh=2)]),
@@ -90,7 +92,8 @@ def main() -> None:
         ours_time, ours_memory = measure(
             [sys.executable, "-m", "dashsmith", "--project", project, "build"])
         sample = os.path.join(project, "build", "dashboards", "bench-group-0", "bench-0.json")
-        panels = len(json.load(open(sample))["panels"])
+        with open(sample) as handle:
+            panels = len(json.load(handle)["panels"])
     ratio = ours_time / base_time
     print(f"estate: {args.dashboards} dashboards x {panels - ROWS} panels (+{ROWS} rows)")
     print(f"baseline grafanalib + json.dumps: {base_time:6.2f} s  peak {base_memory:6.0f} MB")

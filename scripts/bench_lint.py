@@ -44,11 +44,16 @@ MEMORY_TARGET_MB = 300
 
 # Alert expressions as the platform writes them; {i} makes each rule's threshold its own.
 EXPRESSIONS = [
-    'sum by (provider) (rate(ai_errors_total{{error_type=~"rate_limit_error|overloaded_error"}}[5m])) > {i}',
-    'histogram_quantile(0.95, sum by (le, provider, tier) (rate(ai_latency_seconds_bucket{{tier="fast"}}[5m]))) > {i}',
-    'sum(rate(tradingagents_analyses_total{{status="error"}}[5m])) / sum(rate(tradingagents_analyses_total[5m])) > {i}',
-    'sum by (instance) (pg_stat_activity_count) / max by (instance) (pg_settings_max_connections) > {i}',
-    'node_filesystem_avail_bytes{{fstype!~"tmpfs|overlay"}} / node_filesystem_size_bytes{{fstype!~"tmpfs|overlay"}} * 100 < {i}',
+    'sum by (provider) (rate(ai_errors_total{{error_type=~"rate_limit_error|overloaded_error"}}'
+    '[5m])) > {i}',
+    'histogram_quantile(0.95, sum by (le, provider, tier) '
+    '(rate(ai_latency_seconds_bucket{{tier="fast"}}[5m]))) > {i}',
+    'sum(rate(tradingagents_analyses_total{{status="error"}}[5m])) '
+    '/ sum(rate(tradingagents_analyses_total[5m])) > {i}',
+    'sum by (instance) (pg_stat_activity_count) '
+    '/ max by (instance) (pg_settings_max_connections) > {i}',
+    'node_filesystem_avail_bytes{{fstype!~"tmpfs|overlay"}} '
+    '/ node_filesystem_size_bytes{{fstype!~"tmpfs|overlay"}} * 100 < {i}',
 ]
 # Each rule's text is its own, so no cache makes a repeated template free.
 DESCRIPTIONS = [
@@ -95,7 +100,7 @@ def measure(command: list[str]) -> tuple[float, float, float]:
 
 def _median(results: list[tuple]) -> tuple:
     """Each measure's median over the runs."""
-    return tuple(sorted(values)[len(values) // 2] for values in zip(*results))
+    return tuple(sorted(values)[len(values) // 2] for values in zip(*results, strict=True))
 
 
 def find_corpus(given: str | None) -> str | None:
