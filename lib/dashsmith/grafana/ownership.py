@@ -90,8 +90,9 @@ UI_EDITS = ("allow", "block")
 # recorded by earlier releases in a write after the create) is still checked where present.
 # Not covered (a known limit): deleting the dashboard and creating it again under the same
 # name with its annotations copied and its content edited — the new object starts at
-# generation 1 again, so the generation proof trusts the stamp. Only metadata.uid, which
-# Grafana assigns and so costs a write after every create, would tell the two apart.
+# generation 1 again, so where the recorded generation is 1 the generation proof trusts the
+# stamp. Only metadata.uid, which Grafana assigns and so costs a write after every create,
+# would tell the two apart.
 PROJECT_LABEL = "dashsmith.dev/project"
 HASH_ANNOTATION = "dashsmith.dev/hash"
 STORED_HASH_ANNOTATION = "dashsmith.dev/stored-hash"
