@@ -294,6 +294,7 @@ class Store:
 
     def datasource(self, *, uid: str | None = None, name: str | None = None) -> Datasource | None:
         for source in self.datasources:
-            if (uid is not None and source.uid == uid) or (name is not None and source.name == name):
+            if (uid is not None and source.uid == uid) \
+                    or (name is not None and source.name == name):
                 return source
         return None
