@@ -34,7 +34,7 @@ class CounterRate(Rule):
             if series is None or series.type is not MetricType.COUNTER:
                 continue
             consumer = selector.consumer()
-            if _reads_counter_correctly(selector, consumer):
+            if reads_counter_correctly(selector, consumer):
                 continue
             by = f" by `{consumer}`" if consumer is not None else ""
             yield self.problem(
@@ -44,7 +44,9 @@ class CounterRate(Rule):
                 site.at_token(selector.name))
 
 
-def _reads_counter_correctly(selector, consumer) -> bool:
+def reads_counter_correctly(selector: promql.Selector, consumer: promql.Node | None) -> bool:
+    """Whether `consumer` reads counter `selector` as a counter should be read: rate() and the
+    like, counting its series, or the right side of `and`/`unless` (import follows this too)."""
     if isinstance(consumer, promql.Call):
         return consumer.function in COUNTER_READERS
     if isinstance(consumer, promql.Aggregate):

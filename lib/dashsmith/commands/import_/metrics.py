@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 
 from dashsmith import promql
 from dashsmith.checks.context import PROMETHEUS_SERIES
-from dashsmith.checks.rules.catalog_counter_rate import COUNTER_READERS, COUNTING
+from dashsmith.checks.rules.catalog_counter_rate import reads_counter_correctly
 from dashsmith.checks.subjects import DashboardDoc, QuerySite, dashboard_sites
 from dashsmith.commands.import_.pysource import Call, source
 from dashsmith.grafana.legend import LEGEND_LABEL
@@ -118,7 +118,7 @@ def _site_uses(site: QuerySite) -> dict[str, Use]:
         use = out.setdefault(selector.name or "", Use())
         consumer = selector.consumer()
         use.rated |= isinstance(consumer, promql.Call) and consumer.function in RATES
-        use.raw |= site.reads_values and not _reads_counter_correctly(selector, consumer)
+        use.raw |= site.reads_values and not reads_counter_correctly(selector, consumer)
         use.quantile |= any(isinstance(n, promql.Call) and n.function == "histogram_quantile"
                             for n in selector.ancestors())
         use.labels.update(m.label for m in selector.matchers
@@ -138,16 +138,6 @@ def _site_uses(site: QuerySite) -> dict[str, Use]:
     return out
 
 
-def _reads_counter_correctly(selector: promql.Selector, consumer: promql.Node | None) -> bool:
-    """What lint's catalog/counter-rate accepts of a counter: rate() and the like, counting
-    its series, or the right side of `and`/`unless`."""
-    if isinstance(consumer, promql.Call):
-        return consumer.function in COUNTER_READERS
-    if isinstance(consumer, promql.Aggregate):
-        return consumer.op in COUNTING
-    if isinstance(consumer, promql.Binary) and consumer.op in ("and", "unless"):
-        return any(node is consumer.rhs for node in [selector, *selector.ancestors()])
-    return False
 
 
 def _made_labels(expression: promql.Expression) -> set[str]:
