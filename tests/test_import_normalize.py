@@ -97,3 +97,18 @@ def test_a_library_panel_is_its_reference():
     reference["options"] = {"anything": True}  # Grafana replaces it with the library's model
     original = corpus_dashboard("feature_store_health.json")
     assert differences(normalize(original), normalize(dashboard)) == []
+
+
+def test_label_values_queries_grafana_reads_alike_are_the_same():
+    # Grafana's PrometheusLabelValuesRegex ignores the spaces after the comma and at the end.
+    def dashboard(query: str) -> dict:
+        variable = {"type": "query", "name": "job", "query": query, "definition": query}
+        return {"uid": "d", "title": "D", "templating": {"list": [variable]}}
+
+    def alike(a: str, b: str) -> bool:
+        return same(normalize(dashboard(a)), normalize(dashboard(b)))
+
+    assert alike("label_values(up,job)", "label_values(up, job) ")
+    assert alike('label_values(up{env="prod"},job)', 'label_values(up{env="prod"}, job)')
+    assert not alike("label_values(up, job)", "label_values(up, instance)")
+    assert not alike("label_values(up, job)", "label_values(node_load1, job)")

@@ -414,12 +414,32 @@ def _target(target: dict, panel_datasource) -> dict:
     return strip(target, D.TARGET)
 
 
+# Grafana's Prometheus data source reads a label_values() variable query with this pattern
+# (PrometheusLabelValuesRegex in packages/grafana-prometheus/src/metric_find_query.ts; the same
+# as GrafanaFuncLabelValuesRegex in pkg/promlib): the spaces after the comma and at the end do
+# not count, so `label_values(up,job)` and `label_values(up, job)` are one query.
+_LABEL_VALUES = re.compile(r"^label_values\((?:(.+),\s*)?([a-zA-Z_$][a-zA-Z0-9_]*)\)\s*$")
+
+
+def _label_values_form(query: str) -> str:
+    """A label_values() query as Grafana reads it, written one way; any other query as it is."""
+    found = _LABEL_VALUES.match(query)
+    if found is None:
+        return query
+    selector, label = found.groups()
+    return f"label_values({selector.strip()}, {label})" if selector else f"label_values({label})"
+
+
 def normalize_variable(variable: dict) -> dict:
     variable = _with_datasource(canonical(variable))
     kind = variable.get("type", "query")
     query = variable.get("query")
     if isinstance(query, dict) and query.get("refId") == D.PROMETHEUS_VARIABLE_REF:
         variable["query"] = query = query.get("query", "")
+    if kind == "query" and isinstance(query, str):
+        variable["query"] = query = _label_values_form(query)
+        if isinstance(variable.get("definition"), str):
+            variable["definition"] = _label_values_form(variable["definition"])
     if "definition" in variable and (variable["definition"] == query or not variable["definition"]):
         del variable["definition"]
     current = variable.pop("current", None)
