@@ -5,18 +5,15 @@ Against a real Prometheus that scrapes only itself."""
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 
 import pytest
 
 from support import Cli
-from support.prometheus import api, running_prometheus
+from support.prometheus import self_scraping_prometheus
 
 pytestmark = pytest.mark.live
 
-CONFIG = ("global: {scrape_interval: 1s}\nscrape_configs:\n"
-          "  - job_name: prometheus\n    static_configs: [{targets: ['{address}']}]\n")
 DASHBOARD = '''\
 from dashsmith import Dashboard, timeseries
 
@@ -38,12 +35,7 @@ METRICS = [
 
 @pytest.fixture(scope="module")
 def prometheus(tmp_path_factory):
-    with running_prometheus(tmp_path_factory.mktemp("prometheus"), CONFIG) as url:
-        deadline = time.monotonic() + 30
-        while not api(url, "/api/v1/query",
-                      query='count_over_time(up{job="prometheus"}[1m]) >= 5'):
-            assert time.monotonic() < deadline, "Prometheus did not scrape itself"
-            time.sleep(0.2)
+    with self_scraping_prometheus(tmp_path_factory.mktemp("prometheus")) as url:
         yield url
 
 

@@ -6,15 +6,12 @@ only itself."""
 from __future__ import annotations
 
 import textwrap
-import time
 
 import pytest
 
 from support import Cli
-from support.prometheus import api, running_prometheus
+from support.prometheus import self_scraping_prometheus
 
-CONFIG = ("global: {scrape_interval: 1s}\nscrape_configs:\n"
-          "  - job_name: prometheus\n    static_configs: [{targets: ['{address}']}]\n")
 DASHBOARD = '''\
 from dashsmith import Dashboard, timeseries
 
@@ -28,14 +25,7 @@ dashboard = Dashboard(uid="verified", title="Verified", folder="Tests", rows=[
 
 @pytest.fixture(scope="module")
 def prometheus(tmp_path_factory):
-    with running_prometheus(tmp_path_factory.mktemp("prometheus"), CONFIG) as url:
-        deadline = time.monotonic() + 30
-        # A few seconds of samples, not one: verify aligns its range to the query step (as
-        # Grafana does), and an aligned range can end before a lone first sample.
-        while not api(url, "/api/v1/query",
-                      query='count_over_time(up{job="prometheus"}[1m]) >= 5'):
-            assert time.monotonic() < deadline, "Prometheus did not scrape itself"
-            time.sleep(0.2)
+    with self_scraping_prometheus(tmp_path_factory.mktemp("prometheus")) as url:
         yield url
 
 

@@ -43,6 +43,24 @@ def running_prometheus(directory, config: str, *, lifecycle: bool = False):
             process.wait()
 
 
+SELF_SCRAPE = ("global: {scrape_interval: 1s}\nscrape_configs:\n"
+               "  - job_name: prometheus\n    static_configs: [{targets: ['{address}']}]\n")
+
+
+@contextlib.contextmanager
+def self_scraping_prometheus(directory, timeout: float = 30):
+    """running_prometheus scraping itself every second (job "prometheus"), yielded once it holds
+    a few seconds of samples, not one: verify aligns its range to the query step (as Grafana
+    does), and an aligned range can end before a lone first sample."""
+    with running_prometheus(directory, SELF_SCRAPE) as url:
+        deadline = time.monotonic() + timeout
+        while not api(url, "/api/v1/query",
+                      query='count_over_time(up{job="prometheus"}[1m]) >= 5'):
+            assert time.monotonic() < deadline, "Prometheus did not scrape itself"
+            time.sleep(0.2)
+        yield url
+
+
 def api(url: str, path: str, **parameters: str):
     """GET `path` of Prometheus's HTTP API (e.g. /api/v1/query, query=...): the answer's
     `data`, or its `data.result` where it has one; the test fails unless the status is success."""
