@@ -264,6 +264,11 @@ def alert_module(project, group: str) -> None:
      "record 'job:up': label name '__name__' is invalid"),
     ('RuleGroup("g", [{"alert": "A", "expr": "up == 0", "for": 300}])',
      "alert 'A': for 300 is not a Prometheus duration"),
+    # A field Prometheus does not know is named, not dropped on the way to the model.
+    ('RuleGroup("g", [{"alert": "A", "expr": "up == 0", "annotation": {"summary": "x"}}])',
+     "alert 'A': 'annotation' is no field of an alerting rule"),
+    ('RuleGroup("g", [{"record": "job:up", "expr": "up", "for": "5m"}])',
+     "record 'job:up': 'for' is no field of a recording rule"),
 ])
 def test_a_rule_prometheus_would_not_load(cli, project, built_before, group, expected):
     with open(project / "setup.cfg", "a") as handle:  # Prometheus 3 takes UTF-8 names

@@ -53,8 +53,21 @@ class RuleGroup:
     source: Source = field(default_factory=caller, compare=False)
 
 
+# The fields of a rule in Prometheus's rule format (rulefmt.RuleNode), by kind: its YAML
+# decoder refuses a file with any other.
+RULE_FIELDS = {
+    "alert": ("alert", "expr", "for", "keep_firing_for", "labels", "annotations"),
+    "record": ("record", "expr", "labels"),
+}
+
+
 def rule_from_dict(data: dict, source: Source) -> Alert | Record | None:
-    """A Prometheus-format rule dict as an Alert or Record; None if it is neither."""
+    """A Prometheus-format rule dict as an Alert or Record; None if it is neither, or has a
+    field Prometheus does not know (`annotation:`): kept as the dict, the rule-format check
+    names the field rather than the model dropping it."""
+    kind = "alert" if "alert" in data else "record"
+    if any(key not in RULE_FIELDS[kind] for key in data):
+        return None
     if "alert" in data and "record" not in data:
         annotations = dict(data.get("annotations") or {})
         labels = dict(data.get("labels") or {})

@@ -7,15 +7,11 @@ from dashsmith.checks.rule import Rule
 from dashsmith.checks.subjects import RuleFileDoc, is_empty_rule_file, rule_kind
 from dashsmith.model import durations
 from dashsmith.model.problems import Problem
+from dashsmith.model.rules import RULE_FIELDS
 from dashsmith.model.source import Source
 from dashsmith.promql.names import LABEL_NAME, METRIC_NAME, is_label_name
 
 NOT_A_DURATION = f"is not a Prometheus duration ({durations.EXAMPLES})"
-# The fields of a rule (Prometheus's rulefmt.RuleNode), by kind.
-RULE_FIELDS = {
-    "alert": ("alert", "expr", "for", "keep_firing_for", "labels", "annotations"),
-    "record": ("record", "expr", "labels"),
-}
 
 
 class RuleFormat(Rule):
