@@ -52,9 +52,10 @@ import re
 import threading
 import time
 import urllib.parse
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import yaml
+
+from support.serving import LocalServer
 
 PREFIX = "/prometheus"
 CONFIG = f"{PREFIX}/config/v1/rules"
@@ -67,7 +68,7 @@ _UNITS = (("y", 365 * 86400_000), ("w", 7 * 86400_000), ("d", 86400_000), ("h", 
           ("m", 60_000), ("s", 1000), ("ms", 1))
 
 
-class RulerEmulator:
+class RulerEmulator(LocalServer):
     def __init__(self, *, token: str | None = None, basic: tuple[str, str] | None = None,
                  load_delay: float = 0.0, latency: float = 0.0, api: str = "mimir"):
         self.api = api
@@ -83,14 +84,8 @@ class RulerEmulator:
         self._failures: list[tuple[int, str | None]] = []
         self._never_load: set[tuple[str, str]] = set()
         self._unhealthy: dict[tuple[str, str], str] = {}
-        self._server: ThreadingHTTPServer | None = None
-        self.port = 0
 
     # --- the test's side ---------------------------------------------------------------------
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
 
     def groups(self, tenant: str) -> dict[str, dict[str, dict]]:
         """namespace → name → group, as stored."""
@@ -116,26 +111,12 @@ class RulerEmulator:
     def unhealthy(self, namespace: str, group: str, error: str) -> None:
         self._unhealthy[(namespace, group)] = error
 
-    def start(self):
-        self._server = ThreadingHTTPServer(("127.0.0.1", self.port), _handler(self))
-        self._server.daemon_threads = True
-        self.port = self._server.server_address[1]
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
-        return self
-
-    def stop(self) -> None:
-        if self._server:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
-
-    def __enter__(self):
-        return self.start()
-
-    def __exit__(self, *exc) -> None:
-        self.stop()
-
     # --- the ruler's side --------------------------------------------------------------------
+
+    def respond(self, method: str, raw_path: str, headers, body: bytes
+                ) -> tuple[int, dict[str, str], bytes]:
+        status, content_type, data = self.answer(method, raw_path, headers, body)
+        return status, {"Content-Type": content_type}, data
 
     def answer(self, method: str, raw_path: str, headers, body: bytes) -> tuple[int, str, bytes]:
         path = urllib.parse.urlsplit(raw_path).path
@@ -349,24 +330,3 @@ def _format(millis: int) -> str:
         if count:
             out += f"{count}{unit}"
     return out
-
-
-def _handler(emulator: RulerEmulator):
-    class Handler(BaseHTTPRequestHandler):
-        def _serve(self) -> None:
-            length = int(self.headers.get("Content-Length") or 0)
-            body = self.rfile.read(length) if length else b""
-            status, content_type, data = emulator.answer(self.command, self.path, self.headers,
-                                                         body)
-            self.send_response(status)
-            self.send_header("Content-Type", content_type)
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-
-        do_GET = do_POST = do_DELETE = do_PUT = _serve
-
-        def log_message(self, format, *args):  # noqa: A002 - the stdlib's signature
-            pass
-
-    return Handler
