@@ -162,3 +162,20 @@ def test_lint_of_rule_files_imports_only_the_rules_that_read_them(tmp_path):
               if {"rule_file", "rule"} & set(hooks) or "rule" in sites}
     assert wanted <= loaded
     assert not {"panel_unit", "dashboard_uid", "routing_receiver", "test_coverage"} & loaded
+
+
+def test_a_rule_that_compares_with_what_it_saw_says_so():
+    """A rule reading context.seen or first_seen compares a subject with the others of the
+    run: lint of files in several processes (linter/runner.py) must give it all of them."""
+    for path, tree in SOURCES:
+        if not path.startswith(RULES):
+            continue
+        calls = {_name(node.func) for node in ast.walk(tree) if isinstance(node, ast.Call)}
+        if calls & {"seen", "first_seen"}:
+            rule = registry.get(_rule_id_of(path))
+            assert rule.compares, f"{rule.id} reads context.seen: set compares = True"
+
+
+def _rule_id_of(path: str) -> str:
+    name = os.path.basename(path)[:-3]
+    return next(rule.id for rule in registry.ALL if registry.module_name(rule.id) == name)

@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import importlib
 import os
+import sys
+import threading
+from typing import Any
 
 import click
 
@@ -124,7 +127,42 @@ def examples(name: str) -> str:
     return "Examples:\n\n\b\n" + "\n".join(lines) if lines else ""
 
 
+# Set in the context's meta by a command (lint) whose process may end without the interpreter's
+# teardown: see LazyGroup.main (commandline.EXIT_WITHOUT_TEARDOWN, the commands' name for it).
+EXIT_WITHOUT_TEARDOWN = "dashsmith.exit_without_teardown"
+
+
 class LazyGroup(click.Group):
+    _meta: dict = {}
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        """click's main; when it runs for this process's own command line (no `args` given:
+        the console script, `python -m dashsmith`; CliRunner always passes them), has one
+        thread, and the command asked for it, the process ends once its output is flushed,
+        without the interpreter's teardown: freeing every object lint made one by one (the
+        read files, the parsed expressions) took ~35 ms of a 0.27 s lint of the corpus's
+        rule files, for memory the exit gives back anyway."""
+        if (args[0] if args else kwargs.get("args")) is not None:
+            return super().main(*args, **kwargs)
+        try:
+            return super().main(*args, **kwargs)
+        except SystemExit as done:
+            if not self._meta.get(EXIT_WITHOUT_TEARDOWN) or threading.active_count() != 1:
+                raise
+            if done.code is not None and not isinstance(done.code, int):
+                raise  # a message to print: the ordinary exit prints it
+            code = done.code or 0
+            try:
+                sys.stdout.flush()
+                sys.stderr.flush()
+            except OSError:  # a closed pipe: the ordinary exit reports it
+                raise done from None
+            os._exit(code)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        self._meta = ctx.meta  # shared by the subcommand's context
+        return super().invoke(ctx)
+
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(COMMANDS)
 

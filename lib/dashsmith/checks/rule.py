@@ -44,6 +44,11 @@ class Rule:
     reported_by: tuple[str, ...] = ()  # the commands reporting it; see commands()
     query_errors: bool = False  # also sees expressions that did not parse
     sites: tuple[str, ...] = ("panel", "variable", "rule")  # the queries `query` looks at
+    # Its findings compare what it checks with other things of the run (context.seen: an
+    # earlier rule or dashboard; another group of the file): when files are checked by
+    # several processes (linter/runner.py), it sees every subject, whole, in one of them. A
+    # rule that does not compare may see a rule file in parts of whole groups there.
+    compares: bool = False
 
     def declared(self, estate, context):
         return ()

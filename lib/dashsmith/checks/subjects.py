@@ -129,6 +129,7 @@ class RuleDoc:
     expr_source: Source  # where the expression text starts (a YAML value's line)
     external: bool
     expr_follows_lines: bool = False  # a YAML block scalar: expression lines are file lines
+    _site: QuerySite | None = field(default=None, repr=False)  # rule_site's, made once
 
     @property
     def is_alert(self) -> bool:
@@ -480,5 +481,9 @@ def dashboard_sites(doc: DashboardDoc) -> Iterator[QuerySite]:
 
 
 def rule_site(rule: RuleDoc) -> QuerySite:
-    return QuerySite(rule.expr, rule.expr_source, "rule", rule=rule,
-                     follows_lines=rule.expr_follows_lines)
+    """The rule's expression as a query site: one per rule, so that it is parsed (and its
+    labels followed) once however many rules ask."""
+    if rule._site is None:
+        rule._site = QuerySite(rule.expr, rule.expr_source, "rule", rule=rule,
+                               follows_lines=rule.expr_follows_lines)
+    return rule._site

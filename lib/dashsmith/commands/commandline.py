@@ -29,6 +29,11 @@ if TYPE_CHECKING:
 EXIT_PROBLEMS = 1
 EXIT_ERROR = 2
 
+# A command that sets this in its context's meta lets its process end without the
+# interpreter's teardown once its output is written (cli.LazyGroup.main, which reads the same
+# key: cli.py imports no command module).
+EXIT_WITHOUT_TEARDOWN = "dashsmith.exit_without_teardown"
+
 
 def load_project(ctx: click.Context) -> Project:
     """The project of this invocation (`dashsmith --project DIR`, else the nearest one with a

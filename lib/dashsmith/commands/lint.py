@@ -14,6 +14,7 @@ from dashsmith.checks.context import Context
 from dashsmith.commands import problem_formats
 from dashsmith.commands.commandline import (
     EXIT_PROBLEMS,
+    EXIT_WITHOUT_TEARDOWN,
     build_or_fail,
     fail,
     load_project,
@@ -48,6 +49,7 @@ def lint(ctx, paths, output_format, fail_on, explain, no_tools):
     if explain is not None:
         click.echo(_explain(explain))
         return
+    ctx.meta[EXIT_WITHOUT_TEARDOWN] = True  # what lint made is only freed by the exit
     project = _optional_project(ctx) if paths else load_project(ctx)
     try:
         if paths:

@@ -64,15 +64,17 @@ def _lint_project(project, tools: bool) -> list[Problem]:
     return _sorted(suppress.apply(problems, suppressions, "lint"))
 
 
-def lint_paths(paths: list[str], project=None, *, tools: bool = False) -> list[Problem]:
+def lint_paths(paths: list[str], project=None, *, tools: bool = False,
+               workers: int | None = None) -> list[Problem]:
     """Findings in dashboard JSON and rule YAML files (and directories of them). With a
     project, its catalog, recording rules, scrape interval and suppressions apply. A Python
     module given (dashboards/ai.py) is linted as the declarations it holds: the project's
-    findings in it."""
+    findings in it. The files are checked by `workers` processes (by default as many as
+    there are CPUs and work for them: runner.workers_for); the findings are the same."""
     modules = _modules(paths)
     with no_cycle_collection():
-        problems = _lint_paths([p for p in paths if not p.endswith(".py")], project, tools) \
-            if len(modules) < len(paths) or not paths else []
+        problems = _lint_paths([p for p in paths if not p.endswith(".py")], project, tools,
+                               workers) if len(modules) < len(paths) or not paths else []
     if not modules:
         return problems
     if project is None:
@@ -109,7 +111,7 @@ def _modules(paths: list[str]) -> list[str]:
     return found
 
 
-def _lint_paths(paths: list[str], project, tools: bool) -> list[Problem]:
+def _lint_paths(paths: list[str], project, tools: bool, workers: int | None) -> list[Problem]:
     inputs = reading.from_paths(paths)
     catalog, records, root, severities = None, _records(inputs.rules), None, None
     interval = Settings.scrape_interval  # the default of [dashsmith], without a project
@@ -125,8 +127,11 @@ def _lint_paths(paths: list[str], project, tools: bool) -> list[Problem]:
             catalog = estate.catalog
             records += _records(rule for rule_file in declared_rule_files(estate)
                                 for rule in rule_file.rules)
+    rules = runner.rules_for(inputs)
+    if workers is None:
+        workers = runner.workers_for(runner.work_of(inputs))
     problems = runner.run(inputs, Context(catalog, interval, records, root, severities, version),
-                          runner.rules_for(inputs))
+                          rules, workers=workers)
     rule_paths = sorted({rule_file.name for rule_file in inputs.rule_files})
     if tools:
         # A manifest's rules are checked as the rule file its spec is.

@@ -17,6 +17,7 @@ class CatalogDuplicate(Rule):
     """
 
     id = "catalog/duplicate"
+    compares = True  # with what context.seen holds
     structural = True
 
     def declared(self, estate, context):

@@ -19,6 +19,7 @@ class DashboardDuplicateUid(Rule):
     """
 
     id = "dashboard/duplicate-uid"
+    compares = True  # with what context.seen holds
     structural = True
 
     def declared(self, estate, context):

@@ -26,6 +26,7 @@ class RuleDuplicate(Rule):
     """
 
     id = "rule/duplicate"
+    compares = True  # with what context.seen holds
 
     def rule(self, rule, context):
         kind = "alert" if rule.is_alert else "record"

@@ -40,6 +40,7 @@ class RuleFormat(Rule):
     """
 
     id = "rule/format"
+    compares = True  # group names are unique per file
     structural = True
 
     def rule_file(self, doc: RuleFileDoc, context: Context) -> Iterator[Problem]:
