@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, NoReturn
 import click
 
 from dashsmith import preview
-from dashsmith.compiler.output import OutputError, replace_tree
 from dashsmith.compiler.project import Project
 from dashsmith.model import durations
 from dashsmith.model.problems import DeclarationError
@@ -75,6 +74,10 @@ def duration_option(value: str | None) -> str | None:
 
 def write_tree(directory: str, files: dict[str, bytes]) -> None:
     """Replace `directory` with exactly `files` (compiler.output.replace_tree), or give up."""
+    # Imported here: of the commands, only those that write a tree need it (and ctypes,
+    # tempfile with it), and lint starts faster without.
+    from dashsmith.compiler.output import OutputError, replace_tree
+
     try:
         replace_tree(directory, files)
     except OutputError as error:

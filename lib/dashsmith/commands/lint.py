@@ -20,7 +20,6 @@ from dashsmith.commands.commandline import (
     load_project,
 )
 from dashsmith.compiler.project import Project
-from dashsmith.linter import amtool, locate, promtool
 from dashsmith.linter.engine import lint_paths, lint_project
 from dashsmith.model.problems import Problem, Severity
 from dashsmith.model.settings import NoProjectError, SettingsError
@@ -51,12 +50,17 @@ def lint(ctx, paths, output_format, fail_on, explain, no_tools):
         return
     ctx.meta[EXIT_WITHOUT_TEARDOWN] = True  # what lint made is only freed by the exit
     project = _optional_project(ctx) if paths else load_project(ctx)
+    missing: tuple[type[Exception], ...] = ()  # what stops lint: a tool required, not there
+    if not no_tools:  # imported only then: lint --no-tools starts faster without them
+        from dashsmith.linter import amtool, promtool
+
+        missing = (promtool.PromtoolMissing, amtool.AmtoolMissing)
     try:
         if paths:
             problems = lint_paths(list(paths), project, tools=not no_tools)
         else:
             problems = lint_project(project, tools=not no_tools)
-    except (promtool.PromtoolMissing, amtool.AmtoolMissing) as error:
+    except missing as error:
         fail(str(error))
     # Paths as the user reads them: from the project's root, or from here without a project.
     base = project.root if project is not None else os.getcwd()
@@ -96,7 +100,7 @@ def test(ctx, run, junit, verbose):
     # Imported here: `dashsmith lint` (this module's other command) needs neither.
     import tempfile
 
-    from dashsmith.linter import alert_tests
+    from dashsmith.linter import alert_tests, promtool
     from dashsmith.routing import checks as routing
 
     pattern = _pattern(run)
@@ -252,6 +256,8 @@ def _select(path: str, pattern: re.Pattern[str] | None, scratch: str) -> _Select
             data = yaml.safe_load(handle)
     except (OSError, UnicodeDecodeError, yaml.YAMLError):
         # Read as lint reads it, for the one finding that says where (file/parse).
+        from dashsmith.linter import locate
+
         problems: list[Problem] = []
         locate.read(path, problems)
         return _Selected(path, path, [], unreadable=True,

@@ -25,7 +25,7 @@ from dashsmith.checks.rules import alert_severity, promql_version
 from dashsmith.checks.rules.file_format import FileFormat
 from dashsmith.checks.subjects import RuleDoc, declared_rule_files
 from dashsmith.compiler.gc_pause import no_cycle_collection
-from dashsmith.linter import amtool, inputs as reading, promtool, runner
+from dashsmith.linter import inputs as reading, runner
 from dashsmith.model.problems import DeclarationError, Problem, Severity
 from dashsmith.model.settings import Settings
 from dashsmith.model.source import Source
@@ -165,6 +165,8 @@ def _records(rules) -> list:
 def _amtool(estate, problems: list[Problem]) -> list[Problem]:
     """amtool's findings on the compiled routing; none while the routing has errors of its own
     (amtool would only refuse the same mistake again)."""
+    from dashsmith.linter import amtool  # lint --no-tools of files needs no tool
+
     path = amtool.find()
     if path is None or any(p.rule.startswith("routing/") and p.severity is Severity.ERROR
                            for p in problems):
@@ -184,6 +186,8 @@ def _with_promtool(problems: list[Problem], files, rules, target: int) -> list[P
     Prometheus the rules target (Debian's 2.42 for rules written for 3) refuses the newer
     syntax: such a refusal, on a rule whose expression lint's parser (of the newer PromQL)
     read, is set aside, and that it was is said once."""
+    from dashsmith.linter import promtool  # lint --no-tools needs no tool
+
     path = promtool.find()
     if path is None or not files:
         return problems

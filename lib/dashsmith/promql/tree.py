@@ -15,7 +15,6 @@ import builtins
 import functools
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any, TypeVar
 
@@ -30,11 +29,27 @@ _SENTINEL = re.compile(r"__var_\w+?__")
 _ONE_MS = timedelta(milliseconds=1)
 
 
-@dataclass(frozen=True)
+# The tree's classes are plain classes with slots, not dataclasses: made for every parsed
+# expression (a large rule file has thousands) and defined at every start of lint, where the
+# dataclass decorator's code generation cost a few milliseconds.
+
 class Matcher:
-    label: str
-    op: str  # "=", "!=", "=~" or "!~"
-    value: str
+    __slots__ = ("label", "op", "value")
+
+    def __init__(self, label: str, op: str, value: str) -> None:
+        self.label = label
+        self.op = op  # "=", "!=", "=~" or "!~"
+        self.value = value
+
+    def __eq__(self, other: object) -> builtins.bool:
+        return type(other) is Matcher and (self.label, self.op, self.value) == \
+            (other.label, other.op, other.value)
+
+    def __hash__(self) -> int:
+        return hash((self.label, self.op, self.value))
+
+    def __repr__(self) -> str:
+        return f"Matcher(label={self.label!r}, op={self.op!r}, value={self.value!r})"
 
     @property
     def is_regex(self) -> bool:
@@ -49,10 +64,20 @@ class Matcher:
         return f'{quoted_name(self.label, LABEL_NAME)}{self.op}"{self.value}"'
 
 
-@dataclass(eq=False)
 class Node:
-    parent: Node | None = field(default=None, init=False, repr=False)
-    scalar = False  # a scalar result (set per node by the parser's conversion)
+    """A node of the tree; equal only to itself. `parent` is set by the parser's conversion,
+    `scalar` when the node's value is a scalar (a number, or an operation on numbers)."""
+
+    __slots__ = ("parent", "scalar")
+    _fields: tuple[str, ...] = ()  # what repr shows
+
+    def __init__(self) -> None:
+        self.parent: Node | None = None
+        self.scalar = False
+
+    def __repr__(self) -> str:
+        fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in self._fields)
+        return f"{type(self).__name__}({fields})"
 
     def children(self) -> list[Node]:
         return []
@@ -72,15 +97,23 @@ class Node:
             stack.extend(reversed(node.children()))
 
 
-@dataclass(eq=False)
 class Selector(Node):
     """`name{matchers}`, or `name{matchers}[range]` when `range` is set (seconds)."""
 
-    name: str | None
-    matchers: tuple[Matcher, ...]
-    range: float | None = None
-    range_variable: str | None = None  # e.g. "__rate_interval" for [$__rate_interval]
-    offset: float | None = None
+    __slots__ = ("name", "matchers", "range", "range_variable", "offset")
+    _fields = __slots__
+
+    def __init__(self, name: str | None, matchers: tuple[Matcher, ...],
+                 range: float | None = None,  # noqa: A002  the selector's, as PromQL names it
+                 range_variable: str | None = None,
+                 offset: float | None = None) -> None:
+        self.parent = None
+        self.scalar = False
+        self.name = name
+        self.matchers = matchers
+        self.range = range
+        self.range_variable = range_variable  # e.g. "__rate_interval" for [$__rate_interval]
+        self.offset = offset
 
     def around(self) -> list[Call | Aggregate]:
         """The calls and aggregations enclosing this selector, innermost first."""
@@ -114,11 +147,16 @@ class Selector(Node):
         return text
 
 
-@dataclass(eq=False)
 class Call(Node):
-    function: str
-    args: list[Node]
-    returns_scalar: bool = False
+    __slots__ = ("function", "args", "returns_scalar")
+    _fields = __slots__
+
+    def __init__(self, function: str, args: list[Node], returns_scalar: bool = False) -> None:
+        self.parent = None
+        self.scalar = returns_scalar
+        self.function = function
+        self.args = args
+        self.returns_scalar = returns_scalar
 
     def children(self) -> list[Node]:
         return list(self.args)
@@ -127,16 +165,22 @@ class Call(Node):
         return f"{self.function}(...)"
 
 
-@dataclass(eq=False)
 class Aggregate(Node):
-    op: str
-    grouping: str | None  # "by", "without" or None
-    labels: tuple[str, ...]
-    expr: Node
-    param: Node | None = None
+    __slots__ = ("op", "grouping", "labels", "expr", "param")
+    _fields = __slots__
+
+    def __init__(self, op: str, grouping: str | None, labels: tuple[str, ...], expr: Node,
+                 param: Node | None = None) -> None:
+        self.parent = None
+        self.scalar = False
+        self.op = op
+        self.grouping = grouping  # "by", "without" or None
+        self.labels = labels
+        self.expr = expr
+        self.param = param
 
     def children(self) -> list[Node]:
-        return [n for n in (self.param, self.expr) if n is not None]
+        return [self.expr] if self.param is None else [self.param, self.expr]
 
     def __str__(self) -> str:
         if self.grouping:
@@ -145,16 +189,22 @@ class Aggregate(Node):
         return self.op
 
 
-@dataclass(eq=False)
 class Binary(Node):
-    op: str
-    lhs: Node
-    rhs: Node
-    bool: bool = False
-    matching: str | None = None  # "on" or "ignoring"
-    matching_labels: tuple[str, ...] = ()
-    group: str | None = None  # "left" or "right" (group_left / group_right)
-    group_labels: tuple[str, ...] = ()
+    __slots__ = ("op", "lhs", "rhs", "bool", "matching", "matching_labels", "group",
+                 "group_labels")
+    _fields = __slots__
+
+    def __init__(self, op: str, lhs: Node, rhs: Node) -> None:
+        self.parent = None
+        self.scalar = False
+        self.op = op
+        self.lhs = lhs
+        self.rhs = rhs
+        self.bool = False
+        self.matching: str | None = None  # "on" or "ignoring"
+        self.matching_labels: tuple[str, ...] = ()
+        self.group: str | None = None  # "left" or "right" (group_left / group_right)
+        self.group_labels: tuple[str, ...] = ()
 
     def children(self) -> list[Node]:
         return [self.lhs, self.rhs]
@@ -173,40 +223,71 @@ class Binary(Node):
         return text
 
 
-@dataclass(eq=False)
 class Subquery(Node):
-    expr: Node
-    range: float
-    step: float | None = None
+    __slots__ = ("expr", "range", "step")
+    _fields = __slots__
+
+    def __init__(self, expr: Node, range: float,  # noqa: A002  the subquery's range
+                 step: float | None = None) -> None:
+        self.parent = None
+        self.scalar = False
+        self.expr = expr
+        self.range = range
+        self.step = step
 
     def children(self) -> list[Node]:
         return [self.expr]
 
 
-@dataclass(eq=False)
 class Unary(Node):
-    expr: Node
+    __slots__ = ("expr",)
+    _fields = __slots__
+
+    def __init__(self, expr: Node) -> None:
+        self.parent = None
+        self.scalar = expr.scalar
+        self.expr = expr
 
     def children(self) -> list[Node]:
         return [self.expr]
 
 
-@dataclass(eq=False)
 class Number(Node):
-    value: float
-    scalar = True
+    __slots__ = ("value",)
+    _fields = __slots__
+
+    def __init__(self, value: float) -> None:
+        self.parent = None
+        self.scalar = True
+        self.value = value
 
 
-@dataclass(eq=False)
 class String(Node):
-    value: str
-    scalar = True
+    __slots__ = ("value",)
+    _fields = __slots__
+
+    def __init__(self, value: str) -> None:
+        self.parent = None
+        self.scalar = True
+        self.value = value
 
 
-@dataclass(frozen=True)
 class ParseError:
-    message: str  # with the variables as written, never a sentinel
-    offset: int  # in the original expression
+    __slots__ = ("message", "offset")
+
+    def __init__(self, message: str, offset: int) -> None:
+        self.message = message  # with the variables as written, never a sentinel
+        self.offset = offset  # in the original expression
+
+    def __eq__(self, other: object) -> builtins.bool:
+        return type(other) is ParseError and (self.message, self.offset) == \
+            (other.message, other.offset)
+
+    def __hash__(self) -> int:
+        return hash((self.message, self.offset))
+
+    def __repr__(self) -> str:
+        return f"ParseError(message={self.message!r}, offset={self.offset!r})"
 
     def position(self, text: str) -> tuple[int, int]:
         """(line, column), both from 1, of the error in `text`."""
@@ -216,14 +297,17 @@ class ParseError:
 
 class Expression:
     def __init__(self, text: str, substitution: variables.Substitution, root: Node | None,
-                 error: ParseError | None, ast: pp.Expr | None = None):
+                 error: ParseError | None, ast: pp.Expr | None = None,
+                 nodes: list[Node] | None = None):
         self.text = text  # as written
         self.substitution = substitution
         self.root = root
         self.error = error
         self.ast = ast  # promql-parser's tree (of the text with sentinels), None on an error
-        self._nodes = list(root.walk()) if root is not None else []
-        self._selectors = [n for n in self._nodes if type(n) is Selector]
+        if nodes is None:
+            nodes = list(root.walk()) if root is not None else []
+        self._nodes = nodes
+        self._selectors = [n for n in nodes if type(n) is Selector]
         self._named = [s for s in self._selectors if s.name and not s.name_is_variable]
 
     def nodes(self) -> list[Node]:
@@ -260,15 +344,16 @@ def _parse(text: str, grafana: bool) -> Expression:
         offset = substitution.original_offset(error_offset(substitution.text, message))
         return Expression(text, substitution, None,
                           ParseError(substitution.restore(message), min(offset, len(text))))
-    root = _Converter(substitution).node(ast)
+    converter = _Converter(substitution)
+    root = converter.node(ast)
     if renamed:
-        for node in root.walk():
+        for node in converter.nodes:
             if type(node) is Call and node.function == _RENAMED_TO:
                 node.function = _RENAMED
         # Its tree reads double_exponential_smoothing, which Prometheus 2 does not know: no
         # parts of it are sent to a server.
-        return Expression(text, substitution, root, None, None)
-    return Expression(text, substitution, root, None, ast)
+        return Expression(text, substitution, root, None, None, converter.nodes)
+    return Expression(text, substitution, root, None, ast, converter.nodes)
 
 
 # Prometheus 3 renamed holt_winters to double_exponential_smoothing (and made it experimental);
@@ -338,19 +423,26 @@ _N = TypeVar("_N", bound=Node)
 
 
 class _Converter:
-    """promql-parser's AST as plain nodes, with sentinel ranges mapped back to variables."""
+    """promql-parser's AST as plain nodes, with sentinel ranges mapped back to variables;
+    `nodes` lists them parents before children (each node's place is taken before its
+    children are made), as Node.walk would."""
 
     def __init__(self, substitution: variables.Substitution):
         self.substitution = substitution
+        self.nodes: list[Node] = []
 
     def node(self, ast: pp.Expr) -> Node:
-        if type(ast) is pp.ParenExpr:
-            return self.node(ast.expr)
+        while type(ast) is pp.ParenExpr:
+            ast = ast.expr
         kind = type(ast)
         method = _CONVERTERS.get(kind)
         if method is None:
             raise TypeError(f"unexpected PromQL node {kind.__name__}")
+        nodes = self.nodes
+        place = len(nodes)
+        nodes.append(None)  # type: ignore[arg-type]  # this node's, filled in below
         made = method(self, ast)
+        nodes[place] = made
         for child in made.children():
             child.parent = made
         return made

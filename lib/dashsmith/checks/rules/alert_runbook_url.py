@@ -4,7 +4,6 @@ import configparser
 import functools
 import os
 import re
-import subprocess
 from urllib.parse import unquote, urlsplit
 
 from dashsmith.checks.rule import Rule
@@ -153,6 +152,8 @@ def _remote_repository(remote: str) -> str | None:
 
 def _remotes(root: str) -> list[str]:
     """The URLs of the git remotes of the repository holding `root` (none outside one)."""
+    import subprocess  # here: asked only within a project, and lint of files starts faster
+
     try:
         result = subprocess.run(
             ["git", "-C", root, "config", "--get-regexp", r"^remote\..*\.url$"],
