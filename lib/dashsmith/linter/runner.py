@@ -157,17 +157,27 @@ def _sharded(inputs: Inputs, context: Context, rules: list[Rule],
     units += [(len(part.rules) + 1, part) for rule_file in inputs.rule_files
               for part in _parts(rule_file, workers)]
     shares = _deal(units, workers)
-    children = [_fork(functools.partial(_checked, checks, share)) for share in shares[1:]]
-    problems: list[Problem] = []
-    # What compares sees everything here, in the order of a single process.
-    for doc in dashboards:
-        comparing.dashboard(doc, problems)
-    for rule_file in inputs.rule_files:
-        comparing.rule_file(rule_file, problems)
-    problems += _checked(checks, shares[0])
-    for (pid, read), share in zip(children, shares[1:], strict=True):
+
+    def compared() -> list[Problem]:
+        """What compares sees everything, in the order of a single process."""
+        found: list[Problem] = []
+        for doc in dashboards:
+            comparing.dashboard(doc, found)
+        for rule_file in inputs.rule_files:
+            comparing.rule_file(rule_file, found)
+        return found
+
+    def last_share() -> list[Problem]:
+        return compared() + _checked(checks, shares[-1])
+
+    # The comparing goes with the last share, to a child: this process has the findings'
+    # sorting and writing still to do when the children are done.
+    work = [functools.partial(_checked, checks, share) for share in shares[1:-1]] + [last_share]
+    children = [_fork(job) for job in work]
+    problems = _checked(checks, shares[0])
+    for (pid, read), job in zip(children, work, strict=True):
         found = _collect(pid, read)
-        problems += found if found is not None else _checked(checks, share)  # the child failed
+        problems += found if found is not None else job()  # the child failed: here then
     return problems
 
 
