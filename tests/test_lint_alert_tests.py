@@ -193,3 +193,98 @@ def test_dashsmith_test_needs_promtool(small):
     assert result.returncode == 2
     assert "promtool" in result.stderr
 
+
+
+# --- dashsmith test runs a file's groups in parts, side by side (alert_tests.parts) ----------
+
+def _read_as_data(text: str) -> dict:
+    import yaml
+
+    return yaml.safe_load(text)
+
+
+def test_a_test_file_is_cut_into_parts_that_read_as_its_groups():
+    """The shipped SLO tests (the costliest: 8 of the project's 12 s of promtool) in two parts:
+    each is the file's header with some of its groups, as written; every group is in one part,
+    in the file's order; the parts' costs are as even as the groups allow."""
+    from dashsmith.linter import alert_tests
+    from support import REPO
+
+    with open(f"{REPO}/alerts/tests/slo.test.yml", encoding="utf-8") as handle:
+        text = handle.read()
+    whole = _read_as_data(text)
+    cut = alert_tests.parts(text, 2)
+    assert len(cut) == 2
+    names = [group["name"] for group in whole["tests"]]
+    shared = []
+    for part in cut:
+        data = _read_as_data(part.text)
+        assert {k: v for k, v in data.items() if k != "tests"} == \
+            {k: v for k, v in whole.items() if k != "tests"}
+        shared += [names.index(group["name"]) for group in data["tests"]]
+        # each part keeps the file's order
+        assert [names.index(g["name"]) for g in data["tests"]] == \
+            sorted(names.index(g["name"]) for g in data["tests"])
+        for group in data["tests"]:  # a group's lines unchanged
+            assert any(line.strip() == f"- name: {group['name']}" for line in
+                       part.text.splitlines())
+        assert part.rule_files == ("slo",)
+    assert sorted(shared) == list(range(len(names)))
+    steps = [part.steps for part in cut]
+    # evaluation_interval 1m: the costliest group evaluates up to 10h, 601 steps.
+    assert max(steps) - min(steps) <= 601, steps
+    assert alert_tests.parts(text, 1) == [alert_tests.Part(text, sum(steps), ("slo",))]
+
+
+def test_a_file_that_cannot_be_cut_exactly_is_one_part(small):
+    """Groups sharing a YAML anchor, a flow-style `tests:`, a single group: run as written."""
+    from dashsmith.linter import alert_tests
+
+    flapping_series = FLAPPING_FIRES[FLAPPING_FIRES.index("input_series:"):
+                                      FLAPPING_FIRES.index("    alert_rule_test:")]
+    anchored = _tests(small, DOWN_FIRES.replace("input_series:", "input_series: &down"),
+                      DOWN_SILENT,
+                      FLAPPING_FIRES.replace(flapping_series, "input_series: *down\n"))
+    assert "*down" in anchored
+    flow = "rule_files: [service.yml]\ntests: [{interval: 1m}, {interval: 2m}]\n"
+    single = _tests(small, DOWN_FIRES)
+    for text in (anchored, flow, single):
+        (part,) = alert_tests.parts(text, 4)
+        assert part.text == text
+
+
+def test_a_failure_in_a_part_is_promtools_report_of_the_whole_file(small):
+    """A field promtool does not know, in the last group: the report is of the file as
+    written (promtool's line in it), not of the part it ran in."""
+    require_binary("promtool")
+    text = _tests(small, DOWN_FIRES, DOWN_SILENT,
+                  FLAPPING_FIRES.replace("exp_alerts:", "exp_alert:"))
+    line = text[:text.index("exp_alert:")].count("\n") + 1
+    result = Cli(small)("test")
+    assert result.exit_code == 1
+    assert f"line {line}: field exp_alert not found" in result.output, result.output
+    assert result.output.count("field exp_alert not found") == 1
+
+
+def test_failures_in_several_parts_read_as_promtools_report_of_the_whole_file(small, tmp_path):
+    """Groups failing in each part: the report is, line for line, what promtool says when it
+    runs the file as written."""
+    import subprocess
+
+    promtool = require_binary("promtool")
+    _tests(small, DOWN_FIRES.replace("description: a:9100 is down.", "description: wrong."),
+           DOWN_SILENT, FLAPPING_FIRES.replace("summary: The service flaps.", "summary: wrong."))
+    result = Cli(small)("test")
+    assert result.exit_code == 1
+    built = tmp_path / "built"
+    assert Cli(small)("build", "--out", str(built)).exit_code == 0
+    test_file = built / "rules" / "service.test.yml"
+    test_file.write_text((small / "alerts" / "tests" / "service.test.yml").read_text())
+    whole = subprocess.run([promtool, "test", "rules", test_file.name], cwd=test_file.parent,
+                           capture_output=True, text=True)
+    assert whole.returncode == 1
+    report = [line for line in (whole.stdout + whole.stderr).splitlines()
+              if line.strip() and not line.startswith("Unit Testing:")]
+    # both groups' failures, one in each part
+    assert sum('="wrong."' in line for line in report) == 2, report
+    assert "\n".join(["FAILED alerts/tests/service.test.yml", *report]) in result.output
