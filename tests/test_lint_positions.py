@@ -112,3 +112,22 @@ def test_a_single_quoted_yaml_value_reads_a_doubled_quote_as_one():
     value, columns = quoted_columns(line, line.index("'up") + 2, "'")
     assert value == "up{job='a'} > 0"
     assert line[columns[value.index(">")] - 1] == ">"
+
+
+def test_json_objects_know_their_line_and_offset_whatever_their_strings_hold():
+    from dashsmith.linter import locate
+
+    # Braces and escaped quotes inside strings are text; a minified line holds many objects.
+    text = ('{"title": "a \\"{quoted}\\" brace \\\\", "panels": [\n'
+            '  {"expr": "sum(x{job=\\"a\\"})", "gridPos": {"x": 1}},\n'
+            '{"a": {}}, {"b": "}"}]}\n')
+    data = locate.load_json(text)
+    first, second, third = data["panels"]
+    assert (data.line, data.offset) == (1, 0)
+    assert (first.line, first.offset) == (2, text.index('{"expr"'))
+    assert (first["gridPos"].line, first["gridPos"].offset) == (2, text.index('{"x"'))
+    assert (second.line, second["a"].line, third.line) == (3, 3, 3)
+    assert third.offset == text.index('{"b"')
+    assert first["expr"] == 'sum(x{job="a"})'
+    # No braces at all: read at once, not tried again at every character after the last one.
+    assert locate.load_json("[" + ", ".join(["1"] * 200_000) + "]")[-1] == 1

@@ -7,8 +7,6 @@ Objects come back as `Located` dicts: ordinary dicts with `.line` (from 1); for 
 
 from __future__ import annotations
 
-import bisect
-import itertools
 import json
 import json.decoder
 import re
@@ -52,40 +50,23 @@ class Located(dict):
     value_lines: dict = {}
 
 
-def line_starts(text: str) -> list[int]:
-    """The offset each line of `text` starts at (summed line lengths: no loop in Python)."""
-    starts = list(itertools.accumulate(map(len, text.split("\n")), lambda at, n: at + n + 1,
-                                       initial=0))
-    starts.pop()  # the offset past the end
-    return starts
-
-
-class _Lines:
-    def __init__(self, text: str):
-        self.starts = line_starts(text)
-
-    def line(self, offset: int) -> int:
-        return bisect.bisect_right(self.starts, offset)
-
-
 def load_json(text: str):
     """JSON through the standard library's C decoder, each object a `Located` with the line and
-    offset it starts at: the objects' starts are found first (a pass over the text that skips
-    strings with the C string scanner), then matched to the objects in the order the decoder
-    finishes them, which is the order their closing braces come in. On the corpus's dashboards
-    this reads JSON in about two thirds of the time of the pure-Python decoder told to note
-    positions, which it replaces."""
+    offset it starts at: the objects' starts are found first (one regular expression that
+    steps from brace to brace over everything else, strings included), then matched to the
+    objects in the order the decoder finishes them, which is the order their closing braces
+    come in. On the corpus's 307 dashboards (14 MB) this reads JSON in about 2.5 times
+    json.loads' time (a scan of each string token in Python took 5.5 times)."""
     try:
         starts = iter(_object_starts(text))
-    except (ValueError, IndexError):  # invalid JSON: the decoder below says where
+    except IndexError:  # invalid JSON: the decoder below says where
         starts = iter(())
-    lines = _Lines(text)
 
     def located(pairs):
         obj = Located(pairs)
         start = next(starts, None)
         if start is not None:
-            obj.offset, obj.line = start, lines.line(start)
+            obj.offset, obj.line = start
         return obj
 
     try:
@@ -96,27 +77,29 @@ def load_json(text: str):
         raise FormatError("invalid JSON: nested too deeply") from None
 
 
-_JSON_TOKEN = re.compile(r'["{}]')
+# From where the last match ended to the next brace outside a string (group 1): strings
+# (escapes included) and runs of other characters are taken whole, possessively, so that the
+# engine never backtracks into them.
+_TO_BRACE = re.compile(r'(?:"[^"\\]*+(?:\\.[^"\\]*+)*+"|[^"{}]++)*+([{}])', re.DOTALL)
 
 
-def _object_starts(text: str) -> list[int]:
-    """The offset of each JSON object's `{`, in the order the objects close."""
-    found: list[int] = []
-    opened: list[int] = []
-    search, position = _JSON_TOKEN.search, 0
-    # typeshed omits json.decoder.scanstring, which the module defines at runtime
-    scanstring = json.decoder.scanstring  # type: ignore[attr-defined]
-    while (match := search(text, position)) is not None:
-        start = match.start()
-        char = text[start]
-        if char == '"':
-            position = scanstring(text, start + 1, False)[1]
-        elif char == "{":
-            opened.append(start)
-            position = start + 1
+def _object_starts(text: str) -> list[tuple[int, int]]:
+    """(offset, line) of each JSON object's `{`, in the order the objects close. Each match
+    starts where the last ended (never searched for: after the last brace, a search would try
+    every position to the end)."""
+    found: list[tuple[int, int]] = []
+    opened: list[tuple[int, int]] = []
+    match, count = _TO_BRACE.match, text.count
+    position, line, counted = 0, 1, 0
+    while (found_brace := match(text, position)) is not None:
+        brace = found_brace.start(1)
+        position = brace + 1
+        if text[brace] == "{":
+            line += count("\n", counted, brace)
+            counted = brace
+            opened.append((brace, line))
         else:
             found.append(opened.pop())
-            position = start + 1
     return found
 
 
