@@ -19,3 +19,19 @@ def project(tmp_path):
 @pytest.fixture
 def cli(project):
     return Cli(project)
+
+
+@pytest.fixture(scope="session")
+def shipped_test(tmp_path_factory):
+    """`dashsmith test ARGS` on an untouched copy of the project, run once per ARGS in the
+    session and shared by the tests that only read its report: each run is promtool over every
+    group of alerts/tests (seconds of CPU). A test that changes the project runs its own."""
+    root = copy_project(tmp_path_factory.mktemp("shipped") / "project")
+    results: dict = {}
+
+    def run(*args: str):
+        if args not in results:
+            results[args] = Cli(root)("test", *args)
+        return results[args]
+
+    return run

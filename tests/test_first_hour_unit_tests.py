@@ -38,8 +38,8 @@ def slip_yaml(project) -> int:
     return text[:text.index("   bad:")].count("\n") + 1
 
 
-def test_a_clean_run_is_one_line_per_file_and_a_summary(cli):
-    result = cli("test")
+def test_a_clean_run_is_one_line_per_file_and_a_summary(shipped_test):
+    result = shipped_test()
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert lines[0].startswith("alerts/tests/ai.test.yml: ok (")

@@ -180,9 +180,9 @@ def test_dashsmith_test_without_tests(small):
     assert "no alert unit tests" in result.output
 
 
-def test_the_shipped_alert_tests_pass(cli):
+def test_the_shipped_alert_tests_pass(shipped_test):
     require_binary("promtool")
-    result = cli("test")
+    result = shipped_test()
     assert result.exit_code == 0, result.output
     assert ": ok (" in result.output and "FAILED" not in result.output
 
