@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 
 from support import Cli, copy_project
+from support.prometheus import self_scraping_prometheus
 
 
 @pytest.fixture
@@ -35,3 +36,11 @@ def shipped_test(tmp_path_factory):
         return results[args]
 
     return run
+
+
+@pytest.fixture(scope="session")
+def self_scraping(tmp_path_factory):
+    """A real Prometheus scraping itself (support.prometheus.self_scraping_prometheus), started
+    once for the session: the verify tests only read it (seconds to start and fill)."""
+    with self_scraping_prometheus(tmp_path_factory.mktemp("self-scraping")) as url:
+        yield url

@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 
 from support import Cli
-from support.prometheus import self_scraping_prometheus
 
 pytestmark = pytest.mark.live
 
@@ -33,10 +32,9 @@ METRICS = [
 '''
 
 
-@pytest.fixture(scope="module")
-def prometheus(tmp_path_factory):
-    with self_scraping_prometheus(tmp_path_factory.mktemp("prometheus")) as url:
-        yield url
+@pytest.fixture
+def prometheus(self_scraping):
+    return self_scraping  # the session's (conftest.py): these tests only read it
 
 
 @pytest.fixture

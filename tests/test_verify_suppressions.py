@@ -10,7 +10,6 @@ import textwrap
 import pytest
 
 from support import Cli
-from support.prometheus import self_scraping_prometheus
 
 DASHBOARD = '''\
 from dashsmith import Dashboard, timeseries
@@ -23,10 +22,9 @@ dashboard = Dashboard(uid="verified", title="Verified", folder="Tests", rows=[
 '''
 
 
-@pytest.fixture(scope="module")
-def prometheus(tmp_path_factory):
-    with self_scraping_prometheus(tmp_path_factory.mktemp("prometheus")) as url:
-        yield url
+@pytest.fixture
+def prometheus(self_scraping):
+    return self_scraping  # the session's (conftest.py): these tests only read it
 
 
 # An alert whose two sides never match (job on the left, instance on the right): it can
