@@ -179,3 +179,17 @@ def test_a_rule_that_compares_with_what_it_saw_says_so():
 def _rule_id_of(path: str) -> str:
     name = os.path.basename(path)[:-3]
     return next(rule.id for rule in registry.ALL if registry.module_name(rule.id) == name)
+
+
+def test_a_rule_that_needs_the_catalog_asks_nothing_else_of_the_context():
+    """Without a catalog the runner does not ask a rule marked needs_catalog: what it asks of
+    the context must then all be the catalog's (context.series and context.histogram answer
+    None without one), never the recording rules (context.labels_of, is_known)."""
+    marked = [rule for rule in registry.ALL if rule.needs_catalog]
+    assert marked
+    for rule in marked:
+        path = os.path.join(RULES, registry.module_name(rule.id) + ".py")
+        tree = next(tree for source, tree in SOURCES if source == path)
+        asked = {node.attr for node in ast.walk(tree) if isinstance(node, ast.Attribute)
+                 and isinstance(node.value, ast.Name) and node.value.id == "context"}
+        assert asked <= {"series", "histogram", "catalog"}, (rule.id, asked)

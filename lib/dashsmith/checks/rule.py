@@ -49,6 +49,9 @@ class Rule:
     # several processes (linter/runner.py), it sees every subject, whole, in one of them. A
     # rule that does not compare may see a rule file in parts of whole groups there.
     compares: bool = False
+    # Its findings come from the metric catalog alone (context.series, context.histogram):
+    # without a catalog it has nothing to say, and the runner does not ask it.
+    needs_catalog: bool = False
 
     def declared(self, estate, context):
         return ()

@@ -119,6 +119,8 @@ def run(inputs: Inputs, context: Context, rules: list[Rule], suite: Suite | None
         workers: int = 1) -> list[Problem]:
     """Every finding of `rules` on `inputs` (the reading's problems first). With workers > 1,
     files given as paths are checked by that many processes (see the module's docstring)."""
+    if context.catalog is None:
+        rules = [rule for rule in rules if not rule.needs_catalog]
     if workers > 1 and inputs.estate is None and suite is None:
         return list(inputs.problems) + _sharded(inputs, context, rules, workers)
     problems: list[Problem] = []

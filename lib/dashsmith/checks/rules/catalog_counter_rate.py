@@ -27,6 +27,7 @@ class CounterRate(Rule):
     """
 
     id = "catalog/counter-rate"
+    needs_catalog = True
 
     def query(self, site, context):
         for selector in site.value_selectors():

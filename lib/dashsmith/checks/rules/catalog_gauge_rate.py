@@ -22,6 +22,7 @@ class GaugeRate(Rule):
     """
 
     id = "catalog/gauge-rate"
+    needs_catalog = True
 
     def query(self, site, context):
         for selector in site.value_selectors():

@@ -22,6 +22,7 @@ class HistogramQuantile(Rule):
     """
 
     id = "catalog/histogram-quantile"
+    needs_catalog = True
 
     def query(self, site, context):
         for node in site.expression.nodes():

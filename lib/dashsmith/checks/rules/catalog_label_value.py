@@ -23,6 +23,7 @@ class LabelValue(Rule):
     """
 
     id = "catalog/label-value"
+    needs_catalog = True
 
     def query(self, site, context):
         for selector in site.expression.named_selectors():

@@ -22,6 +22,7 @@ class SummaryQuantile(Rule):
     """
 
     id = "catalog/summary-quantile"
+    needs_catalog = True
 
     def query(self, site, context):
         for selector in site.value_selectors():
