@@ -23,6 +23,7 @@ from dashsmith.compiler.project import Project
 from dashsmith.linter.engine import lint_paths, lint_project
 from dashsmith.model.problems import Problem, Severity
 from dashsmith.model.settings import NoProjectError, SettingsError
+from dashsmith.model.source import Source
 
 FAIL_ON = {"error": Severity.ERROR, "warning": Severity.WARNING}
 
@@ -64,7 +65,7 @@ def lint(ctx, paths, output_format, fail_on, explain, no_tools):
         fail(str(error))
     # Paths as the user reads them: from the project's root, or from here without a project.
     base = project.root if project is not None else os.getcwd()
-    problems = [_relative(p, base) for p in problems]
+    problems = _relative(problems, base)
     if output_format == "json":
         click.echo(problem_formats.as_json(problems))
     elif output_format == "github":
@@ -205,9 +206,20 @@ def _optional_project(ctx) -> Project | None:
         fail(str(error))
 
 
-def _relative(problem: Problem, base: str) -> Problem:
-    return Problem(problem.rule, problem.severity, problem.message,
-                   problem.source.relative_to(base))
+def _relative(problems: list[Problem], base: str) -> list[Problem]:
+    """The problems with their files relative to `base` (Source.relative_to), each file's path
+    made once: a file can hold hundreds of findings, and each relpath asks for the cwd."""
+    paths: dict[str, str] = {}
+    found = []
+    for problem in problems:
+        source = problem.source
+        path = paths.get(source.file)
+        if path is None:
+            path = paths[source.file] = source.relative_to(base).file
+        found.append(Problem(problem.rule, problem.severity, problem.message,
+                             source if path == source.file else
+                             Source(path, source.line, source.column)))
+    return found
 
 
 
