@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 
@@ -15,6 +16,7 @@ import pytest
 from dashsmith.commands.verify.stack import free_port
 from dashsmith.compiler.project import Project
 from dashsmith.instrument.config import instrument_settings
+from support import Cli, copy_project
 from support.prometheus import api, running_prometheus
 
 pytestmark = pytest.mark.live
@@ -57,11 +59,21 @@ def module_path(project) -> str:
     return instrument_settings(Project(str(project)).settings).output
 
 
-@pytest.fixture
-def application(cli, project, tmp_path):
+@pytest.fixture(scope="module")
+def instrumented(tmp_path_factory):
+    """A copy of the project with its metrics module generated (`dashsmith instrument`),
+    shared by the module's tests; a test that changes it changes a copy of its own."""
+    root = copy_project(tmp_path_factory.mktemp("instrumented") / "project")
+    assert Cli(root)("instrument").exit_code == 0
+    return root
+
+
+@pytest.fixture(scope="module")
+def application(instrumented, tmp_path_factory):
     """The generated module, running in an application scraped by a real Prometheus (job
-    tradingagents): the Prometheus's URL."""
-    assert cli("instrument").exit_code == 0
+    tradingagents): the Prometheus's URL. Started once for the module: the tests only read it
+    (seconds to start and scrape)."""
+    project = instrumented
     port = free_port()
     allowed = {metric.name: {label.name: list(label.values) for label in metric.labels}
                for metric in Project(str(project)).estate.catalog if metric.exporter == EXPORTER}
@@ -73,7 +85,7 @@ def application(cli, project, tmp_path):
         config = ("global: {scrape_interval: 1s}\nscrape_configs:\n"
                   f"  - job_name: {EXPORTER}\n"
                   f"    static_configs: [{{targets: ['127.0.0.1:{port}']}}]\n")
-        with running_prometheus(tmp_path, config) as url:
+        with running_prometheus(tmp_path_factory.mktemp("prometheus"), config) as url:
             wait_for_metadata(url, "tradingagents_active_analyses")
             yield url
     finally:
@@ -100,8 +112,9 @@ def live_findings(cli, url: str) -> list[dict]:
     return [p for p in findings(cli, url) if p["rule"] == "instrument/live"]
 
 
-def test_the_catalog_the_module_the_application_and_the_dashboards_agree(cli, application):
-    found = findings(cli, application)
+def test_the_catalog_the_module_the_application_and_the_dashboards_agree(instrumented,
+                                                                        application):
+    found = findings(Cli(instrumented), application)
     # UNTOUCHED has no sample yet, but prometheus_client declares it (# TYPE): it counts
     assert [p for p in found if p["rule"] == "instrument/live"] == []
     # every selector of the application's metrics in the panels and rules finds its series
@@ -116,8 +129,12 @@ def test_the_catalog_the_module_the_application_and_the_dashboards_agree(cli, ap
     assert application_series == [], "\n".join(application_series)
 
 
-def test_a_metric_renamed_in_the_catalog_without_regenerating_is_caught(cli, project,
+def test_a_metric_renamed_in_the_catalog_without_regenerating_is_caught(instrumented, tmp_path,
                                                                         application):
+    # A copy of the project the running application's module was generated from.
+    project = tmp_path / "project"
+    shutil.copytree(instrumented, project)
+    cli = Cli(project)
     path = os.path.join(project, "metrics", "app.py")
     with open(path, encoding="utf-8") as handle:
         text = handle.read()
