@@ -187,14 +187,18 @@ def _sharded(inputs: Inputs, context: Context, rules: list[Rule],
 _Unit = tuple[int, DashboardDoc | RuleFileDoc]
 
 
+# A rule file is cut into up to this many parts per process, for the shares to come out even.
+PARTS_PER_WORKER = 8
+
+
 def _parts(doc: RuleFileDoc, workers: int) -> list[RuleFileDoc]:
-    """A rule file read from a path, as up to `workers` parts of whole groups, each with the
-    rules of its groups (the file itself when it has one group, or its rules are not its
-    groups' rule entries in order)."""
+    """A rule file read from a path, as parts of whole groups (up to PARTS_PER_WORKER per
+    process), each with the rules of its groups (the file itself when it has one group, or
+    its rules are not its groups' rule entries in order)."""
     counts = [sum(1 for entry, _ in group.entries if is_rule(entry)) for group in doc.groups]
     if len(doc.groups) < 2 or sum(counts) != len(doc.rules) or not doc.external:
         return [doc]
-    size = -(-len(doc.rules) // workers)  # rules per part, rounded up
+    size = -(-len(doc.rules) // (workers * PARTS_PER_WORKER))  # rules per part, rounded up
     parts, groups, start, taken = [], [], 0, 0
     for group, count in zip(doc.groups, counts, strict=True):
         groups.append(group)
@@ -207,13 +211,25 @@ def _parts(doc: RuleFileDoc, workers: int) -> list[RuleFileDoc]:
     return parts
 
 
+# The first share is this process's, a little larger: a forked child checks the same work
+# ~20 % slower (its first write to each page it shares with this process copies the page) and
+# does the comparing, while this process sorts and writes the findings after. Measured on the
+# corpus's 924-rule file cut in halves: 48 ms CPU here, 57 (+8 comparing) in the child.
+_OWN_SHARE = 1.15
+
+
 def _deal(units: list[_Unit], workers: int) -> list[list[_Unit]]:
-    """The units in `workers` runs of about equal work, in order."""
+    """The units in `workers` runs of about equal time, in order (this process's first)."""
     total = sum(weight for weight, _ in units) or 1
+    ends = [(_OWN_SHARE + index) / (_OWN_SHARE + workers - 1) * total
+            for index in range(workers)]
     shares: list[list[_Unit]] = [[] for _ in range(workers)]
-    done = 0
+    done, share = 0, 0
     for unit in units:
-        shares[min(workers - 1, done * workers // total)].append(unit)
+        middle = done + unit[0] / 2  # a unit goes where most of it falls
+        while share < workers - 1 and middle >= ends[share]:
+            share += 1
+        shares[share].append(unit)
         done += unit[0]
     return shares
 
