@@ -67,3 +67,14 @@ def test_a_long_keyword_string_is_parenthesised():
     printed = source(call)
     assert '    description=(\n        "word word' in printed
     assert ast.literal_eval(printed.split("description=")[1].rsplit(",", 1)[0]) == "word " * 30
+
+
+@settings(max_examples=60)
+@given(st.dictionaries(text, json_values, max_size=4), st.integers(0, 3))
+def test_keyword_arguments_of_any_name_compile_and_pass_their_values(kwargs, indent):
+    # JSON keys become keyword arguments; `x-axis`, `class`, `1h` are no Python names
+    def received(**given):
+        return given
+    printed = source(Call("received", received, [], kwargs), indent)
+    assert eval(compile(printed.strip(), "<module>", "eval"),
+                {"received": received}) == kwargs

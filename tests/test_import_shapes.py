@@ -307,3 +307,17 @@ def test_interval_and_text_variables_use_their_helpers(cli, project, tmp_path):
            '            text="Step",\n            default="10m",\n            auto=True,\n' \
            '            auto_count=300,\n        ),' in text
     assert 'text_variable("filter", ".*")' in text
+
+
+def test_panel_keys_that_are_no_python_names_are_written_so_the_module_compiles(
+        cli, project, tmp_path):
+    # Angular graph panels carry "x-axis"/"y-axis"; a key may also be a keyword or start with
+    # a digit: none of these may be printed as `name=value`.
+    graph = {"id": 1, "type": "graph", "title": "Load", "datasource": "$datasource",
+             "gridPos": {"h": 8, "w": 12, "x": 0, "y": 0}, "x-axis": True, "y-axis": True,
+             "class": "wide", "1h": {"long": ["a" * 60, "b" * 60]},
+             "targets": [{"expr": "node_load1", "refId": "A"}]}
+    text, built = imported(cli, project, tmp_path, dashboard(graph))
+    assert '**{"x-axis": True},' in text and '**{"class": "wide"},' in text
+    assert '**{"1h": {' in text  # too long for one line: still one mapping
+    assert built["panels"][0]["x-axis"] is True and built["panels"][0]["1h"]["long"][1] == "b" * 60

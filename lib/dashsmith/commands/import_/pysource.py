@@ -7,7 +7,9 @@ A `Call` both prints and evaluates, so what is printed is exactly what was check
 
 from __future__ import annotations
 
+import keyword
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -140,7 +142,21 @@ def _all(parts: list[str | None]) -> list[str] | None:
 
 def _kwarg(name: str, value: object) -> str | None:
     flat = _flat(value)
-    return None if flat is None else f"{name}={flat}"
+    if flat is None:
+        return None
+    opening, closing = _keyword(name)
+    return opening + flat + closing
+
+
+def _keyword(name: str) -> tuple[str, str]:
+    """What is printed before and after a keyword argument's value: `name=` for a name Python
+    takes, else `**{"name": ` ... `}` (a JSON key carried as an argument, such as an old graph
+    panel's `x-axis`, `class` or `1h`, is no identifier, and `x-axis=True` does not compile;
+    Python reads identifiers in NFKC form, so `ª=` would pass the keyword `a`)."""
+    if name.isidentifier() and not keyword.iskeyword(name) and \
+            unicodedata.normalize("NFKC", name) == name:
+        return f"{name}=", ""
+    return f"**{{{literal(name)}: ", "}"
 
 
 def _pair(key: object, value: object) -> str | None:
@@ -166,8 +182,9 @@ def _call(node: Call, indent: int, prefix: str, tail: str) -> str:
                 return "\n".join([opening, *items, pad + closing])
     lines = [f"{pad}{prefix}{node.name}("]
     lines += [source(arg, indent + 1, tail=",", bare=True) for arg in node.args]
-    lines += [source(value, indent + 1, prefix=f"{key}=", tail=",")
-              for key, value in node.kwargs.items()]
+    for key, value in node.kwargs.items():
+        opening, closing = _keyword(key)
+        lines.append(source(value, indent + 1, prefix=opening, tail=closing + ","))
     lines.append(pad + ")" + tail)
     return "\n".join(lines)
 
