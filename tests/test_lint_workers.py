@@ -138,3 +138,16 @@ def test_lint_as_a_process_writes_every_finding_and_its_status(files, tmp_path):
                              str(clean)], capture_output=True, text=True, cwd=tmp_path,
                             timeout=120)
     assert (result.returncode, result.stdout, result.stderr) == (0, "", "no problems\n")
+
+
+def test_json_findings_are_written_as_the_standard_library_writes_them():
+    from dashsmith.commands.problem_formats import as_json
+    from dashsmith.model.problems import Problem, Severity
+    from dashsmith.model.source import Source
+
+    for message in ("plain \"quoted\" \\ {{ $labels.x }}\n\t", "non-ASCII: é → ✓", "DEL \x7f"):
+        problems = [Problem("alert/summary", Severity.WARNING, message, Source("a.yml", 3, 0))]
+        expected = json.dumps([{"path": "a.yml", "line": 3, "column": 1, "severity": "warning",
+                                "rule": "alert/summary", "message": message}], indent=2)
+        assert as_json(problems) == expected
+    assert as_json([]) == "[]"
