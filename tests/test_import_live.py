@@ -150,3 +150,34 @@ def test_a_dashboard_grafana_converted_to_schema_v2_imports_its_classic_view_and
     assert dry.exit_code == 0 and warning in dry.output  # --dry-run says what import says
     assert "would write dashboards/host_overview.py" in dry.output
     assert cli("build").exit_code == 0
+
+
+def test_a_bound_beyond_64_bits_imports_deploys_and_diffs_as_equal(cli, project, emu):
+    # A range mapping's "anything above" bound (1e42, as cnpg's dashboard has) is a float no
+    # 64-bit int holds: import, deploy's plan and diff compare it as the number it is.
+    data = {"uid": "bounds", "title": "Bounds", "schemaVersion": 39, "id": None,
+            "templating": {"list": [{"name": "datasource", "type": "datasource",
+                                     "query": "prometheus"}]},
+            "panels": [{"id": 1, "type": "stat", "title": "Up",
+                        "gridPos": {"h": 4, "w": 6, "x": 0, "y": 0},
+                        "datasource": {"type": "prometheus", "uid": "${datasource}"},
+                        "fieldConfig": {"defaults": {"mappings": [
+                            {"type": "range", "options": {"from": 1, "to": 1e42,
+                                                          "result": {"text": "up"}}},
+                            {"type": "range", "options": {"from": -1e22, "to": 0,
+                                                          "result": {"text": "down"}}}]}},
+                        "targets": [{"expr": "sum(up)", "refId": "A"}]}]}
+    emu.add_dashboard(data)
+    result = cli("import", "--uid", "bounds", env=env(emu))
+    assert result.exit_code == 0, result.output
+    assert '"to": 1e+42' in module(project, "bounds")
+    plan = cli("deploy", "--dry-run", env=env(emu))
+    assert plan.exit_code == 0 and "take over: add dashsmith's marker" in plan.output, plan.output
+    assert cli("deploy", env=env(emu)).exit_code == 0
+    stored = emu.dashboard("bounds")["panels"][0]["fieldConfig"]["defaults"]["mappings"]
+    assert [m["options"]["to"] for m in stored] == [1e42, 0]
+    diff = cli("diff", "--live", env=env(emu))
+    assert diff.exit_code == 0 and "bounds" not in diff.output, diff.output
+    # a changed bound is still a change
+    data["panels"][0]["fieldConfig"]["defaults"]["mappings"][0]["options"]["to"] = 1e43
+    assert differences(normalize(data), normalize(emu.dashboard("bounds"))) != []

@@ -112,3 +112,16 @@ def test_label_values_queries_grafana_reads_alike_are_the_same():
     assert alike('label_values(up{env="prod"},job)', 'label_values(up{env="prod"}, job)')
     assert not alike("label_values(up, job)", "label_values(up, instance)")
     assert not alike("label_values(up, job)", "label_values(node_load1, job)")
+
+
+def test_numbers_beyond_64_bits_compare_as_javascript_reads_them():
+    # 80.0 is 80; 1e42 (a range mapping's "anything above") has no 64-bit int to become
+    assert same(80.0, 80) and same(1e42, 1e42) and same(-1e22, -1e22)
+    assert not same(1e42, 1e43) and same(2.0**63, 2.0**63) and same(-(2.0**63), -(2**63))
+    dashboard = corpus_dashboard("market_health.json")
+    changed = copy.deepcopy(dashboard)
+    changed["links"] = [{"title": "far", "type": "link", "url": "x", "x": 1e42}]
+    again = copy.deepcopy(changed)
+    assert differences(normalize(changed), normalize(again)) == []
+    again["links"][0]["x"] = 1e43
+    assert differences(normalize(changed), normalize(again)) != []

@@ -201,7 +201,9 @@ def canonical(value):
         return {k: canonical(v) for k, v in value.items() if v is not None and k != "$$hashKey"}
     if isinstance(value, list):
         return [canonical(v) for v in value]
-    if isinstance(value, float) and value.is_integer():
+    # only where the int fits in orjson's 64 bits: a range mapping's bound 1e42 ("anything
+    # above") stays a float, equal to itself, instead of an int _dump cannot write
+    if isinstance(value, float) and value.is_integer() and -2**63 <= value < 2**63:
         return int(value)
     return value
 
