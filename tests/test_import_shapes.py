@@ -321,3 +321,30 @@ def test_panel_keys_that_are_no_python_names_are_written_so_the_module_compiles(
     assert '**{"x-axis": True},' in text and '**{"class": "wide"},' in text
     assert '**{"1h": {' in text  # too long for one line: still one mapping
     assert built["panels"][0]["x-axis"] is True and built["panels"][0]["1h"]["long"][1] == "b" * 60
+
+
+def test_a_row_without_a_title_is_imported_as_an_untitled_row(cli, project, tmp_path):
+    # Grafana saves an untitled row without the key (its PanelModel default title is '')
+    row = {"id": 1, "type": "row", "collapsed": False,
+           "gridPos": {"h": 1, "w": 24, "x": 0, "y": 0}, "panels": []}
+    panel = timeseries(2, "Up", "sum(up)", gridPos={"h": 8, "w": 12, "x": 0, "y": 1})
+    result_text, built = imported(cli, project, tmp_path, dashboard(row, panel))
+    assert 'Row("", [' in result_text and 'extra={"title": None}' in result_text
+    assert built["panels"][0]["type"] == "row" and not built["panels"][0].get("title")
+    assert cli("lint", "--no-tools").exit_code == 0
+
+
+def test_a_panel_that_does_not_render_back_is_named_by_id_title_and_place():
+    # the panel list is compared whole: the refusal must still say which panel differs
+    from dashsmith.commands.import_.codegen import _where
+    row = {"id": 1, "type": "row", "gridPos": {"x": 0, "y": 0}}
+    inner = {"id": 3, "type": "stat", "title": "Inner", "gridPos": {"x": 6, "y": 2}}
+    expected = {"title": "T", "panels": [
+        row, {"id": 2, "type": "stat", "title": "Up", "gridPos": {"x": 12, "y": 1}},
+        {"id": 4, "type": "row", "title": "Closed", "collapsed": True, "panels": [inner]}]}
+    built = copy.deepcopy(expected)
+    built["panels"][0]["title"] = ""
+    built["panels"][2]["panels"][0]["title"] = "Other"
+    built["title"] = "U"
+    assert _where([("panels",), ("title",)], expected, built) == \
+        "panel 1 '' at (x 0, y 0): title, panel 3 'Inner' at (x 6, y 2) in row 4: title, title"

@@ -48,16 +48,50 @@ def generate(imported: Imported, folder: str) -> Module:
         node.kwargs["extra"] = extra
         carried += [f"dashboard: {line}" for line in summary(extra)]
     constants = hoist_datasources(node)
-    remaining = differences(normalize(original), normalize(render_dashboard(evaluate(node)).json))
+    expected = normalize(original)
+    built = normalize(render_dashboard(evaluate(node)).json)
+    remaining = differences(expected, built)
     if remaining:
         raise ImportFailed(f"{imported.origin}: the declaration does not render back to the "
-                           f"dashboard at {', '.join('.'.join(map(str, p)) for p in remaining[:5])}"
+                           f"dashboard at {_where(remaining, expected, built)}"
                            " (a shape import does not know yet)")
     module = Module(module_name(original["title"]), original["uid"], original["title"].strip(),
                     folder, "", carried, imported.warnings + _warnings(original), node,
                     constants)
     module.text = module_text(module, imported.origin)
     return module
+
+
+def _where(paths: list, expected: dict, built: dict) -> str:
+    """The paths that differ, a panel named by its id, title and place (the panel list is
+    compared whole, so the path alone would say only `panels`)."""
+    out: list[str] = []
+    for path in paths[:5]:
+        if path == ("panels",):
+            out += _panels_differing(expected.get("panels") or [], built.get("panels") or [])
+        else:
+            out.append(".".join(map(str, path)))
+    return ", ".join(out)
+
+
+def _panels_differing(expected: list, built: list, inside: str = "") -> list[str]:
+    out: list[str] = []
+    for index, want in enumerate(expected):
+        got = built[index] if index < len(built) else {}
+        if not isinstance(want, dict) or not isinstance(got, dict):
+            continue
+        keys = [".".join(map(str, p)) for p in differences(want, got)]
+        if keys == ["panels"] and want.get("type") == "row":  # a collapsed row's own panels
+            out += _panels_differing(want.get("panels") or [], got.get("panels") or [],
+                                     f" in row {want.get('id')}")
+        elif keys:
+            grid = want.get("gridPos") or {}
+            out.append(f"panel {want.get('id')} {want.get('title', '')!r} at "
+                       f"(x {grid.get('x', 0)}, y {grid.get('y', 0)}){inside}: "
+                       f"{', '.join(keys[:3])}")
+    if len(built) != len(expected):
+        out.append(f"{len(expected)} panels{inside}, built {len(built)}")
+    return out[:3]
 
 
 def module_name(title: str) -> str:
@@ -84,7 +118,7 @@ def _rows(original: dict, carried: list[str], origin: str) -> list[Call]:
     current: Call | None = None
     for panel in sorted(_kept(original.get("panels", [])), key=position):
         if panel.get("type") == "row":
-            current = _row(panel)
+            current = _row(panel, carried)
             items.append(current)
             for inner in sorted(_kept(panel.get("panels", [])), key=position):
                 current.args[1].append(_panel(inner, carried, origin))
@@ -99,7 +133,7 @@ def _kept(panels: list) -> list:
     return [p for p in panels if not is_repeat_copy(p)]
 
 
-def _row(panel: dict) -> Call:
+def _row(panel: dict, carried: list[str]) -> Call:
     kwargs: dict[str, object] = {}
     if panel.get("collapsed"):
         kwargs["collapsed"] = True
@@ -107,6 +141,12 @@ def _row(panel: dict) -> Call:
         kwargs["repeat"] = panel["repeat"]
     kwargs["y"] = (panel.get("gridPos") or {}).get("y", 0)
     kwargs["id"] = panel.get("id")
+    if "title" not in panel:
+        # Grafana shows a row without a title as an untitled row (PMM's dashboards have
+        # them); Row always writes one, so its absence is written as a null, which Grafana
+        # and the comparison read as no title, as for any other panel without one
+        kwargs["extra"] = {"title": None}
+        carried.append(f"row {panel.get('id')}: title (none)")
     return Call("Row", Row, [panel.get("title") or "", []], kwargs, hug=True)
 
 
