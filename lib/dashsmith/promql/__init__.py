@@ -2,7 +2,7 @@
 
   tree       parse(text) → Expression: plain nodes that know their parent (selectors, calls,
              aggregations, binary operations), Grafana variables replaced by stand-ins and
-             restored in messages; can_be_empty(node)
+             restored in messages
   labels     the labels a result can carry, and which aggregation or matching removed one
   position   where in the text a syntax error is (the parser reports none)
   parts      the parser's own nodes, which print back as PromQL: the parts of an expression
@@ -28,12 +28,11 @@ from dashsmith.promql.tree import (
            String,
            Subquery,
            Unary,
-           can_be_empty,
            is_scalar,
            parse,
 )
 
 __all__ = ["AGGREGATIONS", "COMPARISONS", "SET_OPERATORS", "Aggregate", "Binary", "Call",
            "Expression", "Matcher", "Node", "Number", "ParseError", "Selector", "String",
-           "Subquery", "Unary", "available_labels", "can_be_empty", "dropped_by", "is_scalar",
+           "Subquery", "Unary", "available_labels", "dropped_by", "is_scalar",
            "output_labels", "parse"]

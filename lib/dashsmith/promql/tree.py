@@ -22,7 +22,7 @@ import promql_parser as pp
 
 from dashsmith.model import durations, variables
 from dashsmith.promql.names import LABEL_NAME, METRIC_NAME, quoted_name
-from dashsmith.promql.operators import ABSENCE, COMPARISONS
+from dashsmith.promql.operators import COMPARISONS
 from dashsmith.promql.position import error_offset
 
 _SENTINEL = re.compile(r"__var_\w+?__")
@@ -554,31 +554,3 @@ def _seconds(duration: timedelta) -> float:
 
 def is_scalar(node: Node) -> bool:
     return node.scalar
-
-
-# Series that exist to carry labels (value 1), by the names exporters give them:
-# `build_info`, `ceph_nvmeof_subsystem_metadata`.
-INFO_SUFFIXES = ("_info", "_metadata")
-
-
-def can_be_empty(node: Node) -> bool:
-    """Whether the result can be empty, as an alert's must be to ever stop firing: a
-    comparison (without bool), a filter (`and`, `unless`: `x unless on (cluster) count(up ==
-    1)` is an absence check), absent(), an info series (`_info`, `_metadata`) selected by a
-    label's value (its state lives in the label: the series exists only in that state), or a
-    deliberate vector() (a dead man's switch is meant to fire always)."""
-    if isinstance(node, Binary):
-        if node.is_filter or node.op in ("and", "unless"):
-            return True
-        if node.op == "or":
-            return can_be_empty(node.lhs) and can_be_empty(node.rhs)
-        return can_be_empty(node.lhs) or can_be_empty(node.rhs)
-    if isinstance(node, Call):
-        return (node.function in ABSENCE or node.function == "vector"
-                or any(can_be_empty(arg) for arg in node.args))
-    if isinstance(node, (Aggregate, Unary, Subquery)):
-        return can_be_empty(node.expr)
-    if isinstance(node, Selector):
-        return bool(node.name and node.name.endswith(INFO_SUFFIXES)) and any(
-            m.label != "__name__" and (m.value or m.op == "!=") for m in node.matchers)
-    return False
