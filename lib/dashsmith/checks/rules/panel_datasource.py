@@ -11,7 +11,11 @@ class PanelDatasource(Rule):
     """A panel (or one of its queries) does not use the dashboard's data source variable.
 
     A panel pinned to one data source (or left to Grafana's default) shows that one whatever
-    the data source picker says.
+    the data source picker says. Grafana's built-in data sources are no data source to choose:
+    a server-side expression (math, reduce, threshold on other queries' results), another
+    panel's results (`-- Dashboard --`), Grafana's own test data, live streams and files
+    (`-- Grafana --`), and `-- Mixed --`, whose queries each name theirs. A query on one of the
+    first three is not reported; a mixed panel's other queries are.
 
     Anti-pattern:
         "datasource": {"type": "prometheus", "uid": "P1809F7CD0C75ACF3"}
@@ -31,10 +35,12 @@ class PanelDatasource(Rule):
             if not targets:
                 continue
             datasource = panel.get("datasource")
-            if _reuses_another_panel(datasource):
-                continue  # its data is another panel's query result, on that panel's source
-            if _is_mixed(datasource):
-                wrong = [t for t in targets if _variable(t.get("datasource")) not in variables]
+            builtin = builtin_datasource(datasource)
+            if builtin in ("dashboard", "grafana", "expression"):
+                continue  # another panel's results, or Grafana's own data: nothing to choose
+            if builtin == "mixed":
+                wrong = [t for t in targets if _variable(t.get("datasource")) not in variables
+                         and builtin_datasource(t.get("datasource")) is None]
                 if wrong:
                     yield self.problem(f"panel '{panel.get('title', '')}': query "
                                        f"{wrong[0].get('refId', '?')} does not use the data "
@@ -48,23 +54,43 @@ class PanelDatasource(Rule):
                 continue
             for target in targets:
                 own = target.get("datasource")
-                if own is not None and _variable(own) not in variables:
+                if own is not None and _variable(own) not in variables \
+                        and builtin_datasource(own) is None:
                     yield self.problem(f"panel '{panel.get('title', '')}': query "
                                        f"{target.get('refId', '?')} uses {_describe(own)}, not "
                                        "the data source variable", doc.target_source(panel, target))
                     break
 
 
-def _reuses_another_panel(datasource) -> bool:
-    """Grafana's "-- Dashboard --" data source: the results of another panel's queries."""
-    uid = datasource.get("uid") if isinstance(datasource, dict) else datasource
-    return uid == "-- Dashboard --" or (isinstance(datasource, dict)
-                                        and datasource.get("type") == "dashboard")
+# Grafana's built-in data sources, by the uids, types and names dashboards refer to them with.
+# Server-side expressions: pkg/expr/service.go (DatasourceType = DatasourceUID = "__expr__",
+# OldDatasourceUID = "-100"), and isExpressionReference in
+# packages/grafana-runtime/src/utils/DataSourceWithBackend.ts, which also takes the name
+# "Expression" and checks a reference's type as well as its uid (an export's
+# {"type": "__expr__", "uid": "${DS_EXPRESSION}"}). The others are frontend constants:
+# SHARED_DASHBOARD_QUERY = "-- Dashboard --" (plugins/datasource/dashboard/constants.ts),
+# MIXED_DATASOURCE_NAME = "-- Mixed --" (plugins/datasource/mixed/MixedDataSource.ts), and
+# GRAFANA_DATASOURCE_NAME = "-- Grafana --", uid "grafana" (plugins/datasource/grafana).
+_BUILTIN = {
+    "__expr__": "expression", "-100": "expression", "Expression": "expression",
+    "-- Dashboard --": "dashboard", "-- Grafana --": "grafana", "grafana": "grafana",
+    "-- Mixed --": "mixed",
+}
+# Their plugin ids, as a reference's type (DASHBOARD_DATASOURCE_PLUGIN_ID = "dashboard").
+_BUILTIN_TYPES = {"__expr__": "expression", "dashboard": "dashboard", "grafana": "grafana",
+                  "mixed": "mixed"}
 
 
-def _is_mixed(datasource) -> bool:
-    uid = datasource.get("uid") if isinstance(datasource, dict) else datasource
-    return uid == "-- Mixed --"
+def builtin_datasource(datasource) -> str | None:
+    """Which of Grafana's built-in data sources a reference names ("expression",
+    "dashboard", "grafana" or "mixed"), or None for a real (or variable) data source."""
+    if isinstance(datasource, str):
+        return _BUILTIN.get(datasource)
+    if not isinstance(datasource, dict):
+        return None
+    uid, kind = datasource.get("uid"), datasource.get("type")
+    by_uid = _BUILTIN.get(uid) if isinstance(uid, str) else None
+    return by_uid or (_BUILTIN_TYPES.get(kind) if isinstance(kind, str) else None)
 
 
 def _variable(datasource) -> str | None:
