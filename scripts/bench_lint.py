@@ -18,9 +18,10 @@
    Target: lint of the rules <= 1.0x promtool.
 
 Each command runs as a fresh process (after one warm-up run that compiles bytecode), in a
-temporary directory made here; time is wall clock (CPU time is printed too), memory the
-process's peak RSS. A command that fails (a finding, for lint) stops the benchmark: the
-generated inputs lint clean.
+temporary directory made here; time is wall clock (CPU time is printed too: for lint, that of
+the process and of the processes it forks to check files side by side, one per CPU, see
+linter/runner.py; for promtool, of its threads), memory the process's peak RSS. A command
+that fails (a finding, for lint) stops the benchmark: the generated inputs lint clean.
 """
 
 from __future__ import annotations
