@@ -348,3 +348,40 @@ def test_a_panel_that_does_not_render_back_is_named_by_id_title_and_place():
     built["title"] = "U"
     assert _where([("panels",), ("title",)], expected, built) == \
         "panel 1 '' at (x 0, y 0): title, panel 3 'Inner' at (x 6, y 2) in row 4: title, title"
+
+
+def _plugin_query_panel(panel_id: int, datasource, target_datasource, x: int = 0) -> dict:
+    return {"id": panel_id, "type": "acme-summary-panel", "title": f"Summary {panel_id}",
+            "gridPos": {"h": 8, "w": 12, "x": x, "y": 0}, "datasource": datasource,
+            "targets": [{"refId": "A", "datasource": target_datasource, "summary": "host"}]}
+
+
+def test_a_query_on_a_data_source_of_unknown_type_without_expr_is_no_promql(
+        cli, project, tmp_path):
+    # PMM's summary panels: a data source named by a string, its query {"uid": ...} with no
+    # type and no expr. Grafana resolves the uid; it is no Prometheus query to be blank.
+    panel = _plugin_query_panel(1, "AcmeSummary", {"uid": "AcmeSummary"})
+    text, built = imported(cli, project, tmp_path, dashboard(panel))
+    assert '"datasource": {"uid": "AcmeSummary"}' in text
+    assert built["panels"][0]["targets"][0]["datasource"] == {"uid": "AcmeSummary"}
+
+
+def test_a_reference_without_type_takes_the_type_the_dashboard_gives_its_uid(
+        cli, project, tmp_path):
+    typed = {"type": "acme-datasource", "uid": "acme1"}
+    panels = [_plugin_query_panel(1, typed, typed),
+              _plugin_query_panel(2, {"uid": "acme1"}, {"uid": "acme1"}, x=12)]
+    text, _ = imported(cli, project, tmp_path, dashboard(*panels))
+    assert "acme-datasource" in text
+
+
+def test_a_blank_query_on_a_prometheus_uid_written_without_type_is_still_refused(
+        cli, project, tmp_path):
+    typed = timeseries(1, "Typed", "up", datasource={"type": "prometheus", "uid": "prom1"})
+    blank = timeseries(2, "Blank", "", datasource={"uid": "prom1"},
+                       gridPos={"h": 8, "w": 12, "x": 12, "y": 0})
+    path = tmp_path / "blank.json"
+    path.write_text(json.dumps(dashboard(typed, blank)))
+    result = cli("import", str(path))
+    assert result.exit_code == 2
+    assert "panel 'Blank' has an empty query; nothing was written" in result.output

@@ -13,7 +13,7 @@ from dashsmith.commands.import_.fit import differences, overlay, summary
 from dashsmith.commands.import_.inputs import ImportFailed, Imported
 from dashsmith.commands.import_.layout import fit_layout
 from dashsmith.commands.import_.module_text import hoist_datasources, module_text
-from dashsmith.commands.import_.panel_code import CannotFit, fit_panel
+from dashsmith.commands.import_.panel_code import CannotFit, datasource_types, fit_panel
 from dashsmith.commands.import_.pysource import Call, evaluate
 from dashsmith.commands.import_.variable_code import fit_variable
 from dashsmith.compiler.render import SCHEMA_VERSION, render_dashboard
@@ -116,16 +116,17 @@ def _rows(original: dict, carried: list[str], origin: str) -> list[Call]:
     (a collapsed one holds its own); panels outside any row stay loose."""
     items: list[Call] = []
     current: Call | None = None
+    types = datasource_types(original)
     for panel in sorted(_kept(original.get("panels", [])), key=position):
         if panel.get("type") == "row":
             current = _row(panel, carried)
             items.append(current)
             for inner in sorted(_kept(panel.get("panels", [])), key=position):
-                current.args[1].append(_panel(inner, carried, origin))
+                current.args[1].append(_panel(inner, carried, origin, types))
         elif current is not None and not current.kwargs.get("collapsed"):
-            current.args[1].append(_panel(panel, carried, origin))
+            current.args[1].append(_panel(panel, carried, origin, types))
         else:
-            items.append(_panel(panel, carried, origin))
+            items.append(_panel(panel, carried, origin, types))
     return items
 
 
@@ -150,9 +151,9 @@ def _row(panel: dict, carried: list[str]) -> Call:
     return Call("Row", Row, [panel.get("title") or "", []], kwargs, hug=True)
 
 
-def _panel(panel: dict, carried: list[str], origin: str) -> Call:
+def _panel(panel: dict, carried: list[str], origin: str, types: dict[str, str]) -> Call:
     try:
-        fitted = fit_panel(panel)
+        fitted = fit_panel(panel, types)
     except CannotFit as error:
         raise ImportFailed(f"{origin}: panel {panel.get('id')} {panel.get('title', '')!r} "
                            f"cannot be declared: {error}") from None

@@ -6,12 +6,13 @@ that needs the least carried verbatim wins.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 import grafanalib.core as g
 
+from dashsmith.checks.rules.panel_no_targets import NOT_PROMQL_UIDS
 from dashsmith.commands.import_.fit import (
     Path,
     differences,
@@ -201,8 +202,11 @@ CLASSES = {
 }
 
 
-def fit_panel(original: dict) -> FittedPanel:
-    """The declaration of one panel (not a row) that renders to `original` after normalising."""
+def fit_panel(original: dict, types: Mapping[str, str] | None = None) -> FittedPanel:
+    """The declaration of one panel (not a row) that renders to `original` after normalising.
+    `types`: the plugin type of each data source uid the dashboard names with one
+    (datasource_types), for the references it writes without."""
+    types = types or {}
     target = normalize_panel(original)
     if "libraryPanel" in original:
         return _library(original, target)
@@ -221,8 +225,8 @@ def fit_panel(original: dict) -> FittedPanel:
         if candidate is None and best is not None and best.score <= _plugin_floor(target):
             break
         try:
-            fitted = _fit(candidate, original, target) if candidate is not None \
-                else _fit_plugin(original, target)
+            fitted = _fit(candidate, original, target, types) if candidate is not None \
+                else _fit_plugin(original, target, types)
         except CannotFit as error:
             reasons.append(str(error))
             continue
@@ -257,8 +261,9 @@ def render_panel(panel: object) -> dict:
     return normalize_panel(render_dashboard(dashboard).json["panels"][0])
 
 
-def _fit(candidate: Candidate, original: dict, target: dict) -> FittedPanel:
-    queries = _queries(original, candidate)
+def _fit(candidate: Candidate, original: dict, target: dict,
+         types: Mapping[str, str]) -> FittedPanel:
+    queries = _queries(original, candidate, types)
     base: dict[str, object] = {"id": original.get("id"), "position": _position(original)}
     base.update(width=_grid(original, "w"), height=_grid(original, "h"))
     if candidate.helper:
@@ -317,10 +322,10 @@ def _repeat(panel: dict) -> dict:
     return {"repeat": Call("g.Repeat", g.Repeat, [], kwargs)}
 
 
-def _fit_plugin(original: dict, target: dict) -> FittedPanel:
+def _fit_plugin(original: dict, target: dict, types: Mapping[str, str]) -> FittedPanel:
     kind = original.get("type", "")
     candidate = Candidate("plugin_panel", verbatim.plugin_panel, None, False)
-    queries = _queries(original, candidate)
+    queries = _queries(original, candidate, types)
     base: dict[str, object] = {"id": original.get("id"), "position": _position(original),
                                "width": _grid(original, "w"), "height": _grid(original, "h")}
     datasource = None if kind in grafana_defaults.DATALESS else original.get("datasource")
@@ -446,15 +451,17 @@ def _fit_queries(queries: list, target: dict, render: Callable[[dict], dict],
             for line in summary(query.kwargs["extra"])]
 
 
-def _queries(panel: dict, candidate: Candidate) -> list[Call | str]:
+def _queries(panel: dict, candidate: Candidate, types: Mapping[str, str]) -> list[Call | str]:
     """The panel's queries; none for a panel that shows no query data (text, dashboard list):
     Grafana does not run them, and an empty one would stop the build."""
     if panel.get("type") in grafana_defaults.DATALESS:
         return []
-    return [_query(t, panel, candidate, i) for i, t in enumerate(panel.get("targets") or [])]
+    return [_query(t, panel, candidate, i, types)
+            for i, t in enumerate(panel.get("targets") or [])]
 
 
-def _query(target: dict, panel: dict, candidate: Candidate, index: int) -> Call | str:
+def _query(target: dict, panel: dict, candidate: Candidate, index: int,
+           types: Mapping[str, str]) -> Call | str:
     """A Query for one target: a bare string when the panel's defaults already fit it."""
     kwargs: dict[str, object] = {}
     legend = target.get("legendFormat")
@@ -476,13 +483,64 @@ def _query(target: dict, panel: dict, candidate: Candidate, index: int) -> Call 
         kwargs["format"] = query_format
     if target.get("intervalFactor") not in (None, 1):
         kwargs["interval_factor"] = target["intervalFactor"]
-    datasource = target.get("datasource", panel.get("datasource"))
+    datasource = typed_datasource(target.get("datasource", panel.get("datasource")), target,
+                                  types)
     if datasource is not None and not same_datasource(datasource, DATASOURCE):
         kwargs["datasource"] = datasource
     if target.get("hide"):
         kwargs["hide"] = True
     expr = target.get("expr") or ""  # null as left out: the built JSON writes null
     return Call("Query", Query, [expr], kwargs) if kwargs else expr
+
+
+def datasource_types(dashboard: dict) -> dict[str, str]:
+    """The plugin type of each data source the dashboard names by uid with its type somewhere
+    (a panel, query, annotation or variable), and of each `${DS_X}` an external export's
+    `__inputs` declare: Grafana resolves a reference by its uid alone, so `{"uid": "X"}`
+    written without a type elsewhere is that same data source."""
+    types: dict[str, str] = {}
+    for item in dashboard.get("__inputs") or []:
+        if isinstance(item, dict) and item.get("type") == "datasource" and \
+                isinstance(item.get("name"), str) and isinstance(item.get("pluginId"), str):
+            types["${" + item["name"] + "}"] = types["$" + item["name"]] = item["pluginId"]
+
+    def visit(node: object) -> None:
+        if isinstance(node, dict):
+            reference = node.get("datasource")
+            if isinstance(reference, dict) and isinstance(reference.get("uid"), str) and \
+                    isinstance(reference.get("type"), str) and reference["type"] and \
+                    not reference["uid"].startswith(("$", "[[")):
+                types.setdefault(reference["uid"], reference["type"])
+            for value in node.values():
+                visit(value)
+        elif isinstance(node, list):
+            for value in node:
+                visit(value)
+    visit({k: v for k, v in dashboard.items() if k != "__inputs"})
+    return types
+
+
+def typed_datasource(datasource: object, target: dict, types: Mapping[str, str]) -> object:
+    """The data source a query without an expression is declared with, so that build tells
+    its kind as Grafana does. Grafana resolves a reference by its uid alone, and lint takes
+    one written without a type ({"uid": "X"}, as Grafana 8 and hand edits write it) for
+    Prometheus: a query of a plugin's data source (PMM's summaries) would then be a blank
+    PromQL query, which stops the build. So such a reference gets the type the dashboard
+    gives that uid elsewhere (or its `__inputs`); one of no known type is declared by its uid
+    as a name (which lint reads as a data source of its own kind): every Prometheus query
+    has an `expr`. A blank query on a Prometheus data source stays one. The query's extra=
+    puts the original writing back."""
+    if not isinstance(datasource, dict) or datasource.get("type") or \
+            str(target.get("expr") or "").strip():
+        return datasource
+    uid = datasource.get("uid")
+    if not isinstance(uid, str) or not uid:
+        return datasource
+    if uid in types:
+        return datasource if types[uid] == "prometheus" else {"type": types[uid], **datasource}
+    if uid.startswith(("$", "[[")) or uid in NOT_PROMQL_UIDS or uid == "-- Mixed --":
+        return datasource  # a variable (lint knows its type) or one of Grafana's own
+    return uid
 
 
 def _position(panel: dict) -> tuple[int, int]:
