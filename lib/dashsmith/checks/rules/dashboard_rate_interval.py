@@ -6,6 +6,11 @@ from dashsmith.model import durations
 from dashsmith.model.problems import Severity
 
 _STEP_FUNCTIONS = frozenset({"rate", "irate", "increase", "delta", "idelta"})
+# The functions whose result is a total or average over the window, so a long window is a
+# period (per hour, per day) rather than a sampling resolution.
+_PERIOD_FUNCTIONS = frozenset({"rate", "increase", "delta"})
+# From this long on, a graph's fixed window is taken for a period chosen for its meaning.
+PERIOD = 3600.0
 
 
 class DashboardRateInterval(Rule):
@@ -17,6 +22,16 @@ class DashboardRateInterval(Rule):
     gauge, pie chart, table, instant queries) may use $__range. increase()/delta() may use
     $__interval, and a window equal to the query's fixed interval (bars per day with
     interval "1d" and [1d]) is a deliberate per-bar total.
+
+    $__rate_interval is max($__interval + scrape interval, 4 x scrape interval) (Grafana's
+    Prometheus template variables page): it fixes a window sized for the scrape interval,
+    which the step outgrows as the graph zooms out. A fixed window of an hour or more in a
+    graph is not that: rate(), increase() or delta() over [1h] or [1d] is a trailing total
+    chosen for what it means ("requests per day", each point the last 24 hours), which
+    $__rate_interval would turn into a count per step; and it is longer than the step of
+    every range up to about a month at Grafana's usual resolution, so it skips no samples.
+    Such windows are not reported (irate() and idelta() read only the last two samples, so
+    their window is never a period).
 
     Anti-pattern:
         timeseries("Errors", "sum(rate(ai_errors_total[5m]))")
@@ -44,6 +59,9 @@ class DashboardRateInterval(Rule):
                 allowed.add("__interval")
             if selector.range_variable in allowed or selector.range in steps:
                 continue
+            if not site.instant and selector.range_variable is None \
+                    and consumer.function in _PERIOD_FUNCTIONS and selector.range >= PERIOD:
+                continue  # a trailing hour or day, on purpose
             better = "[$__range]" if site.instant else "[$__rate_interval]"
             window = (f"${selector.range_variable} as its window" if selector.range_variable
                       else "a fixed window")
