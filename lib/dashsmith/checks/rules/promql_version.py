@@ -47,13 +47,13 @@ class PromqlVersion(Rule):
 
     For Prometheus 3 (https://prometheus.io/docs/prometheus/latest/migration/):
     `le` and `quantile` values are stored as floats, so `le="1"` matches nothing where
-    Prometheus 2 matched the bucket (write `le="1.0"`); `.` in a regex matches a newline too,
-    so a regex that deals with newlines now matches other values; `holt_winters()` is gone
-    (it is `double_exponential_smoothing()`, an experimental function), and Prometheus 3
-    refuses a rule file that calls it; experimental functions (`limitk`, `info`, ...) work only
-    where the server enables them. For Prometheus 2: quoted UTF-8 metric and label names
-    (`{"gen_ai.client.token.usage"}`, `sum by ("service.name")`) are 3.x syntax that
-    Prometheus 2 refuses.
+    Prometheus 2 matched the bucket, and `le!="1"` excludes nothing (write `1.0`); `.` in a
+    regex matches a newline too, so a regex that deals with newlines now matches other
+    values; `holt_winters()` is gone (it is `double_exponential_smoothing()`, an
+    experimental function), and Prometheus 3 refuses a rule file that calls it; experimental
+    functions (`limitk`, `info`, ...) work only where the server enables them. For
+    Prometheus 2: quoted UTF-8 metric and label names (`{"gen_ai.client.token.usage"}`,
+    `sum by ("service.name")`) are 3.x syntax that Prometheus 2 refuses.
 
     Anti-pattern:
         histogram_quantile(0.9, rate(http_request_duration_seconds_bucket{le="1"}[5m]))
@@ -118,14 +118,28 @@ def _changed_in_3(matcher: promql.Matcher) -> str | None:
         values = [v.replace("\\.", ".") for v in _alternatives(matcher)]
         integers = [v for v in values if _INTEGER.match(v) and f"{v.lstrip('+')}.0" not in values]
         if integers:
+            written, stored = integers[0], f"{integers[0].lstrip('+')}.0"
             return (f"{matcher}: Prometheus 3 stores {matcher.label} values as floats "
-                    f"('{integers[0]}' is '{integers[0].lstrip('+')}.0'), so it matches "
-                    f"nothing there: write {integers[0].lstrip('+')}.0; see {MIGRATION}")
+                    f"('{written}' is '{stored}'), so {_effect(matcher, written, stored)}: "
+                    f"write {stored}; see {MIGRATION}")
     if matcher.is_regex and _UNESCAPED_DOT.search(value) and ("\n" in value or "\\n" in value):
         return (f"{matcher}: in Prometheus 3 '.' in a regex also matches a newline, so this "
                 "regex matches other values than in Prometheus 2; write [^\\n] where a newline "
                 f"must not match; see {MIGRATION}")
     return None
+
+
+def _effect(matcher: promql.Matcher, written: str, stored: str) -> str:
+    """What a matcher naming a value no series has any more does: a positive one selects
+    nothing by it, a negative one excludes nothing by it (every bucket matches)."""
+    if matcher.op == "=":
+        return "it matches nothing there"
+    if matcher.op == "!=":
+        return f"it excludes nothing there: every series matches, the {matcher.label}=" \
+               f"'{stored}' one it means to leave out too"
+    if matcher.op == "=~":
+        return f"'{written}' matches nothing there"
+    return f"'{written}' is no longer excluded there"
 
 
 def _alternatives(matcher: promql.Matcher) -> list[str]:
