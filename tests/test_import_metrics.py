@@ -128,3 +128,46 @@ def test_recorded_buckets_are_left_to_their_rules(cli, project, tmp_path):
            "catalog entry cannot say they hold buckets): add their rules to alerts/ " \
            "(job:http_duration_seconds_bucket:rate5m)" in result.output
     assert not (project / "metrics" / "imported.py").exists()
+
+
+def test_a_label_made_by_label_replace_is_still_the_other_metrics_own(cli, project, tmp_path):
+    # device: disk's own label (by, on, legend) and made from volume's path by label_replace;
+    # owner: volume's, brought to disk's side by group_left
+    data = dashboard("volumes", (
+        "sum by (device) (rate(disk_written_bytes_total[$__rate_interval])) * on (device) "
+        'group_left (owner) label_replace(volume_info, "device", "$1", "path", "/dev/(.*)")',
+        "{{device}} {{owner}}"))
+    assert cli("import", write(tmp_path, data)).exit_code == 0
+    text = (project / "metrics" / "imported.py").read_text()
+    assert 'Counter(\n        "disk_written_bytes_total",' in text
+    disk, volume = text.split('"disk_written_bytes_total"')[1].split('"volume_info"')
+    assert 'labels=["device"]' in disk  # not owner, which only volume_info has
+    assert 'labels=["owner", "path"]' in volume  # not device, which label_replace makes
+    assert catalog_findings(cli) == []
+
+
+def test_a_gauge_one_panel_rates_stays_a_gauge_where_most_queries_read_its_value(
+        cli, project, tmp_path):
+    gauge = "queue_highest_timestamp_seconds"
+    counter = "mysql_global_status_questions"  # an old exporter's counter without _total
+    data = dashboard(
+        "mixed-reads",
+        (f"time() - max({gauge})", ""), (f"max({gauge}) - max(queue_sent_timestamp_seconds)", ""),
+        (f"rate({gauge}[$__rate_interval])", ""),
+        (f"sum(rate({counter}[$__rate_interval]))", ""),
+        (f"sum(irate({counter}[$__rate_interval]))", ""),
+        (f"max_over_time({counter}[$__interval])", ""),
+        ("process_cpu_seconds_total", ""),
+        ("rate(process_cpu_seconds_total[$__rate_interval])", ""))
+    assert cli("import", write(tmp_path, data)).exit_code == 0
+    text = (project / "metrics" / "imported.py").read_text()
+    assert f'Gauge(\n        "{gauge}",' in text
+    joined = text.replace('"\n        "', "")  # the help's adjacent literals as one
+    assert "a gauge, its value is read in 2 places, rate() in 1 (check which is right)" in joined
+    assert f'Counter(\n        "{counter}",' in text
+    assert 'Counter(\n        "process_cpu_seconds_total",' in text  # named so: a counter
+    findings = catalog_findings(cli)
+    # lint names the one wrong read of each, not the right ones
+    assert sorted(f.split(" ")[0] for f in findings) == [
+        "catalog/counter-rate", "catalog/counter-rate", "catalog/gauge-rate"], findings
+    assert any(f"rate() on '{gauge}'" in f for f in findings)

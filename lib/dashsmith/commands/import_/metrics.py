@@ -55,6 +55,8 @@ class Use:
     raw: bool = False  # its value read as it is (what lint's catalog/counter-rate flags)
     quantile: bool = False  # histogram_quantile() reads it
     labels: set[str] = field(default_factory=set)
+    rated_reads: int = 0  # how many selectors of it rate() reads
+    raw_reads: int = 0  # how many read its value as it is
 
 
 @dataclass
@@ -89,6 +91,8 @@ def uses(dashboards: Iterable[dict]) -> dict[str, tuple[Use, set[str]]]:
                 total.raw |= use.raw
                 total.quantile |= use.quantile
                 total.labels |= use.labels
+                total.rated_reads += use.rated_reads
+                total.raw_reads += use.raw_reads
                 readers.add(str(data.get("title", "")).strip())
     return found
 
@@ -104,21 +108,26 @@ def _site_uses(site: QuerySite) -> dict[str, Use]:
     expression = site.expression
     if expression.root is None:
         return {}  # a syntax error: lint reports it
-    made = _made_labels(expression)
     out: dict[str, Use] = {}
+    lacking: dict[int, set[str]] = {}  # id(selector) → labels it need not have
 
     def add(labels: Iterable[str], under: promql.Node) -> None:
         for node in under.walk():
             if isinstance(node, promql.Selector) and node in named:
                 out[node.name or ""].labels.update(
-                    label for label in labels if label not in made)
+                    label for label in labels if label not in lacking[id(node)])
 
     named = [s for s in expression.named_selectors() if not s.name_is_variable]
     for selector in named:
+        lacking[id(selector)] = _not_its_own(selector)
         use = out.setdefault(selector.name or "", Use())
         consumer = selector.consumer()
-        use.rated |= isinstance(consumer, promql.Call) and consumer.function in RATES
-        use.raw |= site.reads_values and not reads_counter_correctly(selector, consumer)
+        rated = isinstance(consumer, promql.Call) and consumer.function in RATES
+        raw = site.reads_values and not reads_counter_correctly(selector, consumer)
+        use.rated |= rated
+        use.raw |= raw
+        use.rated_reads += rated
+        use.raw_reads += raw
         use.quantile |= any(isinstance(n, promql.Call) and n.function == "histogram_quantile"
                             for n in selector.ancestors())
         use.labels.update(m.label for m in selector.matchers
@@ -138,18 +147,26 @@ def _site_uses(site: QuerySite) -> dict[str, Use]:
     return out
 
 
-
-
-def _made_labels(expression: promql.Expression) -> set[str]:
-    made: set[str] = set()
-    for node in expression.nodes():
+def _not_its_own(selector: promql.Selector) -> set[str]:
+    """Labels the result has that `selector`'s series need not: those a function around it
+    makes (label_replace/label_join's destination, count_values's label) and those a
+    group_left/group_right copies from the other side onto its side. Only these: the same
+    label elsewhere in the query (`sum by (device) (x) * on (device) label_replace(y, "device",
+    ...)`) is x's own."""
+    out: set[str] = set()
+    child: promql.Node = selector
+    for node in selector.ancestors():
         if isinstance(node, promql.Call) and node.function in MAKERS and len(node.args) > 1 \
                 and isinstance(node.args[1], promql.String):
-            made.add(node.args[1].value)
+            out.add(node.args[1].value)
         elif isinstance(node, promql.Aggregate) and node.op == "count_values" \
                 and isinstance(node.param, promql.String):
-            made.add(node.param.value)
-    return made
+            out.add(node.param.value)
+        elif isinstance(node, promql.Binary) and node.group and \
+                child is (node.lhs if node.group == "left" else node.rhs):
+            out.update(node.group_labels)
+        child = node
+    return out
 
 
 def infer(found: dict[str, tuple[Use, set[str]]], known: set[str]) -> list[Inferred]:
@@ -182,7 +199,20 @@ def infer(found: dict[str, tuple[Use, set[str]]], known: set[str]) -> list[Infer
         # What the queries do decides; the name only where they say nothing either way (a
         # _total the dashboards only read as it is is a gauge to them: some exporters name
         # gauges so, and a counter read raw everywhere would be flagged on every panel).
-        if use.rated:
+        if use.rated and use.raw and not _counter_name(name):
+            # rated in one query, read as it is in another, and not named as a counter is:
+            # one of the two is the dashboard's mistake, which lint will name. The queries
+            # that read it most decide (a gauge some panel rates, such as a
+            # _timestamp_seconds, would otherwise have its correct raw reads flagged).
+            if use.rated_reads > use.raw_reads:
+                kind, why = MetricType.COUNTER, (
+                    f"rate() reads it in {use.rated_reads} places, its value "
+                    f"{use.raw_reads} (check which is right)")
+            else:
+                kind, why = MetricType.GAUGE, (
+                    f"its value is read in {use.raw_reads} places, rate() in "
+                    f"{use.rated_reads} (check which is right)")
+        elif use.rated:
             kind, why = MetricType.COUNTER, "a rate() reads it"
         elif use.raw:
             kind, why = MetricType.GAUGE, "read as it is"
@@ -192,6 +222,11 @@ def infer(found: dict[str, tuple[Use, set[str]]], known: set[str]) -> list[Infer
             kind, why = MetricType.GAUGE, "only counted or listed"
         out[name] = Inferred(name, kind, sorted(_plain(use.labels)), why, sorted(readers))
     return sorted(out.values(), key=lambda m: m.name)
+
+
+def _counter_name(name: str) -> bool:
+    """Named as Prometheus names a counter (or a histogram's or summary's counter parts)."""
+    return ":" not in name and name.endswith(("_total", "_count", "_sum", "_bucket"))
 
 
 def _recorded_buckets(name: str, use: Use) -> bool:
