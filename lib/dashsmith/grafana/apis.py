@@ -27,7 +27,9 @@ transient ones (429, 502, 503, 504, timeouts, dropped connections). What a retry
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator, Mapping
+from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
@@ -178,15 +180,22 @@ def error_from(status_code: int, body: Any, retried: bool = False) -> ApisError:
 
 
 class ApisClient:
-    """LIST, GET, POST, PUT and DELETE on /apis resources, with retries."""
+    """LIST, GET, POST, PUT and DELETE on /apis resources, with retries.
 
-    def __init__(self, grafana: GrafanaApi, *, policy: retry.Policy = retry.DEFAULT):
+    `write_slots` bounds the writes (POST, PUT, DELETE) in flight at Grafana, whatever the
+    number of threads calling: a write holds a slot for its HTTP exchange only, so that more
+    threads than slots can encode the next bodies, and decode and check the last answers,
+    while the slots' writes are in flight (Grafana sees at most that many at once)."""
+
+    def __init__(self, grafana: GrafanaApi, *, policy: retry.Policy = retry.DEFAULT,
+                 write_slots: threading.Semaphore | None = None):
         client = grafana.client
         if not client.url.endswith("/api"):
             raise ValueError(f"unexpected grafana-client base URL {client.url!r}")
         self._client = client
         self._base = client.url[: -len("/api")]
         self._policy = policy
+        self._write_slots = write_slots
 
     # --- discovery ---------------------------------------------------------------------
 
@@ -319,10 +328,13 @@ class ApisClient:
         headers = {"Accept": accept}
         if data is not None:
             headers["Content-Type"] = "application/json"
+        slot = self._write_slots if method != "GET" and self._write_slots is not None \
+            else nullcontext()
         try:
-            response = client.s.request(method, self._base + path, params=params, data=data,
-                                        headers=headers, auth=client.auth,
-                                        verify=client.verify, timeout=client.timeout)
+            with slot:  # the exchange only: the answer is decoded after the slot is freed
+                response = client.s.request(method, self._base + path, params=params,
+                                            data=data, headers=headers, auth=client.auth,
+                                            verify=client.verify, timeout=client.timeout)
         except niquests.exceptions.Timeout as error:
             # as grafana-client does, so explain() says "no answer within Ns"
             raise _TIMEOUT_ERROR(0, None, str(error)) from error
