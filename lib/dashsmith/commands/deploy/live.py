@@ -39,6 +39,7 @@ timings are read too, each as the hash of what Grafana answers (what a plan saw 
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
@@ -182,14 +183,15 @@ def _read_legacy(grafana, desired: Desired, project: str, concurrency: int, done
                                      concurrency, done)
     live.folders = {f.uid: f for f in found if f is not None}
     hits = {hit["uid"]: hit for hit in reads.search_dashboards(grafana)}
-    hashes = desired.hashes
+    code = [d.uid for d in desired.dashboards]
     if server is not None and server.search_eventually_consistent:
-        unseen = _existing([uid for uid in hashes if uid not in hits], len(hits), grafana,
+        unseen = _existing([uid for uid in code if uid not in hits], len(hits), grafana,
                            server)
         for hit in workers.run_all_or_raise(lambda uid: _lookup(grafana, uid), unseen,
                                             concurrency):
             if hit is not None:
                 hits[hit["uid"]] = hit
+    hashes = desired.hashes  # the first use of the code's hashes (desired.py)
     wanted = [uid for uid in hits if uid in hashes or MARKER_TAG in hits[uid]["tags"]]
     dashboards = workers.run_all_or_raise(
         lambda uid: _dashboard(grafana, hits[uid], hashes.get(uid), project, server), wanted,
@@ -205,10 +207,23 @@ def _read_apis(grafana, desired: Desired, project: str, concurrency: int, done,
     apis = ApisClient(grafana)
     live = Live(target=target)
     folders = target.folder_resource()
-    if folders is not None:
-        # folders are few: one LIST (all pages) rather than a GET each
+    resource = target.dashboard_resource()
+    # Three reads that depend on nothing, at once: the folders (few: one LIST, all pages,
+    # rather than a GET each); the one LIST that finds everything this project deployed,
+    # metadata only (all a dashboard nobody changed since needs: its label, what dashsmith
+    # recorded, its generation; its items are checked for the label too: a server that
+    # ignored the selector would list every dashboard); and the search for dashboards with
+    # dashsmith's marker, for those the LIST does not return.
+    independent: list[Callable[[], Any]] = [
+        lambda: apis.list(folders) if folders is not None else None,
+        lambda: apis.list(resource, label_selector=f"{PROJECT_LABEL}={project}",
+                          metadata_only=True),
+        lambda: reads.search_dashboards(grafana, tag=MARKER_TAG)]
+    listed_folders, listed, marked_hits = workers.run_all_or_raise(lambda read: read(),
+                                                                   independent, 3)
+    if listed_folders is not None:
         wanted = {f.uid for f in desired.folders}
-        for item in apis.list(folders):
+        for item in listed_folders:
             folder = folder_from_object(item)
             if folder.uid in wanted:
                 live.folders[folder.uid] = folder
@@ -220,22 +235,9 @@ def _read_apis(grafana, desired: Desired, project: str, concurrency: int, done,
                                          desired.folders, concurrency, done)
         live.folders = {f.uid: f for f in found if f is not None}
 
-    resource = target.dashboard_resource()
     code = {d.uid: d for d in desired.dashboards}
-    # The one LIST that finds everything this project deployed, metadata only (all a dashboard
-    # nobody changed since needs: its label, what dashsmith recorded, its generation). Its
-    # items are checked for the label too: a server that ignored the selector would list
-    # every dashboard.
-    owned = {item["metadata"]["name"]: item
-             for item in apis.list(resource, label_selector=f"{PROJECT_LABEL}={project}",
-                                   metadata_only=True)
+    owned = {item["metadata"]["name"]: item for item in listed
              if (item["metadata"].get("labels") or {}).get(PROJECT_LABEL) == project}
-    # The whole object of those whose content matters: changed since dashsmith wrote them,
-    # changed in the code (to show the difference), or no longer in it (to name them).
-    needed = [uid for uid, item in owned.items()
-              if "spec" not in item and _content_needed(item, code.get(uid))]
-    bodies = workers.run_all_or_raise(lambda uid: apis.get(resource, uid), needed, concurrency)
-    owned.update({uid: body for uid, body in zip(needed, bodies, strict=True) if body})
     unseen = [uid for uid in code if uid not in owned]
     objects = dict(owned)
     objects.update(_look_up(apis, resource, unseen, concurrency))
@@ -243,10 +245,16 @@ def _read_apis(grafana, desired: Desired, project: str, concurrency: int, done,
     # out by their label or save message, _maybe_ours), or deployed through the legacy /api
     # before this project took the /apis path (to be recognised, and pruned, as its own).
     # Search may lag behind; these are not the code's.
-    marked = [hit["uid"] for hit in reads.search_dashboards(grafana, tag=MARKER_TAG)
-              if hit["uid"] not in objects]
+    marked = [hit["uid"] for hit in marked_hits if hit["uid"] not in objects]
     objects.update(_look_up(apis, resource, _maybe_ours(apis, resource, marked, project),
                             concurrency))
+    # The whole object of the project's dashboards whose content matters: changed since
+    # dashsmith wrote them, changed in the code (to show the difference), or no longer in it
+    # (to name them). The first use of the code's hashes (desired.py computes them meanwhile).
+    needed = [uid for uid, item in owned.items()
+              if "spec" not in item and _content_needed(item, code.get(uid))]
+    bodies = workers.run_all_or_raise(lambda uid: apis.get(resource, uid), needed, concurrency)
+    objects.update({uid: body for uid, body in zip(needed, bodies, strict=True) if body})
     dashboards = workers.run_all_or_raise(
         lambda uid: dashboard_from_object(grafana, objects[uid], code.get(uid), project,
                                           server),
