@@ -1,21 +1,32 @@
 from __future__ import annotations
 
 from dashsmith.checks.rule import Rule
+from dashsmith.checks.rules.panel_datasource import builtin_datasource
 from dashsmith.checks.subjects import is_promql_datasource
 from dashsmith.grafana.equivalence import ref_id
 from dashsmith.model.problems import Severity
 
-# Grafana's built-in data sources that run no PromQL: `-- Dashboard --` shows another panel's
-# results (the query holds a panelId, no expr), `-- Grafana --` (uid "grafana") its own test
-# data, annotations and files. A query on either is complete without an expression.
-NOT_PROMQL_UIDS = frozenset({"-- Dashboard --", "-- Grafana --", "grafana"})
+# Grafana's core panels that draw the results of their queries and show "No data" without
+# one (public/app/plugins/panel/<type>/: their plugin.json has no `skipDataQuery`). Not here:
+# the ones that fetch nothing (text, news, dashlist, alertlist, annolist: subjects.py leaves
+# them out), canvas and geomap (static elements and base layers draw without a query),
+# datagrid and debug, and every plugin panel: a panel type dashsmith does not know may fetch
+# its own data (Percona's pmm-update-panel asks its server), so no query is no evidence of a
+# mistake there.
+QUERY_PANEL_TYPES = frozenset({
+    "timeseries", "graph", "stat", "singlestat", "gauge", "bargauge", "barchart", "piechart",
+    "table", "table-old", "heatmap", "histogram", "state-timeline", "status-history",
+    "xychart", "trend", "candlestick", "logs", "traces", "nodeGraph", "flamegraph",
+})
 
 
 class PanelNoTargets(Rule):
     """A panel has no query, or only blank Prometheus queries, so it always shows "No data".
 
-    A query on another data source (Loki, SQL, `-- Dashboard --` reusing another panel's
-    results) has no PromQL to be blank. A blank query beside real ones is only a leftover:
+    Only Grafana's core panels that draw query results need a query; a plugin panel may
+    fetch its own data. A query on another data source (Loki, SQL, `-- Dashboard --` reusing
+    another panel's results, a server-side expression) has no PromQL to be blank. A blank
+    query beside real ones is only a leftover:
     Grafana's Prometheus data source skips a query without `expr` (prepareTargets in
     public/app/plugins/datasource/prometheus/datasource.ts: `if (!target.expr ||
     target.hide) continue`), so it is a warning that does not stop the build.
@@ -50,7 +61,8 @@ class PanelNoTargets(Rule):
             targets = panel.get("targets")
             title = panel.get("title", "")
             if not isinstance(targets, list) or not targets:
-                yield self._no_query(title, doc.panel_source(panel))
+                if panel.get("type") in QUERY_PANEL_TYPES:
+                    yield self._no_query(title, doc.panel_source(panel))
                 continue
             blank = [(str(t.get("refId") or ref_id(index)), doc.panel_source(panel))
                      for index, t in enumerate(targets) if isinstance(t, dict) and "expr" in t
@@ -79,6 +91,7 @@ def _blank(expr, datasource) -> bool:
 
 
 def _builtin(datasource) -> bool:
-    """One of Grafana's built-in data sources that run no PromQL."""
-    uid = datasource.get("uid") if isinstance(datasource, dict) else datasource
-    return uid in NOT_PROMQL_UIDS
+    """One of Grafana's built-in data sources that run no PromQL (another panel's results,
+    Grafana's own test data and files, a server-side expression): a query on one is complete
+    without an expression."""
+    return builtin_datasource(datasource) in ("dashboard", "grafana", "expression")
