@@ -12,7 +12,6 @@ from typing import Any, Protocol
 
 import grafanalib.core as g
 
-from dashsmith.checks.rules.panel_no_targets import NOT_PROMQL_UIDS
 from dashsmith.commands.import_.fit import (
     Path,
     differences,
@@ -520,6 +519,11 @@ def datasource_types(dashboard: dict) -> dict[str, str]:
     return types
 
 
+# Grafana's own data sources by uid (lint knows these: checks/rules/panel_datasource.py)
+_GRAFANAS_OWN = frozenset({"__expr__", "-100", "-- Dashboard --", "-- Grafana --", "grafana",
+                           "-- Mixed --"})
+
+
 def typed_datasource(datasource: object, target: dict, types: Mapping[str, str]) -> object:
     """The data source a query without an expression is declared with, so that build tells
     its kind as Grafana does. Grafana resolves a reference by its uid alone, and lint takes
@@ -538,7 +542,7 @@ def typed_datasource(datasource: object, target: dict, types: Mapping[str, str])
         return datasource
     if uid in types:
         return datasource if types[uid] == "prometheus" else {"type": types[uid], **datasource}
-    if uid.startswith(("$", "[[")) or uid in NOT_PROMQL_UIDS or uid == "-- Mixed --":
+    if uid.startswith(("$", "[[")) or uid in _GRAFANAS_OWN:
         return datasource  # a variable (lint knows its type) or one of Grafana's own
     return uid
 
