@@ -239,12 +239,41 @@ def test_a_dashboard_of_a_shape_grafana_does_not_write_is_refused(cli, project, 
     _refused(cli, project, [bad], expect=f"{bad}: cannot import")
 
 
-def test_a_dashboard_without_uid_is_refused(cli, project, tmp_path):
+def test_a_dashboard_without_uid_is_declared_with_its_file_names_and_says_so(
+        cli, project, tmp_path):
     data = corpus_dashboard("host_overview.json")
     del data["uid"]
-    bad = tmp_path / "no-uid.json"
-    bad.write_text(json.dumps(data))
-    _refused(cli, project, [bad], expect=f"{bad}: the dashboard has no uid")
+    path = tmp_path / "Host Overview (export).json"
+    path.write_text(json.dumps(data))
+    result = cli("import", str(path))
+    assert result.exit_code == 0, result.output
+    assert "(uid host-overview-export)" in result.output
+    assert "warning: the file has no uid: the module declares uid 'host-overview-export', " \
+           "made from the file's name (--set-uid UID chooses another)" in result.output
+    assert 'uid="host-overview-export",' in (project / "dashboards" / "host_overview.py") \
+        .read_text()
+    assert cli("build").exit_code == 0
+    [built] = list((project / "build" / "dashboards").glob("*/host-overview-export.json"))
+    # the same dashboard but for the uid it now has
+    assert differences(normalize({**data, "uid": "host-overview-export"}),
+                       normalize(json.loads(built.read_text()))) == []
+    # importing the file again finds the module by that uid
+    again = cli("import", str(path), "--force")
+    assert again.exit_code == 0 and "wrote dashboards/host_overview.py" in again.output
+
+
+def test_set_uid_chooses_the_uid_of_one_files_dashboard(cli, project, tmp_path):
+    data = corpus_dashboard("host_overview.json")
+    del data["uid"]
+    path = tmp_path / "nouid.json"
+    path.write_text(json.dumps(data))
+    result = cli("import", str(path), "--set-uid", "hosts-main")
+    assert result.exit_code == 0, result.output
+    assert "(uid hosts-main)" in result.output and "has no uid" not in result.output
+    _refused(cli, project, [path], "--set-uid", "has spaces", expect="uid 'has spaces' is invalid")
+    usage = cli("import", str(path), str(path), "--set-uid", "x")
+    assert usage.exit_code == 2 and "--set-uid names the uid of one JSON file's dashboard" \
+        in usage.output
 
 
 def test_an_invalid_uid_is_refused(cli, project, tmp_path):

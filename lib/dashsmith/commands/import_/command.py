@@ -49,19 +49,25 @@ DEFAULT_FOLDER = "Imported"
               help="Do not write the catalog entries inferred for the metrics the queries read "
                    "and the catalog lacks (metrics/imported.py); only name them.")
 @click.option("--dry-run", is_flag=True, help="Print the modules; write nothing.")
+@click.option("--set-uid", metavar="UID",
+              help="The uid the one file's dashboard is declared with (default: its own; for a "
+                   "file without one, a slug of the file's name).")
 @connection_options
 @click.pass_context
 def import_dashboards(ctx: click.Context, connection: Connection | None, files: tuple[str, ...],
                       uids: tuple[str, ...], folders: tuple[str, ...], everything: bool,
                       in_folder: str | None, force: bool, no_metrics: bool,
-                      dry_run: bool) -> None:
+                      dry_run: bool, set_uid: str | None) -> None:
     """Turn Grafana dashboards into Python declarations under dashboards/."""
     project = load_project(ctx)
     if not (files or uids or folders or everything):
         raise click.UsageError("give JSON files, or --uid / --folder / --all to read Grafana")
+    if set_uid is not None and (len(files) != 1 or uids or folders or everything):
+        raise click.UsageError("--set-uid names the uid of one JSON file's dashboard: give "
+                               "exactly one file, and no --uid / --folder / --all")
     declared = _declared(project)
     try:
-        inputs = [read_file(path) for path in files]
+        inputs = [read_file(path, set_uid) for path in files]
         if uids or folders or everything:
             found, skipped = _from_grafana(connection, uids, folders, everything,
                                            set() if force else set(declared))
