@@ -115,6 +115,64 @@ def test_an_unreadable_target_is_a_setting_error(lint, otel):
 
 
 
+GROUP_FIELDS = '''\
+groups:
+  - name: offset-first
+    query_offset: 1m
+    labels:
+      team: db
+    rules:
+      - record: job:up:sum
+        expr: sum by (job) (up)
+  - name: thanos
+    partial_response_strategy: warn
+    rules:
+      - record: job:up:max
+        expr: max by (job) (up)
+  - name: mimir
+    source_tenants: [team-a, team-b]
+    evaluation_delay: 1m
+    rules:
+      - record: job:up:min
+        expr: min by (job) (up)
+'''
+
+
+def test_prometheus_3_group_fields_an_older_promtool_refuses_are_set_aside(lint, tmp_path):
+    """query_offset and group labels are Prometheus 3's (rulefmt.RuleGroup): an older
+    promtool's refusal of them is said once, as info, even in the file's first group (before
+    any rule); another ruler's fields are a warning naming the ruler."""
+    require_binary("promtool")
+    (tmp_path / "groups.yml").write_text(GROUP_FIELDS)
+    older = (promtool.major_version(promtool.find()) or 3) < 3
+    code, output = lint("groups.yml")
+    assert code == 0, output
+    lines = output.splitlines()
+    assert not [line for line in lines if " error " in line], output
+    notes = [line for line in lines if "is older than the Prometheus" in line]
+    assert len(notes) == (1 if older else 0), output
+    assert not [line for line in lines if "query_offset" in line or "field labels" in line]
+    assert "groups.yml:10:1: warning promtool/check-rules the group field " \
+           "partial_response_strategy is Thanos Ruler's, not Prometheus's: Prometheus refuses " \
+           "the file" in output, output
+    for line, field in ((15, "source_tenants"), (16, "evaluation_delay")):
+        assert f"groups.yml:{line}:1: warning promtool/check-rules the group field {field} " \
+               "is Mimir's and Cortex's ruler's" in output, output
+    assert lint("--no-tools", "groups.yml")[0] == 0
+
+
+def test_newer_group_fields_are_refused_when_promtool_is_as_new_as_the_target(lint, tmp_path):
+    """For rules that target Prometheus 2, promtool 2's refusal of query_offset stands."""
+    require_binary("promtool")
+    if (promtool.major_version(promtool.find()) or 3) >= 3:
+        pytest.skip("this promtool knows query_offset")
+    (tmp_path / "groups.yml").write_text(GROUP_FIELDS)
+    code, output = lint("groups.yml", settings="[dashsmith.lint]\nprometheus = 2\n")
+    assert code == 1
+    assert "groups.yml:3:1: error promtool/check-rules yaml: field query_offset not found in " \
+           "type rulefmt.RuleGroup" in output, output
+
+
 def test_explain_knows_the_new_rules(lint):
     for rule_id in ("promql/version", "promql/histogram-le"):
         code, output = lint("--explain", rule_id)

@@ -204,7 +204,10 @@ def _with_promtool(problems: list[Problem], files, rules, target: int) -> list[P
     if version is not None and version < target:
         readable = {rule_at(rule.source) for rule in rules
                     if promql.parse(rule.expr, grafana=False).error is None}
-    set_aside = [p for p, place in found if place in readable and p in refusals]
+    older = version is not None and version < target
+    # a newer group field is no rule's: it is set aside wherever it is
+    set_aside = [p for p, place in found if p in refusals and (
+        place in readable or (older and promtool.NEWER_GROUP_FIELD.search(p.message)))]
     problems += [p for p, _ in found if p not in set_aside]
     if set_aside and version is not None:
         problems.append(promtool.older_than_target(set_aside[0], version))

@@ -49,10 +49,24 @@ def major_version(promtool: str) -> int | None:
     return int(found.group(1)) if found else None
 
 
+# An older promtool's refusal of a rule-group field of Prometheus 3's rulefmt.RuleGroup
+# (model/rulefmt/rulefmt.go: name, interval, query_offset, limit, rules, labels): query_offset
+# came in 2.53, group labels in 3.x. Go's YAML decoder words it "field X not found in type".
+NEWER_GROUP_FIELD = re.compile(r"field (?:query_offset|labels|limit) not found in type "
+                               r"rulefmt\.RuleGroup")
 # What an older promtool says about syntax and names Prometheus 3 accepts (quoted UTF-8 names,
-# its new functions): a refusal of the newer syntax, not of the rule.
+# its new functions, new group fields): a refusal of the newer syntax, not of the rule.
 SYNTAX_REFUSAL = re.compile(r"could not parse expression|invalid (?:label|annotation) name|"
-                            r"invalid recording rule name|is not a valid metric name")
+                            r"invalid recording rule name|is not a valid metric name|"
+                            + NEWER_GROUP_FIELD.pattern)
+# Group fields that other rulers add to Prometheus's format, which Prometheus refuses: valid
+# in a file only that ruler loads. Thanos Ruler: partial_response_strategy (its docs,
+# "Partial Response"); Mimir's and Cortex's ruler: source_tenants (federated rule groups) and
+# evaluation_delay (Mimir's query_offset before it had Prometheus's).
+OTHER_RULERS = {"partial_response_strategy": "Thanos Ruler's",
+                "source_tenants": "Mimir's and Cortex's ruler's",
+                "evaluation_delay": "Mimir's and Cortex's ruler's"}
+_GROUP_FIELD = re.compile(r"field (?P<field>\w+) not found in type rulefmt\.RuleGroup")
 
 
 def older_than_target(problem: Problem, version: int) -> Problem:
@@ -60,8 +74,8 @@ def older_than_target(problem: Problem, version: int) -> Problem:
     return PromtoolCheckRules().problem(
         f"promtool {version}.x is older than the Prometheus the rules target ([dashsmith.lint] "
         "prometheus): its refusals of syntax the newer version accepts (quoted UTF-8 names, "
-        "new functions) are not reported; lint checked that syntax itself",
-        problem.source, Severity.INFO)
+        "new functions, new rule-group fields) are not reported; lint checked that syntax "
+        "itself", problem.source, Severity.INFO)
 
 
 def check_rules(promtool: str, files: list[tuple[str, dict | str | None]], rules
@@ -147,7 +161,20 @@ def _findings(output: str, path: str, name: str, locate) -> list[Problem]:
     found = [finding for index, finding in enumerate(found) if index not in listed]
     if loose:  # a message that names no file: about the file as a whole
         found.append((" ".join(loose), locate(name, None, None, None, None)))
-    return [PromtoolCheckRules().problem(message, source) for message, source in found]
+    return [_finding(message, source) for message, source in found]
+
+
+def _finding(message: str, source: Source) -> Problem:
+    """promtool's finding; its refusal of another ruler's group field is a warning that names
+    the ruler (Prometheus refuses the file, the ruler it is written for loads it)."""
+    field = _GROUP_FIELD.search(message)
+    ruler = OTHER_RULERS.get(field.group("field")) if field else None
+    if field and ruler:
+        return PromtoolCheckRules().problem(
+            f"the group field {field.group('field')} is {ruler}, not Prometheus's: Prometheus "
+            f"refuses the file (promtool: {message}); fine where only that ruler loads it",
+            source, Severity.WARNING)
+    return PromtoolCheckRules().problem(message, source)
 
 
 class _Locator:
