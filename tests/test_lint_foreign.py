@@ -241,3 +241,81 @@ def test_other_kubernetes_manifests_are_left_alone(lint, tmp_path):
     assert code == 1
     assert lines[:-1] == ["k8s/monitoring.yaml:13:30: error rule/expr cannot parse: unclosed "
                           "left parenthesis near `(up`"], lines
+
+
+KUBECTL_LIST = '''\
+apiVersion: v1
+items:
+- apiVersion: monitoring.coreos.com/v1
+  kind: PrometheusRule
+  metadata:
+    name: api
+    namespace: monitoring
+  spec:
+    groups:
+    - name: api.rules
+      rules:
+      - alert: ApiDown
+        expr: up{job="api"} == 0
+        for: 5 minutes
+        labels:
+          severity: critical
+        annotations:
+          summary: The API is down.
+          description: '{{ $labels.instance }} has not answered a scrape.'
+          runbook_url: https://example.com/runbook.md#apidown
+      - record: job:up:sum
+        expr: sum by (job) (up
+- apiVersion: monitoring.coreos.com/v1
+  kind: PrometheusRule
+  metadata:
+    name: db
+  spec:
+    groups:
+    - name: db.rules
+      rules:
+      - record: job:pg_up:sum
+        expr: sum by (job) (pg_up)
+      colour: red
+kind: List
+metadata:
+  resourceVersion: ""
+'''
+
+
+def test_a_kubectl_list_of_prometheusrules_is_linted_as_its_manifests_at_their_lines(
+        lint, tmp_path):
+    """`kubectl get prometheusrules -o yaml` writes one `kind: List` whose items are the
+    manifests: each item's spec is linted as a rule file, at the list's lines, in a directory
+    too."""
+    (tmp_path / "exported").mkdir()
+    (tmp_path / "exported" / "rules.yaml").write_text(KUBECTL_LIST)
+    code, lines = lint("--no-tools", "exported")
+    assert code == 1
+    assert lines[:-1] == [
+        "exported/rules.yaml:12:1: error rule/format alert 'ApiDown': for '5 minutes' is not a "
+        "Prometheus duration (e.g. 30s, 5m, 1h30m: units y w d h m s ms, largest first)",
+        "exported/rules.yaml:22:28: error rule/expr cannot parse: unclosed left parenthesis "
+        "near `(up`",
+    ], lines
+
+
+def test_promtool_reads_each_spec_of_a_kubectl_list_at_the_list_lines(lint, tmp_path):
+    require_binary("promtool")
+    (tmp_path / "rules.yaml").write_text(KUBECTL_LIST)
+    code, lines = lint("rules.yaml")
+    assert code == 1
+    assert "rules.yaml:33:1: error promtool/check-rules yaml: field colour not found in type " \
+           "rulefmt.RuleGroup" in lines, lines
+    # what lint reports itself is not repeated
+    assert len([line for line in lines if ":12:" in line or ":22:" in line]) == 2, lines
+
+
+def test_a_list_of_other_kinds_is_no_rule_file(lint, tmp_path):
+    (tmp_path / "k8s").mkdir()
+    (tmp_path / "k8s" / "pods.yaml").write_text(
+        "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Pod\n"
+        "  metadata: {name: p}\n")
+    assert lint("--no-tools", "k8s") == (0, ["no problems"])
+    code, lines = lint("--no-tools", "k8s/pods.yaml")
+    assert code == 1 and "rule/format" in lines[0], lines

@@ -146,16 +146,16 @@ def _dashboard_file(path: str, explicit: bool, problems: list[Problem]) -> Dashb
 
 def _rule_files(path: str, explicit: bool, problems: list[Problem]) -> list[RuleFileDoc]:
     """The rule file at `path`, or the rules of the Kubernetes PrometheusRule manifests in it
-    (prometheus-operator's, which hold a rule file's groups in `spec`: one per document); a
-    YAML file found in a directory that is neither is left alone (one given by name is
-    rule/format's to report)."""
+    (prometheus-operator's, which hold a rule file's groups in `spec`: one per document, or
+    the items of a `kind: List`); a YAML file found in a directory that is neither is left
+    alone (one given by name is rule/format's to report)."""
     read = locate.read(path, problems)
     if read is None:
         return []
     data, text = read
     documents = [d for d in data if d is not None] \
         if isinstance(data, locate.Documents) else [data]
-    manifests = [d for d in documents if _is_manifest(d)]
+    manifests = [m for d in documents for m in _manifests(d)]
     if manifests:  # other kinds beside them (a Deployment, a Service) are not lint's
         return [_rule_file(path, manifest["spec"], text, manifest=True)
                 for manifest in manifests]
@@ -169,6 +169,17 @@ def _rule_files(path: str, explicit: bool, problems: list[Problem]) -> list[Rule
     if not is_rule_file(data) and not explicit:
         return []
     return [_rule_file(path, data, text)]
+
+
+def _manifests(document) -> list[dict]:
+    """The PrometheusRule manifests a YAML document is or holds: `kubectl get prometheusrules
+    -o yaml` writes them as the items of one `kind: List` (apiVersion v1)."""
+    if _is_manifest(document):
+        return [document]
+    if isinstance(document, dict) and document.get("kind") == "List" \
+            and isinstance(document.get("items"), list):
+        return [item for item in document["items"] if _is_manifest(item)]
+    return []
 
 
 def _is_manifest(data) -> bool:
