@@ -124,7 +124,8 @@ def _misplaced_grouping(tokens: list[_Token], index: int) -> bool:
 
 def _misplaced_token(tokens: list[_Token], end: int) -> int:
     """A token where none of its kind can stand: two operands in a row, an operator with
-    nothing after it, or a grouping after a function that is not an aggregation."""
+    nothing after it, `=` outside a selector's braces, or a grouping after a function that is
+    not an aggregation."""
     def ends_operand(kind: str, token: str) -> bool:
         return (kind in ("string", "number", "duration") or token in (")", "}", "]")
                 or (kind == "ident" and token not in _KEYWORDS))
@@ -132,9 +133,12 @@ def _misplaced_token(tokens: list[_Token], end: int) -> int:
     def starts_operand(kind: str, token: str) -> bool:
         return kind in ("string", "number") or (kind == "ident" and token not in _KEYWORDS)
 
+    braces = 0  # inside `{...}`, `=` is a label matcher's operator
     for index, (kind, token, offset) in enumerate(tokens):
         following = tokens[index + 1] if index + 1 < len(tokens) else None
-        if token == "=" or (token in ("by", "without") and _misplaced_grouping(tokens, index)):
+        braces += (token == "{") - (token == "}")
+        if (token == "=" and braces <= 0) or \
+                (token in ("by", "without") and _misplaced_grouping(tokens, index)):
             return offset
         if following is None:
             if token in _BINARY or token in ("bool", "by", "without", "offset"):
