@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-import configparser
 import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields
+from typing import TYPE_CHECKING
 
 from dashsmith.model import durations
 from dashsmith.model.source import Source
+
+if TYPE_CHECKING:
+    import configparser
 
 CONFIG_FILE = "setup.cfg"
 SECTION = "dashsmith"
@@ -117,6 +120,8 @@ def _has_section(path: str) -> bool:
 
 
 def _read(path: str) -> configparser.ConfigParser:
+    import configparser  # here: lint of files outside a project reads no setup.cfg
+
     parser = configparser.ConfigParser(interpolation=None)
     try:
         parser.read(path, encoding="utf-8")
@@ -128,6 +133,8 @@ def _read(path: str) -> configparser.ConfigParser:
 
 def _parse_failure(error: configparser.Error) -> tuple[int, str]:
     """The line and reason of a configparser error (its own message names the absolute path)."""
+    import configparser
+
     if isinstance(error, configparser.MissingSectionHeaderError):
         return error.lineno, "text before the first [section] header"
     if isinstance(error, configparser.ParsingError) and error.errors:

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import configparser
 import functools
 import os
 import re
@@ -105,6 +104,8 @@ def _own_prefixes(root: str, setup_mtime: float) -> tuple[str, ...]:
     """The `host/path/` prefixes of URLs into the project: its repository (or, for a site
     that is no forge, the runbook's directory) as the `runbook_url` setting names it, which
     is what dashsmith writes into declared alerts; and its git remotes' repositories."""
+    import configparser  # here: asked only within a project
+
     prefixes = []
     try:
         runbook_url = settings.load(root).runbook_url
