@@ -3,6 +3,7 @@ from __future__ import annotations
 import re
 
 from dashsmith.checks.rule import Rule
+from dashsmith.checks.subjects import is_promql_datasource
 
 _VARIABLE_REFERENCE = re.compile(r"^\$\{(\w+)\}$|^\$(\w+)$|^\[\[(\w+)\]\]$")
 
@@ -49,8 +50,7 @@ class PanelDatasource(Rule):
             if _variable(datasource) not in variables:
                 yield self.problem(f"panel '{panel.get('title', '')}' uses "
                                    f"{_describe(datasource)}, not the data source variable: "
-                                   "set it to {\"type\": \"prometheus\", \"uid\": \"${"
-                                   f"{sorted(variables)[0]}}}\"}}", doc.panel_source(panel))
+                                   f"{_advice(datasource, doc)}", doc.panel_source(panel))
                 continue
             for target in targets:
                 own = target.get("datasource")
@@ -100,6 +100,27 @@ def _variable(datasource) -> str | None:
         return None
     match = _VARIABLE_REFERENCE.match(reference)
     return next((g for g in match.groups() if g), None) if match else None
+
+
+def _advice(datasource, doc) -> str:
+    """What to set a panel's data source to: a variable of its plugin type (a Prometheus one
+    for Grafana's default or a Prometheus source), or one to add when the dashboard has none
+    of that type (a panel on Elasticsearch is not made right by the Prometheus variable)."""
+    kind = datasource.get("type") if isinstance(datasource, dict) else None
+    if not isinstance(kind, str) or not kind:
+        kind = None if datasource is None or is_promql_datasource(datasource) else ""
+    kind = "prometheus" if kind is None else kind
+    lists = {v["name"]: str(v.get("query") or "").lower() for v in doc.variables()
+             if v.get("type") == "datasource" and isinstance(v.get("name"), str)}
+    same = sorted(name for name, query in lists.items() if query == kind) if kind else []
+    if kind == "prometheus" and not same:
+        same = sorted(lists)  # a variable of no stated plugin: the dashboard's only choice
+    if same:
+        return f'set it to {{"type": "{kind}", "uid": "${{{same[0]}}}"}}'
+    if kind:
+        return (f'add a data source variable of its plugin ({{"type": "datasource", "query": '
+                f'"{kind}"}}) and set it to that')
+    return "add a data source variable of its plugin type and set it to that"
 
 
 def _describe(datasource) -> str:
