@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 
+import niquests
 import pytest
 
 from dashsmith.compiler.project import Project
@@ -244,6 +245,28 @@ def test_search_lag_makes_no_duplicate_and_no_false_failure(cli, emu12):
     assert again.exit_code == 0, again.output
     assert "\n0 created, 0 updated, " in again.output
     assert emu12.writes() == []
+
+
+def test_a_folder_made_in_grafana_seconds_ago_is_reused_though_search_lags(cli, emu12):
+    # Someone made the folder "Trading Platform" a moment ago: search (a lagging index on
+    # 12+) does not list it yet, folder.grafana.app (storage) does; deploy uses it rather
+    # than making a second folder of the same title beside it.
+    emu12.search_lag(60)
+    emu12.add_folder("Trading Platform", uid="made-in-the-ui")
+    assert [hit["uid"] for hit in search_folders(emu12)] == []  # the index lags indeed
+    result = deploy(cli, emu12)
+    assert result.exit_code == 0, result.output
+    assert ("folder trading-platform: using the existing folder made-in-the-ui (same title "
+            "path)") in result.output
+    assert emu12.folder("trading-platform") is None
+    assert emu12.folder(emu12.dashboard_folder("ai-llm"))["parentUid"] == "made-in-the-ui"
+
+
+def search_folders(emu) -> list[dict]:
+    answer = niquests.get(f"{emu.url}/api/search", params={"type": "dash-folder"},
+                          headers={"Authorization": f"Bearer {TOKEN}"}, timeout=10)
+    answer.raise_for_status()
+    return answer.json()
 
 
 def test_a_dashboard_another_tool_manages_is_named_and_left_alone_even_with_force(cli, emu12):

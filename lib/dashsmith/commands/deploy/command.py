@@ -433,7 +433,7 @@ def _read_live(grafana, connection, server: ServerInfo, desired, settings: Deplo
                options: Options):
     """(the desired state on Grafana's existing folders, what Grafana holds)."""
     try:
-        desired, renames = existing_folders.reuse(grafana, desired)
+        desired, renames = existing_folders.reuse(grafana, desired, server)
         if renames and not options.json:
             for derived, existing in sorted(renames.items()):
                 click.echo(f"folder {derived}: using the existing folder {existing} "

@@ -6,6 +6,11 @@ deploy) would move it into a second folder of the same name. Before planning, ea
 that is missing by uid but exists by title under the same parent is taken to be that folder:
 the desired state is renamed to its uid. Folders of Grafana-managed rule groups keep their
 derived uids, since a group's body names its folder.
+
+Where Grafana serves folder.grafana.app (12.x v1beta1, 13.x v1), the folders are listed from
+there: from storage, not from search, whose index lags behind writes on 12+ (unified search
+gives no search-after-write guarantee), so a folder someone made seconds ago is found and not
+made a second time. Elsewhere (11.x) search lists them, straight from SQL.
 """
 
 from __future__ import annotations
@@ -13,13 +18,18 @@ from __future__ import annotations
 import dataclasses
 
 from dashsmith.commands.deploy.desired import Desired
+from dashsmith.commands.deploy.live import folder_from_object
 from dashsmith.grafana import reads
+from dashsmith.grafana.apis import ApisClient
+from dashsmith.grafana.server import ServerInfo
 
 
-def reuse(grafana, desired: Desired) -> tuple[Desired, dict[str, str]]:
-    """The desired state with existing folders' uids, and the renames (derived → existing)."""
-    existing = reads.search_folders(grafana)
-    uids = {hit["uid"] for hit in existing}
+def reuse(grafana, desired: Desired, server: ServerInfo | None = None
+          ) -> tuple[Desired, dict[str, str]]:
+    """The desired state with existing folders' uids, and the renames (derived → existing).
+    Without `server`, Grafana is taken for an 11.x one (folders through search)."""
+    existing = _existing(grafana, server)
+    uids = {uid for uid, _, _ in existing}
     keep = {group.folder_uid for group in desired.groups}
     renames: dict[str, str] = {}
     for folder in desired.folders:  # parents first
@@ -27,11 +37,21 @@ def reuse(grafana, desired: Desired) -> tuple[Desired, dict[str, str]]:
             continue
         parent = folder.parent_uid or ""  # "" at the root
         parent = renames.get(parent, parent)
-        same = [hit["uid"] for hit in existing
-                if hit["title"] == folder.title and (hit.get("folderUid") or "") == parent]
+        same = [uid for uid, title, parent_uid in existing
+                if title == folder.title and parent_uid == parent]
         if len(same) == 1:
             renames[folder.uid] = same[0]
     return (_renamed(desired, renames) if renames else desired), renames
+
+
+def _existing(grafana, server: ServerInfo | None) -> list[tuple[str, str, str]]:
+    """(uid, title, parent uid or "") of every folder Grafana holds."""
+    resource = server.folders() if server is not None else None
+    if resource is not None:
+        found = [folder_from_object(item) for item in ApisClient(grafana).list(resource)]
+        return [(f.uid, f.title, f.parent_uid or "") for f in found]
+    return [(hit["uid"], hit["title"], hit.get("folderUid") or "")
+            for hit in reads.search_folders(grafana)]
 
 
 def _renamed(desired: Desired, renames: dict[str, str]) -> Desired:
