@@ -283,8 +283,8 @@ def test_a_promtool_older_than_the_target_leaves_newer_syntax_to_lint(project, c
     lines = result.output.splitlines()
     assert ("alerts/labels.py:4:1: info promtool/check-rules promtool 2.x is older than the "
             "Prometheus the rules target ([dashsmith.lint] prometheus): its refusals of syntax "
-            "the newer version accepts (quoted UTF-8 names, new functions) are not reported; "
-            "lint checked that syntax itself") in lines, result.output
+            "the newer version accepts (quoted UTF-8 names, new functions, new rule-group "
+            "fields) are not reported; lint checked that syntax itself") in lines, result.output
     assert ("alerts/labels.py:4:27: warning promql/version limitk() is experimental in "
             "Prometheus 3: the server evaluates it only with "
             "--enable-feature=promql-experimental-functions") in lines, result.output
