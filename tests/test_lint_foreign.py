@@ -319,3 +319,59 @@ def test_a_list_of_other_kinds_is_no_rule_file(lint, tmp_path):
     assert lint("--no-tools", "k8s") == (0, ["no problems"])
     code, lines = lint("--no-tools", "k8s/pods.yaml")
     assert code == 1 and "rule/format" in lines[0], lines
+
+
+def test_an_alert_on_the_presence_of_series_is_judged_by_what_the_series_are(lint, tmp_path):
+    """ALERTS exist only while an alert is pending or firing: a condition. A series narrowed
+    by another label may exist only in the bad state (an index left by a failed REINDEX):
+    lint cannot tell, a warning, which does not fail the run. A counter's rate is there
+    whatever its matchers: an error."""
+    alert = textwrap.dedent('''\
+          - alert: {name}
+            expr: '{expr}'
+            for: 5m
+            labels: {{severity: warning}}
+            annotations: {{summary: S., description: D., runbook_url: "https://x.test/r#a"}}
+        ''')
+    rules = [("CriticalFiring", 'ALERTS{alertstate="firing", severity="critical"}'),
+             ("LeftoverIndex", 'pg_index_size_bytes{index=~".*_ccnew"}')]
+    text = "groups:\n  - name: g\n    rules:\n" + "".join(
+        textwrap.indent(alert.format(name=name, expr=expr), "      ") for name, expr in rules)
+    (tmp_path / "presence.yml").write_text(text)
+    code, lines = lint("--no-tools", "presence.yml")
+    assert code == 0, lines
+    assert lines[:-1] == [
+        "presence.yml:9:1: warning alert/comparison alert 'LeftoverIndex' has no comparison: "
+        'it fires whenever a series `pg_index_size_bytes{index=~".*_ccnew"}` exists: a '
+        "condition only if such series exist just in the bad state (then suppress this with "
+        "that reason); if they are there all the time, compare the value (e.g. `> 0`)"], lines
+    (tmp_path / "presence.yml").write_text(text.replace(
+        'pg_index_size_bytes{index=~".*_ccnew"}', 'rate(pg_errors_total{kind="fatal"}[5m])'))
+    code, lines = lint("--no-tools", "presence.yml")
+    assert code == 1
+    assert [line.split()[1:3] for line in lines[:-1]] == [["error", "alert/comparison"]], lines
+
+
+def test_a_dashboard_file_without_a_uid_is_a_warning_and_a_uid_grafana_refuses_an_error(
+        lint, tmp_path):
+    """Grafana accepts a dashboard without a uid (it makes one up on import): lint warns
+    and does not fail; a uid Grafana refuses fails it. Neither message shows Python's None."""
+    _dashboard(tmp_path / "nouid.json", "x")
+    data = json.loads((tmp_path / "nouid.json").read_text())
+    del data["uid"]
+    data["panels"][0].update(description="Requests.")
+    data["panels"][0]["targets"][0]["expr"] = \
+        "sum(rate(http_requests_total[$__rate_interval]))"
+    (tmp_path / "nouid.json").write_text(json.dumps(data, indent=2))
+    code, lines = lint("--no-tools", "nouid.json")
+    assert code == 0, lines
+    assert lines[:-1] == [
+        "nouid.json:1:1: warning dashboard/uid dashboard has no uid: Grafana makes up a random "
+        "one wherever it is imported or provisioned, so its URL and the links to it change "
+        "from one Grafana to the next; give it a stable one of 1-40 characters of A-Z a-z 0-9 "
+        "_ -"], lines
+    data["uid"] = "x" * 41
+    (tmp_path / "nouid.json").write_text(json.dumps(data, indent=2))
+    code, lines = lint("--no-tools", "nouid.json")
+    assert code == 1 and "error dashboard/uid dashboard uid 'xxxx" in lines[0], lines
+    assert not any("None" in line for line in lines), lines
