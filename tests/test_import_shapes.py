@@ -356,14 +356,17 @@ def _plugin_query_panel(panel_id: int, datasource, target_datasource, x: int = 0
             "targets": [{"refId": "A", "datasource": target_datasource, "summary": "host"}]}
 
 
+@pytest.mark.parametrize("reference", [
+    {"uid": "AcmeSummary"},
+    # a string spread into an object by a plugin's editor: no reference, the panel's applies
+    {str(i): c for i, c in enumerate("AcmeSummary")}])
 def test_a_query_on_a_data_source_of_unknown_type_without_expr_is_no_promql(
-        cli, project, tmp_path):
-    # PMM's summary panels: a data source named by a string, its query {"uid": ...} with no
+        cli, project, tmp_path, reference):
+    # PMM's summary panels: a data source named by a string, its query's reference without
     # type and no expr. Grafana resolves the uid; it is no Prometheus query to be blank.
-    panel = _plugin_query_panel(1, "AcmeSummary", {"uid": "AcmeSummary"})
-    text, built = imported(cli, project, tmp_path, dashboard(panel))
-    assert '"datasource": {"uid": "AcmeSummary"}' in text
-    assert built["panels"][0]["targets"][0]["datasource"] == {"uid": "AcmeSummary"}
+    panel = _plugin_query_panel(1, "AcmeSummary", reference)
+    _, built = imported(cli, project, tmp_path, dashboard(panel))
+    assert built["panels"][0]["targets"][0]["datasource"] == reference
 
 
 def test_a_reference_without_type_takes_the_type_the_dashboard_gives_its_uid(

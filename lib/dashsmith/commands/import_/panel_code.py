@@ -483,7 +483,7 @@ def _query(target: dict, panel: dict, candidate: Candidate, index: int,
     if target.get("intervalFactor") not in (None, 1):
         kwargs["interval_factor"] = target["intervalFactor"]
     datasource = typed_datasource(target.get("datasource", panel.get("datasource")), target,
-                                  types)
+                                  panel, types)
     if datasource is not None and not same_datasource(datasource, DATASOURCE):
         kwargs["datasource"] = datasource
     if target.get("hide"):
@@ -524,7 +524,8 @@ _GRAFANAS_OWN = frozenset({"__expr__", "-100", "-- Dashboard --", "-- Grafana --
                            "-- Mixed --"})
 
 
-def typed_datasource(datasource: object, target: dict, types: Mapping[str, str]) -> object:
+def typed_datasource(datasource: object, target: dict, panel: dict,
+                     types: Mapping[str, str]) -> object:
     """The data source a query without an expression is declared with, so that build tells
     its kind as Grafana does. Grafana resolves a reference by its uid alone, and lint takes
     one written without a type ({"uid": "X"}, as Grafana 8 and hand edits write it) for
@@ -539,7 +540,14 @@ def typed_datasource(datasource: object, target: dict, types: Mapping[str, str])
         return datasource
     uid = datasource.get("uid")
     if not isinstance(uid, str) or not uid:
-        return datasource
+        # no reference at all (PMM's summaries have a string spread into an object,
+        # {"0": "P", "1": "T", ...}): the query runs on the panel's data source, as every
+        # query of a panel that is not on the mixed one does
+        panel_datasource = panel.get("datasource")
+        if panel_datasource is None or isinstance(panel_datasource, dict) and \
+                not isinstance(panel_datasource.get("uid"), str):
+            return datasource
+        return typed_datasource(panel_datasource, target, panel, types)
     if uid in types:
         return datasource if types[uid] == "prometheus" else {"type": types[uid], **datasource}
     if uid.startswith(("$", "[[")) or uid in _GRAFANAS_OWN:
