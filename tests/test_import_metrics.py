@@ -146,6 +146,15 @@ def test_a_label_made_by_label_replace_is_still_the_other_metrics_own(cli, proje
     assert catalog_findings(cli) == []
 
 
+def test_a_label_label_replace_reads_and_rewrites_is_the_series_own(cli, project, tmp_path):
+    data = dashboard("chips", (
+        'avg by (chip) (label_replace(sum by (sensor, chip) (hwmon_temp_celsius), "chip", "$2", '
+        '"chip", "(.*)_coretemp_(.*)"))', "{{chip}}"))
+    assert cli("import", write(tmp_path, data)).exit_code == 0
+    assert 'labels=["chip", "sensor"]' in (project / "metrics" / "imported.py").read_text()
+    assert catalog_findings(cli) == []
+
+
 def test_a_gauge_one_panel_rates_stays_a_gauge_where_most_queries_read_its_value(
         cli, project, tmp_path):
     gauge = "queue_highest_timestamp_seconds"

@@ -109,17 +109,16 @@ def _site_uses(site: QuerySite) -> dict[str, Use]:
     if expression.root is None:
         return {}  # a syntax error: lint reports it
     out: dict[str, Use] = {}
-    lacking: dict[int, set[str]] = {}  # id(selector) → labels it need not have
 
     def add(labels: Iterable[str], under: promql.Node) -> None:
         for node in under.walk():
             if isinstance(node, promql.Selector) and node in named:
+                lacking = _not_its_own(node, under)
                 out[node.name or ""].labels.update(
-                    label for label in labels if label not in lacking[id(node)])
+                    label for label in labels if label not in lacking)
 
     named = [s for s in expression.named_selectors() if not s.name_is_variable]
     for selector in named:
-        lacking[id(selector)] = _not_its_own(selector)
         use = out.setdefault(selector.name or "", Use())
         consumer = selector.consumer()
         rated = isinstance(consumer, promql.Call) and consumer.function in RATES
@@ -136,7 +135,8 @@ def _site_uses(site: QuerySite) -> dict[str, Use]:
         if isinstance(node, promql.Aggregate) and node.grouping:
             add(node.labels, node.expr)
         elif isinstance(node, promql.Binary):
-            add(node.matching_labels, node)
+            add(node.matching_labels, node.lhs)  # what each side has, before matching
+            add(node.matching_labels, node.rhs)
             if node.group:
                 add(node.group_labels, node.rhs if node.group == "left" else node.lhs)
         elif isinstance(node, promql.Call) and node.function == "label_replace" \
@@ -147,13 +147,17 @@ def _site_uses(site: QuerySite) -> dict[str, Use]:
     return out
 
 
-def _not_its_own(selector: promql.Selector) -> set[str]:
-    """Labels the result has that `selector`'s series need not: those a function around it
-    makes (label_replace/label_join's destination, count_values's label) and those a
-    group_left/group_right copies from the other side onto its side. Only these: the same
-    label elsewhere in the query (`sum by (device) (x) * on (device) label_replace(y, "device",
-    ...)`) is x's own."""
+def _not_its_own(selector: promql.Selector, under: promql.Node) -> set[str]:
+    """Labels that `under`'s result has and `selector`'s series need not: those a function
+    between them makes (label_replace/label_join's destination, count_values's label; also
+    `under` itself, as in `sum by (dst) (label_replace(x, "dst", ...))`) and those a
+    group_left/group_right between them copies from the other side onto its side. Only these:
+    the same label elsewhere in the query (`sum by (device) (x) * on (device) label_replace(y,
+    "device", ...)`), or read by the function that makes it (`label_replace(..., "chip", "$2",
+    "chip", ...)`, `by (chip)` inside it), is the series' own."""
     out: set[str] = set()
+    if under is selector:
+        return out
     child: promql.Node = selector
     for node in selector.ancestors():
         if isinstance(node, promql.Call) and node.function in MAKERS and len(node.args) > 1 \
@@ -165,6 +169,8 @@ def _not_its_own(selector: promql.Selector) -> set[str]:
         elif isinstance(node, promql.Binary) and node.group and \
                 child is (node.lhs if node.group == "left" else node.rhs):
             out.update(node.group_labels)
+        if node is under:
+            break
         child = node
     return out
 
