@@ -210,14 +210,14 @@ def infer(found: dict[str, tuple[Use, set[str]]], known: set[str]) -> list[Infer
             # one of the two is the dashboard's mistake, which lint will name. The queries
             # that read it most decide (a gauge some panel rates, such as a
             # _timestamp_seconds, would otherwise have its correct raw reads flagged).
+            # (a tie is a gauge: the rule is to guess a counter only on evidence)
+            rated, raw = _places(use.rated_reads), _places(use.raw_reads)
             if use.rated_reads > use.raw_reads:
                 kind, why = MetricType.COUNTER, (
-                    f"rate() reads it in {use.rated_reads} places, its value "
-                    f"{use.raw_reads} (check which is right)")
+                    f"rate() reads it in {rated}, its value in {raw} (check which is right)")
             else:
                 kind, why = MetricType.GAUGE, (
-                    f"its value is read in {use.raw_reads} places, rate() in "
-                    f"{use.rated_reads} (check which is right)")
+                    f"its value is read in {raw}, rate() in {rated} (check which is right)")
         elif use.rated:
             kind, why = MetricType.COUNTER, "a rate() reads it"
         elif use.raw:
@@ -228,6 +228,10 @@ def infer(found: dict[str, tuple[Use, set[str]]], known: set[str]) -> list[Infer
             kind, why = MetricType.GAUGE, "only counted or listed"
         out[name] = Inferred(name, kind, sorted(_plain(use.labels)), why, sorted(readers))
     return sorted(out.values(), key=lambda m: m.name)
+
+
+def _places(count: int) -> str:
+    return f"{count} place" if count == 1 else f"{count} places"
 
 
 def _counter_name(name: str) -> bool:
