@@ -141,7 +141,8 @@ class LazyGroup(click.Group):
         thread, and the command asked for it, the process ends once its output is flushed,
         without the interpreter's teardown: freeing every object lint made one by one (the
         read files, the parsed expressions) took ~35 ms of a 0.27 s lint of the corpus's
-        rule files, for memory the exit gives back anyway."""
+        rule files, for memory the exit gives back anyway. mypy ends the same way (its
+        --fast-exit, on by default)."""
         if (args[0] if args else kwargs.get("args")) is not None:
             return super().main(*args, **kwargs)
         try:
