@@ -235,8 +235,9 @@ def _places(count: int) -> str:
 
 
 def _counter_name(name: str) -> bool:
-    """Named as Prometheus names a counter (or a histogram's or summary's counter parts)."""
-    return ":" not in name and name.endswith(("_total", "_count", "_sum", "_bucket"))
+    """Named as Prometheus names a counter (or a histogram's or summary's counter parts),
+    also with colons (Spinnaker's `clouddriver:google:operationWaits__totalTime_total`)."""
+    return name.endswith(("_total", "_count", "_sum", "_bucket"))
 
 
 def _recorded_buckets(name: str, use: Use) -> bool:
