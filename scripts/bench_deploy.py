@@ -43,7 +43,7 @@ from grafana_client import GrafanaApi
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(REPO, "tests"))
 
-from dashsmith.commands.deploy import live  # noqa: E402
+from dashsmith.commands.deploy import existing_folders, live  # noqa: E402
 from dashsmith.commands.deploy.apply import apply  # noqa: E402
 from dashsmith.commands.deploy.command import READS_PER_WRITE  # noqa: E402
 from dashsmith.commands.deploy.config import DEFAULT_CONCURRENCY  # noqa: E402
@@ -51,6 +51,7 @@ from dashsmith.commands.deploy.desired import desired_state  # noqa: E402
 from dashsmith.commands.deploy.plan import PlanOptions, make_plan  # noqa: E402
 from dashsmith.compiler.project import Project  # noqa: E402
 from dashsmith.grafana.connection import connect, connection_from  # noqa: E402
+from dashsmith.grafana.permissions import read_permissions  # noqa: E402
 from dashsmith.grafana.server import detect  # noqa: E402
 from grafana_emulator import GrafanaEmulator  # noqa: E402
 from grafana_emulator.behaviour import FAMILIES  # noqa: E402
@@ -171,7 +172,9 @@ def dashsmith_deploy(emu: EmulatorProcess, built, concurrency: int
     connection = connection_from(emu.url, environ={"GRAFANA_TOKEN": TOKEN}, timeout=30)
     grafana = connect(connection, pool_size=READS_PER_WRITE * concurrency)
     server = detect(grafana, connection)  # also the data source pre-flight (frontend settings)
+    read_permissions(grafana, connection)  # the token's pre-flight
     desired = desired_state(built.dashboards)
+    desired, _ = existing_folders.reuse(grafana, desired, server)
     current = live.read(grafana, desired, project="bench", grafana_alerts=False,
                         concurrency=READS_PER_WRITE * concurrency, server=server)
     the_plan = make_plan(current, desired, PlanOptions("bench", connection.url))
