@@ -172,7 +172,8 @@ def test_a_gauge_one_panel_rates_stays_a_gauge_where_most_queries_read_its_value
     text = (project / "metrics" / "imported.py").read_text()
     assert f'Gauge(\n        "{gauge}",' in text
     joined = text.replace('"\n        "', "")  # the help's adjacent literals as one
-    assert "a gauge, its value is read in 2 places, rate() in 1 place (check which is right)" in joined
+    assert "a gauge, its value is read in 2 places, rate() in 1 place (check which is right)" \
+        in joined
     assert f'Counter(\n        "{counter}",' in text
     assert 'Counter(\n        "process_cpu_seconds_total",' in text  # named so: a counter
     findings = catalog_findings(cli)
