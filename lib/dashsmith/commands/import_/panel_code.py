@@ -12,6 +12,7 @@ from typing import Any, Protocol
 
 import grafanalib.core as g
 
+from dashsmith.checks.rules.panel_datasource import builtin_datasource
 from dashsmith.commands.import_.fit import (
     Path,
     differences,
@@ -519,11 +520,6 @@ def datasource_types(dashboard: dict) -> dict[str, str]:
     return types
 
 
-# Grafana's own data sources by uid (lint knows these: checks/rules/panel_datasource.py)
-_GRAFANAS_OWN = frozenset({"__expr__", "-100", "-- Dashboard --", "-- Grafana --", "grafana",
-                           "-- Mixed --"})
-
-
 def typed_datasource(datasource: object, target: dict, panel: dict,
                      types: Mapping[str, str]) -> object:
     """The data source a query without an expression is declared with, so that build tells
@@ -550,7 +546,7 @@ def typed_datasource(datasource: object, target: dict, panel: dict,
         return typed_datasource(panel_datasource, target, panel, types)
     if uid in types:
         return datasource if types[uid] == "prometheus" else {"type": types[uid], **datasource}
-    if uid.startswith(("$", "[[")) or uid in _GRAFANAS_OWN:
+    if uid.startswith(("$", "[[")) or builtin_datasource(uid) is not None:
         return datasource  # a variable (lint knows its type) or one of Grafana's own
     return uid
 
