@@ -4,6 +4,7 @@ unit tests (`test rules`). It is optional, except where DASHSMITH_REQUIRE_LIVE i
 from __future__ import annotations
 
 import functools
+import math
 import os
 import re
 import shutil
@@ -207,9 +208,9 @@ def test_rules(promtool: str, rule_files: dict[str, dict], test_paths: list[str]
 
     promtool runs a file's groups one after another on one core, and one file can cost more
     than all the others (the example project's SLO tests evaluate 30 rules every minute of 10
-    hours: 8 of its 12 s). So each file is cut into parts (alert_tests.parts) and the parts
-    of all the files run side by side, as many at once as there are cores, the costliest
-    first. A file passes when all its parts pass; when one fails, the file is run again as
+    hours: 8 of its 12 s). So the costlier files are cut into parts (alert_tests.parts) and
+    the parts of all the files run side by side, as many at once as there are cores, the
+    costliest first. A file passes when all its parts pass; when one fails, the file is run again as
     it is, so that the report is promtool's own of the whole file (its lines, every group)."""
     from concurrent.futures import ThreadPoolExecutor
 
@@ -223,24 +224,37 @@ def test_rules(promtool: str, rule_files: dict[str, dict], test_paths: list[str]
         size = {name: max(1, sum(len(group.get("rules") or [])
                                  for group in (data or {}).get("groups") or []))
                 for name, data in rule_files.items()}
+
+        def cost(part: alert_tests.Part) -> int:  # its rules' evaluations
+            return part.steps * sum(size.get(name, 1) for name in part.rule_files)
+
+        texts: list[str | None] = []
+        for path in test_paths:
+            try:
+                with open(path, encoding="utf-8") as source:
+                    texts.append(source.read())
+            except (OSError, UnicodeDecodeError):
+                texts.append(None)
+        wholes = [alert_tests.parts(text, 1)[0] if text is not None else None for text in texts]
+        # A part costs at least 1/(2 x cores) of the whole run, so that there are enough to
+        # share out evenly and not many more (a promtool process starts in some 40 ms).
+        least = max(1, sum(cost(whole) for whole in wholes if whole) / (2 * workers))
         copies, runs = [], []  # runs: (cost, file's index, part's number, the part's path)
         for index, path in enumerate(test_paths):
             copy = os.path.join(scratch, os.path.basename(path))
             shutil.copyfile(path, copy)
             copies.append(copy)
-            try:
-                with open(path, encoding="utf-8") as source:
-                    cut = alert_tests.parts(source.read(), workers)
-            except (OSError, UnicodeDecodeError):
-                cut = []
-            for number, part in enumerate(cut or [alert_tests.Part("", 0, ())]):
+            text, whole = texts[index], wholes[index]
+            count = min(workers, math.ceil(cost(whole) / least)) if whole else 1
+            cut = alert_tests.parts(text, count) if text is not None and count > 1 else \
+                [whole or alert_tests.Part("", 0, ())]
+            for number, part in enumerate(cut):
                 part_path = copy
                 if len(cut) > 1:
                     part_path = os.path.join(scratch, f".part{number}-{os.path.basename(path)}")
                     with open(part_path, "w", encoding="utf-8") as written:
                         written.write(part.text)
-                cost = part.steps * sum(size.get(name, 1) for name in part.rule_files)
-                runs.append((cost, index, number, part_path))
+                runs.append((cost(part), index, number, part_path))
 
         def run(test_path: str) -> tuple[int, str]:
             result = subprocess.run([promtool, "test", "rules", test_path], capture_output=True,
