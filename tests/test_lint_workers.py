@@ -111,14 +111,26 @@ def test_a_process_that_fails_costs_only_time(files, monkeypatch):
     assert _findings(engine.lint_paths(files, workers=2)) == alone
 
 
-def test_by_default_a_large_lint_uses_the_cpus_there_are(files):
+def test_by_default_a_large_lint_uses_the_idle_cpus_there_are(files, monkeypatch):
     from dashsmith.linter import inputs
 
     work = runner.work_of(inputs.from_paths(files))
     assert work > 2 * runner.WORK_PER_WORKER
     cpus = len(os.sched_getaffinity(0))
+    monkeypatch.setattr(runner, "_idle_cpus", lambda cpus: cpus)  # a machine at rest
     assert runner.workers_for(work) == min(cpus, work // runner.WORK_PER_WORKER)
     assert runner.workers_for(runner.WORK_PER_WORKER - 1) == 1
+    monkeypatch.setattr(runner, "_idle_cpus", lambda cpus: cpus - 3)  # busy with others
+    assert runner.workers_for(work) == 1
+
+
+def test_a_cpu_is_idle_when_nothing_else_runs_on_it():
+    # This test's own process is running: it is not counted against the CPUs.
+    with open("/proc/loadavg", encoding="ascii") as handle:
+        running = int(handle.read().split()[3].split("/")[0])
+    idle = runner._idle_cpus(64)
+    assert idle <= 64
+    assert abs(idle - (64 - (running - 1))) <= 8  # other processes come and go meanwhile
 
 
 def test_lint_as_a_process_writes_every_finding_and_its_status(files, tmp_path):
