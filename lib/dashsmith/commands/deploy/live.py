@@ -183,7 +183,7 @@ def _read_legacy(grafana, desired: Desired, project: str, concurrency: int, done
                                      concurrency, done)
     live.folders = {f.uid: f for f in found if f is not None}
     hits = {hit["uid"]: hit for hit in reads.search_dashboards(grafana)}
-    code = [d.uid for d in desired.dashboards]
+    code = {d.uid: d for d in desired.dashboards}
     if server is not None and server.search_eventually_consistent:
         unseen = _existing([uid for uid in code if uid not in hits], len(hits), grafana,
                            server)
@@ -191,10 +191,9 @@ def _read_legacy(grafana, desired: Desired, project: str, concurrency: int, done
                                             concurrency):
             if hit is not None:
                 hits[hit["uid"]] = hit
-    hashes = desired.hashes  # the first use of the code's hashes (desired.py)
-    wanted = [uid for uid in hits if uid in hashes or MARKER_TAG in hits[uid]["tags"]]
+    wanted = [uid for uid in hits if uid in code or MARKER_TAG in hits[uid]["tags"]]
     dashboards = workers.run_all_or_raise(
-        lambda uid: _dashboard(grafana, hits[uid], hashes.get(uid), project, server), wanted,
+        lambda uid: _dashboard(grafana, hits[uid], code.get(uid), project, server), wanted,
         concurrency, done)
     live.dashboards = {d.uid: d for d in dashboards if d is not None}
     return live
@@ -357,7 +356,7 @@ def dashboard_from_object(grafana, item: dict, want: DesiredDashboard | None, pr
         # (deployed through the legacy /api by this project, or never by dashsmith).
         hit = {"uid": uid, "title": spec.get("title") or uid, "folderUid": folder_uid,
                "tags": tags}
-        found = _dashboard(grafana, hit, want.hash if want else None, project, server)
+        found = _dashboard(grafana, hit, want, project, server)
         if found is None:
             return None
         return _replace(found, resource_version=resource_version, labelled=False,
@@ -472,12 +471,16 @@ def _lookup(grafana, uid: str) -> dict | None:
             "tags": answer["dashboard"].get("tags") or []}
 
 
-def _dashboard(grafana, hit: dict, desired_hash: str | None, project: str,
+def _dashboard(grafana, hit: dict, want: DesiredDashboard | None, project: str,
                server: ServerInfo | None = None) -> LiveDashboard | None:
+    """`want`: the code's dashboard of this uid, if any."""
     uid, title = hit["uid"], hit["title"]
     folder_uid, managed = hit.get("folderUid") or "", MARKER_TAG in (hit.get("tags") or [])
     newest = reads.newest_version(grafana, uid) or {}
     stored = _stored_hash(newest)
+    # the code's hash is first needed here, after the read (desired.py computes the hashes
+    # meanwhile)
+    desired_hash = want.hash if want is not None else None
     if desired_hash is not None and managed and stored == desired_hash:
         # The newest version holds the code's content and dashsmith's marker: unchanged,
         # whoever saved it (the plan needs no owner for that), so its message, which for a
