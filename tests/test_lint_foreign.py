@@ -375,3 +375,27 @@ def test_a_dashboard_file_without_a_uid_is_a_warning_and_a_uid_grafana_refuses_a
     code, lines = lint("--no-tools", "nouid.json")
     assert code == 1 and "error dashboard/uid dashboard uid 'xxxx" in lines[0], lines
     assert not any("None" in line for line in lines), lines
+
+
+def test_a_query_on_an_untyped_reference_is_of_the_type_the_dashboard_gives_its_uid(lint,
+                                                                                   tmp_path):
+    """Grafana resolves a data source reference by its uid alone, so `{"uid": "L1"}` written
+    without a type (Grafana 8, hand edits) is the Loki the dashboard types as L1 elsewhere: its
+    LogQL is no PromQL to parse. A uid typed Prometheus, or typed nowhere, is still PromQL."""
+    def panel(number: int, datasource: dict, expr: str) -> dict:
+        return {"id": number, "type": "timeseries", "title": f"Panel {number}",
+                "datasource": datasource, "gridPos": {"x": 0, "y": 8 * number, "w": 12, "h": 8},
+                "targets": [{"refId": "A", "expr": expr}]}
+    (tmp_path / "logs.json").write_text(json.dumps({"uid": "logs", "title": "Logs", "panels": [
+        panel(1, {"type": "loki", "uid": "L1"}, '{job="api"}'),
+        panel(2, {"uid": "L1"}, 'sum(count_over_time({job="api"} |= "error" [5m]))'),
+        panel(3, {"type": "prometheus", "uid": "P1"}, "sum(up)"),
+        panel(4, {"uid": "P1"}, "sum(up"),
+        panel(5, {"uid": "X1"}, "sum(up"),
+    ]}, indent=2))
+    code, lines = lint("--no-tools", "logs.json")
+    assert code == 1
+    syntax = [line.split(":")[1] for line in lines if " promql/syntax " in line]
+    panel_lines = [i for i, line in enumerate(
+        (tmp_path / "logs.json").read_text().splitlines(), 1) if '"sum(up"' in line]
+    assert syntax == [str(n) for n in panel_lines], lines  # panels 4 and 5, not panel 2

@@ -47,6 +47,7 @@ class DashboardDoc:
     # Where a target's expression text starts in the file (after its quote), when known.
     expr_start: Callable[[dict], Source | None] = lambda target: None
     _other_datasources: set[str] | None = field(default=None, repr=False)
+    _datasource_types: dict[str, str] | None = field(default=None, repr=False)
 
     @property
     def uid(self):
@@ -110,10 +111,19 @@ class DashboardDoc:
         return self._other_datasources
 
     def reads_promql(self, datasource) -> bool:
-        """is_promql_datasource, knowing this dashboard's data source variables."""
+        """is_promql_datasource, knowing this dashboard's data source variables and the types
+        it gives its data sources: a reference written without a type (`{"uid": "X"}`, as
+        Grafana 8 and hand edits write it) is of the type the dashboard gives uid X elsewhere,
+        since Grafana resolves a reference by its uid alone."""
         if not is_promql_datasource(datasource):
             return False
         reference = datasource.get("uid") if isinstance(datasource, dict) else datasource
+        if isinstance(datasource, dict) and not datasource.get("type") \
+                and isinstance(reference, str) and reference:
+            if self._datasource_types is None:
+                self._datasource_types = datasource_types(self.json)
+            if self._datasource_types.get(reference, "prometheus") != "prometheus":
+                return False
         name = _variable_name(reference) if isinstance(reference, str) else None
         return name is None or name not in self.other_datasource_variables()
 
@@ -414,6 +424,33 @@ def is_promql_datasource(datasource) -> bool:
         return datasource.get("type") in (None, "prometheus", "datasource") \
             or (not datasource.get("type") and uid.startswith(("$", "[[")))
     return False
+
+
+def datasource_types(dashboard: dict) -> dict[str, str]:
+    """The plugin type of each data source the dashboard names by uid with its type somewhere
+    (a panel, query, annotation or variable), and of each `${DS_X}` an external export's
+    `__inputs` declare: Grafana resolves a reference by its uid alone, so `{"uid": "X"}`
+    written without a type elsewhere is that same data source."""
+    types: dict[str, str] = {}
+    for item in dashboard.get("__inputs") or []:
+        if isinstance(item, dict) and item.get("type") == "datasource" and \
+                isinstance(item.get("name"), str) and isinstance(item.get("pluginId"), str):
+            types["${" + item["name"] + "}"] = types["$" + item["name"]] = item["pluginId"]
+
+    def visit(node: object) -> None:
+        if isinstance(node, dict):
+            reference = node.get("datasource")
+            if isinstance(reference, dict) and isinstance(reference.get("uid"), str) and \
+                    isinstance(reference.get("type"), str) and reference["type"] and \
+                    not reference["uid"].startswith(("$", "[[")):
+                types.setdefault(reference["uid"], reference["type"])
+            for value in node.values():
+                visit(value)
+        elif isinstance(node, list):
+            for value in node:
+                visit(value)
+    visit({k: v for k, v in dashboard.items() if k != "__inputs"})
+    return types
 
 
 _VARIABLE_REFERENCE = re.compile(r"^\$\{?(?P<a>\w+)\}?$|^\[\[(?P<b>\w+)\]\]$")

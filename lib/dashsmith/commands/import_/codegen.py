@@ -9,11 +9,12 @@ import keyword
 import re
 from dataclasses import dataclass, field
 
+from dashsmith.checks.subjects import datasource_types
 from dashsmith.commands.import_.fit import differences, overlay, summary
 from dashsmith.commands.import_.inputs import ImportFailed, Imported
 from dashsmith.commands.import_.layout import fit_layout
 from dashsmith.commands.import_.module_text import hoist_datasources, module_text
-from dashsmith.commands.import_.panel_code import CannotFit, datasource_types, fit_panel
+from dashsmith.commands.import_.panel_code import CannotFit, fit_panel
 from dashsmith.commands.import_.pysource import Call, evaluate
 from dashsmith.commands.import_.variable_code import fit_variable
 from dashsmith.compiler.render import SCHEMA_VERSION, render_dashboard

@@ -493,33 +493,6 @@ def _query(target: dict, panel: dict, candidate: Candidate, index: int,
     return Call("Query", Query, [expr], kwargs) if kwargs else expr
 
 
-def datasource_types(dashboard: dict) -> dict[str, str]:
-    """The plugin type of each data source the dashboard names by uid with its type somewhere
-    (a panel, query, annotation or variable), and of each `${DS_X}` an external export's
-    `__inputs` declare: Grafana resolves a reference by its uid alone, so `{"uid": "X"}`
-    written without a type elsewhere is that same data source."""
-    types: dict[str, str] = {}
-    for item in dashboard.get("__inputs") or []:
-        if isinstance(item, dict) and item.get("type") == "datasource" and \
-                isinstance(item.get("name"), str) and isinstance(item.get("pluginId"), str):
-            types["${" + item["name"] + "}"] = types["$" + item["name"]] = item["pluginId"]
-
-    def visit(node: object) -> None:
-        if isinstance(node, dict):
-            reference = node.get("datasource")
-            if isinstance(reference, dict) and isinstance(reference.get("uid"), str) and \
-                    isinstance(reference.get("type"), str) and reference["type"] and \
-                    not reference["uid"].startswith(("$", "[[")):
-                types.setdefault(reference["uid"], reference["type"])
-            for value in node.values():
-                visit(value)
-        elif isinstance(node, list):
-            for value in node:
-                visit(value)
-    visit({k: v for k, v in dashboard.items() if k != "__inputs"})
-    return types
-
-
 def typed_datasource(datasource: object, target: dict, panel: dict,
                      types: Mapping[str, str]) -> object:
     """The data source a query without an expression is declared with, so that build tells
