@@ -19,6 +19,7 @@ import functools
 import itertools
 import os
 import pickle
+import sys
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import replace
@@ -69,7 +70,9 @@ def rules_for(inputs: Inputs, suite: Suite | None = None) -> list[Rule]:
 def workers_for(work: int) -> int:
     """How many processes to check `work` (rules and panels) with: one per CPU this process
     may use and nothing else is running on, each with at least WORK_PER_WORKER of it; one
-    where fork is unavailable or threads run (forking a process with threads is unsafe).
+    where threads run (forking a process with threads is unsafe) and off Linux: Windows has no
+    fork, and macOS's system libraries are not fork-safe (CPython's multiprocessing stopped
+    forking there by default in 3.8, bpo-33725).
 
     A CPU that is busy is not counted (as `make --load-average` starts no job on a busy
     machine): after the fork both processes copy each page of the data they share that they
@@ -77,7 +80,7 @@ def workers_for(work: int) -> int:
     the corpus's 924 rules, 250 ms of its 307 dashboards), a price that only idle CPUs
     repay; measured on a 2-core machine at load 3, the corpus's dashboards took 2.1 s in one
     process and 2.6 s in two."""
-    if not hasattr(os, "fork") or threading.active_count() != 1:
+    if not sys.platform.startswith("linux") or threading.active_count() != 1:
         return 1
     cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     return max(1, min(cpus or 1, work // WORK_PER_WORKER, _idle_cpus(cpus or 1)))
