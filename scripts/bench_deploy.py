@@ -24,6 +24,12 @@ dashboard), <= 0.05 on the /apis path (one paged LIST of what the project deploy
 only). They are judged at deploy's default
 --concurrency; the other levels given with --concurrency are printed beside it. A missed
 target is printed, not an error: only a deploy that fails makes the script exit non-zero.
+
+Last measured (2-core machine shared with other work, load 2-5): first deploy 3.37-3.66x the
+loop on the /apis families, 3.02-3.58x on the legacy ones (runs differ by +-0.3x); no-op 0.30 s,
+11 requests, 0.040-0.046 of the first on /apis; 1.9-2.9 s, 0.29-0.37 on the legacy path, whose
+floor (1,000 version-entry reads through the HTTP library, CPU-bound) is 0.19-0.25 alone.
+docs/deploy.md ("Tests and the benchmark") has the table and where the time goes.
 """
 
 from __future__ import annotations
