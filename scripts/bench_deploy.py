@@ -53,7 +53,7 @@ from dashsmith.commands.deploy import existing_folders, live  # noqa: E402
 from dashsmith.commands.deploy.apply import apply  # noqa: E402
 from dashsmith.commands.deploy.command import READS_PER_WRITE  # noqa: E402
 from dashsmith.commands.deploy.config import DEFAULT_CONCURRENCY  # noqa: E402
-from dashsmith.commands.deploy.desired import desired_state  # noqa: E402
+from dashsmith.commands.deploy.desired import desired_state, hash_dashboards  # noqa: E402
 from dashsmith.commands.deploy.plan import PlanOptions, make_plan  # noqa: E402
 from dashsmith.compiler.project import Project  # noqa: E402
 from dashsmith.grafana.connection import connect, connection_from  # noqa: E402
@@ -175,11 +175,12 @@ def dashsmith_deploy(emu: EmulatorProcess, built, concurrency: int
     """One deploy as `dashsmith deploy` runs it after build and lint (see command._deploy):
     (seconds, the result's counts, the server's one-line description, "legacy" or "apis")."""
     started = time.perf_counter()
+    hashes = hash_dashboards(built.dashboards)  # on a thread of its own, meanwhile
     connection = connection_from(emu.url, environ={"GRAFANA_TOKEN": TOKEN}, timeout=30)
     grafana = connect(connection, pool_size=READS_PER_WRITE * concurrency)
     server = detect(grafana, connection)  # also the data source pre-flight (frontend settings)
     read_permissions(grafana, connection)  # the token's pre-flight
-    desired = desired_state(built.dashboards)
+    desired = desired_state(built.dashboards, hashes=hashes)
     desired, _ = existing_folders.reuse(grafana, desired, server)
     current = live.read(grafana, desired, project="bench", grafana_alerts=False,
                         concurrency=READS_PER_WRITE * concurrency, server=server)

@@ -43,7 +43,7 @@ from dashsmith.commands.deploy.config import (
     DeploySettings,
     deploy_settings,
 )
-from dashsmith.commands.deploy.desired import desired_state
+from dashsmith.commands.deploy.desired import desired_state, hash_dashboards
 from dashsmith.commands.deploy.plan import CONTACT_POINT, Plan, PlanOptions, make_plan
 from dashsmith.compiler.output import OutputError, check_replaceable, replace_tree
 from dashsmith.grafana.connection import GrafanaUnavailable, connect, connection_options, explain
@@ -290,9 +290,12 @@ def _rules_json(delivered: rules_delivery.Delivered | None) -> dict:
 
 def _deploy(project, connection, build, settings: DeploySettings, rule_files,
             delivery: rules_delivery.Delivery, options: Options) -> int:
+    # the code's hashes, computed while Grafana is asked what it is and what it holds
+    hashes = hash_dashboards(build.dashboards)
     grafana, server = _preflight(connection, options)
     datasource_uid = _datasource_uid(server, project.settings.datasource, connection)
-    desired, secrets = _desired(project, build, settings, datasource_uid, server, options)
+    desired, secrets = _desired(project, build, settings, datasource_uid, server, options,
+                                hashes)
     desired, current = _read_live(grafana, connection, server, desired, settings, options)
     plan = make_plan(current, desired, _plan_options(settings, connection, options))
     rule_changes = _plan_rules(delivery, rule_files)
@@ -386,12 +389,13 @@ def _datasource_uid(server: ServerInfo, name: str, connection) -> str:
 
 
 def _desired(project, build, settings: DeploySettings, datasource_uid: str, server: ServerInfo,
-             options: Options):
-    """(the desired state, the secret behind each placeholder in its contact points)."""
+             options: Options, hashes=None):
+    """(the desired state, the secret behind each placeholder in its contact points);
+    `hashes`: hash_dashboards(build.dashboards), started already."""
     groups, extra_folders = _alert_groups(project, build, settings, datasource_uid, server,
                                           options)
     routing, secrets = _routing(project, options)
-    return desired_state(build.dashboards, groups, extra_folders, routing), secrets
+    return desired_state(build.dashboards, groups, extra_folders, routing, hashes), secrets
 
 
 def _alert_groups(project, build, settings: DeploySettings, datasource_uid: str,

@@ -3,10 +3,10 @@
 rule groups and the notification routing; and a digest of it all, which a plan records.
 
 The dashboards' hashes (and the digest, which needs them) are computed on a thread of their
-own, started by desired_state: for 1,000 dashboards they are ~0.15 s of CPU that would
-otherwise come before deploy's first read of Grafana, and those reads mostly wait on the
-network (a no-op redeploy on the /apis path is a few requests). Whoever first needs a hash
-waits for it; an error in hashing is raised there."""
+own, started by hash_dashboards (or desired_state): for 1,000 dashboards they are ~0.15 s of
+CPU that would otherwise come before deploy's first request to Grafana, and its requests
+mostly wait on the network (a no-op redeploy on the /apis path is a few of them). Whoever
+first needs a hash waits for it; an error in hashing is raised there."""
 
 from __future__ import annotations
 
@@ -130,11 +130,22 @@ class Desired:
         return {d.uid: d.hash for d in self.dashboards}
 
 
+def hash_dashboards(compiled_dashboards) -> Future[list[str]]:
+    """Starts hashing the dashboards (dashboard_hash of each, in order) on a thread of its own,
+    for desired_state(..., hashes=) of the same dashboards: deploy starts it before asking
+    Grafana what it is, so that the hashing overlaps those requests too."""
+    compiled_dashboards = list(compiled_dashboards)
+    return in_background(lambda: [dashboard_hash(compiled.json)
+                                  for compiled in compiled_dashboards])
+
+
 def desired_state(compiled_dashboards, groups: Sequence[DesiredGroup] = (),
                   extra_folders: Sequence[str] = (),
-                  routing: DesiredRouting | None = None) -> Desired:
+                  routing: DesiredRouting | None = None,
+                  hashes: Future[list[str]] | None = None) -> Desired:
     """`compiled_dashboards`: render.CompiledDashboard values (Build.dashboards);
-    `extra_folders`: folder paths needed by something else (the alert rules' folder)."""
+    `extra_folders`: folder paths needed by something else (the alert rules' folder);
+    `hashes`: hash_dashboards(compiled_dashboards), if it was started already."""
     compiled_dashboards = list(compiled_dashboards)
     paths = [d.folder for d in compiled_dashboards] + list(extra_folders)
     tree = folder_tree(paths)
@@ -142,14 +153,15 @@ def desired_state(compiled_dashboards, groups: Sequence[DesiredGroup] = (),
     # "" at the root
     folder_uids = [compiled.folder_uid if folders.parts(compiled.folder) else ""
                    for compiled in compiled_dashboards]
+    hashing = hashes if hashes is not None else hash_dashboards(compiled_dashboards)
 
-    def hashing() -> tuple[list[str], str]:
-        hashes = [dashboard_hash(compiled.json) for compiled in compiled_dashboards]
-        keys = [[compiled.uid, folder_uid, hashed] for compiled, folder_uid, hashed
-                in zip(compiled_dashboards, folder_uids, hashes, strict=True)]
-        return hashes, _digest(tree, keys, groups, routing)
+    def digesting() -> tuple[list[str], str]:
+        hashed = hashing.result()
+        keys = [[compiled.uid, folder_uid, value] for compiled, folder_uid, value
+                in zip(compiled_dashboards, folder_uids, hashed, strict=True)]
+        return hashed, _digest(tree, keys, groups, routing)
 
-    computed = in_background(hashing)
+    computed = in_background(digesting)
     dashboards = []
     for index, (compiled, folder_uid) in enumerate(zip(compiled_dashboards, folder_uids,
                                                        strict=True)):
