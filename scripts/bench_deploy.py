@@ -25,10 +25,11 @@ only). They are judged at deploy's default
 --concurrency; the other levels given with --concurrency are printed beside it. A missed
 target is printed, not an error: only a deploy that fails makes the script exit non-zero.
 
-Last measured (2-core machine shared with other work, load 2-5): first deploy 3.37-3.66x the
-loop on the /apis families, 3.02-3.58x on the legacy ones (runs differ by +-0.3x); no-op 0.30 s,
-11 requests, 0.040-0.046 of the first on /apis; 1.9-2.9 s, 0.29-0.37 on the legacy path, whose
-floor (1,000 version-entry reads through the HTTP library, CPU-bound) is 0.19-0.25 alone.
+Last measured (2-core machine shared with other work): at a load of 0.5, first deploy
+3.54-3.80x the loop on the /apis families and 3.44-3.68x on the legacy ones (3.0-3.7x at a load
+of 2-5: runs differ by +-0.3x); no-op 0.26-0.34 s, 11 requests, 0.041-0.050 of the first on
+/apis; 1.75-2.9 s, 0.27-0.37 on the legacy path, whose floor (1,000 version-entry reads
+through the HTTP library, CPU-bound) is 0.19-0.25 alone.
 docs/deploy.md ("Tests and the benchmark") has the table and where the time goes.
 """
 
