@@ -118,9 +118,14 @@ def test_by_default_a_large_lint_uses_the_idle_cpus_there_are(files, monkeypatch
     assert work > 2 * runner.WORK_PER_WORKER
     cpus = len(os.sched_getaffinity(0))
     monkeypatch.setattr(runner, "_idle_cpus", lambda cpus: cpus)  # a machine at rest
+    # a lint process has one thread; this one may have more (servers other tests started)
+    monkeypatch.setattr(runner.threading, "active_count", lambda: 1)
     assert runner.workers_for(work) == min(cpus, work // runner.WORK_PER_WORKER)
     assert runner.workers_for(runner.WORK_PER_WORKER - 1) == 1
     monkeypatch.setattr(runner, "_idle_cpus", lambda cpus: cpus - 3)  # busy with others
+    assert runner.workers_for(work) == 1
+    monkeypatch.setattr(runner, "_idle_cpus", lambda cpus: cpus)
+    monkeypatch.setattr(runner.threading, "active_count", lambda: 2)  # forking threads: unsafe
     assert runner.workers_for(work) == 1
 
 
