@@ -182,9 +182,10 @@ def dashsmith_deploy(emu: EmulatorProcess, built, concurrency: int
     server = detect(grafana, connection)  # also the data source pre-flight (frontend settings)
     read_permissions(grafana, connection)  # the token's pre-flight
     desired = desired_state(built.dashboards, hashes=hashes)
-    desired, _ = existing_folders.reuse(grafana, desired, server)
+    desired, _, listed_folders = existing_folders.reuse(grafana, desired, server)
     current = live.read(grafana, desired, project="bench", grafana_alerts=False,
-                        concurrency=READS_PER_WRITE * concurrency, server=server)
+                        concurrency=READS_PER_WRITE * concurrency, server=server,
+                        listed_folders=listed_folders)
     the_plan = make_plan(current, desired, PlanOptions("bench", connection.url))
     result = apply(grafana, the_plan, concurrency=concurrency)
     elapsed = time.perf_counter() - started

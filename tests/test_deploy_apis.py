@@ -403,6 +403,16 @@ def test_a_no_op_redeploy_reads_nothing_per_dashboard_of_another_project(cli, em
     assert counts == [alone + 1, alone + 1]
 
 
+def test_a_deploy_lists_the_folders_once(cli, emu):
+    # the LIST that finds folders to reuse by title also serves as what Grafana holds
+    assert deploy(cli, emu).exit_code == 0
+    emu.clear_requests()
+    assert deploy(cli, emu).exit_code == 0
+    lists = emu.requests_matching(
+        "GET", r"^/apis/folder\.grafana\.app/[^/]+/namespaces/[^/]+/folders(\?|$)")
+    assert len(lists) == 1, [r.path for r in emu.requests_matching("GET")]
+
+
 def test_a_stamp_naming_its_object_needs_no_object_uid(cli, emu):
     # a stamp with the right name is enough: no write records the object's uid
     assert deploy(cli, emu).exit_code == 0

@@ -38,7 +38,7 @@ def desired(*paths, group_folder=None):
 
 def test_nested_folders_made_in_the_ui_are_reused_parent_first():
     grafana = FakeGrafana(FakeClient([folder("trd", "Trading"), folder("hst7k", "Hosts", "trd")]))
-    result, renames = reuse(grafana, desired("Trading/Hosts", "Trading/New"))
+    result, renames, _ = reuse(grafana, desired("Trading/Hosts", "Trading/New"))
     assert renames == {"trading": "trd", "trading-hosts": "hst7k"}
     assert [(f.uid, f.parent_uid) for f in result.folders] == \
         [("trd", None), ("hst7k", "trd"), ("trading-new", "trd")]
@@ -47,7 +47,7 @@ def test_nested_folders_made_in_the_ui_are_reused_parent_first():
 
 def test_a_folder_that_exists_by_uid_is_left_as_it_is():
     grafana = FakeGrafana(FakeClient([folder("trading", "Trading"), folder("abc", "Trading")]))
-    result, renames = reuse(grafana, desired("Trading"))
+    result, renames, _ = reuse(grafana, desired("Trading"))
     assert renames == {} and result.folders[0].uid == "trading"
 
 

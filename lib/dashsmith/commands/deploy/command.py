@@ -437,7 +437,7 @@ def _read_live(grafana, connection, server: ServerInfo, desired, settings: Deplo
                options: Options):
     """(the desired state on Grafana's existing folders, what Grafana holds)."""
     try:
-        desired, renames = existing_folders.reuse(grafana, desired, server)
+        desired, renames, listed_folders = existing_folders.reuse(grafana, desired, server)
         if renames and not options.json:
             for derived, existing in sorted(renames.items()):
                 click.echo(f"folder {derived}: using the existing folder {existing} "
@@ -447,7 +447,7 @@ def _read_live(grafana, connection, server: ServerInfo, desired, settings: Deplo
             current = live.read(grafana, desired, project=settings.project,
                                 grafana_alerts=options.grafana_alerts,
                                 concurrency=options.read_concurrency, done=advance,
-                                server=server)
+                                server=server, listed_folders=listed_folders)
     except Exception as error:  # noqa: BLE001 - any failure to read means we cannot plan
         _cannot_read(connection, error)
     return desired, current

@@ -25,10 +25,13 @@ from dashsmith.grafana.server import ServerInfo
 
 
 def reuse(grafana, desired: Desired, server: ServerInfo | None = None
-          ) -> tuple[Desired, dict[str, str]]:
-    """The desired state with existing folders' uids, and the renames (derived → existing).
-    Without `server`, Grafana is taken for an 11.x one (folders through search)."""
-    existing = _existing(grafana, server)
+          ) -> tuple[Desired, dict[str, str], list[dict] | None]:
+    """The desired state with existing folders' uids, the renames (derived → existing), and
+    the folder objects folder.grafana.app listed (None where search listed them), which
+    live.read takes rather than listing them again. Without `server`, Grafana is taken for an
+    11.x one (folders through search)."""
+    listed = _listed(grafana, server)
+    existing = _existing(grafana, listed)
     uids = {uid for uid, _, _ in existing}
     keep = {group.folder_uid for group in desired.groups}
     renames: dict[str, str] = {}
@@ -41,14 +44,20 @@ def reuse(grafana, desired: Desired, server: ServerInfo | None = None
                 if title == folder.title and parent_uid == parent]
         if len(same) == 1:
             renames[folder.uid] = same[0]
-    return (_renamed(desired, renames) if renames else desired), renames
+    return (_renamed(desired, renames) if renames else desired), renames, listed
 
 
-def _existing(grafana, server: ServerInfo | None) -> list[tuple[str, str, str]]:
-    """(uid, title, parent uid or "") of every folder Grafana holds."""
+def _listed(grafana, server: ServerInfo | None) -> list[dict] | None:
+    """Every folder object of folder.grafana.app, where the server serves it."""
     resource = server.folders() if server is not None else None
-    if resource is not None:
-        found = [folder_from_object(item) for item in ApisClient(grafana).list(resource)]
+    return ApisClient(grafana).list(resource) if resource is not None else None
+
+
+def _existing(grafana, listed: list[dict] | None) -> list[tuple[str, str, str]]:
+    """(uid, title, parent uid or "") of every folder Grafana holds: those `listed`, else
+    those search lists."""
+    if listed is not None:
+        found = [folder_from_object(item) for item in listed]
         return [(f.uid, f.title, f.parent_uid or "") for f in found]
     return [(hit["uid"], hit["title"], hit.get("folderUid") or "")
             for hit in reads.search_folders(grafana)]

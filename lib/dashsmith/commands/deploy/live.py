@@ -160,13 +160,16 @@ class Live:
 
 
 def read(grafana, desired: Desired, *, project: str, grafana_alerts: bool, concurrency: int,
-         done=None, server: ServerInfo | None = None) -> Live:
+         done=None, server: ServerInfo | None = None,
+         listed_folders: list[dict] | None = None) -> Live:
     """Grafana's current state as far as `desired`, and knowing what `project` deployed that the
     code no longer declares (to prune it, or list it), needs. Without `server`, Grafana is
-    taken for an 11.x one (SQL storage, no /apis)."""
+    taken for an 11.x one (SQL storage, no /apis). `listed_folders`: the folder objects
+    folder.grafana.app listed moments ago (existing_folders.reuse), not listed again."""
     target = server.target() if server is not None else None
     if target is not None and server is not None:
-        live = _read_apis(grafana, desired, project, concurrency, done, server, target)
+        live = _read_apis(grafana, desired, project, concurrency, done, server, target,
+                          listed_folders)
     else:
         live = _read_legacy(grafana, desired, project, concurrency, done, server)
     if grafana_alerts:
@@ -202,19 +205,22 @@ def _read_legacy(grafana, desired: Desired, project: str, concurrency: int, done
 # --- the /apis path ----------------------------------------------------------------------------
 
 def _read_apis(grafana, desired: Desired, project: str, concurrency: int, done,
-               server: ServerInfo, target: Target) -> Live:
+               server: ServerInfo, target: Target, listed_folders: list[dict] | None
+               ) -> Live:
     apis = ApisClient(grafana)
     live = Live(target=target)
     folders = target.folder_resource()
     resource = target.dashboard_resource()
     # Three reads that depend on nothing, at once: the folders (few: one LIST, all pages,
-    # rather than a GET each); the one LIST that finds everything this project deployed,
-    # metadata only (all a dashboard nobody changed since needs: its label, what dashsmith
-    # recorded, its generation; its items are checked for the label too: a server that
-    # ignored the selector would list every dashboard); and the search for dashboards with
-    # dashsmith's marker, for those the LIST does not return.
+    # rather than a GET each; none when existing_folders.reuse listed them); the one LIST
+    # that finds everything this project deployed, metadata only (all a dashboard nobody
+    # changed since needs: its label, what dashsmith recorded, its generation; its items are
+    # checked for the label too: a server that ignored the selector would list every
+    # dashboard); and the search for dashboards with dashsmith's marker, for those the LIST
+    # does not return.
     independent: list[Callable[[], Any]] = [
-        lambda: apis.list(folders) if folders is not None else None,
+        lambda: listed_folders if listed_folders is not None or folders is None
+        else apis.list(folders),
         lambda: apis.list(resource, label_selector=f"{PROJECT_LABEL}={project}",
                           metadata_only=True),
         lambda: reads.search_dashboards(grafana, tag=MARKER_TAG)]
