@@ -30,7 +30,7 @@ sys.path.insert(0, os.path.join(REPO, "tests"))
 
 from dashsmith.compiler import serialize  # noqa: E402
 from dashsmith.compiler.project import Project  # noqa: E402
-from dashsmith.linter import promtool  # noqa: E402
+from dashsmith.linter import promtool, runner  # noqa: E402
 from support import copy_project  # noqa: E402
 
 TARGET = 0.7
@@ -92,7 +92,7 @@ def main() -> int:
     if path is None:
         print("promtool is not installed (Debian package 'prometheus')")
         return 2
-    cores = promtool._cores()
+    cores = runner.cores()
     print(f"cores: {cores}")
     missed = False
     with tempfile.TemporaryDirectory(prefix="bench-test-") as scratch:

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dashsmith.checks.rules.promtool_check_rules import PromtoolCheckRules
 from dashsmith.checks.subjects import RuleDoc
 from dashsmith.compiler import serialize
+from dashsmith.linter.runner import cores
 from dashsmith.model.problems import Problem, Severity
 from dashsmith.model.source import Source
 
@@ -216,7 +217,7 @@ def test_rules(promtool: str, rule_files: dict[str, dict], test_paths: list[str]
 
     from dashsmith.linter import alert_tests
 
-    workers = _cores()
+    workers = cores()
     with tempfile.TemporaryDirectory(prefix="dashsmith-test-") as scratch:
         for name, data in rule_files.items():
             with open(os.path.join(scratch, f"{name}.yml"), "wb") as handle:
@@ -300,15 +301,6 @@ def _merged(outcomes: list[tuple[int, str]]) -> tuple[int, str] | None:
             or (len(failed) == len(outcomes) and len(set(failed)) == 1)):
         return None
     return next(status for status, _ in outcomes if status != 0), "\n".join([heads[0], *bodies])
-
-
-def _cores() -> int:
-    """The cores this process may run on (its affinity, as taskset or a container's cpuset
-    sets it), else the machine's."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except (AttributeError, OSError):  # not on Linux
-        return os.cpu_count() or 1
 
 
 def _without_header(output: str) -> str:

@@ -82,8 +82,17 @@ def workers_for(work: int) -> int:
     process and 2.6 s in two."""
     if not sys.platform.startswith("linux") or threading.active_count() != 1:
         return 1
-    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return max(1, min(cpus or 1, work // WORK_PER_WORKER, _idle_cpus(cpus or 1)))
+    cpus = cores()
+    return max(1, min(cpus, work // WORK_PER_WORKER, _idle_cpus(cpus)))
+
+
+def cores() -> int:
+    """The cores this process may run on (its affinity, as taskset or a container's cpuset
+    sets it), else the machine's."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):  # not on Linux
+        return os.cpu_count() or 1
 
 
 def _idle_cpus(cpus: int) -> int:
