@@ -168,3 +168,12 @@ def test_json_findings_are_written_as_the_standard_library_writes_them():
                                 "rule": "alert/summary", "message": message}], indent=2)
         assert as_json(problems) == expected
     assert as_json([]) == "[]"
+
+
+def test_the_fast_exit_key_is_one_name_in_cli_and_in_the_commands():
+    # cli.py imports no command module, so the key is written twice; a typo in either would
+    # silently turn the fast exit off
+    from dashsmith import cli
+    from dashsmith.commands import commandline
+
+    assert cli.EXIT_WITHOUT_TEARDOWN == commandline.EXIT_WITHOUT_TEARDOWN
