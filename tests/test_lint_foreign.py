@@ -392,10 +392,18 @@ def test_a_query_on_an_untyped_reference_is_of_the_type_the_dashboard_gives_its_
         panel(3, {"type": "prometheus", "uid": "P1"}, "sum(up)"),
         panel(4, {"uid": "P1"}, "sum(up"),
         panel(5, {"uid": "X1"}, "sum(up"),
+        # Grafana's mixed data source is written {"type": "datasource", ...}: PromQL still
+        panel(6, {"type": "datasource", "uid": "-- Mixed --"}, "sum(up)"),
+        panel(7, {"uid": "-- Mixed --"}, "sum(up"),
+        # a blank query on a MySQL uid is no blank PromQL query (panel/no-targets)
+        panel(8, {"type": "mysql", "uid": "M1"}, "SELECT 1"),
+        panel(9, {"uid": "M1"}, ""),
     ]}, indent=2))
     code, lines = lint("--no-tools", "logs.json")
     assert code == 1
     syntax = [line.split(":")[1] for line in lines if " promql/syntax " in line]
     panel_lines = [i for i, line in enumerate(
         (tmp_path / "logs.json").read_text().splitlines(), 1) if '"sum(up"' in line]
-    assert syntax == [str(n) for n in panel_lines], lines  # panels 4 and 5, not panel 2
+    assert len(panel_lines) == 3  # panels 4, 5 and 7, not panel 2
+    assert syntax == [str(n) for n in panel_lines], lines
+    assert not [line for line in lines if " panel/no-targets " in line], lines

@@ -122,7 +122,8 @@ class DashboardDoc:
                 and isinstance(reference, str) and reference:
             if self._datasource_types is None:
                 self._datasource_types = datasource_types(self.json)
-            if self._datasource_types.get(reference, "prometheus") != "prometheus":
+            known = self._datasource_types.get(reference)
+            if known is not None and not is_promql_datasource({"type": known, "uid": reference}):
                 return False
         name = _variable_name(reference) if isinstance(reference, str) else None
         return name is None or name not in self.other_datasource_variables()

@@ -66,7 +66,8 @@ class PanelNoTargets(Rule):
                 continue
             blank = [(str(t.get("refId") or ref_id(index)), doc.panel_source(panel))
                      for index, t in enumerate(targets) if isinstance(t, dict) and "expr" in t
-                     and _blank(t["expr"], t.get("datasource") or panel.get("datasource"))]
+                     and _blank(t["expr"], t.get("datasource") or panel.get("datasource"),
+                                doc.reads_promql)]
             yield from self._blanks(title, blank, len(targets))
 
     def _blanks(self, title, blank, queries):
@@ -84,9 +85,11 @@ class PanelNoTargets(Rule):
         return self.problem(f"panel '{title}' has no query", source)
 
 
-def _blank(expr, datasource) -> bool:
-    """A Prometheus query (or one on a data source variable) whose expression is blank."""
-    return is_promql_datasource(datasource) and not _builtin(datasource) \
+def _blank(expr, datasource, reads_promql=is_promql_datasource) -> bool:
+    """A Prometheus query (or one on a data source variable) whose expression is blank; a
+    file's dashboard tells by `reads_promql` (DashboardDoc.reads_promql: also by the types it
+    gives its data sources elsewhere)."""
+    return reads_promql(datasource) and not _builtin(datasource) \
         and not str(expr or "").strip()
 
 
