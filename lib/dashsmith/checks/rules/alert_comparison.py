@@ -96,8 +96,11 @@ class AlertComparison(Rule):
             # `or` returns both sides; arithmetic only what both sides return
             return (min if node.op == "or" else max)(sides, key=lambda v: v[0])
         if isinstance(node, promql.Call):
-            if node.function in ABSENCE or node.function == "vector":
+            if node.function in ABSENCE:
                 return Verdict.CONDITION, None
+            if node.function == "vector":  # a dead man's switch only as the whole expression:
+                # beside anything else (`x > 1 or vector(0)`) it returns a series every time
+                return (Verdict.CONDITION if node.parent is None else Verdict.ALWAYS), None
             found = max((self.verdict(arg) for arg in node.args),
                         key=lambda v: v[0], default=(Verdict.ALWAYS, None))
             if node.function in COUNTER_FUNCTIONS and found[0] is Verdict.PRESENCE:
