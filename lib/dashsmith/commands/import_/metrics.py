@@ -51,12 +51,18 @@ its rule is in alerts/."""
 class Use:
     """What the queries of the imported dashboards do with one series name."""
 
-    rated: bool = False  # rate(), irate(), increase() or resets() over it
-    raw: bool = False  # its value read as it is (what lint's catalog/counter-rate flags)
     quantile: bool = False  # histogram_quantile() reads it
     labels: set[str] = field(default_factory=set)
-    rated_reads: int = 0  # how many selectors of it rate() reads
-    raw_reads: int = 0  # how many read its value as it is
+    rated_reads: int = 0  # how many selectors of it rate(), irate(), increase() or resets() read
+    raw_reads: int = 0  # how many read its value as it is (what lint's catalog/counter-rate flags)
+
+    @property
+    def rated(self) -> bool:
+        return self.rated_reads > 0
+
+    @property
+    def raw(self) -> bool:
+        return self.raw_reads > 0
 
 
 @dataclass
@@ -87,8 +93,6 @@ def uses(dashboards: Iterable[dict]) -> dict[str, tuple[Use, set[str]]]:
         for site in dashboard_sites(doc):
             for name, use in _site_uses(site).items():
                 total, readers = found.setdefault(name, (Use(), set()))
-                total.rated |= use.rated
-                total.raw |= use.raw
                 total.quantile |= use.quantile
                 total.labels |= use.labels
                 total.rated_reads += use.rated_reads
@@ -123,8 +127,6 @@ def _site_uses(site: QuerySite) -> dict[str, Use]:
         consumer = selector.consumer()
         rated = isinstance(consumer, promql.Call) and consumer.function in RATES
         raw = site.reads_values and not reads_counter_correctly(selector, consumer)
-        use.rated |= rated
-        use.raw |= raw
         use.rated_reads += rated
         use.raw_reads += raw
         use.quantile |= any(isinstance(n, promql.Call) and n.function == "histogram_quantile"
