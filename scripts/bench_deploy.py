@@ -27,9 +27,9 @@ target is printed, not an error: only a deploy that fails makes the script exit 
 
 Last measured (2-core machine shared with other work): at a load of 0.5, first deploy
 3.54-3.80x the loop on the /apis families and 3.44-3.68x on the legacy ones (3.0-3.7x at a load
-of 2-5: runs differ by +-0.3x); no-op 0.26-0.34 s, 11 requests, 0.041-0.050 of the first on
-/apis; 1.75-2.9 s, 0.27-0.37 on the legacy path, whose floor (1,000 version-entry reads
-through the HTTP library, CPU-bound) is 0.19-0.25 alone.
+of 2-5: runs differ by +-0.3x); no-op 0.26-0.34 s, 11 requests (10 since the folders are
+listed once), 0.041-0.050 of the first on /apis; 1.75-2.9 s, 0.27-0.37 on the legacy path,
+whose floor (1,000 version-entry reads through the HTTP library, CPU-bound) is 0.19-0.25 alone.
 docs/deploy.md ("Tests and the benchmark") has the table and where the time goes.
 """
 
